@@ -1,0 +1,39 @@
+# The two commands of the README, and a few conveniences.
+#   make run   install what is missing, build release, run the main job
+#   make test  install what is missing, build with ASan+UBSan, run the suite
+.PHONY: run test deps release asan format format-check fuzz bench clean
+
+JOBS ?= $(shell nproc)
+
+deps:
+	@bash scripts/install-deps
+
+release: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+run: release
+	bash scripts/run-main
+
+test: asan
+	ctest --preset asan -j $(JOBS)
+
+format:
+	git ls-files --cached --others --exclude-standard '*.cpp' '*.h' | xargs clang-format -i
+
+format-check:
+	git ls-files --cached --others --exclude-standard '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+
+bench: release
+	bash bench/run-all
+
+clean:
+	rm -rf build

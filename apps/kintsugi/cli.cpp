@@ -1,0 +1,65 @@
+#include "cli.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "kintsugi/log.h"
+
+namespace kintsugi::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kCorrupt:
+    case StatusCode::kUnsupported:
+      return kExitBadInput;
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kDeadlineExceeded:
+      return kExitLimit;
+    case StatusCode::kIoError:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kAlreadyExists:
+      return kExitIo;
+    case StatusCode::kCancelled:
+      return kExitInterrupted;
+    case StatusCode::kInternal:
+      return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+int ReportFailure(const GlobalOptions& options, const Status& status) {
+  std::fprintf(stderr, "kintsugi: error: %s\n",
+               SanitizeForLog(status.ToString()).c_str());
+  if (options.json) {
+    PrintJson({{"error",
+                {{"code", std::string(StatusCodeName(status.code()))},
+                 {"message", status.message()}}}});
+  }
+  return ExitCodeFor(status);
+}
+
+void PrintJson(const nlohmann::json& document) {
+  // `replace` keeps output valid UTF-8 whatever a file name holds.
+  std::cout << document.dump(2, ' ', false,
+                             nlohmann::json::error_handler_t::replace)
+            << '\n';
+}
+
+int NotAvailableYet(const GlobalOptions& options, std::string_view command,
+                    std::string_view issue) {
+  const std::string message = "'kintsugi " + std::string(command) +
+                              "' is not available in this version yet (" +
+                              std::string(issue) + ")";
+  std::fprintf(stderr, "kintsugi: %s\n", message.c_str());
+  if (options.json) {
+    PrintJson({{"error", {{"code", "not_available"}, {"message", message}}}});
+  }
+  return kExitNotAvailable;
+}
+
+}  // namespace kintsugi::cli

@@ -1,0 +1,25 @@
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+namespace kintsugi::cli {
+
+void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,
+                        Handler* handler) {
+  CLI::App* command =
+      app.add_subcommand("identify",
+                         "Name the ransomware family from encrypted files, "
+                         "ransom notes and contacts");
+  // Accept its future arguments meanwhile.
+  static std::vector<std::string> arguments;
+  command->add_option("ARGS", arguments, "Arguments (not used yet)");
+  command->allow_extras();
+  command->callback([&options, handler] {
+    *handler = [&options] {
+      return NotAvailableYet(options, "identify", "issue #3");
+    };
+  });
+}
+
+}  // namespace kintsugi::cli

@@ -1,0 +1,88 @@
+# Helper functions that every target of ours is made with, so that flags,
+# include paths and test registration are the same everywhere.
+#
+#   kintsugi_library(NAME SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
+#       -> static library kintsugi_NAME (alias kintsugi::NAME)
+#   kintsugi_test(NAME SOURCES ... [DEPS ...])
+#       -> GoogleTest executable NAME, its tests registered with CTest
+#   kintsugi_fuzzer(NAME SOURCES ... [DEPS ...])
+#       -> with clang and KINTSUGI_FUZZ: a libFuzzer binary NAME;
+#          otherwise: NAME_replay, and one CTest test per corpus file in
+#          fuzz/corpus/NAME/
+#   kintsugi_bench(NAME SOURCES ... [DEPS ...])
+#       -> Google Benchmark executable NAME
+
+function(_kintsugi_own_code target)
+  target_link_libraries(${target} PRIVATE kintsugi::warnings
+                                          kintsugi::hardening)
+  target_link_libraries(${target} PUBLIC kintsugi_sanitizers)
+endfunction()
+
+function(kintsugi_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(kintsugi_${name} STATIC ${ARG_SOURCES})
+  add_library(kintsugi::${name} ALIAS kintsugi_${name})
+  target_include_directories(kintsugi_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(kintsugi_${name} PUBLIC ${ARG_DEPS}
+                                         PRIVATE ${ARG_PRIVATE_DEPS})
+  _kintsugi_own_code(kintsugi_${name})
+  set_property(GLOBAL APPEND PROPERTY KINTSUGI_LIBRARIES kintsugi_${name})
+endfunction()
+
+function(kintsugi_test name)
+  if(NOT KINTSUGI_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} kintsugi::testing
+                                        GTest::gmock_main)
+  _kintsugi_own_code(${name})
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES ENVIRONMENT
+      "KINTSUGI_SOURCE_ROOT=${PROJECT_SOURCE_DIR};KINTSUGI_BINARY=$<TARGET_FILE_DIR:kintsugi_cli>/kintsugi")
+endfunction()
+
+function(kintsugi_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  if(KINTSUGI_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    _kintsugi_own_code(${name})
+    return()
+  endif()
+  if(NOT KINTSUGI_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name}_replay ${ARG_SOURCES}
+                 ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cpp)
+  target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
+  _kintsugi_own_code(${name}_replay)
+  set(corpus_dir ${PROJECT_SOURCE_DIR}/fuzz/corpus/${name})
+  file(GLOB corpus CONFIGURE_DEPENDS ${corpus_dir}/*)
+  if(NOT corpus)
+    message(FATAL_ERROR "fuzz target ${name} has no corpus in ${corpus_dir}")
+  endif()
+  foreach(seed ${corpus})
+    get_filename_component(seed_name ${seed} NAME)
+    add_test(NAME fuzz.${name}.${seed_name}
+             COMMAND ${name}_replay ${seed})
+  endforeach()
+endfunction()
+
+function(kintsugi_bench name)
+  if(NOT KINTSUGI_BUILD_BENCH)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  _kintsugi_own_code(${name})
+endfunction()

@@ -1,0 +1,67 @@
+#pragma once
+
+// Every limit Kintsugi enforces on untrusted input, with the reason
+// (conventions.md "Untrusted bytes"). Hitting one returns kResourceExhausted
+// or kDeadlineExceeded; it never crashes or hangs. Change a value here only
+// with the reason next to it.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace kintsugi::limits {
+
+inline constexpr std::size_t kKiB = 1024;
+inline constexpr std::size_t kMiB = 1024 * kKiB;
+
+// --- identify ---------------------------------------------------------------
+// Real ransom notes are a few KiB; the largest HTA notes with embedded images
+// are a few hundred KiB. A "note" beyond this is not read as a note.
+inline constexpr std::size_t kMaxNoteBytes = 4 * kMiB;
+// How much of an encrypted file identify reads from each end: markers and
+// footers of known families sit within the first/last few hundred bytes, and
+// we never read the whole of a large file.
+inline constexpr std::size_t kFileHeadBytes = 64 * kKiB;
+inline constexpr std::size_t kFileTailBytes = 64 * kKiB;
+// Contact strings typed by a user (e-mail, onion, wallet, Tox ID).
+inline constexpr std::size_t kMaxContactBytes = 4 * kKiB;
+inline constexpr std::size_t kMaxContacts = 256;
+// Inputs in one identify request.
+inline constexpr std::size_t kMaxIdentifyInputs = 10000;
+// Extracted indicators (e-mails, wallets, ...) kept per input.
+inline constexpr std::size_t kMaxIndicatorsPerInput = 1000;
+
+// --- knowledge base ---------------------------------------------------------
+// One family file; the largest real one is a few tens of KiB.
+inline constexpr std::size_t kMaxKbFileBytes = 2 * kMiB;
+// Families in one KB; ID Ransomware knows ~1,300, MISP ~2,100.
+inline constexpr std::size_t kMaxKbFamilies = 20000;
+// Rules of all kinds in one compiled KB (bounds Hyperscan compile time).
+inline constexpr std::size_t kMaxKbRules = 500000;
+// One pattern's length in bytes.
+inline constexpr std::size_t kMaxPatternBytes = 4 * kKiB;
+// A KB bundle file as a whole.
+inline constexpr std::size_t kMaxKbBundleBytes = 256 * kMiB;
+
+// --- recover ----------------------------------------------------------------
+// Streaming chunk size: bounds memory per worker thread whatever the file
+// size (issue 4: peak memory under 64 MiB).
+inline constexpr std::size_t kStreamChunkBytes = 1 * kMiB;
+// A file a decryptor may need whole in memory (e.g. Nemucod pair analysis).
+inline constexpr std::size_t kMaxInMemoryFileBytes = 16 * kMiB;
+// Jigsaw encrypts only originals smaller than this (recovery-schemes §3.1).
+inline constexpr std::uint64_t kJigsawMaxOriginalBytes = 10'000'000;
+// Directory recursion depth; also stops symlink loops that escape the
+// inode check.
+inline constexpr std::size_t kMaxDirectoryDepth = 128;
+// Worker threads, whatever --threads says.
+inline constexpr unsigned kMaxThreads = 256;
+// Seeds one brute-force search may try (the full 32-bit space).
+inline constexpr std::uint64_t kMaxSeedSearchSpan = 1ULL << 32;
+
+// --- portal -----------------------------------------------------------------
+// One uploaded file or note.
+inline constexpr std::size_t kMaxUploadBytes = 32 * kMiB;
+// Wall-clock time for one request.
+inline constexpr unsigned kRequestTimeoutSeconds = 30;
+
+}  // namespace kintsugi::limits
