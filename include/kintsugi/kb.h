@@ -1,0 +1,198 @@
+#pragma once
+
+// The family knowledge base (KB): what Kintsugi knows about each ransomware
+// family, loaded from kb/<family-id>.yaml (format: docs/kb-format.md).
+// Identification knowledge is data; this header is its in-memory model. The
+// identify engine compiles a KnowledgeBase once into an immutable matcher
+// (include/kintsugi/identify.h).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kintsugi/bytes.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi::kb {
+
+// Where a fact or rule was defined, for diagnostics ("kb/stop-djvu.yaml:42").
+struct Location {
+  std::string file;
+  int line = 0;  // 1-based; 0 when unknown.
+};
+
+// Where a fact came from: the dataset and the entry in it, e.g.
+// {"misp-galaxy", "04a5889d-b97d-4653-8a0f-d2df85f93430"},
+// {"threatlabz-notes", "akira/akira_readme.txt"}, {"curated", "<reason>"}.
+struct Source {
+  std::string dataset;
+  std::string entry;
+};
+
+// How much one piece of evidence says on its own. A kWeak rule (".locked",
+// "readme.txt") never decides alone: it can only add to others.
+enum class Strength : std::uint8_t { kWeak, kMedium, kStrong, kDecisive };
+
+enum class RuleKind : std::uint8_t {
+  kExtension,        // Appended extension, e.g. ".eking" (case-insensitive).
+  kFilenamePattern,  // Regex over the whole encrypted file name, e.g.
+                     // "\\.id\\[[0-9A-F]{8}-3483\\]\\.\\[[^\\]]+\\]\\.eking$".
+  kNoteName,         // Ransom-note file name, literal or regex.
+  kNotePhrase,       // Literal phrase in the normalised note text.
+  kNoteRegex,        // Regex over the normalised note text.
+  kFileMarker,       // Bytes at an offset from the start or end of a file.
+  kSizeRelation,     // Size of an encrypted file, e.g. size % 16 == 0.
+  kVictimId,         // Format of a victim/personal ID, as a regex.
+};
+
+// Where a kFileMarker's bytes sit.
+enum class Anchor : std::uint8_t {
+  kStart,       // At `offset` from the start of the file.
+  kEnd,         // At `offset` bytes before the end (offset = distance).
+  kHead,        // Anywhere in the first limits::kFileHeadBytes.
+  kTail,        // Anywhere in the last limits::kFileTailBytes.
+};
+
+struct Rule {
+  std::string id;  // Unique within the family, e.g. "ext-eking".
+  RuleKind kind = RuleKind::kExtension;
+  Strength strength = Strength::kMedium;
+  // kExtension, kNoteName, kNotePhrase: the literal text. kFilenamePattern,
+  // kNoteRegex, kVictimId, and kNoteName with `is_regex`: a regex (Hyperscan
+  // / PCRE subset: no backreferences or lookaround).
+  std::string pattern;
+  bool is_regex = false;
+  // kFileMarker only.
+  Bytes marker;
+  Anchor anchor = Anchor::kStart;
+  std::uint64_t offset = 0;
+  // kSizeRelation only: size % modulus == remainder, and, when non-zero,
+  // the file carries a fixed-size footer of `footer_bytes`.
+  std::uint64_t modulus = 0;
+  std::uint64_t remainder = 0;
+  std::uint64_t footer_bytes = 0;
+  // The oldest engine version that understands this rule ("1.0"); an older
+  // engine skips it instead of misreading it.
+  std::string min_engine;
+  std::vector<Source> sources;
+  Location where;
+};
+
+enum class ContactKind : std::uint8_t {
+  kEmail,
+  kOnion,     // Onion host (v2 or v3), without scheme or path.
+  kUrl,       // Any other URL or clear-web host.
+  kTox,       // 76 hex characters.
+  kBitcoin,   // Base58Check or bech32 address.
+  kMonero,    // 95-character standard address.
+  kTelegram,  // Handle or t.me link.
+  kSession,   // Session messenger ID (66 hex, starting "05").
+  kOther,
+};
+
+// An attacker contact seen in this family's notes.
+struct Contact {
+  ContactKind kind = ContactKind::kOther;
+  std::string value;  // Normalised: lowercase host/e-mail, no scheme.
+  std::vector<Source> sources;
+  Location where;
+};
+
+enum class RecoveryPossible : std::uint8_t { kYes, kNo, kPartial, kUnknown };
+
+// Whether and how files of this family can be recovered.
+struct Recovery {
+  RecoveryPossible possible = RecoveryPossible::kUnknown;
+  std::string decryptor;  // Decryptor id in src/families, or empty.
+  std::string strategy;   // key-lookup, hard-coded-key, known-plaintext,
+                          // seed-search, or empty.
+  std::vector<std::string> needs;  // What the user must supply, in words.
+  std::string notes;
+  std::vector<Source> sources;
+};
+
+// A test case shipped with the family: the identify engine must name this
+// family for a positive fixture and must not for a negative one.
+struct Fixture {
+  bool positive = true;
+  std::vector<std::string> file_names;  // Encrypted file names.
+  std::string note_name;                // Ransom-note file name.
+  std::string note_text;                // Ransom-note text (UTF-8).
+  std::vector<std::string> contacts;    // Contact strings typed by a user.
+  Bytes file_head;                      // First bytes of an encrypted file.
+  Bytes file_tail;                      // Last bytes of an encrypted file.
+  Location where;
+};
+
+struct Family {
+  std::string id;    // Stable, lowercase, [a-z0-9-], e.g. "stop-djvu".
+  std::string name;  // Display name, e.g. "STOP/Djvu".
+  std::vector<std::string> aliases;
+  std::string first_seen;  // "2018" or "2018-02"; empty if unknown.
+  std::string last_seen;
+  std::vector<std::string> platforms;  // windows, linux, esxi, nas, macos...
+  std::vector<std::string> references;  // URLs.
+  // Families whose notes are near-identical (rebrands); reported together.
+  std::vector<std::string> related;
+  std::vector<Rule> rules;
+  std::vector<Contact> contacts;
+  // Reference ransom notes, paths relative to the KB root
+  // (kb/notes/<family-id>/...): the engine learns the stable parts of notes
+  // from them.
+  std::vector<std::string> reference_notes;
+  Recovery recovery;
+  std::vector<Fixture> fixtures;
+  std::vector<Source> sources;
+  bool disabled = false;  // Kept for the record, never matched.
+  Location where;
+};
+
+// A benign look-alike that must never be reported as ransomware (e.g. a
+// backup tool's ".locked" files), matched before any family.
+struct AllowEntry {
+  RuleKind kind = RuleKind::kExtension;
+  std::string pattern;
+  bool is_regex = false;
+  std::string reason;
+  Location where;
+};
+
+struct KnowledgeBase {
+  std::vector<Family> families;
+  std::vector<AllowEntry> allow_list;
+  // Rules retracted without a release: "family-id" or "family-id/rule-id".
+  std::vector<std::string> disabled;
+  // Root folder the KB was loaded from (to resolve reference notes); empty
+  // for the embedded KB.
+  Path root;
+};
+
+// A problem found by Load or Lint, with file and line.
+struct Diagnostic {
+  enum class Severity : std::uint8_t { kError, kWarning } severity =
+      Severity::kError;
+  Location where;
+  std::string message;
+};
+
+// Loads every kb/*.yaml family file (plus kb/allow-list.yaml and
+// kb/disabled.yaml when present) from `dir`. Fails with kCorrupt and
+// file:line on the first malformed file, kResourceExhausted past
+// limits::kMaxKbFileBytes / kMaxKbFamilies.
+Result<KnowledgeBase> LoadKnowledgeBase(FileSystem& fs, const Path& dir);
+
+// The KB built into the binary (kb/ at build time).
+Result<KnowledgeBase> LoadEmbeddedKnowledgeBase();
+
+// Every problem in a loaded KB: duplicate ids or aliases across families,
+// invalid regexes, generic extensions not marked weak, rules without a
+// source, families with rules but without a positive and a negative
+// fixture, unknown related families, ... Empty means clean.
+std::vector<Diagnostic> Lint(const KnowledgeBase& kb);
+
+// Case-insensitive lookup of a family by id, name or alias.
+const Family* FindFamily(const KnowledgeBase& kb, std::string_view name);
+
+}  // namespace kintsugi::kb
