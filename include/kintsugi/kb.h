@@ -49,10 +49,10 @@ enum class RuleKind : std::uint8_t {
 
 // Where a kFileMarker's bytes sit.
 enum class Anchor : std::uint8_t {
-  kStart,       // At `offset` from the start of the file.
-  kEnd,         // At `offset` bytes before the end (offset = distance).
-  kHead,        // Anywhere in the first limits::kFileHeadBytes.
-  kTail,        // Anywhere in the last limits::kFileTailBytes.
+  kStart,  // At `offset` from the start of the file.
+  kEnd,    // At `offset` bytes before the end (offset = distance).
+  kHead,   // Anywhere in the first limits::kFileHeadBytes.
+  kTail,   // Anywhere in the last limits::kFileTailBytes.
 };
 
 struct Rule {
@@ -132,7 +132,7 @@ struct Family {
   std::vector<std::string> aliases;
   std::string first_seen;  // "2018" or "2018-02"; empty if unknown.
   std::string last_seen;
-  std::vector<std::string> platforms;  // windows, linux, esxi, nas, macos...
+  std::vector<std::string> platforms;   // windows, linux, esxi, nas, macos...
   std::vector<std::string> references;  // URLs.
   // Families whose notes are near-identical (rebrands); reported together.
   std::vector<std::string> related;
@@ -171,8 +171,10 @@ struct KnowledgeBase {
 
 // A problem found by Load or Lint, with file and line.
 struct Diagnostic {
-  enum class Severity : std::uint8_t { kError, kWarning } severity =
-      Severity::kError;
+  enum class Severity : std::uint8_t {
+    kError,
+    kWarning
+  } severity = Severity::kError;
   Location where;
   std::string message;
 };
