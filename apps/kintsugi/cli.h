@@ -20,8 +20,8 @@ enum ExitCode : int {
   kExitUsage = 2,          // Bad command line.
   kExitBadInput = 3,       // Input unreadable, malformed, empty or wrong kind.
   kExitNotAvailable = 4,   // Subcommand not available in this version yet.
-  kExitLimit = 5,          // A named limit (size, time, count) was reached.
-  kExitIo = 6,             // I/O failure (disk full, permission denied, ...).
+  kExitLimit = 5,          // A limit was reached: size, time, count, disk.
+  kExitIo = 6,             // I/O failure (permission denied, read error...).
   kExitKbInvalid = 7,      // The knowledge base failed to load or lint.
   kExitInternal = 8,       // A bug in Kintsugi; please report it.
   kExitInterrupted = 130,  // Stopped by SIGINT/SIGTERM.

@@ -2,9 +2,11 @@
 
 // Logging that can never carry file or note contents (ASSURANCE.md,
 // "Privacy"): messages are built from a format string and scalar or text
-// arguments; byte buffers do not compile as arguments, and every message is
-// stripped of control characters so a hostile file name cannot drive the
-// terminal. Logs go to stderr unless a sink is installed.
+// arguments; byte buffers do not compile as arguments, and in every message
+// each control character (C0, C1, DEL), invalid UTF-8 byte and bidirectional
+// override is replaced by '?', so a hostile file name can neither drive the
+// terminal nor display as something else. Logs go to stderr unless a sink is
+// installed.
 
 #include <fmt/format.h>
 
@@ -30,8 +32,9 @@ LogLevel GetLogLevel();
 // Replaces the sink (nullptr restores stderr). For tests and the portal.
 void SetLogSink(LogSink sink);
 
-// Removes control characters (C0, DEL, and the ESC sequences they start)
-// and invalid UTF-8 from `text`.
+// Replaces control characters (C0, C1, DEL), invalid UTF-8 and the
+// bidirectional controls U+200E/F, U+202A..E, U+2066..9 in `text` with '?'
+// (tab becomes a space).
 std::string SanitizeForLog(std::string_view text);
 
 namespace internal {

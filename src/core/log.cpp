@@ -57,8 +57,13 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
   }
   if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
     return 0;
-  // C1 controls (U+0080..U+009F) are terminal controls too.
+  // C1 controls (U+0080..U+009F) are terminal controls too; bidirectional
+  // controls make a name display as another (ASSURANCE.md).
   if (code >= 0x80 && code <= 0x9F) return 0;
+  if (code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+      (code >= 0x2066 && code <= 0x2069)) {
+    return 0;
+  }
   return length;
 }
 
@@ -84,8 +89,14 @@ std::string SanitizeForLog(std::string_view text) {
     }
     const std::size_t length = Utf8SequenceLength(text, i);
     if (length == 0) {
+      // One '?' for an invalid byte; a whole rejected sequence (C1, bidi)
+      // is skipped as a unit below.
       out += '?';
       ++i;
+      while (i < text.size() &&
+             (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
+        ++i;
+      }
       continue;
     }
     out.append(text.substr(i, length));
