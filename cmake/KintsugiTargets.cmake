@@ -7,6 +7,7 @@
 #       -> GoogleTest executable NAME, its tests registered with CTest
 #   kintsugi_fuzzer(NAME SOURCES ... [DEPS ...])
 #       -> with clang and KINTSUGI_FUZZ: a libFuzzer binary NAME;
+#          sources see fuzz/ ("fuzz_target.h") and src/ on the include path;
 #          otherwise: NAME_replay, and one CTest test per corpus file in
 #          fuzz/corpus/NAME/
 #   kintsugi_bench(NAME SOURCES ... [DEPS ...])
@@ -51,6 +52,8 @@ function(kintsugi_fuzzer name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   if(KINTSUGI_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     add_executable(${name} ${ARG_SOURCES})
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/fuzz
+                                               ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(${name} PRIVATE ${ARG_DEPS})
     target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
@@ -62,6 +65,8 @@ function(kintsugi_fuzzer name)
   endif()
   add_executable(${name}_replay ${ARG_SOURCES}
                  ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cpp)
+  target_include_directories(${name}_replay
+    PRIVATE ${PROJECT_SOURCE_DIR}/fuzz ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
   _kintsugi_own_code(${name}_replay)
   set(corpus_dir ${PROJECT_SOURCE_DIR}/fuzz/corpus/${name})
