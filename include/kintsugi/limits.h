@@ -65,3 +65,16 @@ inline constexpr std::size_t kMaxUploadBytes = 32 * kMiB;
 inline constexpr unsigned kRequestTimeoutSeconds = 30;
 
 }  // namespace kintsugi::limits
+
+// --- recover (src/recover: pipeline, journal) ------------------------------
+namespace kintsugi::limits {
+// One journal segment file; a record is ~300 bytes, so this is about a
+// million files per folder's journal. A larger one is not read (rerun with
+// a fresh --out).
+inline constexpr std::size_t kMaxJournalBytes = 256 * kMiB;
+// Free names tried for one output ("x (recovered).docx", "... 2)", ...).
+inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
+// Side files (Jigsaw's EncryptedFileList.txt) read whole; real ones list a
+// few thousand paths.
+inline constexpr std::size_t kMaxSideFileBytes = 16 * kMiB;
+}  // namespace kintsugi::limits
