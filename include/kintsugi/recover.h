@@ -1,0 +1,139 @@
+#pragma once
+
+// Recovering encrypted files: the public API behind `kintsugi recover`
+// (issue 4, docs/cli.md "recover", docs/writing-a-decryptor.md).
+//
+// Safe by construction: encrypted originals are only ever opened for
+// reading; every output is written to a temporary file in the target
+// folder, fsynced, verified, and only then given its final name, never
+// replacing an existing file. A journal makes an interrupted run resumable.
+// Per-file outcomes ("key not found", "not encrypted") are data in the
+// report; a Status is returned only when the run as a whole cannot be done.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kintsugi/bytes.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi {
+
+// What happened to one file. The names (RecoverStatusName) reach users in
+// JSON output; append only.
+enum class RecoverStatus : std::uint8_t {
+  kRecovered,     // Decrypted, verified, written under its final name.
+  kUnverified,    // Decrypted but the output could not be verified; kept
+                  // only as `<name>.unverified` (or dropped, --verified-only).
+  kNotEncrypted,  // Looks like an ordinary file (or is empty).
+  kUnsupported,   // No decryptor recognises it (or it is not a file).
+  kNeedsInput,    // A decryptor fits but needs something from the user
+                  // (e.g. a --pair for Nemucod).
+  kKeyNotFound,   // A decryptor fits but none of its keys decrypts it.
+  kError,         // Reading, decrypting or writing failed (see detail).
+};
+
+// "recovered", "unverified", "not_encrypted", "unsupported", "needs_input",
+// "key_not_found", "error".
+std::string_view RecoverStatusName(RecoverStatus status);
+
+// One encrypted/original pair given with --pair ENC=ORIG.
+struct KnownPlaintextPair {
+  Path encrypted;
+  Path original;
+};
+
+// Progress of a run, for a progress bar (never printed by the library).
+struct RecoverProgress {
+  std::uint64_t files_done = 0;
+  std::uint64_t files_total = 0;
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+};
+
+struct RecoverOptions {
+  // Files or folders (folders are recursed; symlink loops are detected).
+  std::vector<Path> paths;
+  // A decryptor id or family id ("jigsaw", "nemucod"); empty: choose by
+  // probing each file. Given, it also accepts files whose appended
+  // extension the decryptor does not know.
+  std::string family;
+  std::vector<KnownPlaintextPair> pairs;
+  // A key (and IV) to use instead of searching (hex decoded).
+  std::optional<Bytes> key;
+  std::optional<Bytes> iv;
+  // Write outputs under this folder, mirroring the input tree; empty:
+  // beside each encrypted file.
+  Path out_dir;
+  // Worker threads; 0 = all cores (capped at limits::kMaxThreads).
+  unsigned threads = 0;
+  // Decrypt and verify, report what would be written, write nothing.
+  bool dry_run = false;
+  // Do not keep outputs that cannot be verified.
+  bool verified_only = false;
+  // Called from worker threads (serialised) after each file.
+  std::function<void(const RecoverProgress&)> on_progress;
+  // When set and it becomes true, no new file is started; the run returns
+  // after finishing or cleaning up the files in flight, with `cancelled`
+  // set in the report.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// The outcome for one input file.
+struct FileOutcome {
+  Path path;
+  RecoverStatus status = RecoverStatus::kUnsupported;
+  std::string family;       // Family id, when a decryptor was chosen.
+  std::string decryptor;    // Decryptor id.
+  std::string variant;      // Which variant of the scheme.
+  Path output;              // Where the output is (or would be, --dry-run).
+  std::string verified_as;  // The file type the output verified as.
+  std::string detail;       // One line in plain words.
+  std::string key_source;   // "hard-coded key 1", "--pair ...", "--key".
+};
+
+// A key found during the run that the user may reuse with --key.
+struct ReportedKey {
+  std::string decryptor;
+  std::string key_hex;
+  std::string iv_hex;  // Empty when the scheme has no IV.
+  std::string source;
+  std::string detail;  // E.g. "XOR over the first 2048 bytes".
+};
+
+struct RecoverReport {
+  std::vector<FileOutcome> files;  // In input order (sorted within folders).
+  std::vector<ReportedKey> keys;
+  bool dry_run = false;
+  bool cancelled = false;  // options.cancel fired; some files were skipped.
+  // How many files ended in each status, indexed by RecoverStatus.
+  std::vector<std::uint64_t> counts = std::vector<std::uint64_t>(7, 0);
+  std::uint64_t bytes_written = 0;
+  // True when every file ended as recovered, not_encrypted or unsupported.
+  bool AllWell() const;
+};
+
+// Runs a recovery over `options.paths` through `fs`. Errors: kInvalidArgument
+// (unknown family, unusable pair or key), kPermissionDenied / kIoError when
+// the journal cannot be written where the outputs go.
+Result<RecoverReport> Recover(FileSystem& fs, const RecoverOptions& options);
+
+// One line per decryptor, for `kintsugi families` and docs.
+struct DecryptorSummary {
+  std::string id;
+  std::string family;
+  std::string strategy;  // "hard-coded-key", "known-plaintext", ...
+  std::vector<std::string> variants;
+  std::vector<std::string> extensions;
+  std::string needs;  // What the user must supply; empty for nothing.
+  std::string spec;   // The doc section it implements.
+};
+std::vector<DecryptorSummary> ListDecryptors();
+
+}  // namespace kintsugi

@@ -1,0 +1,162 @@
+#pragma once
+
+// The decryptor interface (docs/writing-a-decryptor.md). A decryptor is code
+// in src/families/<family>/, listed in the one explicit registry
+// (src/families/registry.cpp). It declares its metadata, and for one run:
+// probes a file (is this mine, which variant?), obtains the key through a
+// shared strategy (src/recover/strategies.h), and decrypts as a stream.
+//
+// Lifecycle: Decryptor::Prepare() is called once per run with the user's
+// inputs and returns a DecryptorRun; the run's methods are called from many
+// worker threads at once and must be thread-safe (they are const).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kintsugi/bytes.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/recover.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi::recover {
+
+// How a decryptor gets its key (conventions.md "Families, rules and
+// decryptors").
+enum class Strategy : std::uint8_t {
+  kKeyLookup,       // A database of leaked/released keys.
+  kHardCodedKey,    // Keys built into the malware.
+  kKnownPlaintext,  // Derived from an encrypted/original pair or a header.
+  kSeedSearch,      // Brute force of a weak PRNG seed.
+};
+
+// "key-lookup", "hard-coded-key", "known-plaintext", "seed-search".
+std::string_view StrategyName(Strategy strategy);
+
+struct DecryptorInfo {
+  std::string_view id;         // Stable, used by --family: "jigsaw".
+  std::string_view family_id;  // The KB family id identify reports.
+  std::vector<std::string_view> variants;
+  Strategy strategy = Strategy::kHardCodedKey;
+  // Appended extensions the decryptor recognises, with the dot.
+  std::vector<std::string_view> extensions;
+  // What the user must supply, in plain words; empty for nothing.
+  std::string_view needs;
+  // The spec section implemented: "recovery-schemes.md §3.1".
+  std::string_view spec;
+};
+
+// What a decryptor may look at when probing: the name, the size and bounded
+// head/tail samples (never the whole file).
+struct FileSample {
+  Path path;
+  std::string name;  // path.filename()
+  std::uint64_t size = 0;
+  ByteView head;  // The first min(size, kProbeHeadBytes) bytes.
+  ByteView tail;  // The last min(size, kProbeTailBytes) bytes.
+};
+
+// How much of each file the pipeline reads for probing.
+inline constexpr std::size_t kProbeHeadBytes = 4096;
+inline constexpr std::size_t kProbeTailBytes = 64;
+
+// A decryptor's answer to "is this file mine?".
+struct ProbeResult {
+  // 0: not mine. 1..100: how sure (by name only ~40; by a structural check
+  // such as valid padding under a known key ~90).
+  int confidence = 0;
+  std::string variant;
+  // The name the decrypted file should get (appended extension stripped).
+  std::string original_name;
+  std::string reason;  // Plain words, for --dry-run and JSON detail.
+};
+
+// Key material for one file, opaque to the pipeline.
+struct Key {
+  Bytes key;
+  Bytes iv;
+  std::string variant;
+  std::string source;        // "hard-coded key 1", "--key", "--pair a=b".
+  std::uint64_t region = 0;  // Scheme-specific (Nemucod: XORed bytes).
+};
+
+enum class KeyVerdict : std::uint8_t {
+  kFound,
+  kNeedsInput,  // -> RecoverStatus::kNeedsInput
+  kNotFound,    // -> RecoverStatus::kKeyNotFound
+  kDamaged,     // The file cannot be this scheme's output as it is
+                // (e.g. truncated) -> RecoverStatus::kError
+};
+
+struct KeyOutcome {
+  KeyVerdict verdict = KeyVerdict::kNotFound;
+  Key key;
+  std::string detail;
+};
+
+// Decrypts one file as a stream. Output never exceeds input + 16 bytes per
+// Update call, and Finish writes at most 16 bytes.
+class StreamDecryption {
+ public:
+  virtual ~StreamDecryption() = default;
+  static constexpr std::size_t kSlack = 16;
+  // Decrypts the next bytes of the file into `out` (at least in.size() +
+  // kSlack bytes); returns the number of bytes written.
+  virtual Result<std::size_t> Update(ByteView in,
+                                     std::span<std::uint8_t> out) = 0;
+  // Ends the file (padding checks); kCorrupt when the end is invalid.
+  virtual Result<std::size_t> Finish(std::span<std::uint8_t> out) = 0;
+};
+
+// The user's inputs to a run, as decryptors see them.
+struct RunInputs {
+  std::vector<KnownPlaintextPair> pairs;
+  std::optional<Bytes> key;
+  std::optional<Bytes> iv;
+  // True when --family chose this decryptor: probe files whatever their
+  // extension (the user says they are this family's).
+  bool forced = false;
+  // Side files found among the inputs that a decryptor may use, e.g.
+  // Jigsaw's EncryptedFileList.txt (recovery-schemes.md §3.1).
+  std::vector<Path> side_files;
+};
+
+// A decryptor prepared for one run. Thread-safe.
+class DecryptorRun {
+ public:
+  virtual ~DecryptorRun() = default;
+  virtual ProbeResult Probe(const FileSample& file) const = 0;
+  // Finds the key for a file Probe() accepted.
+  virtual KeyOutcome FindKey(const FileSample& file,
+                             const ProbeResult& probe) const = 0;
+  virtual Result<std::unique_ptr<StreamDecryption>> StartDecryption(
+      const Key& key, std::uint64_t file_size) const = 0;
+  // Keys worth telling the user about (e.g. a key recovered from a pair).
+  virtual std::vector<ReportedKey> ReportedKeys() const { return {}; }
+};
+
+class Decryptor {
+ public:
+  virtual ~Decryptor() = default;
+  virtual const DecryptorInfo& info() const = 0;
+  // kInvalidArgument for user inputs this decryptor cannot use (a pair
+  // that does not fit, a key of the wrong size) -- only when `inputs`
+  // concern it (forced, or inputs given at all).
+  virtual Result<std::unique_ptr<DecryptorRun>> Prepare(
+      FileSystem& fs, const RunInputs& inputs) const = 0;
+};
+
+// Helpers for decryptors.
+// Lowercase ASCII copy.
+std::string AsciiLower(std::string_view text);
+// True if `name` ends with `suffix`, ignoring ASCII case.
+bool EndsWithIgnoreCase(std::string_view name, std::string_view suffix);
+// `name` without its last extension ("a.docx.xyz" -> "a.docx"); nullopt when
+// nothing would be left or there is no extension.
+std::optional<std::string> StripLastExtension(std::string_view name);
+
+}  // namespace kintsugi::recover

@@ -1,0 +1,97 @@
+#pragma once
+
+// The recovery journal: what makes a run resumable after a crash or a kill
+// (issue 4, "Resumable runs"). It lives in a folder `.kintsugi-journal`
+// beside the outputs and holds append-only segment files, each written only
+// through FileSystem::CreateNew + Append + Sync (the interface cannot reopen
+// a file for writing). Every record is synced before the step it announces:
+//
+//   B enc temp         a temporary is about to be created for `enc`
+//   C enc temp final   the temporary is about to be renamed to `final`
+//   D enc final status the output is in place (status: recovered/unverified)
+//   A enc              the attempt was abandoned and its temporary removed
+//
+// Paths are hex-encoded so any byte in a name is safe. On open, the newest
+// state of each file decides: B or C with the temporary still present -> the
+// temporary is removed and the file is redone; C whose temporary is gone but
+// whose final name exists -> the rename happened, the file is done. Then the
+// segments are compacted into one. A torn last line (no newline) is ignored.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "kintsugi/fs.h"
+#include "kintsugi/recover.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi::recover {
+
+// The name of the journal folder.
+inline constexpr std::string_view kJournalDirName = ".kintsugi-journal";
+// Temporaries are named ".<output name>.kintsugi-tmp-<random hex>".
+inline constexpr std::string_view kTempMarker = ".kintsugi-tmp-";
+
+// True for names of our temporaries.
+bool IsTempName(std::string_view name);
+// A fresh temporary name for an output called `output_name`.
+std::string MakeTempName(std::string_view output_name);
+
+class Journal {
+ public:
+  struct Done {
+    Path output;
+    RecoverStatus status = RecoverStatus::kRecovered;
+  };
+
+  // Opens the journal in `dir` (created, and its parent synced, when
+  // missing), cleans up after an interrupted run and compacts it. With
+  // `read_only` (dry runs) nothing is created, removed or written.
+  static Result<std::unique_ptr<Journal>> Open(FileSystem& fs, const Path& dir,
+                                               bool read_only);
+  ~Journal();
+
+  // The earlier outcome for an encrypted file, if it was finished.
+  std::optional<Done> FindDone(const Path& encrypted) const;
+  // True if `path` is an output a run of ours wrote.
+  bool IsOutput(const Path& path) const;
+  // Temporaries removed and files found done when the journal was opened.
+  std::uint64_t stale_temporaries_removed() const { return stale_removed_; }
+
+  Status Begin(const Path& encrypted, const Path& temp);
+  Status Committing(const Path& encrypted, const Path& temp,
+                    const Path& final_path);
+  Status Finished(const Path& encrypted, const Path& final_path,
+                  RecoverStatus status);
+  Status Abandoned(const Path& encrypted);
+
+ private:
+  Journal(FileSystem& fs, Path dir, bool read_only);
+  Status Load();
+  Status Recover();
+  Status Append(std::string line);
+
+  FileSystem& fs_;
+  const Path dir_;
+  const bool read_only_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Done> done_;  // Keyed by the encrypted path.
+  std::set<std::string> outputs_;
+  std::uint64_t stale_removed_ = 0;
+  std::unique_ptr<WritableFile> segment_;
+  std::vector<Path> old_segments_;
+  std::uint64_t next_sequence_ = 1;
+  // The latest in-flight record per encrypted path (B or C), from Load().
+  struct InFlight {
+    Path temp;
+    std::optional<Path> final_path;
+  };
+  std::map<std::string, InFlight> in_flight_;
+};
+
+}  // namespace kintsugi::recover

@@ -1,0 +1,664 @@
+#include "recover/pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "formats/file_validator.h"
+#include "kintsugi/limits.h"
+#include "kintsugi/log.h"
+#include "recover/journal.h"
+
+namespace kintsugi::recover {
+namespace {
+
+constexpr std::string_view kJigsawFileList = "encryptedfilelist.txt";
+
+// One input file found by the walk, or a problem with an input (outcome
+// already set).
+struct Item {
+  Path path;
+  Path rel;  // Relative to the parent of its root, for --out mirroring.
+  std::uint64_t size = 0;
+  std::optional<FileOutcome> preset;
+};
+
+struct Prepared {
+  const Decryptor* decryptor = nullptr;
+  std::unique_ptr<DecryptorRun> run;
+};
+
+FileOutcome Outcome(const Path& path, RecoverStatus status,
+                    std::string detail) {
+  FileOutcome outcome;
+  outcome.path = path;
+  outcome.status = status;
+  outcome.detail = std::move(detail);
+  return outcome;
+}
+
+class Walker {
+ public:
+  Walker(FileSystem& fs, const Journal* journal,
+         std::optional<std::pair<std::uint64_t, std::uint64_t>> out_dir_id)
+      : fs_(fs), journal_(journal), out_dir_id_(out_dir_id) {}
+
+  void WalkRoot(const Path& root) {
+    base_ = root.parent_path();
+    auto info = fs_.Stat(root, true);
+    if (!info) {
+      items_.push_back(Item{root, root.filename(), 0,
+                            Outcome(root, RecoverStatus::kError,
+                                    "cannot read: " + info.error().message())});
+      return;
+    }
+    Visit(root, *info, 0);
+  }
+
+  std::vector<Item> TakeItems() { return std::move(items_); }
+  std::vector<Path> TakeSideFiles() { return std::move(side_files_); }
+
+ private:
+  void Visit(const Path& path, const FileInfo& info, std::size_t depth) {
+    const Path rel = path.lexically_relative(base_);
+    if (info.type == FileType::kRegular) {
+      if (journal_ != nullptr && journal_->IsOutput(path)) return;
+      if (AsciiLower(path.filename().native()) == kJigsawFileList) {
+        side_files_.push_back(path);
+      }
+      items_.push_back(Item{path, rel, info.size, std::nullopt});
+      return;
+    }
+    if (info.type != FileType::kDirectory) {
+      items_.push_back(Item{path, rel, 0,
+                            Outcome(path, RecoverStatus::kUnsupported,
+                                    "not a regular file or folder; skipped")});
+      return;
+    }
+    const std::pair<std::uint64_t, std::uint64_t> id{info.device, info.inode};
+    if (out_dir_id_ && id == *out_dir_id_) return;  // Our own outputs.
+    if (!visited_.insert(id).second) {
+      items_.push_back(
+          Item{path, rel, 0,
+               Outcome(path, RecoverStatus::kUnsupported,
+                       "folder already visited (a symbolic link loop or a "
+                       "second path to it); skipped")});
+      return;
+    }
+    if (depth >= limits::kMaxDirectoryDepth) {
+      items_.push_back(Item{path, rel, 0,
+                            Outcome(path, RecoverStatus::kError,
+                                    "folders nested too deep; skipped")});
+      return;
+    }
+    auto entries = fs_.ListDir(path);
+    if (!entries) {
+      items_.push_back(
+          Item{path, rel, 0,
+               Outcome(path, RecoverStatus::kError,
+                       "cannot list folder: " + entries.error().message())});
+      return;
+    }
+    for (const DirEntry& entry : *entries) {
+      if (entry.name == kJournalDirName || IsTempName(entry.name)) continue;
+      const Path child = path / entry.name;
+      FileInfo child_info;
+      if (entry.type == FileType::kSymlink) {
+        auto followed = fs_.Stat(child, true);
+        if (!followed) {
+          items_.push_back(
+              Item{child, child.lexically_relative(base_), 0,
+                   Outcome(child, RecoverStatus::kUnsupported,
+                           "symbolic link that cannot be followed (" +
+                               followed.error().message() + "); skipped")});
+          continue;
+        }
+        child_info = *followed;
+      } else if (entry.type == FileType::kDirectory ||
+                 entry.type == FileType::kRegular) {
+        auto stat = fs_.Stat(child, false);
+        if (!stat) {
+          items_.push_back(
+              Item{child, child.lexically_relative(base_), 0,
+                   Outcome(child, RecoverStatus::kError,
+                           "cannot read: " + stat.error().message())});
+          continue;
+        }
+        child_info = *stat;
+      } else {
+        child_info.type = entry.type;
+      }
+      Visit(child, child_info, depth + 1);
+    }
+  }
+
+  FileSystem& fs_;
+  const Journal* journal_;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> out_dir_id_;
+  Path base_;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> visited_;
+  std::vector<Item> items_;
+  std::vector<Path> side_files_;
+};
+
+// Per-worker buffers, reused for every file: bounded memory whatever the
+// file sizes (limits::kStreamChunkBytes each).
+struct Buffers {
+  Bytes in = Bytes(limits::kStreamChunkBytes);
+  Bytes out = Bytes(limits::kStreamChunkBytes + StreamDecryption::kSlack);
+};
+
+class Pipeline {
+ public:
+  Pipeline(FileSystem& fs, const RecoverOptions& options,
+           std::vector<Prepared> runs, Journal* journal)
+      : fs_(fs), options_(options), runs_(std::move(runs)), journal_(journal) {}
+
+  FileOutcome Process(const Item& item, Buffers& buffers);
+  std::uint64_t bytes_written() const { return bytes_written_.load(); }
+
+ private:
+  struct Choice {
+    const Prepared* prepared = nullptr;
+    ProbeResult probe;
+  };
+  // Picks the decryptor for a file. Hook: identify's evidence (the family
+  // it names for this file or its folder) will rank the candidates here
+  // once include/kintsugi/identify.h lands; today probing alone decides.
+  std::optional<Choice> ChooseDecryptor(const FileSample& sample) const;
+  Status EnsureDir(const Path& dir);
+  bool Exists(const Path& path) { return fs_.Stat(path, false).has_value(); }
+  // Decrypts `file` through `decryption`, feeding `verifier` and, unless
+  // dry-running, `sink`.
+  Status Stream(ReadableFile& file, std::uint64_t size,
+                StreamDecryption& decryption, formats::StreamVerifier& verifier,
+                WritableFile* sink, Buffers& buffers);
+  void Abandon(const Path& encrypted, const Path& temp) {
+    fs_.Remove(temp).IgnoreError();
+    journal_->Abandoned(encrypted).IgnoreError();
+  }
+
+  FileSystem& fs_;
+  const RecoverOptions& options_;
+  std::vector<Prepared> runs_;
+  Journal* journal_;
+  std::atomic<std::uint64_t> bytes_written_{0};
+  std::mutex dirs_mutex_;
+  std::set<std::string> known_dirs_;
+};
+
+std::optional<Pipeline::Choice> Pipeline::ChooseDecryptor(
+    const FileSample& sample) const {
+  std::optional<Choice> best;
+  for (const Prepared& prepared : runs_) {
+    ProbeResult probe = prepared.run->Probe(sample);
+    if (probe.confidence <= 0) continue;
+    if (!best || probe.confidence > best->probe.confidence) {
+      best = Choice{&prepared, std::move(probe)};
+    }
+  }
+  return best;
+}
+
+Status Pipeline::EnsureDir(const Path& dir) {
+  {
+    std::lock_guard lock(dirs_mutex_);
+    if (known_dirs_.count(dir.native()) > 0) return Status::Ok();
+  }
+  // Create missing folders and sync each parent, so that an output's folder
+  // survives a crash as surely as the output.
+  std::vector<Path> missing;
+  for (Path p = dir; !p.empty() && !Exists(p); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  KINTSUGI_RETURN_IF_ERROR(fs_.CreateDirs(dir));
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    KINTSUGI_RETURN_IF_ERROR(fs_.SyncDir(it->parent_path()));
+  }
+  std::lock_guard lock(dirs_mutex_);
+  known_dirs_.insert(dir.native());
+  return Status::Ok();
+}
+
+Status Pipeline::Stream(ReadableFile& file, std::uint64_t size,
+                        StreamDecryption& decryption,
+                        formats::StreamVerifier& verifier, WritableFile* sink,
+                        Buffers& buffers) {
+  std::uint64_t offset = 0;
+  while (offset < size) {
+    if (options_.cancel != nullptr && options_.cancel->load()) {
+      return CancelledError("run interrupted");
+    }
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(buffers.in.size(), size - offset));
+    KINTSUGI_ASSIGN_OR_RETURN(
+        std::size_t got,
+        file.ReadAt(offset, std::span<std::uint8_t>(buffers.in).first(want)));
+    if (got == 0) {
+      return CorruptError("the file shrank while it was read");
+    }
+    offset += got;
+    KINTSUGI_ASSIGN_OR_RETURN(
+        std::size_t n,
+        decryption.Update(ByteView(buffers.in.data(), got), buffers.out));
+    const ByteView plain(buffers.out.data(), n);
+    verifier.Update(plain);
+    if (sink != nullptr && n > 0) KINTSUGI_RETURN_IF_ERROR(sink->Append(plain));
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(std::size_t n, decryption.Finish(buffers.out));
+  const ByteView plain(buffers.out.data(), n);
+  verifier.Update(plain);
+  if (sink != nullptr && n > 0) KINTSUGI_RETURN_IF_ERROR(sink->Append(plain));
+  return Status::Ok();
+}
+
+FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
+  if (item.preset) return *item.preset;
+  const Path& path = item.path;
+  if (auto done = journal_->FindDone(path); done && Exists(done->output)) {
+    FileOutcome outcome =
+        Outcome(path, done->status, "already done by an earlier run");
+    outcome.output = done->output;
+    return outcome;
+  }
+  auto file = fs_.OpenForRead(path);
+  if (!file) {
+    return Outcome(path, RecoverStatus::kError,
+                   "cannot open for reading: " + file.error().message());
+  }
+  auto size = (*file)->Size();
+  if (!size) {
+    return Outcome(path, RecoverStatus::kError,
+                   "cannot read: " + size.error().message());
+  }
+  if (*size == 0) {
+    return Outcome(path, RecoverStatus::kNotEncrypted, "empty file");
+  }
+  // Bounded samples for probing: head and tail.
+  Bytes head(static_cast<std::size_t>(
+      std::min<std::uint64_t>(*size, kProbeHeadBytes)));
+  Bytes tail(static_cast<std::size_t>(
+      std::min<std::uint64_t>(*size, kProbeTailBytes)));
+  for (auto [buffer, offset] :
+       {std::pair<Bytes*, std::uint64_t>{&head, 0},
+        std::pair<Bytes*, std::uint64_t>{&tail, *size - tail.size()}}) {
+    std::size_t filled = 0;
+    while (filled < buffer->size()) {
+      auto got = (*file)->ReadAt(
+          offset + filled, std::span<std::uint8_t>(*buffer).subspan(filled));
+      if (!got) {
+        return Outcome(path, RecoverStatus::kError,
+                       "cannot read: " + got.error().message());
+      }
+      if (*got == 0) {
+        return Outcome(path, RecoverStatus::kError,
+                       "the file shrank while it was read");
+      }
+      filled += *got;
+    }
+  }
+  FileSample sample{path, path.filename().native(), *size, head, tail};
+
+  // An ordinary file that starts like its own extension says is left alone.
+  const std::optional<formats::FileKind> sniffed = formats::SniffHeader(head);
+  const auto own_kinds = formats::ExpectedKinds(path.extension().native());
+  if (sniffed && std::find(own_kinds.begin(), own_kinds.end(), *sniffed) !=
+                     own_kinds.end()) {
+    return Outcome(path, RecoverStatus::kNotEncrypted,
+                   "looks like an ordinary " +
+                       std::string(formats::FileKindName(*sniffed)) + " file");
+  }
+  auto choice = ChooseDecryptor(sample);
+  if (!choice) {
+    if (sniffed) {
+      return Outcome(path, RecoverStatus::kNotEncrypted,
+                     "no decryptor recognises it; it looks like an ordinary " +
+                         std::string(formats::FileKindName(*sniffed)) +
+                         " file");
+    }
+    return Outcome(path, RecoverStatus::kUnsupported,
+                   "no decryptor recognises this file");
+  }
+  const DecryptorInfo& info = choice->prepared->decryptor->info();
+  FileOutcome outcome;
+  outcome.path = path;
+  outcome.decryptor = std::string(info.id);
+  outcome.family = std::string(info.family_id);
+  outcome.variant = choice->probe.variant;
+
+  KeyOutcome key = choice->prepared->run->FindKey(sample, choice->probe);
+  switch (key.verdict) {
+    case KeyVerdict::kFound:
+      break;
+    case KeyVerdict::kNeedsInput:
+      outcome.status = RecoverStatus::kNeedsInput;
+      outcome.detail = key.detail;
+      return outcome;
+    case KeyVerdict::kNotFound:
+      outcome.status = RecoverStatus::kKeyNotFound;
+      outcome.detail = key.detail;
+      return outcome;
+    case KeyVerdict::kDamaged:
+      outcome.status = RecoverStatus::kError;
+      outcome.detail = key.detail;
+      return outcome;
+  }
+  if (!key.key.variant.empty()) outcome.variant = key.key.variant;
+  outcome.key_source = key.key.source;
+
+  const std::string& name = choice->probe.original_name;
+  const Path dir = options_.out_dir.empty()
+                       ? path.parent_path()
+                       : (options_.out_dir / item.rel).parent_path();
+  const auto expected = formats::ExpectedKinds(Path(name).extension().native());
+  formats::StreamVerifier verifier(expected);
+  auto decryption = choice->prepared->run->StartDecryption(key.key, *size);
+  if (!decryption) {
+    outcome.status = RecoverStatus::kError;
+    outcome.detail = "cannot start decryption: " + decryption.error().message();
+    return outcome;
+  }
+
+  auto fail = [&](RecoverStatus status, std::string detail) {
+    outcome.status = status;
+    outcome.detail = std::move(detail);
+    outcome.output.clear();
+    return outcome;
+  };
+
+  if (options_.dry_run) {
+    Status streamed =
+        Stream(**file, *size, **decryption, verifier, nullptr, buffers);
+    if (!streamed.ok()) {
+      return fail(RecoverStatus::kError,
+                  "decryption failed: " + streamed.message());
+    }
+    const formats::Verification verification = verifier.Finish();
+    const bool valid = verification.valid();
+    if (valid && verification.kind) {
+      outcome.verified_as =
+          std::string(formats::FileKindName(*verification.kind));
+    }
+    outcome.status =
+        valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+    for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
+         ++attempt) {
+      const Path candidate = dir / CandidateName(name, attempt, !valid);
+      if (!Exists(candidate)) {
+        outcome.output = candidate;
+        break;
+      }
+    }
+    outcome.detail = "dry run: would write " + outcome.output.string() +
+                     (valid ? "" : " (" + verification.detail + ")");
+    if (!valid && options_.verified_only) {
+      outcome.output.clear();
+      outcome.detail = "dry run: would not keep it (--verified-only): " +
+                       verification.detail;
+    }
+    return outcome;
+  }
+
+  if (Status made = EnsureDir(dir); !made.ok()) {
+    return fail(RecoverStatus::kError,
+                "cannot create the output folder: " + made.message());
+  }
+  const Path temp = dir / MakeTempName(name);
+  if (Status begun = journal_->Begin(path, temp); !begun.ok()) {
+    return fail(RecoverStatus::kError,
+                "cannot write the journal: " + begun.message());
+  }
+  auto sink = fs_.CreateNew(temp);
+  if (!sink) {
+    journal_->Abandoned(path).IgnoreError();
+    return fail(RecoverStatus::kError,
+                "cannot create the output: " + sink.error().message());
+  }
+  Status written =
+      Stream(**file, *size, **decryption, verifier, sink->get(), buffers);
+  if (written.ok()) written = (*sink)->Sync();
+  if (written.ok()) written = (*sink)->Close();
+  if (!written.ok()) {
+    sink->reset();
+    Abandon(path, temp);
+    const bool damaged = written.code() == StatusCode::kCorrupt;
+    return fail(RecoverStatus::kError,
+                (damaged ? "decryption failed (damaged or truncated file?): "
+                         : "writing the output failed: ") +
+                    written.message());
+  }
+  sink->reset();
+  const formats::Verification verification = verifier.Finish();
+  const bool valid = verification.valid();
+  if (valid && verification.kind) {
+    outcome.verified_as =
+        std::string(formats::FileKindName(*verification.kind));
+  }
+  if (!valid && options_.verified_only) {
+    Abandon(path, temp);
+    return fail(RecoverStatus::kUnverified,
+                "output could not be verified and was not kept "
+                "(--verified-only): " +
+                    verification.detail);
+  }
+  std::optional<Path> final_path;
+  Status renamed = Status::Ok();
+  for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
+       ++attempt) {
+    const Path candidate = dir / CandidateName(name, attempt, !valid);
+    if (Exists(candidate)) continue;
+    renamed = journal_->Committing(path, temp, candidate);
+    if (!renamed.ok()) break;
+    renamed = fs_.RenameNoReplace(temp, candidate);
+    if (renamed.ok()) {
+      final_path = candidate;
+      break;
+    }
+    if (renamed.code() != StatusCode::kAlreadyExists) break;
+  }
+  if (!final_path) {
+    Abandon(path, temp);
+    return fail(RecoverStatus::kError,
+                renamed.ok()
+                    ? "no free name for the output"
+                    : "cannot put the output in place: " + renamed.message());
+  }
+  outcome.output = *final_path;
+  outcome.status =
+      valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+  outcome.detail = valid ? "verified" : verification.detail;
+  Status durable = fs_.SyncDir(dir);
+  if (durable.ok())
+    durable = journal_->Finished(path, *final_path, outcome.status);
+  if (!durable.ok()) {
+    // The output is in place and complete (it was synced before the
+    // rename); only its durability across a crash is in doubt, and the
+    // journal's C record lets a rerun settle it.
+    outcome.detail += "; warning: " + durable.message();
+  }
+  bytes_written_ += *size;
+  return outcome;
+}
+
+}  // namespace
+
+std::string CandidateName(const std::string& name, unsigned attempt,
+                          bool unverified) {
+  std::string result;
+  if (attempt == 0) {
+    result = name;
+  } else {
+    const Path p(name);
+    const std::string stem = p.stem().native();
+    const std::string ext = p.extension().native();
+    result = stem +
+             (attempt == 1 ? " (recovered)"
+                           : " (recovered " + std::to_string(attempt) + ")") +
+             ext;
+  }
+  if (unverified) result += ".unverified";
+  return result;
+}
+
+Result<RecoverReport> RunRecovery(
+    FileSystem& fs, const RecoverOptions& options,
+    std::span<const Decryptor* const> decryptors) {
+  if (options.paths.empty()) return InvalidArgumentError("no PATH given");
+  if (options.iv && !options.key) {
+    return InvalidArgumentError("--iv needs --key");
+  }
+  if (options.key && options.family.empty()) {
+    return InvalidArgumentError(
+        "--key needs --family (which scheme the key is for)");
+  }
+  std::vector<const Decryptor*> chosen;
+  for (const Decryptor* decryptor : decryptors) {
+    if (options.family.empty() || options.family == decryptor->info().id ||
+        options.family == decryptor->info().family_id) {
+      chosen.push_back(decryptor);
+    }
+  }
+  if (chosen.empty()) {
+    std::string known;
+    for (const Decryptor* decryptor : decryptors) {
+      known += (known.empty() ? "" : ", ") + std::string(decryptor->info().id);
+    }
+    return InvalidArgumentError("unknown family '" + options.family +
+                                "'; decryptors: " + known);
+  }
+
+  std::vector<Path> roots;
+  for (const Path& p : options.paths) {
+    std::error_code ec;
+    Path absolute = std::filesystem::absolute(p, ec);
+    if (ec) return InvalidArgumentError("bad path " + p.string());
+    roots.push_back(absolute.lexically_normal());
+  }
+  Path out_dir;
+  if (!options.out_dir.empty()) {
+    std::error_code ec;
+    out_dir = std::filesystem::absolute(options.out_dir, ec).lexically_normal();
+    if (ec)
+      return InvalidArgumentError("bad --out " + options.out_dir.string());
+  }
+
+  // The journal sits with the outputs: in --out, or in the first input
+  // folder (the folder of the first input file).
+  Path journal_home = out_dir;
+  if (journal_home.empty()) {
+    auto info = fs.Stat(roots.front(), true);
+    journal_home = (info && info->type == FileType::kDirectory)
+                       ? roots.front()
+                       : roots.front().parent_path();
+  }
+  if (!out_dir.empty() && !options.dry_run) {
+    KINTSUGI_RETURN_IF_ERROR(fs.CreateDirs(out_dir));
+    KINTSUGI_RETURN_IF_ERROR(fs.SyncDir(out_dir.parent_path()));
+  }
+  auto journal =
+      Journal::Open(fs, journal_home / kJournalDirName, options.dry_run);
+  if (!journal) {
+    return Status(
+        journal.error().code(),
+        "cannot keep a journal in " + journal_home.string() + ": " +
+            journal.error().message() +
+            (out_dir.empty() ? " (use --out DIR to write elsewhere)" : ""));
+  }
+
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> out_dir_id;
+  if (!out_dir.empty()) {
+    if (auto info = fs.Stat(out_dir, true)) {
+      out_dir_id = std::make_pair(info->device, info->inode);
+    }
+  }
+  Walker walker(fs, journal->get(), out_dir_id);
+  for (const Path& root : roots) walker.WalkRoot(root);
+  std::vector<Item> items = walker.TakeItems();
+
+  RunInputs inputs;
+  inputs.pairs = options.pairs;
+  inputs.key = options.key;
+  inputs.iv = options.iv;
+  inputs.forced = !options.family.empty();
+  inputs.side_files = walker.TakeSideFiles();
+  std::vector<Prepared> runs;
+  for (const Decryptor* decryptor : chosen) {
+    auto run = decryptor->Prepare(fs, inputs);
+    if (!run) {
+      return Status(run.error().code(), std::string(decryptor->info().id) +
+                                            ": " + run.error().message());
+    }
+    runs.push_back(Prepared{decryptor, std::move(*run)});
+  }
+  std::vector<const DecryptorRun*> run_views;
+  for (const Prepared& p : runs) run_views.push_back(p.run.get());
+
+  Pipeline pipeline(fs, options, std::move(runs), journal->get());
+  RecoverProgress progress;
+  progress.files_total = items.size();
+  for (const Item& item : items) progress.bytes_total += item.size;
+  std::mutex progress_mutex;
+  std::vector<std::optional<FileOutcome>> outcomes(items.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> cancelled{false};
+  auto worker = [&] {
+    Buffers buffers;
+    while (true) {
+      if (options.cancel != nullptr && options.cancel->load()) {
+        cancelled = true;
+        return;
+      }
+      const std::size_t index = next.fetch_add(1);
+      if (index >= items.size()) return;
+      FileOutcome outcome = pipeline.Process(items[index], buffers);
+      if (options.cancel != nullptr && options.cancel->load() &&
+          outcome.status == RecoverStatus::kError) {
+        cancelled = true;  // Interrupted mid-file: not a verdict.
+        return;
+      }
+      outcomes[index] = std::move(outcome);
+      std::lock_guard lock(progress_mutex);
+      ++progress.files_done;
+      progress.bytes_done += items[index].size;
+      if (options.on_progress) options.on_progress(progress);
+    }
+  };
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, limits::kMaxThreads);
+  threads = static_cast<unsigned>(
+      std::max<std::size_t>(1, std::min<std::size_t>(threads, items.size())));
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+
+  RecoverReport report;
+  report.dry_run = options.dry_run;
+  report.cancelled = cancelled.load();
+  for (auto& outcome : outcomes) {
+    if (!outcome) continue;
+    ++report.counts[static_cast<std::size_t>(outcome->status)];
+    report.files.push_back(std::move(*outcome));
+  }
+  for (const DecryptorRun* run : run_views) {
+    for (ReportedKey& key : run->ReportedKeys()) {
+      report.keys.push_back(std::move(key));
+    }
+  }
+  report.bytes_written = pipeline.bytes_written();
+  return report;
+}
+
+}  // namespace kintsugi::recover

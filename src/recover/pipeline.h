@@ -1,0 +1,28 @@
+#pragma once
+
+// The recovery pipeline shared by every decryptor (issue 4): enumerate the
+// inputs, choose a decryptor per file, obtain its key, decrypt as a stream,
+// verify, and keep the output without ever risking the original. The rules
+// it follows are in include/kintsugi/recover.h and journal.h.
+
+#include <span>
+
+#include "kintsugi/fs.h"
+#include "kintsugi/recover.h"
+#include "kintsugi/status.h"
+#include "recover/decryptor.h"
+
+namespace kintsugi::recover {
+
+// Runs a recovery with the given decryptors (the registry's list in
+// production, test doubles in tests).
+Result<RecoverReport> RunRecovery(FileSystem& fs, const RecoverOptions& options,
+                                  std::span<const Decryptor* const> decryptors);
+
+// The name for output attempt `attempt` (0: `name` itself; 1: "stem
+// (recovered).ext"; n: "stem (recovered n).ext"), with ".unverified"
+// appended when `unverified`.
+std::string CandidateName(const std::string& name, unsigned attempt,
+                          bool unverified);
+
+}  // namespace kintsugi::recover
