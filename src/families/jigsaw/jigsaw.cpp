@@ -1,0 +1,217 @@
+#include "families/jigsaw/jigsaw.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crypto/aes_cbc.h"
+#include "formats/file_validator.h"
+#include "kintsugi/limits.h"
+#include "recover/strategies.h"
+
+namespace kintsugi::families {
+namespace {
+
+using recover::FileSample;
+using recover::KeyOutcome;
+using recover::KeyVerdict;
+using recover::ProbeResult;
+
+// §3.1 "Recognition": `.fun` for the original, the others for variants.
+const recover::DecryptorInfo& Info() {
+  static const recover::DecryptorInfo info{
+      .id = "jigsaw",
+      .family_id = "jigsaw",
+      .variants = {"key 1 (OoIsAwwF23c...)", "key 2 (OoIsAwwF32c...)"},
+      .strategy = recover::Strategy::kHardCodedKey,
+      .extensions = {".fun", ".kkk", ".btc", ".gws", ".J", ".porno",
+                     ".payransom", ".encrypted"},
+      .needs = "",
+      .spec = "recovery-schemes.md §3.1",
+  };
+  return info;
+}
+
+class AesStream final : public recover::StreamDecryption {
+ public:
+  explicit AesStream(crypto::AesCbcDecryptor decryptor)
+      : decryptor_(std::move(decryptor)) {}
+  Result<std::size_t> Update(ByteView in,
+                             std::span<std::uint8_t> out) override {
+    return decryptor_.Update(in, out);
+  }
+  Result<std::size_t> Finish(std::span<std::uint8_t> out) override {
+    return decryptor_.Finish(out);
+  }
+
+ private:
+  crypto::AesCbcDecryptor decryptor_;
+};
+
+// The base name of a Windows or POSIX path in EncryptedFileList.txt.
+std::string BaseName(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+    line.remove_suffix(1);
+  }
+  const std::size_t slash = line.find_last_of("\\/");
+  if (slash != std::string_view::npos) line.remove_prefix(slash + 1);
+  return recover::AsciiLower(line);
+}
+
+class JigsawRun final : public recover::DecryptorRun {
+ public:
+  JigsawRun(std::vector<recover::CbcKeyCandidate> candidates,
+            std::set<std::string> listed, bool forced)
+      : candidates_(std::move(candidates)),
+        listed_(std::move(listed)),
+        forced_(forced) {}
+
+  ProbeResult Probe(const FileSample& file) const override {
+    ProbeResult probe;
+    if (!OriginalName(file.name, &probe.original_name, &probe.reason)) {
+      return probe;
+    }
+    probe.confidence = 40;
+    if (file.size % crypto::kAesBlockBytes != 0) {
+      probe.confidence = 30;
+      probe.reason += "; size is not a multiple of 16";
+      return probe;
+    }
+    if (auto match = Match(file, probe.original_name)) {
+      probe.variant = candidates_[match->index].label;
+      probe.confidence = match->header_matched ? 90 : 70;
+      probe.reason += "; valid padding under " + probe.variant;
+    }
+    return probe;
+  }
+
+  KeyOutcome FindKey(const FileSample& file,
+                     const ProbeResult& probe) const override {
+    KeyOutcome outcome;
+    if (file.size % crypto::kAesBlockBytes != 0) {
+      outcome.verdict = KeyVerdict::kDamaged;
+      outcome.detail = "size " + std::to_string(file.size) +
+                       " is not a multiple of 16: truncated or damaged";
+      return outcome;
+    }
+    auto match = Match(file, probe.original_name);
+    if (!match) {
+      outcome.verdict = KeyVerdict::kNotFound;
+      outcome.detail =
+          "none of the known Jigsaw keys decrypts it; if you know the key, "
+          "use --family jigsaw --key HEX [--iv HEX]";
+      return outcome;
+    }
+    const recover::CbcKeyCandidate& candidate = candidates_[match->index];
+    outcome.verdict = KeyVerdict::kFound;
+    outcome.key.key = candidate.key;
+    outcome.key.iv = candidate.iv;
+    outcome.key.variant = candidate.label;
+    outcome.key.source = candidate.label;
+    if (file.size > limits::kJigsawMaxOriginalBytes + crypto::kAesBlockBytes) {
+      outcome.detail = "larger than Jigsaw encrypts (10,000,000 bytes)";
+    }
+    return outcome;
+  }
+
+  Result<std::unique_ptr<recover::StreamDecryption>> StartDecryption(
+      const recover::Key& key, std::uint64_t) const override {
+    KINTSUGI_ASSIGN_OR_RETURN(auto decryptor,
+                              crypto::AesCbcDecryptor::Create(key.key, key.iv));
+    return std::unique_ptr<recover::StreamDecryption>(
+        std::make_unique<AesStream>(std::move(decryptor)));
+  }
+
+ private:
+  // The name of the original, if `name` looks like a Jigsaw output: a name
+  // listed in EncryptedFileList.txt plus an appended extension, a name with
+  // a known appended extension, or (with --family) any extension.
+  bool OriginalName(const std::string& name, std::string* original,
+                    std::string* reason) const {
+    const std::string lower = recover::AsciiLower(name);
+    for (const std::string& listed : listed_) {
+      if (lower.size() > listed.size() + 1 &&
+          lower.compare(0, listed.size(), listed) == 0 &&
+          lower[listed.size()] == '.') {
+        *original = name.substr(0, listed.size());
+        *reason = "listed in EncryptedFileList.txt";
+        return true;
+      }
+    }
+    for (std::string_view ext : Info().extensions) {
+      if (name.size() > ext.size() && recover::EndsWithIgnoreCase(name, ext)) {
+        *original = name.substr(0, name.size() - ext.size());
+        *reason = "Jigsaw extension " + std::string(ext);
+        return true;
+      }
+    }
+    if (!forced_) return false;
+    auto stripped = recover::StripLastExtension(name);
+    *original = stripped ? *stripped : name + ".recovered";
+    *reason = "--family jigsaw";
+    return true;
+  }
+
+  std::optional<recover::CbcKeyMatch> Match(
+      const FileSample& file, const std::string& original_name) const {
+    const auto expected =
+        formats::ExpectedKinds(Path(original_name).extension().native());
+    return recover::FindCbcKey(candidates_, file, expected);
+  }
+
+  std::vector<recover::CbcKeyCandidate> candidates_;
+  std::set<std::string> listed_;
+  bool forced_;
+};
+
+class Jigsaw final : public recover::Decryptor {
+ public:
+  const recover::DecryptorInfo& info() const override { return Info(); }
+
+  Result<std::unique_ptr<recover::DecryptorRun>> Prepare(
+      FileSystem& fs, const recover::RunInputs& inputs) const override {
+    std::vector<recover::CbcKeyCandidate> candidates;
+    const Bytes iv = *FromHex(kJigsawIvHex);
+    if (inputs.key) {
+      if (inputs.key->size() != 16 && inputs.key->size() != 24 &&
+          inputs.key->size() != 32) {
+        return InvalidArgumentError(
+            "a Jigsaw key is 16 bytes (32 hex digits), got " +
+            std::to_string(inputs.key->size()));
+      }
+      if (inputs.iv && inputs.iv->size() != 16) {
+        return InvalidArgumentError("a Jigsaw IV is 16 bytes (32 hex digits)");
+      }
+      candidates.push_back({*inputs.key, inputs.iv ? *inputs.iv : iv, "--key"});
+    }
+    candidates.push_back({*FromHex(kJigsawKey1Hex), iv, "hard-coded key 1"});
+    candidates.push_back({*FromHex(kJigsawKey2Hex), iv, "hard-coded key 2"});
+    // §3.1: EncryptedFileList.txt lists the originals, one path a line.
+    std::set<std::string> listed;
+    for (const Path& side : inputs.side_files) {
+      auto text = ReadWholeFile(fs, side, limits::kMaxSideFileBytes);
+      if (!text) continue;  // A side file is a hint; the run goes on.
+      std::string_view rest = ByteView(*text).AsChars();
+      while (!rest.empty()) {
+        const std::size_t newline = rest.find('\n');
+        std::string base = BaseName(rest.substr(0, newline));
+        if (!base.empty()) listed.insert(std::move(base));
+        if (newline == std::string_view::npos) break;
+        rest.remove_prefix(newline + 1);
+      }
+    }
+    return std::unique_ptr<recover::DecryptorRun>(std::make_unique<JigsawRun>(
+        std::move(candidates), std::move(listed), inputs.forced));
+  }
+};
+
+}  // namespace
+
+const recover::Decryptor& JigsawDecryptor() {
+  static const Jigsaw decryptor;
+  return decryptor;
+}
+
+}  // namespace kintsugi::families

@@ -1,0 +1,45 @@
+#include "families/registry.h"
+
+#include <array>
+
+#include "families/jigsaw/jigsaw.h"
+#include "families/nemucod/nemucod.h"
+#include "recover/pipeline.h"
+
+namespace kintsugi {
+namespace families {
+
+std::span<const recover::Decryptor* const> AllDecryptors() {
+  static const std::array<const recover::Decryptor*, 2> kAll = {
+      &JigsawDecryptor(),
+      &NemucodDecryptor(),
+  };
+  return kAll;
+}
+
+}  // namespace families
+
+// The public entry points of include/kintsugi/recover.h live here because
+// they need both the pipeline (src/recover) and the registry.
+Result<RecoverReport> Recover(FileSystem& fs, const RecoverOptions& options) {
+  return recover::RunRecovery(fs, options, families::AllDecryptors());
+}
+
+std::vector<DecryptorSummary> ListDecryptors() {
+  std::vector<DecryptorSummary> list;
+  for (const recover::Decryptor* decryptor : families::AllDecryptors()) {
+    const recover::DecryptorInfo& info = decryptor->info();
+    DecryptorSummary summary;
+    summary.id = std::string(info.id);
+    summary.family = std::string(info.family_id);
+    summary.strategy = std::string(recover::StrategyName(info.strategy));
+    for (auto v : info.variants) summary.variants.emplace_back(v);
+    for (auto e : info.extensions) summary.extensions.emplace_back(e);
+    summary.needs = std::string(info.needs);
+    summary.spec = std::string(info.spec);
+    list.push_back(std::move(summary));
+  }
+  return list;
+}
+
+}  // namespace kintsugi

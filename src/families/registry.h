@@ -1,0 +1,17 @@
+#pragma once
+
+// The one explicit list of decryptors (conventions.md: no self-registering
+// static objects). To add a decryptor: write src/families/<family>/, add one
+// line to AllDecryptors() in registry.cpp and its sources to
+// src/families/CMakeLists.txt (docs/writing-a-decryptor.md).
+
+#include <span>
+
+#include "recover/decryptor.h"
+
+namespace kintsugi::families {
+
+// Every decryptor, in the order probing tries them.
+std::span<const recover::Decryptor* const> AllDecryptors();
+
+}  // namespace kintsugi::families
