@@ -83,8 +83,17 @@ struct OperationFault {
   StatusCode code = StatusCode::kIoError;
 };
 
-// What goes wrong, and when. Counters start when the plan is set.
+// What goes wrong, and when. Counters start when the plan is set. Build one
+// with the factories (designated initializers that leave fields out warn
+// under -Wextra) and combine by setting more fields.
 struct FaultPlan {
+  static FaultPlan DiskFullAt(std::uint64_t byte);
+  static FaultPlan ShortWriteOnAppend(std::uint64_t k);
+  static FaultPlan DenyWritesUnder(Path dir);
+  static FaultPlan CrashAfterMutations(std::uint64_t n);
+  static FaultPlan FailOperation(Operation operation, std::uint64_t nth,
+                                 StatusCode code);
+
   // Disk full: once this many bytes have been appended (across all files,
   // since SetFaultPlan), appends fail with kResourceExhausted; the append
   // that crosses the limit writes the bytes up to it and then fails (a real
@@ -121,8 +130,9 @@ class MemoryFileSystem final : public FileSystem {
   Status RenameReplacing(const Path& from, const Path& to) override;
   Status Remove(const Path& path) override;
   Status SyncDir(const Path& dir) override;
-  Result<FileInfo> Stat(const Path& path, bool follow_symlinks) override;
-  using FileSystem::Stat;
+  // The default matches FileSystem::Stat.
+  Result<FileInfo> Stat(const Path& path,
+                        bool follow_symlinks = false) override;
   Result<std::vector<DirEntry>> ListDir(const Path& dir) override;
   Status CreateDirs(const Path& dir) override;
   // The bytes left before the plan's disk_full_at_byte, or the configured
