@@ -66,6 +66,31 @@ inline constexpr unsigned kRequestTimeoutSeconds = 30;
 
 }  // namespace kintsugi::limits
 
+// --- formats (file-type verification, src/formats) -------------------------
+namespace kintsugi::limits {
+// What a StreamVerifier keeps of a file whatever its size: the head (headers
+// of every format we check fit in 64 KiB) and the tail (ZIP central
+// directories of a few thousand entries, 7z/PDF trailers, OLE2 directory
+// sectors near the end). Bounds memory per verified file to ~600 KiB.
+inline constexpr std::size_t kVerifyHeadBytes = 64 * kKiB;
+inline constexpr std::size_t kVerifyTailBytes = 256 * kKiB;
+// gzip output inflated to check the CRC-32 and ISIZE. A decompression bomb
+// stops here (the deflate structure up to this point was checked; the detail
+// says the CRC was not).
+inline constexpr std::uint64_t kMaxVerifyInflateBytes = 1024 * kMiB;
+// Bytes of MP3 audio captured after an ID3v2 tag to check the MPEG frame
+// chain (three maximal Layer III frames fit).
+inline constexpr std::size_t kVerifyMp3ProbeBytes = 16 * kKiB;
+// Offsets of `xref` keywords remembered while a PDF streams by, to confirm
+// that startxref points at one.
+inline constexpr std::size_t kMaxVerifyPdfXrefs = 4096;
+
+// --- identify (engine) -------------------------------------------------------
+// A user's YARA rules file (--yara); real rule sets are a few MiB at most.
+inline constexpr std::size_t kMaxYaraRulesBytes = 16 * kMiB;
+
+}  // namespace kintsugi::limits
+
 // --- recover (src/recover: pipeline, journal) ------------------------------
 namespace kintsugi::limits {
 // One journal segment file; a record is ~300 bytes, so this is about a

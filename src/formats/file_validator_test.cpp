@@ -1,0 +1,5 @@
+#include "formats/file_validator.h"
+
+#include <gtest/gtest.h>
+
+TEST(FileValidator, Placeholder) { SUCCEED(); }
