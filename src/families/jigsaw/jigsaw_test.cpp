@@ -1,0 +1,197 @@
+#include "families/jigsaw/jigsaw.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/testing/status_matchers.h"
+#include "crypto/aes_cbc.h"
+#include "families/testing/specimens.h"
+#include "formats/testing/sample_files.h"
+#include "io/memory_file_system.h"
+#include "kintsugi/recover.h"
+
+namespace kintsugi::families {
+namespace {
+
+using formats::FileKind;
+using formats::samples::MakeSample;
+using ::testing::ElementsAreArray;
+
+const Path kDir = "/victim";
+
+RecoverOptions Options() {
+  RecoverOptions options;
+  options.paths = {kDir};
+  options.threads = 2;
+  return options;
+}
+
+const FileOutcome* Find(const RecoverReport& report, const Path& path) {
+  for (const FileOutcome& f : report.files) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+// §3.1 test vector through the decryptor itself (known-answer test).
+TEST(JigsawTest, KnownAnswerVectorDecryptsThroughTheDecryptor) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "vector.txt.fun",
+                 *FromHex("42f37cb4b9c8a5f51388fb2cf865fa40518d4607f685819b3f"
+                          "a01476d598b37e")),
+      IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
+  const FileOutcome* f = Find(report, kDir / "vector.txt.fun");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+  EXPECT_EQ(f->decryptor, "jigsaw");
+  EXPECT_EQ(f->key_source, "hard-coded key 1");
+  EXPECT_EQ(f->verified_as, "text");
+  ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / "vector.txt"));
+  EXPECT_EQ(std::string(out.begin(), out.end()), "0123456789abcdef");
+}
+
+struct Case {
+  FileKind kind;
+  const char* ext;
+  std::size_t size;
+};
+
+TEST(JigsawTest, RecoversManyTypesAndSizesWithBothKeys) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Case cases[] = {
+      {FileKind::kPdf, ".pdf", 0},       {FileKind::kOoxml, ".docx", 5000},
+      {FileKind::kOdf, ".odt", 0},       {FileKind::kOle2, ".doc", 0},
+      {FileKind::kPng, ".png", 0},       {FileKind::kJpeg, ".jpg", 3000},
+      {FileKind::kGif, ".gif", 0},       {FileKind::kBmp, ".bmp", 0},
+      {FileKind::kSevenZip, ".7z", 100}, {FileKind::kRar, ".rar", 100},
+      {FileKind::kGzip, ".gz", 1000},    {FileKind::kSqlite, ".sqlite", 0},
+      {FileKind::kMp3, ".mp3", 0},       {FileKind::kText, ".txt", 1},
+      {FileKind::kText, ".txt", 16},     {FileKind::kText, ".txt", 15},
+      {FileKind::kText, ".txt", 17},     {FileKind::kZip, ".zip", 0},
+  };
+  std::vector<std::pair<std::string, Bytes>> originals;
+  int n = 0;
+  for (const Case& c : cases) {
+    const Bytes plain = c.kind == FileKind::kText
+                            ? formats::samples::MakeText(c.size)
+                            : MakeSample(c.kind, c.size);
+    const std::string name = "file" + std::to_string(n) + c.ext;
+    const int key = n % 2 + 1;
+    const std::string ext = n % 3 == 0 ? ".fun" : (n % 3 == 1 ? ".kkk" : ".J");
+    ASSERT_THAT(
+        families_testing::WriteSpecimen(
+            fs, kDir, name + ext, families_testing::JigsawEncrypt(plain, key),
+            "jigsaw key " + std::to_string(key)),
+        IsOk());
+    originals.emplace_back(name, plain);
+    ++n;
+  }
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
+  EXPECT_TRUE(report.AllWell());
+  for (const auto& [name, plain] : originals) {
+    SCOPED_TRACE(name);
+    ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / name));
+    EXPECT_THAT(out, ElementsAreArray(plain));
+  }
+  EXPECT_EQ(report.counts[static_cast<int>(RecoverStatus::kRecovered)],
+            originals.size());
+}
+
+TEST(JigsawTest, TensOfMegabytesStreamInBoundedChunks) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Bytes plain = formats::samples::MakeText(12 * 1024 * 1024 + 5);
+  ASSERT_THAT(fs.AddFile(kDir / "big.txt.fun",
+                         families_testing::JigsawEncrypt(plain, 1)),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
+  ASSERT_EQ(report.files.size(), 1u);
+  EXPECT_EQ(report.files[0].status, RecoverStatus::kRecovered)
+      << report.files[0].detail;
+  ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / "big.txt"));
+  EXPECT_TRUE(out == plain);
+}
+
+TEST(JigsawTest, EncryptedFileListGivesTheOriginalNameOfAnyExtension) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Bytes plain = MakeSample(FileKind::kPdf);
+  ASSERT_THAT(fs.AddFile(kDir / "report.pdf.weird",
+                         families_testing::JigsawEncrypt(plain, 1)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "EncryptedFileList.txt",
+                         ByteView::FromString(
+                             "C:\\Users\\a\\Documents\\report.pdf\r\n")),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
+  const FileOutcome* f = Find(report, kDir / "report.pdf.weird");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+  EXPECT_EQ(f->output, kDir / "report.pdf");
+}
+
+TEST(JigsawTest, UsersOwnExtensionWithFamily) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Bytes plain = MakeSample(FileKind::kPng);
+  ASSERT_THAT(fs.AddFile(kDir / "cat.png.lol",
+                         families_testing::JigsawEncrypt(plain, 2)),
+              IsOk());
+  RecoverOptions options = Options();
+  ASSERT_OK_AND_ASSIGN(RecoverReport without, Recover(fs, options));
+  EXPECT_EQ(without.files[0].status, RecoverStatus::kUnsupported);
+  options.family = "jigsaw";
+  ASSERT_OK_AND_ASSIGN(RecoverReport with, Recover(fs, options));
+  EXPECT_EQ(with.files[0].status, RecoverStatus::kRecovered)
+      << with.files[0].detail;
+  EXPECT_EQ(with.files[0].verified_as, "png");
+}
+
+TEST(JigsawTest, UserKeyAndIvForAnUnknownVariant) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Bytes key = *FromHex("000102030405060708090a0b0c0d0e0f");
+  const Bytes iv(16, 0x42);
+  const Bytes plain = MakeSample(FileKind::kPdf);
+  ASSERT_OK_AND_ASSIGN(Bytes ct, crypto::AesCbcEncrypt(key, iv, plain));
+  ASSERT_THAT(fs.AddFile(kDir / "a.pdf.fun", ct), IsOk());
+  RecoverOptions options = Options();
+  ASSERT_OK_AND_ASSIGN(RecoverReport plain_run, Recover(fs, options));
+  EXPECT_EQ(plain_run.files[0].status, RecoverStatus::kKeyNotFound);
+  options.family = "jigsaw";
+  options.key = key;
+  options.iv = iv;
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  EXPECT_EQ(report.files[0].status, RecoverStatus::kRecovered)
+      << report.files[0].detail;
+  EXPECT_EQ(report.files[0].key_source, "--key");
+}
+
+TEST(JigsawTest, TruncatedFileIsAClearErrorAndTheRunGoesOn) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  Bytes ct = families_testing::JigsawEncrypt(MakeSample(FileKind::kPdf), 1);
+  ct.resize(ct.size() - 5);
+  ASSERT_THAT(fs.AddFile(kDir / "cut.pdf.fun", ct), IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "ok.txt.fun", families_testing::JigsawEncrypt(
+                                          formats::samples::MakeText(100), 1)),
+      IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
+  const FileOutcome* cut = Find(report, kDir / "cut.pdf.fun");
+  ASSERT_NE(cut, nullptr);
+  EXPECT_EQ(cut->status, RecoverStatus::kError);
+  EXPECT_THAT(cut->detail, ::testing::HasSubstr("multiple of 16"));
+  EXPECT_EQ(Find(report, kDir / "ok.txt.fun")->status,
+            RecoverStatus::kRecovered);
+  EXPECT_FALSE(report.AllWell());
+}
+
+}  // namespace
+}  // namespace kintsugi::families
