@@ -1,0 +1,26 @@
+// Fuzzes ransom-note parsing: decoding (BOM, BOM-less UTF-16, UTF-8,
+// Windows-1252), markup stripping (HTML/HTA/RTF), folding, indicator
+// extraction and the similarity tokenizer on arbitrary bytes.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_target.h"
+#include "identify/indicators.h"
+#include "identify/similarity.h"
+#include "identify/text.h"
+#include "kintsugi/bytes.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  using namespace kintsugi::identify;
+  const kintsugi::ByteView input(data, size);
+  const DecodedText decoded = DecodeText(input);
+  const std::string plain = PlainText(decoded.utf8);
+  const std::string folded = FoldText(plain);
+  std::size_t sink = ExtractIndicators(plain).size();
+  sink += NoteShingles(folded).size();
+  // The strippers on raw decoded text too, whatever DetectMarkup says.
+  sink += StripHtml(decoded.utf8).size() + StripRtf(decoded.utf8).size();
+  return sink == static_cast<std::size_t>(-1) ? 1 : 0;
+}

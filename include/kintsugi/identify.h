@@ -1,0 +1,207 @@
+#pragma once
+
+// Identification: "what hit me, and can I get my files back?" (issue #3).
+// The knowledge base (kintsugi/kb.h) is compiled once into an immutable,
+// thread-safe CompiledKb that the CLI and the portal share; Identify() turns
+// inputs (ransom notes, encrypted files, file names, contacts typed by the
+// user) into a ranked list of candidate families with the evidence behind
+// each, and a verdict: identified, ambiguous, or unknown.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kintsugi/bytes.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/kb.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi::identify {
+
+// The engine version that rules' `min_engine` is compared with: a rule that
+// needs a newer engine is skipped, never misread (kb-format.md).
+inline constexpr std::string_view kEngineVersion = kb::kEngineVersion;
+
+// The answer. Append-only: the names reach users through --json.
+enum class Verdict : std::uint8_t {
+  kIdentified,  // One clear winner.
+  kAmbiguous,   // Several close candidates (or rebrands): all are listed.
+  kUnknown,     // Nothing strong enough; we say so rather than guess.
+};
+// "identified", "ambiguous" or "unknown".
+std::string_view VerdictName(Verdict verdict);
+
+// What an input turned out to be, by its content (not its name).
+enum class InputKind : std::uint8_t {
+  kNote,           // A ransom note (text, HTML, HTA, RTF).
+  kEncryptedFile,  // High-entropy content: an encrypted file.
+  kOtherFile,      // Neither: only its name is evidence.
+  kFileName,       // A bare file name (no content), e.g. from a listing.
+  kContact,        // A contact string typed by the user.
+};
+// "note", "encrypted-file", "other-file", "file-name" or "contact".
+std::string_view InputKindName(InputKind kind);
+
+// One input to identify.
+struct Input {
+  InputKind kind = InputKind::kFileName;
+  // How the user named it: the path as given, or "contact".
+  std::string source;
+  // The file name that name rules see (last path component); empty for a
+  // contact.
+  std::string file_name;
+  // kNote: the whole note (<= limits::kMaxNoteBytes). kEncryptedFile /
+  // kOtherFile: the first <= limits::kFileHeadBytes. kContact: the text.
+  Bytes content;
+  // kEncryptedFile / kOtherFile: the last <= limits::kFileTailBytes.
+  Bytes tail;
+  // File size in bytes (files only).
+  std::uint64_t size = 0;
+};
+
+// Reads `path` through `fs` and classifies it by content: mostly printable
+// text is a note, high-entropy bytes an encrypted file, anything else an
+// "other" file whose name is still evidence. Reads only the head and tail of
+// a large file. Errors: kNotFound / kPermissionDenied / kIoError from the
+// file system; kInvalidArgument for an empty file or a directory;
+// kResourceExhausted for text larger than limits::kMaxNoteBytes.
+Result<Input> ReadInput(FileSystem& fs, const Path& path);
+
+// A contact typed by the user; kInvalidArgument if empty or longer than
+// limits::kMaxContactBytes.
+Result<Input> ContactInput(std::string_view text);
+
+// A bare encrypted-file name (no content).
+Input FileNameInput(std::string_view name);
+
+// One piece of evidence behind a candidate.
+struct Evidence {
+  // "extension", "filename-pattern", "note-name", "note-phrase",
+  // "note-regex", "note-similarity", "file-marker", "size-relation",
+  // "victim-id", "contact", "yara".
+  std::string kind;
+  std::string detail;  // In words, e.g. "extension .eking (rule ext-eking)".
+  std::string source;  // The input's source: its path, or "contact".
+};
+
+struct Candidate {
+  std::string family;  // KB id.
+  std::string name;    // Display name.
+  double score = 0.0;  // 0..1; see docs/benchmarks-identify.md.
+  std::vector<Evidence> evidence;
+  kb::RecoveryPossible recovery = kb::RecoveryPossible::kUnknown;
+  std::string decryptor;             // Empty if none.
+  std::vector<std::string> needs;    // What the user must supply.
+  std::vector<std::string> related;  // Rebrands with near-identical notes.
+};
+
+// What was learnt from one input, for the report.
+struct InputSummary {
+  std::string source;
+  InputKind kind = InputKind::kFileName;
+  std::string description;  // E.g. "note, utf-16le, html, 3.1 KiB".
+  // Indicators found: (kind, value), e.g. ("email", "a@b.c").
+  std::vector<std::pair<std::string, std::string>> indicators;
+  // Set when an allow-list entry matched: a benign look-alike.
+  std::string allow_listed;
+};
+
+struct Report {
+  Verdict verdict = Verdict::kUnknown;
+  std::vector<Candidate> candidates;  // Best first.
+  std::vector<InputSummary> inputs;
+  // Evidence that names no family (e.g. a user's YARA rule without
+  // `family` meta).
+  std::vector<Evidence> unattributed;
+};
+
+// The user's own YARA rules (--yara RULES), compiled once. A match of a rule
+// whose meta `family` (or whose name) is a KB family id adds evidence to
+// that family; other matches are listed as unattributed evidence.
+class YaraRules {
+ public:
+  // Compiles the rules file at `path` (read through `fs`). kInvalidArgument
+  // with the file and line of the first syntax error.
+  static Result<std::shared_ptr<const YaraRules>> Compile(FileSystem& fs,
+                                                          const Path& path);
+  ~YaraRules();
+  YaraRules(const YaraRules&) = delete;
+  YaraRules& operator=(const YaraRules&) = delete;
+
+  struct Match {
+    std::string rule;
+    std::string family;  // Meta `family`, or empty.
+  };
+  // The rules that match `data`.
+  std::vector<Match> Scan(ByteView data) const;
+
+  struct Impl;
+
+ private:
+  explicit YaraRules(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct CompileOptions {
+  // Reads a reference note by its path relative to the KB root, for notes
+  // not in kb.note_texts. When empty, such notes are read through `fs` from
+  // kb.root.
+  std::function<Result<Bytes>(const std::string& relative_path)>
+      read_reference_note;
+  FileSystem* fs = nullptr;  // nullptr: RealFileSystem().
+};
+
+// Counts from compilation, for `kb compile` and the benchmarks.
+struct CompileStats {
+  std::size_t families = 0;       // Enabled families.
+  std::size_t name_patterns = 0;  // Extensions, file-name patterns.
+  std::size_t note_patterns = 0;  // Note names, phrases, regexes.
+  std::size_t markers = 0;        // File markers and size relations.
+  std::size_t contacts = 0;
+  std::size_t reference_notes = 0;    // Notes the similarity model learnt.
+  std::size_t skipped_rules = 0;      // Disabled, too new, or invalid.
+  std::vector<std::string> warnings;  // "kb/x.yaml:12: rule r1: ...".
+};
+
+// The compiled knowledge base: immutable after Compile, safe to share
+// between threads (each Identify call uses its own scratch space).
+class CompiledKb {
+ public:
+  ~CompiledKb();
+  CompiledKb(const CompiledKb&) = delete;
+  CompiledKb& operator=(const CompiledKb&) = delete;
+
+  // Identifies `inputs` together (evidence from all of them adds up).
+  // `yara` is optional. Never fails: bad input was rejected by ReadInput.
+  Report Identify(std::span<const Input> inputs,
+                  const YaraRules* yara = nullptr) const;
+
+  const CompileStats& stats() const;
+
+  struct Impl;
+
+ private:
+  friend Result<std::shared_ptr<const CompiledKb>> Compile(
+      const kb::KnowledgeBase& kb, const CompileOptions& options);
+  explicit CompiledKb(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Compiles `kb`: Hyperscan databases for names, note text and IDs, marker
+// and size rules, attacker contacts, and the note-similarity model. Honours
+// the disabled list, the allow-list and min_engine. kInvalidArgument if the
+// KB has no usable rule at all; kResourceExhausted past limits::kMaxKbRules.
+Result<std::shared_ptr<const CompiledKb>> Compile(
+    const kb::KnowledgeBase& kb, const CompileOptions& options = {});
+
+// The report as the CLI contract's JSON object (issue #3, docs/cli.md):
+// {"verdict", "candidates": [{"family", "name", "score", "evidence",
+// "recovery": {"possible", "decryptor", "needs"}}], "inputs"}.
+nlohmann::json ReportToJson(const Report& report);
+
+}  // namespace kintsugi::identify

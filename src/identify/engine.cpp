@@ -1,0 +1,472 @@
+// CompiledKb::Identify: evidence from every input, weighed per family, and
+// the verdict (issue #3, "Scoring").
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "identify/compiled_kb.h"
+#include "identify/file_evidence.h"
+#include "identify/text.h"
+#include "kintsugi/limits.h"
+
+namespace kintsugi::identify {
+namespace {
+
+using Impl = CompiledKb::Impl;
+
+// Score thresholds (docs/benchmarks-identify.md, "Calibration").
+constexpr double kIdentifiedScore = 0.5;  // A winner needs at least this.
+constexpr double kCandidateScore = 0.3;   // Below: "unknown".
+constexpr double kCloseMargin = 0.15;     // Closer than this: ambiguous.
+constexpr double kListScore = 0.1;        // Candidates shown at all.
+constexpr std::size_t kMaxCandidates = 10;
+// Weak evidence adds up to at most this (never decides alone), and a
+// family with only weak evidence stays below kCandidateScore.
+constexpr double kWeakCap = 1.2;
+constexpr double kWeakOnlyScoreCap = 0.25;
+// Similarity: below this cosine a shared phrase or two is noise.
+constexpr double kMinCosine = 0.08;
+constexpr double kCosineWeight = 10.0;
+constexpr double kMaxSimilarityWeight = 6.5;
+
+struct Hit {
+  double weight = 0.0;
+  bool weak = false;
+  bool supporting = false;  // Counts only next to other evidence.
+  std::string key;          // One contribution per key (rule, contact...).
+  Evidence evidence;
+};
+
+std::string Shorten(std::string_view text, std::size_t max = 80) {
+  if (text.size() <= max) return std::string(text);
+  return std::string(text.substr(0, max)) + "...";
+}
+
+std::string FormatSize(std::uint64_t size) {
+  if (size < 1024) return fmt::format("{} B", size);
+  if (size < 1024 * 1024) {
+    return fmt::format("{:.1f} KiB", static_cast<double>(size) / 1024.0);
+  }
+  return fmt::format("{:.1f} MiB",
+                     static_cast<double>(size) / (1024.0 * 1024.0));
+}
+
+class Matcher {
+ public:
+  Matcher(const Impl& kb, hs_scratch_t* scratch, const YaraRules* yara)
+      : kb_(kb), scratch_(scratch), yara_(yara) {}
+
+  void AddInput(const Input& input, Report& report) {
+    InputSummary summary;
+    summary.source = input.source;
+    summary.kind = input.kind;
+    switch (input.kind) {
+      case InputKind::kNote:
+        AddNote(input, summary);
+        break;
+      case InputKind::kEncryptedFile:
+      case InputKind::kOtherFile:
+      case InputKind::kFileName:
+        AddFile(input, summary);
+        break;
+      case InputKind::kContact:
+        AddContact(input, summary);
+        break;
+    }
+    report.inputs.push_back(std::move(summary));
+  }
+
+  void Finish(Report& report) {
+    std::vector<Candidate> candidates;
+    for (auto& [family, hits] : hits_) {
+      Candidate c;
+      const Impl::FamilyInfo& info = kb_.families[family];
+      c.score = Combine(hits);
+      if (c.score < kListScore) continue;
+      c.family = info.id;
+      c.name = info.name;
+      c.recovery = info.recovery.possible;
+      c.decryptor = info.recovery.decryptor;
+      c.needs = info.recovery.needs;
+      c.related = info.related;
+      std::stable_sort(
+          hits.begin(), hits.end(),
+          [](const Hit& a, const Hit& b) { return a.weight > b.weight; });
+      std::set<std::string> seen;
+      for (const Hit& hit : hits) {
+        const std::string key = hit.evidence.kind + "\x1f" +
+                                hit.evidence.detail + "\x1f" +
+                                hit.evidence.source;
+        if (seen.insert(key).second && c.evidence.size() < 20) {
+          c.evidence.push_back(hit.evidence);
+        }
+      }
+      candidates.push_back(std::move(c));
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) {
+                return a.score != b.score ? a.score > b.score
+                                          : a.family < b.family;
+              });
+    if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
+    report.verdict = Decide(candidates);
+    report.candidates = std::move(candidates);
+    report.unattributed = std::move(unattributed_);
+  }
+
+ private:
+  void AddHit(std::uint32_t family, Hit hit) {
+    hits_[family].push_back(std::move(hit));
+  }
+
+  void AddRuleHit(std::uint32_t rule_index, const std::string& source,
+                  std::string detail) {
+    const Impl::RuleInfo& info = kb_.rules[rule_index];
+    Hit hit;
+    hit.weight = info.weight;
+    hit.weak = info.rule.strength == kb::Strength::kWeak;
+    hit.supporting = info.rule.kind == kb::RuleKind::kSizeRelation;
+    hit.key = fmt::format("rule:{}", rule_index);
+    hit.evidence.kind = std::string(kb::RuleKindName(info.rule.kind));
+    hit.evidence.detail =
+        fmt::format("{} (rule {}, {}, {}:{})", detail, info.rule.id,
+                    kb::StrengthName(info.rule.strength), info.rule.where.file,
+                    info.rule.where.line);
+    hit.evidence.source = source;
+    AddHit(info.family, std::move(hit));
+  }
+
+  void ScanSet(const PatternSet& set, std::string_view text,
+               const std::function<void(unsigned)>& on_rule) {
+    std::set<unsigned> matched;
+    set.Scan(text, scratch_,
+             [&](unsigned id, unsigned long long) { matched.insert(id); });
+    for (const unsigned id : matched) on_rule(id);
+  }
+
+  // Returns the reason when `name` is on the allow-list for `kinds`.
+  std::string AllowListed(std::string_view name, bool note) {
+    std::string reason;
+    ScanSet(kb_.allow_names, name, [&](unsigned id) {
+      const kb::AllowEntry& entry = kb_.allow[id];
+      const bool applies = note ? entry.kind == kb::RuleKind::kNoteName
+                                : entry.kind != kb::RuleKind::kNoteName;
+      if (applies && reason.empty()) {
+        reason = entry.reason.empty() ? "allow-listed" : entry.reason;
+      }
+    });
+    return reason;
+  }
+
+  void AddIndicators(const std::vector<Indicator>& indicators,
+                     const std::string& source, InputSummary& summary) {
+    for (const Indicator& indicator : indicators) {
+      summary.indicators.emplace_back(
+          std::string(IndicatorKindName(indicator.kind)), indicator.value);
+      if (indicator.kind == IndicatorKind::kVictimId) {
+        ScanSet(kb_.victim_ids, indicator.value, [&](unsigned id) {
+          AddRuleHit(id, source,
+                     fmt::format("victim ID format matches \"{}\"",
+                                 Shorten(indicator.value, 24)));
+        });
+        continue;
+      }
+      std::vector<std::string> keys;
+      if (indicator.kind == IndicatorKind::kTelegram) {
+        keys.push_back("telegram:" + indicator.value);
+      } else {
+        keys.push_back(ContactKey(indicator.value));
+      }
+      if (indicator.kind == IndicatorKind::kUrl) {
+        const std::string key = ContactKey(indicator.value);
+        const std::size_t slash = key.find('/');
+        if (slash != std::string::npos) keys.push_back(key.substr(0, slash));
+      }
+      for (const std::string& key : keys) {
+        AddContactHits(key, source, IndicatorKindName(indicator.kind));
+      }
+    }
+  }
+
+  void AddContactHits(const std::string& key, const std::string& source,
+                      std::string_view kind) {
+    const auto found = kb_.contacts.find(key);
+    if (found == kb_.contacts.end()) return;
+    for (const Impl::ContactInfo& contact : found->second) {
+      Hit hit;
+      hit.weight = contact.weight;
+      hit.weak = contact.weight < 1.0;
+      hit.key = "contact:" + key;
+      hit.evidence.kind = "contact";
+      hit.evidence.detail = fmt::format(
+          "known attacker {} {}{}", kind, Shorten(contact.value),
+          found->second.size() > 1
+              ? fmt::format(" (shared by {} families)", found->second.size())
+              : "");
+      hit.evidence.source = source;
+      AddHit(contact.family, std::move(hit));
+    }
+  }
+
+  void AddYara(ByteView data, const std::string& source) {
+    if (yara_ == nullptr || data.empty()) return;
+    for (const YaraRules::Match& match : yara_->Scan(data)) {
+      Evidence evidence{"yara", "YARA rule " + match.rule, source};
+      const auto family =
+          FindFamily(match.family.empty() ? match.rule : match.family);
+      if (!family) {
+        unattributed_.push_back(std::move(evidence));
+        continue;
+      }
+      Hit hit;
+      hit.weight = 3.0;  // The user's own rule: as strong as a KB rule.
+      hit.key = "yara:" + match.rule;
+      hit.evidence = std::move(evidence);
+      AddHit(*family, std::move(hit));
+    }
+  }
+
+  std::optional<std::uint32_t> FindFamily(std::string_view id) const {
+    for (std::size_t i = 0; i < kb_.families.size(); ++i) {
+      if (kb_.families[i].id == id) return static_cast<std::uint32_t>(i);
+    }
+    return std::nullopt;
+  }
+
+  void AddNote(const Input& input, InputSummary& summary) {
+    const DecodedText decoded = DecodeText(input.content);
+    const Markup markup = DetectMarkup(decoded.utf8);
+    const std::string plain = PlainText(decoded.utf8);
+    const std::string folded = FoldText(plain);
+    summary.description =
+        fmt::format("ransom note, {}{}, {}", TextEncodingName(decoded.encoding),
+                    markup == Markup::kHtml  ? ", html"
+                    : markup == Markup::kRtf ? ", rtf"
+                                             : "",
+                    FormatSize(input.content.size()));
+    const std::string& source = input.source;
+    if (!input.file_name.empty()) {
+      summary.allow_listed = AllowListed(input.file_name, /*note=*/true);
+      if (summary.allow_listed.empty()) {
+        ScanSet(kb_.note_names, input.file_name, [&](unsigned id) {
+          AddRuleHit(
+              id, source,
+              fmt::format("note named \"{}\"", Shorten(input.file_name)));
+        });
+      }
+    }
+    ScanSet(kb_.note_text, folded, [&](unsigned id) {
+      const kb::Rule& rule = kb_.rules[id].rule;
+      AddRuleHit(
+          id, source,
+          rule.kind == kb::RuleKind::kNotePhrase
+              ? fmt::format("note says \"{}\"", Shorten(rule.pattern))
+              : fmt::format("note text matches /{}/", Shorten(rule.pattern)));
+    });
+    for (const SimilarityModel::Match& match :
+         kb_.similarity.Score(folded, kMinCosine, kMaxCandidates)) {
+      Hit hit;
+      hit.weight = std::min(kMaxSimilarityWeight,
+                            (match.cosine - kMinCosine) * kCosineWeight);
+      hit.key = "similarity";
+      hit.evidence.kind = "note-similarity";
+      hit.evidence.detail = fmt::format(
+          "note is {:.0f}% similar to a reference note of this family "
+          "({} shared phrases)",
+          match.cosine * 100.0, match.shared);
+      hit.evidence.source = source;
+      AddHit(match.family, std::move(hit));
+    }
+    AddIndicators(ExtractIndicators(plain), source, summary);
+    AddYara(input.content, source);
+  }
+
+  void AddFile(const Input& input, InputSummary& summary) {
+    const std::string& source = input.source;
+    if (input.kind == InputKind::kFileName) {
+      summary.description = "file name";
+    } else {
+      summary.description = fmt::format(
+          "{}, {}, entropy {:.2f} bits/byte",
+          input.kind == InputKind::kEncryptedFile ? "encrypted file"
+                                                  : "file (not encrypted?)",
+          FormatSize(input.size),
+          ShannonEntropy(ByteView(input.content).First(4096)));
+    }
+    if (!input.file_name.empty()) {
+      const FileNameEvidence name = ParseFileName(input.file_name);
+      summary.allow_listed = AllowListed(input.file_name, /*note=*/false);
+      if (summary.allow_listed.empty()) {
+        ScanSet(kb_.file_names, input.file_name, [&](unsigned id) {
+          const kb::Rule& rule = kb_.rules[id].rule;
+          AddRuleHit(id, source,
+                     rule.kind == kb::RuleKind::kExtension
+                         ? fmt::format("file name ends in \"{}\"",
+                                       Shorten(rule.pattern, 40))
+                         : fmt::format("file name \"{}\" matches the "
+                                       "family's renaming pattern",
+                                       Shorten(input.file_name)));
+        });
+        // A bare file name that is a note name is evidence too.
+        if (input.kind == InputKind::kFileName) {
+          ScanSet(kb_.note_names, input.file_name, [&](unsigned id) {
+            AddRuleHit(
+                id, source,
+                fmt::format("note named \"{}\"", Shorten(input.file_name)));
+          });
+        }
+      }
+      std::vector<Indicator> indicators = name.indicators;
+      for (const std::string& id : name.ids) {
+        indicators.push_back({IndicatorKind::kVictimId, id, 0});
+      }
+      AddIndicators(indicators, source, summary);
+    }
+    if (input.content.empty()) return;
+    const ByteView head(input.content);
+    const ByteView tail(input.tail);
+    for (const std::uint32_t index : kb_.markers) {
+      const kb::Rule& rule = kb_.rules[index].rule;
+      if (rule.kind == kb::RuleKind::kSizeRelation) {
+        if (input.size == 0) continue;
+        if (rule.footer_bytes != 0 && input.size < rule.footer_bytes) continue;
+        if (rule.modulus != 0 && input.size % rule.modulus != rule.remainder) {
+          continue;
+        }
+        AddRuleHit(index, source,
+                   fmt::format("file size {} fits {} mod {}", input.size,
+                               rule.remainder, rule.modulus));
+        continue;
+      }
+      const ByteView marker(rule.marker);
+      bool found = false;
+      switch (rule.anchor) {
+        case kb::Anchor::kStart:
+          found =
+              head.MatchesAt(static_cast<std::size_t>(std::min<std::uint64_t>(
+                                 rule.offset, SIZE_MAX)),
+                             marker);
+          break;
+        case kb::Anchor::kEnd:
+          // `offset` is the distance of the marker's start from the end.
+          if (rule.offset <= tail.size() && rule.offset >= marker.size()) {
+            found = tail.MatchesAt(
+                tail.size() - static_cast<std::size_t>(rule.offset), marker);
+          }
+          break;
+        case kb::Anchor::kHead:
+          found = head.Find(marker).has_value();
+          break;
+        case kb::Anchor::kTail:
+          found = tail.Find(marker).has_value();
+          break;
+      }
+      if (found) {
+        AddRuleHit(index, source,
+                   fmt::format("marker {} in the file's {}",
+                               Shorten(ToHex(marker), 48),
+                               rule.anchor == kb::Anchor::kStart ||
+                                       rule.anchor == kb::Anchor::kHead
+                                   ? "head"
+                                   : "tail"));
+      }
+    }
+    AddYara(head, source);
+    if (input.size > input.content.size()) AddYara(tail, source);
+  }
+
+  void AddContact(const Input& input, InputSummary& summary) {
+    const std::string_view text = ByteView(input.content).AsChars();
+    summary.description = "contact typed by the user";
+    std::vector<Indicator> indicators = ExtractIndicators(text);
+    AddIndicators(indicators, input.source, summary);
+    if (indicators.empty()) {
+      // Not a recognised form (a Tox ID with spaces, a bare handle): look up
+      // the text as typed.
+      AddContactHits(ContactKey(text), input.source, "contact");
+      AddContactHits("telegram:" + ContactKey(text), input.source, "contact");
+    }
+  }
+
+  // Per family: one contribution per key (its strongest), then diminishing
+  // returns over the contributions, weak ones capped; score = 1 - e^(-t/3).
+  static double Combine(std::vector<Hit>& hits) {
+    std::map<std::string, const Hit*> best;
+    for (const Hit& hit : hits) {
+      auto& slot = best[hit.key];
+      if (slot == nullptr || hit.weight > slot->weight) slot = &hit;
+    }
+    std::vector<const Hit*> kept;
+    bool decisive_evidence = false;  // Anything that is not weak/supporting.
+    for (const auto& [key, hit] : best) {
+      kept.push_back(hit);
+      if (!hit->weak && !hit->supporting) decisive_evidence = true;
+    }
+    std::sort(kept.begin(), kept.end(),
+              [](const Hit* a, const Hit* b) { return a->weight > b->weight; });
+    double total = 0.0;
+    double weak_total = 0.0;
+    std::size_t rank = 0;
+    for (const Hit* hit : kept) {
+      if (hit->supporting && !decisive_evidence) continue;
+      const double w = hit->weight / (1.0 + 0.5 * static_cast<double>(rank));
+      ++rank;
+      if (hit->weak || hit->supporting) {
+        const double add = std::min(w, kWeakCap - weak_total);
+        if (add <= 0) continue;
+        weak_total += add;
+        total += add;
+      } else {
+        total += w;
+      }
+    }
+    double score = 1.0 - std::exp(-total / 3.0);
+    if (!decisive_evidence) score = std::min(score, kWeakOnlyScoreCap);
+    return score;
+  }
+
+  static Verdict Decide(const std::vector<Candidate>& candidates) {
+    if (candidates.empty() || candidates[0].score < kCandidateScore) {
+      return Verdict::kUnknown;
+    }
+    const Candidate& best = candidates[0];
+    const bool close_rival = candidates.size() > 1 &&
+                             candidates[1].score > best.score - kCloseMargin;
+    if (best.score >= kIdentifiedScore && !close_rival) {
+      return Verdict::kIdentified;
+    }
+    return Verdict::kAmbiguous;
+  }
+
+  const Impl& kb_;
+  hs_scratch_t* scratch_;
+  const YaraRules* yara_;
+  std::map<std::uint32_t, std::vector<Hit>> hits_;
+  std::vector<Evidence> unattributed_;
+};
+
+}  // namespace
+
+Report CompiledKb::Identify(std::span<const Input> inputs,
+                            const YaraRules* yara) const {
+  Report report;
+  Scratch scratch;
+  if (impl_->prototype.get() != nullptr &&
+      hs_clone_scratch(impl_->prototype.get(), scratch.address()) !=
+          HS_SUCCESS) {
+    // Out of memory: report nothing rather than scan without scratch.
+    return report;
+  }
+  Matcher matcher(*impl_, scratch.get(), yara);
+  for (const Input& input : inputs) matcher.AddInput(input, report);
+  matcher.Finish(report);
+  return report;
+}
+
+}  // namespace kintsugi::identify

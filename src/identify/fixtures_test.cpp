@@ -1,0 +1,108 @@
+// Every fixture of every family in the shipped KB (kb/) through the engine
+// (issue #3: "every family with rules has passing fixtures"). A positive
+// fixture must rank its family first, or among the close candidates of an
+// ambiguous verdict; a negative one must not identify it.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "core/testing/status_matchers.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
+
+namespace kintsugi::identify {
+namespace {
+
+std::vector<Input> FixtureInputs(const kb::Fixture& fixture) {
+  std::vector<Input> inputs;
+  for (const std::string& name : fixture.file_names) {
+    inputs.push_back(FileNameInput(name));
+  }
+  if (!fixture.note_text.empty()) {
+    Input note;
+    note.kind = InputKind::kNote;
+    note.file_name = fixture.note_name.empty() ? "note.txt" : fixture.note_name;
+    note.source = note.file_name;
+    note.content = ByteView::FromString(fixture.note_text).ToBytes();
+    note.size = note.content.size();
+    inputs.push_back(std::move(note));
+  } else if (!fixture.note_name.empty()) {
+    inputs.push_back(FileNameInput(fixture.note_name));
+  }
+  for (const std::string& contact : fixture.contacts) {
+    auto input = ContactInput(contact);
+    if (input) inputs.push_back(std::move(*input));
+  }
+  if (!fixture.file_head.empty() || !fixture.file_tail.empty()) {
+    Input file;
+    file.kind = InputKind::kEncryptedFile;
+    file.source = "fixture-file";
+    file.file_name = fixture.file_names.empty() ? "" : fixture.file_names[0];
+    file.content =
+        fixture.file_head.empty() ? fixture.file_tail : fixture.file_head;
+    file.tail =
+        fixture.file_tail.empty() ? fixture.file_head : fixture.file_tail;
+    file.size = file.content.size() + file.tail.size();
+    inputs.push_back(std::move(file));
+  }
+  return inputs;
+}
+
+// True if `family` is the answer, or one of the answers of an ambiguous
+// verdict (within 0.15 of the best score, as Decide() groups them).
+bool Names(const Report& report, const std::string& family) {
+  if (report.verdict == Verdict::kUnknown || report.candidates.empty()) {
+    return false;
+  }
+  const double best = report.candidates[0].score;
+  for (const Candidate& c : report.candidates) {
+    if (c.score <= best - 0.15) break;
+    if (c.family == family) return true;
+    if (report.verdict == Verdict::kIdentified) break;
+  }
+  return false;
+}
+
+TEST(FixturesTest, EveryShippedFixturePasses) {
+  const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+  ASSERT_NE(root, nullptr) << "KINTSUGI_SOURCE_ROOT is not set";
+  ASSERT_OK_AND_ASSIGN(
+      const kb::KnowledgeBase kb,
+      kb::LoadKnowledgeBase(RealFileSystem(), Path(root) / "kb"));
+  ASSERT_OK_AND_ASSIGN(const auto compiled, Compile(kb));
+  std::size_t positives = 0;
+  std::size_t negatives = 0;
+  for (const kb::Family& family : kb.families) {
+    if (family.disabled) continue;
+    for (const kb::Fixture& fixture : family.fixtures) {
+      const std::vector<Input> inputs = FixtureInputs(fixture);
+      const Report report = compiled->Identify(inputs);
+      const std::string top =
+          report.candidates.empty() ? "(none)" : report.candidates[0].family;
+      if (fixture.positive) {
+        ++positives;
+        EXPECT_TRUE(Names(report, family.id))
+            << fixture.where.file << ":" << fixture.where.line
+            << ": positive fixture of " << family.id << " gave "
+            << VerdictName(report.verdict) << ", top " << top;
+      } else {
+        ++negatives;
+        EXPECT_FALSE(report.verdict == Verdict::kIdentified && top == family.id)
+            << fixture.where.file << ":" << fixture.where.line
+            << ": negative fixture of " << family.id << " identified it";
+      }
+    }
+  }
+  // The shipped KB has fixtures (lint requires them for families with
+  // rules); zero would mean this test checked nothing.
+  EXPECT_GT(positives, 0u);
+  EXPECT_GT(negatives, 0u);
+  RecordProperty("positives", static_cast<int>(positives));
+  RecordProperty("negatives", static_cast<int>(negatives));
+}
+
+}  // namespace
+}  // namespace kintsugi::identify

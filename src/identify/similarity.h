@@ -1,0 +1,60 @@
+#pragma once
+
+// The note-similarity model: recognises a reworded note of a known family
+// (other contacts, other ID, some sentences changed) by the stable parts of
+// its reference notes (issue #3: "Learn the stable parts, not whole files").
+//
+// A note becomes a set of word shingles (2 and 3 consecutive words) over a
+// token stream in which what changes between victims is replaced by a
+// placeholder: contacts (anything with '@', "://", ".onion") become
+// <contact>, numbers <n>, IDs and wallets <id>. Each shingle is weighted by
+// how specific it is to a family (inverse family frequency, TF-IDF over
+// families), and a note's similarity to a family is the best cosine with
+// one of its reference notes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace kintsugi::identify {
+
+// The shingle hashes of a folded note (FoldText), without duplicates.
+std::vector<std::uint64_t> NoteShingles(std::string_view folded);
+
+class SimilarityModel {
+ public:
+  // Adds a reference note of `family` (an index chosen by the caller).
+  void AddReference(std::uint32_t family, std::string_view folded);
+  // Computes weights; call once after the last AddReference.
+  void Finish();
+
+  struct Match {
+    std::uint32_t family = 0;
+    double cosine = 0.0;  // 0..1.
+    // The most specific shared shingles' count, for the evidence detail.
+    std::size_t shared = 0;
+  };
+  // Families whose best reference note has cosine >= `min_cosine`, best
+  // first, at most `limit`.
+  std::vector<Match> Score(std::string_view folded, double min_cosine,
+                           std::size_t limit) const;
+
+  std::size_t reference_count() const { return notes_.size(); }
+
+ private:
+  struct Note {
+    std::uint32_t family = 0;
+    double norm = 0.0;
+  };
+  std::vector<Note> notes_;
+  std::vector<std::vector<std::uint64_t>> pending_;  // Until Finish.
+  // Shingle -> notes that contain it.
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> postings_;
+  std::unordered_map<std::uint64_t, double> idf_;
+  double unseen_idf_ = 0.0;
+  std::size_t family_count_ = 0;
+};
+
+}  // namespace kintsugi::identify

@@ -1,0 +1,134 @@
+#include "identify/text.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace kintsugi::identify {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Bytes Utf16(std::string_view ascii, bool little_endian, bool bom) {
+  Bytes out;
+  if (bom) {
+    out = little_endian ? Bytes{0xFF, 0xFE} : Bytes{0xFE, 0xFF};
+  }
+  for (const char c : ascii) {
+    const auto b = static_cast<std::uint8_t>(c);
+    if (little_endian) {
+      out.push_back(b);
+      out.push_back(0);
+    } else {
+      out.push_back(0);
+      out.push_back(b);
+    }
+  }
+  return out;
+}
+
+TEST(DecodeTextTest, Utf8PassesThrough) {
+  const DecodedText text =
+      DecodeText(ByteView::FromString("Your files are encrypted \xE2\x9C\x93"));
+  EXPECT_EQ(text.encoding, TextEncoding::kUtf8);
+  EXPECT_EQ(text.utf8, "Your files are encrypted \xE2\x9C\x93");
+  EXPECT_EQ(text.replacements, 0u);
+  EXPECT_GT(text.printable_ratio, 0.99);
+}
+
+TEST(DecodeTextTest, Utf8BomIsDropped) {
+  const DecodedText text = DecodeText(ByteView::FromString("\xEF\xBB\xBFHi"));
+  EXPECT_TRUE(text.had_bom);
+  EXPECT_EQ(text.utf8, "Hi");
+}
+
+TEST(DecodeTextTest, Utf16LittleEndianWithBom) {
+  const Bytes bytes = Utf16("All your files", true, true);
+  const DecodedText text = DecodeText(bytes);
+  EXPECT_EQ(text.encoding, TextEncoding::kUtf16Le);
+  EXPECT_TRUE(text.had_bom);
+  EXPECT_EQ(text.utf8, "All your files");
+}
+
+TEST(DecodeTextTest, Utf16LittleEndianWithoutBomIsRecognised) {
+  const Bytes bytes = Utf16("\r\n-- KaWaLocker\r\nYour files", true, false);
+  const DecodedText text = DecodeText(bytes);
+  EXPECT_EQ(text.encoding, TextEncoding::kUtf16Le);
+  EXPECT_FALSE(text.had_bom);
+  EXPECT_EQ(text.utf8, "\r\n-- KaWaLocker\r\nYour files");
+}
+
+TEST(DecodeTextTest, Utf16BigEndianWithoutBomIsRecognised) {
+  const Bytes bytes = Utf16("Greetings! Your network", false, false);
+  const DecodedText text = DecodeText(bytes);
+  EXPECT_EQ(text.encoding, TextEncoding::kUtf16Be);
+  EXPECT_EQ(text.utf8, "Greetings! Your network");
+}
+
+TEST(DecodeTextTest, InvalidUtf16BecomesReplacementNotACrash) {
+  // A lone low surrogate and a dangling odd byte.
+  const Bytes bytes = {0xFF, 0xFE, 'A', 0, 0x00, 0xDC, 'B', 0, 'C'};
+  const DecodedText text = DecodeText(bytes);
+  EXPECT_EQ(text.encoding, TextEncoding::kUtf16Le);
+  EXPECT_EQ(text.replacements, 2u);
+  EXPECT_EQ(text.utf8,
+            "A\xEF\xBF\xBD"
+            "B\xEF\xBF\xBD");
+}
+
+TEST(DecodeTextTest, Windows1252Fallback) {
+  // "café – 100€" in Windows-1252: not valid UTF-8.
+  const Bytes bytes = {'c', 'a', 'f', 0xE9, ' ', 0x96,
+                       ' ', '1', '0', '0',  0x80};
+  const DecodedText text = DecodeText(bytes);
+  EXPECT_EQ(text.encoding, TextEncoding::kWindows1252);
+  EXPECT_EQ(text.utf8, "caf\xC3\xA9 \xE2\x80\x93 100\xE2\x82\xAC");
+}
+
+TEST(DecodeTextTest, BinaryIsNotPrintable) {
+  Bytes bytes;
+  for (int i = 0; i < 4096; ++i) {
+    bytes.push_back(static_cast<std::uint8_t>((i * 131 + 7) % 256));
+  }
+  EXPECT_LT(DecodeText(bytes).printable_ratio, 0.9);
+}
+
+TEST(MarkupTest, DetectsHtmlAndRtf) {
+  EXPECT_EQ(DetectMarkup("<!DOCTYPE html><html>"), Markup::kHtml);
+  EXPECT_EQ(DetectMarkup("  <HTA:APPLICATION id=x>"), Markup::kHtml);
+  EXPECT_EQ(DetectMarkup("{\\rtf1\\ansi hello}"), Markup::kRtf);
+  EXPECT_EQ(DetectMarkup("Pay 1 BTC if a < b"), Markup::kPlain);
+}
+
+TEST(StripHtmlTest, ScriptAndStyleContentIsIgnored) {
+  const std::string plain = StripHtml(
+      "<html><head><style>body{color:red}</style>"
+      "<script>var key = 'secret'; if (a < b) alert(1);</script></head>"
+      "<body><p>All your <b>files</b> are encrypted</p><!-- hidden -->"
+      "<div>Contact&nbsp;us &amp; pay &#36;100 &#x41;</div></body></html>");
+  EXPECT_THAT(plain, Not(HasSubstr("secret")));
+  EXPECT_THAT(plain, Not(HasSubstr("color")));
+  EXPECT_THAT(plain, Not(HasSubstr("hidden")));
+  EXPECT_EQ(FoldText(plain),
+            "all your files are encrypted contact us & pay "
+            "$100 a");
+}
+
+TEST(StripHtmlTest, UnterminatedScriptDropsTheRest) {
+  EXPECT_EQ(FoldText(StripHtml("visible<script>never ends")), "visible");
+}
+
+TEST(StripRtfTest, ControlWordsAndTablesGo) {
+  const std::string plain = StripRtf(
+      "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\*\\generator Riched20;}"
+      "\\f0\\fs22 Your files are \\b encrypted\\b0\\par Pay caf\\'e9 \\{1\\}}");
+  EXPECT_EQ(FoldText(plain), "your files are encrypted pay caf\xC3\xA9 {1}");
+}
+
+TEST(FoldTextTest, FoldsCaseAndWhitespace) {
+  EXPECT_EQ(FoldText("  ALL\tYour\r\n\r\nFILES  "), "all your files");
+  EXPECT_EQ(FoldText(""), "");
+}
+
+}  // namespace
+}  // namespace kintsugi::identify
