@@ -536,10 +536,10 @@ class GzipChecker final : public KindChecker {
         } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
           ok_ = false;
           failure_ = std::string(zs_.msg != nullptr ? zs_.msg : "bad data") +
-                     (members_ > 0 && !started_member_data()
-                          ? " (data after the last member)"
-                          : "") +
-                     " near offset " + Num(consumed_);
+                     " near offset " + Num(consumed_) +
+                     (members_ > 0
+                          ? " (after " + Num(members_) + " complete member(s))"
+                          : "");
         }
         if (inflated_ > limits::kMaxVerifyInflateBytes) limit_hit_ = true;
       }
@@ -564,8 +564,6 @@ class GzipChecker final : public KindChecker {
   }
 
  private:
-  bool started_member_data() const { return zs_.total_in > 10; }
-
   z_stream zs_{};
   std::array<std::uint8_t, 16384> out_{};
   bool ok_ = false;

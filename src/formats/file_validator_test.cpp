@@ -241,6 +241,38 @@ TEST(FileValidator, Rar4ArchiveVerifies) {
   EXPECT_THAT(Verify(broken).detail, HasSubstr("CRC mismatch"));
 }
 
+TEST(FileValidator, GzipMembersAndTrailingData) {
+  const Bytes one = samples::MakeGzip(1000);
+  Bytes two = one;
+  two.insert(two.end(), one.begin(), one.end());
+  const Verification both = Verify(two);
+  EXPECT_TRUE(both.valid()) << both.detail;
+  EXPECT_THAT(both.detail, HasSubstr("2 member(s)"));
+  Bytes trailing = one;
+  trailing.insert(trailing.end(),
+                  {'j', 'u', 'n', 'k', '!', '!', '!', '!', '!', '!', '!', '!'});
+  const Verification v = Verify(trailing);
+  EXPECT_EQ(v.verdict, Verdict::kInvalid);
+  EXPECT_THAT(v.detail, HasSubstr("after 1 complete member"));
+}
+
+TEST(FileValidator, JpegMayCarryDataAfterEoiButPngMayNot) {
+  Bytes jpeg = samples::MakeJpeg(500);
+  jpeg.insert(jpeg.end(), 10, 0x00);
+  EXPECT_TRUE(Verify(jpeg).valid());
+  EXPECT_THAT(Verify(jpeg).detail, HasSubstr("10 bytes after EOI"));
+  Bytes png = samples::MakePng(4, 4);
+  png.push_back(0);
+  EXPECT_THAT(Verify(png).detail, HasSubstr("1 bytes after IEND"));
+  EXPECT_FALSE(Verify(png).valid());
+}
+
+TEST(FileValidator, SevenZipStartHeaderCrcIsChecked) {
+  Bytes archive = samples::MakeSevenZip(100);
+  archive[20] ^= 0x01;  // inside NextHeaderSize
+  EXPECT_THAT(Verify(archive).detail, HasSubstr("start header CRC mismatch"));
+}
+
 TEST(FileValidator, LargeFilesStreamInBoundedWindows) {
   // Bigger than head + tail windows: checks fall back to what is retained.
   for (FileKind kind : {FileKind::kOoxml, FileKind::kPng, FileKind::kPdf,
