@@ -1,9 +1,237 @@
+// `kintsugi identify [PATH...] [--contact TEXT]... [--yara RULES] [--json]`
+// (issue #3, docs/cli.md): names the ransomware family from any mix of
+// encrypted files, ransom notes and contacts, with the evidence.
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
+#include "kintsugi/limits.h"
+#include "kintsugi/log.h"
 
 namespace kintsugi::cli {
+namespace {
+
+struct IdentifyArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> contacts;
+  std::string yara;
+};
+
+struct FailedInput {
+  std::string source;
+  Status status;
+};
+
+std::string Clean(std::string_view text) { return SanitizeForLog(text); }
+
+std::string_view PossibleWords(kb::RecoveryPossible possible) {
+  switch (possible) {
+    case kb::RecoveryPossible::kYes:
+      return "yes";
+    case kb::RecoveryPossible::kNo:
+      return "no";
+    case kb::RecoveryPossible::kPartial:
+      return "partial";
+    case kb::RecoveryPossible::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+void PrintCandidateDetails(const identify::Candidate& c) {
+  std::printf("  %s (%s), score %.2f\n", Clean(c.name).c_str(),
+              Clean(c.family).c_str(), c.score);
+  std::string recovery =
+      "    Recovery: " + std::string(PossibleWords(c.recovery));
+  if (!c.decryptor.empty()) {
+    recovery += ", with 'kintsugi recover' (decryptor " + c.decryptor + ")";
+  }
+  std::printf("%s\n", Clean(recovery).c_str());
+  for (const std::string& need : c.needs) {
+    std::printf("    You need: %s\n", Clean(need).c_str());
+  }
+  for (const identify::Evidence& e : c.evidence) {
+    std::printf("    - %s: %s [%s]\n", Clean(e.kind).c_str(),
+                Clean(e.detail).c_str(), Clean(e.source).c_str());
+  }
+}
+
+void PrintHuman(const identify::Report& report,
+                const std::vector<FailedInput>& failed) {
+  const auto& candidates = report.candidates;
+  switch (report.verdict) {
+    case identify::Verdict::kIdentified: {
+      const identify::Candidate& best = candidates[0];
+      std::printf("Identified: %s (%s), score %.2f.\n",
+                  Clean(best.name).c_str(), Clean(best.family).c_str(),
+                  best.score);
+      if (best.recovery == kb::RecoveryPossible::kYes ||
+          best.recovery == kb::RecoveryPossible::kPartial) {
+        std::printf(
+            "Your files can %sbe recovered offline%s.\n",
+            best.recovery == kb::RecoveryPossible::kPartial ? "in part " : "",
+            best.decryptor.empty() ? "" : " with 'kintsugi recover'");
+      } else if (best.recovery == kb::RecoveryPossible::kNo) {
+        std::printf("No offline recovery is known for this family.\n");
+      } else {
+        std::printf("Whether files can be recovered is not known.\n");
+      }
+      break;
+    }
+    case identify::Verdict::kAmbiguous: {
+      std::string names;
+      const double best = candidates[0].score;
+      for (const identify::Candidate& c : candidates) {
+        if (c.score <= best - 0.15) break;
+        if (!names.empty()) names += " or ";
+        names += c.name + " (" + c.family + ")";
+      }
+      std::printf(
+          "Ambiguous: it could be %s. The evidence does not tell "
+          "them apart%s.\n",
+          Clean(names).c_str(),
+          candidates.size() > 1 && !candidates[0].related.empty()
+              ? " (related families: rebrands share notes)"
+              : "");
+      break;
+    }
+    case identify::Verdict::kUnknown:
+      std::printf(
+          "Unknown: no known family matches this evidence strongly "
+          "enough. Kintsugi does not guess.\n");
+      break;
+  }
+  if (!candidates.empty()) {
+    std::printf("\n%s\n", report.verdict == identify::Verdict::kUnknown
+                              ? "Weak hints:"
+                              : "Candidates, best first:");
+    for (const identify::Candidate& c : candidates) PrintCandidateDetails(c);
+  }
+  if (!report.unattributed.empty()) {
+    std::printf("\nOther evidence (no family):\n");
+    for (const identify::Evidence& e : report.unattributed) {
+      std::printf("  - %s: %s [%s]\n", Clean(e.kind).c_str(),
+                  Clean(e.detail).c_str(), Clean(e.source).c_str());
+    }
+  }
+  std::printf("\nInputs:\n");
+  for (const identify::InputSummary& in : report.inputs) {
+    std::printf(
+        "  %s: %s%s\n", Clean(in.source).c_str(), Clean(in.description).c_str(),
+        in.allow_listed.empty()
+            ? ""
+            : Clean(" (allow-listed: " + in.allow_listed + ")").c_str());
+    for (const auto& [kind, value] : in.indicators) {
+      std::printf("    %s: %s\n", Clean(kind).c_str(), Clean(value).c_str());
+    }
+  }
+  for (const FailedInput& f : failed) {
+    std::printf("  %s: not read: %s\n", Clean(f.source).c_str(),
+                Clean(f.status.message()).c_str());
+  }
+}
+
+Result<kb::KnowledgeBase> LoadKb(const GlobalOptions& options) {
+  if (options.kb_dir.empty()) return kb::LoadEmbeddedKnowledgeBase();
+  return kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir);
+}
+
+int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
+  if (args.paths.empty() && args.contacts.empty()) {
+    return ReportFailure(
+        options, InvalidArgumentError("nothing to identify: give at least one "
+                                      "PATH (a note or an encrypted file) or "
+                                      "--contact TEXT"));
+  }
+  if (args.paths.size() + args.contacts.size() > limits::kMaxIdentifyInputs) {
+    return ReportFailure(
+        options, ResourceExhaustedError(
+                     "more than " + std::to_string(limits::kMaxIdentifyInputs) +
+                     " inputs in one request; identify a sample of them"));
+  }
+  Result<kb::KnowledgeBase> kb = LoadKb(options);
+  if (!kb) {
+    ReportFailure(options, kb.error().WithContext("knowledge base"));
+    return kExitKbInvalid;
+  }
+  auto compiled = identify::Compile(*kb);
+  if (!compiled) {
+    ReportFailure(options, compiled.error().WithContext("knowledge base"));
+    return kExitKbInvalid;
+  }
+  std::shared_ptr<const identify::YaraRules> yara;
+  if (!args.yara.empty()) {
+    auto rules = identify::YaraRules::Compile(RealFileSystem(), args.yara);
+    if (!rules) return ReportFailure(options, rules.error());
+    yara = *rules;
+  }
+
+  std::vector<identify::Input> inputs;
+  std::vector<FailedInput> failed;
+  for (const std::string& contact : args.contacts) {
+    auto input = identify::ContactInput(contact);
+    if (!input) {
+      failed.push_back({"contact", input.error()});
+      continue;
+    }
+    inputs.push_back(std::move(*input));
+  }
+  for (const std::string& path : args.paths) {
+    auto input = identify::ReadInput(RealFileSystem(), path);
+    if (!input) {
+      failed.push_back({path, input.error()});
+      continue;
+    }
+    inputs.push_back(std::move(*input));
+  }
+  for (const FailedInput& f : failed) {
+    std::fprintf(stderr, "kintsugi: %s: %s\n", Clean(f.source).c_str(),
+                 Clean(f.status.ToString()).c_str());
+  }
+  if (inputs.empty()) {
+    // Nothing usable: the first failure is the answer.
+    return ReportFailure(options, failed.front().status);
+  }
+
+  const identify::Report report = (*compiled)->Identify(inputs, yara.get());
+  const bool only_other_files = std::all_of(
+      inputs.begin(), inputs.end(), [](const identify::Input& input) {
+        return input.kind == identify::InputKind::kOtherFile;
+      });
+  if (only_other_files && report.candidates.empty()) {
+    // Binary that is neither text nor encrypted-looking, with no evidence
+    // in its name either: not something identify can work with.
+    return ReportFailure(
+        options,
+        InvalidArgumentError(
+            "none of the inputs looks like a ransom note or an encrypted "
+            "file, and no file name matched a known family"));
+  }
+  if (options.json) {
+    nlohmann::json json = identify::ReportToJson(report);
+    for (const FailedInput& f : failed) {
+      json["inputs"].push_back(
+          {{"source", f.source},
+           {"kind", "unread"},
+           {"error",
+            {{"code", std::string(StatusCodeName(f.status.code()))},
+             {"message", f.status.message()}}}});
+    }
+    PrintJson(json);
+  } else if (!options.quiet) {
+    PrintHuman(report, failed);
+  }
+  return failed.empty() ? kExitOk : kExitPartial;
+}
+
+}  // namespace
 
 void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,
                         Handler* handler) {
@@ -11,14 +239,22 @@ void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,
       app.add_subcommand("identify",
                          "Name the ransomware family from encrypted files, "
                          "ransom notes and contacts");
-  // Accept its future arguments meanwhile.
-  static std::vector<std::string> arguments;
-  command->add_option("ARGS", arguments, "Arguments (not used yet)");
-  command->allow_extras();
-  command->callback([&options, handler] {
-    *handler = [&options] {
-      return NotAvailableYet(options, "identify", "issue #3");
-    };
+  auto args = std::make_shared<IdentifyArgs>();
+  command->add_option("PATH", args->paths,
+                      "Ransom notes and encrypted files (classified by "
+                      "content, not by name)");
+  command
+      ->add_option("--contact", args->contacts,
+                   "A contact from the note (e-mail, onion, Tox ID, "
+                   "wallet, victim ID); repeatable")
+      ->allow_extra_args(false);
+  command->add_option("--yara", args->yara,
+                      "Also match your own YARA rules file");
+  command->footer(
+      "Exit codes: 0 any verdict (even unknown), 1 some inputs unreadable, "
+      "3 bad input, 5 a size limit, 7 knowledge base invalid (docs/cli.md).");
+  command->callback([&options, handler, args] {
+    *handler = [&options, args] { return RunIdentify(options, *args); };
   });
 }
 

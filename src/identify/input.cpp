@@ -79,9 +79,23 @@ Result<Input> ReadInput(FileSystem& fs, const Path& path) {
     case ContentClass::kEncryptedFile:
       input.kind = InputKind::kEncryptedFile;
       break;
-    case ContentClass::kOther:
+    case ContentClass::kOther: {
+      // It declares itself UTF-16 text with a byte-order mark but is not:
+      // bad input, not an encrypted file (those have high entropy, even
+      // when a family leaves the first bytes in plaintext).
+      const ByteView head(input.content);
+      static constexpr std::uint8_t kLe[] = {0xFF, 0xFE};
+      static constexpr std::uint8_t kBe[] = {0xFE, 0xFF};
+      if (head.StartsWith(ByteView(kLe, 2)) ||
+          head.StartsWith(ByteView(kBe, 2))) {
+        return InvalidArgumentError(
+            shown +
+            ": starts like UTF-16 text (byte-order mark) but is not "
+            "valid UTF-16");
+      }
       input.kind = InputKind::kOtherFile;
       break;
+    }
   }
   if (info.size <= input.content.size()) {
     input.tail = input.content;

@@ -1,0 +1,245 @@
+// `kintsugi identify` as a user runs it (issue #3, "CLI contract";
+// docs/cli.md): the JSON shape, the human output, and the exit code for
+// every kind of bad input. Runs the built binary ($KINTSUGI_BINARY) against
+// a tiny synthetic KB (tests/identify/kb) so the answers are stable.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+std::string Root() {
+  const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+  return root != nullptr ? root : ".";
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+// Runs kintsugi with `args` (already quoted); stdout only, stderr dropped.
+CliRun Kintsugi(const std::string& args) {
+  const char* binary = std::getenv("KINTSUGI_BINARY");
+  EXPECT_NE(binary, nullptr) << "KINTSUGI_BINARY is not set";
+  CliRun run;
+  if (binary == nullptr) return run;
+  const std::string command = Quote(binary) + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");  // NOLINT: test harness
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    run.out.append(buffer.data(), n);
+  }
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string TestKb() { return "--kb " + Quote(Root() + "/tests/identify/kb"); }
+std::string Input(const std::string& name) {
+  return Quote(Root() + "/tests/identify/inputs/" + name);
+}
+
+TEST(IdentifyCliTest, JsonHasTheContractShape) {
+  const CliRun run =
+      Kintsugi(TestKb() + " identify --json " + Input("report.docx.tlock"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["verdict"], "identified");
+  ASSERT_TRUE(json["candidates"].is_array());
+  const auto& best = json["candidates"][0];
+  EXPECT_EQ(best["family"], "testlocker");
+  EXPECT_EQ(best["name"], "TestLocker");
+  EXPECT_GE(best["score"].get<double>(), 0.5);
+  EXPECT_LE(best["score"].get<double>(), 1.0);
+  for (const auto& e : best["evidence"]) {
+    EXPECT_TRUE(e["kind"].is_string());
+    EXPECT_TRUE(e["detail"].is_string());
+    EXPECT_THAT(e["source"].get<std::string>(), HasSubstr("report.docx.tlock"));
+  }
+  std::set<std::string> kinds;
+  for (const auto& e : best["evidence"]) kinds.insert(e["kind"]);
+  EXPECT_TRUE(kinds.count("extension")) << run.out;
+  EXPECT_TRUE(kinds.count("file-marker")) << run.out;
+  EXPECT_EQ(best["recovery"]["possible"], "yes");
+  EXPECT_EQ(best["recovery"]["decryptor"], "testlocker");
+  EXPECT_EQ(best["recovery"]["needs"][0], "an encrypted file");
+  ASSERT_EQ(json["inputs"].size(), 1u);
+  EXPECT_EQ(json["inputs"][0]["kind"], "encrypted-file");
+}
+
+TEST(IdentifyCliTest, RewordedNoteWithAnotherContactIsRecognised) {
+  const CliRun run =
+      Kintsugi(TestKb() + " identify --json " + Input("variant-note.txt"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_NE(json["verdict"], "unknown");
+  EXPECT_EQ(json["candidates"][0]["family"], "testlocker");
+  EXPECT_EQ(json["inputs"][0]["kind"], "note");
+}
+
+TEST(IdentifyCliTest, ContactAloneIsEvidence) {
+  const CliRun run = Kintsugi(TestKb() +
+                              " identify --json --contact "
+                              "UNLOCK-TEST@fakemail.example");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["candidates"][0]["family"], "testlocker");
+  EXPECT_EQ(json["candidates"][0]["evidence"][0]["source"], "contact");
+}
+
+TEST(IdentifyCliTest, HumanOutputGivesTheAnswerFirst) {
+  const CliRun run =
+      Kintsugi(TestKb() + " identify " + Input("report.docx.tlock"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(run.out.rfind("Identified: TestLocker (testlocker)", 0), 0u)
+      << run.out;
+  EXPECT_THAT(run.out, HasSubstr("file-marker"));
+}
+
+TEST(IdentifyCliTest, UnknownIsAVerdictNotAnError) {
+  const CliRun run = Kintsugi(TestKb() +
+                              " identify --json --contact "
+                              "nobody@nowhere.example");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["verdict"], "unknown");
+}
+
+TEST(IdentifyCliTest, NoInputsIsBadInput) {
+  const CliRun run = Kintsugi(TestKb() + " identify --json");
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_EQ(nlohmann::json::parse(run.out)["error"]["code"],
+            "invalid_argument");
+}
+
+TEST(IdentifyCliTest, MissingFileIsBadInput) {
+  EXPECT_EQ(Kintsugi(TestKb() + " identify " + Input("no-such-file")).exit_code,
+            3);
+}
+
+TEST(IdentifyCliTest, EmptyFileIsBadInput) {
+  EXPECT_EQ(Kintsugi(TestKb() + " identify " + Input("empty.txt")).exit_code,
+            3);
+}
+
+TEST(IdentifyCliTest, InvalidUtf16IsBadInput) {
+  const CliRun run =
+      Kintsugi(TestKb() + " identify --json " + Input("bad-utf16.txt"));
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_THAT(run.out, HasSubstr("UTF-16"));
+}
+
+TEST(IdentifyCliTest, StructuredBinaryGarbageIsBadInput) {
+  EXPECT_EQ(
+      Kintsugi(TestKb() + " identify " + Input("structured.bin")).exit_code, 3);
+}
+
+TEST(IdentifyCliTest, TwoGigabyteNoteIsALimit) {
+  // A sparse 2 GiB file that starts as text: too large to be a note.
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "kintsugi-2gb-note.txt";
+  std::filesystem::remove(path);
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "ALL YOUR FILES ARE ENCRYPTED\n";
+  }
+  std::filesystem::resize_file(path, 2ull << 30);
+  const CliRun run = Kintsugi(TestKb() + " identify --json " + Quote(path));
+  std::filesystem::remove(path);
+  EXPECT_EQ(run.exit_code, 5);
+  EXPECT_EQ(nlohmann::json::parse(run.out)["error"]["code"],
+            "resource_exhausted");
+}
+
+TEST(IdentifyCliTest, OneBadInputAmongGoodOnesIsPartial) {
+  const CliRun run =
+      Kintsugi(TestKb() + " identify --json " + Input("report.docx.tlock") +
+               " " + Input("empty.txt"));
+  EXPECT_EQ(run.exit_code, 1);
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["candidates"][0]["family"], "testlocker");
+  ASSERT_EQ(json["inputs"].size(), 2u);
+  EXPECT_EQ(json["inputs"][1]["error"]["code"], "invalid_argument");
+}
+
+TEST(IdentifyCliTest, BadKbDirectoryIsKbInvalid) {
+  EXPECT_EQ(Kintsugi("--kb " + Input("report.docx.tlock") +
+                     " identify --contact a@b.example")
+                .exit_code,
+            7);
+}
+
+TEST(IdentifyCliTest, YaraRuleWithFamilyMetaAddsEvidence) {
+  const std::filesystem::path rules =
+      std::filesystem::temp_directory_path() / "kintsugi-identify-test.yar";
+  std::filesystem::remove(rules);
+  {
+    std::ofstream out(rules);
+    out << "rule footer { meta: family = \"testlocker\" strings: $a = "
+           "\"TLOCK-FOOTER\" condition: $a }\n"
+           "rule anything { condition: filesize > 0 }\n";
+  }
+  const CliRun run = Kintsugi(TestKb() + " identify --json --yara " +
+                              Quote(rules) + " " + Input("report.docx.tlock"));
+  std::filesystem::remove(rules);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  std::set<std::string> kinds;
+  for (const auto& e : json["candidates"][0]["evidence"])
+    kinds.insert(e["kind"]);
+  EXPECT_TRUE(kinds.count("yara")) << run.out;
+  EXPECT_EQ(json["unattributed_evidence"][0]["detail"], "YARA rule anything");
+}
+
+TEST(IdentifyCliTest, InvalidYaraRulesAreBadInput) {
+  const std::filesystem::path rules =
+      std::filesystem::temp_directory_path() / "kintsugi-identify-bad.yar";
+  std::filesystem::remove(rules);
+  {
+    std::ofstream out(rules);
+    out << "rule broken { condition: }\n";
+  }
+  const CliRun run = Kintsugi(TestKb() + " identify --yara " + Quote(rules) +
+                              " " + Input("report.docx.tlock"));
+  std::filesystem::remove(rules);
+  EXPECT_EQ(run.exit_code, 3);
+}
+
+// `make run` identifies examples/ with the built-in KB.
+TEST(IdentifyCliTest, ExamplesAreIdentifiedWithTheBuiltInKb) {
+  const CliRun run =
+      Kintsugi("identify --json " + Quote(Root() + "/examples/_readme.txt") +
+               " " + Quote(Root() + "/examples/holiday-photo.jpg.djvu"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["verdict"], "identified") << run.out;
+  EXPECT_EQ(json["candidates"][0]["family"], "stop-djvu") << run.out;
+}
+
+}  // namespace
