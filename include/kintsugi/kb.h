@@ -7,8 +7,11 @@
 // (include/kintsugi/identify.h).
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kintsugi/bytes.h"
@@ -16,6 +19,10 @@
 #include "kintsugi/status.h"
 
 namespace kintsugi::kb {
+
+// The KB format version this engine understands. A rule whose `min_engine`
+// is newer is skipped at load time (with a log note), not misread.
+inline constexpr std::string_view kEngineVersion = "1.0";
 
 // Where a fact or rule was defined, for diagnostics ("kb/stop-djvu.yaml:42").
 struct Location {
@@ -167,6 +174,12 @@ struct KnowledgeBase {
   // Root folder the KB was loaded from (to resolve reference notes); empty
   // for the embedded KB.
   Path root;
+  // The bytes of every reference note, keyed by the path in
+  // Family::reference_notes. Read at load time, so that the embedded KB needs
+  // no files and the engine never touches the disk again.
+  std::map<std::string, Bytes, std::less<>> note_texts;
+  // Rules skipped because their min_engine is newer than kEngineVersion.
+  std::size_t skipped_rules = 0;
 };
 
 // A problem found by Load or Lint, with file and line.
@@ -196,5 +209,51 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb);
 
 // Case-insensitive lookup of a family by id, name or alias.
 const Family* FindFamily(const KnowledgeBase& kb, std::string_view name);
+
+// The YAML spelling of each enum value (docs/kb-format.md §3), for output.
+std::string_view RuleKindName(RuleKind kind);
+std::string_view StrengthName(Strength strength);
+std::string_view AnchorName(Anchor anchor);
+std::string_view ContactKindName(ContactKind kind);
+std::string_view RecoveryPossibleName(RecoveryPossible possible);
+
+// `kintsugi kb import` (docs/kb-format.md §10): builds kb/ from the public
+// sources (../shared/kb-sources: the MISP galaxy ransomware cluster, the
+// ThreatLabz ransom notes, the rivitna attacker contacts). Every fact keeps
+// its source. Curation (merging duplicates, dropping junk, marking weak
+// evidence, the facts of the recoverable families) is done by rules in the
+// importer, so the same sources give byte-identical files.
+struct ImportOptions {
+  Path sources;  // The kb-sources folder.
+  Path out;      // The kb/ folder to write (created if missing).
+  // When set, the last ThreatLabz note (by name) of each family with two or
+  // more notes is held back (not used for rules or reference notes) and
+  // copied here as <family-id>/<note>, to measure identification on notes
+  // the KB has not seen.
+  Path hold_out;
+};
+
+struct ImportReport {
+  std::size_t families = 0;
+  std::size_t aliases = 0;
+  std::size_t rules = 0;
+  std::size_t contacts = 0;
+  std::size_t reference_notes = 0;
+  std::size_t held_out_notes = 0;
+  std::size_t merged_entries = 0;      // MISP entries or aliases folded.
+  std::size_t dropped_extensions = 0;  // Free text and junk.
+  std::vector<std::string> new_families;  // Not in MISP.
+};
+
+// Builds the KB in memory (writes only hold-out notes), for tests.
+Result<KnowledgeBase> BuildKnowledgeBase(FileSystem& fs,
+                                         const ImportOptions& options,
+                                         ImportReport* report);
+
+// Builds the KB and writes it under options.out: <id>.yaml per family and
+// notes/<id>/<note>. allow-list.yaml and disabled.yaml are hand-written and
+// left alone; existing family files are replaced (atomically, one by one).
+Result<ImportReport> ImportKnowledgeBase(FileSystem& fs,
+                                         const ImportOptions& options);
 
 }  // namespace kintsugi::kb

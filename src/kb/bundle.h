@@ -1,0 +1,25 @@
+#pragma once
+
+// The KB bundle: every file of a kb/ folder in one blob, compiled into the
+// binary (docs/kb-format.md §9). Layout, all integers little-endian:
+//   "KSKB0001"  u32 count  { u32 path_len  path  u32 data_len  data }*count
+
+#include <string>
+#include <vector>
+
+#include "kb/kb_format.h"
+#include "kintsugi/bytes.h"
+
+namespace kintsugi::kb::internal {
+
+inline constexpr std::string_view kBundleMagic = "KSKB0001";
+
+// Packs `files` (paths relative to the KB root) into a bundle.
+Bytes PackBundle(const std::vector<KbFile>& files);
+
+// Splits a bundle into its files; the views point into `bundle`. kCorrupt on
+// a truncated or malformed bundle, kResourceExhausted past
+// limits::kMaxKbBundleBytes.
+Result<std::vector<KbFile>> UnpackBundle(ByteView bundle);
+
+}  // namespace kintsugi::kb::internal

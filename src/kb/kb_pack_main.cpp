@@ -1,0 +1,81 @@
+// Build tool: packs a kb/ folder into the bundle that embedded_kb.cpp
+// compiles into the binary. Usage: kb_pack KB_DIR OUTPUT.
+//
+// It runs at build time on the project's own kb/ folder, before any
+// FileSystem implementation exists in the build graph, so it uses
+// std::filesystem and iostreams directly; it never runs on user input.
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "kb/bundle.h"
+
+namespace {
+
+namespace stdfs = std::filesystem;
+
+bool ReadFile(const stdfs::path& path, kintsugi::Bytes* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in),
+              std::istreambuf_iterator<char>());
+  return !in.bad();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: kb_pack KB_DIR OUTPUT\n");
+    return 2;
+  }
+  const stdfs::path root = argv[1];
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& entry : stdfs::directory_iterator(root, ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.ends_with(".yaml")) {
+      paths.push_back(name);
+    }
+  }
+  const stdfs::path notes = root / "notes";
+  if (stdfs::is_directory(notes)) {
+    for (const auto& family : stdfs::directory_iterator(notes, ec)) {
+      if (!family.is_directory()) continue;
+      for (const auto& note : stdfs::directory_iterator(family.path(), ec)) {
+        if (!note.is_regular_file()) continue;
+        paths.push_back("notes/" + family.path().filename().string() + "/" +
+                        note.path().filename().string());
+      }
+    }
+  }
+  if (ec) {
+    std::fprintf(stderr, "kb_pack: cannot list %s: %s\n", argv[1],
+                 ec.message().c_str());
+    return 1;
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<kintsugi::Bytes> contents(paths.size());
+  std::vector<kintsugi::kb::internal::KbFile> files;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (!ReadFile(root / paths[i], &contents[i])) {
+      std::fprintf(stderr, "kb_pack: cannot read %s\n", paths[i].c_str());
+      return 1;
+    }
+    files.push_back({paths[i], kintsugi::ByteView(contents[i])});
+  }
+  kintsugi::Bytes bundle = kintsugi::kb::internal::PackBundle(files);
+  std::ofstream out(argv[2], std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bundle.data()),  // NOLINT
+            static_cast<std::streamsize>(bundle.size()));
+  if (!out) {
+    std::fprintf(stderr, "kb_pack: cannot write %s\n", argv[2]);
+    return 1;
+  }
+  return 0;
+}

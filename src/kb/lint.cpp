@@ -1,0 +1,234 @@
+// `kb lint`: every check of docs/kb-format.md §8, each with file:line.
+
+#include <hs/hs.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "kb/kb_format.h"
+#include "kintsugi/limits.h"
+
+namespace kintsugi::kb {
+namespace {
+
+using internal::ToLower;
+
+void Add(std::vector<Diagnostic>* out, const Location& where,
+         std::string message,
+         Diagnostic::Severity severity = Diagnostic::Severity::kError) {
+  out->push_back({severity, where, std::move(message)});
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.front() == '-' || id.back() == '-') return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Checks a regex the way the identify engine compiles it (Hyperscan,
+// caseless); a pattern that can match the empty string would fire on every
+// input, so it is an error too. Returns an empty string when it is fine.
+std::string CheckRegex(const std::string& pattern) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* error = nullptr;
+  hs_error_t rc =
+      hs_expression_info(pattern.c_str(), HS_FLAG_CASELESS, &info, &error);
+  std::string message;
+  if (rc != HS_SUCCESS) {
+    message = error != nullptr ? error->message : "does not compile";
+  } else if (info->min_width == 0) {
+    message = "can match the empty string";
+  }
+  if (error != nullptr) hs_free_compile_error(error);
+  // hs_expression_info allocates with the misc allocator (malloc).
+  std::free(info);  // NOLINT(cppcoreguidelines-no-malloc)
+  return message;
+}
+
+bool UsesRegex(const Rule& rule) {
+  switch (rule.kind) {
+    case RuleKind::kFilenamePattern:
+    case RuleKind::kNoteRegex:
+    case RuleKind::kVictimId:
+      return true;
+    case RuleKind::kNoteName:
+      return rule.is_regex;
+    default:
+      return false;
+  }
+}
+
+void LintRule(const Family& family, const Rule& rule,
+              std::vector<Diagnostic>* out) {
+  const std::string prefix = "rule '" + rule.id + "': ";
+  if (rule.sources.empty()) Add(out, rule.where, prefix + "has no source");
+  switch (rule.kind) {
+    case RuleKind::kFileMarker:
+      if (rule.marker.empty()) Add(out, rule.where, prefix + "empty marker");
+      break;
+    case RuleKind::kSizeRelation:
+      if (rule.modulus == 0) {
+        Add(out, rule.where, prefix + "modulus must be positive");
+      } else if (rule.remainder >= rule.modulus) {
+        Add(out, rule.where, prefix + "remainder must be below the modulus");
+      }
+      break;
+    default:
+      if (rule.pattern.empty()) Add(out, rule.where, prefix + "empty pattern");
+      break;
+  }
+  if (UsesRegex(rule) && !rule.pattern.empty()) {
+    std::string problem = CheckRegex(rule.pattern);
+    if (!problem.empty()) {
+      Add(out, rule.where, prefix + "invalid regex: " + problem);
+    }
+  }
+  if (rule.kind == RuleKind::kExtension) {
+    if (!rule.pattern.starts_with(".")) {
+      Add(out, rule.where, prefix + "an extension starts with '.'");
+    }
+    if (internal::IsGenericExtension(rule.pattern) &&
+        rule.strength != Strength::kWeak) {
+      Add(out, rule.where,
+          prefix + "generic extension '" + rule.pattern +
+              "' must be marked weak");
+    }
+  }
+  if (rule.kind == RuleKind::kNoteName && !rule.is_regex &&
+      internal::IsGenericNoteName(rule.pattern) &&
+      rule.strength != Strength::kWeak) {
+    Add(out, rule.where,
+        prefix + "generic note name '" + rule.pattern +
+            "' must be marked weak");
+  }
+  if (!rule.min_engine.empty() &&
+      internal::IsNewerThanEngine(rule.min_engine)) {
+    Add(out, rule.where,
+        prefix + "min_engine " + rule.min_engine + " is newer than this engine",
+        Diagnostic::Severity::kWarning);
+  }
+  (void)family;
+}
+
+bool FixtureIsEmpty(const Fixture& f) {
+  return f.file_names.empty() && f.note_name.empty() && f.note_text.empty() &&
+         f.contacts.empty() && f.file_head.empty() && f.file_tail.empty();
+}
+
+}  // namespace
+
+std::vector<Diagnostic> Lint(const KnowledgeBase& kb) {
+  std::vector<Diagnostic> out;
+  std::map<std::string, const Family*, std::less<>> by_id;
+  // Every id, name and alias, lowercased, with the family that claims it.
+  std::map<std::string, const Family*, std::less<>> names;
+  for (const auto& family : kb.families) {
+    if (!IsValidId(family.id)) {
+      Add(&out, family.where,
+          "family id '" + family.id + "' must be lowercase [a-z0-9-]");
+    }
+    if (!by_id.emplace(family.id, &family).second) {
+      Add(&out, family.where, "duplicate family id '" + family.id + "'");
+    }
+  }
+  for (const auto& family : kb.families) {
+    std::set<std::string> own{family.id, ToLower(family.name)};
+    for (const auto& alias : family.aliases) {
+      std::string lower = ToLower(alias);
+      if (lower.empty()) {
+        Add(&out, family.where, "empty alias");
+        continue;
+      }
+      own.insert(lower);
+    }
+    for (const auto& name : own) {
+      auto [it, inserted] = names.emplace(name, &family);
+      if (!inserted && it->second != &family) {
+        Add(&out, family.where,
+            "name or alias '" + name + "' is also used by family '" +
+                it->second->id + "' (" + it->second->where.file + ")");
+      }
+    }
+  }
+  for (const auto& family : kb.families) {
+    if (family.sources.empty()) {
+      Add(&out, family.where, "family '" + family.id + "' has no source");
+    }
+    std::set<std::string, std::less<>> rule_ids;
+    for (const auto& rule : family.rules) {
+      if (!rule_ids.insert(rule.id).second) {
+        Add(&out, rule.where, "duplicate rule id '" + rule.id + "'");
+      }
+      LintRule(family, rule, &out);
+    }
+    for (const auto& contact : family.contacts) {
+      if (contact.sources.empty()) {
+        Add(&out, contact.where,
+            "contact '" + contact.value + "' has no source");
+      }
+    }
+    for (const auto& related : family.related) {
+      if (related == family.id) {
+        Add(&out, family.where, "family is related to itself");
+      } else if (!by_id.contains(related)) {
+        Add(&out, family.where,
+            "related family '" + related + "' is not in the KB");
+      }
+    }
+    for (const auto& note : family.reference_notes) {
+      if (!kb.note_texts.contains(note)) {
+        Add(&out, family.where,
+            "reference note '" + note + "' is missing from the KB");
+      }
+    }
+    const Recovery& recovery = family.recovery;
+    if (!recovery.decryptor.empty() &&
+        (recovery.possible == RecoveryPossible::kNo ||
+         recovery.possible == RecoveryPossible::kUnknown)) {
+      Add(&out, family.where,
+          "recovery names decryptor '" + recovery.decryptor +
+              "' but 'possible' is not yes or partial");
+    }
+    if (!recovery.decryptor.empty() && recovery.sources.empty()) {
+      Add(&out, family.where, "recovery has no source");
+    }
+    bool has_positive = false;
+    bool has_negative = false;
+    for (const auto& fixture : family.fixtures) {
+      if (FixtureIsEmpty(fixture)) {
+        Add(&out, fixture.where, "fixture has no input");
+      }
+      (fixture.positive ? has_positive : has_negative) = true;
+    }
+    if (!family.rules.empty() && !family.disabled &&
+        (!has_positive || !has_negative)) {
+      Add(&out, family.where,
+          "family '" + family.id +
+              "' has rules but not both a positive and a negative fixture");
+    }
+  }
+  for (const auto& entry : kb.allow_list) {
+    if (entry.reason.empty())
+      Add(&out, entry.where, "allow entry has no reason");
+    if (entry.is_regex) {
+      std::string problem = CheckRegex(entry.pattern);
+      if (!problem.empty()) {
+        Add(&out, entry.where, "invalid regex: " + problem);
+      }
+    }
+  }
+  for (const auto& entry : kb.disabled) {
+    std::string id = entry.substr(0, entry.find('/'));
+    if (!by_id.contains(id)) {
+      Add(&out, Location{"disabled.yaml", 0},
+          "disabled entry '" + entry + "' names no family");
+    }
+  }
+  return out;
+}
+
+}  // namespace kintsugi::kb
