@@ -1,22 +1,71 @@
+// `kintsugi families [--json]`: every family with id, name, aliases and
+// decryptor (issue #3, CLI contract).
+
+#include <cstdio>
 #include <string>
-#include <vector>
 
 #include "cli.h"
+#include "kintsugi/kb.h"
 
 namespace kintsugi::cli {
+namespace {
+
+int RunFamilies(const GlobalOptions& options) {
+  auto loaded = options.kb_dir.empty()
+                    ? kb::LoadEmbeddedKnowledgeBase()
+                    : kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir);
+  if (!loaded.has_value()) {
+    int code = ReportFailure(options, loaded.error());
+    return code == kExitIo ? code : kExitKbInvalid;
+  }
+  if (options.json) {
+    nlohmann::json families = nlohmann::json::array();
+    for (const auto& family : loaded->families) {
+      const kb::Recovery& recovery = family.recovery;
+      families.push_back(
+          {{"id", family.id},
+           {"name", family.name},
+           {"aliases", family.aliases},
+           {"decryptor", recovery.decryptor.empty()
+                             ? nlohmann::json(nullptr)
+                             : nlohmann::json(recovery.decryptor)},
+           {"recovery",
+            std::string(kb::RecoveryPossibleName(recovery.possible))}});
+    }
+    PrintJson({{"families", families}});
+    return kExitOk;
+  }
+  std::size_t with_decryptor = 0;
+  for (const auto& family : loaded->families) {
+    with_decryptor += family.recovery.decryptor.empty() ? 0 : 1;
+  }
+  std::printf("%zu families known, %zu with a decryptor.\n\n",
+              loaded->families.size(), with_decryptor);
+  for (const auto& family : loaded->families) {
+    std::string line = family.id + "  " + family.name;
+    if (!family.aliases.empty()) {
+      line += "  (also: ";
+      for (std::size_t i = 0; i < family.aliases.size(); ++i) {
+        line += (i == 0 ? "" : ", ") + family.aliases[i];
+      }
+      line += ")";
+    }
+    if (!family.recovery.decryptor.empty()) {
+      line += "  [decryptor: " + family.recovery.decryptor + "]";
+    }
+    std::printf("%s\n", line.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddFamiliesCommand(CLI::App& app, const GlobalOptions& options,
                         Handler* handler) {
   CLI::App* command = app.add_subcommand(
       "families", "List every known family with its aliases and decryptor");
-  // Accept its future arguments meanwhile.
-  static std::vector<std::string> arguments;
-  command->add_option("ARGS", arguments, "Arguments (not used yet)");
-  command->allow_extras();
   command->callback([&options, handler] {
-    *handler = [&options] {
-      return NotAvailableYet(options, "families", "issue #3");
-    };
+    *handler = [&options] { return RunFamilies(options); };
   });
 }
 
