@@ -303,21 +303,22 @@ class TextChecker final : public KindChecker {
  public:
   void Update(ByteView chunk) override {
     for (std::uint8_t b : chunk) {
-      Utf8Byte(b);
-      if (b == 0 && nuls_++ == 0) first_nul_ = offset_;
-      if (OddControl(b)) ++odd_controls_;
-      if (b >= 0x80) {
-        ++high_;
-        if ((b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D) &&
-            undefined_1252_++ == 0) {
-          first_undefined_ = offset_;
+      if (offset_ >= 2) {
+        // The byte order mark decides: only one set of statistics counts.
+        if (utf16_) {
+          Utf16Byte(b);
+        } else if (b >= 0x20 && b < 0x7F && utf8_need_ == 0) {
+          // Printable ASCII: nothing to count (the common case, fast).
+        } else {
+          ByteStats(b);
         }
-      }
-      if ((offset_ & 1) == 0) {
-        pending_ = b;
       } else {
-        Utf16Unit(le_, static_cast<std::uint16_t>(pending_ | (b << 8)));
-        Utf16Unit(be_, static_cast<std::uint16_t>((pending_ << 8) | b));
+        ByteStats(b);
+        Utf16Byte(b);
+        if (offset_ == 1) {
+          utf16_ = (pending_ == 0xFF && b == 0xFE) ||
+                   (pending_ == 0xFE && b == 0xFF);
+        }
       }
       ++offset_;
     }
@@ -369,6 +370,28 @@ class TextChecker final : public KindChecker {
   }
 
  private:
+  void ByteStats(std::uint8_t b) {
+    Utf8Byte(b);
+    if (b == 0 && nuls_++ == 0) first_nul_ = offset_;
+    if (OddControl(b)) ++odd_controls_;
+    if (b >= 0x80) {
+      ++high_;
+      if ((b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D) &&
+          undefined_1252_++ == 0) {
+        first_undefined_ = offset_;
+      }
+    }
+  }
+
+  void Utf16Byte(std::uint8_t b) {
+    if ((offset_ & 1) == 0) {
+      pending_ = b;
+    } else {
+      Utf16Unit(le_, static_cast<std::uint16_t>(pending_ | (b << 8)));
+      Utf16Unit(be_, static_cast<std::uint16_t>((pending_ << 8) | b));
+    }
+  }
+
   struct Utf16 {
     bool expect_low = false;
     std::uint64_t invalid = 0, nuls = 0, odd_controls = 0;
@@ -436,6 +459,7 @@ class TextChecker final : public KindChecker {
   std::uint8_t utf8_low_ = 0x80, utf8_high_ = 0xBF;
   std::uint64_t utf8_invalid_ = 0, first_utf8_invalid_ = 0;
   std::uint8_t pending_ = 0;
+  bool utf16_ = false;  // the file starts with a UTF-16 byte order mark
   Utf16 le_, be_;
 };
 

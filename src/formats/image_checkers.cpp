@@ -215,14 +215,19 @@ class JpegChecker final : public FieldWalker {
   std::size_t OnScan(ByteView bytes) override {
     // Entropy-coded data (T.81 B.1.1.5): 0xFF is followed by 0x00 (stuffing),
     // RSTn, fill 0xFF, or the next marker.
+    static constexpr std::uint8_t kFF[] = {0xFF};
     std::size_t i = 0;
     while (i < bytes.size()) {
-      const std::uint8_t b = bytes.U8(i).value_or(0);
-      ++i;
       if (!after_ff_) {
-        if (b == 0xFF) after_ff_ = true;
+        // Skip straight to the next 0xFF: the data between is opaque.
+        auto ff = bytes.Find(ByteView(kFF, 1), i);
+        if (!ff) return bytes.size();
+        after_ff_ = true;
+        i = *ff + 1;
         continue;
       }
+      const std::uint8_t b = bytes.U8(i).value_or(0);
+      ++i;
       if (b == 0xFF) continue;
       after_ff_ = false;
       if (b == 0x00 || (b >= 0xD0 && b <= 0xD7)) continue;
