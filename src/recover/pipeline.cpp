@@ -149,10 +149,13 @@ class Walker {
 };
 
 // Per-worker buffers, reused for every file: bounded memory whatever the
-// file sizes (limits::kStreamChunkBytes each).
+// file sizes (at most limits::kStreamChunkBytes each; less when every file
+// is smaller).
 struct Buffers {
-  Bytes in = Bytes(limits::kStreamChunkBytes);
-  Bytes out = Bytes(limits::kStreamChunkBytes + StreamDecryption::kSlack);
+  explicit Buffers(std::size_t chunk)
+      : in(chunk), out(chunk + StreamDecryption::kSlack) {}
+  Bytes in;
+  Bytes out;
 };
 
 class Pipeline {
@@ -609,8 +612,12 @@ Result<RecoverReport> RunRecovery(
   std::vector<std::optional<FileOutcome>> outcomes(items.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> cancelled{false};
+  std::uint64_t largest = 1;
+  for (const Item& item : items) largest = std::max(largest, item.size);
+  const std::size_t chunk = static_cast<std::size_t>(
+      std::min<std::uint64_t>(limits::kStreamChunkBytes, largest));
   auto worker = [&] {
-    Buffers buffers;
+    Buffers buffers(chunk);
     while (true) {
       if (options.cancel != nullptr && options.cancel->load()) {
         cancelled = true;
