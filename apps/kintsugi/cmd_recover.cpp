@@ -1,23 +1,224 @@
+// `kintsugi recover PATH...`: decrypt files where recovery is possible,
+// never touching the originals (docs/cli-recover.md, issue 4).
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/log.h"
+#include "kintsugi/recover.h"
 
 namespace kintsugi::cli {
+namespace {
+
+struct RecoverArgs {
+  std::vector<std::string> paths;
+  std::string family;
+  std::vector<std::string> pairs;
+  std::string key_hex;
+  std::string iv_hex;
+  std::string out_dir;
+  unsigned threads = 0;
+  bool dry_run = false;
+  bool verified_only = false;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+
+// A one-line progress bar with rate and ETA, on a terminal only.
+class ProgressBar {
+ public:
+  void Show(const RecoverProgress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (p.files_done != p.files_total &&
+        now - last_ < std::chrono::milliseconds(100)) {
+      return;
+    }
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate =
+        seconds > 0 ? static_cast<double>(p.bytes_done) / seconds : 0.0;
+    const double left =
+        rate > 0 ? static_cast<double>(p.bytes_total - p.bytes_done) / rate
+                 : 0.0;
+    std::fprintf(stderr, "\r%llu/%llu files  %.1f MiB/s  ETA %.0fs   ",
+                 static_cast<unsigned long long>(p.files_done),
+                 static_cast<unsigned long long>(p.files_total),
+                 rate / (1024.0 * 1024.0), left);
+    if (p.files_done == p.files_total) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ =
+      std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
+nlohmann::json ToJson(const RecoverReport& report) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const FileOutcome& f : report.files) {
+    nlohmann::json item = {
+        {"path", f.path.string()},
+        {"status", std::string(RecoverStatusName(f.status))},
+        {"family",
+         f.family.empty() ? nlohmann::json() : nlohmann::json(f.family)},
+        {"decryptor",
+         f.decryptor.empty() ? nlohmann::json() : nlohmann::json(f.decryptor)},
+        {"output", f.output.empty() ? nlohmann::json()
+                                    : nlohmann::json(f.output.string())},
+        {"verified_as", f.verified_as.empty() ? nlohmann::json()
+                                              : nlohmann::json(f.verified_as)},
+        {"detail", f.detail},
+    };
+    if (!f.variant.empty()) item["variant"] = f.variant;
+    if (!f.key_source.empty()) item["key_source"] = f.key_source;
+    files.push_back(std::move(item));
+  }
+  nlohmann::json counts = nlohmann::json::object();
+  for (std::size_t i = 0; i < report.counts.size(); ++i) {
+    counts[std::string(RecoverStatusName(static_cast<RecoverStatus>(i)))] =
+        report.counts[i];
+  }
+  nlohmann::json keys = nlohmann::json::array();
+  for (const ReportedKey& k : report.keys) {
+    keys.push_back({{"decryptor", k.decryptor},
+                    {"key", k.key_hex},
+                    {"source", k.source},
+                    {"detail", k.detail}});
+  }
+  return {{"files", files},
+          {"summary",
+           {{"files", report.files.size()},
+            {"counts", counts},
+            {"keys", keys},
+            {"bytes_written", report.bytes_written},
+            {"dry_run", report.dry_run},
+            {"interrupted", report.cancelled}}}};
+}
+
+void PrintHuman(const RecoverReport& report) {
+  const auto count = [&](RecoverStatus s) {
+    return report.counts[static_cast<std::size_t>(s)];
+  };
+  // The answer first, in plain words.
+  std::printf(
+      "%s%llu recovered, %llu unverified, %llu need input, %llu key "
+      "not found, %llu errors (%llu not encrypted, %llu unsupported)\n",
+      report.dry_run ? "Dry run (nothing written): " : "",
+      static_cast<unsigned long long>(count(RecoverStatus::kRecovered)),
+      static_cast<unsigned long long>(count(RecoverStatus::kUnverified)),
+      static_cast<unsigned long long>(count(RecoverStatus::kNeedsInput)),
+      static_cast<unsigned long long>(count(RecoverStatus::kKeyNotFound)),
+      static_cast<unsigned long long>(count(RecoverStatus::kError)),
+      static_cast<unsigned long long>(count(RecoverStatus::kNotEncrypted)),
+      static_cast<unsigned long long>(count(RecoverStatus::kUnsupported)));
+  for (const ReportedKey& k : report.keys) {
+    std::printf("Key found (%s, from %s): %s\n  %s\n", k.decryptor.c_str(),
+                SanitizeForLog(k.source).c_str(), k.key_hex.c_str(),
+                k.detail.c_str());
+  }
+  // Then the evidence, one line a file.
+  for (const FileOutcome& f : report.files) {
+    std::string line =
+        std::string(RecoverStatusName(f.status)) + "  " + f.path.string();
+    if (!f.output.empty()) line += " -> " + f.output.string();
+    if (!f.decryptor.empty()) line += "  [" + f.decryptor + "]";
+    if (!f.detail.empty()) line += "  " + f.detail;
+    std::printf("%s\n", SanitizeForLog(line).c_str());
+  }
+  if (report.cancelled) {
+    std::printf("Interrupted: run the same command again to finish.\n");
+  }
+}
+
+int Run(const GlobalOptions& global, const RecoverArgs& args) {
+  RecoverOptions options;
+  for (const std::string& p : args.paths) options.paths.emplace_back(p);
+  options.family = args.family;
+  for (const std::string& pair : args.pairs) {
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      std::fprintf(stderr, "kintsugi: --pair wants ENC=ORIG, got '%s'\n",
+                   SanitizeForLog(pair).c_str());
+      return kExitUsage;
+    }
+    options.pairs.push_back({pair.substr(0, eq), pair.substr(eq + 1)});
+  }
+  if (!args.key_hex.empty()) {
+    auto key = FromHex(args.key_hex);
+    if (!key)
+      return ReportFailure(
+          global, InvalidArgumentError("--key: " + key.error().message()));
+    options.key = *key;
+  }
+  if (!args.iv_hex.empty()) {
+    auto iv = FromHex(args.iv_hex);
+    if (!iv)
+      return ReportFailure(
+          global, InvalidArgumentError("--iv: " + iv.error().message()));
+    options.iv = *iv;
+  }
+  options.out_dir = args.out_dir;
+  options.threads = args.threads;
+  options.dry_run = args.dry_run;
+  options.verified_only = args.verified_only;
+  options.cancel = &g_interrupted;
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  auto bar = std::make_shared<ProgressBar>();
+  if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
+    options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
+  }
+  auto report = Recover(RealFileSystem(), options);
+  if (!report) return ReportFailure(global, report.error());
+  if (global.json) {
+    PrintJson(ToJson(*report));
+  } else if (!global.quiet) {
+    PrintHuman(*report);
+  }
+  if (report->cancelled) return kExitInterrupted;
+  return report->AllWell() ? kExitOk : kExitPartial;
+}
+
+}  // namespace
 
 void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                        Handler* handler) {
   CLI::App* command = app.add_subcommand(
       "recover",
       "Decrypt files where recovery is possible (never touches the originals)");
-  // Accept its future arguments meanwhile.
-  static std::vector<std::string> arguments;
-  command->add_option("ARGS", arguments, "Arguments (not used yet)");
-  command->allow_extras();
-  command->callback([&options, handler] {
-    *handler = [&options] {
-      return NotAvailableYet(options, "recover", "issue #4");
-    };
+  auto args = std::make_shared<RecoverArgs>();
+  command->add_option("PATH", args->paths, "Encrypted files or folders")
+      ->required();
+  command->add_option("--family", args->family,
+                      "Decryptor or family id (jigsaw, nemucod); default: "
+                      "chosen per file by probing");
+  command->add_option("--pair", args->pairs,
+                      "ENC=ORIG: an encrypted file and its original "
+                      "(known plaintext, e.g. Nemucod)");
+  command->add_option("--key", args->key_hex, "Key in hex (needs --family)");
+  command->add_option("--iv", args->iv_hex, "IV in hex (with --key)");
+  command->add_option("--out", args->out_dir,
+                      "Write outputs under DIR, mirroring the input tree");
+  command->add_option("--threads", args->threads,
+                      "Worker threads (default: all cores)");
+  command->add_flag("--dry-run", args->dry_run,
+                    "Decrypt and verify, say what would be written, write "
+                    "nothing");
+  command->add_flag("--verified-only", args->verified_only,
+                    "Do not keep outputs that cannot be verified");
+  command->callback([&options, handler, args] {
+    *handler = [&options, args] { return Run(options, *args); };
   });
 }
 
