@@ -27,8 +27,8 @@ constexpr std::string_view kCurated = "curated";
 constexpr std::size_t kMaxSourceJsonBytes = 64 * limits::kMiB;
 // Distinctive note lines kept per family (curation can refine).
 constexpr std::size_t kPhrasesPerFamily = 4;
-// Two families whose notes share this much (word 5-gram Jaccard) are
-// rebrands, reported together.
+// Two families with a pair of notes sharing this much (word 5-gram
+// Jaccard) are rebrands, reported together.
 constexpr double kRelatedSimilarity = 0.45;
 
 // --- text helpers ----------------------------------------------------------
@@ -1075,9 +1075,9 @@ void Builder::Curate() {
   }
 }
 
-// Word 5-gram hashes of a family's notes, for rebrand detection.
-std::set<std::size_t> Shingles(const Draft& draft) {
-  std::set<std::size_t> out;
+// Word 5-gram hashes of each of a family's notes, for rebrand detection.
+std::vector<std::set<std::size_t>> Shingles(const Draft& draft) {
+  std::vector<std::set<std::size_t>> out;
   for (const auto& note : draft.note_texts) {
     std::vector<std::string> words;
     for (const auto& line : note.lines) {
@@ -1089,11 +1089,13 @@ std::set<std::size_t> Shingles(const Draft& draft) {
         start = end + 1;
       }
     }
+    std::set<std::size_t> grams;
     for (std::size_t i = 0; i + 5 <= words.size(); ++i) {
       std::string gram = words[i] + ' ' + words[i + 1] + ' ' + words[i + 2] +
                          ' ' + words[i + 3] + ' ' + words[i + 4];
-      out.insert(std::hash<std::string>{}(gram));
+      grams.insert(std::hash<std::string>{}(gram));
     }
+    if (grams.size() >= 20) out.push_back(std::move(grams));
   }
   return out;
 }
@@ -1225,17 +1227,29 @@ Result<KnowledgeBase> Builder::Finish() {
     for (const auto& [contact, v] : draft.contacts) ++contact_count[contact];
   }
   // Rebrands: near-identical notes.
-  std::map<std::string, std::set<std::size_t>> shingles;
+  std::map<std::string, std::vector<std::set<std::size_t>>> shingles;
   for (const auto& [id, draft] : drafts_) {
     if (!draft.note_texts.empty()) shingles[id] = Shingles(draft);
   }
   std::map<std::string, std::set<std::string>> related;
   for (auto a = shingles.begin(); a != shingles.end(); ++a) {
     for (auto b = std::next(a); b != shingles.end(); ++b) {
-      if (Jaccard(a->second, b->second) >= kRelatedSimilarity) {
+      double best = 0;
+      for (const auto& x : a->second) {
+        for (const auto& y : b->second) best = std::max(best, Jaccard(x, y));
+      }
+      if (best >= kRelatedSimilarity) {
         related[a->first].insert(b->first);
         related[b->first].insert(a->first);
       }
+    }
+  }
+  // Rebrands known from reporting whose notes in the sources differ.
+  for (const auto& [a, b] :
+       {std::pair<std::string, std::string>{"conti", "monti"}}) {
+    if (drafts_.contains(a) && drafts_.contains(b)) {
+      related[a].insert(b);
+      related[b].insert(a);
     }
   }
   // Which families' notes contain each line.

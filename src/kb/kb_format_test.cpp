@@ -1,1 +1,233 @@
+// The KB loader: every malformed field fails with file and line; the writer
+// round-trips; min_engine, the disable list and limits behave as specified
+// (docs/kb-format.md).
+
+#include "kb/kb_format.h"
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+
+#include "io/memory_file_system.h"
+#include "kintsugi/limits.h"
+#include "testing/status_matchers.h"
+
+namespace kintsugi::kb {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+constexpr std::string_view kGood = R"(id: "akira"
+name: "Akira"
+aliases: ["Megazord"]
+sources: ["misp-galaxy:u1"]
+rules:
+  - id: "ext-akira"
+    kind: extension
+    strength: medium
+    pattern: ".akira"
+    sources: ["misp-galaxy:u1"]
+  - id: "marker"
+    kind: file-marker
+    strength: strong
+    marker_hex: "abbccd"
+    anchor: end
+    offset: 3
+    sources: ["curated:test"]
+contacts:
+  - kind: onion
+    value: "akiral2iz6a7qgd3ayp3l6yub7xx2uep76idk3u2kollpj5z3z636bad.onion"
+    sources: ["threatlabz-notes:akira/a.txt"]
+fixtures:
+  - positive: true
+    file_names: ["a.docx.akira"]
+  - positive: false
+    file_names: ["a.jpg"]
+)";
+
+Result<Family> Parse(std::string_view text) {
+  return internal::ParseFamily(text, "kb/akira.yaml");
+}
+
+// The error names the file and the line of the bad field.
+void ExpectErrorAt(std::string_view text, int line, std::string_view what) {
+  auto family = Parse(text);
+  ASSERT_FALSE(family.has_value()) << text;
+  EXPECT_EQ(family.error().code(), StatusCode::kCorrupt);
+  EXPECT_THAT(family.error().message(),
+              HasSubstr("kb/akira.yaml:" + std::to_string(line) + ":"));
+  EXPECT_THAT(family.error().message(), HasSubstr(std::string(what)));
+}
+
+TEST(ParseFamilyTest, ReadsEveryField) {
+  ASSERT_OK_AND_ASSIGN(Family family, Parse(kGood));
+  EXPECT_EQ(family.id, "akira");
+  EXPECT_EQ(family.aliases, std::vector<std::string>{"Megazord"});
+  ASSERT_THAT(family.rules, SizeIs(2));
+  EXPECT_EQ(family.rules[0].pattern, ".akira");
+  EXPECT_EQ(family.rules[0].where.line, 6);
+  EXPECT_EQ(family.rules[1].marker, (Bytes{0xab, 0xbc, 0xcd}));
+  EXPECT_EQ(family.rules[1].anchor, Anchor::kEnd);
+  EXPECT_EQ(family.rules[1].offset, 3u);
+  ASSERT_THAT(family.contacts, SizeIs(1));
+  EXPECT_EQ(family.contacts[0].kind, ContactKind::kOnion);
+  EXPECT_EQ(family.contacts[0].sources[0].dataset, "threatlabz-notes");
+  EXPECT_EQ(family.contacts[0].sources[0].entry, "akira/a.txt");
+  ASSERT_THAT(family.fixtures, SizeIs(2));
+  EXPECT_FALSE(family.fixtures[1].positive);
+}
+
+TEST(ParseFamilyTest, UnknownKeyIsAnErrorWithItsLine) {
+  ExpectErrorAt("id: x\nnmae: X\n", 2, "unknown key 'nmae'");
+}
+
+TEST(ParseFamilyTest, UnknownRuleKeyIsAnError) {
+  ExpectErrorAt(
+      "id: x\nrules:\n  - id: r\n    kind: extension\n    patern: .x\n", 5,
+      "unknown key 'patern'");
+}
+
+TEST(ParseFamilyTest, BadEnumValueNamesTheAllowedOnes) {
+  ExpectErrorAt("id: x\nrules:\n  - id: r\n    kind: extention\n", 4,
+                "expected one of extension");
+  ExpectErrorAt(
+      "id: x\nrules:\n  - id: r\n    kind: extension\n    strength: huge\n", 5,
+      "'strength' is 'huge'");
+  ExpectErrorAt("id: x\nrecovery:\n  possible: maybe\n", 3, "'possible'");
+  ExpectErrorAt("id: x\ncontacts:\n  - kind: pigeon\n    value: v\n", 3,
+                "'kind' is 'pigeon'");
+}
+
+TEST(ParseFamilyTest, MalformedValuesNameTheirLine) {
+  ExpectErrorAt("id: x\naliases: foo\n", 2, "'aliases' must be a list");
+  ExpectErrorAt("id: x\ndisabled: yes\n", 2, "true or false");
+  ExpectErrorAt(
+      "id: x\nrules:\n  - id: r\n    kind: file-marker\n    offset: -3\n", 5,
+      "non-negative integer");
+  ExpectErrorAt(
+      "id: x\nrules:\n  - id: r\n    kind: file-marker\n    marker_hex: zz\n",
+      5, "must be hex");
+  ExpectErrorAt("id: x\nsources: [\"nocolon\"]\n", 2, "dataset:entry");
+  ExpectErrorAt("id: x\nfixtures:\n  - note_name: a.txt\n", 3,
+                "positive: true|false");
+  ExpectErrorAt("id: x\nrules:\n  - kind: extension\n", 3,
+                "rule without an 'id'");
+  ExpectErrorAt("id: x\nrules:\n  - id: r\n", 3, "without a 'kind'");
+  ExpectErrorAt("id: x\nid: y\n", 2, "duplicate key 'id'");
+  ExpectErrorAt("name: x\n", 1, "without an 'id'");
+}
+
+TEST(ParseFamilyTest, YamlSyntaxErrorNamesTheLine) {
+  ExpectErrorAt("id: x\nname: \"unterminated\naliases: []\n", 2, "");
+  ExpectErrorAt("", 1, "empty document");
+}
+
+TEST(ParseFamilyTest, PatternLongerThanTheLimitIsRejected) {
+  std::string text =
+      "id: x\nrules:\n  - id: r\n    kind: note-phrase\n"
+      "    pattern: \"" +
+      std::string(limits::kMaxPatternBytes + 1, 'a') + "\"\n";
+  ExpectErrorAt(text, 5, "kMaxPatternBytes");
+}
+
+TEST(FamilyToYamlTest, RoundTripsEveryField) {
+  ASSERT_OK_AND_ASSIGN(Family family, Parse(kGood));
+  family.name = "Quote \" back\\slash \xc3\xa9 \x01 tab\t";
+  family.recovery.possible = RecoveryPossible::kPartial;
+  family.recovery.decryptor = "akira";
+  family.recovery.needs = {"a file pair"};
+  family.recovery.sources = {{"curated", "x"}};
+  family.fixtures[0].file_tail = {0x00, 0xff};
+  family.fixtures[0].note_text = "line one\nline two";
+  std::string yaml = internal::FamilyToYaml(family);
+  ASSERT_OK_AND_ASSIGN(Family again, Parse(yaml));
+  EXPECT_EQ(again.name, family.name);
+  EXPECT_EQ(internal::FamilyToYaml(again), yaml);
+  EXPECT_EQ(again.fixtures[0].file_tail, family.fixtures[0].file_tail);
+  EXPECT_EQ(again.recovery.possible, RecoveryPossible::kPartial);
+}
+
+TEST(LoadFromFilesTest, SkipsRulesForANewerEngineAndCountsThem) {
+  std::string text = std::string(kGood) + "  # trailing comment\n";
+  text.replace(
+      text.find("    sources: [\"misp-galaxy:u1\"]\n  - id: \"marker\""), 0,
+      "    min_engine: \"9.0\"\n");
+  std::vector<internal::KbFile> files{
+      {"akira.yaml", ByteView::FromString(text)}};
+  ASSERT_OK_AND_ASSIGN(KnowledgeBase kb, internal::LoadFromFiles(files, "kb/"));
+  ASSERT_THAT(kb.families, SizeIs(1));
+  ASSERT_THAT(kb.families[0].rules, SizeIs(1));
+  EXPECT_EQ(kb.families[0].rules[0].id, "marker");
+  EXPECT_EQ(kb.skipped_rules, 1u);
+}
+
+TEST(LoadFromFilesTest, FileNameMustMatchTheId) {
+  std::vector<internal::KbFile> files{
+      {"conti.yaml", ByteView::FromString(kGood)}};
+  auto kb = internal::LoadFromFiles(files, "kb/");
+  ASSERT_FALSE(kb.has_value());
+  EXPECT_THAT(kb.error().message(), HasSubstr("kb/conti.yaml:1:"));
+}
+
+TEST(LoadFromFilesTest, DisableListRetractsFamiliesAndRules) {
+  std::vector<internal::KbFile> files{
+      {"akira.yaml", ByteView::FromString(kGood)},
+      {"disabled.yaml",
+       ByteView::FromString("disabled: [\"akira/ext-akira\"]\n")}};
+  ASSERT_OK_AND_ASSIGN(KnowledgeBase kb, internal::LoadFromFiles(files, "kb/"));
+  ASSERT_THAT(kb.families[0].rules, SizeIs(1));
+  EXPECT_FALSE(kb.families[0].disabled);
+  files[1].data = ByteView::FromString("disabled: [akira]\n");
+  ASSERT_OK_AND_ASSIGN(kb, internal::LoadFromFiles(files, "kb/"));
+  EXPECT_TRUE(kb.families[0].disabled);
+}
+
+TEST(LoadFromFilesTest, AllowListErrorsNameFileAndLine) {
+  std::vector<internal::KbFile> files{
+      {"allow-list.yaml",
+       ByteView::FromString("allow:\n  - kind: extension\n    reason: r\n")}};
+  auto kb = internal::LoadFromFiles(files, "kb/");
+  ASSERT_FALSE(kb.has_value());
+  EXPECT_THAT(kb.error().message(), HasSubstr("kb/allow-list.yaml:2:"));
+}
+
+TEST(LoadKnowledgeBaseTest, ReadsFamiliesListsAndNotesThroughTheFileSystem) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile("/kb/akira.yaml", ByteView::FromString(kGood)),
+              IsOk());
+  ASSERT_OK(fs.AddFile("/kb/allow-list.yaml",
+                       ByteView::FromString("allow:\n  - kind: extension\n"
+                                            "    pattern: .bak\n"
+                                            "    reason: backups\n")));
+  ASSERT_OK(fs.AddFile("/kb/notes/akira/readme.txt",
+                       ByteView::FromString("Hi friends")));
+  ASSERT_THAT(fs.AddFile("/kb/README.md", ByteView::FromString("not yaml")),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(KnowledgeBase kb, LoadKnowledgeBase(fs, "/kb"));
+  ASSERT_THAT(kb.families, SizeIs(1));
+  EXPECT_EQ(kb.families[0].where.file, "/kb/akira.yaml");
+  ASSERT_THAT(kb.allow_list, SizeIs(1));
+  ASSERT_TRUE(kb.note_texts.contains("notes/akira/readme.txt"));
+  EXPECT_EQ(FindFamily(kb, "MEGAZORD"), &kb.families[0]);
+  EXPECT_EQ(FindFamily(kb, "Akira"), &kb.families[0]);
+  EXPECT_EQ(FindFamily(kb, "conti"), nullptr);
+}
+
+TEST(LoadKnowledgeBaseTest, OversizedFamilyFileIsResourceExhausted) {
+  io::MemoryFileSystem fs;
+  std::string big = std::string(kGood) + "#" +
+                    std::string(limits::kMaxKbFileBytes, 'x') + "\n";
+  ASSERT_THAT(fs.AddFile("/kb/akira.yaml", ByteView::FromString(big)), IsOk());
+  EXPECT_THAT(LoadKnowledgeBase(fs, "/kb"),
+              StatusIs(StatusCode::kResourceExhausted));
+}
+
+TEST(LoadKnowledgeBaseTest, MissingFolderIsAnError) {
+  io::MemoryFileSystem fs;
+  EXPECT_FALSE(LoadKnowledgeBase(fs, "/nowhere").has_value());
+}
+
+}  // namespace
+}  // namespace kintsugi::kb
