@@ -240,8 +240,8 @@ struct ImportReport {
   std::size_t contacts = 0;
   std::size_t reference_notes = 0;
   std::size_t held_out_notes = 0;
-  std::size_t merged_entries = 0;      // MISP entries or aliases folded.
-  std::size_t dropped_extensions = 0;  // Free text and junk.
+  std::size_t merged_entries = 0;         // MISP entries or aliases folded.
+  std::size_t dropped_extensions = 0;     // Free text and junk.
   std::vector<std::string> new_families;  // Not in MISP.
 };
 

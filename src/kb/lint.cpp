@@ -14,6 +14,11 @@ namespace {
 
 using internal::ToLower;
 
+// `where`, or `fallback` when `where` is unknown (built in memory).
+const Location& Or(const Location& where, const Location& fallback) {
+  return where.file.empty() ? fallback : where;
+}
+
 void Add(std::vector<Diagnostic>* out, const Location& where,
          std::string message,
          Diagnostic::Severity severity = Diagnostic::Severity::kError) {
@@ -65,35 +70,38 @@ bool UsesRegex(const Rule& rule) {
 void LintRule(const Family& family, const Rule& rule,
               std::vector<Diagnostic>* out) {
   const std::string prefix = "rule '" + rule.id + "': ";
-  if (rule.sources.empty()) Add(out, rule.where, prefix + "has no source");
+  const Location& where = Or(rule.where, family.where);
+  if (rule.sources.empty()) {
+    Add(out, where, prefix + "has no source");
+  }
   switch (rule.kind) {
     case RuleKind::kFileMarker:
-      if (rule.marker.empty()) Add(out, rule.where, prefix + "empty marker");
+      if (rule.marker.empty()) Add(out, where, prefix + "empty marker");
       break;
     case RuleKind::kSizeRelation:
       if (rule.modulus == 0) {
-        Add(out, rule.where, prefix + "modulus must be positive");
+        Add(out, where, prefix + "modulus must be positive");
       } else if (rule.remainder >= rule.modulus) {
-        Add(out, rule.where, prefix + "remainder must be below the modulus");
+        Add(out, where, prefix + "remainder must be below the modulus");
       }
       break;
     default:
-      if (rule.pattern.empty()) Add(out, rule.where, prefix + "empty pattern");
+      if (rule.pattern.empty()) Add(out, where, prefix + "empty pattern");
       break;
   }
   if (UsesRegex(rule) && !rule.pattern.empty()) {
     std::string problem = CheckRegex(rule.pattern);
     if (!problem.empty()) {
-      Add(out, rule.where, prefix + "invalid regex: " + problem);
+      Add(out, where, prefix + "invalid regex: " + problem);
     }
   }
   if (rule.kind == RuleKind::kExtension) {
     if (!rule.pattern.starts_with(".")) {
-      Add(out, rule.where, prefix + "an extension starts with '.'");
+      Add(out, where, prefix + "an extension starts with '.'");
     }
     if (internal::IsGenericExtension(rule.pattern) &&
         rule.strength != Strength::kWeak) {
-      Add(out, rule.where,
+      Add(out, where,
           prefix + "generic extension '" + rule.pattern +
               "' must be marked weak");
     }
@@ -101,17 +109,16 @@ void LintRule(const Family& family, const Rule& rule,
   if (rule.kind == RuleKind::kNoteName && !rule.is_regex &&
       internal::IsGenericNoteName(rule.pattern) &&
       rule.strength != Strength::kWeak) {
-    Add(out, rule.where,
+    Add(out, where,
         prefix + "generic note name '" + rule.pattern +
             "' must be marked weak");
   }
   if (!rule.min_engine.empty() &&
       internal::IsNewerThanEngine(rule.min_engine)) {
-    Add(out, rule.where,
+    Add(out, where,
         prefix + "min_engine " + rule.min_engine + " is newer than this engine",
         Diagnostic::Severity::kWarning);
   }
-  (void)family;
 }
 
 bool FixtureIsEmpty(const Fixture& f) {
@@ -161,13 +168,14 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb) {
     std::set<std::string, std::less<>> rule_ids;
     for (const auto& rule : family.rules) {
       if (!rule_ids.insert(rule.id).second) {
-        Add(&out, rule.where, "duplicate rule id '" + rule.id + "'");
+        Add(&out, Or(rule.where, family.where),
+            "duplicate rule id '" + rule.id + "'");
       }
       LintRule(family, rule, &out);
     }
     for (const auto& contact : family.contacts) {
       if (contact.sources.empty()) {
-        Add(&out, contact.where,
+        Add(&out, Or(contact.where, family.where),
             "contact '" + contact.value + "' has no source");
       }
     }
@@ -200,7 +208,7 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb) {
     bool has_negative = false;
     for (const auto& fixture : family.fixtures) {
       if (FixtureIsEmpty(fixture)) {
-        Add(&out, fixture.where, "fixture has no input");
+        Add(&out, Or(fixture.where, family.where), "fixture has no input");
       }
       (fixture.positive ? has_positive : has_negative) = true;
     }
@@ -211,13 +219,14 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb) {
               "' has rules but not both a positive and a negative fixture");
     }
   }
+  const Location allow_file{"allow-list.yaml", 0};
   for (const auto& entry : kb.allow_list) {
     if (entry.reason.empty())
-      Add(&out, entry.where, "allow entry has no reason");
+      Add(&out, Or(entry.where, allow_file), "allow entry has no reason");
     if (entry.is_regex) {
       std::string problem = CheckRegex(entry.pattern);
       if (!problem.empty()) {
-        Add(&out, entry.where, "invalid regex: " + problem);
+        Add(&out, Or(entry.where, allow_file), "invalid regex: " + problem);
       }
     }
   }
