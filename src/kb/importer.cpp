@@ -1331,7 +1331,7 @@ Result<KnowledgeBase> Builder::Finish() {
         const auto& users = line_families[line];
         bool own = std::all_of(users.begin(), users.end(),
                                [&](const std::string& user) {
-                                 return user == id || rel.contains(user);
+                                 return user == family.id || rel.contains(user);
                                });
         if (!own) continue;
         Candidate& c = candidates[line];
