@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -20,11 +19,15 @@ namespace {
 namespace stdfs = std::filesystem;
 
 bool ReadFile(const stdfs::path& path, kintsugi::Bytes* out) {
+  std::error_code ec;
+  std::uintmax_t size = stdfs::file_size(path, ec);
+  if (ec) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in),
-              std::istreambuf_iterator<char>());
-  return !in.bad();
+  out->resize(static_cast<std::size_t>(size));
+  in.read(reinterpret_cast<char*>(out->data()),  // NOLINT
+          static_cast<std::streamsize>(size));
+  return static_cast<std::uintmax_t>(in.gcount()) == size;
 }
 
 }  // namespace
