@@ -87,6 +87,9 @@ struct Evidence {
   std::string kind;
   std::string detail;  // In words, e.g. "extension .eking (rule ext-eking)".
   std::string source;  // The input's source: its path, or "contact".
+  // Weak or supporting-only evidence, which never decides alone (kb.h
+  // Strength::kWeak). Not part of the JSON contract.
+  bool weak = false;
 };
 
 struct Candidate {

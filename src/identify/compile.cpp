@@ -73,21 +73,33 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// The Hyperscan expression for a name rule.
-std::string NameExpression(const kb::Rule& rule) {
-  if (rule.is_regex) return rule.pattern;
-  if (rule.kind == kb::RuleKind::kExtension) {
-    std::string ext = rule.pattern;
-    // A bare "eking" means ".eking": never match inside another word.
-    if (!ext.empty() && std::isalnum(static_cast<unsigned char>(ext[0]))) {
-      ext.insert(ext.begin(), '.');
-    }
-    return EscapeForRegex(ext) + "$";
+// Adds a name rule (or allow-list entry) to `matcher`: literal extensions
+// and note names go to its lookup tables, the rest to Hyperscan.
+void AddName(NameMatcher& matcher, kb::RuleKind kind,
+             const std::string& pattern, bool is_regex, unsigned id,
+             std::string where) {
+  const unsigned flags = HS_FLAG_SINGLEMATCH | HS_FLAG_CASELESS;
+  if (is_regex) {
+    matcher.AddPattern({pattern, flags, id, std::move(where)});
+    return;
   }
-  if (rule.kind == kb::RuleKind::kNoteName) {
-    return "^" + EscapeForRegex(rule.pattern) + "$";
+  switch (kind) {
+    case kb::RuleKind::kExtension:
+      // A bare "eking" means ".eking": never match inside another word.
+      if (std::isalnum(static_cast<unsigned char>(pattern[0])) != 0) {
+        matcher.AddSuffix("." + pattern, id);
+      } else {
+        matcher.AddSuffix(pattern, id);
+      }
+      return;
+    case kb::RuleKind::kNoteName:
+      matcher.AddWhole(pattern, id);
+      return;
+    default:  // A literal file-name pattern: anywhere in the name.
+      matcher.AddPattern(
+          {EscapeForRegex(pattern), flags, id, std::move(where)});
+      return;
   }
-  return EscapeForRegex(rule.pattern);  // A literal file-name pattern.
 }
 
 Result<Bytes> ReadNote(const kb::KnowledgeBase& kb,
@@ -181,8 +193,6 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
   stats.families = impl->families.size();
 
   // Pass 2: patterns into their databases.
-  std::vector<PatternSet::Pattern> file_names;
-  std::vector<PatternSet::Pattern> note_names;
   std::vector<PatternSet::Pattern> note_text;
   std::vector<PatternSet::Pattern> victim_ids;
   for (std::size_t i = 0; i < impl->rules.size(); ++i) {
@@ -198,13 +208,13 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
       case kb::RuleKind::kExtension:
       case kb::RuleKind::kFilenamePattern:
         if (rule.pattern.empty()) break;
-        file_names.push_back(
-            {NameExpression(rule), single | HS_FLAG_CASELESS, id, where});
+        AddName(impl->file_names, rule.kind, rule.pattern, rule.is_regex, id,
+                where);
         break;
       case kb::RuleKind::kNoteName:
         if (rule.pattern.empty()) break;
-        note_names.push_back(
-            {NameExpression(rule), single | HS_FLAG_CASELESS, id, where});
+        AddName(impl->note_names, rule.kind, rule.pattern, rule.is_regex, id,
+                where);
         break;
       case kb::RuleKind::kNotePhrase: {
         const std::string folded = FoldText(rule.pattern);
@@ -236,15 +246,11 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
         break;
     }
   }
-  stats.name_patterns = file_names.size();
-  stats.note_patterns = note_names.size() + note_text.size();
+  stats.name_patterns = impl->file_names.size();
+  stats.note_patterns = impl->note_names.size() + note_text.size();
   stats.markers = impl->markers.size();
-  KINTSUGI_ASSIGN_OR_RETURN(
-      impl->file_names,
-      PatternSet::Compile(std::move(file_names), stats.warnings));
-  KINTSUGI_ASSIGN_OR_RETURN(
-      impl->note_names,
-      PatternSet::Compile(std::move(note_names), stats.warnings));
+  KINTSUGI_RETURN_IF_ERROR(impl->file_names.Compile(stats.warnings));
+  KINTSUGI_RETURN_IF_ERROR(impl->note_names.Compile(stats.warnings));
   KINTSUGI_ASSIGN_OR_RETURN(
       impl->note_text,
       PatternSet::Compile(std::move(note_text), stats.warnings));
@@ -253,12 +259,7 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
       PatternSet::Compile(std::move(victim_ids), stats.warnings));
 
   // The allow-list: benign look-alikes, matched before any family.
-  std::vector<PatternSet::Pattern> allow;
   for (const kb::AllowEntry& entry : kb.allow_list) {
-    kb::Rule as_rule;
-    as_rule.kind = entry.kind;
-    as_rule.pattern = entry.pattern;
-    as_rule.is_regex = entry.is_regex;
     if (entry.pattern.empty() ||
         (entry.kind != kb::RuleKind::kExtension &&
          entry.kind != kb::RuleKind::kFilenamePattern &&
@@ -267,12 +268,11 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
     }
     const auto id = static_cast<unsigned>(impl->allow.size());
     impl->allow.push_back(entry);
-    allow.push_back(
-        {NameExpression(as_rule), HS_FLAG_SINGLEMATCH | HS_FLAG_CASELESS, id,
-         fmt::format("{}:{}: allow-list", entry.where.file, entry.where.line)});
+    AddName(
+        impl->allow_names, entry.kind, entry.pattern, entry.is_regex, id,
+        fmt::format("{}:{}: allow-list", entry.where.file, entry.where.line));
   }
-  KINTSUGI_ASSIGN_OR_RETURN(
-      impl->allow_names, PatternSet::Compile(std::move(allow), stats.warnings));
+  KINTSUGI_RETURN_IF_ERROR(impl->allow_names.Compile(stats.warnings));
 
   // Contacts: exact lookup of normalised values. A contact that several
   // families share (a public Tor download link) says less about each.
@@ -298,12 +298,14 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
       }
     }
   }
-  for (auto& [key, info] : contacts) {
-    info.weight /= static_cast<double>(contact_families[key].size());
-    auto& list = impl->contacts[key];
+  for (auto& entry : contacts) {
+    CompiledKb::Impl::ContactInfo& info = entry.second;
+    info.weight /= static_cast<double>(contact_families[entry.first].size());
+    auto& list = impl->contacts[entry.first];
+    const std::uint32_t family = info.family;
     const bool duplicate =
         std::any_of(list.begin(), list.end(),
-                    [&](const auto& c) { return c.family == info.family; });
+                    [family](const auto& c) { return c.family == family; });
     if (!duplicate) list.push_back(info);
   }
   stats.contacts = impl->contacts.size();
@@ -331,11 +333,12 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
   }
 
   // One scratch space big enough for every database; Identify clones it.
-  for (const PatternSet* set :
-       {&impl->file_names, &impl->note_names, &impl->note_text,
-        &impl->victim_ids, &impl->allow_names}) {
-    KINTSUGI_RETURN_IF_ERROR(set->AllocScratch(impl->prototype.address()));
-  }
+  hs_scratch_t** scratch = impl->prototype.address();
+  KINTSUGI_RETURN_IF_ERROR(impl->file_names.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(impl->note_names.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(impl->allow_names.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(impl->note_text.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(impl->victim_ids.AllocScratch(scratch));
   if (!stats.warnings.empty()) {
     Log(LogLevel::kDebug, "identify: {} compile warnings",
         stats.warnings.size());

@@ -99,7 +99,8 @@ class Matcher {
           hits.begin(), hits.end(),
           [](const Hit& a, const Hit& b) { return a.weight > b.weight; });
       std::set<std::string> seen;
-      for (const Hit& hit : hits) {
+      for (Hit& hit : hits) {
+        hit.evidence.weak = hit.weak || hit.supporting;
         const std::string key = hit.evidence.kind + "\x1f" +
                                 hit.evidence.detail + "\x1f" +
                                 hit.evidence.source;
@@ -150,10 +151,15 @@ class Matcher {
     for (const unsigned id : matched) on_rule(id);
   }
 
+  void ScanNames(const NameMatcher& matcher, std::string_view name,
+                 const std::function<void(unsigned)>& on_rule) {
+    matcher.Match(name, scratch_, on_rule);
+  }
+
   // Returns the reason when `name` is on the allow-list for `kinds`.
   std::string AllowListed(std::string_view name, bool note) {
     std::string reason;
-    ScanSet(kb_.allow_names, name, [&](unsigned id) {
+    ScanNames(kb_.allow_names, name, [&](unsigned id) {
       const kb::AllowEntry& entry = kb_.allow[id];
       const bool applies = note ? entry.kind == kb::RuleKind::kNoteName
                                 : entry.kind != kb::RuleKind::kNoteName;
@@ -254,7 +260,7 @@ class Matcher {
     if (!input.file_name.empty()) {
       summary.allow_listed = AllowListed(input.file_name, /*note=*/true);
       if (summary.allow_listed.empty()) {
-        ScanSet(kb_.note_names, input.file_name, [&](unsigned id) {
+        ScanNames(kb_.note_names, input.file_name, [&](unsigned id) {
           AddRuleHit(
               id, source,
               fmt::format("note named \"{}\"", Shorten(input.file_name)));
@@ -303,7 +309,7 @@ class Matcher {
       const FileNameEvidence name = ParseFileName(input.file_name);
       summary.allow_listed = AllowListed(input.file_name, /*note=*/false);
       if (summary.allow_listed.empty()) {
-        ScanSet(kb_.file_names, input.file_name, [&](unsigned id) {
+        ScanNames(kb_.file_names, input.file_name, [&](unsigned id) {
           const kb::Rule& rule = kb_.rules[id].rule;
           AddRuleHit(id, source,
                      rule.kind == kb::RuleKind::kExtension
@@ -315,7 +321,7 @@ class Matcher {
         });
         // A bare file name that is a note name is evidence too.
         if (input.kind == InputKind::kFileName) {
-          ScanSet(kb_.note_names, input.file_name, [&](unsigned id) {
+          ScanNames(kb_.note_names, input.file_name, [&](unsigned id) {
             AddRuleHit(
                 id, source,
                 fmt::format("note named \"{}\"", Shorten(input.file_name)));
@@ -339,9 +345,16 @@ class Matcher {
         if (rule.modulus != 0 && input.size % rule.modulus != rule.remainder) {
           continue;
         }
-        AddRuleHit(index, source,
-                   fmt::format("file size {} fits {} mod {}", input.size,
-                               rule.remainder, rule.modulus));
+        std::string detail = fmt::format("file size {}", input.size);
+        if (rule.modulus > 1) {
+          detail +=
+              fmt::format(" is {} modulo {}", rule.remainder, rule.modulus);
+        }
+        if (rule.footer_bytes != 0) {
+          detail +=
+              fmt::format(" (room for the {}-byte footer)", rule.footer_bytes);
+        }
+        AddRuleHit(index, source, detail);
         continue;
       }
       const ByteView marker(rule.marker);
@@ -368,13 +381,18 @@ class Matcher {
           break;
       }
       if (found) {
-        AddRuleHit(index, source,
-                   fmt::format("marker {} in the file's {}",
-                               Shorten(ToHex(marker), 48),
-                               rule.anchor == kb::Anchor::kStart ||
-                                       rule.anchor == kb::Anchor::kHead
-                                   ? "head"
-                                   : "tail"));
+        const bool printable =
+            std::all_of(marker.begin(), marker.end(),
+                        [](std::uint8_t b) { return b >= 0x20 && b < 0x7F; });
+        AddRuleHit(
+            index, source,
+            fmt::format("marker {} in the file's {}",
+                        printable ? "\"" + Shorten(marker.AsChars(), 48) + "\""
+                                  : Shorten(ToHex(marker), 48),
+                        rule.anchor == kb::Anchor::kStart ||
+                                rule.anchor == kb::Anchor::kHead
+                            ? "head"
+                            : "tail"));
       }
     }
     AddYara(head, source);
@@ -453,19 +471,41 @@ class Matcher {
 
 }  // namespace
 
+Scratch CompiledKb::Impl::TakeScratch() const {
+  {
+    const std::lock_guard<std::mutex> lock(pool_mutex);
+    if (!pool.empty()) {
+      Scratch scratch = std::move(pool.back());
+      pool.pop_back();
+      return scratch;
+    }
+  }
+  Scratch scratch;
+  if (prototype.get() != nullptr) {
+    hs_clone_scratch(prototype.get(), scratch.address());
+  }
+  return scratch;
+}
+
+void CompiledKb::Impl::ReturnScratch(Scratch scratch) const {
+  if (scratch.get() == nullptr) return;
+  const std::lock_guard<std::mutex> lock(pool_mutex);
+  // Bounded: one per thread that ever identified at the same time.
+  if (pool.size() < 64) pool.push_back(std::move(scratch));
+}
+
 Report CompiledKb::Identify(std::span<const Input> inputs,
                             const YaraRules* yara) const {
   Report report;
-  Scratch scratch;
-  if (impl_->prototype.get() != nullptr &&
-      hs_clone_scratch(impl_->prototype.get(), scratch.address()) !=
-          HS_SUCCESS) {
+  Scratch scratch = impl_->TakeScratch();
+  if (impl_->prototype.get() != nullptr && scratch.get() == nullptr) {
     // Out of memory: report nothing rather than scan without scratch.
     return report;
   }
   Matcher matcher(*impl_, scratch.get(), yara);
   for (const Input& input : inputs) matcher.AddInput(input, report);
   matcher.Finish(report);
+  impl_->ReturnScratch(std::move(scratch));
   return report;
 }
 

@@ -136,9 +136,9 @@ TEST(ExtractTest, TelegramLinksAndHandles) {
 TEST(ExtractTest, VictimIdNearIdKeyword) {
   const std::string text =
       "Your personal ID:\n0123Xyzabcdefghij4567klmnopqrstuvw8901\n"
-      "Other long token 0123Xyzabcdefghij4567klmnopqrstuvw8902 far away from "
-      "any keyword, really far away, more than a hundred and twenty "
-      "characters, yes indeed, quite far.... filler filler filler";
+      "Then a long paragraph without the keyword, far more than a hundred "
+      "and twenty characters long, so that the next token is not taken "
+      "as one: 0123Xyzabcdefghij4567klmnopqrstuvw8902 ok";
   const auto found = ExtractIndicators(text);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].kind, IndicatorKind::kVictimId);
