@@ -375,6 +375,9 @@ struct StreamVerifier::State {
   Bytes head;
   Bytes tail;  // holds at least the last kVerifyTailBytes; compacted
   std::uint64_t size = 0;
+  // ExpectAtLeast's promise: bytes before tail_from need no tail copy.
+  std::uint64_t min_size = 0;
+  std::uint64_t tail_from = 0;
   bool started = false;
   bool finished = false;
   // Kinds whose checkers run, in preference order; magic_matched says the
@@ -437,8 +440,14 @@ void StreamVerifier::Update(ByteView chunk) {
         std::min(chunk.size(), limits::kVerifyHeadBytes - s.head.size());
     s.head.insert(s.head.end(), chunk.begin(), chunk.begin() + n);
   }
-  const ByteView keep = chunk.Last(limits::kVerifyTailBytes);
-  s.tail.insert(s.tail.end(), keep.begin(), keep.end());
+  if (s.size > s.tail_from) {
+    // Only bytes that may end up among the last kVerifyTailBytes.
+    const std::size_t wanted = static_cast<std::size_t>(
+        std::min<std::uint64_t>(s.size - s.tail_from, chunk.size()));
+    const ByteView keep =
+        chunk.Last(std::min(wanted, limits::kVerifyTailBytes));
+    s.tail.insert(s.tail.end(), keep.begin(), keep.end());
+  }
   if (s.tail.size() > 2 * limits::kVerifyTailBytes) {
     s.tail.erase(s.tail.begin(), s.tail.end() - static_cast<std::ptrdiff_t>(
                                                     limits::kVerifyTailBytes));
@@ -453,12 +462,28 @@ void StreamVerifier::Update(ByteView chunk) {
   }
 }
 
+void StreamVerifier::ExpectAtLeast(std::uint64_t min_size) {
+  State& s = *state_;
+  if (s.size != 0) return;  // Too late: bytes were already handled.
+  s.min_size = min_size;
+  s.tail_from = min_size > limits::kVerifyTailBytes
+                    ? min_size - limits::kVerifyTailBytes
+                    : 0;
+}
+
 Verification StreamVerifier::Finish() {
   State& s = *state_;
   if (s.finished) {
     return {std::nullopt, Verdict::kUnknownType, "verifier already finished"};
   }
   s.finished = true;
+  if (s.size < s.min_size) {
+    // Its tail may not have been kept: no verdict on the content.
+    return {std::nullopt, Verdict::kInvalid,
+            "the file is " + std::to_string(s.size) +
+                " bytes, shorter than the " + std::to_string(s.min_size) +
+                " announced"};
+  }
   if (s.size == 0 && s.expected.empty()) {
     return {std::nullopt, Verdict::kUnknownType, "empty file"};
   }

@@ -120,6 +120,12 @@ class StreamVerifier {
   StreamVerifier(const StreamVerifier&) = delete;
   StreamVerifier& operator=(const StreamVerifier&) = delete;
 
+  // Optional, before the first Update: the file will be at least
+  // `min_size` bytes long (a caller that knows, e.g. from the ciphertext
+  // size). Bytes that then cannot be among the last kVerifyTailBytes are not
+  // copied; the verdict is the same. A file that ends shorter than promised
+  // is reported invalid.
+  void ExpectAtLeast(std::uint64_t min_size);
   // The next bytes of the file.
   void Update(ByteView chunk);
   // The verdict for everything fed so far. Call once.

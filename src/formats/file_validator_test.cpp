@@ -233,6 +233,59 @@ TEST(FileValidator, TextEncodings) {
           .valid());
 }
 
+// The text checker skips runs of printable ASCII and whitespace in blocks
+// of 64 bytes: a byte that counts must be found wherever it falls, however
+// the file is chunked.
+TEST(FileValidator, TextFindsEveryByteThatCounts) {
+  for (std::size_t at = 100; at < 300; at += 7) {
+    Bytes text(400, 'a');
+    for (std::size_t i = 63; i < text.size(); i += 64) text[i] = '\n';
+    text[at] = 0;
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{64}, text.size()}) {
+      const FileKind kinds[] = {FileKind::kText};
+      const Verification v = Streamed(text, chunk, kinds);
+      EXPECT_FALSE(v.valid()) << at;
+      EXPECT_THAT(v.detail,
+                  HasSubstr("NUL byte at offset " + std::to_string(at)))
+          << at << " " << chunk;
+    }
+    // Bytes 0xC3 0xA9 (UTF-8 "e acute") across the block boundary stay
+    // UTF-8; a lone lead byte makes it Windows-1252.
+    text[at] = 0xC3;
+    text[at + 1] = 0xA9;
+    EXPECT_THAT(Verify(text, FileKind::kText).detail, HasSubstr("UTF-8")) << at;
+    text[at + 1] = 'a';
+    EXPECT_THAT(Verify(text, FileKind::kText).detail, HasSubstr("Windows-1252"))
+        << at;
+  }
+}
+
+// ExpectAtLeast only saves copies: the verdict is the same, and a file
+// shorter than promised is not passed.
+TEST(FileValidator, ExpectAtLeastKeepsTheVerdict) {
+  for (FileKind kind : kAllFileKinds) {
+    // Larger than the tail window, so some bytes are not copied.
+    const Bytes sample = samples::MakeSample(kind, 1024 * 1024);
+    StreamVerifier promised(kind);
+    promised.ExpectAtLeast(sample.size() > 16 ? sample.size() - 16 : 0);
+    constexpr std::size_t kChunk = 65536;
+    for (std::size_t at = 0; at < sample.size(); at += kChunk) {
+      promised.Update(ByteView(sample)
+                          .First(at + kChunk)
+                          .Last(std::min(kChunk, sample.size() - at)));
+    }
+    const Verification v = promised.Finish();
+    const Verification whole = Verify(sample, kind);
+    EXPECT_EQ(v.verdict, whole.verdict) << FileKindName(kind);
+    EXPECT_EQ(v.detail, whole.detail) << FileKindName(kind);
+
+    StreamVerifier broken(kind);
+    broken.ExpectAtLeast(sample.size() + 1);
+    broken.Update(sample);
+    EXPECT_FALSE(broken.Finish().valid()) << FileKindName(kind);
+  }
+}
+
 TEST(FileValidator, Rar4ArchiveVerifies) {
   const Bytes rar = samples::MakeRar4();
   EXPECT_TRUE(Verify(rar).valid()) << Verify(rar).detail;
