@@ -110,6 +110,10 @@ class StreamDecryption {
                                      std::span<std::uint8_t> out) = 0;
   // Ends the file (padding checks); kCorrupt when the end is invalid.
   virtual Result<std::size_t> Finish(std::span<std::uint8_t> out) = 0;
+  // A lower bound on the plaintext size when decryption succeeds (e.g. the
+  // ciphertext size less one padding block), so the verifier copies less;
+  // 0 when unknown.
+  virtual std::uint64_t MinOutputBytes() const { return 0; }
 };
 
 // The user's inputs to a run, as decryptors see them.

@@ -36,8 +36,8 @@ const recover::DecryptorInfo& Info() {
 
 class AesStream final : public recover::StreamDecryption {
  public:
-  explicit AesStream(crypto::AesCbcDecryptor decryptor)
-      : decryptor_(std::move(decryptor)) {}
+  AesStream(crypto::AesCbcDecryptor decryptor, std::uint64_t file_size)
+      : decryptor_(std::move(decryptor)), file_size_(file_size) {}
   Result<std::size_t> Update(ByteView in,
                              std::span<std::uint8_t> out) override {
     return decryptor_.Update(in, out);
@@ -45,9 +45,16 @@ class AesStream final : public recover::StreamDecryption {
   Result<std::size_t> Finish(std::span<std::uint8_t> out) override {
     return decryptor_.Finish(out);
   }
+  // PKCS#7 removes 1 to 16 bytes (recovery-schemes.md §3.1).
+  std::uint64_t MinOutputBytes() const override {
+    return file_size_ > crypto::kAesBlockBytes
+               ? file_size_ - crypto::kAesBlockBytes
+               : 0;
+  }
 
  private:
   crypto::AesCbcDecryptor decryptor_;
+  std::uint64_t file_size_;
 };
 
 // The base name of a Windows or POSIX path in EncryptedFileList.txt.
@@ -117,11 +124,11 @@ class JigsawRun final : public recover::DecryptorRun {
   }
 
   Result<std::unique_ptr<recover::StreamDecryption>> StartDecryption(
-      const recover::Key& key, std::uint64_t) const override {
+      const recover::Key& key, std::uint64_t file_size) const override {
     KINTSUGI_ASSIGN_OR_RETURN(auto decryptor,
                               crypto::AesCbcDecryptor::Create(key.key, key.iv));
     return std::unique_ptr<recover::StreamDecryption>(
-        std::make_unique<AesStream>(std::move(decryptor)));
+        std::make_unique<AesStream>(std::move(decryptor), file_size));
   }
 
  private:

@@ -39,8 +39,8 @@ constexpr std::uint8_t kSevenZipMagic[] = {0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C};
 
 class XorStream final : public recover::StreamDecryption {
  public:
-  XorStream(Bytes key, std::uint64_t region)
-      : key_(std::move(key)), region_(region) {}
+  XorStream(Bytes key, std::uint64_t region, std::uint64_t file_size)
+      : key_(std::move(key)), region_(region), file_size_(file_size) {}
   Result<std::size_t> Update(ByteView in,
                              std::span<std::uint8_t> out) override {
     if (out.size() < in.size()) return InternalError("output too small");
@@ -50,10 +50,13 @@ class XorStream final : public recover::StreamDecryption {
     return in.size();
   }
   Result<std::size_t> Finish(std::span<std::uint8_t>) override { return 0; }
+  // XOR keeps the size (recovery-schemes.md §3.2).
+  std::uint64_t MinOutputBytes() const override { return file_size_; }
 
  private:
   Bytes key_;
   std::uint64_t region_;
+  std::uint64_t file_size_;
   std::uint64_t offset_ = 0;
 };
 
@@ -115,10 +118,10 @@ class NemucodRun final : public recover::DecryptorRun {
   }
 
   Result<std::unique_ptr<recover::StreamDecryption>> StartDecryption(
-      const recover::Key& key, std::uint64_t) const override {
+      const recover::Key& key, std::uint64_t file_size) const override {
     if (key.key.empty()) return InvalidArgumentError("empty Nemucod key");
     return std::unique_ptr<recover::StreamDecryption>(
-        std::make_unique<XorStream>(key.key, key.region));
+        std::make_unique<XorStream>(key.key, key.region, file_size));
   }
 
   std::vector<ReportedKey> ReportedKeys() const override { return reported_; }
