@@ -29,6 +29,9 @@ struct HeldNote {
   std::string family;
   std::string path;  // As shown.
   Bytes bytes;
+  // The family still has another real note in the KB: the held note tests
+  // generalisation, not "a family the KB knows nothing about".
+  bool family_has_other_notes = false;
 };
 
 std::string Basename(std::string_view path) {
@@ -81,7 +84,7 @@ std::vector<HeldNote> HoldBack(kb::KnowledgeBase& kb) {
     if (real.empty()) continue;
     const std::string path = real.back();
     const std::string squashed = Squash(Basename(path));
-    held.push_back({family.id, path, kb.note_texts.at(path)});
+    held.push_back({family.id, path, kb.note_texts.at(path), real.size() > 1});
     std::erase(family.reference_notes, path);
     kb.note_texts.erase(path);
     std::erase_if(family.rules, [&](kb::Rule& rule) {
@@ -106,7 +109,7 @@ Result<std::vector<HeldNote>> ReadNotes(const Path& dir) {
       const Path path = dir / family.name / note.name;
       KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes,
                                 ReadWholeFile(fs, path, limits::kMaxNoteBytes));
-      out.push_back({family.name, path.string(), std::move(bytes)});
+      out.push_back({family.name, path.string(), std::move(bytes), true});
     }
   }
   return out;
@@ -166,6 +169,9 @@ int Run(int argc, char** argv) {
   std::size_t identified_right = 0;
   std::size_t identified_wrong = 0;
   std::size_t unknown = 0;
+  std::size_t with_other = 0;
+  std::size_t with_other_top1 = 0;
+  std::size_t with_other_top3 = 0;
   for (const HeldNote& note : held) {
     Input input;
     input.kind = InputKind::kNote;
@@ -195,6 +201,11 @@ int Run(int argc, char** argv) {
       (rank == 1 ? identified_right : identified_wrong) += 1;
     }
     unknown += report.verdict == Verdict::kUnknown ? 1 : 0;
+    if (note.family_has_other_notes) {
+      ++with_other;
+      with_other_top1 += rank == 1 ? 1 : 0;
+      with_other_top3 += rank >= 1 && rank <= 3 ? 1 : 0;
+    }
     if (verbose || rank != 1) {
       std::printf(
           "%-28s rank %-2zu %-10s top %s (%.2f)  %s\n", note.family.c_str(),
@@ -202,6 +213,11 @@ int Run(int argc, char** argv) {
           report.candidates.empty() ? "-" : report.candidates[0].family.c_str(),
           report.candidates.empty() ? 0.0 : report.candidates[0].score,
           note.path.c_str());
+      if (verbose && rank != 1 && !report.candidates.empty()) {
+        for (const Evidence& e : report.candidates[0].evidence) {
+          std::printf("    %s: %s\n", e.kind.c_str(), e.detail.c_str());
+        }
+      }
     }
   }
   const auto pct = [&](std::size_t n) {
@@ -216,6 +232,19 @@ int Run(int argc, char** argv) {
       "verdict identified: %zu right, %zu wrong; unknown: %zu\n",
       held.size(), top1, pct(top1), top3, pct(top3), top1_or_related,
       pct(top1_or_related), identified_right, identified_wrong, unknown);
+  const auto pct_of = [](std::size_t n, std::size_t of) {
+    return of == 0 ? 0.0
+                   : 100.0 * static_cast<double>(n) / static_cast<double>(of);
+  };
+  std::printf(
+      "families with another real note still in the KB: %zu notes, "
+      "top-1 %zu (%.1f%%), top-3 %zu (%.1f%%)\n"
+      "families whose only real note was held back: %zu notes, "
+      "top-1 %zu (%.1f%%)\n",
+      with_other, with_other_top1, pct_of(with_other_top1, with_other),
+      with_other_top3, pct_of(with_other_top3, with_other),
+      held.size() - with_other, top1 - with_other_top1,
+      pct_of(top1 - with_other_top1, held.size() - with_other));
   return 0;
 }
 

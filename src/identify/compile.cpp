@@ -310,6 +310,17 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
   }
   stats.contacts = impl->contacts.size();
 
+  // Family names and aliases a note may mention.
+  for (std::size_t f = 0; f < kb.families.size(); ++f) {
+    if (!compiled[f]) continue;
+    const kb::Family& family = kb.families[f];
+    impl->family_names.Add(*compiled[f], family.name);
+    impl->family_names.Add(*compiled[f], family.id);
+    for (const std::string& alias : family.aliases) {
+      impl->family_names.Add(*compiled[f], alias);
+    }
+  }
+
   // The similarity model from each family's reference notes.
   {
     for (std::size_t f = 0; f < kb.families.size(); ++f) {
@@ -325,10 +336,13 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
           continue;
         }
         const DecodedText decoded = DecodeText(*bytes);
-        impl->similarity.AddReference(index, FoldText(PlainText(decoded.utf8)));
+        const std::string folded = FoldText(PlainText(decoded.utf8));
+        impl->similarity.AddReference(index, folded);
+        impl->family_names.SeeReferenceNote(index, folded);
       }
     }
     impl->similarity.Finish();
+    impl->family_names.Finish();
     stats.reference_notes = impl->similarity.reference_count();
   }
 

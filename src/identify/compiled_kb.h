@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "identify/family_names.h"
 #include "identify/name_matcher.h"
 #include "identify/pattern_set.h"
 #include "identify/similarity.h"
@@ -48,6 +49,7 @@ struct CompiledKb::Impl {
   std::vector<std::uint32_t> markers;  // kFileMarker, kSizeRelation rules.
   std::unordered_map<std::string, std::vector<ContactInfo>> contacts;
   SimilarityModel similarity;
+  FamilyNames family_names;  // Names a note may mention.
   Scratch prototype;
   CompileStats stats;
 

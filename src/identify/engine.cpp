@@ -34,6 +34,10 @@ constexpr double kWeakOnlyScoreCap = 0.25;
 constexpr double kMinCosine = 0.08;
 constexpr double kCosineWeight = 10.0;
 constexpr double kMaxSimilarityWeight = 6.5;
+// A note that names the family (a medium rule's weight).
+constexpr double kNameMentionWeight = 1.6;
+// A note at least this similar to a reference note identifies on its own.
+constexpr double kStrongCosine = 0.7;
 
 struct Hit {
   double weight = 0.0;
@@ -89,6 +93,7 @@ class Matcher {
       const Impl::FamilyInfo& info = kb_.families[family];
       c.score = Combine(hits);
       if (c.score < kListScore) continue;
+      corroborated_[info.id] = Corroborated(hits);
       c.family = info.id;
       c.name = info.name;
       c.recovery = info.recovery.possible;
@@ -289,6 +294,20 @@ class Matcher {
       hit.evidence.source = source;
       AddHit(match.family, std::move(hit));
     }
+    // The family's own name in the note or the note's file name.
+    for (const std::string_view text :
+         {std::string_view(folded), std::string_view(input.file_name)}) {
+      for (const FamilyNames::Mention& mention : kb_.family_names.Find(text)) {
+        Hit hit;
+        hit.weight = kNameMentionWeight;
+        hit.key = "name-mention";
+        hit.evidence.kind = "note-names-family";
+        hit.evidence.detail =
+            fmt::format("the note names the family: \"{}\"", mention.name);
+        hit.evidence.source = source;
+        AddHit(mention.family, std::move(hit));
+      }
+    }
     AddIndicators(ExtractIndicators(plain), source, summary);
     AddYara(input.content, source);
   }
@@ -449,14 +468,32 @@ class Matcher {
     return score;
   }
 
-  static Verdict Decide(const std::vector<Candidate>& candidates) {
+  // Whether a family's case rests on more than a moderately similar note:
+  // a non-weak rule, contact, marker or YARA match, or a note that is
+  // nearly the same as a reference note. Rebrands share note templates, so
+  // similarity alone names a "possible" family, not an identified one
+  // (held-back evaluation, docs/benchmarks-identify.md).
+  static bool Corroborated(const std::vector<Hit>& hits) {
+    for (const Hit& hit : hits) {
+      if (hit.weak || hit.supporting) continue;
+      if (hit.key != "similarity") return true;
+      if (hit.weight >= (kStrongCosine - kMinCosine) * kCosineWeight) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Verdict Decide(const std::vector<Candidate>& candidates) const {
     if (candidates.empty() || candidates[0].score < kCandidateScore) {
       return Verdict::kUnknown;
     }
     const Candidate& best = candidates[0];
     const bool close_rival = candidates.size() > 1 &&
                              candidates[1].score > best.score - kCloseMargin;
-    if (best.score >= kIdentifiedScore && !close_rival) {
+    const auto corroborated = corroborated_.find(best.family);
+    if (best.score >= kIdentifiedScore && !close_rival &&
+        corroborated != corroborated_.end() && corroborated->second) {
       return Verdict::kIdentified;
     }
     return Verdict::kAmbiguous;
@@ -466,6 +503,7 @@ class Matcher {
   hs_scratch_t* scratch_;
   const YaraRules* yara_;
   std::map<std::uint32_t, std::vector<Hit>> hits_;
+  std::map<std::string, bool> corroborated_;
   std::vector<Evidence> unattributed_;
 };
 
