@@ -39,13 +39,11 @@ function(kintsugi_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} kintsugi::testing
-                                        GTest::gmock_main)
+  # kintsugi::testing brings main() (src/core/testing/test_main.cpp),
+  # which sets KINTSUGI_SOURCE_ROOT and KINTSUGI_BINARY for the tests.
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} kintsugi::testing)
   _kintsugi_own_code(${name})
-  gtest_discover_tests(${name}
-    DISCOVERY_MODE PRE_TEST
-    PROPERTIES ENVIRONMENT
-      "KINTSUGI_SOURCE_ROOT=${PROJECT_SOURCE_DIR};KINTSUGI_BINARY=$<TARGET_FILE_DIR:kintsugi_cli>/kintsugi")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
 endfunction()
 
 function(kintsugi_fuzzer name)

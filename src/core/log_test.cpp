@@ -40,10 +40,13 @@ TEST(SanitizeForLogTest, KeepsUtf8DropsInvalidAndC1) {
   EXPECT_EQ(SanitizeForLog("a\xff"
                            "b"),
             "a?b");
-  EXPECT_EQ(SanitizeForLog("\xc2\x9b"
-                           "x"),
-            "??x");                                  // C1 CSI.
-  EXPECT_EQ(SanitizeForLog("\xed\xa0\x80"), "???");  // Surrogate.
+  // A C1 control (CSI) and a UTF-16 surrogate each become one '?'.
+  EXPECT_EQ(SanitizeForLog(std::string("\xc2\x9bx")), "?x");
+  EXPECT_EQ(SanitizeForLog(std::string("\xed\xa0\x80")), "?");
+  // U+202E RIGHT-TO-LEFT OVERRIDE would show "evil<RLO>txt.exe" as
+  // "evilexe.txt".
+  EXPECT_EQ(SanitizeForLog(std::string("evil\xe2\x80\xaetxt.exe")),
+            "evil?txt.exe");
 }
 
 }  // namespace
