@@ -37,7 +37,7 @@ int RunFamilies(const GlobalOptions& options) {
   }
   std::size_t with_decryptor = 0;
   for (const auto& family : loaded->families) {
-    with_decryptor += family.recovery.decryptor.empty() ? 0 : 1;
+    with_decryptor += family.recovery.decryptor.empty() ? 0u : 1u;
   }
   std::printf("%zu families known, %zu with a decryptor.\n\n",
               loaded->families.size(), with_decryptor);

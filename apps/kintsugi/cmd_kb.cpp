@@ -36,7 +36,7 @@ std::size_t PrintDiagnostics(const GlobalOptions& options,
   std::size_t errors = 0;
   for (const auto& d : problems) {
     bool error = d.severity == kb::Diagnostic::Severity::kError;
-    errors += error ? 1 : 0;
+    errors += error ? 1u : 0u;
     if (options.json) {
       list->push_back({{"file", d.where.file},
                        {"line", d.where.line},
@@ -126,18 +126,18 @@ int RunStats(const GlobalOptions& options) {
   std::map<std::string, std::size_t> by_kind, by_strength, contact_kinds;
   for (const auto& family : base.families) {
     aliases += family.aliases.size();
-    with_aliases += family.aliases.empty() ? 0 : 1;
+    with_aliases += family.aliases.empty() ? 0u : 1u;
     rules += family.rules.size();
     contacts += family.contacts.size();
-    with_rules += family.rules.empty() ? 0 : 1;
-    with_notes += family.reference_notes.empty() ? 0 : 1;
-    disabled += family.disabled ? 1 : 0;
-    with_fixtures += family.fixtures.empty() ? 0 : 1;
+    with_rules += family.rules.empty() ? 0u : 1u;
+    with_notes += family.reference_notes.empty() ? 0u : 1u;
+    disabled += family.disabled ? 1u : 0u;
+    with_fixtures += family.fixtures.empty() ? 0u : 1u;
     bool recoverable =
         family.recovery.possible == kb::RecoveryPossible::kYes ||
         family.recovery.possible == kb::RecoveryPossible::kPartial;
-    with_recovery += recoverable ? 1 : 0;
-    with_decryptor += family.recovery.decryptor.empty() ? 0 : 1;
+    with_recovery += recoverable ? 1u : 0u;
+    with_decryptor += family.recovery.decryptor.empty() ? 0u : 1u;
     for (const auto& rule : family.rules) {
       ++by_kind[std::string(kb::RuleKindName(rule.kind))];
       ++by_strength[std::string(kb::StrengthName(rule.strength))];
