@@ -43,17 +43,28 @@ class PdfChecker final : public KindChecker {
  public:
   void Update(ByteView chunk) override {
     // Remember where "xref" starts a line, to confirm startxref's target.
-    for (std::uint8_t b : chunk) {
-      last5_ = ((last5_ << 8) | b) & 0xFFFFFFFFFFull;
-      ++offset_;
-      if ((last5_ & 0xFFFFFFFFull) == 0x78726566ull) {  // "xref"
-        const std::uint64_t before = last5_ >> 32;
-        if (before == '\n' || before == '\r' || offset_ == 4) {
-          xrefs_.push_back(offset_ - 4);
-          if (xrefs_.size() > limits::kMaxVerifyPdfXrefs) xrefs_.pop_front();
-        }
+    // Byte by byte for the first 4 bytes (an "xref" that began in the
+    // previous chunk ends there); then from 'x' to 'x' with memchr for
+    // those that start at index 1 or later and end in this chunk.
+    const std::span<const std::uint8_t> s = chunk.span();
+    const std::uint64_t base = offset_;
+    const std::size_t head = std::min<std::size_t>(4, s.size());
+    for (std::size_t i = 0; i < head; ++i) Step(s[i]);
+    if (s.size() <= head) return;
+    for (std::size_t j = 1; j + 4 <= s.size(); ++j) {
+      const auto candidates = s.subspan(j, s.size() - 3 - j);
+      const void* x = std::memchr(candidates.data(), 'x', candidates.size());
+      if (x == nullptr) break;
+      j += static_cast<std::size_t>(static_cast<const std::uint8_t*>(x) -
+                                    candidates.data());
+      if (s[j + 1] == 'r' && s[j + 2] == 'e' && s[j + 3] == 'f' &&
+          (s[j - 1] == '\n' || s[j - 1] == '\r')) {
+        Remember(base + j);
       }
     }
+    last5_ = 0;
+    for (std::uint8_t b : s.last(5)) last5_ = (last5_ << 8) | b;
+    offset_ = base + s.size();
   }
 
   Verification Finish(const FileWindow& w) override {
@@ -122,7 +133,23 @@ class PdfChecker final : public KindChecker {
   }
 
  private:
-  std::uint64_t last5_ = 0;
+  void Step(std::uint8_t b) {
+    last5_ = ((last5_ << 8) | b) & 0xFFFFFFFFFFull;
+    ++offset_;
+    if ((last5_ & 0xFFFFFFFFull) == 0x78726566ull) {  // "xref"
+      const std::uint64_t before = last5_ >> 32;
+      if (before == '\n' || before == '\r' || offset_ == 4) {
+        Remember(offset_ - 4);
+      }
+    }
+  }
+
+  void Remember(std::uint64_t xref) {
+    xrefs_.push_back(xref);
+    if (xrefs_.size() > limits::kMaxVerifyPdfXrefs) xrefs_.pop_front();
+  }
+
+  std::uint64_t last5_ = 0;  // The last 5 bytes seen, the latest lowest.
   std::uint64_t offset_ = 0;
   std::deque<std::uint64_t> xrefs_;
 };

@@ -260,6 +260,19 @@ TEST(FileValidator, TextFindsEveryByteThatCounts) {
   }
 }
 
+// The PDF checker looks for "xref" with memchr inside a chunk and byte by
+// byte across chunk boundaries: every split must find the same table.
+TEST(FileValidator, PdfXrefFoundAcrossEveryChunkBoundary) {
+  const Bytes pdf = samples::MakePdf(3000);
+  const Verification whole = Verify(pdf, FileKind::kPdf);
+  ASSERT_TRUE(whole.valid()) << whole.detail;
+  for (std::size_t chunk = 1; chunk <= 13; ++chunk) {
+    const FileKind kinds[] = {FileKind::kPdf};
+    const Verification v = Streamed(pdf, chunk, kinds);
+    EXPECT_EQ(v.detail, whole.detail) << chunk;
+  }
+}
+
 // ExpectAtLeast only saves copies: the verdict is the same, and a file
 // shorter than promised is not passed.
 TEST(FileValidator, ExpectAtLeastKeepsTheVerdict) {

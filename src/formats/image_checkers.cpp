@@ -4,6 +4,7 @@
 // BITMAPINFOHEADER family.
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "formats/checkers.h"
@@ -215,15 +216,17 @@ class JpegChecker final : public FieldWalker {
   std::size_t OnScan(ByteView bytes) override {
     // Entropy-coded data (T.81 B.1.1.5): 0xFF is followed by 0x00 (stuffing),
     // RSTn, fill 0xFF, or the next marker.
-    static constexpr std::uint8_t kFF[] = {0xFF};
     std::size_t i = 0;
     while (i < bytes.size()) {
       if (!after_ff_) {
         // Skip straight to the next 0xFF: the data between is opaque.
-        auto ff = bytes.Find(ByteView(kFF, 1), i);
-        if (!ff) return bytes.size();
+        const auto rest = bytes.span().subspan(i);
+        const void* ff = std::memchr(rest.data(), 0xFF, rest.size());
+        if (ff == nullptr) return bytes.size();
         after_ff_ = true;
-        i = *ff + 1;
+        i += static_cast<std::size_t>(static_cast<const std::uint8_t*>(ff) -
+                                      rest.data()) +
+             1;
         continue;
       }
       const std::uint8_t b = bytes.U8(i).value_or(0);
