@@ -1,24 +1,33 @@
 // Recovering Jigsaw specimens from the page cache (issue 4, "Speed"): the
-// whole pipeline (probe, key check, streaming AES-128-CBC, verification)
-// over 1 GiB of specimens, per thread. bench/recover/compare.sh divides the
-// rate by `openssl speed -evp aes-128-cbc -decrypt` and prints the ratio and
-// the peak memory (getrusage maxrss, which must stay under 64 MiB).
+// whole pipeline (probe, key check, streaming AES-128-CBC, PKCS#7, file-type
+// verification) per thread. bench/recover/compare.sh divides the rates by
+// `openssl speed -evp aes-128-cbc -decrypt` and prints the ratios and the
+// peak memory (getrusage maxrss, which must stay under 64 MiB).
 //
 // Specimens are generated once into $KINTSUGI_BENCH_DIR (default
-// /tmp/kintsugi-bench-recover), one explicit file at a time
-// (recovery-schemes.md §0), and reused by later runs.
+// /tmp/kintsugi-bench-recover; use a tmpfs such as /dev/shm so that "from the
+// page cache" holds for reads and writes), one explicit file at a time
+// (recovery-schemes.md §0), and reused by later runs:
+//   text/  128 x 8 MiB of synthetic ASCII prose (1 GiB; `.txt.fun`);
+//   <kind>/ 32 x ~8 MiB of PDF, DOCX, PNG or JPEG made by the test-only
+//          sample generators (only when built with KINTSUGI_BUILD_TESTS=ON).
 
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "crypto/aes_cbc.h"
 #include "families/jigsaw/jigsaw.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/recover.h"
+#if defined(KINTSUGI_BENCH_SAMPLES)
+#include "formats/testing/sample_files.h"
+#endif
 
 namespace kintsugi {
 namespace {
@@ -26,27 +35,64 @@ namespace {
 namespace stdfs = std::filesystem;
 
 constexpr std::size_t kFileBytes = 8 * 1024 * 1024;  // Jigsaw: < 10 MB.
-constexpr int kFiles = 128;                          // 1 GiB in all.
+constexpr int kTextFiles = 128;                      // 1 GiB in all.
+constexpr int kKindFiles = 32;                       // ~256 MiB a kind.
+
+struct Kind {
+  const char* name;       // Folder and benchmark label.
+  const char* extension;  // The original's extension.
+};
+constexpr Kind kKinds[] = {
+    {"text", "txt"}, {"pdf", "pdf"},  {"docx", "docx"},
+    {"png", "png"},  {"jpeg", "jpg"},
+};
 
 Path SpecimenDir() {
   const char* dir = std::getenv("KINTSUGI_BENCH_DIR");
   return dir != nullptr ? Path(dir) : Path("/tmp/kintsugi-bench-recover");
 }
 
-void MakeSpecimens(const Path& dir) {
-  if (stdfs::exists(dir / "ready")) return;
-  stdfs::create_directories(dir / "in");
-  // Synthetic prose-like ASCII text (§0), encrypted with key 1 (§3.1).
+Bytes Plaintext(const Kind& kind) {
+  const std::string name = kind.name;
+#if defined(KINTSUGI_BENCH_SAMPLES)
+  namespace samples = formats::samples;
+  // A little under 8 MiB: PNG and compressed kinds overshoot min_size.
+  constexpr std::size_t kTarget = kFileBytes - 512 * 1024;
+  if (name == "pdf") return samples::MakePdf(kTarget);
+  if (name == "docx") return samples::MakeDocx(kTarget);
+  if (name == "png") return samples::MakePng(1400, 1400);
+  if (name == "jpeg") return samples::MakeJpeg(kTarget);
+#endif
+  // Synthetic prose-like ASCII text (§0).
   Bytes plain(kFileBytes - 1);
   for (std::size_t i = 0; i < plain.size(); ++i) {
     plain[i] =
         static_cast<std::uint8_t>(i % 64 == 63 ? '\n' : "lorem ipsum "[i % 12]);
   }
+  return plain;
+}
+
+bool Available(const Kind& kind) {
+#if defined(KINTSUGI_BENCH_SAMPLES)
+  (void)kind;
+  return true;
+#else
+  return std::string(kind.name) == "text";
+#endif
+}
+
+// Encrypted with Jigsaw key 1 (§3.1), `files` copies.
+Path MakeSpecimens(const Kind& kind) {
+  const Path dir = SpecimenDir() / kind.name;
+  const int files = std::string(kind.name) == "text" ? kTextFiles : kKindFiles;
+  if (stdfs::exists(dir / "ready")) return dir / "in";
+  stdfs::create_directories(dir / "in");
   const Bytes enc =
       *crypto::AesCbcEncrypt(*FromHex(families::kJigsawKey1Hex),
-                             *FromHex(families::kJigsawIvHex), plain);
-  for (int i = 0; i < kFiles; ++i) {
-    const std::string name = "f" + std::to_string(i) + ".txt.fun";
+                             *FromHex(families::kJigsawIvHex), Plaintext(kind));
+  for (int i = 0; i < files; ++i) {
+    const std::string name =
+        "f" + std::to_string(i) + "." + kind.extension + ".fun";
     if (stdfs::exists(dir / "in" / name)) continue;
     if (!WriteNewFile(RealFileSystem(), dir / "in" / name, enc).ok()) {
       std::abort();
@@ -55,60 +101,113 @@ void MakeSpecimens(const Path& dir) {
   if (!WriteNewFile(RealFileSystem(), dir / "ready", Bytes{}).ok()) {
     std::abort();
   }
+  return dir / "in";
 }
 
-void Report(benchmark::State& state, const RecoverReport& report) {
-  if (report.counts[0] != kFiles) state.SkipWithError("not all recovered");
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
-                          kFiles * static_cast<std::int64_t>(kFileBytes));
+// Resets the kernel's peak-RSS mark (VmHWM) so that the peak measured is
+// the recovery's, not the specimen generation's. Linux >= 4.0.
+bool ResetPeakRss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  return static_cast<bool>(clear.flush());
+}
+
+// VmHWM in MiB since the last reset; getrusage's maxrss (the whole
+// process's peak) where /proc cannot say.
+double PeakRssMib(bool reset_worked) {
+  if (reset_worked) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("VmHWM:", 0) == 0) {
+        return std::strtod(line.substr(6).c_str(), nullptr) / 1024.0;
+      }
+    }
+  }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  state.counters["maxrss_mib"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+void Report(benchmark::State& state, const RecoverReport& report,
+            std::uint64_t bytes, bool reset_worked) {
+  const std::size_t recovered = report.counts[0];
+  if (recovered != report.files.size()) {
+    state.SkipWithError("not every file was recovered and verified");
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(bytes));
+  state.counters["peak_rss_mib"] = PeakRssMib(reset_worked);
+}
+
+std::uint64_t TotalBytes(const Path& dir) {
+  std::uint64_t total = 0;
+  for (const auto& entry : stdfs::directory_iterator(dir)) {
+    total += entry.file_size();
+  }
+  return total;
 }
 
 // Decrypt and verify only (--dry-run): the decryption pipeline itself.
 void BM_RecoverJigsawDryRun(benchmark::State& state) {
-  const Path dir = SpecimenDir();
-  MakeSpecimens(dir);
+  const Kind& kind = kKinds[state.range(0)];
+  if (!Available(kind)) {
+    state.SkipWithError("needs KINTSUGI_BUILD_TESTS=ON (sample generators)");
+    return;
+  }
+  const Path in = MakeSpecimens(kind);
   RecoverOptions options;
-  options.paths = {dir / "in"};
-  options.threads = static_cast<unsigned>(state.range(0));
+  options.paths = {in};
+  options.threads = 1;
   options.dry_run = true;
   RecoverReport report;
+  const bool reset = ResetPeakRss();
   for (auto _ : state) {
     auto result = Recover(RealFileSystem(), options);
     if (!result) state.SkipWithError(result.error().ToString().c_str());
     report = std::move(*result);
   }
-  Report(state, report);
-  state.counters["threads"] = static_cast<double>(state.range(0));
+  Report(state, report, TotalBytes(in), reset);
+  state.SetLabel(kind.name);
 }
-BENCHMARK(BM_RecoverJigsawDryRun)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecoverJigsawDryRun)
+    ->DenseRange(0, std::size(kKinds) - 1)
+    ->Unit(benchmark::kMillisecond);
 
-// The full run: outputs written, fsynced and renamed under --out (fsync
-// cost depends on the disk; on tmpfs it is nearly free).
+// The full run: outputs written, fsynced and renamed under --out beside the
+// specimens (on tmpfs, fsync is nearly free; on a disk it is not).
 void BM_RecoverJigsawWrite(benchmark::State& state) {
-  const Path dir = SpecimenDir();
-  MakeSpecimens(dir);
+  const Kind& kind = kKinds[state.range(0)];
+  if (!Available(kind)) {
+    state.SkipWithError("needs KINTSUGI_BUILD_TESTS=ON (sample generators)");
+    return;
+  }
+  const Path in = MakeSpecimens(kind);
+  const Path out = SpecimenDir() / kind.name / "out";
   RecoverOptions options;
-  options.paths = {dir / "in"};
+  options.paths = {in};
   options.threads = 1;
+  options.out_dir = out;
   RecoverReport report;
-  int round = 0;
+  const bool reset = ResetPeakRss();
   for (auto _ : state) {
     state.PauseTiming();
     std::error_code ec;
-    stdfs::remove_all(dir / "out", ec);  // Our own bench output only.
-    options.out_dir = dir / "out";
-    ++round;
+    stdfs::remove_all(out, ec);  // Our own bench output only.
     state.ResumeTiming();
     auto result = Recover(RealFileSystem(), options);
     if (!result) state.SkipWithError(result.error().ToString().c_str());
     report = std::move(*result);
   }
-  Report(state, report);
+  Report(state, report, TotalBytes(in), reset);
+  state.SetLabel(kind.name);
+  std::error_code ec;
+  stdfs::remove_all(out, ec);
 }
-BENCHMARK(BM_RecoverJigsawWrite)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecoverJigsawWrite)
+    ->DenseRange(0, std::size(kKinds) - 1)
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace kintsugi
