@@ -305,6 +305,7 @@ class Matcher {
         hit.evidence.detail =
             fmt::format("the note names the family: \"{}\"", mention.name);
         hit.evidence.source = source;
+        named_.insert(kb_.families[mention.family].id);
         AddHit(mention.family, std::move(hit));
       }
     }
@@ -491,8 +492,15 @@ class Matcher {
     const Candidate& best = candidates[0];
     const bool close_rival = candidates.size() > 1 &&
                              candidates[1].score > best.score - kCloseMargin;
+    // The note names another candidate but not the best one: the note
+    // itself disagrees with the rest of the evidence (often a rebrand).
+    const bool names_other =
+        named_.count(best.family) == 0 &&
+        std::any_of(
+            candidates.begin() + 1, candidates.end(),
+            [this](const Candidate& c) { return named_.count(c.family) != 0; });
     const auto corroborated = corroborated_.find(best.family);
-    if (best.score >= kIdentifiedScore && !close_rival &&
+    if (best.score >= kIdentifiedScore && !close_rival && !names_other &&
         corroborated != corroborated_.end() && corroborated->second) {
       return Verdict::kIdentified;
     }
@@ -504,6 +512,7 @@ class Matcher {
   const YaraRules* yara_;
   std::map<std::uint32_t, std::vector<Hit>> hits_;
   std::map<std::string, bool> corroborated_;
+  std::set<std::string> named_;  // Families the notes name.
   std::vector<Evidence> unattributed_;
 };
 
