@@ -14,6 +14,7 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
+#include "kintsugi/recover.h"
 
 namespace kintsugi::cli {
 namespace {
@@ -30,6 +31,16 @@ struct FailedInput {
 };
 
 std::string Clean(std::string_view text) { return SanitizeForLog(text); }
+
+// Whether `kintsugi recover` in THIS build has the decryptor the KB names.
+// The KB may name decryptors that are specified but not built yet (e.g.
+// stop-djvu); promising them would be a false answer.
+bool DecryptorAvailable(std::string_view id) {
+  if (id.empty()) return false;
+  static const std::vector<DecryptorSummary> decryptors = ListDecryptors();
+  return std::any_of(decryptors.begin(), decryptors.end(),
+                     [&](const DecryptorSummary& d) { return d.id == id; });
+}
 
 std::string_view PossibleWords(kb::RecoveryPossible possible) {
   switch (possible) {
@@ -50,8 +61,11 @@ void PrintCandidateDetails(const identify::Candidate& c) {
               Clean(c.family).c_str(), c.score);
   std::string recovery =
       "    Recovery: " + std::string(PossibleWords(c.recovery));
-  if (!c.decryptor.empty()) {
+  if (DecryptorAvailable(c.decryptor)) {
     recovery += ", with 'kintsugi recover' (decryptor " + c.decryptor + ")";
+  } else if (!c.decryptor.empty()) {
+    recovery += "; its decryptor (" + c.decryptor +
+                ") is not in this version of Kintsugi yet";
   }
   std::printf("%s\n", Clean(recovery).c_str());
   for (const std::string& need : c.needs) {
@@ -72,12 +86,23 @@ void PrintHuman(const identify::Report& report,
       std::printf("Identified: %s (%s), score %.2f.\n",
                   Clean(best.name).c_str(), Clean(best.family).c_str(),
                   best.score);
-      if (best.recovery == kb::RecoveryPossible::kYes ||
-          best.recovery == kb::RecoveryPossible::kPartial) {
+      const bool possible = best.recovery == kb::RecoveryPossible::kYes ||
+                            best.recovery == kb::RecoveryPossible::kPartial;
+      const char* in_part =
+          best.recovery == kb::RecoveryPossible::kPartial ? "in part " : "";
+      if (possible && DecryptorAvailable(best.decryptor)) {
         std::printf(
-            "Your files can %sbe recovered offline%s.\n",
-            best.recovery == kb::RecoveryPossible::kPartial ? "in part " : "",
-            best.decryptor.empty() ? "" : " with 'kintsugi recover'");
+            "Your files can %sbe recovered offline with 'kintsugi "
+            "recover'.\n",
+            in_part);
+      } else if (possible && !best.decryptor.empty()) {
+        std::printf(
+            "Files of this family can %sbe recovered offline, but its "
+            "decryptor (%s) is not in this version of Kintsugi yet.\n",
+            in_part, Clean(best.decryptor).c_str());
+      } else if (possible) {
+        std::printf("Files of this family can %sbe recovered offline.\n",
+                    in_part);
       } else if (best.recovery == kb::RecoveryPossible::kNo) {
         std::printf("No offline recovery is known for this family.\n");
       } else {
@@ -216,6 +241,13 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
   }
   if (options.json) {
     nlohmann::json json = identify::ReportToJson(report);
+    // Whether this build's `kintsugi recover` has the named decryptor.
+    for (nlohmann::json& candidate : json["candidates"]) {
+      nlohmann::json& recovery = candidate["recovery"];
+      recovery["available"] =
+          recovery["decryptor"].is_string() &&
+          DecryptorAvailable(recovery["decryptor"].get<std::string>());
+    }
     for (const FailedInput& f : failed) {
       json["inputs"].push_back(
           {{"source", f.source},

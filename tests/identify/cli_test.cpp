@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -241,6 +242,39 @@ TEST(IdentifyCliTest, ExamplesAreIdentifiedWithTheBuiltInKb) {
   const auto json = nlohmann::json::parse(run.out);
   EXPECT_EQ(json["verdict"], "identified") << run.out;
   EXPECT_EQ(json["candidates"][0]["family"], "stop-djvu") << run.out;
+  // The KB names a stop-djvu decryptor that this build does not have yet:
+  // the answer must not promise it.
+  EXPECT_EQ(json["candidates"][0]["recovery"]["decryptor"], "stop-djvu");
+  EXPECT_EQ(json["candidates"][0]["recovery"]["available"], false);
+  const CliRun human =
+      Kintsugi("identify " + Quote(Root() + "/examples/_readme.txt"));
+  EXPECT_THAT(human.out, ::testing::HasSubstr("not in this version"));
+}
+
+TEST(IdentifyCliTest, BuiltDecryptorIsOfferedAsAvailable) {
+  // Jigsaw's decryptor is built in: an encrypted-looking "*.docx.fun" file
+  // names it as available. The content is a fixed pseudo-random pattern
+  // (4112 = 16 * 257 bytes, a whole number of AES blocks).
+  const std::string path = ::testing::TempDir() + "/report.docx.fun";
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::uint32_t x = 2463534242u;
+    for (int i = 0; i < 4112; ++i) {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+      out.put(static_cast<char>(x & 0xFF));
+    }
+  }
+  const CliRun run = Kintsugi("identify --json " + Quote(path));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  bool saw_jigsaw = false;
+  for (const auto& candidate : json["candidates"]) {
+    if (candidate["family"] != "jigsaw") continue;
+    saw_jigsaw = true;
+    EXPECT_EQ(candidate["recovery"]["decryptor"], "jigsaw");
+    EXPECT_EQ(candidate["recovery"]["available"], true);
+  }
+  EXPECT_TRUE(saw_jigsaw) << run.out;
 }
 
 }  // namespace
