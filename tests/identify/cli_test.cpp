@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdint>
@@ -18,6 +19,13 @@
 #include <string>
 
 namespace {
+
+// A temporary file name unique to this process: test runs of several build
+// folders side by side must not share files.
+std::filesystem::path UniqueTempPath(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("kintsugi-" + std::to_string(getpid()) + "-" + name);
+}
 
 using ::testing::HasSubstr;
 
@@ -164,8 +172,7 @@ TEST(IdentifyCliTest, StructuredBinaryGarbageIsBadInput) {
 TEST(IdentifyCliTest, TwoGigabyteNoteIsALimit) {
   // A 2 GiB file that is text as far as identify reads (the rest sparse):
   // too large to be a note.
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / "kintsugi-2gb-note.txt";
+  const std::filesystem::path path = UniqueTempPath("2gb-note.txt");
   std::filesystem::remove(path);
   {
     std::ofstream out(path, std::ios::binary);
@@ -198,8 +205,7 @@ TEST(IdentifyCliTest, BadKbDirectoryIsKbInvalid) {
 }
 
 TEST(IdentifyCliTest, YaraRuleWithFamilyMetaAddsEvidence) {
-  const std::filesystem::path rules =
-      std::filesystem::temp_directory_path() / "kintsugi-identify-test.yar";
+  const std::filesystem::path rules = UniqueTempPath("identify-test.yar");
   std::filesystem::remove(rules);
   {
     std::ofstream out(rules);
@@ -220,8 +226,7 @@ TEST(IdentifyCliTest, YaraRuleWithFamilyMetaAddsEvidence) {
 }
 
 TEST(IdentifyCliTest, InvalidYaraRulesAreBadInput) {
-  const std::filesystem::path rules =
-      std::filesystem::temp_directory_path() / "kintsugi-identify-bad.yar";
+  const std::filesystem::path rules = UniqueTempPath("identify-bad.yar");
   std::filesystem::remove(rules);
   {
     std::ofstream out(rules);
@@ -255,7 +260,7 @@ TEST(IdentifyCliTest, BuiltDecryptorIsOfferedAsAvailable) {
   // Jigsaw's decryptor is built in: an encrypted-looking "*.docx.fun" file
   // names it as available. The content is a fixed pseudo-random pattern
   // (4112 = 16 * 257 bytes, a whole number of AES blocks).
-  const std::string path = ::testing::TempDir() + "/report.docx.fun";
+  const std::string path = UniqueTempPath("report.docx.fun").string();
   {
     std::ofstream out(path, std::ios::binary);
     std::uint32_t x = 2463534242u;
