@@ -24,6 +24,9 @@ namespace kintsugi {
 
 using Path = std::filesystem::path;
 
+// Permission bits for files whose readers are not known: owner only.
+inline constexpr std::uint32_t kPrivateFileMode = 0600;
+
 enum class FileType : std::uint8_t { kRegular, kDirectory, kSymlink, kOther };
 
 struct FileInfo {
@@ -68,9 +71,18 @@ class FileSystem {
 
   virtual Result<std::unique_ptr<ReadableFile>> OpenForRead(
       const Path& path) = 0;
-  // Creates `path`, which must not exist (O_CREAT | O_EXCL, mode 0644):
-  // kAlreadyExists otherwise. Never follows a symlink at `path`.
-  virtual Result<std::unique_ptr<WritableFile>> CreateNew(const Path& path) = 0;
+  // Creates `path`, which must not exist (O_CREAT | O_EXCL), with the
+  // permission bits `mode` (less the process umask): kAlreadyExists
+  // otherwise. Never follows a symlink at `path`. A recovered file takes the
+  // encrypted file's permissions, so it is never readable by more users
+  // than the encrypted copy was.
+  virtual Result<std::unique_ptr<WritableFile>> CreateNew(
+      const Path& path, std::uint32_t mode) = 0;
+  // The same, readable by the owner only (kPrivateFileMode): Kintsugi's own
+  // files, and anything whose readers are not known.
+  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& path) {
+    return CreateNew(path, kPrivateFileMode);
+  }
   // Gives `from` the name `to` only if `to` does not exist (kAlreadyExists
   // otherwise); atomic. How outputs reach their final name.
   virtual Status RenameNoReplace(const Path& from, const Path& to) = 0;
@@ -103,8 +115,9 @@ Result<Bytes> ReadWholeFile(FileSystem& fs, const Path& path,
 // Reads at most `max_bytes` from the start / the end of a file.
 Result<Bytes> ReadHead(FileSystem& fs, const Path& path, std::size_t max_bytes);
 Result<Bytes> ReadTail(FileSystem& fs, const Path& path, std::size_t max_bytes);
-// Creates `path` exclusively, writes `data`, syncs and closes it. On failure
-// the partial file is removed.
-Status WriteNewFile(FileSystem& fs, const Path& path, ByteView data);
+// Creates `path` exclusively with permission bits `mode`, writes `data`,
+// syncs and closes it. On failure the partial file is removed.
+Status WriteNewFile(FileSystem& fs, const Path& path, ByteView data,
+                    std::uint32_t mode = kPrivateFileMode);
 
 }  // namespace kintsugi

@@ -99,8 +99,9 @@ Result<Bytes> ReadTail(FileSystem& fs, const Path& path,
   return out;
 }
 
-Status WriteNewFile(FileSystem& fs, const Path& path, ByteView data) {
-  KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.CreateNew(path));
+Status WriteNewFile(FileSystem& fs, const Path& path, ByteView data,
+                    std::uint32_t mode) {
+  KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.CreateNew(path, mode));
   // From here on the file is ours: on any failure remove the partial file
   // (best effort; a crash may prevent that too).
   Status status = file->Append(data);

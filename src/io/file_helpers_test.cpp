@@ -55,8 +55,10 @@ class ChangingFileSystem final : public FileSystem {
     return std::unique_ptr<ReadableFile>(
         std::make_unique<ChangingFile>(data_, reported_size_));
   }
-  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& p) override {
-    return base_.CreateNew(p);
+  using FileSystem::CreateNew;
+  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& p,
+                                                  std::uint32_t mode) override {
+    return base_.CreateNew(p, mode);
   }
   Status RenameNoReplace(const Path& a, const Path& b) override {
     return base_.RenameNoReplace(a, b);

@@ -548,7 +548,7 @@ Result<std::unique_ptr<ReadableFile>> MemoryFileSystem::OpenForRead(
 }
 
 Result<std::unique_ptr<WritableFile>> MemoryFileSystem::CreateNew(
-    const Path& path) {
+    const Path& path, std::uint32_t mode) {
   std::lock_guard<std::mutex> lock(state_->mu);
   KINTSUGI_RETURN_IF_ERROR(state_->Begin(Operation::kCreateNew, path));
   KINTSUGI_ASSIGN_OR_RETURN(
@@ -558,7 +558,7 @@ Result<std::unique_ptr<WritableFile>> MemoryFileSystem::CreateNew(
     return Errno(EEXIST, "create", path);
   }
   KINTSUGI_RETURN_IF_ERROR(state_->CheckWritable(loc, "create", path));
-  InodePtr node = state_->NewInode(FileType::kRegular, 0644);
+  InodePtr node = state_->NewInode(FileType::kRegular, mode & 0777u);
   const std::int64_t now = state_->Tick();
   node->mtime_ns = now;
   loc.parent->mtime_ns = now;

@@ -125,7 +125,9 @@ class MemoryFileSystem final : public FileSystem {
 
   // --- FileSystem -----------------------------------------------------------
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const Path& path) override;
-  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& path) override;
+  using FileSystem::CreateNew;
+  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& path,
+                                                  std::uint32_t mode) override;
   Status RenameNoReplace(const Path& from, const Path& to) override;
   Status RenameReplacing(const Path& from, const Path& to) override;
   Status Remove(const Path& path) override;

@@ -180,7 +180,9 @@ class PosixFileSystem final : public FileSystem {
     return std::unique_ptr<ReadableFile>(std::move(file));
   }
 
-  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& path) override {
+  using FileSystem::CreateNew;
+  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& path,
+                                                  std::uint32_t mode) override {
     KINTSUGI_RETURN_IF_ERROR(CheckPath(path));
     // O_EXCL already refuses a symlink at `path` (even a dangling one);
     // O_NOFOLLOW says so explicitly.
@@ -189,7 +191,7 @@ class PosixFileSystem final : public FileSystem {
       fd = ::open(
           path.c_str(),
           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-          0644);
+          static_cast<mode_t>(mode & 0777u));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) return ErrnoStatus("create", path);
     return std::unique_ptr<WritableFile>(

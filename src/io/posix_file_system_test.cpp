@@ -26,13 +26,16 @@ class PosixFileSystemTest : public ::testing::Test {
   testing::PosixEnv env_;
 };
 
-TEST_F(PosixFileSystemTest, CreateNewUsesMode0644) {
+TEST_F(PosixFileSystemTest, CreateNewIsPrivateUnlessAModeIsGiven) {
   const mode_t old_mask = ::umask(022);
-  ASSERT_THAT(WriteNewFile(fs(), At("f"), Text("x")), IsOk());
+  ASSERT_THAT(WriteNewFile(fs(), At("private"), Text("x")), IsOk());
+  ASSERT_THAT(WriteNewFile(fs(), At("shared"), Text("x"), 0664), IsOk());
   ::umask(old_mask);
   struct stat st {};
-  ASSERT_EQ(::stat(At("f").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  ASSERT_EQ(::stat(At("private").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  ASSERT_EQ(::stat(At("shared").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);  // 0664 less the umask 022.
 }
 
 TEST_F(PosixFileSystemTest, CreateNewDoesNotWriteThroughASymlink) {

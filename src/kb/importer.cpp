@@ -738,7 +738,8 @@ class Builder {
         if (hold && i + 1 == names.size()) {
           Path dir = options_.hold_out / id;
           KINTSUGI_RETURN_IF_ERROR(fs_.CreateDirs(dir));
-          Status written = WriteNewFile(fs_, dir / SafeFileName(name), *bytes);
+          Status written =
+              WriteNewFile(fs_, dir / SafeFileName(name), *bytes, 0644);
           if (!written.ok() && written.code() != StatusCode::kAlreadyExists) {
             return written;
           }
@@ -1390,7 +1391,8 @@ Status ReplaceFile(FileSystem& fs, const Path& path, ByteView data) {
   Path temp = path;
   temp += ".import-tmp";
   fs.Remove(temp).IgnoreError();  // Left over by an interrupted run.
-  KINTSUGI_RETURN_IF_ERROR(WriteNewFile(fs, temp, data));
+  // KB files are source files of the project: world-readable.
+  KINTSUGI_RETURN_IF_ERROR(WriteNewFile(fs, temp, data, 0644));
   return fs.RenameReplacing(temp, path);
 }
 

@@ -442,7 +442,11 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
     return fail(RecoverStatus::kError,
                 "cannot write the journal: " + begun.message());
   }
-  auto sink = fs_.CreateNew(temp);
+  // The output gets the encrypted file's permissions (ASSURANCE.md): never
+  // readable by more users than the encrypted copy was.
+  const auto encrypted_info = fs_.Stat(item.path, /*follow_symlinks=*/true);
+  auto sink = fs_.CreateNew(
+      temp, encrypted_info ? encrypted_info->mode & 0777u : kPrivateFileMode);
   if (!sink) {
     journal_->Abandoned(path).IgnoreError();
     return fail(RecoverStatus::kError,

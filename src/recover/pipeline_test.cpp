@@ -112,6 +112,20 @@ TEST(PipelineTest, CleanRunRecoversAll) {
   EXPECT_EQ(w.fs.ListAllFiles().size(), before.size());
 }
 
+TEST(PipelineTest, OutputTakesTheEncryptedFilesPermissions) {
+  // A private file must not come back readable by everyone.
+  World w;
+  MakeWorld(w);
+  ASSERT_THAT(w.fs.SetMode(kDir / "a.txt.fun", 0600), IsOk());
+  ASSERT_THAT(w.fs.SetMode(kDir / "b.txt.fun", 0640), IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, RunIn(w));
+  EXPECT_TRUE(report.AllWell());
+  ASSERT_OK_AND_ASSIGN(FileInfo a, w.fs.Stat(kDir / "a.txt"));
+  EXPECT_EQ(a.mode, 0600u);
+  ASSERT_OK_AND_ASSIGN(FileInfo b, w.fs.Stat(kDir / "b.txt"));
+  EXPECT_EQ(b.mode, 0640u);
+}
+
 TEST(PipelineTest, DiskFullAtEveryWritePosition) {
   World probe;
   MakeWorld(probe);
