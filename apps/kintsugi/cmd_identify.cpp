@@ -42,25 +42,11 @@ bool DecryptorAvailable(std::string_view id) {
                      [&](const DecryptorSummary& d) { return d.id == id; });
 }
 
-std::string_view PossibleWords(kb::RecoveryPossible possible) {
-  switch (possible) {
-    case kb::RecoveryPossible::kYes:
-      return "yes";
-    case kb::RecoveryPossible::kNo:
-      return "no";
-    case kb::RecoveryPossible::kPartial:
-      return "partial";
-    case kb::RecoveryPossible::kUnknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
 void PrintCandidateDetails(const identify::Candidate& c) {
   std::printf("  %s (%s), score %.2f\n", Clean(c.name).c_str(),
               Clean(c.family).c_str(), c.score);
   std::string recovery =
-      "    Recovery: " + std::string(PossibleWords(c.recovery));
+      "    Recovery: " + std::string(kb::RecoveryPossibleName(c.recovery));
   if (DecryptorAvailable(c.decryptor)) {
     recovery += ", with 'kintsugi recover' (decryptor " + c.decryptor + ")";
   } else if (!c.decryptor.empty()) {

@@ -8,20 +8,6 @@
 namespace kintsugi::identify {
 namespace {
 
-std::string_view PossibleName(kb::RecoveryPossible possible) {
-  switch (possible) {
-    case kb::RecoveryPossible::kYes:
-      return "yes";
-    case kb::RecoveryPossible::kNo:
-      return "no";
-    case kb::RecoveryPossible::kPartial:
-      return "partial";
-    case kb::RecoveryPossible::kUnknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
 nlohmann::json EvidenceToJson(const Evidence& e) {
   return {{"kind", e.kind}, {"detail", e.detail}, {"source", e.source}};
 }
@@ -43,7 +29,7 @@ nlohmann::json ReportToJson(const Report& report) {
          {"score", score},
          {"evidence", std::move(evidence)},
          {"recovery",
-          {{"possible", PossibleName(c.recovery)},
+          {{"possible", kb::RecoveryPossibleName(c.recovery)},
            {"decryptor", c.decryptor.empty() ? nlohmann::json(nullptr)
                                              : nlohmann::json(c.decryptor)},
            {"needs", c.needs}}},
