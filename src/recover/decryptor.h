@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kintsugi/bytes.h"
@@ -127,6 +128,11 @@ struct RunInputs {
   // Side files found among the inputs that a decryptor may use, e.g.
   // Jigsaw's EncryptedFileList.txt (recovery-schemes.md §3.1).
   std::vector<Path> side_files;
+  // Every regular file the run will process, in walk order, with its size:
+  // lets a decryptor gather evidence across files before the first one is
+  // decrypted (e.g. Nemucod's key from the known headers of many files,
+  // recovery-schemes.md §3.2). Read them through the FileSystem, bounded.
+  std::vector<std::pair<Path, std::uint64_t>> files;
 };
 
 // A decryptor prepared for one run. Thread-safe.

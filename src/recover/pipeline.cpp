@@ -619,6 +619,9 @@ Result<RecoverReport> RunRecovery(
   inputs.iv = options.iv;
   inputs.forced = !options.family.empty();
   inputs.side_files = walker.TakeSideFiles();
+  for (const Item& item : items) {
+    if (!item.preset) inputs.files.emplace_back(item.path, item.size);
+  }
   std::vector<Prepared> runs;
   for (const Decryptor* decryptor : chosen) {
     auto run = decryptor->Prepare(fs, inputs);
