@@ -3,12 +3,9 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <array>
 #include <climits>
 #include <string>
 #include <utility>
-
-#include "crypto/aes_vaes.h"
 
 namespace kintsugi::crypto {
 namespace {
@@ -80,76 +77,9 @@ Result<std::size_t> RunUpdate(EVP_CIPHER_CTX* ctx, ByteView in,
 }  // namespace
 
 struct AesCbcDecryptor::State {
-  CtxPtr ctx;  // OpenSSL engine; null for VAES.
+  CtxPtr ctx;
   std::uint64_t consumed = 0;
-  // VAES engine: round keys, the CBC chain, and the 1..16 bytes held back
-  // (the last block may be the padded one; EVP holds it back the same way).
-  internal::AesDecryptionKeys keys;
-  std::array<std::uint8_t, kAesBlockBytes> chain{};
-  std::array<std::uint8_t, kAesBlockBytes> pending{};
-  std::size_t pending_size = 0;
-
-  Result<std::size_t> UpdateVaes(ByteView in, std::span<std::uint8_t> out);
-  Result<std::size_t> FinishVaes(std::span<std::uint8_t> out);
 };
-
-Result<std::size_t> AesCbcDecryptor::State::UpdateVaes(
-    ByteView in, std::span<std::uint8_t> out) {
-  const std::size_t total = pending_size + in.size();
-  if (total <= kAesBlockBytes) {
-    std::copy(in.begin(), in.end(),
-              pending.begin() + static_cast<std::ptrdiff_t>(pending_size));
-    pending_size = total;
-    return std::size_t{0};
-  }
-  const std::size_t keep =
-      total % kAesBlockBytes == 0 ? kAesBlockBytes : total % kAesBlockBytes;
-  const std::size_t to_decrypt = total - keep;  // >= 16, whole blocks.
-  if (out.size() < to_decrypt) {
-    return InternalError("AES output buffer too small");
-  }
-  std::size_t written = 0;
-  std::size_t used = 0;
-  if (pending_size > 0) {
-    // total > 16 and keep <= 16, so `in` completes the held block.
-    used = kAesBlockBytes - pending_size;
-    const auto head = in.span().first(used);
-    std::copy(head.begin(), head.end(),
-              pending.begin() + static_cast<std::ptrdiff_t>(pending_size));
-    internal::CbcDecryptVaes(keys, chain, pending, out.first(kAesBlockBytes));
-    written = kAesBlockBytes;
-    pending_size = 0;
-  }
-  const std::size_t bulk = to_decrypt - written;
-  if (bulk > 0) {
-    internal::CbcDecryptVaes(keys, chain, in.span().subspan(used, bulk),
-                             out.subspan(written, bulk));
-    written += bulk;
-    used += bulk;
-  }
-  const auto rest = in.span().subspan(used);
-  std::copy(rest.begin(), rest.end(), pending.begin());
-  pending_size = rest.size();
-  return written;
-}
-
-Result<std::size_t> AesCbcDecryptor::State::FinishVaes(
-    std::span<std::uint8_t> out) {
-  if (pending_size != kAesBlockBytes) {
-    return InternalError("AES-CBC: no whole block held back");
-  }
-  std::array<std::uint8_t, kAesBlockBytes> last{};
-  internal::CbcDecryptVaes(keys, chain, pending, last);
-  pending_size = 0;
-  const std::optional<std::size_t> pad = Pkcs7PaddingLength(ByteView(last));
-  if (!pad) {
-    return CorruptError("invalid PKCS#7 padding (wrong key or damaged file)");
-  }
-  const std::size_t n = kAesBlockBytes - *pad;
-  std::copy(last.begin(), last.begin() + static_cast<std::ptrdiff_t>(n),
-            out.begin());
-  return n;
-}
 
 AesCbcDecryptor::AesCbcDecryptor(std::unique_ptr<State> state)
     : state_(std::move(state)) {}
@@ -158,42 +88,17 @@ AesCbcDecryptor& AesCbcDecryptor::operator=(AesCbcDecryptor&&) noexcept =
     default;
 AesCbcDecryptor::~AesCbcDecryptor() = default;
 
-Result<AesCbcDecryptor> AesCbcDecryptor::Create(ByteView key, ByteView iv,
-                                                AesEngine engine) {
-  static const bool vaes_available = internal::VaesAvailable();
-  if (engine == AesEngine::kVaes && !vaes_available) {
-    return UnsupportedError("this CPU has no AVX-512 VAES");
-  }
-  if (engine == AesEngine::kOpenSsl ||
-      (engine == AesEngine::kAuto && !vaes_available)) {
-    KINTSUGI_ASSIGN_OR_RETURN(CtxPtr ctx, NewContext(key, iv, false, true));
-    auto state = std::make_unique<State>();
-    state->ctx = std::move(ctx);
-    return AesCbcDecryptor(std::move(state));
-  }
+Result<AesCbcDecryptor> AesCbcDecryptor::Create(ByteView key, ByteView iv) {
+  KINTSUGI_ASSIGN_OR_RETURN(CtxPtr ctx, NewContext(key, iv, false, true));
   auto state = std::make_unique<State>();
-  if (!internal::ExpandDecryptionKeys(key.span(), state->keys)) {
-    return InvalidArgumentError("AES key must be 16, 24 or 32 bytes, got " +
-                                std::to_string(key.size()));
-  }
-  if (iv.size() != kAesBlockBytes) {
-    return InvalidArgumentError("AES-CBC IV must be 16 bytes, got " +
-                                std::to_string(iv.size()));
-  }
-  std::copy(iv.begin(), iv.end(), state->chain.begin());
+  state->ctx = std::move(ctx);
   return AesCbcDecryptor(std::move(state));
-}
-
-std::string_view AesCbcDecryptor::engine_name() const {
-  if (!state_) return "none";
-  return state_->ctx ? "openssl" : "vaes";
 }
 
 Result<std::size_t> AesCbcDecryptor::Update(ByteView in,
                                             std::span<std::uint8_t> out) {
   if (!state_) return InternalError("AesCbcDecryptor used after move");
   state_->consumed += in.size();
-  if (!state_->ctx) return state_->UpdateVaes(in, out);
   return RunUpdate(state_->ctx.get(), in, out);
 }
 
@@ -207,7 +112,6 @@ Result<std::size_t> AesCbcDecryptor::Finish(std::span<std::uint8_t> out) {
   if (out.size() < kAesBlockBytes) {
     return InternalError("AES output buffer too small");
   }
-  if (!state_->ctx) return state_->FinishVaes(out);
   int produced = 0;
   if (EVP_DecryptFinal_ex(state_->ctx.get(), out.data(), &produced) != 1) {
     return CorruptError("invalid PKCS#7 padding (wrong key or damaged file)");

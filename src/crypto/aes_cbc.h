@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <string_view>
 
 #include "kintsugi/bytes.h"
 #include "kintsugi/status.h"
@@ -19,22 +18,14 @@ namespace kintsugi::crypto {
 
 inline constexpr std::size_t kAesBlockBytes = 16;
 
-// Which implementation decrypts. kAuto: VAES (aes_vaes.h) where the CPU has
-// it, otherwise OpenSSL. The others are for tests and benchmarks.
-enum class AesEngine : std::uint8_t { kAuto, kOpenSsl, kVaes };
-
 // Decrypts AES-CBC (key of 16, 24 or 32 bytes) and removes PKCS#7 padding.
 // The last block is held back until Finish() so that padding can be checked
 // before any of it is released.
 class AesCbcDecryptor {
  public:
   // kInvalidArgument for a key that is not 16/24/32 bytes or an IV that is
-  // not 16 bytes; kUnsupported for AesEngine::kVaes on a CPU without it.
-  static Result<AesCbcDecryptor> Create(ByteView key, ByteView iv,
-                                        AesEngine engine = AesEngine::kAuto);
-
-  // "vaes" or "openssl": which implementation this one uses.
-  std::string_view engine_name() const;
+  // not 16 bytes.
+  static Result<AesCbcDecryptor> Create(ByteView key, ByteView iv);
 
   AesCbcDecryptor(AesCbcDecryptor&&) noexcept;
   AesCbcDecryptor& operator=(AesCbcDecryptor&&) noexcept;
