@@ -103,3 +103,18 @@ inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
 // few thousand paths.
 inline constexpr std::size_t kMaxSideFileBytes = 16 * kMiB;
 }  // namespace kintsugi::limits
+
+// --- Nemucod key from known file headers (src/families/nemucod, §3.2) -----
+namespace kintsugi::limits {
+// Encrypted files of known types whose heads are read for known plaintext
+// when no pair or key is given. A few dozen files of known types already
+// determine a 255-byte key many times over; 512 heads of 2 KiB keep the
+// memory at 1 MiB and the reads well under a second.
+inline constexpr std::size_t kMaxNemucodHeaderFiles = 512;
+// Text files over 1 KiB read as well, only to tell whether 1024 or 2048
+// bytes are encrypted (their bytes past 1024 must read as text).
+inline constexpr std::size_t kMaxNemucodRegionWitnesses = 64;
+// Bytes read from each: the larger encrypted region (§3.2: 2048), so a
+// smaller file is read whole and nothing beyond any region is read.
+inline constexpr std::size_t kNemucodHeaderReadBytes = 2048;
+}  // namespace kintsugi::limits

@@ -1,12 +1,17 @@
 #include "families/nemucod/nemucod.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "formats/file_validator.h"
+#include "formats/known_header.h"
 #include "kintsugi/limits.h"
 #include "recover/strategies.h"
 
@@ -27,8 +32,10 @@ const recover::DecryptorInfo& Info() {
       .strategy = recover::Strategy::kKnownPlaintext,
       .extensions = {".crypted"},
       .needs =
-          "one encrypted file and its original (--pair ENC=ORIG), or "
-          "the key (--key HEX)",
+          "nothing when enough encrypted files of known types (PNG, PDF, "
+          "Office, ...) reveal the key through their headers; otherwise one "
+          "encrypted file and its original (--pair ENC=ORIG), or the key "
+          "(--key HEX)",
       .spec = "recovery-schemes.md §3.2",
   };
   return info;
@@ -68,8 +75,11 @@ std::string Variant(std::uint64_t region, std::size_t key_length) {
 class NemucodRun final : public recover::DecryptorRun {
  public:
   NemucodRun(std::optional<recover::Key> key, bool forced,
-             std::vector<ReportedKey> reported)
-      : key_(std::move(key)), forced_(forced), reported_(std::move(reported)) {}
+             std::vector<ReportedKey> reported, std::string needs)
+      : key_(std::move(key)),
+        forced_(forced),
+        reported_(std::move(reported)),
+        needs_(std::move(needs)) {}
 
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
@@ -107,9 +117,11 @@ class NemucodRun final : public recover::DecryptorRun {
     if (!key_) {
       outcome.verdict = KeyVerdict::kNeedsInput;
       outcome.detail =
-          "Nemucod XORs the start of each file with a key that only a pair "
-          "reveals: give one encrypted file and its original with "
-          "--pair ENC=ORIG (or the key with --family nemucod --key HEX)";
+          needs_.empty()
+              ? "Nemucod XORs the start of each file with a key that only a "
+                "pair reveals: give one encrypted file and its original with "
+                "--pair ENC=ORIG (or the key with --family nemucod --key HEX)"
+              : needs_;
       return outcome;
     }
     outcome.verdict = KeyVerdict::kFound;
@@ -130,6 +142,7 @@ class NemucodRun final : public recover::DecryptorRun {
   std::optional<recover::Key> key_;
   bool forced_;
   std::vector<ReportedKey> reported_;
+  std::string needs_;  // Why there is no key and what to give.
 };
 
 // The key as the user can give it back with --key: one period when its
@@ -224,8 +237,71 @@ class Nemucod final : public recover::Decryptor {
       reported.push_back(std::move(report));
       key = std::move(found);
     }
+    std::string needs;
+    if (!key) {
+      NemucodHeaderKey from_headers = KeyFromRunFiles(fs, inputs);
+      if (from_headers.key) {
+        const recover::Key& found = *from_headers.key;
+        ReportedKey report;
+        report.decryptor = "nemucod";
+        report.key_hex = ToHex(ReusableKey({found.key, found.region}));
+        report.source = found.source;
+        report.detail = "XOR over the first " + std::to_string(found.region) +
+                        " bytes with a " + std::to_string(found.key.size()) +
+                        "-byte key (" + from_headers.detail +
+                        "); reuse it with --family nemucod --key HEX";
+        reported.push_back(std::move(report));
+        key = std::move(from_headers.key);
+      } else {
+        needs = std::move(from_headers.detail);
+      }
+    }
     return std::unique_ptr<recover::DecryptorRun>(std::make_unique<NemucodRun>(
-        std::move(key), inputs.forced, std::move(reported)));
+        std::move(key), inputs.forced, std::move(reported), std::move(needs)));
+  }
+
+ private:
+  // §3.2 "Without an original": the heads of the run's ".crypted" files of
+  // known types (and some text files, to tell the region), bounded by
+  // limits.h. A file that cannot be read is left out, not an error.
+  static NemucodHeaderKey KeyFromRunFiles(FileSystem& fs,
+                                          const recover::RunInputs& inputs) {
+    std::vector<NemucodSample> samples;
+    std::uint64_t largest = 0;
+    std::size_t known = 0;
+    std::size_t witnesses = 0;
+    for (const auto& [path, size] : inputs.files) {
+      const std::string name = path.filename().string();
+      if (name.size() <= 8 || !recover::EndsWithIgnoreCase(name, ".crypted")) {
+        continue;
+      }
+      largest = std::max(largest, size);
+      if (size == 0) continue;
+      NemucodSample sample;
+      sample.original_name = name.substr(0, name.size() - 8);
+      sample.size = size;
+      const auto dot = sample.original_name.rfind('.');
+      const std::string_view extension =
+          dot == std::string::npos
+              ? std::string_view()
+              : std::string_view(sample.original_name).substr(dot + 1);
+      if (formats::KnownHeaderFor(extension, size)) {
+        if (known == limits::kMaxNemucodHeaderFiles) continue;
+        ++known;
+      } else if (auto kinds = formats::ExpectedKinds(extension);
+                 size > 1024 && !kinds.empty() &&
+                 kinds.front() == formats::FileKind::kText) {
+        if (witnesses == limits::kMaxNemucodRegionWitnesses) continue;
+        ++witnesses;
+      } else {
+        continue;
+      }
+      auto head = ReadHead(fs, path, limits::kNemucodHeaderReadBytes);
+      if (!head) continue;
+      sample.head = std::move(*head);
+      samples.push_back(std::move(sample));
+    }
+    return NemucodKeyFromHeaders(samples, largest);
   }
 };
 
@@ -246,6 +322,363 @@ void NemucodXor(ByteView key, std::uint64_t region, std::uint64_t offset,
     data[i] ^= k[at];
     if (++at == k.size()) at = 0;
   }
+}
+
+// --- The key from known header bytes (§3.2 "Without an original") ---------
+
+namespace {
+
+// §3.2 "Observed (H, K)": the periods tried first, in this order.
+constexpr std::size_t kObservedPeriods[] = {36, 102, 255, 1024};
+// The smaller region: bytes below it are XORed under both.
+constexpr std::uint64_t kSmallRegion = 1024;
+// Known bytes at distinct offsets that agree with a key beyond one per key
+// byte. Each is a check a wrong period passes with chance 1/256, so a
+// wrong key survives 8 of them with chance 2^-64; with fewer, a "complete"
+// key would rest on nothing but its own determination.
+constexpr std::size_t kMinCrossChecks = 8;
+// A key byte known only from "usual" header bytes (formats::kUsual) is
+// believed when at least two different fields (kind and offset) give the
+// same value and that value has at least three times the votes of every
+// other value together. One field alone is not enough: a writer that
+// departs from the usual (all PDFs 2.0, all PNGs from one camera) departs
+// the same way in every file, so many files of one field are one witness.
+constexpr std::size_t kMinVoteFields = 2;
+constexpr std::uint32_t kVoteMajority = 3;
+
+// One implied keystream byte, aggregated over files: value = C ^ P.
+struct Constraint {
+  std::uint32_t offset = 0;
+  std::uint8_t value = 0;
+  bool fixed = false;
+  std::uint32_t field = 0;  // kind * 4096 + offset: one witness per field.
+  std::uint32_t files = 0;
+};
+
+struct Evidence {
+  const NemucodSample* sample = nullptr;
+  std::string extension;
+  std::span<const formats::FileKind> kinds;  // ExpectedKinds(extension).
+  std::optional<formats::KnownHeader> header;
+};
+
+struct Solution {
+  std::size_t period = 0;
+  bool conflict = false;
+  Bytes key;
+  std::size_t known = 0;         // Key bytes determined.
+  std::size_t cross_checks = 0;  // Agreeing offsets beyond `period`.
+};
+
+std::string Extension(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
+  return recover::AsciiLower(name.substr(dot + 1));
+}
+
+Solution Solve(std::size_t period, const std::vector<Constraint>& constraints) {
+  Solution s;
+  s.period = period;
+  s.key.assign(period, 0);
+  std::vector<std::uint8_t> state(period, 0);  // 0 unknown, 1 fact, 2 vote
+  for (const Constraint& c : constraints) {
+    if (!c.fixed) continue;
+    const std::size_t p = c.offset % period;
+    if (state[p] != 0 && s.key[p] != c.value) {
+      s.conflict = true;
+      return s;
+    }
+    state[p] = 1;
+    s.key[p] = c.value;
+  }
+  struct Tally {
+    std::set<std::uint32_t> fields;
+    std::uint32_t votes = 0;
+  };
+  std::map<std::size_t, std::map<std::uint8_t, Tally>> tallies;
+  for (const Constraint& c : constraints) {
+    if (c.fixed) continue;
+    const std::size_t p = c.offset % period;
+    if (state[p] != 0) continue;
+    Tally& t = tallies[p][c.value];
+    t.fields.insert(c.field);
+    t.votes += c.files;
+  }
+  for (const auto& [p, by_value] : tallies) {
+    const std::pair<const std::uint8_t, Tally>* best = nullptr;
+    std::uint32_t total = 0;
+    for (const auto& entry : by_value) {
+      total += entry.second.votes;
+      if (best == nullptr ||
+          std::make_pair(entry.second.fields.size(), entry.second.votes) >
+              std::make_pair(best->second.fields.size(), best->second.votes)) {
+        best = &entry;
+      }
+    }
+    if (best->second.fields.size() >= kMinVoteFields &&
+        best->second.votes >= kVoteMajority * (total - best->second.votes)) {
+      state[p] = 2;
+      s.key[p] = best->first;
+    }
+  }
+  std::set<std::uint32_t> agreeing;
+  for (const Constraint& c : constraints) {
+    const std::size_t p = c.offset % period;
+    if (state[p] != 0 && s.key[p] == c.value) agreeing.insert(c.offset);
+  }
+  s.known = period -
+            static_cast<std::size_t>(std::count(state.begin(), state.end(), 0));
+  s.cross_checks = agreeing.size() > period ? agreeing.size() - period : 0;
+  return s;
+}
+
+bool Complete(const Solution& s) {
+  return !s.conflict && s.known == s.period &&
+         s.cross_checks >= kMinCrossChecks;
+}
+
+// The decrypted head of every file that gave known bytes must pass its
+// kind's header check (formats::HeaderPlausible).
+bool HeadersPass(const Bytes& key, const std::vector<Evidence>& evidence) {
+  for (const Evidence& e : evidence) {
+    if (!e.header) continue;
+    Bytes head = ByteView(e.sample->head).First(64).ToBytes();
+    NemucodXor(key, kSmallRegion, 0, head);
+    if (!formats::HeaderPlausible(e.header->kind, head, e.sample->size)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether a file reads right with `key` over `region` bytes, judged only by
+// its bytes from 1024 on: known bytes there, the whole file when the head
+// holds it all, text that must stay text. nullopt when nothing there tells.
+std::optional<bool> ReadsRight(const Evidence& e, const Bytes& key,
+                               std::uint64_t region) {
+  const NemucodSample& f = *e.sample;
+  if (f.head.size() <= kSmallRegion) return std::nullopt;
+  Bytes plain = f.head;
+  NemucodXor(key, region, 0, plain);
+  bool told = false;
+  if (e.header) {
+    for (const formats::KnownBytes& run : e.header->runs) {
+      if (run.offset + run.bytes.size() <= kSmallRegion ||
+          run.offset + run.bytes.size() > plain.size()) {
+        continue;
+      }
+      told = true;
+      if (!ByteView(plain).MatchesAt(static_cast<std::size_t>(run.offset),
+                                     run.bytes)) {
+        return false;
+      }
+    }
+  }
+  if (f.size == f.head.size() && !e.kinds.empty()) {
+    return formats::Verify(plain, e.kinds).valid();
+  }
+  if (!e.kinds.empty() && e.kinds.front() == formats::FileKind::kText) {
+    return formats::HeaderPlausible(
+        formats::FileKind::kText,
+        ByteView(plain).Last(plain.size() - kSmallRegion));
+  }
+  return told ? std::optional<bool>(true) : std::nullopt;
+}
+
+std::string KindList(const std::vector<Evidence>& evidence) {
+  std::set<std::string_view> names;
+  for (const Evidence& e : evidence) {
+    if (e.header) names.insert(formats::FileKindName(e.header->kind));
+  }
+  std::string out;
+  for (std::string_view name : names) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+constexpr std::string_view kGivePair =
+    "give one encrypted file and its original with --pair ENC=ORIG (or the "
+    "key with --family nemucod --key HEX)";
+
+}  // namespace
+
+NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
+                                       std::uint64_t largest_file) {
+  NemucodHeaderKey result;
+  std::vector<Evidence> evidence;
+  std::map<std::tuple<std::uint32_t, std::uint8_t, bool, std::uint32_t>,
+           std::uint32_t>
+      counts;
+  for (const NemucodSample& f : files) {
+    // A head shorter than the file and than the read limit: the file
+    // changed under us; its known bytes would sit at wrong offsets.
+    if (f.head.empty() || (f.head.size() < f.size &&
+                           f.head.size() < limits::kNemucodHeaderReadBytes)) {
+      continue;
+    }
+    Evidence e;
+    e.sample = &f;
+    e.extension = Extension(f.original_name);
+    e.kinds = formats::ExpectedKinds(e.extension);
+    e.header = formats::KnownHeaderFor(e.extension, f.size);
+    if (e.header) {
+      bool gave = false;
+      const auto kind = static_cast<std::uint32_t>(e.header->kind);
+      for (const formats::KnownBytes& run : e.header->runs) {
+        for (std::size_t i = 0; i < run.bytes.size(); ++i) {
+          const std::uint64_t at = run.offset + i;
+          // Below 1024 the bytes are XORed whatever the region (§3.2).
+          if (at >= kSmallRegion || at >= f.head.size()) break;
+          const auto offset = static_cast<std::uint32_t>(at);
+          const auto value = static_cast<std::uint8_t>(
+              f.head[static_cast<std::size_t>(at)] ^ run.bytes[i]);
+          ++counts[{offset, value, run.certainty == formats::Certainty::kFixed,
+                    kind * 4096 + offset}];
+          gave = true;
+        }
+      }
+      if (!gave) e.header.reset();
+    }
+    if (e.header || !e.kinds.empty()) evidence.push_back(std::move(e));
+  }
+  std::vector<Constraint> constraints;
+  for (const auto& [k, n] : counts) {
+    constraints.push_back(
+        {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n});
+  }
+  result.files_used = static_cast<std::size_t>(
+      std::count_if(evidence.begin(), evidence.end(),
+                    [](const Evidence& e) { return e.header.has_value(); }));
+  result.kinds = KindList(evidence);
+  if (constraints.empty()) {
+    result.detail =
+        "Nemucod XORs the start of each file with a key, and no encrypted "
+        "file here is of a type whose header bytes are known; " +
+        std::string(kGivePair);
+    return result;
+  }
+  const std::string from = std::to_string(result.files_used) + " file" +
+                           (result.files_used == 1 ? "" : "s") + " (" +
+                           result.kinds + ")";
+
+  // The key period: the observed ones first, then any other up to 1024
+  // the known bytes pin down (§3.2 "Decide K").
+  std::optional<Solution> found;
+  std::vector<Solution> observed;  // For the user when no key is found.
+  bool failed_header_check = false;
+  auto consider = [&](std::size_t period) {
+    Solution s = Solve(period, constraints);
+    if (!s.conflict && Complete(s)) {
+      if (HeadersPass(s.key, evidence)) {
+        found = std::move(s);
+        return;
+      }
+      failed_header_check = true;
+    }
+    observed.push_back(std::move(s));
+  };
+  for (std::size_t period : kObservedPeriods) {
+    if (!found) consider(period);
+  }
+  for (std::size_t period = 1; !found && period < kSmallRegion; ++period) {
+    if (std::find(std::begin(kObservedPeriods), std::end(kObservedPeriods),
+                  period) == std::end(kObservedPeriods)) {
+      consider(period);
+    }
+  }
+  if (!found) {
+    // E.g. "the known header bytes of 9 files (pdf, png) fix 120 of 255
+    // key bytes for a 255-byte key, ... (a 36-byte key does not fit)".
+    std::string fits;
+    std::string misfits;
+    for (const Solution& s : observed) {
+      if (s.period > kSmallRegion ||
+          std::find(std::begin(kObservedPeriods), std::end(kObservedPeriods),
+                    s.period) == std::end(kObservedPeriods)) {
+        continue;
+      }
+      const std::string k = std::to_string(s.period);
+      if (s.conflict) {
+        misfits += (misfits.empty() ? "" : ", ") + k;
+      } else {
+        fits += (fits.empty() ? "" : ", ") + std::to_string(s.known) + " of " +
+                k + " for a " + k + "-byte key";
+      }
+    }
+    if (fits.empty()) {
+      result.detail =
+          "the known header bytes of " + from +
+          " fit no single Nemucod key (files from more than one infection, "
+          "or originals that are not what their names say); " +
+          std::string(kGivePair);
+      return result;
+    }
+    result.detail = "the known header bytes of " + from + " fix " + fits;
+    if (!misfits.empty()) {
+      result.detail += " (key lengths " + misfits + " do not fit)";
+    }
+    if (failed_header_check) {
+      result.detail += "; a complete key did not decrypt the headers right";
+    }
+    result.detail += "; " + std::string(kGivePair);
+    return result;
+  }
+
+  // The region (§3.2 "Decide H"): both XOR the first 1024 bytes alike; the
+  // files' bytes from 1024 on tell them apart.
+  const std::size_t period = found->period;
+  std::size_t for_small = 0;
+  std::size_t for_large = 0;
+  for (const Evidence& e : evidence) {
+    const auto small = ReadsRight(e, found->key, kSmallRegion);
+    const auto large = ReadsRight(e, found->key, 2048);
+    if (!small || !large || *small == *large) continue;
+    ++(*small ? for_small : for_large);
+  }
+  std::uint64_t region = 0;
+  std::string how;
+  const auto told_by = [](std::size_t n) {
+    return std::to_string(n) + " file" + (n == 1 ? "" : "s");
+  };
+  if (for_small > 0 && for_large == 0) {
+    region = kSmallRegion;
+    how = "the region told by " + told_by(for_small);
+  } else if (for_large > 0 && for_small == 0) {
+    region = 2048;
+    how = "the region told by " + told_by(for_large);
+  } else if (for_small > 0) {
+    result.detail = "key period " + std::to_string(period) + " found from " +
+                    from +
+                    ", but the files disagree on whether 1024 or 2048 "
+                    "bytes are encrypted; " +
+                    std::string(kGivePair);
+    return result;
+  } else if (largest_file <= kSmallRegion) {
+    region = NemucodRegionForKeyLength(period);
+    how = "no file is longer than 1024 bytes, so the region does not matter";
+  } else if (std::find(std::begin(kObservedPeriods), std::end(kObservedPeriods),
+                       period) != std::end(kObservedPeriods)) {
+    region = NemucodRegionForKeyLength(period);
+    how = "no file told the region; " + std::to_string(region) +
+          " assumed, as in the observed variant with a " +
+          std::to_string(period) + "-byte key (each file is still verified)";
+  } else {
+    result.detail = "key period " + std::to_string(period) + " found from " +
+                    from +
+                    ", but no file tells whether 1024 or 2048 bytes "
+                    "are encrypted; " +
+                    std::string(kGivePair);
+    return result;
+  }
+  result.key = recover::Key{found->key,
+                            {},
+                            Variant(region, period),
+                            "known headers of " + from,
+                            region};
+  result.detail = std::move(how);
+  return result;
 }
 
 const recover::Decryptor& NemucodDecryptor() {

@@ -2,10 +2,13 @@
 
 // Nemucod ".crypted": the first 1024 or 2048 bytes of each file XORed with a
 // short repeating key, the rest untouched (recovery-schemes.md §3.2). The
-// key comes from one encrypted/original pair and serves the whole run.
+// key comes from one encrypted/original pair, from --key, or from the known
+// header bytes of many encrypted files of one run, and serves the whole run.
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 
 #include "kintsugi/bytes.h"
 #include "recover/decryptor.h"
@@ -26,5 +29,30 @@ std::uint64_t NemucodRegionForKeyLength(std::size_t key_length);
 // repeated over its first `region` bytes.
 void NemucodXor(ByteView key, std::uint64_t region, std::uint64_t offset,
                 std::span<std::uint8_t> data);
+
+// One encrypted file seen by the known-header analysis.
+struct NemucodSample {
+  std::string original_name;  // The name without ".crypted".
+  std::uint64_t size = 0;
+  Bytes head;  // The first min(size, kNemucodHeaderReadBytes) bytes.
+};
+
+// What the known plaintext of many files tells (§3.2 "Without an
+// original"): a key only when every key byte is determined, consistent and
+// checked, never a partial one.
+struct NemucodHeaderKey {
+  std::optional<recover::Key> key;  // region = H; key = one period.
+  std::size_t files_used = 0;       // Files whose known bytes fit the key.
+  std::string kinds;                // Their kinds: "png, pdf".
+  // With a key: how the region was told. Without: why there is none and
+  // what to give, for the user.
+  std::string detail;
+};
+
+// Derives the key from the files' known header bytes (formats/known_header.h
+// by original extension). `largest_file` is the size of the largest
+// encrypted file of the run (the region matters only beyond 1024 bytes).
+NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
+                                       std::uint64_t largest_file);
 
 }  // namespace kintsugi::families

@@ -158,5 +158,266 @@ TEST(NemucodTest, APairThatDoesNotFitStopsTheRunWithAClearMessage) {
   EXPECT_THAT(report.status().message(), HasSubstr("differ in size"));
 }
 
+// --- The key from known header bytes, no pair (§3.2 "Without an original")
+
+struct Specimen {
+  std::string name;  // The original name; the specimen is name.crypted.
+  Bytes plain;
+};
+
+// Writes each specimen (one explicit file at a time, with its sidecar).
+void WriteAll(io::MemoryFileSystem& fs, const Path& dir,
+              const std::vector<Specimen>& specimens,
+              const families_testing::NemucodKey& key) {
+  ASSERT_THAT(fs.AddDirs(dir), IsOk());
+  for (const Specimen& s : specimens) {
+    ASSERT_THAT(families_testing::WriteSpecimen(
+                    fs, dir, s.name + ".crypted",
+                    families_testing::NemucodEncrypt(s.plain, key),
+                    "nemucod region " + std::to_string(key.region) + " key " +
+                        ToHex(key.key)),
+                IsOk());
+  }
+}
+
+// Files of many types, as a victim's documents folder holds them; sizes
+// above and below both regions, text files that tell the region.
+std::vector<Specimen> DocumentsFolder() {
+  namespace gen = formats::samples;
+  return {
+      {"letter.doc", gen::MakeOle2(3000)},
+      {"budget.xls", gen::MakeOle2(20000)},
+      {"memo.doc", gen::MakeOle2(1500)},
+      {"photo.png", gen::MakePng(30, 30)},
+      {"icon.png", gen::MakePng(4, 4)},
+      {"report.pdf", gen::MakePdf(5000)},
+      {"note.pdf", gen::MakePdf(0)},
+      {"places.sqlite", gen::MakeSqlite(0)},
+      {"draft.odt", gen::MakeOdt()},
+      {"cv.docx", gen::MakeDocx()},
+      {"logo.bmp", gen::MakeBmp(10, 10)},
+      {"anim.gif", gen::MakeGif(2000)},
+      {"scan.jpg", gen::MakeJpeg(3000)},
+      {"readme.txt", gen::MakeText(1500)},
+      {"diary.txt", gen::MakeText(5000)},
+      {"todo.txt", gen::MakeText(100)},
+      {"backup.7z", gen::MakeSevenZip(3000)},
+      {"song.mp3", gen::MakeMp3(4000)},
+  };
+}
+
+RecoverOptions RunOn(const Path& dir) {
+  RecoverOptions options;
+  options.paths = {dir};
+  options.threads = 2;
+  return options;
+}
+
+class NemucodHeadersTest : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(NemucodHeadersTest, ADocumentsFolderGivesTheKeyWithoutAPair) {
+  const Variant v = GetParam();
+  io::MemoryFileSystem fs;
+  const auto key = families_testing::MakeNemucodKey(v.key_length, v.region,
+                                                    7 + v.key_length);
+  const std::vector<Specimen> specimens = DocumentsFolder();
+  WriteAll(fs, kDir, specimens, key);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, RunOn(kDir)));
+  if (v.key_length == 1024) {
+    // A 1024-byte key repeats nowhere in the region: headers can never
+    // cover it. Nothing is written, and the user is told what to give.
+    for (const Specimen& s : specimens) {
+      const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
+      ASSERT_NE(f, nullptr);
+      EXPECT_EQ(f->status, RecoverStatus::kNeedsInput) << s.name;
+      EXPECT_THAT(f->detail, HasSubstr("of 1024 for a 1024-byte key"));
+      EXPECT_THAT(f->detail, HasSubstr("--pair ENC=ORIG"));
+      EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
+    }
+    EXPECT_TRUE(report.keys.empty());
+    return;
+  }
+  for (const Specimen& s : specimens) {
+    SCOPED_TRACE(s.name);
+    const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+    ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / s.name));
+    EXPECT_TRUE(out == s.plain);
+  }
+  ASSERT_EQ(report.keys.size(), 1u);
+  EXPECT_EQ(report.keys[0].decryptor, "nemucod");
+  EXPECT_THAT(report.keys[0].source, HasSubstr("known headers of"));
+  EXPECT_THAT(report.keys[0].detail,
+              HasSubstr("first " + std::to_string(v.region) + " bytes"));
+
+  // The reported key, given back with --key, decrypts a file of this run.
+  io::MemoryFileSystem fs2;
+  const Bytes pdf = formats::samples::MakePdf(6000);
+  ASSERT_THAT(fs2.AddFile(kDir / "again.pdf.crypted",
+                          families_testing::NemucodEncrypt(pdf, key)),
+              IsOk());
+  RecoverOptions reuse = RunOn(kDir);
+  reuse.family = "nemucod";
+  reuse.key = *FromHex(report.keys[0].key_hex);
+  ASSERT_OK_AND_ASSIGN(RecoverReport again, Recover(fs2, reuse));
+  ASSERT_EQ(again.files.size(), 1u);
+  EXPECT_EQ(again.files[0].status, RecoverStatus::kRecovered)
+      << again.files[0].detail;
+  ASSERT_OK_AND_ASSIGN(Bytes out, fs2.Contents(kDir / "again.pdf"));
+  EXPECT_TRUE(out == pdf);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, NemucodHeadersTest,
+                         ::testing::ValuesIn(kVariants));
+
+// K=36 with only PNG, PDF and OLE2 files (the brief's minimal set), and
+// the hostile heads a folder holds: a truncated file, an empty one.
+TEST(NemucodHeaderKeyTest, PngPdfAndOle2AloneCoverA36ByteKey) {
+  io::MemoryFileSystem fs;
+  const auto key = families_testing::MakeNemucodKey(36, 1024, 4242);
+  const Bytes png = formats::samples::MakePng(20, 20);
+  std::vector<Specimen> specimens = {
+      {"a.png", png},
+      {"b.pdf", formats::samples::MakePdf(4000)},
+      {"c.doc", formats::samples::MakeOle2(9000)},
+      {"d.xls", formats::samples::MakeOle2(3000)},
+      {"e.txt", formats::samples::MakeText(3000)},
+  };
+  WriteAll(fs, kDir, specimens, key);
+  // Truncated: the first 10 bytes of an encrypted PNG.
+  const Bytes enc_png = families_testing::NemucodEncrypt(png, key);
+  ASSERT_THAT(fs.AddFile(kDir / "cut.png.crypted",
+                         Bytes(enc_png.begin(), enc_png.begin() + 10)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "zero.pdf.crypted", Bytes{}), IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, RunOn(kDir)));
+  for (const Specimen& s : specimens) {
+    SCOPED_TRACE(s.name);
+    const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+    ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / s.name));
+    EXPECT_TRUE(out == s.plain);
+  }
+  ASSERT_EQ(report.keys.size(), 1u);
+  EXPECT_EQ(report.keys[0].key_hex, ToHex(key.key));
+  EXPECT_THAT(report.keys[0].source,
+              HasSubstr("known headers of 4 files (ole2, pdf, png)"));
+  // The truncated PNG fails verification; nothing is written for it.
+  EXPECT_NE(Find(report, kDir / "cut.png.crypted")->status,
+            RecoverStatus::kRecovered);
+  EXPECT_FALSE(fs.Exists(kDir / "cut.png"));
+}
+
+TEST(NemucodHeaderKeyTest, PartialCoverageAsksForAPairAndWritesNothing) {
+  io::MemoryFileSystem fs;
+  const auto key = families_testing::MakeNemucodKey(255, 2048, 99);
+  const std::vector<Specimen> specimens = {
+      {"a.png", formats::samples::MakePng(20, 20)},
+      {"b.png", formats::samples::MakePng(40, 10)},
+      {"c.pdf", formats::samples::MakePdf(3000)},
+      {"d.txt", formats::samples::MakeText(4000)},
+  };
+  WriteAll(fs, kDir, specimens, key);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, RunOn(kDir)));
+  for (const Specimen& s : specimens) {
+    const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->status, RecoverStatus::kNeedsInput) << s.name;
+    EXPECT_THAT(f->detail,
+                HasSubstr("the known header bytes of 3 files (pdf, png) fix "));
+    EXPECT_THAT(f->detail, HasSubstr("--pair ENC=ORIG"));
+    EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
+  }
+  EXPECT_TRUE(report.keys.empty());
+}
+
+TEST(NemucodHeaderKeyTest, FilesFromTwoKeysNeverRecover) {
+  io::MemoryFileSystem fs;
+  const auto key_a = families_testing::MakeNemucodKey(36, 1024, 1);
+  const auto key_b = families_testing::MakeNemucodKey(36, 1024, 2);
+  std::vector<Specimen> all = DocumentsFolder();
+  const std::vector<Specimen> first(all.begin(), all.begin() + 9);
+  const std::vector<Specimen> second(all.begin() + 9, all.end());
+  WriteAll(fs, kDir, first, key_a);
+  WriteAll(fs, kDir, second, key_b);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, RunOn(kDir)));
+  for (const Specimen& s : all) {
+    const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(f->status, RecoverStatus::kRecovered) << s.name;
+    EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
+  }
+  EXPECT_TRUE(report.keys.empty());
+}
+
+// The region from the files' bytes past 1024 (§3.2 "Decide H"), tested on
+// the analysis directly: a 36-byte key over 2048 bytes was never observed,
+// so only the files can tell it.
+NemucodSample Sample(const std::string& name, ByteView plain,
+                     const families_testing::NemucodKey& key) {
+  NemucodSample s;
+  s.original_name = name;
+  s.size = plain.size();
+  const Bytes enc = families_testing::NemucodEncrypt(plain, key);
+  s.head = ByteView(enc).First(2048).ToBytes();
+  return s;
+}
+
+std::vector<NemucodSample> Headers(const families_testing::NemucodKey& key) {
+  return {Sample("a.doc", formats::samples::MakeOle2(9000), key),
+          Sample("b.png", formats::samples::MakePng(40, 40), key),
+          Sample("c.pdf", formats::samples::MakePdf(4000), key)};
+}
+
+TEST(NemucodHeaderKeyTest, TextPastByte1024TellsTheRegion) {
+  for (std::uint64_t region : {1024u, 2048u}) {
+    const auto key = families_testing::MakeNemucodKey(36, region, 5);
+    std::vector<NemucodSample> files = Headers(key);
+    files.push_back(Sample("t.txt", formats::samples::MakeText(3000), key));
+    const NemucodHeaderKey found = NemucodKeyFromHeaders(files, 9000);
+    ASSERT_TRUE(found.key.has_value()) << found.detail;
+    EXPECT_EQ(found.key->region, region);
+    EXPECT_EQ(found.key->key, key.key);
+    EXPECT_THAT(found.detail, HasSubstr("told by 1 file"));
+  }
+}
+
+TEST(NemucodHeaderKeyTest, TheRegionIsAssumedOnlyWhenNoFileTellsIt) {
+  const auto key = families_testing::MakeNemucodKey(36, 1024, 6);
+  // Large binaries only: nothing past 1024 is known.
+  NemucodHeaderKey found = NemucodKeyFromHeaders(Headers(key), 9000);
+  ASSERT_TRUE(found.key.has_value()) << found.detail;
+  EXPECT_EQ(found.key->region, 1024u);
+  EXPECT_THAT(found.detail, HasSubstr("assumed"));
+  // No file past 1024 bytes in the run: the region does not matter.
+  std::vector<NemucodSample> small = Headers(key);
+  for (NemucodSample& s : small) {
+    s.head.resize(1000);
+    s.size = 1000;
+  }
+  found = NemucodKeyFromHeaders(small, 1000);
+  ASSERT_TRUE(found.key.has_value()) << found.detail;
+  EXPECT_EQ(found.key->key, key.key);
+  EXPECT_THAT(found.detail, HasSubstr("does not matter"));
+}
+
+TEST(NemucodHeaderKeyTest, HostileHeadsGiveNoKeyAndNoCrash) {
+  const auto key = families_testing::MakeNemucodKey(36, 1024, 8);
+  std::vector<NemucodSample> files;
+  files.push_back({"empty.png", 0, {}});
+  files.push_back({"short.png", 5, Bytes(5, 0xAA)});
+  files.push_back({"liar.png", 5000, Bytes(3, 1)});  // head shorter than file
+  files.push_back({"noext", 100, Bytes(100, 2)});
+  files.push_back({".pdf", 100, Bytes(100, 3)});
+  files.push_back(Sample("one.png", formats::samples::MakePng(4, 4), key));
+  const NemucodHeaderKey found = NemucodKeyFromHeaders(files, 5000);
+  EXPECT_FALSE(found.key.has_value());
+  EXPECT_THAT(found.detail, HasSubstr("--pair ENC=ORIG"));
+  EXPECT_TRUE(NemucodKeyFromHeaders({}, 0).detail.find("--pair") !=
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace kintsugi::families
