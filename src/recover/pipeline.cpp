@@ -275,7 +275,9 @@ Status Pipeline::Stream(ReadableFile& file, std::uint64_t size,
           std::size_t n,
           decryption.Update(*chunk.Sub(done, piece), out.subspan(produced)));
       verifier.Update(ByteView(out.subspan(produced, n)));
-      produced += n;
+      // A dry run keeps nothing: the next piece reuses the same, still
+      // cached, bytes of `out`.
+      produced = sink != nullptr ? produced + n : 0;
       done += piece;
     }
     KINTSUGI_RETURN_IF_ERROR(flush());
