@@ -370,10 +370,23 @@ FileKind CheckerKey(FileKind kind) {
 
 }  // namespace
 
+// A recovery verifies thousands of files per worker thread. Each thread
+// lends its verifier the same head and tail buffers again, so their pages
+// stay mapped instead of being faulted in afresh for every file (page faults
+// are costly, and under paravirtualisation very costly:
+// docs/benchmarks-recover.md).
+struct SpareBuffers {
+  Bytes head;
+  Bytes tail;
+  bool lent = false;
+};
+thread_local SpareBuffers spare_buffers;
+
 struct StreamVerifier::State {
   std::vector<FileKind> expected;
   Bytes head;
   Bytes tail;  // holds at least the last kVerifyTailBytes; compacted
+  SpareBuffers* lender = nullptr;
   std::uint64_t size = 0;
   // ExpectAtLeast's promise: bytes before tail_from need no tail copy.
   std::uint64_t min_size = 0;
@@ -423,12 +436,33 @@ struct StreamVerifier::State {
 StreamVerifier::StreamVerifier(std::span<const FileKind> expected)
     : state_(std::make_unique<State>()) {
   state_->expected.assign(expected.begin(), expected.end());
+  SpareBuffers& spare = spare_buffers;
+  if (!spare.lent) {
+    spare.lent = true;
+    state_->lender = &spare;
+    state_->head.swap(spare.head);
+    state_->tail.swap(spare.tail);
+    state_->head.clear();
+    state_->tail.clear();
+  }
+  // The tail peaks at 3 x kVerifyTailBytes (two kept, one appended) before
+  // it is compacted.
+  state_->head.reserve(limits::kVerifyHeadBytes);
+  state_->tail.reserve(3 * limits::kVerifyTailBytes);
 }
 
 StreamVerifier::StreamVerifier(FileKind expected)
     : StreamVerifier(std::span<const FileKind>(&expected, 1)) {}
 
-StreamVerifier::~StreamVerifier() = default;
+StreamVerifier::~StreamVerifier() {
+  // Returned only to the thread that lent them (a verifier destroyed on
+  // another thread just frees its buffers).
+  if (state_ && state_->lender == &spare_buffers) {
+    spare_buffers.head.swap(state_->head);
+    spare_buffers.tail.swap(state_->tail);
+    spare_buffers.lent = false;
+  }
+}
 
 void StreamVerifier::Update(ByteView chunk) {
   State& s = *state_;
