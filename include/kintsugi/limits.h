@@ -104,6 +104,17 @@ inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
 // Side files (Jigsaw's EncryptedFileList.txt) read whole; real ones list a
 // few thousand paths.
 inline constexpr std::size_t kMaxSideFileBytes = 16 * kMiB;
+// Identify's evidence for one folder of a recovery (issue 4: decryptors are
+// chosen with it). A hit folder holds one or a few small ransom notes, and
+// the names plus one or two heads of its encrypted files say the rest; more
+// reading would slow a large run for no better answer. Files read to find
+// the notes (text-like names only), notes kept, and the largest one read:
+inline constexpr std::size_t kMaxRecoverNoteReadsPerFolder = 16;
+inline constexpr std::size_t kMaxRecoverNotesPerFolder = 4;
+inline constexpr std::uint64_t kMaxRecoverNoteBytes = 1 * kMiB;
+// Encrypted files whose head and tail are read, and names given, per folder.
+inline constexpr std::size_t kMaxRecoverHeadsPerFolder = 2;
+inline constexpr std::size_t kMaxRecoverNamesPerFolder = 64;
 }  // namespace kintsugi::limits
 
 // --- Nemucod key from known file headers (src/families/nemucod, §3.2) -----

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@
 #include "kintsugi/status.h"
 
 namespace kintsugi {
+
+namespace identify {
+class CompiledKb;  // kintsugi/identify.h
+}  // namespace identify
 
 // What happened to one file. The names (RecoverStatusName) reach users in
 // JSON output; append only.
@@ -61,9 +66,18 @@ struct RecoverOptions {
   // Files or folders (folders are recursed; symlink loops are detected).
   std::vector<Path> paths;
   // A decryptor id or family id ("jigsaw", "nemucod"); empty: choose by
-  // probing each file. Given, it also accepts files whose appended
-  // extension the decryptor does not know.
+  // probing each file, helped by identify's evidence when `kb` is set.
+  // Given, it also accepts files whose appended extension the decryptor
+  // does not know, and identify is not consulted (the user decided).
   std::string family;
+  // The compiled knowledge base (kintsugi/identify.h), loaded by the
+  // caller. Without `family`, identify runs once per folder over the ransom
+  // notes and encrypted files among the inputs there; a decryptor of the
+  // family it names wins ties and close calls between decryptors whose
+  // probes accept a file (it never makes one accept a file), and a file no
+  // decryptor takes in a folder of a family this build cannot decrypt is
+  // reported with what the KB says about that family. Null: probing alone.
+  std::shared_ptr<const identify::CompiledKb> kb;
   std::vector<KnownPlaintextPair> pairs;
   // A key (and IV) to use instead of searching (hex decoded).
   std::optional<Bytes> key;

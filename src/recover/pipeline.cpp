@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "formats/file_validator.h"
+#include "kintsugi/identify.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
 #include "recover/journal.h"
@@ -24,6 +26,15 @@ constexpr std::string_view kJigsawFileList = "encryptedfilelist.txt";
 // Decryption and verification run over pieces of a read chunk this large,
 // which stay in the CPU's L1/L2 cache between the two passes.
 constexpr std::size_t kDecryptPieceBytes = 64 * 1024;
+
+// How far below the best probe a decryptor of the family identify names may
+// be and still be chosen. Probes by name alone score ~20-60 and structural
+// checks ~70-90 (decryptor.h), so identify settles ties and close calls
+// between names, but a structural fit beats a name (issue 4).
+constexpr int kIdentifyCloseCall = 15;
+// In an ambiguous verdict, the candidates this close to the best score are
+// the families identify names (as `kintsugi identify` lists them).
+constexpr double kAmbiguousMargin = 0.15;
 
 // One input file found by the walk, or a problem with an input (outcome
 // already set).
@@ -38,6 +49,125 @@ struct Prepared {
   const Decryptor* decryptor = nullptr;
   std::unique_ptr<DecryptorRun> run;
 };
+
+// A family identify names for a folder, with what the detail of a file
+// needs to say about it.
+struct NamedFamily {
+  std::string family;  // KB id.
+  std::string name;    // Display name.
+  std::string from;    // The evidence in words: "DECRYPT.txt and ...".
+  kb::RecoveryPossible recovery = kb::RecoveryPossible::kUnknown;
+  std::string decryptor;  // The KB's decryptor id; empty if none.
+  std::vector<std::string> needs;
+};
+
+// Identify's answer for one folder of the run.
+struct FolderEvidence {
+  identify::Verdict verdict = identify::Verdict::kUnknown;
+  // Identified: the one family; ambiguous: the close candidates, best
+  // first; unknown: none.
+  std::vector<NamedFamily> named;
+};
+
+// One folder holding files to recover: its files, and identify's evidence,
+// computed by the first worker that needs it.
+struct Folder {
+  std::vector<const Item*> files;
+  std::once_flag once;
+  FolderEvidence evidence;
+};
+
+// Ransom notes are text, HTML, HTA or RTF files; only such names are read
+// to find them (reading every file of a folder would double the run's I/O).
+bool NoteLikeName(const Path& path) {
+  static constexpr std::string_view kExtensions[] = {".txt", ".html", ".htm",
+                                                     ".hta", ".rtf"};
+  const std::string ext = AsciiLower(path.extension().native());
+  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) !=
+         std::end(kExtensions);
+}
+
+// Words ransom-note names use ("HOW_TO_DECRYPT.txt", "_readme.txt",
+// "RESTORE-FILES.html"): such names are read first, before a victim's own
+// text files.
+bool NoteWordInName(const Path& path) {
+  static constexpr std::string_view kWords[] = {
+      "readme",    "read_me", "read-me",   "read me",  "decrypt", "restore",
+      "recover",   "help",    "how",       "instruct", "ransom",  "unlock",
+      "attention", "warning", "important", "files",    "info",    "!"};
+  const std::string name = AsciiLower(path.filename().native());
+  return std::any_of(std::begin(kWords), std::end(kWords),
+                     [&](std::string_view word) {
+                       return name.find(word) != std::string::npos;
+                     });
+}
+
+// The evidence behind `candidate` in words: the notes by name, then the
+// other files ("DECRYPT.txt and the names of the files in this folder").
+std::string EvidenceFrom(const identify::Candidate& candidate,
+                         const std::set<std::string>& note_sources) {
+  std::vector<std::string> notes;
+  std::set<std::string> files;
+  bool names_only = true;
+  for (const identify::Evidence& e : candidate.evidence) {
+    if (note_sources.count(e.source) > 0) {
+      if (std::find(notes.begin(), notes.end(), e.source) == notes.end()) {
+        notes.push_back(e.source);
+      }
+      continue;
+    }
+    if (e.source.empty()) continue;
+    files.insert(e.source);
+    if (e.kind != "extension" && e.kind != "filename-pattern") {
+      names_only = false;
+    }
+  }
+  std::string from;
+  for (std::size_t i = 0; i < notes.size() && i < 2; ++i) {
+    from += (i == 0 ? "" : ", ") + notes[i];
+  }
+  if (notes.size() > 2) {
+    from += " and " + std::to_string(notes.size() - 2) + " other notes";
+  }
+  if (!files.empty()) {
+    if (!from.empty()) from += " and ";
+    if (files.size() == 1) {
+      from += (names_only ? "the name " : "") + *files.begin();
+    } else {
+      from += names_only ? "the names of the files in this folder"
+                         : "the files in this folder";
+    }
+  }
+  return from.empty() ? "the files in this folder" : from;
+}
+
+// What the KB says about recovering a family this build has no decryptor
+// for, in plain words.
+std::string RecoveryInWords(const NamedFamily& family) {
+  switch (family.recovery) {
+    case kb::RecoveryPossible::kYes:
+    case kb::RecoveryPossible::kPartial: {
+      std::string words =
+          std::string("files of this family can ") +
+          (family.recovery == kb::RecoveryPossible::kPartial ? "in part "
+                                                             : "") +
+          "be recovered offline, but " +
+          (family.decryptor.empty()
+               ? std::string("not by this version of Kintsugi")
+               : "its decryptor (" + family.decryptor +
+                     ") is not in this version of Kintsugi yet");
+      for (std::size_t i = 0; i < family.needs.size(); ++i) {
+        words += (i == 0 ? "; it needs: " : ", ") + family.needs[i];
+      }
+      return words;
+    }
+    case kb::RecoveryPossible::kNo:
+      return "no offline recovery is known for this family";
+    case kb::RecoveryPossible::kUnknown:
+      break;
+  }
+  return "whether files of this family can be recovered is not known";
+}
 
 FileOutcome Outcome(const Path& path, RecoverStatus status,
                     std::string detail) {
@@ -164,9 +294,10 @@ struct Buffers {
 
 class Pipeline {
  public:
+  // `items` must outlive the pipeline.
   Pipeline(FileSystem& fs, const RecoverOptions& options,
-           std::vector<Prepared> runs, Journal* journal)
-      : fs_(fs), options_(options), runs_(std::move(runs)), journal_(journal) {}
+           std::vector<Prepared> runs, Journal* journal,
+           const std::vector<Item>& items);
 
   FileOutcome Process(const Item& item, Buffers& buffers);
   std::uint64_t bytes_written() const { return bytes_written_.load(); }
@@ -175,11 +306,23 @@ class Pipeline {
   struct Choice {
     const Prepared* prepared = nullptr;
     ProbeResult probe;
+    std::string evidence;  // What identify said, for the detail; or empty.
   };
-  // Picks the decryptor for a file. Hook: identify's evidence (the family
-  // it names for this file or its folder) will rank the candidates here
-  // once include/kintsugi/identify.h lands; today probing alone decides.
-  std::optional<Choice> ChooseDecryptor(const FileSample& sample) const;
+  // Picks the decryptor for a file among those whose probe accepts it: the
+  // most confident, unless one of the family identify names for the
+  // folder is within kIdentifyCloseCall of it (`evidence` may be null).
+  std::optional<Choice> ChooseDecryptor(const FileSample& sample,
+                                        const FolderEvidence* evidence) const;
+  // Identify's evidence for the folder of `item`; null when identify is
+  // not consulted (no KB, or --family).
+  const FolderEvidence* EvidenceFor(const Item& item);
+  FolderEvidence GatherEvidence(const std::vector<const Item*>& files) const;
+  // Whether a decryptor of this run is for `family`.
+  bool HasDecryptorFor(const NamedFamily& family) const;
+  // The rest of Process once a decryptor is chosen.
+  FileOutcome Decrypt(const Item& item, ReadableFile& file, std::uint64_t size,
+                      const FileSample& sample, const Choice& choice,
+                      Buffers& buffers);
   Status EnsureDir(const Path& dir);
   bool Exists(const Path& path) { return fs_.Stat(path, false).has_value(); }
   // Decrypts `file` through `decryption`, feeding `verifier` and, unless
@@ -199,18 +342,155 @@ class Pipeline {
   std::atomic<std::uint64_t> bytes_written_{0};
   std::mutex dirs_mutex_;
   std::set<std::string> known_dirs_;
+  // Keyed by folder; filled in the constructor, then only each Folder's
+  // evidence is written (once, under its once_flag).
+  std::map<std::string, Folder> folders_;
 };
 
+Pipeline::Pipeline(FileSystem& fs, const RecoverOptions& options,
+                   std::vector<Prepared> runs, Journal* journal,
+                   const std::vector<Item>& items)
+    : fs_(fs), options_(options), runs_(std::move(runs)), journal_(journal) {
+  if (options_.kb == nullptr || !options_.family.empty()) return;
+  for (const Item& item : items) {
+    if (item.preset) continue;
+    folders_[item.path.parent_path().native()].files.push_back(&item);
+  }
+}
+
+const FolderEvidence* Pipeline::EvidenceFor(const Item& item) {
+  auto it = folders_.find(item.path.parent_path().native());
+  if (it == folders_.end()) return nullptr;
+  Folder& folder = it->second;
+  std::call_once(folder.once,
+                 [&] { folder.evidence = GatherEvidence(folder.files); });
+  return &folder.evidence;
+}
+
+FolderEvidence Pipeline::GatherEvidence(
+    const std::vector<const Item*>& files) const {
+  std::vector<const Item*> note_like;
+  std::vector<const Item*> others;
+  for (const Item* item : files) {
+    if (NoteLikeName(item->path)) {
+      if (item->size <= limits::kMaxRecoverNoteBytes) note_like.push_back(item);
+    } else {
+      others.push_back(item);
+    }
+  }
+  std::stable_partition(
+      note_like.begin(), note_like.end(),
+      [](const Item* item) { return NoteWordInName(item->path); });
+  // Inputs are named by file name alone: the evidence is about this folder,
+  // and the detail speaks of "DECRYPT.txt", not of a full path.
+  std::vector<identify::Input> inputs;
+  std::set<std::string> note_sources;
+  std::size_t reads = 0;
+  for (const Item* item : note_like) {
+    if (reads == limits::kMaxRecoverNoteReadsPerFolder ||
+        note_sources.size() == limits::kMaxRecoverNotesPerFolder) {
+      break;
+    }
+    ++reads;
+    auto input = identify::ReadInput(fs_, item->path);
+    if (!input || input->kind != identify::InputKind::kNote) continue;
+    input->source = item->path.filename().string();
+    note_sources.insert(input->source);
+    inputs.push_back(std::move(*input));
+  }
+  std::size_t heads = 0;
+  for (std::size_t i = 0;
+       i < others.size() && i < limits::kMaxRecoverNamesPerFolder; ++i) {
+    const std::string name = others[i]->path.filename().string();
+    if (heads < limits::kMaxRecoverHeadsPerFolder) {
+      auto input = identify::ReadInput(fs_, others[i]->path);
+      if (input && input->kind != identify::InputKind::kNote) {
+        ++heads;
+        input->source = name;
+        inputs.push_back(std::move(*input));
+        continue;
+      }
+    }
+    inputs.push_back(identify::FileNameInput(name));
+  }
+  FolderEvidence evidence;
+  if (inputs.empty()) return evidence;
+  const identify::Report report = options_.kb->Identify(inputs);
+  evidence.verdict = report.verdict;
+  if (report.verdict == identify::Verdict::kUnknown ||
+      report.candidates.empty()) {
+    return evidence;
+  }
+  const double best = report.candidates.front().score;
+  for (const identify::Candidate& c : report.candidates) {
+    if (!evidence.named.empty() &&
+        (report.verdict == identify::Verdict::kIdentified ||
+         c.score <= best - kAmbiguousMargin)) {
+      break;
+    }
+    evidence.named.push_back(NamedFamily{c.family, c.name,
+                                         EvidenceFrom(c, note_sources),
+                                         c.recovery, c.decryptor, c.needs});
+  }
+  return evidence;
+}
+
+bool Pipeline::HasDecryptorFor(const NamedFamily& family) const {
+  return std::any_of(runs_.begin(), runs_.end(), [&](const Prepared& p) {
+    return p.decryptor->info().family_id == family.family ||
+           (!family.decryptor.empty() &&
+            p.decryptor->info().id == family.decryptor);
+  });
+}
+
 std::optional<Pipeline::Choice> Pipeline::ChooseDecryptor(
-    const FileSample& sample) const {
+    const FileSample& sample, const FolderEvidence* evidence) const {
+  // The rank in identify's list of the family a decryptor is for, or none.
+  auto named_rank = [&](const Prepared& p) -> std::optional<std::size_t> {
+    if (evidence == nullptr) return std::nullopt;
+    for (std::size_t i = 0; i < evidence->named.size(); ++i) {
+      const NamedFamily& f = evidence->named[i];
+      if (p.decryptor->info().family_id == f.family ||
+          (!f.decryptor.empty() && p.decryptor->info().id == f.decryptor)) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  };
   std::optional<Choice> best;
+  std::optional<Choice> best_named;
+  std::size_t best_named_rank = 0;
   for (const Prepared& prepared : runs_) {
     ProbeResult probe = prepared.run->Probe(sample);
     if (probe.confidence <= 0) continue;
+    if (const auto rank = named_rank(prepared)) {
+      if (!best_named || probe.confidence > best_named->probe.confidence ||
+          (probe.confidence == best_named->probe.confidence &&
+           *rank < best_named_rank)) {
+        best_named = Choice{&prepared, probe, ""};
+        best_named_rank = *rank;
+      }
+    }
     if (!best || probe.confidence > best->probe.confidence) {
-      best = Choice{&prepared, std::move(probe)};
+      best = Choice{&prepared, std::move(probe), ""};
     }
   }
+  if (!best || evidence == nullptr || evidence->named.empty()) return best;
+  const bool ambiguous = evidence->verdict == identify::Verdict::kAmbiguous;
+  if (best_named && best_named->probe.confidence >=
+                        best->probe.confidence - kIdentifyCloseCall) {
+    const NamedFamily& f = evidence->named[best_named_rank];
+    best_named->evidence =
+        (ambiguous ? "identify says possibly " : "identified as ") + f.name +
+        " from " + f.from;
+    return best_named;
+  }
+  const NamedFamily& f = evidence->named.front();
+  best->evidence = "identify " +
+                   std::string(ambiguous ? "says possibly " : "names ") +
+                   f.name + " (from " + f.from + "), but this file fits the " +
+                   std::string(best->prepared->decryptor->info().id) +
+                   " decryptor's checks better";
   return best;
 }
 
@@ -344,7 +624,8 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
                    "looks like an ordinary " +
                        std::string(formats::FileKindName(*sniffed)) + " file");
   }
-  auto choice = ChooseDecryptor(sample);
+  const FolderEvidence* evidence = EvidenceFor(item);
+  auto choice = ChooseDecryptor(sample, evidence);
   if (!choice) {
     if (sniffed) {
       return Outcome(path, RecoverStatus::kNotEncrypted,
@@ -352,17 +633,44 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
                          std::string(formats::FileKindName(*sniffed)) +
                          " file");
     }
+    if (evidence != nullptr &&
+        evidence->verdict == identify::Verdict::kIdentified &&
+        !evidence->named.empty()) {
+      const NamedFamily& f = evidence->named.front();
+      if (!HasDecryptorFor(f)) {
+        return Outcome(path, RecoverStatus::kUnsupported,
+                       "no decryptor in this version recognises it; this "
+                       "folder is identified as " +
+                           f.name + " (" + f.family + ") from " + f.from +
+                           ": " + RecoveryInWords(f));
+      }
+      return Outcome(path, RecoverStatus::kUnsupported,
+                     "no decryptor recognises this file, though this folder "
+                     "is identified as " +
+                         f.name + " from " + f.from + " (renamed or damaged?)");
+    }
     return Outcome(path, RecoverStatus::kUnsupported,
                    "no decryptor recognises this file");
   }
-  const DecryptorInfo& info = choice->prepared->decryptor->info();
+  FileOutcome outcome = Decrypt(item, **file, *size, sample, *choice, buffers);
+  if (!choice->evidence.empty()) {
+    outcome.detail += (outcome.detail.empty() ? "" : "; ") + choice->evidence;
+  }
+  return outcome;
+}
+
+FileOutcome Pipeline::Decrypt(const Item& item, ReadableFile& file,
+                              std::uint64_t size, const FileSample& sample,
+                              const Choice& choice, Buffers& buffers) {
+  const Path& path = item.path;
+  const DecryptorInfo& info = choice.prepared->decryptor->info();
   FileOutcome outcome;
   outcome.path = path;
   outcome.decryptor = std::string(info.id);
   outcome.family = std::string(info.family_id);
-  outcome.variant = choice->probe.variant;
+  outcome.variant = choice.probe.variant;
 
-  KeyOutcome key = choice->prepared->run->FindKey(sample, choice->probe);
+  KeyOutcome key = choice.prepared->run->FindKey(sample, choice.probe);
   switch (key.verdict) {
     case KeyVerdict::kFound:
       break;
@@ -382,13 +690,13 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
   if (!key.key.variant.empty()) outcome.variant = key.key.variant;
   outcome.key_source = key.key.source;
 
-  const std::string& name = choice->probe.original_name;
+  const std::string& name = choice.probe.original_name;
   const Path dir = options_.out_dir.empty()
                        ? path.parent_path()
                        : (options_.out_dir / item.rel).parent_path();
   const auto expected = formats::ExpectedKinds(Path(name).extension().native());
   formats::StreamVerifier verifier(expected);
-  auto decryption = choice->prepared->run->StartDecryption(key.key, *size);
+  auto decryption = choice.prepared->run->StartDecryption(key.key, size);
   if (!decryption) {
     outcome.status = RecoverStatus::kError;
     outcome.detail = "cannot start decryption: " + decryption.error().message();
@@ -404,7 +712,7 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
 
   if (options_.dry_run) {
     Status streamed =
-        Stream(**file, *size, **decryption, verifier, nullptr, buffers);
+        Stream(file, size, **decryption, verifier, nullptr, buffers);
     if (!streamed.ok()) {
       return fail(RecoverStatus::kError,
                   "decryption failed: " + streamed.message());
@@ -455,7 +763,7 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
                 "cannot create the output: " + sink.error().message());
   }
   Status written =
-      Stream(**file, *size, **decryption, verifier, sink->get(), buffers);
+      Stream(file, size, **decryption, verifier, sink->get(), buffers);
   if (written.ok()) written = (*sink)->Sync();
   if (written.ok()) written = (*sink)->Close();
   if (!written.ok()) {
@@ -516,7 +824,7 @@ FileOutcome Pipeline::Process(const Item& item, Buffers& buffers) {
     // journal's C record lets a rerun settle it.
     outcome.detail += "; warning: " + durable.message();
   }
-  bytes_written_ += *size;
+  bytes_written_ += size;
   return outcome;
 }
 
@@ -636,7 +944,7 @@ Result<RecoverReport> RunRecovery(
   std::vector<const DecryptorRun*> run_views;
   for (const Prepared& p : runs) run_views.push_back(p.run.get());
 
-  Pipeline pipeline(fs, options, std::move(runs), journal->get());
+  Pipeline pipeline(fs, options, std::move(runs), journal->get(), items);
   RecoverProgress progress;
   progress.files_total = items.size();
   for (const Item& item : items) progress.bytes_total += item.size;

@@ -16,6 +16,8 @@
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
 #include "kintsugi/recover.h"
 #include "recover/journal.h"
 
@@ -23,6 +25,7 @@ namespace kintsugi::recover {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const Path kDir = "/v";
 
@@ -298,6 +301,258 @@ TEST(PipelineTest, UnverifiableOutputOnlyUnderAnUnverifiedName) {
   EXPECT_FALSE(w.fs.Exists(kDir / "blob.docx"));
   ASSERT_OK_AND_ASSIGN(Bytes out, w.fs.Contents(kDir / "blob.docx.unverified"));
   EXPECT_TRUE(out == junk);
+}
+
+// --- Identify's evidence in the choice of decryptor (issue 4) -------------
+
+// A decryptor that accepts names ending in `extension` with a fixed
+// confidence (0: rejects everything) and then asks for a key, so a test
+// sees which decryptor was chosen without decrypting anything.
+class FakeDecryptor final : public Decryptor {
+ public:
+  FakeDecryptor(std::string id, std::string family, std::string extension,
+                int confidence)
+      : id_(std::move(id)),
+        family_(std::move(family)),
+        extension_(std::move(extension)),
+        confidence_(confidence) {
+    info_.id = id_;
+    info_.family_id = family_;
+    info_.extensions = {extension_};
+    info_.spec = "test double";
+  }
+  FakeDecryptor(const FakeDecryptor&) = delete;
+  FakeDecryptor& operator=(const FakeDecryptor&) = delete;
+
+  const DecryptorInfo& info() const override { return info_; }
+  Result<std::unique_ptr<DecryptorRun>> Prepare(
+      FileSystem&, const RunInputs&) const override {
+    return std::unique_ptr<DecryptorRun>(new FakeRun(*this));
+  }
+
+ private:
+  class FakeRun final : public DecryptorRun {
+   public:
+    explicit FakeRun(const FakeDecryptor& d) : d_(d) {}
+    ProbeResult Probe(const FileSample& file) const override {
+      ProbeResult probe;
+      if (d_.confidence_ == 0 || !EndsWithIgnoreCase(file.name, d_.extension_))
+        return probe;
+      probe.confidence = d_.confidence_;
+      probe.original_name =
+          file.name.substr(0, file.name.size() - d_.extension_.size());
+      probe.reason = "test extension";
+      return probe;
+    }
+    KeyOutcome FindKey(const FileSample&, const ProbeResult&) const override {
+      KeyOutcome outcome;
+      outcome.verdict = KeyVerdict::kNeedsInput;
+      outcome.detail = "needs a test key";
+      return outcome;
+    }
+    Result<std::unique_ptr<StreamDecryption>> StartDecryption(
+        const Key&, std::uint64_t) const override {
+      return InternalError("not used");
+    }
+
+   private:
+    const FakeDecryptor& d_;
+  };
+
+  std::string id_, family_, extension_;
+  int confidence_;
+  DecryptorInfo info_;
+};
+
+kb::Rule KbRule(std::string id, kb::RuleKind kind, std::string pattern) {
+  kb::Rule rule;
+  rule.id = std::move(id);
+  rule.kind = kind;
+  rule.pattern = std::move(pattern);
+  rule.strength = kb::Strength::kStrong;
+  rule.where = {"kb/test.yaml", 1};
+  return rule;
+}
+
+kb::Family KbFamily(std::string id, std::string name,
+                    std::vector<kb::Rule> rules, kb::RecoveryPossible recovery,
+                    std::string decryptor) {
+  kb::Family family;
+  family.id = std::move(id);
+  family.name = std::move(name);
+  family.rules = std::move(rules);
+  family.recovery.possible = recovery;
+  family.recovery.decryptor = std::move(decryptor);
+  return family;
+}
+
+// Alpha and Beta have decryptors (the fakes); Gamma has none anywhere,
+// Delta's decryptor is not in this build.
+std::shared_ptr<const identify::CompiledKb> TestKb() {
+  kb::KnowledgeBase kb;
+  kb.families.push_back(
+      KbFamily("alpha", "Alpha",
+               {KbRule("phrase", kb::RuleKind::kNotePhrase,
+                       "alpha has locked every one of your files")},
+               kb::RecoveryPossible::kYes, "alpha"));
+  kb.families.push_back(KbFamily("beta", "Beta",
+                                 {KbRule("phrase", kb::RuleKind::kNotePhrase,
+                                         "beta has taken your documents away")},
+                                 kb::RecoveryPossible::kYes, "beta"));
+  kb.families.push_back(
+      KbFamily("gamma", "Gamma Locker",
+               {KbRule("ext", kb::RuleKind::kExtension, ".gamma")},
+               kb::RecoveryPossible::kNo, ""));
+  kb::Family delta = KbFamily(
+      "delta", "Delta", {KbRule("ext", kb::RuleKind::kExtension, ".delta")},
+      kb::RecoveryPossible::kYes, "delta-tool");
+  delta.recovery.needs = {"an encrypted file and its original"};
+  kb.families.push_back(std::move(delta));
+  auto compiled = identify::Compile(kb);
+  EXPECT_THAT(compiled, IsOk());
+  return compiled ? *compiled : nullptr;
+}
+
+Bytes NoteText(std::string_view phrase) {
+  const std::string text =
+      "ATTENTION!\n\nAll of your important files were encrypted.\n" +
+      std::string(phrase) +
+      ".\nTo get them back, write to us and pay. Do not rename the files "
+      "and do not try to decrypt them yourself.\n";
+  return Bytes(text.begin(), text.end());
+}
+
+// Needs input / unsupported are the outcomes here, so AllWell is false.
+std::map<std::string, FileOutcome> ByName(const RecoverReport& report) {
+  std::map<std::string, FileOutcome> by_name;
+  for (const FileOutcome& f : report.files) {
+    by_name[f.path.filename().string()] = f;
+  }
+  return by_name;
+}
+
+TEST(PipelineIdentifyTest, NamedFamilyWinsATieAndOnlyInItsFolder) {
+  const FakeDecryptor beta("beta", "beta", ".x", 40);
+  const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+  const Decryptor* decryptors[] = {&beta, &alpha};  // Beta first: wins ties.
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir / "other"), IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "report.doc.x",
+                         formats::samples::PseudoRandomBytes(3000, 1)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "DECRYPT.txt",
+                         NoteText("alpha has locked every one of your files")),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "other" / "plan.doc.x",
+                         formats::samples::PseudoRandomBytes(3000, 2)),
+              IsOk());
+  RecoverOptions options = Options();
+  options.kb = TestKb();
+  ASSERT_NE(options.kb, nullptr);
+
+  ASSERT_OK_AND_ASSIGN(RecoverReport report,
+                       RunRecovery(fs, options, decryptors));
+  auto files = ByName(report);
+  EXPECT_EQ(files.at("report.doc.x").decryptor, "alpha");
+  EXPECT_EQ(files.at("report.doc.x").status, RecoverStatus::kNeedsInput);
+  EXPECT_THAT(files.at("report.doc.x").detail,
+              HasSubstr("identified as Alpha from DECRYPT.txt"));
+  // The note is in /v, not in /v/other: no evidence there.
+  EXPECT_EQ(files.at("plan.doc.x").decryptor, "beta");
+  EXPECT_THAT(files.at("plan.doc.x").detail, Not(HasSubstr("identif")));
+  EXPECT_EQ(files.at("DECRYPT.txt").status, RecoverStatus::kNotEncrypted);
+
+  // Without a KB, probing alone decides (the first of a tie).
+  options.kb = nullptr;
+  ASSERT_OK_AND_ASSIGN(RecoverReport plain,
+                       RunRecovery(fs, options, decryptors));
+  EXPECT_EQ(ByName(plain).at("report.doc.x").decryptor, "beta");
+
+  // With --family the user decided: identify is not consulted.
+  options.kb = TestKb();
+  options.family = "beta";
+  ASSERT_OK_AND_ASSIGN(RecoverReport forced,
+                       RunRecovery(fs, options, decryptors));
+  EXPECT_EQ(ByName(forced).at("report.doc.x").decryptor, "beta");
+  EXPECT_THAT(ByName(forced).at("report.doc.x").detail,
+              Not(HasSubstr("identif")));
+}
+
+TEST(PipelineIdentifyTest, CloseCallGoesToTheNamedFamilyButStructureWins) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "report.doc.x",
+                         formats::samples::PseudoRandomBytes(3000, 1)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "HOW_TO_RESTORE.html",
+                         NoteText("alpha has locked every one of your files")),
+              IsOk());
+  RecoverOptions options = Options();
+  options.kb = TestKb();
+
+  {  // 50 by name vs 40 by name: a close call, Alpha is named.
+    const FakeDecryptor beta("beta", "beta", ".x", 50);
+    const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+    const Decryptor* decryptors[] = {&beta, &alpha};
+    ASSERT_OK_AND_ASSIGN(RecoverReport report,
+                         RunRecovery(fs, options, decryptors));
+    EXPECT_EQ(ByName(report).at("report.doc.x").decryptor, "alpha");
+  }
+  {  // 90 (a structural check) vs 40 (a name): structure beats a name.
+    const FakeDecryptor beta("beta", "beta", ".x", 90);
+    const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+    const Decryptor* decryptors[] = {&beta, &alpha};
+    ASSERT_OK_AND_ASSIGN(RecoverReport report,
+                         RunRecovery(fs, options, decryptors));
+    EXPECT_EQ(ByName(report).at("report.doc.x").decryptor, "beta");
+    EXPECT_THAT(ByName(report).at("report.doc.x").detail,
+                HasSubstr("identify names Alpha (from HOW_TO_RESTORE.html)"));
+  }
+  {  // Alpha's probe rejects the file: identify never makes it accept it.
+    const FakeDecryptor beta("beta", "beta", ".x", 30);
+    const FakeDecryptor alpha("alpha", "alpha", ".x", 0);
+    const Decryptor* decryptors[] = {&beta, &alpha};
+    ASSERT_OK_AND_ASSIGN(RecoverReport report,
+                         RunRecovery(fs, options, decryptors));
+    EXPECT_EQ(ByName(report).at("report.doc.x").decryptor, "beta");
+  }
+}
+
+TEST(PipelineIdentifyTest, FamilyWithoutADecryptorIsNamedWithWhatTheKbSays) {
+  const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+  const Decryptor* decryptors[] = {&alpha};
+  io::MemoryFileSystem fs;
+  for (const char* sub : {"g", "d", "u"}) {
+    ASSERT_THAT(fs.AddDirs(kDir / sub), IsOk());
+  }
+  ASSERT_THAT(fs.AddFile(kDir / "g" / "a.doc.gamma",
+                         formats::samples::PseudoRandomBytes(3000, 3)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "d" / "b.doc.delta",
+                         formats::samples::PseudoRandomBytes(3000, 4)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "u" / "c.doc.zzz",
+                         formats::samples::PseudoRandomBytes(3000, 5)),
+              IsOk());
+  RecoverOptions options = Options();
+  options.kb = TestKb();
+  ASSERT_OK_AND_ASSIGN(RecoverReport report,
+                       RunRecovery(fs, options, decryptors));
+  auto files = ByName(report);
+  const FileOutcome& gamma = files.at("a.doc.gamma");
+  EXPECT_EQ(gamma.status, RecoverStatus::kUnsupported);
+  EXPECT_THAT(gamma.detail, HasSubstr("identified as Gamma Locker (gamma)"));
+  EXPECT_THAT(gamma.detail, HasSubstr("a.doc.gamma"));
+  EXPECT_THAT(gamma.detail,
+              HasSubstr("no offline recovery is known for this family"));
+  const FileOutcome& delta = files.at("b.doc.delta");
+  EXPECT_EQ(delta.status, RecoverStatus::kUnsupported);
+  EXPECT_THAT(delta.detail,
+              HasSubstr("its decryptor (delta-tool) is not in this version"));
+  EXPECT_THAT(delta.detail, HasSubstr("an encrypted file and its original"));
+  // An "unknown" verdict changes nothing.
+  EXPECT_EQ(files.at("c.doc.zzz").status, RecoverStatus::kUnsupported);
+  EXPECT_EQ(files.at("c.doc.zzz").detail, "no decryptor recognises this file");
 }
 
 }  // namespace
