@@ -13,6 +13,8 @@
 
 #include "cli.h"
 #include "kintsugi/fs.h"
+#include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
 #include "kintsugi/log.h"
 #include "kintsugi/recover.h"
 
@@ -172,6 +174,25 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   options.threads = args.threads;
   options.dry_run = args.dry_run;
   options.verified_only = args.verified_only;
+  // Without --family, identify's evidence helps choose each file's
+  // decryptor; a KB that cannot be used leaves the choice to probing.
+  if (options.family.empty()) {
+    auto loaded = global.kb_dir.empty()
+                      ? kb::LoadEmbeddedKnowledgeBase()
+                      : kb::LoadKnowledgeBase(RealFileSystem(), global.kb_dir);
+    Status kb_status = loaded.status();
+    if (loaded) {
+      auto compiled = identify::Compile(*loaded);
+      kb_status = compiled.status();
+      if (compiled) options.kb = *compiled;
+    }
+    if (!kb_status.ok() && !global.quiet) {
+      std::fprintf(stderr,
+                   "kintsugi: knowledge base not used (%s); decryptors are "
+                   "chosen by probing alone\n",
+                   SanitizeForLog(kb_status.ToString()).c_str());
+    }
+  }
   options.cancel = &g_interrupted;
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
