@@ -330,6 +330,10 @@ class Pipeline {
   Status Stream(ReadableFile& file, std::uint64_t size,
                 StreamDecryption& decryption, formats::StreamVerifier& verifier,
                 WritableFile* sink, Buffers& buffers);
+  // Whether `existing` is a regular file with the same bytes as `ours`,
+  // compared a chunk at a time through `buffers` (bounded memory).
+  Result<bool> SameContent(const Path& ours, const Path& existing,
+                           Buffers& buffers);
   void Abandon(const Path& encrypted, const Path& temp) {
     fs_.Remove(temp).IgnoreError();
     journal_->Abandoned(encrypted).IgnoreError();
@@ -789,6 +793,28 @@ FileOutcome Pipeline::Decrypt(const Item& item, ReadableFile& file,
                 "(--verified-only): " +
                     verification.detail);
   }
+  // A rerun that does not find the earlier run's journal (deleted, or kept
+  // in another first input folder) meets its own output under the first
+  // name: keep that one instead of adding "name (recovered).ext" beside it.
+  const Path first_name = dir / CandidateName(name, 0, !valid);
+  if (auto same = SameContent(temp, first_name, buffers); same && *same) {
+    outcome.output = first_name;
+    outcome.status =
+        valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+    outcome.detail = "already recovered (same content)";
+    if (Status removed = fs_.Remove(temp); !removed.ok()) {
+      // The journal's B record still names the temporary: the next run
+      // removes it.
+      outcome.detail += "; warning: the temporary copy " + temp.string() +
+                        " could not be removed: " + removed.message();
+      return outcome;
+    }
+    if (Status durable = journal_->Finished(path, first_name, outcome.status);
+        !durable.ok()) {
+      outcome.detail += "; warning: " + durable.message();
+    }
+    return outcome;
+  }
   std::optional<Path> final_path;
   Status renamed = Status::Ok();
   for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
@@ -826,6 +852,44 @@ FileOutcome Pipeline::Decrypt(const Item& item, ReadableFile& file,
   }
   bytes_written_ += size;
   return outcome;
+}
+
+Result<bool> Pipeline::SameContent(const Path& ours, const Path& existing,
+                                   Buffers& buffers) {
+  auto info = fs_.Stat(existing, /*follow_symlinks=*/false);
+  if (!info || info->type != FileType::kRegular) return false;
+  KINTSUGI_ASSIGN_OR_RETURN(auto a, fs_.OpenForRead(ours));
+  KINTSUGI_ASSIGN_OR_RETURN(auto b, fs_.OpenForRead(existing));
+  KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, a->Size());
+  KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t other_size, b->Size());
+  if (size != other_size) return false;
+  const std::size_t chunk = std::min(buffers.in.size(), buffers.out.size());
+  // Fills `buffer` from `file` at `offset`; false when the file ended.
+  auto fill = [](ReadableFile& file, std::uint64_t offset,
+                 std::span<std::uint8_t> buffer) -> Result<bool> {
+    for (std::size_t filled = 0; filled < buffer.size();) {
+      KINTSUGI_ASSIGN_OR_RETURN(
+          std::size_t got,
+          file.ReadAt(offset + filled, buffer.subspan(filled)));
+      if (got == 0) return false;
+      filled += got;
+    }
+    return true;
+  };
+  for (std::uint64_t offset = 0; offset < size;) {
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - offset));
+    const auto mine = std::span<std::uint8_t>(buffers.in).first(want);
+    const auto theirs = std::span<std::uint8_t>(buffers.out).first(want);
+    KINTSUGI_ASSIGN_OR_RETURN(bool full_a, fill(*a, offset, mine));
+    KINTSUGI_ASSIGN_OR_RETURN(bool full_b, fill(*b, offset, theirs));
+    if (!full_a || !full_b ||
+        !std::equal(mine.begin(), mine.end(), theirs.begin())) {
+      return false;
+    }
+    offset += want;
+  }
+  return true;
 }
 
 }  // namespace

@@ -264,6 +264,84 @@ TEST(PipelineTest, TakenNameGetsARecoveredName) {
   EXPECT_EQ(CandidateName("a.txt", 0, true), "a.txt.unverified");
 }
 
+// Removes the journal's segment files (a user deleting .kintsugi-journal).
+void DeleteJournal(World& w) {
+  for (const std::string& path : w.fs.ListAllFiles()) {
+    if (InJournal(path)) {
+      ASSERT_THAT(w.fs.Remove(path), IsOk());
+    }
+  }
+}
+
+TEST(PipelineTest, RerunWithoutTheJournalKeepsTheIdenticalEarlierOutput) {
+  World w;
+  MakeWorld(w);
+  ASSERT_OK_AND_ASSIGN(RecoverReport first, RunIn(w));
+  ASSERT_TRUE(first.AllWell());
+  DeleteJournal(w);
+  // b.txt is now a different file of the user's: it must stay, and b's
+  // output goes beside it.
+  ASSERT_THAT(w.fs.Remove(kDir / "b.txt"), IsOk());
+  ASSERT_THAT(w.fs.AddFile(kDir / "b.txt", ByteView::FromString("user's")),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport again, RunIn(w));
+  std::map<std::string, const FileOutcome*> by_name;
+  for (const FileOutcome& f : again.files) {
+    by_name[f.path.filename().string()] = &f;
+  }
+  for (const char* name : {"a.txt.fun", "c.txt.fun"}) {
+    SCOPED_TRACE(name);
+    const FileOutcome& f = *by_name.at(name);
+    EXPECT_EQ(f.status, RecoverStatus::kRecovered);
+    EXPECT_THAT(f.detail, HasSubstr("already recovered (same content)"));
+    EXPECT_EQ(f.output, f.path.parent_path() / f.path.stem());
+  }
+  const FileOutcome& b = *by_name.at("b.txt.fun");
+  EXPECT_EQ(b.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(b.output, kDir / "b (recovered).txt");
+  ASSERT_OK_AND_ASSIGN(Bytes users, w.fs.Contents(kDir / "b.txt"));
+  EXPECT_EQ(std::string(users.begin(), users.end()), "user's");
+  ASSERT_OK_AND_ASSIGN(Bytes b_out, w.fs.Contents(kDir / "b (recovered).txt"));
+  EXPECT_TRUE(b_out == w.plain.at((kDir / "b.txt").string()));
+  for (const std::string& path : w.fs.ListAllFiles()) {
+    EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
+    if (path != kDir / "b (recovered).txt") {
+      EXPECT_EQ(path.find("(recovered"), std::string::npos) << path;
+    }
+  }
+  // The journal learnt the kept outputs: the next run calls them done.
+  ASSERT_OK_AND_ASSIGN(RecoverReport third, RunIn(w));
+  for (const FileOutcome& f : third.files) {
+    if (f.path.extension() == ".fun") {
+      EXPECT_THAT(f.detail, HasSubstr("earlier run")) << f.path;
+    }
+  }
+}
+
+TEST(PipelineTest, InputsInAnotherOrderDoNotDuplicateOutputs) {
+  // The journal sits in the first input folder: with the subfolder first
+  // the second run keeps a new, empty journal in /v/sub.
+  World w;
+  MakeWorld(w);
+  ASSERT_OK_AND_ASSIGN(RecoverReport first, RunIn(w));
+  ASSERT_TRUE(first.AllWell());
+  RecoverOptions options = Options();
+  options.paths = {kDir / "sub", kDir};
+  ASSERT_OK_AND_ASSIGN(RecoverReport again, RunIn(w, options));
+  std::size_t kept = 0;
+  for (const FileOutcome& f : again.files) {
+    if (f.detail.find("already recovered (same content)") !=
+        std::string::npos) {
+      ++kept;
+    }
+  }
+  EXPECT_EQ(kept, 3u);  // /v's journal is not read: every file is redone.
+  ExpectFinished(w, "second order");
+  for (const std::string& path : w.fs.ListAllFiles()) {
+    EXPECT_EQ(path.find("(recovered"), std::string::npos) << path;
+  }
+}
+
 TEST(PipelineTest, OutMirrorsTheTreeAndDryRunWritesNothing) {
   World w;
   MakeWorld(w);
