@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "formats/file_validator.h"
@@ -109,6 +110,14 @@ std::unique_ptr<KindChecker> MakePdfChecker();
 std::unique_ptr<KindChecker> MakeSqliteChecker();
 std::unique_ptr<KindChecker> MakeMp3Checker();
 std::unique_ptr<KindChecker> MakeTextChecker();
+
+// The length of the run of "quiet" bytes at the start of `bytes`: printable
+// ASCII and the whitespace controls tab, LF, VT, FF, CR, which the text
+// checker counts nothing for. SIMD where the CPU has it (AVX-512BW, AVX2,
+// SSE2); `simd_level` caps it for tests (0: scalar, 1: SSE2, 2: AVX2,
+// 3: AVX-512BW; higher than the CPU has falls back).
+std::size_t QuietTextRun(std::span<const std::uint8_t> bytes,
+                         int simd_level = 3);
 
 // MPEG audio frame length in bytes for a 4-byte header, or 0 if the header
 // is not a valid, fixed-bitrate MPEG audio frame header.

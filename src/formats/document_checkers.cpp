@@ -395,19 +395,71 @@ __attribute__((target("avx2"))) std::size_t QuietBlocksAvx2(
   }
   return i;
 }
+
+// One 64-byte block's quiet bytes as a mask (AVX-512BW: two subtractions
+// and two unsigned compares into mask registers).
+__attribute__((target("avx512f,avx512bw"))) inline __mmask64 QuietMask512(
+    std::span<const std::uint8_t> block) {
+  const __m512i x = _mm512_loadu_si512(block.first(kQuietBlock).data());
+  return _kor_mask64(
+      _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8(0x20)),
+                             _mm512_set1_epi8(0x5F)),
+      _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8(0x09)),
+                             _mm512_set1_epi8(0x05)));
+}
+
+// 256 bytes per branch while they are quiet, then 64 at a time.
+__attribute__((target("avx512f,avx512bw"))) std::size_t QuietBlocksAvx512(
+    std::span<const std::uint8_t> bytes) {
+  constexpr __mmask64 kAll = ~__mmask64{0};
+  std::size_t i = 0;
+  while (bytes.size() - i >= 4 * kQuietBlock) {
+    const auto run = bytes.subspan(i, 4 * kQuietBlock);
+    const __mmask64 all =
+        _kand_mask64(_kand_mask64(QuietMask512(run.first(64)),
+                                  QuietMask512(run.subspan(64, 64))),
+                     _kand_mask64(QuietMask512(run.subspan(128, 64)),
+                                  QuietMask512(run.subspan(192, 64))));
+    if (all != kAll) break;
+    i += 4 * kQuietBlock;
+  }
+  while (bytes.size() - i >= kQuietBlock) {
+    if (QuietMask512(bytes.subspan(i, kQuietBlock)) != kAll) break;
+    i += kQuietBlock;
+  }
+  return i;
+}
 #endif
 
-// The length of the run of quiet bytes (QuietTextByte) at the start of
-// `bytes`.
-std::size_t QuietTextRun(std::span<const std::uint8_t> bytes) {
+}  // namespace
+
+std::size_t QuietTextRun(std::span<const std::uint8_t> bytes, int simd_level) {
   std::size_t i = 0;
 #if defined(KINTSUGI_TEXT_SIMD)
-  static const bool avx2 = __builtin_cpu_supports("avx2") != 0;
-  i = avx2 ? QuietBlocksAvx2(bytes) : QuietBlocksSse2(bytes);
+  static const int cpu_level = __builtin_cpu_supports("avx512bw") != 0 ? 3
+                               : __builtin_cpu_supports("avx2") != 0   ? 2
+                                                                       : 1;
+  switch (std::min(simd_level, cpu_level)) {
+    case 3:
+      i = QuietBlocksAvx512(bytes);
+      break;
+    case 2:
+      i = QuietBlocksAvx2(bytes);
+      break;
+    case 1:
+      i = QuietBlocksSse2(bytes);
+      break;
+    default:
+      break;
+  }
+#else
+  (void)simd_level;
 #endif
   while (i < bytes.size() && QuietTextByte(bytes[i])) ++i;
   return i;
 }
+
+namespace {
 
 class TextChecker final : public KindChecker {
  public:

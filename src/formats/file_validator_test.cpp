@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/checkers.h"
 #include "formats/testing/sample_files.h"
 
 namespace kintsugi::formats {
@@ -381,6 +382,35 @@ TEST(FileValidator, Pkcs7Padding) {
   EXPECT_EQ(Pkcs7PaddingLength(block, 16), std::nullopt);
   EXPECT_EQ(Pkcs7PaddingLength(Bytes(16, 17), 16), std::nullopt);
   EXPECT_EQ(Pkcs7PaddingLength(Bytes(15, 1), 16), std::nullopt);
+}
+
+// The SIMD paths of the text checker's hot loop agree with the byte-wise
+// rule for every byte value, at every position of the 64- and 256-byte
+// blocks.
+TEST(FileValidator, QuietTextRunSameOnEverySimdPath) {
+  auto reference = [](const Bytes& bytes) {
+    std::size_t i = 0;
+    while (i < bytes.size() && ((bytes[i] >= 0x20 && bytes[i] <= 0x7E) ||
+                                (bytes[i] >= 0x09 && bytes[i] <= 0x0D))) {
+      ++i;
+    }
+    return i;
+  };
+  Bytes text(700);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    text[i] = static_cast<std::uint8_t>(i % 50 == 49 ? '\n' : 0x20 + i % 95);
+  }
+  for (int level = 0; level <= 3; ++level) {
+    EXPECT_EQ(internal::QuietTextRun(text, level), text.size()) << level;
+    for (std::size_t at = 0; at < 600; at += 13) {
+      for (int value = 0; value < 256; ++value) {
+        Bytes probe = text;
+        probe[at] = static_cast<std::uint8_t>(value);
+        ASSERT_EQ(internal::QuietTextRun(probe, level), reference(probe))
+            << "level " << level << " at " << at << " value " << value;
+      }
+    }
+  }
 }
 
 }  // namespace
