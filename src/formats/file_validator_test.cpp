@@ -413,5 +413,16 @@ TEST(FileValidator, QuietTextRunSameOnEverySimdPath) {
   }
 }
 
+// The CRC-32 every PNG chunk, ZIP entry and gzip member is checked with:
+// the standard check value, chaining, and the empty input.
+TEST(FileValidator, Crc32CheckValueAndChaining) {
+  const ByteView digits = ByteView::FromString("123456789");
+  EXPECT_EQ(internal::Crc32(digits, 0), 0xCBF43926u);
+  EXPECT_EQ(
+      internal::Crc32(*digits.From(4), internal::Crc32(digits.First(4), 0)),
+      0xCBF43926u);
+  EXPECT_EQ(internal::Crc32(ByteView(), 0x12345678u), 0x12345678u);
+}
+
 }  // namespace
 }  // namespace kintsugi::formats
