@@ -15,6 +15,7 @@
 //          sample generators (only when built with KINTSUGI_BUILD_TESTS=ON).
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -109,6 +110,9 @@ Path MakeSpecimens(const Kind& kind) {
 // Resets the kernel's peak-RSS mark (VmHWM) so that the peak measured is
 // the recovery's, not the specimen generation's. Linux >= 4.0.
 bool ResetPeakRss() {
+  // Heap the specimen generation freed but malloc kept would otherwise
+  // count as resident from the reset on.
+  malloc_trim(0);
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
   return static_cast<bool>(clear.flush());
