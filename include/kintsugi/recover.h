@@ -82,8 +82,11 @@ struct RecoverOptions {
   // A key (and IV) to use instead of searching (hex decoded).
   std::optional<Bytes> key;
   std::optional<Bytes> iv;
-  // Write outputs under this folder, mirroring the input tree; empty:
-  // beside each encrypted file.
+  // Write outputs under this folder, mirroring the input tree: each input
+  // as DIR/<its name>/..., or, when two different inputs share a name,
+  // every input by its path below the deepest folder common to all inputs
+  // (/a/docs and /b/docs -> DIR/a/docs, DIR/b/docs). Empty: beside each
+  // encrypted file.
   Path out_dir;
   // Worker threads; 0 = all cores (capped at limits::kMaxThreads).
   unsigned threads = 0;

@@ -40,7 +40,7 @@ constexpr double kAmbiguousMargin = 0.15;
 // already set).
 struct Item {
   Path path;
-  Path rel;  // Relative to the parent of its root, for --out mirroring.
+  Path rel;  // Relative to its root's base (OutputBases), for --out.
   std::uint64_t size = 0;
   std::optional<FileOutcome> preset;
 };
@@ -184,11 +184,12 @@ class Walker {
          std::optional<std::pair<std::uint64_t, std::uint64_t>> out_dir_id)
       : fs_(fs), journal_(journal), out_dir_id_(out_dir_id) {}
 
-  void WalkRoot(const Path& root) {
-    base_ = root.parent_path();
+  // Walks `root`; items' `rel` is relative to `base` (a folder above it).
+  void WalkRoot(const Path& root, const Path& base) {
+    base_ = base;
     auto info = fs_.Stat(root, true);
     if (!info) {
-      items_.push_back(Item{root, root.filename(), 0,
+      items_.push_back(Item{root, root.lexically_relative(base_), 0,
                             Outcome(root, RecoverStatus::kError,
                                     "cannot read: " + info.error().message())});
       return;
@@ -894,6 +895,31 @@ Result<bool> Pipeline::SameContent(const Path& ours, const Path& existing,
 
 }  // namespace
 
+std::vector<Path> OutputBases(std::span<const Path> roots) {
+  std::vector<Path> bases;
+  for (const Path& root : roots) bases.push_back(root.parent_path());
+  std::map<Path, Path> by_name;  // Name -> the first root with it.
+  bool collide = false;
+  for (const Path& root : roots) {
+    auto [it, added] = by_name.emplace(root.filename(), root);
+    if (!added && it->second != root) collide = true;
+  }
+  if (!collide) return bases;
+  // The deepest folder above every root: the common leading components of
+  // their parents.
+  Path common = bases.front();
+  for (const Path& base : bases) {
+    Path shared;
+    auto a = common.begin();
+    for (auto b = base.begin();
+         a != common.end() && b != base.end() && *a == *b; ++a, ++b) {
+      shared /= *a;
+    }
+    common = shared;
+  }
+  return std::vector<Path>(roots.size(), common);
+}
+
 std::string CandidateName(const std::string& name, unsigned attempt,
                           bool unverified) {
   std::string result;
@@ -984,7 +1010,10 @@ Result<RecoverReport> RunRecovery(
     }
   }
   Walker walker(fs, journal->get(), out_dir_id);
-  for (const Path& root : roots) walker.WalkRoot(root);
+  const std::vector<Path> bases = OutputBases(roots);
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    walker.WalkRoot(roots[i], bases[i]);
+  }
   std::vector<Item> items = walker.TakeItems();
 
   RunInputs inputs;

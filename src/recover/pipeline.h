@@ -6,6 +6,8 @@
 // it follows are in include/kintsugi/recover.h and journal.h.
 
 #include <span>
+#include <string>
+#include <vector>
 
 #include "kintsugi/fs.h"
 #include "kintsugi/recover.h"
@@ -18,6 +20,13 @@ namespace kintsugi::recover {
 // production, test doubles in tests).
 Result<RecoverReport> RunRecovery(FileSystem& fs, const RecoverOptions& options,
                                   std::span<const Decryptor* const> decryptors);
+
+// Where --out mirrors each of `roots` (absolute, normalised) from: its
+// parent folder (DIR/<root name>/...), unless two different roots share a
+// name (/a/docs and /b/docs); then, for every root, the deepest folder
+// common to all of them (DIR/a/docs, DIR/b/docs), so that outputs of
+// different roots never share a folder.
+std::vector<Path> OutputBases(std::span<const Path> roots);
 
 // The name for output attempt `attempt` (0: `name` itself; 1: "stem
 // (recovered).ext"; n: "stem (recovered n).ext"), with ".unverified"

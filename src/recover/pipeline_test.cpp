@@ -361,6 +361,48 @@ TEST(PipelineTest, OutMirrorsTheTreeAndDryRunWritesNothing) {
   EXPECT_FALSE(w.fs.Exists(kDir / "a.txt"));
 }
 
+TEST(PipelineTest, OutKeepsInputsOfTheSameNameApart) {
+  // Two different folders called docs (and two files called x.txt.fun):
+  // each keeps its own output folder.
+  World w;
+  std::map<std::string, Bytes> expected;  // Output path -> plaintext.
+  const std::pair<Path, Path> inputs[] = {
+      {"/a/docs/x.txt.fun", "/out/a/docs/x.txt"},
+      {"/b/docs/x.txt.fun", "/out/b/docs/x.txt"},
+      {"/a/y/x.txt.fun", "/out/a/y/x.txt"},
+      {"/b/x.txt.fun", "/out/b/x.txt"}};
+  std::size_t size = 30;
+  for (const auto& [enc, out] : inputs) {
+    ASSERT_THAT(w.fs.AddDirs(enc.parent_path()), IsOk());
+    const Bytes plain = formats::samples::MakeText(size++);
+    ASSERT_THAT(w.fs.AddFile(enc, families_testing::JigsawEncrypt(plain, 1)),
+                IsOk());
+    expected[out.string()] = plain;
+  }
+  RecoverOptions options = Options();
+  options.paths = {"/a/docs", "/b/docs", "/a/y/x.txt.fun", "/b/x.txt.fun"};
+  options.out_dir = "/out";
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, RunIn(w, options));
+  EXPECT_TRUE(report.AllWell());
+  for (const auto& [out, plain] : expected) {
+    ASSERT_OK_AND_ASSIGN(Bytes got, w.fs.Contents(out));
+    EXPECT_TRUE(got == plain) << out;
+  }
+  EXPECT_FALSE(w.fs.Exists("/out/docs"));
+
+  // The rule itself: today's layout unless names collide.
+  const std::vector<Path> distinct = {"/h/u/docs", "/h/u/pics"};
+  EXPECT_EQ(OutputBases(distinct), (std::vector<Path>{"/h/u", "/h/u"}));
+  const std::vector<Path> apart = {"/h/u/docs", "/h/v/pics"};
+  EXPECT_EQ(OutputBases(apart), (std::vector<Path>{"/h/u", "/h/v"}));
+  const std::vector<Path> clash = {"/h/u/a/docs", "/h/u/b/c/docs", "/h/u/e"};
+  EXPECT_EQ(OutputBases(clash), (std::vector<Path>{"/h/u", "/h/u", "/h/u"}));
+  const std::vector<Path> same = {"/h/docs", "/h/docs"};
+  EXPECT_EQ(OutputBases(same), (std::vector<Path>{"/h", "/h"}));
+  const std::vector<Path> top = {"/a/docs", "/b/docs"};
+  EXPECT_EQ(OutputBases(top), (std::vector<Path>{"/", "/"}));
+}
+
 TEST(PipelineTest, UnverifiableOutputOnlyUnderAnUnverifiedName) {
   World w;
   ASSERT_THAT(w.fs.AddDirs(kDir), IsOk());
