@@ -1,6 +1,8 @@
 // `kintsugi recover PATH...`: decrypt files where recovery is possible,
-// never touching the originals (docs/cli-recover.md, issue 4).
+// never touching the originals (docs/cli.md "recover", issue 4).
 
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli.h"
@@ -17,6 +20,7 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/log.h"
 #include "kintsugi/recover.h"
+#include "progress_bar.h"
 
 namespace kintsugi::cli {
 namespace {
@@ -33,37 +37,87 @@ struct RecoverArgs {
   bool verified_only = false;
 };
 
+// Set by the first SIGINT/SIGTERM: the pipeline starts no new file and
+// cleans up the ones in flight. A second signal while that is under way
+// exits at once (130); what was in flight is then settled by the next run,
+// which removes the temporaries the journal lists.
 std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free,
+              "the signal handler needs a lock-free flag");
+// Whether the handler may say what it does on stderr (not with --quiet).
+volatile std::sig_atomic_t g_signal_messages = 1;
 
-extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+void SayFromHandler(std::string_view text) {
+  if (g_signal_messages == 0) return;
+  // write(2) is async-signal-safe; a failed write cannot be reported here.
+  [[maybe_unused]] const ssize_t n =
+      write(STDERR_FILENO, text.data(), text.size());
+}
 
-// A one-line progress bar with rate and ETA, on a terminal only.
+extern "C" void OnInterrupt(int) {
+  if (g_interrupted.exchange(true)) {
+    SayFromHandler(
+        "\nkintsugi: stopped at once; run the same command again to "
+        "finish\n");
+    _exit(kExitInterrupted);
+  }
+  SayFromHandler(
+      "\nkintsugi: interrupted: finishing the files in flight "
+      "(Ctrl-C again to stop at once)\n");
+}
+
+void InstallInterruptHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // File I/O is not cut short by EINTR.
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+// The terminal's width in columns; 0 when unknown.
+std::size_t TerminalWidth() {
+  struct winsize size {};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) != 0) return 0;
+  return size.ws_col;
+}
+
+// Draws the progress bar (progress_bar.h) on stderr, at most ten times a
+// second except for the last file.
 class ProgressBar {
  public:
   void Show(const RecoverProgress& p) {
     const auto now = std::chrono::steady_clock::now();
-    if (p.files_done != p.files_total &&
-        now - last_ < std::chrono::milliseconds(100)) {
+    const bool finished = p.files_done >= p.files_total;
+    if (!finished && shown_ && now - last_ < std::chrono::milliseconds(100)) {
       return;
     }
     last_ = now;
-    const double seconds = std::chrono::duration<double>(now - start_).count();
-    const double rate =
-        seconds > 0 ? static_cast<double>(p.bytes_done) / seconds : 0.0;
-    const double left =
-        rate > 0 ? static_cast<double>(p.bytes_total - p.bytes_done) / rate
-                 : 0.0;
-    std::fprintf(stderr, "\r%llu/%llu files  %.1f MiB/s  ETA %.0fs   ",
-                 static_cast<unsigned long long>(p.files_done),
-                 static_cast<unsigned long long>(p.files_total),
-                 rate / (1024.0 * 1024.0), left);
-    if (p.files_done == p.files_total) std::fprintf(stderr, "\n");
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const std::string text =
+        RenderProgressBar(p, elapsed, TerminalWidth(), finished);
+    if (text.empty()) return;
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    shown_ = true;
+    open_ = !finished;
+  }
+
+  // Wipes a bar left running (a run that stopped before its last file), so
+  // the summary starts on a clean line.
+  void Finish() {
+    if (!open_) return;
+    std::fputs(ClearProgressBar(TerminalWidth()).c_str(), stderr);
+    std::fflush(stderr);
+    open_ = false;
   }
 
  private:
   std::chrono::steady_clock::time_point start_ =
       std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_{};
+  bool shown_ = false;
+  bool open_ = false;  // A running line is on screen, cursor at its start.
 };
 
 nlohmann::json ToJson(const RecoverReport& report) {
@@ -194,13 +248,14 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     }
   }
   options.cancel = &g_interrupted;
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  g_signal_messages = global.quiet ? 0 : 1;
+  InstallInterruptHandlers();
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
   }
   auto report = Recover(RealFileSystem(), options);
+  bar->Finish();
   if (!report) return ReportFailure(global, report.error());
   if (global.json) {
     PrintJson(ToJson(*report));

@@ -1,0 +1,448 @@
+// End to end (issue 4): what a user at a terminal sees of `kintsugi
+// recover`. The progress bar shows on a terminal (stderr on a
+// pseudo-terminal) and never when stderr is a pipe, with --json or with
+// --quiet; Ctrl-C (SIGINT) or SIGTERM stops the run with exit 130, loses
+// nothing, and a rerun finishes it; a second signal stops it at once, still
+// losing nothing.
+//
+// Specimens: synthetic text encrypted with Jigsaw's published key 1
+// (recovery-schemes.md §0, §3.1), one explicit file at a time, inside a
+// mkdtemp folder.
+//
+// No test here depends on timing for its verdict: the interrupt tests wait
+// for the first output to appear (a long timeout only guards against a
+// hang), and the run they interrupt has hundreds of files left at that
+// point.
+
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/testing/status_matchers.h"
+#include "families/testing/specimens.h"
+#include "formats/testing/sample_files.h"
+#include "kintsugi/fs.h"
+
+namespace kintsugi {
+namespace {
+
+namespace stdfs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Only a guard against a hung child; no verdict depends on it.
+constexpr auto kHangGuard = std::chrono::minutes(5);
+constexpr int kExitInterrupted = 130;
+
+std::string Binary() {
+  const char* binary = std::getenv("KINTSUGI_BINARY");
+  return binary == nullptr ? "" : binary;
+}
+
+Path MakeTestDir(const std::string& tag) {
+  std::string pattern =
+      (stdfs::temp_directory_path() / ("kintsugi-" + tag + "-XXXXXX")).string();
+  const char* made = mkdtemp(pattern.data());
+  return made == nullptr ? Path() : Path(made);
+}
+
+std::string ReadText(const Path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Starts `kintsugi ARGS...` with stdout and stderr on the given descriptors
+// (stdin from /dev/null).
+pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  std::string binary = Binary();
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv = {binary.data()};
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int in_fd = open("/dev/null", O_RDONLY);
+  if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
+      dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+    _exit(127);
+  }
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
+// The exit code, or 128 + the signal that killed it.
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return ExitCode(status);
+}
+
+struct Finished {
+  int code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `kintsugi ARGS...` to the end with stdout and stderr in files.
+Finished RunToFiles(const std::vector<std::string>& args, const Path& dir) {
+  const Path out = dir / "stdout.txt";
+  const Path err = dir / "stderr.txt";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  Finished result;
+  if (out_fd >= 0 && err_fd >= 0) {
+    result.code = Wait(Spawn(args, out_fd, err_fd));
+  }
+  close(out_fd);
+  close(err_fd);
+  result.out = ReadText(out);
+  result.err = ReadText(err);
+  return result;
+}
+
+// Runs `kintsugi ARGS...` with stderr on a pseudo-terminal `columns` wide
+// (raw output: no "\n" -> "\r\n", so every '\r' is the program's) and
+// stdout in a file. `err` gets everything written to the terminal.
+Finished RunWithStderrOnTerminal(const std::vector<std::string>& args,
+                                 const Path& dir, unsigned short columns) {
+  Finished result;
+  int master = -1;
+  int slave = -1;
+  struct winsize size {};
+  size.ws_col = columns;
+  size.ws_row = 24;
+  if (openpty(&master, &slave, nullptr, nullptr, &size) != 0) return result;
+  struct termios mode {};
+  tcgetattr(slave, &mode);
+  mode.c_oflag &= ~static_cast<tcflag_t>(OPOST);
+  tcsetattr(slave, TCSANOW, &mode);
+  const Path out = dir / "stdout.txt";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const pid_t pid = Spawn(args, out_fd, slave);
+  close(slave);
+  close(out_fd);
+  // Drain the terminal until the child's side closes (EIO), so a chatty
+  // child can never block on a full terminal buffer.
+  const auto deadline = std::chrono::steady_clock::now() + kHangGuard;
+  char buffer[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    struct pollfd ready = {master, POLLIN, 0};
+    if (poll(&ready, 1, 1000) <= 0) continue;
+    const ssize_t got = read(master, buffer, sizeof(buffer));
+    if (got <= 0) break;
+    result.err.append(buffer, static_cast<std::size_t>(got));
+  }
+  close(master);
+  result.code = Wait(pid);
+  result.out = ReadText(out);
+  return result;
+}
+
+class RecoverCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Binary().empty()) << "KINTSUGI_BINARY not set";
+    dir_ = MakeTestDir("recover-cli");
+    ASSERT_FALSE(dir_.empty());
+    victim_ = dir_ / "victim";
+    ASSERT_TRUE(stdfs::create_directory(victim_));
+  }
+  void TearDown() override {
+    std::error_code ec;
+    stdfs::remove_all(dir_, ec);  // Our own mkdtemp folder only.
+  }
+
+  // `count` specimens doc000.txt.fun, ... of `size` bytes of text each (the
+  // walker sorts names, so with --threads 1 doc000 is done first).
+  void MakeSpecimens(int count, std::size_t size) {
+    plain_ = formats::samples::MakeText(size);
+    encrypted_ = families_testing::JigsawEncrypt(plain_, 1);
+    for (int i = 0; i < count; ++i) {
+      char name[32];
+      std::snprintf(name, sizeof(name), "doc%03d.txt", i);
+      ASSERT_THAT(families_testing::WriteSpecimen(
+                      RealFileSystem(), victim_, std::string(name) + ".fun",
+                      encrypted_, "jigsaw key 1", false),
+                  IsOk());
+      names_.emplace_back(name);
+    }
+  }
+
+  // Every original byte-identical; every output under a final name
+  // complete and right; nothing unverified or renamed aside. Returns how
+  // many outputs there are. Temporaries are allowed only if `temps_ok`.
+  int CheckTree(bool temps_ok) {
+    int outputs = 0;
+    for (const auto& entry : stdfs::directory_iterator(victim_)) {
+      const std::string name = entry.path().filename().string();
+      if (name == ".kintsugi-journal") continue;
+      EXPECT_EQ(name.find(".unverified"), std::string::npos) << name;
+      EXPECT_EQ(name.find("(recovered"), std::string::npos) << name;
+      if (name.find(".kintsugi-tmp-") != std::string::npos) {
+        EXPECT_TRUE(temps_ok) << "temporary left behind: " << name;
+        continue;
+      }
+      auto bytes = ReadWholeFile(RealFileSystem(), entry.path(), 1 << 22);
+      EXPECT_TRUE(bytes.has_value()) << name;
+      if (!bytes) continue;
+      if (entry.path().extension() == ".fun") {
+        EXPECT_TRUE(*bytes == encrypted_) << "original changed: " << name;
+      } else {
+        EXPECT_TRUE(*bytes == plain_) << "wrong output under " << name;
+        ++outputs;
+      }
+    }
+    return outputs;
+  }
+
+  // Reruns with --json: every file recovered, exactly `earlier` of them
+  // reported as done by the earlier run; no temporary left.
+  void RerunFinishes(int earlier) {
+    SCOPED_TRACE("rerun");
+    const Finished rerun =
+        RunToFiles({"recover", victim_.string(), "--json"}, dir_);
+    ASSERT_EQ(rerun.code, 0) << rerun.err;
+    const auto report = nlohmann::json::parse(rerun.out);
+    ASSERT_EQ(report["files"].size(), names_.size());
+    int already = 0;
+    for (const auto& f : report["files"]) {
+      EXPECT_EQ(f["status"], "recovered") << f.dump();
+      if (f["detail"] == "already done by an earlier run") ++already;
+    }
+    EXPECT_EQ(already, earlier);
+    EXPECT_FALSE(report["summary"]["interrupted"].get<bool>());
+    EXPECT_EQ(CheckTree(/*temps_ok=*/false), static_cast<int>(names_.size()));
+  }
+
+  // Starts a run over the victim folder and returns once its first output
+  // exists (so it has started, and has hundreds of files to go).
+  pid_t StartAndWaitForFirstOutput(const std::vector<std::string>& args,
+                                   int out_fd, int err_fd) {
+    const pid_t pid = Spawn(args, out_fd, err_fd);
+    const Path first = victim_ / names_.front();
+    const auto deadline = std::chrono::steady_clock::now() + kHangGuard;
+    while (!stdfs::exists(first)) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        ADD_FAILURE() << "ended (" << ExitCode(status)
+                      << ") before its first output";
+        return -1;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid, SIGKILL);
+        Wait(pid);
+        ADD_FAILURE() << "no output after " << kHangGuard.count() << " min";
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return pid;
+  }
+
+  Path dir_;
+  Path victim_;
+  Bytes plain_;
+  Bytes encrypted_;
+  std::vector<std::string> names_;
+};
+
+// Splits terminal output into the lines as drawn (at '\r' and '\n').
+std::vector<std::string> DrawnLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string line;
+  for (char c : text) {
+    if (c == '\r' || c == '\n') {
+      lines.push_back(line);
+      line.clear();
+    } else {
+      line += c;
+    }
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+TEST_F(RecoverCli, ProgressBarOnATerminal) {
+  MakeSpecimens(3, 2000);
+  const Finished run = RunWithStderrOnTerminal(
+      {"recover", victim_.string(), "--threads", "1"}, dir_, 72);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  // The first update is drawn at once (a running line, with an ETA, ending
+  // in '\r'); the last one says it is done and ends the line.
+  EXPECT_THAT(run.err, HasSubstr("1/3 files"));
+  EXPECT_THAT(run.err, HasSubstr("ETA "));
+  EXPECT_THAT(run.err, HasSubstr("MiB/s"));
+  EXPECT_THAT(run.err, HasSubstr("3/3 files"));
+  EXPECT_THAT(run.err, HasSubstr("done in "));
+  EXPECT_NE(run.err.find('\r'), std::string::npos);
+  EXPECT_EQ(run.err.back(), '\n');
+  for (const std::string& line : DrawnLines(run.err)) {
+    EXPECT_LE(line.size(), 71u) << "wider than the terminal: " << line;
+  }
+  // The summary goes to stdout, untouched by the bar.
+  EXPECT_THAT(run.out, HasSubstr("3 recovered"));
+  EXPECT_THAT(run.out, Not(HasSubstr("\r")));
+  EXPECT_THAT(run.out, Not(HasSubstr("ETA")));
+}
+
+TEST_F(RecoverCli, NoBarWhenStderrIsNotATerminal) {
+  MakeSpecimens(3, 2000);
+  const Finished run =
+      RunToFiles({"recover", victim_.string(), "--threads", "1"}, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("3 recovered"));
+  for (const std::string* text : {&run.out, &run.err}) {
+    EXPECT_THAT(*text, Not(HasSubstr("\r")));
+    EXPECT_THAT(*text, Not(HasSubstr("ETA")));
+    EXPECT_THAT(*text, Not(HasSubstr("MiB/s")));
+  }
+}
+
+TEST_F(RecoverCli, NoBarWithJsonOrQuietEvenOnATerminal) {
+  MakeSpecimens(3, 2000);
+  for (const char* flag : {"--json", "--quiet"}) {
+    SCOPED_TRACE(flag);
+    const Finished run = RunWithStderrOnTerminal(
+        {"recover", victim_.string(), "--threads", "1", flag}, dir_, 80);
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_EQ(run.err, "");  // Nothing at all on the terminal.
+    EXPECT_THAT(run.out, Not(HasSubstr("\r")));
+    EXPECT_THAT(run.out, Not(HasSubstr("ETA")));
+    if (std::string(flag) == "--json") {
+      EXPECT_TRUE(nlohmann::json::accept(run.out)) << run.out;
+    } else {
+      EXPECT_EQ(run.out, "");
+    }
+  }
+}
+
+struct InterruptCase {
+  int signal;
+  bool json;
+};
+
+// Readable test names under ctest ("SIGINT, human").
+void PrintTo(const InterruptCase& c, std::ostream* os) {
+  *os << (c.signal == SIGINT ? "SIGINT" : "SIGTERM")
+      << (c.json ? ", --json" : ", human");
+}
+
+class RecoverInterrupt : public RecoverCli,
+                         public ::testing::WithParamInterface<InterruptCase> {};
+
+// The run stops after the file in flight, says it was interrupted, exits
+// 130, leaves no temporary and nothing wrong under a final name; a rerun
+// finishes every file and reports the earlier ones as done.
+TEST_P(RecoverInterrupt, StopsCleanlyAndARerunFinishes) {
+  const InterruptCase c = GetParam();
+  MakeSpecimens(200, 1 << 20);
+  std::vector<std::string> args = {"recover", victim_.string(), "--threads",
+                                   "1"};
+  if (c.json) args.push_back("--json");
+  const Path out = dir_ / "run1.out";
+  const Path err = dir_ / "run1.err";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(out_fd, 0);
+  ASSERT_GE(err_fd, 0);
+  const pid_t pid = StartAndWaitForFirstOutput(args, out_fd, err_fd);
+  close(out_fd);
+  close(err_fd);
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(pid, c.signal), 0);
+  EXPECT_EQ(Wait(pid), kExitInterrupted) << ReadText(err);
+  const std::string stdout_text = ReadText(out);
+  EXPECT_THAT(ReadText(err), HasSubstr("finishing the files in flight"));
+
+  const int outputs = CheckTree(/*temps_ok=*/false);
+  EXPECT_GE(outputs, 1);
+  EXPECT_LT(outputs, 200);
+  if (c.json) {
+    const auto report = nlohmann::json::parse(stdout_text);
+    EXPECT_TRUE(report["summary"]["interrupted"].get<bool>());
+    EXPECT_EQ(report["summary"]["counts"]["recovered"], outputs);
+    EXPECT_EQ(report["summary"]["counts"]["error"], 0);
+    EXPECT_LT(report["files"].size(), 200u);
+  } else {
+    EXPECT_THAT(stdout_text, HasSubstr(std::to_string(outputs) +
+                                       " recovered, 0 unverified"));
+    EXPECT_THAT(stdout_text,
+                HasSubstr("Interrupted: run the same command again to "
+                          "finish."));
+  }
+  RerunFinishes(outputs);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Signals, RecoverInterrupt,
+    ::testing::Values(InterruptCase{SIGINT, false},
+                      InterruptCase{SIGTERM, true}),
+    [](const ::testing::TestParamInfo<InterruptCase>& param_info) {
+      const InterruptCase& c = param_info.param;
+      return std::string(c.signal == SIGINT ? "Sigint" : "Sigterm") +
+             (c.json ? "Json" : "Human");
+    });
+
+// A second signal while the first is being honoured stops the run at once:
+// no summary, exit 130. Both signals are made pending while the process is
+// stopped (SIGSTOP), so the second certainly arrives before the first is
+// honoured, with no timing involved; two SIGINTs would merge into one
+// pending signal, so the second is a SIGTERM (the same handler). Nothing is
+// lost: the temporary of the file in flight may remain, and the rerun
+// removes it and finishes.
+TEST_F(RecoverCli, SecondSignalStopsAtOnceAndLosesNothing) {
+  MakeSpecimens(200, 1 << 20);
+  const Path out = dir_ / "run1.out";
+  const Path err = dir_ / "run1.err";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(out_fd, 0);
+  ASSERT_GE(err_fd, 0);
+  const pid_t pid = StartAndWaitForFirstOutput(
+      {"recover", victim_.string(), "--threads", "1"}, out_fd, err_fd);
+  close(out_fd);
+  close(err_fd);
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(pid, SIGSTOP), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
+  ASSERT_TRUE(WIFSTOPPED(status)) << "ended before it could be stopped";
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  ASSERT_EQ(kill(pid, SIGCONT), 0);
+  EXPECT_EQ(Wait(pid), kExitInterrupted);
+  EXPECT_EQ(ReadText(out), "") << "the run went on to its summary";
+  EXPECT_THAT(ReadText(err), HasSubstr("stopped at once"));
+
+  const int outputs = CheckTree(/*temps_ok=*/true);
+  EXPECT_GE(outputs, 1);
+  EXPECT_LT(outputs, 200);
+  RerunFinishes(outputs);
+}
+
+}  // namespace
+}  // namespace kintsugi
