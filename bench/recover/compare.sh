@@ -26,12 +26,22 @@ openssl_kbs=$(openssl speed -evp aes-128-cbc -decrypt -seconds 3 -bytes 16384 \
   2>/dev/null | awk '/^AES-128-CBC|^aes-128-cbc/ {v=$NF} END {sub("k","",v); print v}')
 
 json=$(mktemp)
-trap 'rm -f "$json"' EXIT
+floor_bin=$(mktemp)
+trap 'rm -f "$json" "$floor_bin"' EXIT
 "$bench" --benchmark_format=json --benchmark_min_time=2 >"$json" 2>/dev/null
-python3 - "$openssl_kbs" "$KINTSUGI_BENCH_DIR" "$json" <<'PY'
+
+# The floor: pread + AES and nothing else, on the same text specimens
+# (bench/recover/floor.c). "MiB user+sys-rate user-rate".
+floor="0 0 0"
+if cc -O2 -o "$floor_bin" "$(dirname "$0")/floor.c" -lcrypto 2>/dev/null; then
+  floor=$("$floor_bin" "$KINTSUGI_BENCH_DIR/text/in")
+fi
+
+python3 - "$openssl_kbs" "$KINTSUGI_BENCH_DIR" "$json" "$floor" <<'PY'
 import json, sys
 openssl = float(sys.argv[1]) * 1000.0
 d = json.load(open(sys.argv[3]))
+floor_mib, floor_all, floor_user = (float(x) for x in sys.argv[4].split())
 mib = 2.0 ** 20
 print(f"machine: {d['context'].get('num_cpus')} CPUs; specimens in {sys.argv[2]}")
 print(f"openssl speed -evp aes-128-cbc -decrypt, 16384-byte blocks, 1 thread: "
@@ -57,6 +67,10 @@ for b in d["benchmarks"]:
           f"{rate / mib:9.0f} {rate / openssl:6.2f} "
           f"{user_rate / mib:7.0f} {user_rate / openssl:6.2f} "
           f"{b['peak_rss_mib']:6.1f}Mi")
+if floor_all > 0:
+    print(f"{'floor: pread + AES only (bench/recover/floor.c)':44} {'text':5} "
+          f"{floor_mib / 4:5.0f} {floor_all:9.0f} {floor_all * mib / openssl:6.2f} "
+          f"{floor_user:7.0f} {floor_user * mib / openssl:6.2f}")
 print()
 print("MiB/s per thread. user+sys: bytes / (user + system CPU time); "
       "user: bytes / user CPU time, as openssl speed measures itself.")
