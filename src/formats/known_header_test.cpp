@@ -16,13 +16,13 @@ struct Case {
 
 // One extension per kind with a sample generator (text has no header).
 constexpr Case kCases[] = {
-    {FileKind::kPdf, "pdf"},      {FileKind::kZip, "zip"},
-    {FileKind::kOoxml, "docx"},   {FileKind::kOdf, "odt"},
-    {FileKind::kOle2, "doc"},     {FileKind::kPng, "png"},
-    {FileKind::kJpeg, "jpg"},     {FileKind::kGif, "gif"},
-    {FileKind::kBmp, "bmp"},      {FileKind::kSevenZip, "7z"},
-    {FileKind::kRar, "rar"},      {FileKind::kGzip, "gz"},
-    {FileKind::kBzip2, "bz2"},    {FileKind::kSqlite, "sqlite"},
+    {FileKind::kPdf, "pdf"},    {FileKind::kZip, "zip"},
+    {FileKind::kOoxml, "docx"}, {FileKind::kOdf, "odt"},
+    {FileKind::kOle2, "doc"},   {FileKind::kPng, "png"},
+    {FileKind::kJpeg, "jpg"},   {FileKind::kGif, "gif"},
+    {FileKind::kBmp, "bmp"},    {FileKind::kSevenZip, "7z"},
+    {FileKind::kRar, "rar"},    {FileKind::kGzip, "gz"},
+    {FileKind::kBzip2, "bz2"},  {FileKind::kSqlite, "sqlite"},
     {FileKind::kMp3, "mp3"},
 };
 
@@ -57,8 +57,7 @@ TEST_P(KnownHeaderEveryKind, FixedBytesHoldInValidFilesOfEverySize) {
       if (run.certainty == Certainty::kFixed) fixed += run.bytes.size();
     }
     std::string which;
-    EXPECT_EQ(Mismatches(*header, file, Certainty::kFixed, &which), 0)
-        << which;
+    EXPECT_EQ(Mismatches(*header, file, Certainty::kFixed, &which), 0) << which;
     // MP3 has no fixed bytes (ID3 tags are optional); every other kind has
     // at least its signature.
     if (c.kind == FileKind::kMp3) {
@@ -75,10 +74,10 @@ INSTANTIATE_TEST_SUITE_P(Kinds, KnownHeaderEveryKind,
 TEST(KnownHeader, UsualBytesHoldForTheUsualWriters) {
   // Our generators write what common writers write for these kinds.
   const std::pair<FileKind, std::string_view> usual[] = {
-      {FileKind::kPng, "png"},   {FileKind::kOle2, "doc"},
-      {FileKind::kGif, "gif"},   {FileKind::kOdf, "odt"},
-      {FileKind::kBmp, "bmp"},   {FileKind::kSqlite, "sqlite"},
-      {FileKind::kMp3, "mp3"},   {FileKind::kZip, "zip"},
+      {FileKind::kPng, "png"}, {FileKind::kOle2, "doc"},
+      {FileKind::kGif, "gif"}, {FileKind::kOdf, "odt"},
+      {FileKind::kBmp, "bmp"}, {FileKind::kSqlite, "sqlite"},
+      {FileKind::kMp3, "mp3"}, {FileKind::kZip, "zip"},
   };
   for (const auto& [kind, extension] : usual) {
     for (std::size_t min_size : {0u, 5000u, 200000u}) {
