@@ -293,6 +293,45 @@ struct Buffers {
   Bytes out;
 };
 
+// A dry run's stand-in for the output file: compares what a real run would
+// write with a file already under the target name, so that the dry run can
+// say "already recovered" exactly when the real run would keep that file.
+class ComparingSink final : public WritableFile {
+ public:
+  ComparingSink(std::unique_ptr<ReadableFile> existing, std::uint64_t size)
+      : existing_(std::move(existing)), size_(size) {}
+  Status Append(ByteView data) override {
+    for (std::size_t done = 0; same_ && done < data.size();) {
+      if (offset_ >= size_) {
+        same_ = false;
+        break;
+      }
+      const std::size_t want = std::min(scratch_.size(), data.size() - done);
+      auto got = existing_->ReadAt(offset_, std::span(scratch_).first(want));
+      if (!got || *got == 0 ||
+          !std::equal(scratch_.begin(),
+                      scratch_.begin() + static_cast<std::ptrdiff_t>(*got),
+                      data.span().subspan(done, *got).begin())) {
+        same_ = false;
+        break;
+      }
+      done += *got;
+      offset_ += *got;
+    }
+    return Status::Ok();
+  }
+  Status Sync() override { return Status::Ok(); }
+  Status Close() override { return Status::Ok(); }
+  bool Same() const { return same_ && offset_ == size_; }
+
+ private:
+  std::unique_ptr<ReadableFile> existing_;
+  std::uint64_t size_;
+  std::uint64_t offset_ = 0;
+  bool same_ = true;
+  Bytes scratch_ = Bytes(64 * 1024);
+};
+
 class Pipeline {
  public:
   // `items` must outlive the pipeline.
@@ -716,8 +755,23 @@ FileOutcome Pipeline::Decrypt(const Item& item, ReadableFile& file,
   };
 
   if (options_.dry_run) {
+    // What the real run would compare with (the first name, verified or
+    // not): the verified one when it exists, otherwise the unverified one.
+    std::unique_ptr<ComparingSink> existing;
+    Path compared;
+    for (bool unverified : {false, true}) {
+      const Path first = dir / CandidateName(name, 0, unverified);
+      auto found = fs_.Stat(first, /*follow_symlinks=*/false);
+      if (!found || found->type != FileType::kRegular) continue;
+      if (auto opened = fs_.OpenForRead(first)) {
+        existing =
+            std::make_unique<ComparingSink>(std::move(*opened), found->size);
+        compared = first;
+      }
+      break;
+    }
     Status streamed =
-        Stream(file, size, **decryption, verifier, nullptr, buffers);
+        Stream(file, size, **decryption, verifier, existing.get(), buffers);
     if (!streamed.ok()) {
       return fail(RecoverStatus::kError,
                   "decryption failed: " + streamed.message());
@@ -730,6 +784,13 @@ FileOutcome Pipeline::Decrypt(const Item& item, ReadableFile& file,
     }
     outcome.status =
         valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+    if (existing && existing->Same() &&
+        compared == dir / CandidateName(name, 0, !valid) &&
+        (valid || !options_.verified_only)) {
+      outcome.output = compared;
+      outcome.detail = "dry run: already recovered (same content)";
+      return outcome;
+    }
     for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
          ++attempt) {
       const Path candidate = dir / CandidateName(name, attempt, !valid);

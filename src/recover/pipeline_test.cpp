@@ -318,6 +318,41 @@ TEST(PipelineTest, RerunWithoutTheJournalKeepsTheIdenticalEarlierOutput) {
   }
 }
 
+// A dry run says what the real run would do with an earlier identical
+// output: keep it, not write "name (recovered).ext" beside it.
+TEST(PipelineTest, DryRunSaysAnIdenticalEarlierOutputIsKept) {
+  World w;
+  MakeWorld(w);
+  ASSERT_OK_AND_ASSIGN(RecoverReport first, RunIn(w));
+  ASSERT_TRUE(first.AllWell());
+  DeleteJournal(w);
+  ASSERT_THAT(w.fs.Remove(kDir / "b.txt"), IsOk());
+  ASSERT_THAT(w.fs.AddFile(kDir / "b.txt", ByteView::FromString("user's")),
+              IsOk());
+  // c.txt: the same bytes but one more at the end -> not the same.
+  Bytes longer = w.plain.at((kDir / "sub" / "c.txt").string());
+  longer.push_back('!');
+  ASSERT_THAT(w.fs.Remove(kDir / "sub" / "c.txt"), IsOk());
+  ASSERT_THAT(w.fs.AddFile(kDir / "sub" / "c.txt", longer), IsOk());
+  const std::vector<std::string> before = w.fs.ListAllFiles();
+  RecoverOptions options = Options();
+  options.dry_run = true;
+  ASSERT_OK_AND_ASSIGN(RecoverReport dry, RunIn(w, options));
+  std::map<std::string, const FileOutcome*> by_name;
+  for (const FileOutcome& f : dry.files) {
+    by_name[f.path.filename().string()] = &f;
+  }
+  const FileOutcome& a = *by_name.at("a.txt.fun");
+  EXPECT_EQ(a.status, RecoverStatus::kRecovered);
+  EXPECT_THAT(a.detail, HasSubstr("already recovered (same content)"));
+  EXPECT_EQ(a.output, kDir / "a.txt");
+  EXPECT_EQ(by_name.at("b.txt.fun")->output, kDir / "b (recovered).txt");
+  EXPECT_EQ(by_name.at("c.txt.fun")->output,
+            kDir / "sub" / "c (recovered).txt");
+  EXPECT_THAT(by_name.at("c.txt.fun")->detail, HasSubstr("would write"));
+  EXPECT_EQ(w.fs.ListAllFiles(), before) << "a dry run wrote something";
+}
+
 TEST(PipelineTest, InputsInAnotherOrderDoNotDuplicateOutputs) {
   // The journal sits in the first input folder: with the subfolder first
   // the second run keeps a new, empty journal in /v/sub.
