@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/testing/cli_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
@@ -32,17 +33,8 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-std::string Binary() {
-  const char* binary = std::getenv("KINTSUGI_BINARY");
-  return binary == nullptr ? "" : binary;
-}
-
-Path MakeTestDir(const std::string& tag) {
-  std::string pattern =
-      (stdfs::temp_directory_path() / ("kintsugi-" + tag + "-XXXXXX")).string();
-  const char* made = mkdtemp(pattern.data());
-  return made == nullptr ? Path() : Path(made);
-}
+std::string Binary() { return testing::KintsugiBinary(); }
+using testing::MakeTestDir;
 
 // Starts `kintsugi recover ARGS...` with stdout to `stdout_path`.
 pid_t Start(const std::vector<std::string>& args, const Path& stdout_path) {

@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/testing/cli_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
@@ -52,17 +53,8 @@ using ::testing::Not;
 constexpr auto kHangGuard = std::chrono::minutes(5);
 constexpr int kExitInterrupted = 130;
 
-std::string Binary() {
-  const char* binary = std::getenv("KINTSUGI_BINARY");
-  return binary == nullptr ? "" : binary;
-}
-
-Path MakeTestDir(const std::string& tag) {
-  std::string pattern =
-      (stdfs::temp_directory_path() / ("kintsugi-" + tag + "-XXXXXX")).string();
-  const char* made = mkdtemp(pattern.data());
-  return made == nullptr ? Path() : Path(made);
-}
+std::string Binary() { return testing::KintsugiBinary(); }
+using testing::MakeTestDir;
 
 std::string ReadText(const Path& path) {
   std::ifstream in(path);
