@@ -424,5 +424,35 @@ TEST(FileValidator, Crc32CheckValueAndChaining) {
   EXPECT_EQ(internal::Crc32(ByteView(), 0x12345678u), 0x12345678u);
 }
 
+// Regression (found by file_validator_fuzzer): a marker found while
+// scanning entropy-coded data was reported at the offset of the chunk that
+// held it, so the detail changed with the chunking and named a wrong place.
+TEST(FileValidator, JpegMarkerInScanDataReportsItsOwnOffset) {
+  Bytes jpeg = samples::MakeJpeg(4096);
+  // The entropy-coded data starts after the SOS segment.
+  std::size_t sos = 0;
+  for (std::size_t i = 0; i + 1 < jpeg.size(); ++i) {
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xDA) {
+      sos = i;
+      break;
+    }
+  }
+  ASSERT_GT(sos, 0u);
+  const std::size_t sos_length =
+      std::size_t{jpeg[sos + 2]} << 8 | jpeg[sos + 3];
+  const std::size_t at = sos + 2 + sos_length + 300;
+  ASSERT_LT(at + 1, jpeg.size());
+  jpeg[at] = 0xFF;
+  jpeg[at + 1] = 0x49;  // A reserved marker (T.81 B.1.1.3).
+  const std::string want =
+      "reserved marker 0x49 at offset " + std::to_string(at);
+  EXPECT_THAT(Verify(jpeg, FileKind::kJpeg).detail, HasSubstr(want));
+  for (std::size_t chunk :
+       {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1000}}) {
+    const FileKind kinds[] = {FileKind::kJpeg};
+    EXPECT_THAT(Streamed(jpeg, chunk, kinds).detail, HasSubstr(want)) << chunk;
+  }
+}
+
 }  // namespace
 }  // namespace kintsugi::formats

@@ -192,7 +192,7 @@ class JpegChecker final : public FieldWalker {
       case State::kCode: {
         const std::uint8_t m = f.U8(0).value_or(0);
         if (m == 0xFF) return Need(1);  // fill byte (T.81 B.1.1.2)
-        return OnMarker(m);
+        return OnMarker(m, offset());
       }
       case State::kLength: {
         const std::uint16_t length = f.U16Be(0).value_or(0);
@@ -234,7 +234,9 @@ class JpegChecker final : public FieldWalker {
       if (b == 0xFF) continue;
       after_ff_ = false;
       if (b == 0x00 || (b >= 0xD0 && b <= 0xD7)) continue;
-      OnMarker(b);
+      // offset() is still where `bytes` starts: the walker advances it by
+      // what this call returns.
+      OnMarker(b, offset() + i);
       return i;
     }
     return i;
@@ -259,17 +261,18 @@ class JpegChecker final : public FieldWalker {
     return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
   }
 
-  void OnMarker(std::uint8_t m) {
+  // `next` is the offset of the byte after the marker code, so the marker
+  // (0xFF, code) starts at next - 2.
+  void OnMarker(std::uint8_t m, std::uint64_t next) {
     marker_ = m;
     if (m == 0xD9) {
       if (!saw_sos_) return Fail("EOI before any image data");
       return Done();
     }
-    if (m == 0xD8) return Fail("second SOI at offset " + Num(offset() - 2));
+    if (m == 0xD8) return Fail("second SOI at offset " + Num(next - 2));
     if ((m >= 0xD0 && m <= 0xD7) || m == 0x01) return ExpectMarker();
     if (m < 0xC0) {
-      return Fail("reserved marker " + Hex8(m) + " at offset " +
-                  Num(offset() - 2));
+      return Fail("reserved marker " + Hex8(m) + " at offset " + Num(next - 2));
     }
     state_ = State::kLength;
     Need(2);
