@@ -3,7 +3,10 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
+
+#include "core/utf8.h"
 
 namespace kintsugi {
 namespace {
@@ -31,32 +34,12 @@ std::string_view LevelName(LogLevel level) {
   return "";
 }
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0.
+// Length of the valid UTF-8 sequence starting at text[i], or 0 for invalid
+// bytes and for the characters a terminal or a reader would act on.
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) {
-    return static_cast<unsigned char>(text[k]);
-  };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  std::uint32_t min_code = 0;
-  std::uint32_t code = 0;
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, min_code = 0x80, code = lead & 0x1Fu;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, min_code = 0x800, code = lead & 0x0Fu;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, min_code = 0x10000, code = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i + k) & 0x3Fu);
-  }
-  if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-    return 0;
+  const std::optional<Utf8Char> c = DecodeUtf8(text, i);
+  if (!c) return 0;
+  const std::uint32_t code = c->code;
   // C1 controls (U+0080..U+009F) are terminal controls too; bidirectional
   // controls make a name display as another (ASSURANCE.md).
   if (code >= 0x80 && code <= 0x9F) return 0;
@@ -64,7 +47,7 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
       (code >= 0x2066 && code <= 0x2069)) {
     return 0;
   }
-  return length;
+  return c->length;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <set>
 #include <utility>
 
+#include "core/utf8.h"
 #include "kintsugi/limits.h"
 
 namespace kintsugi::kb::internal {
@@ -449,26 +450,13 @@ std::string Quote(std::string_view text) {
     } else if (c >= 0x20 && c < 0x7f) {
       out += static_cast<char>(c);
     } else if (c >= 0x80) {
-      // Decode one UTF-8 sequence into a \u or \U escape; invalid bytes
-      // become U+FFFD.
+      // One UTF-8 character as a \u or \U escape; an invalid byte becomes
+      // U+FFFD (strictly decoded: an escape of a code point the reader
+      // rejects would break the round trip).
       std::uint32_t code = 0xfffd;
-      std::size_t extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-      if (extra > 0 && i + extra < text.size() + 0) {
-        code = c & (0x3fu >> extra);
-        bool valid = true;
-        for (std::size_t k = 1; k <= extra; ++k) {
-          auto cc = static_cast<unsigned char>(text[i + k]);
-          if ((cc & 0xc0) != 0x80) {
-            valid = false;
-            break;
-          }
-          code = (code << 6) | (cc & 0x3fu);
-        }
-        if (valid) {
-          i += extra;
-        } else {
-          code = 0xfffd;
-        }
+      if (const std::optional<Utf8Char> decoded = DecodeUtf8(text, i)) {
+        code = decoded->code;
+        i += decoded->length - 1;
       }
       char buffer[16];
       if (code > 0xffff) {

@@ -149,6 +149,26 @@ TEST(FamilyToYamlTest, RoundTripsEveryField) {
   EXPECT_EQ(again.recovery.possible, RecoveryPossible::kPartial);
 }
 
+// Regression (found by kb_loader_fuzzer): bytes that are not UTF-8 (0xF8 to
+// 0xFF leads, overlong forms, surrogates, code points past U+10FFFF) were
+// written as \U escapes of invalid code points, which the reader rejects.
+// They are written as U+FFFD; valid characters keep their own escape.
+TEST(FamilyToYamlTest, InvalidUtf8IsWrittenAsReplacementAndReadsBack) {
+  ASSERT_OK_AND_ASSIGN(Family family, Parse(kGood));
+  for (const std::string bad :
+       {"\xff\xff\xff\xff\xa1", "\xf8\x88\x80\x80\x80", "\xc0\x80",
+        "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\x80"}) {
+    family.name = "a" + bad + "\xf0\x9f\x94\x91z";  // U+1F511 stays.
+    const std::string yaml = internal::FamilyToYaml(family);
+    SCOPED_TRACE(yaml);
+    ASSERT_OK_AND_ASSIGN(Family again, Parse(yaml));
+    EXPECT_EQ(again.name.substr(0, 1), "a");
+    EXPECT_NE(again.name.find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+    EXPECT_NE(again.name.find("\xf0\x9f\x94\x91z"), std::string::npos);
+    EXPECT_EQ(internal::FamilyToYaml(again), yaml);
+  }
+}
+
 TEST(LoadFromFilesTest, SkipsRulesForANewerEngineAndCountsThem) {
   std::string text = std::string(kGood) + "  # trailing comment\n";
   text.replace(
