@@ -639,6 +639,11 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
   }
   std::uint64_t region = 0;
   std::string how;
+  const auto undecided = [&](std::string_view why) {
+    return "key period " + std::to_string(period) + " found from " + from +
+           ", but " + std::string(why) + " 1024 or 2048 bytes are encrypted; " +
+           std::string(kGivePair);
+  };
   const auto told_by = [](std::size_t n) {
     return std::to_string(n) + " file" + (n == 1 ? "" : "s");
   };
@@ -649,11 +654,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
     region = 2048;
     how = "the region told by " + told_by(for_large);
   } else if (for_small > 0) {
-    result.detail = "key period " + std::to_string(period) + " found from " +
-                    from +
-                    ", but the files disagree on whether 1024 or 2048 "
-                    "bytes are encrypted; " +
-                    std::string(kGivePair);
+    result.detail = undecided("the files disagree on whether");
     return result;
   } else if (largest_file <= kSmallRegion) {
     region = NemucodRegionForKeyLength(period);
@@ -665,11 +666,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
           " assumed, as in the observed variant with a " +
           std::to_string(period) + "-byte key (each file is still verified)";
   } else {
-    result.detail = "key period " + std::to_string(period) + " found from " +
-                    from +
-                    ", but no file tells whether 1024 or 2048 bytes "
-                    "are encrypted; " +
-                    std::string(kGivePair);
+    result.detail = undecided("no file tells whether");
     return result;
   }
   result.key = recover::Key{found->key,

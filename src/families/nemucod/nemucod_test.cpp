@@ -34,6 +34,28 @@ struct Variant {
 };
 
 // §3.2 "Observed (H, K)", plus a period that is none of them.
+// The key a run reported, given back with --family nemucod --key, decrypts
+// `plain` encrypted with `key` in a new run.
+void ExpectReportedKeyDecrypts(const RecoverReport& report,
+                               const families_testing::NemucodKey& key,
+                               const Bytes& plain) {
+  ASSERT_FALSE(report.keys.empty());
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile(kDir / "again.pdf.crypted",
+                         families_testing::NemucodEncrypt(plain, key)),
+              IsOk());
+  RecoverOptions reuse;
+  reuse.paths = {kDir};
+  reuse.family = "nemucod";
+  reuse.key = *FromHex(report.keys[0].key_hex);
+  ASSERT_OK_AND_ASSIGN(RecoverReport again, Recover(fs, reuse));
+  ASSERT_EQ(again.files.size(), 1u);
+  EXPECT_EQ(again.files[0].status, RecoverStatus::kRecovered)
+      << again.files[0].detail;
+  ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / "again.pdf"));
+  EXPECT_TRUE(out == plain);
+}
+
 const Variant kVariants[] = {
     {2048, 255}, {1024, 36}, {1024, 102}, {1024, 1024}, {2048, 7}};
 
@@ -127,20 +149,7 @@ TEST_P(NemucodRunTest, OnePairRecoversEveryFileOfTheRun) {
   EXPECT_EQ(report.keys[0].decryptor, "nemucod");
 
   // The reported key, given back with --key, decrypts the same files.
-  io::MemoryFileSystem fs2;
-  ASSERT_THAT(fs2.AddFile(kDir / "again.pdf.crypted",
-                          families_testing::NemucodEncrypt(pdf, key)),
-              IsOk());
-  RecoverOptions reuse;
-  reuse.paths = {kDir};
-  reuse.family = "nemucod";
-  reuse.key = *FromHex(report.keys[0].key_hex);
-  ASSERT_OK_AND_ASSIGN(RecoverReport again, Recover(fs2, reuse));
-  ASSERT_EQ(again.files.size(), 1u);
-  EXPECT_EQ(again.files[0].status, RecoverStatus::kRecovered)
-      << again.files[0].detail;
-  ASSERT_OK_AND_ASSIGN(Bytes out, fs2.Contents(kDir / "again.pdf"));
-  EXPECT_TRUE(out == pdf);
+  ExpectReportedKeyDecrypts(report, key, pdf);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, NemucodRunTest,
@@ -252,20 +261,7 @@ TEST_P(NemucodHeadersTest, ADocumentsFolderGivesTheKeyWithoutAPair) {
               HasSubstr("first " + std::to_string(v.region) + " bytes"));
 
   // The reported key, given back with --key, decrypts a file of this run.
-  io::MemoryFileSystem fs2;
-  const Bytes pdf = formats::samples::MakePdf(6000);
-  ASSERT_THAT(fs2.AddFile(kDir / "again.pdf.crypted",
-                          families_testing::NemucodEncrypt(pdf, key)),
-              IsOk());
-  RecoverOptions reuse = RunOn(kDir);
-  reuse.family = "nemucod";
-  reuse.key = *FromHex(report.keys[0].key_hex);
-  ASSERT_OK_AND_ASSIGN(RecoverReport again, Recover(fs2, reuse));
-  ASSERT_EQ(again.files.size(), 1u);
-  EXPECT_EQ(again.files[0].status, RecoverStatus::kRecovered)
-      << again.files[0].detail;
-  ASSERT_OK_AND_ASSIGN(Bytes out, fs2.Contents(kDir / "again.pdf"));
-  EXPECT_TRUE(out == pdf);
+  ExpectReportedKeyDecrypts(report, key, formats::samples::MakePdf(6000));
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, NemucodHeadersTest,
