@@ -24,25 +24,31 @@ std::string RandomHex(std::size_t bytes) {
   return ToHex(raw);
 }
 
-std::string PathHex(const Path& path) {
-  return ToHex(ByteView::FromString(path.native()));
-}
-
-std::optional<Path> HexPath(std::string_view hex) {
-  auto bytes = FromHex(hex);
-  if (!bytes || bytes->empty()) return std::nullopt;
-  return Path(std::string(bytes->begin(), bytes->end()));
-}
-
-std::vector<std::string_view> SplitFields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  while (!line.empty()) {
-    const std::size_t space = line.find(' ');
-    fields.push_back(line.substr(0, space));
-    if (space == std::string_view::npos) break;
-    line.remove_prefix(space + 1);
+// The strict form of our temporary names, as MakeTempName makes them:
+// ".<name>.kintsugi-tmp-<16 lowercase hex digits>". Only such a name is ever
+// removed on a journal's word.
+bool IsMadeTempName(std::string_view name) {
+  constexpr std::size_t kRandomDigits = 16;
+  if (!IsTempName(name) ||
+      name.size() < 1 + kTempMarker.size() + kRandomDigits) {
+    return false;
   }
-  return fields;
+  const std::string_view tail =
+      name.substr(name.size() - kTempMarker.size() - kRandomDigits);
+  if (tail.substr(0, kTempMarker.size()) != kTempMarker) return false;
+  for (char c : tail.substr(kTempMarker.size())) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// No "." or ".." component: the path names the file it spells, so a record
+// cannot point a removal somewhere else through a parent reference.
+bool IsPlainPath(const Path& path) {
+  for (const Path& part : path) {
+    if (part == "." || part == "..") return false;
+  }
+  return true;
 }
 
 // "segment-<20-digit sequence>-<random>.log": the sequence orders segments.
@@ -118,38 +124,59 @@ Status Journal::Load() {
   for (const auto& [seq, path] : segments) {
     KINTSUGI_ASSIGN_OR_RETURN(
         Bytes bytes, ReadWholeFile(fs_, path, limits::kMaxJournalBytes));
+    SegmentParse parse = ParseJournalSegment(bytes);
+    // docs/journal-format.md, "Compatibility": refused, and left as it is.
+    if (parse.end == SegmentEnd::kLegacyText) {
+      return UnsupportedError(
+          path.string() +
+          " is in the text format of an older Kintsugi, which this version "
+          "does not read; remove the folder " +
+          dir_.string() +
+          " and run again (outputs already written are recognised by their "
+          "content and kept)");
+    }
+    if (parse.end == SegmentEnd::kUnsupportedVersion) {
+      return UnsupportedError(fmt::format(
+          "{} is a journal of version {}, newer than this Kintsugi reads "
+          "({}); use the newer version, or remove the folder {}",
+          path.string(), parse.version, kJournalVersion, dir_.string()));
+    }
     old_segments_.push_back(path);
-    std::string_view text = ByteView(bytes).AsChars();
-    while (true) {
-      const std::size_t newline = text.find('\n');
-      if (newline == std::string_view::npos) break;  // Torn or empty tail.
-      const auto fields = SplitFields(text.substr(0, newline));
-      text.remove_prefix(newline + 1);
-      if (fields.size() < 2) continue;
-      const std::string_view kind = fields[0];
-      auto encrypted = HexPath(fields[1]);
-      if (!encrypted) continue;
-      const std::string key = encrypted->native();
-      if (kind == "B" && fields.size() == 3) {
-        if (auto temp = HexPath(fields[2])) {
-          in_flight_[key] = InFlight{*temp, std::nullopt};
+    ++load_report_.segments;
+    load_report_.records += parse.records.size();
+    if (parse.end != SegmentEnd::kClean) {
+      const std::size_t ignored = bytes.size() - parse.valid_bytes;
+      ++load_report_.damaged_segments;
+      load_report_.bytes_ignored += ignored;
+      const std::string damage =
+          fmt::format("{}: {} at byte {}", path.filename().string(),
+                      SegmentEndName(parse.end), parse.valid_bytes);
+      if (load_report_.first_damage.empty()) {
+        load_report_.first_damage = damage;
+      }
+      Log(LogLevel::kWarning,
+          "journal {}; the {} bytes from there on are ignored", damage,
+          ignored);
+    }
+    for (JournalRecord& record : parse.records) {
+      const std::string key = record.encrypted.native();
+      switch (record.type) {
+        case RecordType::kBegin:
+          in_flight_[key] = InFlight{std::move(record.temp), std::nullopt};
           done_.erase(key);
-        }
-      } else if (kind == "C" && fields.size() == 4) {
-        auto temp = HexPath(fields[2]);
-        auto final_path = HexPath(fields[3]);
-        if (temp && final_path) in_flight_[key] = InFlight{*temp, *final_path};
-      } else if (kind == "D" && fields.size() == 4) {
-        if (auto final_path = HexPath(fields[2])) {
-          const RecoverStatus status = fields[3] == "unverified"
-                                           ? RecoverStatus::kUnverified
-                                           : RecoverStatus::kRecovered;
-          done_[key] = Done{*final_path, status};
-          outputs_.insert(final_path->native());
+          break;
+        case RecordType::kCommitting:
+          in_flight_[key] =
+              InFlight{std::move(record.temp), std::move(record.final_path)};
+          break;
+        case RecordType::kFinished:
+          outputs_.insert(record.final_path.native());
+          done_[key] = Done{std::move(record.final_path), record.status};
           in_flight_.erase(key);
-        }
-      } else if (kind == "A") {
-        in_flight_.erase(key);
+          break;
+        case RecordType::kAbandoned:
+          in_flight_.erase(key);
+          break;
       }
     }
   }
@@ -159,9 +186,17 @@ Status Journal::Load() {
 Status Journal::Recover() {
   // Settle every in-flight file (the header comment has the rules).
   for (const auto& [encrypted, flight] : in_flight_) {
-    const bool temp_exists = Exists(fs_, flight.temp);
-    if (temp_exists) {
-      if (IsTempName(flight.temp.filename().native())) {
+    auto temp_info = fs_.Stat(flight.temp, /*follow_symlinks=*/false);
+    if (temp_info) {
+      // Only our own temporary, a plain file where the record put it:
+      // beside the final name it was to take (C), never the encrypted file.
+      const bool ours =
+          temp_info->type == FileType::kRegular &&
+          IsMadeTempName(flight.temp.filename().native()) &&
+          IsPlainPath(flight.temp) && flight.temp.native() != encrypted &&
+          (!flight.final_path ||
+           flight.final_path->parent_path() == flight.temp.parent_path());
+      if (ours) {
         KINTSUGI_RETURN_IF_ERROR(fs_.Remove(flight.temp));
         KINTSUGI_RETURN_IF_ERROR(fs_.SyncDir(flight.temp.parent_path()));
         ++stale_removed_;
@@ -179,19 +214,19 @@ Status Journal::Recover() {
   }
   in_flight_.clear();
   // Compact: one new segment with every finished file, then drop the old.
-  const std::string name =
-      fmt::format("{}{:020d}-{}{}", kSegmentPrefix, next_sequence_,
-                  RandomHex(4), kSegmentSuffix);
-  ++next_sequence_;
-  KINTSUGI_ASSIGN_OR_RETURN(segment_, fs_.CreateNew(dir_ / name));
-  KINTSUGI_RETURN_IF_ERROR(fs_.SyncDir(dir_));
-  std::string compacted;
+  KINTSUGI_RETURN_IF_ERROR(StartSegment());
+  Bytes compacted;
   for (const auto& [encrypted, done] : done_) {
-    compacted += "D " + PathHex(Path(encrypted)) + " " + PathHex(done.output) +
-                 " " + std::string(RecoverStatusName(done.status)) + "\n";
+    JournalRecord record;
+    record.type = RecordType::kFinished;
+    record.encrypted = Path(encrypted);
+    record.final_path = done.output;
+    record.status = done.status;
+    KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes, EncodeJournalRecord(record));
+    compacted.insert(compacted.end(), bytes.begin(), bytes.end());
   }
   if (!compacted.empty()) {
-    KINTSUGI_RETURN_IF_ERROR(segment_->Append(ByteView::FromString(compacted)));
+    KINTSUGI_RETURN_IF_ERROR(segment_->Append(compacted));
   }
   KINTSUGI_RETURN_IF_ERROR(segment_->Sync());
   for (const Path& old : old_segments_) {
@@ -199,6 +234,27 @@ Status Journal::Recover() {
   }
   if (!old_segments_.empty()) KINTSUGI_RETURN_IF_ERROR(fs_.SyncDir(dir_));
   old_segments_.clear();
+  return Status::Ok();
+}
+
+Status Journal::StartSegment() {
+  const std::string name =
+      fmt::format("{}{:020d}-{}{}", kSegmentPrefix, next_sequence_,
+                  RandomHex(4), kSegmentSuffix);
+  ++next_sequence_;
+  const Path path = dir_ / name;
+  KINTSUGI_ASSIGN_OR_RETURN(auto segment, fs_.CreateNew(path));
+  // The header is synced with the first record; a crash before that leaves
+  // an empty or torn-header segment, which loading counts and ignores.
+  Status written = segment->Append(EncodeJournalHeader());
+  if (written.ok()) written = fs_.SyncDir(dir_);
+  if (!written.ok()) {
+    // Not one empty segment per record while the disk stays full.
+    segment->Close().IgnoreError();
+    fs_.Remove(path).IgnoreError();
+    return written;
+  }
+  segment_ = std::move(segment);
   return Status::Ok();
 }
 
@@ -214,30 +270,48 @@ bool Journal::IsOutput(const Path& path) const {
   return outputs_.count(path.native()) > 0;
 }
 
-Status Journal::Append(std::string line) {
+Status Journal::Append(const JournalRecord& record) {
   if (read_only_) return Status::Ok();
+  KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes, EncodeJournalRecord(record));
   std::lock_guard lock(mutex_);
-  if (!segment_) return InternalError("journal is not open for writing");
-  line += '\n';
-  KINTSUGI_RETURN_IF_ERROR(segment_->Append(ByteView::FromString(line)));
-  return segment_->Sync();
+  if (!segment_) KINTSUGI_RETURN_IF_ERROR(StartSegment());
+  Status written = segment_->Append(bytes);
+  if (written.ok()) written = segment_->Sync();
+  if (!written.ok()) {
+    // Whatever reached the disk of this record is a torn tail now: later
+    // records go to a new segment, where they stay readable.
+    segment_->Close().IgnoreError();
+    segment_.reset();
+  }
+  return written;
 }
 
 Status Journal::Begin(const Path& encrypted, const Path& temp) {
-  return Append("B " + PathHex(encrypted) + " " + PathHex(temp));
+  JournalRecord record;
+  record.type = RecordType::kBegin;
+  record.encrypted = encrypted;
+  record.temp = temp;
+  return Append(record);
 }
 
 Status Journal::Committing(const Path& encrypted, const Path& temp,
                            const Path& final_path) {
-  return Append("C " + PathHex(encrypted) + " " + PathHex(temp) + " " +
-                PathHex(final_path));
+  JournalRecord record;
+  record.type = RecordType::kCommitting;
+  record.encrypted = encrypted;
+  record.temp = temp;
+  record.final_path = final_path;
+  return Append(record);
 }
 
 Status Journal::Finished(const Path& encrypted, const Path& final_path,
                          RecoverStatus status) {
-  KINTSUGI_RETURN_IF_ERROR(Append("D " + PathHex(encrypted) + " " +
-                                  PathHex(final_path) + " " +
-                                  std::string(RecoverStatusName(status))));
+  JournalRecord record;
+  record.type = RecordType::kFinished;
+  record.encrypted = encrypted;
+  record.final_path = final_path;
+  record.status = status;
+  KINTSUGI_RETURN_IF_ERROR(Append(record));
   std::lock_guard lock(mutex_);
   done_[encrypted.native()] = Done{final_path, status};
   outputs_.insert(final_path.native());
@@ -245,7 +319,10 @@ Status Journal::Finished(const Path& encrypted, const Path& final_path,
 }
 
 Status Journal::Abandoned(const Path& encrypted) {
-  return Append("A " + PathHex(encrypted));
+  JournalRecord record;
+  record.type = RecordType::kAbandoned;
+  record.encrypted = encrypted;
+  return Append(record);
 }
 
 }  // namespace kintsugi::recover

@@ -4,18 +4,25 @@
 // (issue 4, "Resumable runs"). It lives in a folder `.kintsugi-journal`
 // beside the outputs and holds append-only segment files, each written only
 // through FileSystem::CreateNew + Append + Sync (the interface cannot reopen
-// a file for writing). Every record is synced before the step it announces:
+// a file for writing). The byte format is docs/journal-format.md
+// (journal_format.h): a header with a magic and a version, then records that
+// each carry their length and a CRC-32C. Every record is synced before the
+// step it announces:
 //
 //   B enc temp         a temporary is about to be created for `enc`
 //   C enc temp final   the temporary is about to be renamed to `final`
 //   D enc final status the output is in place (status: recovered/unverified)
 //   A enc              the attempt was abandoned and its temporary removed
 //
-// Paths are hex-encoded so any byte in a name is safe. On open, the newest
-// state of each file decides: B or C with the temporary still present -> the
-// temporary is removed and the file is redone; C whose temporary is gone but
-// whose final name exists -> the rename happened, the file is done. Then the
-// segments are compacted into one. A torn last line (no newline) is ignored.
+// On open, the newest state of each file decides: B or C with the temporary
+// still present -> the temporary is removed and the file is redone; C whose
+// temporary is gone but whose final name exists -> the rename happened, the
+// file is done. Then the segments are compacted into one. A torn or
+// corrupted record ends what is read of its segment: the bytes after it are
+// counted (load_report()) and never acted on, so no file is removed unless a
+// valid record says this journal's run created it, under our temporary
+// name, where the record says. A segment of the older text format, or of a
+// newer version, is refused (kUnsupported), never rewritten.
 
 #include <cstdint>
 #include <map>
@@ -25,10 +32,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kintsugi/fs.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/status.h"
+#include "recover/journal_format.h"
 
 namespace kintsugi::recover {
 
@@ -60,8 +69,22 @@ class Journal {
   std::optional<Done> FindDone(const Path& encrypted) const;
   // True if `path` is an output a run of ours wrote.
   bool IsOutput(const Path& path) const;
-  // Temporaries removed and files found done when the journal was opened.
+  // Temporaries of an interrupted run removed when the journal was opened.
   std::uint64_t stale_temporaries_removed() const { return stale_removed_; }
+
+  // What opening the journal read, and what it had to ignore
+  // (docs/journal-format.md, "Loading").
+  struct LoadReport {
+    std::uint64_t segments = 0;  // Segment files read.
+    std::uint64_t records = 0;   // Valid records among them.
+    // Segments whose header or a record was torn or corrupted, and the bytes
+    // from that point to their ends, which were ignored.
+    std::uint64_t damaged_segments = 0;
+    std::uint64_t bytes_ignored = 0;
+    // The first damage, as "<segment>: <reason> at byte <offset>".
+    std::string first_damage;
+  };
+  const LoadReport& load_report() const { return load_report_; }
 
   Status Begin(const Path& encrypted, const Path& temp);
   Status Committing(const Path& encrypted, const Path& temp,
@@ -74,7 +97,10 @@ class Journal {
   Journal(FileSystem& fs, Path dir, bool read_only);
   Status Load();
   Status Recover();
-  Status Append(std::string line);
+  // Creates the next segment with its header; the caller holds mutex_ (or
+  // is Open, before the journal is shared).
+  Status StartSegment();
+  Status Append(const JournalRecord& record);
 
   FileSystem& fs_;
   const Path dir_;
@@ -83,6 +109,9 @@ class Journal {
   std::map<std::string, Done> done_;  // Keyed by the encrypted path.
   std::set<std::string> outputs_;
   std::uint64_t stale_removed_ = 0;
+  LoadReport load_report_;
+  // Null after a failed append or sync: the next record starts a fresh
+  // segment, since one torn record hides every later one in its segment.
   std::unique_ptr<WritableFile> segment_;
   std::vector<Path> old_segments_;
   std::uint64_t next_sequence_ = 1;
