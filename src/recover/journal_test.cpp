@@ -149,6 +149,16 @@ TEST(JournalFormatTest, RecordBytesAreTheDocumentedOnes) {
   EXPECT_EQ(Encode(Finished("/x", "/y", RecoverStatus::kUnverified)).back(), 2);
 }
 
+TEST(JournalFormatTest, TheDocumentsExamplesAreExact) {
+  // docs/journal-format.md, sections 3 and 4, byte for byte.
+  EXPECT_EQ(ToHex(EncodeJournalHeader()), "894b534a0d0a1a0a0100000084dfe8f5");
+  EXPECT_EQ(ToHex(Encode(Finished("/v/a.txt.fun", "/out/a.txt"))),
+            "200000005a81057144"
+            "0c0000002f762f612e7478742e66756e"
+            "0a0000002f6f75742f612e747874"
+            "01");
+}
+
 TEST(JournalFormatTest, EveryRecordTypeRoundTripsWithAnyBytesInPaths) {
   const std::vector<JournalRecord> records = {
       Begin("/v/with space\nand newline.fun",
