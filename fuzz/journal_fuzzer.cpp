@@ -16,6 +16,7 @@
 
 #include "fuzz_target.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/log.h"
 #include "recover/journal.h"
 #include "recover/journal_format.h"
 
@@ -101,6 +102,8 @@ void CheckRemovesOnlyNamedTemporaries(ByteView input,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
+  // Damage is the normal case here; its warnings would only slow fuzzing.
+  kintsugi::SetLogLevel(kintsugi::LogLevel::kOff);
   const ByteView input(data, size);
   const SegmentParse parse = kintsugi::recover::ParseJournalSegment(input);
   CheckReencodes(input, parse);
