@@ -8,7 +8,9 @@
 //
 // The interface has no call that opens an existing file for writing,
 // truncates one, or replaces one on rename by default: encrypted originals
-// can only be read.
+// can only be read. It comes in two parts: ReadOnlyFileSystem, through which
+// sources are read (a folder today, a disk image later), and FileSystem,
+// which adds the calls that write (where outputs and the journal go).
 
 #include <cstdint>
 #include <filesystem>
@@ -65,12 +67,27 @@ class WritableFile {
   virtual Status Close() = 0;
 };
 
-class FileSystem {
+// What reading a source needs, and nothing that writes: code handed a
+// ReadOnlyFileSystem cannot change it, whatever it is backed by.
+class ReadOnlyFileSystem {
  public:
-  virtual ~FileSystem() = default;
+  virtual ~ReadOnlyFileSystem() = default;
 
   virtual Result<std::unique_ptr<ReadableFile>> OpenForRead(
       const Path& path) = 0;
+  // Information about `path` itself (lstat), or what it points to when
+  // `follow_symlinks`.
+  virtual Result<FileInfo> Stat(const Path& path,
+                                bool follow_symlinks = false) = 0;
+  // The entries of `dir`, sorted by name.
+  virtual Result<std::vector<DirEntry>> ListDir(const Path& dir) = 0;
+};
+
+// A file system that can also be written to. Every implementation is a
+// ReadOnlyFileSystem too, so one object can serve as both source and
+// destination; ReadOnlyView() hides the writing half completely.
+class FileSystem : public ReadOnlyFileSystem {
+ public:
   // Creates `path`, which must not exist (O_CREAT | O_EXCL), with the
   // permission bits `mode` (less the process umask): kAlreadyExists
   // otherwise. Never follows a symlink at `path`. A recovered file takes the
@@ -93,28 +110,29 @@ class FileSystem {
   virtual Status Remove(const Path& path) = 0;
   // Makes the directory's entries durable (fsync on the directory).
   virtual Status SyncDir(const Path& dir) = 0;
-  // Information about `path` itself (lstat), or what it points to when
-  // `follow_symlinks`.
-  virtual Result<FileInfo> Stat(const Path& path,
-                                bool follow_symlinks = false) = 0;
-  // The entries of `dir`, sorted by name.
-  virtual Result<std::vector<DirEntry>> ListDir(const Path& dir) = 0;
   // Creates `dir` and missing parents; OK if it exists as a directory.
   virtual Status CreateDirs(const Path& dir) = 0;
   // Bytes available to an unprivileged writer on the file system of `path`.
   virtual Result<std::uint64_t> FreeSpace(const Path& path) = 0;
 };
 
+// A view of `fs` with only the reading calls: unlike a ReadOnlyFileSystem&
+// bound to a FileSystem, it cannot be cast back to one. Reads go to `fs`,
+// which must outlive the view; what is written to `fs` meanwhile shows.
+std::unique_ptr<ReadOnlyFileSystem> ReadOnlyView(ReadOnlyFileSystem& fs);
+
 // The process-wide POSIX file system.
 FileSystem& RealFileSystem();
 
 // Reads a whole file; kResourceExhausted if it is larger than `max_bytes`
 // (the file is not read then).
-Result<Bytes> ReadWholeFile(FileSystem& fs, const Path& path,
+Result<Bytes> ReadWholeFile(ReadOnlyFileSystem& fs, const Path& path,
                             std::size_t max_bytes);
 // Reads at most `max_bytes` from the start / the end of a file.
-Result<Bytes> ReadHead(FileSystem& fs, const Path& path, std::size_t max_bytes);
-Result<Bytes> ReadTail(FileSystem& fs, const Path& path, std::size_t max_bytes);
+Result<Bytes> ReadHead(ReadOnlyFileSystem& fs, const Path& path,
+                       std::size_t max_bytes);
+Result<Bytes> ReadTail(ReadOnlyFileSystem& fs, const Path& path,
+                       std::size_t max_bytes);
 // Creates `path` exclusively with permission bits `mode`, writes `data`,
 // syncs and closes it. On failure the partial file is removed.
 Status WriteNewFile(FileSystem& fs, const Path& path, ByteView data,

@@ -38,7 +38,7 @@ Result<std::size_t> ReadFully(ReadableFile& file, std::uint64_t offset,
 
 }  // namespace
 
-Result<Bytes> ReadWholeFile(FileSystem& fs, const Path& path,
+Result<Bytes> ReadWholeFile(ReadOnlyFileSystem& fs, const Path& path,
                             std::size_t max_bytes) {
   KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, file->Size());
@@ -75,7 +75,7 @@ Result<Bytes> ReadWholeFile(FileSystem& fs, const Path& path,
   return out;
 }
 
-Result<Bytes> ReadHead(FileSystem& fs, const Path& path,
+Result<Bytes> ReadHead(ReadOnlyFileSystem& fs, const Path& path,
                        std::size_t max_bytes) {
   KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, file->Size());
@@ -85,7 +85,7 @@ Result<Bytes> ReadHead(FileSystem& fs, const Path& path,
   return out;
 }
 
-Result<Bytes> ReadTail(FileSystem& fs, const Path& path,
+Result<Bytes> ReadTail(ReadOnlyFileSystem& fs, const Path& path,
                        std::size_t max_bytes) {
   KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, file->Size());

@@ -45,8 +45,9 @@ class ChangingFile final : public ReadableFile {
   std::uint64_t reported_size_;
 };
 
-// A MemoryFileSystem whose OpenForRead hands out a ChangingFile.
-class ChangingFileSystem final : public FileSystem {
+// A read-only file system whose OpenForRead hands out a ChangingFile (the
+// read helpers need nothing more).
+class ChangingFileSystem final : public ReadOnlyFileSystem {
  public:
   ChangingFileSystem(Bytes data, std::uint64_t reported_size)
       : data_(std::move(data)), reported_size_(reported_size) {}
@@ -55,28 +56,11 @@ class ChangingFileSystem final : public FileSystem {
     return std::unique_ptr<ReadableFile>(
         std::make_unique<ChangingFile>(data_, reported_size_));
   }
-  using FileSystem::CreateNew;
-  Result<std::unique_ptr<WritableFile>> CreateNew(const Path& p,
-                                                  std::uint32_t mode) override {
-    return base_.CreateNew(p, mode);
-  }
-  Status RenameNoReplace(const Path& a, const Path& b) override {
-    return base_.RenameNoReplace(a, b);
-  }
-  Status RenameReplacing(const Path& a, const Path& b) override {
-    return base_.RenameReplacing(a, b);
-  }
-  Status Remove(const Path& p) override { return base_.Remove(p); }
-  Status SyncDir(const Path& p) override { return base_.SyncDir(p); }
   Result<FileInfo> Stat(const Path& p, bool follow) override {
     return base_.Stat(p, follow);
   }
   Result<std::vector<DirEntry>> ListDir(const Path& p) override {
     return base_.ListDir(p);
-  }
-  Status CreateDirs(const Path& p) override { return base_.CreateDirs(p); }
-  Result<std::uint64_t> FreeSpace(const Path& p) override {
-    return base_.FreeSpace(p);
   }
 
  private:

@@ -132,7 +132,7 @@ class MemoryFileSystem final : public FileSystem {
   Status RenameReplacing(const Path& from, const Path& to) override;
   Status Remove(const Path& path) override;
   Status SyncDir(const Path& dir) override;
-  // The default matches FileSystem::Stat.
+  // The default matches ReadOnlyFileSystem::Stat.
   Result<FileInfo> Stat(const Path& path,
                         bool follow_symlinks = false) override;
   Result<std::vector<DirEntry>> ListDir(const Path& dir) override;
