@@ -1,7 +1,10 @@
 #include "kintsugi/bytes.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
+
+#include "core/hex.h"
 
 namespace kintsugi {
 namespace {
@@ -183,7 +186,9 @@ std::string ToHex(ByteView bytes) {
   return out;
 }
 
-Result<Bytes> FromHex(std::string_view hex) {
+namespace internal {
+
+Status DecodeHex(std::string_view hex, std::span<std::uint8_t> out) {
   auto nibble = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -193,8 +198,9 @@ Result<Bytes> FromHex(std::string_view hex) {
   if (hex.size() % 2 != 0) {
     return InvalidArgumentError("hex string has an odd number of digits");
   }
-  Bytes out;
-  out.reserve(hex.size() / 2);
+  if (out.size() != hex.size() / 2) {
+    return InternalError("hex output of the wrong size");
+  }
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     const int hi = nibble(hex[i]);
     const int lo = nibble(hex[i + 1]);
@@ -202,8 +208,16 @@ Result<Bytes> FromHex(std::string_view hex) {
       return InvalidArgumentError("not a hex digit at position " +
                                   std::to_string(hi < 0 ? i : i + 1));
     }
-    out.push_back(static_cast<std::uint8_t>((hi << 4) | lo));
+    out[i / 2] = static_cast<std::uint8_t>((hi << 4) | lo);
   }
+  return Status::Ok();
+}
+
+}  // namespace internal
+
+Result<Bytes> FromHex(std::string_view hex) {
+  Bytes out(hex.size() / 2);
+  KINTSUGI_RETURN_IF_ERROR(internal::DecodeHex(hex, out));
   return out;
 }
 
