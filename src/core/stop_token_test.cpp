@@ -82,9 +82,8 @@ TEST(StopTokenTest, TokenOutlivesItsSource) {
 
 TEST(SearchControlTest, ReportsGrowingProgressAndGoesOn) {
   std::vector<SearchProgress> seen;
-  SearchControl control(StopToken(), 100, [&](const SearchProgress& p) {
-    seen.push_back(p);
-  });
+  SearchControl control(StopToken(), 100,
+                        [&](const SearchProgress& p) { seen.push_back(p); });
   EXPECT_THAT(control.Advance(40), IsOk());
   EXPECT_THAT(control.Advance(40), IsOk());
   EXPECT_THAT(control.Advance(40), IsOk());  // Never reported past total.
