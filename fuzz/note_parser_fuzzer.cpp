@@ -6,14 +6,15 @@
 #include <cstdint>
 
 #include "fuzz_target.h"
-#include "identify/indicators.h"
-#include "identify/similarity.h"
-#include "identify/text.h"
 #include "kintsugi/bytes.h"
+#include "text/decode.h"
+#include "text/indicators.h"
+#include "text/markup.h"
+#include "text/shingles.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  using namespace kintsugi::identify;
+  using namespace kintsugi::text;
   const kintsugi::ByteView input(data, size);
   const DecodedText decoded = DecodeText(input);
   const std::string plain = PlainText(decoded.utf8);

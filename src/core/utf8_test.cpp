@@ -39,5 +39,25 @@ TEST(DecodeUtf8Test, RejectsWhatRfc3629Forbids) {
   EXPECT_FALSE(DecodeUtf8("a", 1).has_value());
 }
 
+TEST(AppendUtf8Test, EncodesEveryLengthAndReadsBack) {
+  for (const char32_t code : {U'A', U'\u00e9', U'\u20ac', U'\U0001F512'}) {
+    std::string out;
+    AppendUtf8(code, out);
+    const std::optional<Utf8Char> back = DecodeUtf8(out, 0);
+    ASSERT_TRUE(back.has_value()) << static_cast<std::uint32_t>(code);
+    EXPECT_EQ(back->code, static_cast<std::uint32_t>(code));
+    EXPECT_EQ(back->length, out.size());
+  }
+}
+
+TEST(AppendUtf8Test, SurrogatesAndOutOfRangeBecomeReplacement) {
+  for (const char32_t code :
+       {char32_t{0xD800}, char32_t{0xDFFF}, char32_t{0x110000}}) {
+    std::string out;
+    AppendUtf8(code, out);
+    EXPECT_EQ(out, "\xef\xbf\xbd") << static_cast<std::uint32_t>(code);
+  }
+}
+
 }  // namespace
 }  // namespace kintsugi

@@ -12,12 +12,18 @@
 #include <unordered_set>
 
 #include "identify/compiled_kb.h"
-#include "identify/text.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
+#include "text/decode.h"
+#include "text/markup.h"
 
 namespace kintsugi::identify {
 namespace {
+
+using text::DecodedText;
+using text::DecodeText;
+using text::FoldText;
+using text::PlainText;
 
 // Weight of one rule on its own, by its strength (kb.h: a weak rule never
 // decides alone; scoring also caps the sum of weak evidence).

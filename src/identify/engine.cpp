@@ -12,11 +12,25 @@
 
 #include "identify/compiled_kb.h"
 #include "identify/file_evidence.h"
-#include "identify/text.h"
 #include "kintsugi/limits.h"
+#include "text/decode.h"
+#include "text/indicators.h"
+#include "text/markup.h"
 
 namespace kintsugi::identify {
 namespace {
+
+using text::DecodedText;
+using text::DecodeText;
+using text::DetectMarkup;
+using text::ExtractIndicators;
+using text::FoldText;
+using text::Indicator;
+using text::IndicatorKind;
+using text::IndicatorKindName;
+using text::Markup;
+using text::PlainText;
+using text::TextEncodingName;
 
 using Impl = CompiledKb::Impl;
 

@@ -3,10 +3,17 @@
 #include <array>
 #include <cmath>
 
-#include "identify/text.h"
+#include "text/decode.h"
+#include "text/indicators.h"
 
 namespace kintsugi::identify {
 namespace {
+
+using text::DecodedText;
+using text::DecodeText;
+using text::ExtractIndicators;
+using text::TextEncoding;
+using text::TextEncodingName;
 
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "identify/indicators.h"
 #include "kintsugi/bytes.h"
+#include "text/indicators.h"
 
 namespace kintsugi::identify {
 
@@ -24,7 +24,7 @@ struct FileNameEvidence {
   // The appended extension: the last element of the chain, or empty.
   std::string extension;
   // E-mails and IDs embedded in the name.
-  std::vector<Indicator> indicators;
+  std::vector<text::Indicator> indicators;
   // Bracketed or dash-separated IDs of >= 6 characters ("AB12CD34-3483").
   std::vector<std::string> ids;
 };

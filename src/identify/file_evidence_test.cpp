@@ -15,7 +15,7 @@ TEST(FileNameTest, ExtensionChainKeepsBracketsWhole) {
                                              ".[mail@x.com]", ".eking"));
   EXPECT_EQ(e.extension, ".eking");
   ASSERT_EQ(e.indicators.size(), 1u);
-  EXPECT_EQ(e.indicators[0].kind, IndicatorKind::kEmail);
+  EXPECT_EQ(e.indicators[0].kind, text::IndicatorKind::kEmail);
   EXPECT_EQ(e.indicators[0].value, "mail@x.com");
   EXPECT_THAT(e.ids, ElementsAre("AB12CD34-3483"));
 }

@@ -4,13 +4,12 @@
 // (other contacts, other ID, some sentences changed) by the stable parts of
 // its reference notes (issue #3: "Learn the stable parts, not whole files").
 //
-// A note becomes a set of word shingles (2 and 3 consecutive words) over a
-// token stream in which what changes between victims is replaced by a
-// placeholder: contacts (anything with '@', "://", ".onion") become
-// <contact>, numbers <n>, IDs and wallets <id>. Each shingle is weighted by
-// how specific it is to a family (inverse family frequency, TF-IDF over
-// families), and a note's similarity to a family is the best cosine with
-// one of its reference notes.
+// A note becomes a set of word shingles (text/shingles.h: 2 and 3
+// consecutive words, with what changes between victims replaced by a
+// placeholder), the shingles the KB importer finds rebrands with. Each
+// shingle is weighted by how specific it is to a family (inverse family
+// frequency, TF-IDF over families), and a note's similarity to a family is
+// the best cosine with one of its reference notes.
 
 #include <cstdint>
 #include <string>
@@ -19,9 +18,6 @@
 #include <vector>
 
 namespace kintsugi::identify {
-
-// The shingle hashes of a folded note (FoldText), without duplicates.
-std::vector<std::uint64_t> NoteShingles(std::string_view folded);
 
 class SimilarityModel {
  public:

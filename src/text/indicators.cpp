@@ -1,4 +1,4 @@
-#include "identify/indicators.h"
+#include "text/indicators.h"
 
 #include <openssl/sha.h>
 
@@ -10,7 +10,7 @@
 
 #include "kintsugi/limits.h"
 
-namespace kintsugi::identify {
+namespace kintsugi::text {
 namespace {
 
 constexpr std::string_view kBase58Alphabet =
@@ -429,4 +429,4 @@ std::vector<Indicator> ExtractIndicators(std::string_view text) {
   return out.Take();
 }
 
-}  // namespace kintsugi::identify
+}  // namespace kintsugi::text

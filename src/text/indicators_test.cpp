@@ -1,11 +1,11 @@
-#include "identify/indicators.h"
+#include "text/indicators.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "kintsugi/limits.h"
 
-namespace kintsugi::identify {
+namespace kintsugi::text {
 namespace {
 
 using ::testing::ElementsAre;
@@ -159,4 +159,4 @@ TEST(ExtractTest, DuplicatesAreReportedOnce) {
 }
 
 }  // namespace
-}  // namespace kintsugi::identify
+}  // namespace kintsugi::text

@@ -13,7 +13,7 @@
 
 #include "kintsugi/bytes.h"
 
-namespace kintsugi::identify {
+namespace kintsugi::text {
 
 enum class IndicatorKind : std::uint8_t {
   kEmail,
@@ -53,4 +53,4 @@ bool IsValidBech32Address(std::string_view address);
 // OpenSSL 3.0 has no Keccak-256).
 bool IsPlausibleMoneroAddress(std::string_view address);
 
-}  // namespace kintsugi::identify
+}  // namespace kintsugi::text

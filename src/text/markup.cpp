@@ -1,200 +1,16 @@
-#include "identify/text.h"
+#include "text/markup.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <optional>
-#include <span>
 
-namespace kintsugi::identify {
+#include "core/utf8.h"
+#include "text/decode.h"
+
+namespace kintsugi::text {
 namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
-
-// Windows-1252 code points for bytes 0x80..0x9F (the rest is Latin-1);
-// undefined bytes map to U+FFFD.
-constexpr std::array<char32_t, 32> kCp1252High = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0xFFFD};
-
-char32_t Cp1252ToCodePoint(std::uint8_t byte) {
-  if (byte >= 0x80 && byte < 0xA0) return kCp1252High[byte - 0x80u];
-  return byte;
-}
-
-bool IsPrintableCodePoint(char32_t c) {
-  if (c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') {
-    return true;
-  }
-  if (c < 0x20 || c == 0x7F) return false;
-  if (c >= 0x80 && c < 0xA0) return false;
-  return c != kReplacement;
-}
-
-// Tracks how text-like the decoded code points are.
-struct Counter {
-  std::size_t total = 0;
-  std::size_t printable = 0;
-  std::size_t replacements = 0;
-  void Add(char32_t c) {
-    ++total;
-    if (IsPrintableCodePoint(c)) ++printable;
-    if (c == kReplacement) ++replacements;
-  }
-};
-
-// Decodes one UTF-8 sequence at `i`; advances `i`. Invalid or overlong
-// sequences and surrogates consume one byte and give U+FFFD.
-char32_t NextUtf8(std::span<const std::uint8_t> s, std::size_t& i) {
-  const std::uint8_t b0 = s[i];
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  std::size_t length = 0;
-  char32_t c = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2;
-    c = b0 & 0x1Fu;
-    min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3;
-    c = b0 & 0x0Fu;
-    min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4;
-    c = b0 & 0x07u;
-    min = 0x10000;
-  } else {
-    ++i;
-    return kReplacement;
-  }
-  if (s.size() - i < length) {
-    ++i;
-    return kReplacement;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    const std::uint8_t b = s[i + k];
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return kReplacement;
-    }
-    c = (c << 6) | (b & 0x3Fu);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-    ++i;
-    return kReplacement;
-  }
-  i += length;
-  return c;
-}
-
-DecodedText DecodeUtf8(std::span<const std::uint8_t> s) {
-  DecodedText out;
-  out.encoding = TextEncoding::kUtf8;
-  out.utf8.reserve(s.size());
-  Counter counter;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const char32_t c = NextUtf8(s, i);
-    counter.Add(c);
-    AppendUtf8(c, out.utf8);
-  }
-  out.replacements = counter.replacements;
-  out.printable_ratio = counter.total == 0
-                            ? 0.0
-                            : static_cast<double>(counter.printable) /
-                                  static_cast<double>(counter.total);
-  return out;
-}
-
-DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian) {
-  DecodedText out;
-  out.encoding =
-      little_endian ? TextEncoding::kUtf16Le : TextEncoding::kUtf16Be;
-  out.utf8.reserve(s.size());
-  Counter counter;
-  auto unit_at = [&](std::size_t i) -> char32_t {
-    const std::uint8_t a = s[i];
-    const std::uint8_t b = s[i + 1];
-    return little_endian ? static_cast<char32_t>(a | (b << 8))
-                         : static_cast<char32_t>((a << 8) | b);
-  };
-  std::size_t i = 0;
-  while (i + 1 < s.size()) {
-    char32_t c = unit_at(i);
-    i += 2;
-    if (c >= 0xD800 && c <= 0xDBFF) {
-      if (i + 1 < s.size()) {
-        const char32_t low = unit_at(i);
-        if (low >= 0xDC00 && low <= 0xDFFF) {
-          c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
-          i += 2;
-        } else {
-          c = kReplacement;
-        }
-      } else {
-        c = kReplacement;
-      }
-    } else if (c >= 0xDC00 && c <= 0xDFFF) {
-      c = kReplacement;
-    }
-    counter.Add(c);
-    AppendUtf8(c, out.utf8);
-  }
-  if (i < s.size()) {  // A dangling odd byte.
-    counter.Add(kReplacement);
-    AppendUtf8(kReplacement, out.utf8);
-  }
-  out.replacements = counter.replacements;
-  out.printable_ratio = counter.total == 0
-                            ? 0.0
-                            : static_cast<double>(counter.printable) /
-                                  static_cast<double>(counter.total);
-  return out;
-}
-
-DecodedText DecodeCp1252(std::span<const std::uint8_t> s) {
-  DecodedText out;
-  out.encoding = TextEncoding::kWindows1252;
-  out.utf8.reserve(s.size() + s.size() / 4);
-  Counter counter;
-  for (const std::uint8_t b : s) {
-    const char32_t c = Cp1252ToCodePoint(b);
-    counter.Add(c);
-    AppendUtf8(c, out.utf8);
-  }
-  out.replacements = counter.replacements;
-  out.printable_ratio = counter.total == 0
-                            ? 0.0
-                            : static_cast<double>(counter.printable) /
-                                  static_cast<double>(counter.total);
-  return out;
-}
-
-// UTF-16 without a BOM: ASCII-heavy text has a NUL in every other byte.
-// Looks at the first 4 KiB: NULs at odd offsets mean little-endian.
-std::optional<bool> GuessUtf16WithoutBom(std::span<const std::uint8_t> s) {
-  const std::size_t n = std::min<std::size_t>(s.size(), 4096) & ~std::size_t{1};
-  if (n < 4) return std::nullopt;
-  std::size_t even_nul = 0;
-  std::size_t odd_nul = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (s[i] != 0) continue;
-    if (i % 2 == 0) {
-      ++even_nul;
-    } else {
-      ++odd_nul;
-    }
-  }
-  const std::size_t pairs = n / 2;
-  if (odd_nul * 10 >= pairs * 3 && even_nul * 20 <= pairs) return true;
-  if (even_nul * 10 >= pairs * 3 && odd_nul * 20 <= pairs) return false;
-  return std::nullopt;
-}
 
 bool StartsWithCaseless(std::string_view text, std::size_t at,
                         std::string_view prefix) {
@@ -280,69 +96,6 @@ bool IsBlockTag(std::string_view name) {
 }
 
 }  // namespace
-
-std::string_view TextEncodingName(TextEncoding encoding) {
-  switch (encoding) {
-    case TextEncoding::kUtf8:
-      return "utf-8";
-    case TextEncoding::kUtf16Le:
-      return "utf-16le";
-    case TextEncoding::kUtf16Be:
-      return "utf-16be";
-    case TextEncoding::kWindows1252:
-      return "windows-1252";
-  }
-  return "unknown";
-}
-
-void AppendUtf8(char32_t c, std::string& out) {
-  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) c = kReplacement;
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
-DecodedText DecodeText(ByteView bytes) {
-  const std::span<const std::uint8_t> s = bytes.span();
-  static constexpr std::uint8_t kUtf8Bom[] = {0xEF, 0xBB, 0xBF};
-  if (bytes.StartsWith(ByteView(kUtf8Bom, 3))) {
-    DecodedText out = DecodeUtf8(s.subspan(3));
-    out.had_bom = true;
-    return out;
-  }
-  if (s.size() >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
-    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/true);
-    out.had_bom = true;
-    return out;
-  }
-  if (s.size() >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
-    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/false);
-    out.had_bom = true;
-    return out;
-  }
-  if (const auto little_endian = GuessUtf16WithoutBom(s)) {
-    return DecodeUtf16(s, *little_endian);
-  }
-  DecodedText utf8 = DecodeUtf8(s);
-  // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many mean a
-  // single-byte code page.
-  if (utf8.replacements == 0 || utf8.replacements * 100 < s.size()) {
-    return utf8;
-  }
-  return DecodeCp1252(s);
-}
 
 Markup DetectMarkup(std::string_view text) {
   const std::string_view head = text.substr(0, 4096);
@@ -503,7 +256,8 @@ std::string StripRtf(std::string_view rtf) {
           ++k;
         }
         if (skip_until_depth == 0 && digits == 2) {
-          AppendUtf8(Cp1252ToCodePoint(static_cast<std::uint8_t>(value)), out);
+          AppendUtf8(Windows1252ToCodePoint(static_cast<std::uint8_t>(value)),
+                     out);
         }
         i = k;
         continue;
@@ -582,4 +336,4 @@ std::string FoldText(std::string_view plain) {
   return out;
 }
 
-}  // namespace kintsugi::identify
+}  // namespace kintsugi::text

@@ -1,0 +1,209 @@
+#include "text/decode.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "core/utf8.h"
+
+namespace kintsugi::text {
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+// Windows-1252 code points for bytes 0x80..0x9F (the rest is Latin-1);
+// undefined bytes map to U+FFFD.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0xFFFD};
+
+bool IsPrintableCodePoint(char32_t c) {
+  if (c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') {
+    return true;
+  }
+  if (c < 0x20 || c == 0x7F) return false;
+  if (c >= 0x80 && c < 0xA0) return false;
+  return c != kReplacement;
+}
+
+// Tracks how text-like the decoded code points are.
+struct Counter {
+  std::size_t total = 0;
+  std::size_t printable = 0;
+  std::size_t replacements = 0;
+  void Add(char32_t c) {
+    ++total;
+    if (IsPrintableCodePoint(c)) ++printable;
+    if (c == kReplacement) ++replacements;
+  }
+};
+
+// Strict UTF-8 (core/utf8.h): an invalid or overlong sequence or a
+// surrogate consumes one byte and gives U+FFFD.
+DecodedText DecodeUtf8Bytes(std::string_view s) {
+  DecodedText out;
+  out.encoding = TextEncoding::kUtf8;
+  out.utf8.reserve(s.size());
+  Counter counter;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char32_t c = kReplacement;
+    if (const std::optional<Utf8Char> decoded = DecodeUtf8(s, i)) {
+      c = decoded->code;
+      i += decoded->length;
+    } else {
+      ++i;
+    }
+    counter.Add(c);
+    AppendUtf8(c, out.utf8);
+  }
+  out.replacements = counter.replacements;
+  out.printable_ratio = counter.total == 0
+                            ? 0.0
+                            : static_cast<double>(counter.printable) /
+                                  static_cast<double>(counter.total);
+  return out;
+}
+
+DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian) {
+  DecodedText out;
+  out.encoding =
+      little_endian ? TextEncoding::kUtf16Le : TextEncoding::kUtf16Be;
+  out.utf8.reserve(s.size());
+  Counter counter;
+  auto unit_at = [&](std::size_t i) -> char32_t {
+    const std::uint8_t a = s[i];
+    const std::uint8_t b = s[i + 1];
+    return little_endian ? static_cast<char32_t>(a | (b << 8))
+                         : static_cast<char32_t>((a << 8) | b);
+  };
+  std::size_t i = 0;
+  while (i + 1 < s.size()) {
+    char32_t c = unit_at(i);
+    i += 2;
+    if (c >= 0xD800 && c <= 0xDBFF) {
+      if (i + 1 < s.size()) {
+        const char32_t low = unit_at(i);
+        if (low >= 0xDC00 && low <= 0xDFFF) {
+          c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+          i += 2;
+        } else {
+          c = kReplacement;
+        }
+      } else {
+        c = kReplacement;
+      }
+    } else if (c >= 0xDC00 && c <= 0xDFFF) {
+      c = kReplacement;
+    }
+    counter.Add(c);
+    AppendUtf8(c, out.utf8);
+  }
+  if (i < s.size()) {  // A dangling odd byte.
+    counter.Add(kReplacement);
+    AppendUtf8(kReplacement, out.utf8);
+  }
+  out.replacements = counter.replacements;
+  out.printable_ratio = counter.total == 0
+                            ? 0.0
+                            : static_cast<double>(counter.printable) /
+                                  static_cast<double>(counter.total);
+  return out;
+}
+
+DecodedText DecodeCp1252(std::span<const std::uint8_t> s) {
+  DecodedText out;
+  out.encoding = TextEncoding::kWindows1252;
+  out.utf8.reserve(s.size() + s.size() / 4);
+  Counter counter;
+  for (const std::uint8_t b : s) {
+    const char32_t c = Windows1252ToCodePoint(b);
+    counter.Add(c);
+    AppendUtf8(c, out.utf8);
+  }
+  out.replacements = counter.replacements;
+  out.printable_ratio = counter.total == 0
+                            ? 0.0
+                            : static_cast<double>(counter.printable) /
+                                  static_cast<double>(counter.total);
+  return out;
+}
+
+// UTF-16 without a BOM: ASCII-heavy text has a NUL in every other byte.
+// Looks at the first 4 KiB: NULs at odd offsets mean little-endian.
+std::optional<bool> GuessUtf16WithoutBom(std::span<const std::uint8_t> s) {
+  const std::size_t n = std::min<std::size_t>(s.size(), 4096) & ~std::size_t{1};
+  if (n < 4) return std::nullopt;
+  std::size_t even_nul = 0;
+  std::size_t odd_nul = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s[i] != 0) continue;
+    if (i % 2 == 0) {
+      ++even_nul;
+    } else {
+      ++odd_nul;
+    }
+  }
+  const std::size_t pairs = n / 2;
+  if (odd_nul * 10 >= pairs * 3 && even_nul * 20 <= pairs) return true;
+  if (even_nul * 10 >= pairs * 3 && odd_nul * 20 <= pairs) return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view TextEncodingName(TextEncoding encoding) {
+  switch (encoding) {
+    case TextEncoding::kUtf8:
+      return "utf-8";
+    case TextEncoding::kUtf16Le:
+      return "utf-16le";
+    case TextEncoding::kUtf16Be:
+      return "utf-16be";
+    case TextEncoding::kWindows1252:
+      return "windows-1252";
+  }
+  return "unknown";
+}
+
+char32_t Windows1252ToCodePoint(std::uint8_t byte) {
+  if (byte >= 0x80 && byte < 0xA0) return kCp1252High[byte - 0x80u];
+  return byte;
+}
+
+DecodedText DecodeText(ByteView bytes) {
+  const std::span<const std::uint8_t> s = bytes.span();
+  static constexpr std::uint8_t kUtf8Bom[] = {0xEF, 0xBB, 0xBF};
+  if (bytes.StartsWith(ByteView(kUtf8Bom, 3))) {
+    DecodedText out = DecodeUtf8Bytes(bytes.AsChars().substr(3));
+    out.had_bom = true;
+    return out;
+  }
+  if (s.size() >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
+    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/true);
+    out.had_bom = true;
+    return out;
+  }
+  if (s.size() >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
+    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/false);
+    out.had_bom = true;
+    return out;
+  }
+  if (const auto little_endian = GuessUtf16WithoutBom(s)) {
+    return DecodeUtf16(s, *little_endian);
+  }
+  DecodedText utf8 = DecodeUtf8Bytes(bytes.AsChars());
+  // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many mean a
+  // single-byte code page.
+  if (utf8.replacements == 0 || utf8.replacements * 100 < s.size()) {
+    return utf8;
+  }
+  return DecodeCp1252(s);
+}
+
+}  // namespace kintsugi::text
