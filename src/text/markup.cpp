@@ -121,6 +121,8 @@ Markup DetectMarkup(std::string_view text) {
 std::string StripHtml(std::string_view html) {
   std::string out;
   out.reserve(html.size());
+  std::size_t unclosed_double = 0;
+  std::size_t unclosed_single = 0;
   std::size_t i = 0;
   while (i < html.size()) {
     const char c = html[i];
@@ -163,17 +165,27 @@ std::string StripHtml(std::string_view html) {
       if (name.size() < 16) name.push_back(n);
       ++name_end;
     }
-    // Skip the tag itself, honouring quoted attribute values.
+    // Skip the tag itself, honouring quoted attribute values. A quote not
+    // closed on its own line is a typo (style="width:20%), not a value
+    // spanning lines: honoured, it would swallow the note's text up to the
+    // next quote, so it counts as a plain character. `unclosed` remembers
+    // where such a line ends, so a hostile line is scanned once, not once
+    // per tag.
     std::size_t k = name_end;
-    char quote = 0;
-    while (k < html.size()) {
+    while (k < html.size() && html[k] != '>') {
       const char t = html[k];
-      if (quote != 0) {
-        if (t == quote) quote = 0;
-      } else if (t == '"' || t == '\'') {
-        quote = t;
-      } else if (t == '>') {
-        break;
+      if (t == '"' || t == '\'') {
+        std::size_t& unclosed = t == '"' ? unclosed_double : unclosed_single;
+        if (k >= unclosed) {
+          const char ends[] = {t, '\n'};
+          const std::size_t end =
+              html.find_first_of(std::string_view(ends, 2), k + 1);
+          if (end != std::string_view::npos && html[end] == t) {
+            k = end + 1;
+            continue;
+          }
+          unclosed = end == std::string_view::npos ? html.size() : end;
+        }
       }
       ++k;
     }

@@ -34,6 +34,18 @@ TEST(StripHtmlTest, UnterminatedScriptDropsTheRest) {
   EXPECT_EQ(FoldText(StripHtml("visible<script>never ends")), "visible");
 }
 
+TEST(StripHtmlTest, RegressionUnclosedAttributeQuoteSwallowedTheNote) {
+  // An H0lyGh0st note: style="width:20% is never closed; honouring the
+  // quote across lines dropped every paragraph up to the next quote.
+  const std::string plain = StripHtml(
+      "<img alt=\"H0lyGh0st\" style=\"width:20%\n</head>\n<body>\n"
+      "<p>Don't worry, you can return all of your files.</p>\n"
+      "<p>Contact us at <a href=\"mailto:x@y.com\">x@y.com</a></p>");
+  EXPECT_THAT(plain, HasSubstr("you can return all of your files"));
+  EXPECT_THAT(plain, HasSubstr("Contact us at"));
+  EXPECT_THAT(plain, Not(HasSubstr("width")));
+}
+
 TEST(StripRtfTest, ControlWordsAndTablesGo) {
   const std::string plain = StripRtf(
       "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\*\\generator Riched20;}"
