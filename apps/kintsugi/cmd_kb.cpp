@@ -215,7 +215,7 @@ void AddKbCommand(CLI::App& app, const GlobalOptions& options,
       app.add_subcommand("kb", "Knowledge base: import, lint, compile, stats");
   command->require_subcommand(1);
 
-  static std::string sources, out, hold_out;
+  static std::string sources, out, hold_out, curated = "kb-curated";
   CLI::App* import_command = command->add_subcommand(
       "import", "Build kb/ from the public sources (kb-sources)");
   import_command->add_option("--sources", sources, "The kb-sources folder")
@@ -225,12 +225,15 @@ void AddKbCommand(CLI::App& app, const GlobalOptions& options,
   import_command->add_option(
       "--hold-out", hold_out,
       "Hold back one note per family into this folder (accuracy tests)");
+  import_command->add_option("--curated", curated,
+                             "The curated facts (default: kb-curated)");
   import_command->callback([&options, handler] {
     *handler = [&options] {
       kb::ImportOptions import;
       import.sources = sources;
       import.out = out;
       import.hold_out = hold_out;
+      import.curated = curated;
       return RunImport(options, import);
     };
   });

@@ -231,6 +231,9 @@ struct ImportOptions {
   // copied here as <family-id>/<note>, to measure identification on notes
   // the KB has not seen.
   Path hold_out;
+  // The curated facts (kb-curated/, one <family-id>.yaml each), applied on
+  // top of the sources; empty: none (docs/kb-format.md §10, step 8).
+  Path curated;
 };
 
 struct ImportReport {

@@ -5,9 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "core/testing/status_matchers.h"
 #include "io/memory_file_system.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/limits.h"
 
 namespace kintsugi::kb {
 namespace {
@@ -55,6 +58,18 @@ class ImporterTest : public ::testing::Test {
                 IsOk());
     options_.sources = "/src";
     options_.out = "/kb";
+    // The shipped curated facts, as `kintsugi kb import` applies them.
+    const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+    ASSERT_NE(root, nullptr) << "KINTSUGI_SOURCE_ROOT is not set";
+    const Path curated = Path(root) / "kb-curated";
+    ASSERT_OK_AND_ASSIGN(auto entries, RealFileSystem().ListDir(curated));
+    for (const auto& entry : entries) {
+      ASSERT_OK_AND_ASSIGN(Bytes bytes,
+                           ReadWholeFile(RealFileSystem(), curated / entry.name,
+                                         limits::kMaxKbFileBytes));
+      ASSERT_THAT(fs_.AddFile("/curated/" + entry.name, bytes), IsOk());
+    }
+    options_.curated = "/curated";
   }
 
   io::MemoryFileSystem fs_;
