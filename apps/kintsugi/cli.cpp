@@ -9,27 +9,7 @@
 namespace kintsugi::cli {
 
 int ExitCodeFor(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kOk:
-      return kExitOk;
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kCorrupt:
-    case StatusCode::kUnsupported:
-      return kExitBadInput;
-    case StatusCode::kResourceExhausted:
-    case StatusCode::kDeadlineExceeded:
-      return kExitLimit;
-    case StatusCode::kIoError:
-    case StatusCode::kPermissionDenied:
-    case StatusCode::kAlreadyExists:
-      return kExitIo;
-    case StatusCode::kCancelled:
-      return kExitInterrupted;
-    case StatusCode::kInternal:
-      return kExitInternal;
-  }
-  return kExitInternal;
+  return OutcomeOf(status.code()).exit_code;
 }
 
 int ReportFailure(const GlobalOptions& options, const Status& status) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// Shared pieces of the `kintsugi` command: global options, exit codes and
-// output helpers. Exit codes are documented in docs/cli.md and append-only.
+// Shared pieces of the `kintsugi` command: global options and output
+// helpers. Exit codes, and which failure gets which, are the one table in
+// kintsugi/status_table.h (docs/cli.md "Exit codes").
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -10,24 +11,11 @@
 #include <string_view>
 
 #include "kintsugi/status.h"
+#include "kintsugi/status_table.h"
 
 namespace kintsugi::cli {
 
-// Process exit codes (docs/cli.md). Append-only: scripts depend on them.
-enum ExitCode : int {
-  kExitOk = 0,             // The work was done (a verdict, even "unknown").
-  kExitPartial = 1,        // Done, but some items failed (see per-item status).
-  kExitUsage = 2,          // Bad command line.
-  kExitBadInput = 3,       // Input unreadable, malformed, empty or wrong kind.
-  kExitNotAvailable = 4,   // Subcommand not available in this version yet.
-  kExitLimit = 5,          // A limit was reached: size, time, count, disk.
-  kExitIo = 6,             // I/O failure (permission denied, read error...).
-  kExitKbInvalid = 7,      // The knowledge base failed to load or lint.
-  kExitInternal = 8,       // A bug in Kintsugi; please report it.
-  kExitInterrupted = 130,  // Stopped by SIGINT/SIGTERM.
-};
-
-// Maps a failure to its exit code.
+// Maps a failure to its exit code: its row of the status table.
 int ExitCodeFor(const Status& status);
 
 // Options every subcommand sees.
@@ -41,7 +29,8 @@ struct GlobalOptions {
 using Handler = std::function<int()>;
 
 // Prints `status` as a clear message on stderr (and, in --json mode, as
-// {"error": {"code", "message"}} on stdout); returns its exit code.
+// {"error": {"code", "message"}} on stdout); returns its exit code from
+// the status table.
 int ReportFailure(const GlobalOptions& options, const Status& status);
 
 // Prints a JSON document on stdout.

@@ -9,6 +9,8 @@
 
 int main(int argc, char** argv) {
   using namespace kintsugi::cli;
+  using kintsugi::kExitInternal;
+  using kintsugi::kExitUsage;
   CLI::App app{
       "Kintsugi: identify ransomware and recover encrypted files, offline.",
       "kintsugi"};

@@ -15,7 +15,8 @@
 namespace kintsugi {
 
 // Canonical error codes. Append-only: their names reach users through the
-// JSON output and their numbers through CLI exit codes (docs/cli.md).
+// JSON output; how each becomes a CLI exit code and an HTTP status is the
+// one table in kintsugi/status_table.h (docs/cli.md "Exit codes").
 enum class StatusCode : std::uint8_t {
   kOk = 0,
   kInvalidArgument = 1,    // The caller's input is malformed.
@@ -29,6 +30,8 @@ enum class StatusCode : std::uint8_t {
   kCancelled = 9,          // The operation was stopped on request.
   kInternal = 10,          // A bug in Kintsugi.
   kAlreadyExists = 11,     // Refused to create something that exists.
+  kUnavailable = 12,       // A service or resource is down for now; retry.
+  kUnauthenticated = 13,   // Credentials are missing, wrong or expired.
 };
 
 // The stable lowercase name of a code, e.g. "invalid_argument".
@@ -78,6 +81,8 @@ Status PermissionDeniedError(std::string message);
 Status CancelledError(std::string message);
 Status InternalError(std::string message);
 Status AlreadyExistsError(std::string message);
+Status UnavailableError(std::string message);
+Status UnauthenticatedError(std::string message);
 
 // Maps errno to a Status: ENOSPC/EDQUOT -> kResourceExhausted, EACCES/EPERM
 // -> kPermissionDenied, ENOENT -> kNotFound, EEXIST -> kAlreadyExists,

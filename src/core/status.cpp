@@ -1,39 +1,68 @@
 #include "kintsugi/status.h"
 
+#include <array>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 
+#include "kintsugi/status_table.h"
+
 namespace kintsugi {
 
-std::string_view StatusCodeName(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return "ok";
-    case StatusCode::kInvalidArgument:
-      return "invalid_argument";
-    case StatusCode::kNotFound:
-      return "not_found";
-    case StatusCode::kCorrupt:
-      return "corrupt";
-    case StatusCode::kUnsupported:
-      return "unsupported";
-    case StatusCode::kResourceExhausted:
-      return "resource_exhausted";
-    case StatusCode::kDeadlineExceeded:
-      return "deadline_exceeded";
-    case StatusCode::kIoError:
-      return "io_error";
-    case StatusCode::kPermissionDenied:
-      return "permission_denied";
-    case StatusCode::kCancelled:
-      return "cancelled";
-    case StatusCode::kInternal:
-      return "internal";
-    case StatusCode::kAlreadyExists:
-      return "already_exists";
+namespace {
+
+// The one table (kintsugi/status_table.h), documented in docs/cli.md "Exit
+// codes". HTTP: the client's request is at fault for 4xx (499 is the
+// de-facto "client closed request" of a cancelled one), the server for 5xx.
+constexpr std::array<StatusCodeOutcome, 14> kStatusCodeTable{{
+    {StatusCode::kOk, "ok", kExitOk, 200},
+    {StatusCode::kInvalidArgument, "invalid_argument", kExitBadInput, 400},
+    {StatusCode::kNotFound, "not_found", kExitBadInput, 404},
+    {StatusCode::kCorrupt, "corrupt", kExitBadInput, 422},
+    {StatusCode::kUnsupported, "unsupported", kExitBadInput, 415},
+    {StatusCode::kResourceExhausted, "resource_exhausted", kExitLimit, 413},
+    {StatusCode::kDeadlineExceeded, "deadline_exceeded", kExitLimit, 504},
+    {StatusCode::kIoError, "io_error", kExitIo, 500},
+    {StatusCode::kPermissionDenied, "permission_denied", kExitIo, 403},
+    {StatusCode::kCancelled, "cancelled", kExitInterrupted, 499},
+    {StatusCode::kInternal, "internal", kExitInternal, 500},
+    {StatusCode::kAlreadyExists, "already_exists", kExitIo, 409},
+    {StatusCode::kUnavailable, "unavailable", kExitUnavailable, 503},
+    {StatusCode::kUnauthenticated, "unauthenticated", kExitUnauthenticated,
+     401},
+}};
+
+// Row i holds code i, so a lookup is an index; a row added out of order
+// fails the build.
+constexpr bool InEnumOrder() {
+  for (std::size_t i = 0; i < kStatusCodeTable.size(); ++i) {
+    if (static_cast<std::size_t>(kStatusCodeTable[i].code) != i) return false;
   }
-  return "unknown";
+  return true;
+}
+static_assert(InEnumOrder(), "kStatusCodeTable must follow StatusCode");
+static_assert(kStatusCodeTable.back().code == StatusCode::kUnauthenticated,
+              "a new StatusCode needs its row in kStatusCodeTable");
+
+}  // namespace
+
+std::span<const StatusCodeOutcome> StatusCodeTable() {
+  return kStatusCodeTable;
+}
+
+const StatusCodeOutcome& OutcomeOf(StatusCode code) {
+  const auto index = static_cast<std::size_t>(code);
+  if (index >= kStatusCodeTable.size()) {
+    return kStatusCodeTable[static_cast<std::size_t>(StatusCode::kInternal)];
+  }
+  return kStatusCodeTable[index];
+}
+
+std::string_view StatusCodeName(StatusCode code) {
+  const auto index = static_cast<std::size_t>(code);
+  if (index >= kStatusCodeTable.size()) return "unknown";
+  return kStatusCodeTable[index].name;
 }
 
 Status::Status(StatusCode code, std::string message)
@@ -89,6 +118,12 @@ Status InternalError(std::string message) {
 }
 Status AlreadyExistsError(std::string message) {
   return {StatusCode::kAlreadyExists, std::move(message)};
+}
+Status UnavailableError(std::string message) {
+  return {StatusCode::kUnavailable, std::move(message)};
+}
+Status UnauthenticatedError(std::string message) {
+  return {StatusCode::kUnauthenticated, std::move(message)};
 }
 
 Status ErrnoToStatus(int errno_value, std::string_view what) {
