@@ -202,14 +202,14 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
     }
     inputs.push_back(std::move(*input));
   }
-  for (const FailedInput& f : failed) {
-    std::fprintf(stderr, "kintsugi: %s: %s\n", Clean(f.source).c_str(),
-                 Clean(f.status.ToString()).c_str());
+  // Nothing usable: the first failure is the answer, and is printed only
+  // as that (each failure once on stderr; its message names the input).
+  const bool nothing_usable = inputs.empty();
+  for (std::size_t i = nothing_usable ? 1 : 0; i < failed.size(); ++i) {
+    std::fprintf(stderr, "kintsugi: %s: %s\n", Clean(failed[i].source).c_str(),
+                 Clean(failed[i].status.ToString()).c_str());
   }
-  if (inputs.empty()) {
-    // Nothing usable: the first failure is the answer.
-    return ReportFailure(options, failed.front().status);
-  }
+  if (nothing_usable) return ReportFailure(options, failed.front().status);
 
   const identify::Report report = (*compiled)->Identify(inputs, yara.get());
   const bool only_other_files = std::all_of(
