@@ -4,6 +4,7 @@
 .PHONY: run test deps release asan format format-check fuzz bench clean
 
 JOBS ?= $(shell nproc)
+BENCH ?=
 
 deps:
 	@bash scripts/install-deps
@@ -32,8 +33,10 @@ fuzz: deps
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS)
 
+# Every registered benchmark (bench/run-all); `make bench BENCH=--quick`
+# only checks that each runs.
 bench: release
-	bash bench/run-all
+	bash bench/run-all $(BENCH) build/release
 
 clean:
 	rm -rf build

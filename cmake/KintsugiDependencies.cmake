@@ -1,20 +1,59 @@
 # Every dependency comes from a Debian package (scripts/install-deps).
-# Nothing is downloaded at build time.
+# Nothing is downloaded at build time. Those every subsystem shares are found
+# here; one that a single subsystem needs is found in its CMakeLists.txt with
+# the same helpers.
+#
+# A missing dependency stops configure with one line naming the package to
+# install, never with a subsystem, test or benchmark quietly left out:
+#
+#   kintsugi_find_package(NAME [find_package args...] DEBIAN PACKAGE...)
+#   kintsugi_pkg_check_modules(PREFIX MODULE DEBIAN PACKAGE...)
+#       -> the same targets and variables as find_package(NAME ... REQUIRED)
+#          or pkg_check_modules(PREFIX REQUIRED IMPORTED_TARGET MODULE), or
+#          "MODULE not found: install PACKAGE (scripts/install-deps)"
+#
+# Macros, not functions, so that the variables find_package sets stay
+# visible to the caller.
 
-find_package(PkgConfig REQUIRED)
-find_package(Threads REQUIRED)
-find_package(OpenSSL 3 REQUIRED)
-find_package(fmt REQUIRED)
-find_package(nlohmann_json 3 REQUIRED)
-find_package(CLI11 REQUIRED)
-find_package(yaml-cpp REQUIRED)
-find_package(SQLite3 REQUIRED)
-pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)
-pkg_check_modules(hyperscan REQUIRED IMPORTED_TARGET libhs)
-pkg_check_modules(yara REQUIRED IMPORTED_TARGET yara)
+macro(_kintsugi_missing what)
+  message(FATAL_ERROR "${what} not found: install ${ARGN} "
+                      "(scripts/install-deps)")
+endmacro()
+
+macro(kintsugi_find_package name)
+  cmake_parse_arguments(_kintsugi_dep "" "" "DEBIAN" ${ARGN})
+  find_package(${name} ${_kintsugi_dep_UNPARSED_ARGUMENTS} QUIET)
+  if(NOT ${name}_FOUND)
+    _kintsugi_missing("${name} ${_kintsugi_dep_UNPARSED_ARGUMENTS}"
+                      ${_kintsugi_dep_DEBIAN})
+  endif()
+endmacro()
+
+macro(kintsugi_pkg_check_modules prefix module)
+  cmake_parse_arguments(_kintsugi_dep "" "" "DEBIAN" ${ARGN})
+  pkg_check_modules(${prefix} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${prefix}_FOUND)
+    _kintsugi_missing(${module} ${_kintsugi_dep_DEBIAN})
+  endif()
+endmacro()
+
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  _kintsugi_missing(pkg-config pkg-config)
+endif()
+find_package(Threads REQUIRED)  # Part of the C library.
+kintsugi_find_package(OpenSSL 3 DEBIAN libssl-dev)
+kintsugi_find_package(fmt DEBIAN libfmt-dev)
+kintsugi_find_package(nlohmann_json 3 DEBIAN nlohmann-json3-dev)
+kintsugi_find_package(CLI11 DEBIAN libcli11-dev)
+kintsugi_find_package(yaml-cpp DEBIAN libyaml-cpp-dev)
+kintsugi_find_package(SQLite3 DEBIAN libsqlite3-dev)
+kintsugi_pkg_check_modules(sodium libsodium DEBIAN libsodium-dev)
+kintsugi_pkg_check_modules(hyperscan libhs DEBIAN libhyperscan-dev)
+kintsugi_pkg_check_modules(yara yara DEBIAN libyara-dev)
 # CRC-32 with PCLMUL (2.4x zlib's crc32_z here): file verification
 # checks a CRC over every byte of PNG, ZIP and gzip files.
-pkg_check_modules(libdeflate REQUIRED IMPORTED_TARGET libdeflate)
+kintsugi_pkg_check_modules(libdeflate libdeflate DEBIAN libdeflate-dev)
 
 # yaml-cpp 0.7 on Debian exports the target "yaml-cpp" without a namespace.
 if(TARGET yaml-cpp AND NOT TARGET yaml-cpp::yaml-cpp)
@@ -22,9 +61,9 @@ if(TARGET yaml-cpp AND NOT TARGET yaml-cpp::yaml-cpp)
 endif()
 
 if(KINTSUGI_BUILD_TESTS)
-  find_package(GTest REQUIRED)
+  kintsugi_find_package(GTest DEBIAN libgtest-dev libgmock-dev)
   include(GoogleTest)
 endif()
 if(KINTSUGI_BUILD_BENCH)
-  find_package(benchmark REQUIRED)
+  kintsugi_find_package(benchmark DEBIAN libbenchmark-dev)
 endif()

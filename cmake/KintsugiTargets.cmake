@@ -3,15 +3,27 @@
 #
 #   kintsugi_library(NAME SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 #       -> static library kintsugi_NAME (alias kintsugi::NAME)
-#   kintsugi_test(NAME SOURCES ... [DEPS ...])
-#       -> GoogleTest executable NAME, its tests registered with CTest
+#   kintsugi_test(NAME SOURCES ... [DEPS ...] [USES_CLI])
+#       -> GoogleTest executable NAME, its tests registered with CTest;
+#          USES_CLI: it runs the built `kintsugi`, so building NAME builds it
 #   kintsugi_fuzzer(NAME SOURCES ... [DEPS ...])
 #       -> with clang and KINTSUGI_FUZZ: a libFuzzer binary NAME;
 #          sources see fuzz/ ("fuzz_target.h") and src/ on the include path;
 #          otherwise: NAME_replay, and one CTest test per corpus file in
 #          fuzz/corpus/NAME/
-#   kintsugi_bench(NAME SOURCES ... [DEPS ...])
-#       -> Google Benchmark executable NAME
+#   kintsugi_bench(NAME SOURCES ... [DEPS ...] [DEFINES ...]
+#                  [PROGRAM | SCRIPT script])
+#       -> Google Benchmark executable NAME, which bench/run-all (`make
+#          bench`) runs. PROGRAM: a measuring program with its own main(),
+#          run without Google Benchmark's flags. SCRIPT: run-all runs
+#          `script path/to/NAME` instead, a comparison script that runs NAME
+#          and prints ratios against a baseline
+#
+# Each subsystem registers its own tests, fuzzers and benchmarks in its
+# CMakeLists.txt; fuzz targets and benchmarks keep their sources in fuzz/
+# and bench/ (conventions.md "Layout": the corpus and the comparison scripts
+# sit beside them). kintsugi_check_registered(), called last, fails
+# configure for a source there that no subsystem registers.
 
 function(_kintsugi_own_code target)
   target_link_libraries(${target} PRIVATE kintsugi::warnings
@@ -36,7 +48,7 @@ function(kintsugi_test name)
   if(NOT KINTSUGI_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "USES_CLI" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   # kintsugi::testing brings main() (src/core/testing/test_main.cpp),
@@ -44,10 +56,14 @@ function(kintsugi_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} kintsugi::testing)
   _kintsugi_own_code(${name})
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  if(ARG_USES_CLI)
+    add_dependencies(${name} kintsugi_cli)
+  endif()
 endfunction()
 
 function(kintsugi_fuzzer name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  _kintsugi_registered(${ARG_SOURCES})
   if(KINTSUGI_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     add_executable(${name} ${ARG_SOURCES})
     target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/fuzz
@@ -85,12 +101,55 @@ function(kintsugi_fuzzer name)
 endfunction()
 
 function(kintsugi_bench name)
+  cmake_parse_arguments(ARG "PROGRAM" "SCRIPT" "SOURCES;DEPS;DEFINES" ${ARGN})
+  _kintsugi_registered(${ARG_SOURCES})
   if(NOT KINTSUGI_BUILD_BENCH)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  target_compile_definitions(${name} PRIVATE ${ARG_DEFINES})
   _kintsugi_own_code(${name})
+  if(ARG_SCRIPT)
+    set(line "${name} script $<TARGET_FILE:${name}> ${ARG_SCRIPT}")
+  elseif(ARG_PROGRAM)
+    set(line "${name} program $<TARGET_FILE:${name}>")
+  else()
+    set(line "${name} gbench $<TARGET_FILE:${name}>")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY KINTSUGI_BENCHMARKS "${line}")
+endfunction()
+
+# Remembers that `sources` are registered, whatever this build makes.
+function(_kintsugi_registered)
+  foreach(source ${ARGN})
+    get_filename_component(source ${source} ABSOLUTE)
+    set_property(GLOBAL APPEND PROPERTY KINTSUGI_REGISTERED_SOURCES ${source})
+  endforeach()
+endfunction()
+
+# Fails configure for a fuzz target or benchmark under fuzz/ or bench/ that
+# no subsystem registers: it would silently never be built or run. Also
+# writes the built benchmarks to benchmarks.txt, the list bench/run-all runs:
+# "NAME gbench|program|script BINARY [SCRIPT]" a line.
+function(kintsugi_check_registered)
+  get_property(registered GLOBAL PROPERTY KINTSUGI_REGISTERED_SOURCES)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS
+       ${PROJECT_SOURCE_DIR}/fuzz/*_fuzzer.cpp
+       ${PROJECT_SOURCE_DIR}/bench/*.cpp)
+  foreach(source ${sources})
+    if(NOT source IN_LIST registered)
+      file(RELATIVE_PATH shown ${PROJECT_SOURCE_DIR} ${source})
+      message(FATAL_ERROR "${shown} is registered by no subsystem: add "
+        "kintsugi_fuzzer() or kintsugi_bench() to the CMakeLists.txt of the "
+        "subsystem it exercises")
+    endif()
+  endforeach()
+  get_property(benchmarks GLOBAL PROPERTY KINTSUGI_BENCHMARKS)
+  set(lines "")
+  foreach(line ${benchmarks})
+    string(APPEND lines "${line}\n")
+  endforeach()
+  file(GENERATE OUTPUT ${PROJECT_BINARY_DIR}/benchmarks.txt CONTENT "${lines}")
 endfunction()

@@ -3,7 +3,8 @@
 # `openssl speed -evp aes-128-cbc -decrypt` on the same machine (issue 4:
 # at least 0.70), and the peak memory (must stay under 64 MiB).
 #
-# Usage: [KINTSUGI_BENCH_DIR=DIR] bench/recover/compare.sh [path/to/recover_bench]
+# Usage: [KINTSUGI_BENCH_DIR=DIR] [KINTSUGI_BENCH_MIN_TIME=S] \
+#        bench/recover/compare.sh [path/to/recover_bench]
 # DIR (default /var/tmp/kintsugi-bench-recover) holds ~2.3 GiB of specimens;
 # the benchmark reads them all once before timing, so every timed read comes
 # from the page cache. A tmpfs (/dev/shm/...) works too.
@@ -28,7 +29,7 @@ openssl_kbs=$(openssl speed -evp aes-128-cbc -decrypt -seconds 3 -bytes 16384 \
 json=$(mktemp)
 floor_bin=$(mktemp)
 trap 'rm -f "$json" "$floor_bin"' EXIT
-"$bench" --benchmark_format=json --benchmark_min_time=2 >"$json" 2>/dev/null
+"$bench" --benchmark_format=json --benchmark_min_time="${KINTSUGI_BENCH_MIN_TIME:-2}" >"$json" 2>/dev/null
 
 # The floor: pread + AES and nothing else, on the same text specimens
 # (bench/recover/floor.c). "MiB user+sys-rate user-rate".
