@@ -137,5 +137,10 @@ Result<Bytes> ReadTail(ReadOnlyFileSystem& fs, const Path& path,
 // syncs and closes it. On failure the partial file is removed.
 Status WriteNewFile(FileSystem& fs, const Path& path, ByteView data,
                     std::uint32_t mode = kPrivateFileMode);
+// Fills `out` from `offset` on through as many ReadAt calls as it takes
+// (a read may return fewer bytes than asked); returns the number of bytes
+// read, less than out.size() only at the end of the file.
+Result<std::size_t> ReadFullyAt(ReadableFile& file, std::uint64_t offset,
+                                std::span<std::uint8_t> out);
 
 }  // namespace kintsugi

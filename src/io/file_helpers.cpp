@@ -22,20 +22,6 @@ std::string Describe(const char* what, const Path& path) {
   return text;
 }
 
-// Fills `out` from `offset` on, stopping early only at end of file; returns
-// the number of bytes read.
-Result<std::size_t> ReadFully(ReadableFile& file, std::uint64_t offset,
-                              std::span<std::uint8_t> out) {
-  std::size_t total = 0;
-  while (total < out.size()) {
-    KINTSUGI_ASSIGN_OR_RETURN(const std::size_t n,
-                              file.ReadAt(offset + total, out.subspan(total)));
-    if (n == 0) break;
-    total += n;
-  }
-  return total;
-}
-
 }  // namespace
 
 Result<Bytes> ReadWholeFile(ReadOnlyFileSystem& fs, const Path& path,
@@ -75,12 +61,24 @@ Result<Bytes> ReadWholeFile(ReadOnlyFileSystem& fs, const Path& path,
   return out;
 }
 
+Result<std::size_t> ReadFullyAt(ReadableFile& file, std::uint64_t offset,
+                                std::span<std::uint8_t> out) {
+  std::size_t total = 0;
+  while (total < out.size()) {
+    KINTSUGI_ASSIGN_OR_RETURN(const std::size_t n,
+                              file.ReadAt(offset + total, out.subspan(total)));
+    if (n == 0) break;
+    total += n;
+  }
+  return total;
+}
+
 Result<Bytes> ReadHead(ReadOnlyFileSystem& fs, const Path& path,
                        std::size_t max_bytes) {
   KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, file->Size());
   Bytes out(static_cast<std::size_t>(std::min<std::uint64_t>(size, max_bytes)));
-  KINTSUGI_ASSIGN_OR_RETURN(const std::size_t n, ReadFully(*file, 0, out));
+  KINTSUGI_ASSIGN_OR_RETURN(const std::size_t n, ReadFullyAt(*file, 0, out));
   out.resize(n);
   return out;
 }
@@ -92,7 +90,7 @@ Result<Bytes> ReadTail(ReadOnlyFileSystem& fs, const Path& path,
   const std::uint64_t length = std::min<std::uint64_t>(size, max_bytes);
   Bytes out(static_cast<std::size_t>(length));
   KINTSUGI_ASSIGN_OR_RETURN(const std::size_t n,
-                            ReadFully(*file, size - length, out));
+                            ReadFullyAt(*file, size - length, out));
   // Shorter only if the file shrank meanwhile: what we have is still its
   // end as far as it went.
   out.resize(n);

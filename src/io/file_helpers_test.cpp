@@ -101,6 +101,28 @@ TEST(ReadHeadTailTest, CopeWithShortReads) {
   EXPECT_THAT(ReadTail(fs, "/f", 8), IsOkAndHolds(Text("23456789")));
 }
 
+TEST(ReadFullyAtTest, FillsThroughShortReadsAndStopsAtTheEnd) {
+  ChangingFile file(Text("0123456789"), /*reported_size=*/10);
+  Bytes out(5);
+  EXPECT_THAT(ReadFullyAt(file, 2, out), IsOkAndHolds(5u));
+  EXPECT_EQ(out, Text("23456"));
+  EXPECT_GE(file.reads_, 2);  // Three bytes a read: it took more than one.
+  Bytes past_end(8);
+  EXPECT_THAT(ReadFullyAt(file, 6, past_end), IsOkAndHolds(4u));
+  EXPECT_TRUE(ByteView(past_end).First(4) == ByteView(Text("6789")));
+  EXPECT_THAT(ReadFullyAt(file, 10, past_end), IsOkAndHolds(0u));
+}
+
+TEST(ReadFullyAtTest, ReportsAFailedRead) {
+  MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile("/f", Bytes(10, 7)), IsOk());
+  ASSERT_OK_AND_ASSIGN(auto file, fs.OpenForRead("/f"));
+  fs.SetFaultPlan(
+      FaultPlan::FailOperation(Operation::kRead, 1, StatusCode::kIoError));
+  Bytes out(4);
+  EXPECT_THAT(ReadFullyAt(*file, 0, out), StatusIs(StatusCode::kIoError));
+}
+
 TEST(ReadHeadTailTest, MissingFileIsNotFound) {
   MemoryFileSystem fs;
   EXPECT_THAT(ReadHead(fs, "/none", 8), StatusIs(StatusCode::kNotFound));
