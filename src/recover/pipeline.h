@@ -1,9 +1,10 @@
 #pragma once
 
 // The recovery pipeline shared by every decryptor (issue 4): enumerate the
-// inputs, choose a decryptor per file, obtain its key, decrypt as a stream,
-// verify, and keep the output without ever risking the original. The rules
-// it follows are in include/kintsugi/recover.h and journal.h.
+// inputs (walker.h), choose a decryptor per file (evidence.h), obtain its
+// key, then decrypt as a stream, verify, and keep the output without ever
+// risking the original (output_stage.h). The rules it follows are in
+// include/kintsugi/recover.h and journal.h.
 
 #include <span>
 #include <string>
@@ -27,11 +28,5 @@ Result<RecoverReport> RunRecovery(FileSystem& fs, const RecoverOptions& options,
 // common to all of them (DIR/a/docs, DIR/b/docs), so that outputs of
 // different roots never share a folder.
 std::vector<Path> OutputBases(std::span<const Path> roots);
-
-// The name for output attempt `attempt` (0: `name` itself; 1: "stem
-// (recovered).ext"; n: "stem (recovered n).ext"), with ".unverified"
-// appended when `unverified`.
-std::string CandidateName(const std::string& name, unsigned attempt,
-                          bool unverified);
 
 }  // namespace kintsugi::recover

@@ -1,0 +1,98 @@
+#pragma once
+
+// The triage of a recovery (and of scan, later): "is this file encrypted,
+// and which decryptor takes it?". Identify's evidence is gathered once per
+// folder (GatherFolderEvidence) and helps choose among the decryptors whose
+// probes accept a file (ChooseDecryptor); TriageFile adds the verdicts for
+// files no decryptor takes.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kintsugi/fs.h"
+#include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
+#include "kintsugi/recover.h"
+#include "recover/decryptor.h"
+#include "recover/walker.h"
+
+namespace kintsugi::recover {
+
+// How far below the best probe a decryptor of the family identify names may
+// be and still be chosen. Probes by name alone score ~20-60 and structural
+// checks ~70-90 (decryptor.h), so identify settles ties and close calls
+// between names, but a structural fit beats a name (issue 4).
+inline constexpr int kIdentifyCloseCall = 15;
+
+// A decryptor prepared for one run.
+struct PreparedDecryptor {
+  const Decryptor* decryptor = nullptr;
+  std::unique_ptr<DecryptorRun> run;
+};
+
+// A family identify names for a folder, with what the detail of a file
+// needs to say about it.
+struct NamedFamily {
+  std::string family;  // KB id.
+  std::string name;    // Display name.
+  std::string from;    // The evidence in words: "DECRYPT.txt and ...".
+  kb::RecoveryPossible recovery = kb::RecoveryPossible::kUnknown;
+  std::string decryptor;  // The KB's decryptor id; empty if none.
+  std::vector<std::string> needs;
+};
+
+// Identify's answer for one folder of the run.
+struct FolderEvidence {
+  identify::Verdict verdict = identify::Verdict::kUnknown;
+  // Identified: the one family; ambiguous: the close candidates, best
+  // first; unknown: none.
+  std::vector<NamedFamily> named;
+};
+
+// Runs identify over the files of one folder: the ransom notes among them
+// (text-like names, note-like names first) and the names and a few heads of
+// the others, within the limits::kMaxRecover*PerFolder bounds.
+FolderEvidence GatherFolderEvidence(FileSystem& fs,
+                                    const identify::CompiledKb& kb,
+                                    std::span<const WalkItem* const> files);
+
+// The decryptor chosen for a file, and why.
+struct DecryptorChoice {
+  const PreparedDecryptor* prepared = nullptr;
+  ProbeResult probe;
+  std::string evidence;  // What identify said, for the detail; or empty.
+};
+
+// Picks the decryptor for a file among those whose probe accepts it: the
+// most confident (the first of a tie), unless one of the family identify
+// names for the folder is within kIdentifyCloseCall of it. `evidence` may
+// be null (identify not consulted). Nothing when no probe accepts it.
+std::optional<DecryptorChoice> ChooseDecryptor(
+    std::span<const PreparedDecryptor> runs, const FileSample& sample,
+    const FolderEvidence* evidence);
+
+// The triage of one file: a choice, or the verdict when there is none.
+struct Triage {
+  std::optional<DecryptorChoice> choice;
+  // Without a choice: kNotEncrypted or kUnsupported, and why.
+  RecoverStatus status = RecoverStatus::kUnsupported;
+  std::string detail;
+};
+
+// Identify's evidence for the folder of the file being triaged, computed
+// only when needed (an ordinary file needs none); null when identify is not
+// consulted.
+using EvidenceSource = std::function<const FolderEvidence*()>;
+
+// Triages a file from its sample: an ordinary file that starts like its own
+// extension says is left alone; otherwise ChooseDecryptor, and without a
+// choice a verdict that says what identify found for the folder.
+// `evidence` may be empty (identify not consulted).
+Triage TriageFile(std::span<const PreparedDecryptor> runs,
+                  const FileSample& sample, const EvidenceSource& evidence);
+
+}  // namespace kintsugi::recover

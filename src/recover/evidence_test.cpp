@@ -1,0 +1,171 @@
+// The triage on its own: identify's evidence for a folder, and the choice
+// of decryptor with and without it.
+
+#include "recover/evidence.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/testing/status_matchers.h"
+#include "formats/testing/sample_files.h"
+#include "io/memory_file_system.h"
+#include "recover/testing/fakes.h"
+
+namespace kintsugi::recover {
+namespace {
+
+using fakes::FakeDecryptor;
+using fakes::NoteText;
+using fakes::TestKb;
+using ::testing::HasSubstr;
+
+const Path kDir = "/v";
+
+// The decryptors of a run, prepared.
+std::vector<PreparedDecryptor> Prepare(
+    std::initializer_list<const Decryptor*> decryptors) {
+  io::MemoryFileSystem fs;
+  std::vector<PreparedDecryptor> runs;
+  for (const Decryptor* d : decryptors) {
+    auto run = d->Prepare(fs, RunInputs{});
+    EXPECT_TRUE(run.has_value());
+    runs.push_back(PreparedDecryptor{d, std::move(*run)});
+  }
+  return runs;
+}
+
+FileSample Sample(const std::string& name, const Bytes& head) {
+  return FileSample{kDir / name, name, head.size(), head, head};
+}
+
+FolderEvidence Identified(std::string family, std::string name) {
+  FolderEvidence evidence;
+  evidence.verdict = identify::Verdict::kIdentified;
+  evidence.named.push_back(NamedFamily{std::move(family),
+                                       std::move(name),
+                                       "DECRYPT.txt",
+                                       kb::RecoveryPossible::kYes,
+                                       "",
+                                       {}});
+  return evidence;
+}
+
+TEST(ChooseDecryptorTest, WithoutEvidenceTheMostConfidentProbeWins) {
+  const FakeDecryptor low("low", "low", ".x", 30);
+  const FakeDecryptor high("high", "high", ".x", 50);
+  const FakeDecryptor other("other", "other", ".y", 90);
+  const auto runs = Prepare({&low, &high, &other});
+  const Bytes head(100, 1);
+  auto choice = ChooseDecryptor(runs, Sample("a.doc.x", head), nullptr);
+  ASSERT_TRUE(choice.has_value());
+  EXPECT_EQ(choice->prepared->decryptor, &high);
+  EXPECT_EQ(choice->probe.original_name, "a.doc");
+  EXPECT_EQ(choice->evidence, "");
+  // A tie goes to the first; no probe accepting: no choice.
+  const FakeDecryptor twin("twin", "twin", ".x", 50);
+  EXPECT_EQ(
+      ChooseDecryptor(Prepare({&twin, &high}), Sample("a.x", head), nullptr)
+          ->prepared->decryptor,
+      &twin);
+  EXPECT_FALSE(ChooseDecryptor(runs, Sample("a.z", head), nullptr));
+}
+
+TEST(ChooseDecryptorTest, TheNamedFamilyWinsCloseCallsButNotStructure) {
+  const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+  const Bytes head(100, 1);
+  const FolderEvidence evidence = Identified("alpha", "Alpha");
+  {
+    const FakeDecryptor beta("beta", "beta", ".x", 40 + kIdentifyCloseCall);
+    const auto runs = Prepare({&beta, &alpha});
+    auto choice = ChooseDecryptor(runs, Sample("a.x", head), &evidence);
+    ASSERT_TRUE(choice.has_value());
+    EXPECT_EQ(choice->prepared->decryptor, &alpha);
+    EXPECT_EQ(choice->evidence, "identified as Alpha from DECRYPT.txt");
+  }
+  {
+    const FakeDecryptor beta("beta", "beta", ".x", 41 + kIdentifyCloseCall);
+    const auto runs = Prepare({&beta, &alpha});
+    auto choice = ChooseDecryptor(runs, Sample("a.x", head), &evidence);
+    ASSERT_TRUE(choice.has_value());
+    EXPECT_EQ(choice->prepared->decryptor, &beta);
+    EXPECT_THAT(choice->evidence,
+                HasSubstr("identify names Alpha (from DECRYPT.txt), but this "
+                          "file fits the beta decryptor's checks better"));
+  }
+}
+
+TEST(GatherFolderEvidenceTest, ANoteInTheFolderNamesItsFamily) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile(kDir / "DECRYPT.txt",
+                         NoteText("alpha has locked every one of your files")),
+              IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "report.doc.x",
+                         formats::samples::PseudoRandomBytes(3000, 1)),
+              IsOk());
+  const WalkItem note{kDir / "DECRYPT.txt", "v/DECRYPT.txt", 200, {}};
+  const WalkItem file{kDir / "report.doc.x", "v/report.doc.x", 3000, {}};
+  const WalkItem* files[] = {&file, &note};
+  auto kb = TestKb();
+  ASSERT_NE(kb, nullptr);
+  const FolderEvidence evidence = GatherFolderEvidence(fs, *kb, files);
+  EXPECT_EQ(evidence.verdict, identify::Verdict::kIdentified);
+  ASSERT_EQ(evidence.named.size(), 1u);
+  EXPECT_EQ(evidence.named[0].family, "alpha");
+  EXPECT_EQ(evidence.named[0].from, "DECRYPT.txt");
+
+  // Without a note, the names alone say nothing of Alpha.
+  const WalkItem* just_file[] = {&file};
+  EXPECT_EQ(GatherFolderEvidence(fs, *kb, just_file).verdict,
+            identify::Verdict::kUnknown);
+}
+
+TEST(TriageFileTest, AnOrdinaryFileIsLeftAloneWithoutAskingIdentify) {
+  const FakeDecryptor any("any", "any", ".png", 90);
+  const auto runs = Prepare({&any});
+  const Bytes png = formats::samples::MakePng(16, 16);
+  bool asked = false;
+  const Triage triage = TriageFile(runs, Sample("photo.png", png),
+                                   [&]() -> const FolderEvidence* {
+                                     asked = true;
+                                     return nullptr;
+                                   });
+  EXPECT_FALSE(triage.choice.has_value());
+  EXPECT_EQ(triage.status, RecoverStatus::kNotEncrypted);
+  EXPECT_THAT(triage.detail, HasSubstr("looks like an ordinary"));
+  EXPECT_FALSE(asked);
+}
+
+TEST(TriageFileTest, WithoutAChoiceTheVerdictSaysWhatIdentifyFound) {
+  const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+  const auto runs = Prepare({&alpha});
+  const Bytes junk = formats::samples::PseudoRandomBytes(100, 2);
+  const Triage chosen = TriageFile(runs, Sample("a.x", junk), {});
+  ASSERT_TRUE(chosen.choice.has_value());
+  EXPECT_EQ(chosen.choice->prepared->decryptor, &alpha);
+
+  const Triage plain = TriageFile(runs, Sample("a.z", junk), {});
+  EXPECT_FALSE(plain.choice.has_value());
+  EXPECT_EQ(plain.status, RecoverStatus::kUnsupported);
+  EXPECT_EQ(plain.detail, "no decryptor recognises this file");
+
+  FolderEvidence gamma = Identified("gamma", "Gamma Locker");
+  gamma.named[0].recovery = kb::RecoveryPossible::kNo;
+  const Triage unknown_family =
+      TriageFile(runs, Sample("a.z", junk), [&] { return &gamma; });
+  EXPECT_EQ(unknown_family.status, RecoverStatus::kUnsupported);
+  EXPECT_THAT(unknown_family.detail,
+              HasSubstr("identified as Gamma Locker (gamma)"));
+  EXPECT_THAT(unknown_family.detail,
+              HasSubstr("no offline recovery is known for this family"));
+
+  const FolderEvidence ours = Identified("alpha", "Alpha");
+  const Triage renamed =
+      TriageFile(runs, Sample("a.z", junk), [&] { return &ours; });
+  EXPECT_THAT(renamed.detail, HasSubstr("(renamed or damaged?)"));
+}
+
+}  // namespace
+}  // namespace kintsugi::recover

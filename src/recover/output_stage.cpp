@@ -1,0 +1,372 @@
+#include "recover/output_stage.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "kintsugi/limits.h"
+
+namespace kintsugi::recover {
+namespace {
+
+// Decryption and verification run over pieces of a read chunk this large,
+// which stay in the CPU's L1/L2 cache between the two passes.
+constexpr std::size_t kDecryptPieceBytes = 64 * 1024;
+
+// A dry run's stand-in for the output file: compares what a real run would
+// write with a file already under the target name, so that the dry run can
+// say "already recovered" exactly when the real run would keep that file.
+class ComparingSink final : public WritableFile {
+ public:
+  ComparingSink(std::unique_ptr<ReadableFile> existing, std::uint64_t size)
+      : existing_(std::move(existing)), size_(size) {}
+  Status Append(ByteView data) override {
+    for (std::size_t done = 0; same_ && done < data.size();) {
+      if (offset_ >= size_) {
+        same_ = false;
+        break;
+      }
+      const std::size_t want = std::min(scratch_.size(), data.size() - done);
+      auto got = existing_->ReadAt(offset_, std::span(scratch_).first(want));
+      if (!got || *got == 0 ||
+          !std::equal(scratch_.begin(),
+                      scratch_.begin() + static_cast<std::ptrdiff_t>(*got),
+                      data.span().subspan(done, *got).begin())) {
+        same_ = false;
+        break;
+      }
+      done += *got;
+      offset_ += *got;
+    }
+    return Status::Ok();
+  }
+  Status Sync() override { return Status::Ok(); }
+  Status Close() override { return Status::Ok(); }
+  bool Same() const { return same_ && offset_ == size_; }
+
+ private:
+  std::unique_ptr<ReadableFile> existing_;
+  std::uint64_t size_;
+  std::uint64_t offset_ = 0;
+  bool same_ = true;
+  Bytes scratch_ = Bytes(64 * 1024);
+};
+
+FileOutcome Fail(FileOutcome outcome, RecoverStatus status,
+                 std::string detail) {
+  outcome.status = status;
+  outcome.detail = std::move(detail);
+  outcome.output.clear();
+  return outcome;
+}
+
+}  // namespace
+
+std::string CandidateName(const std::string& name, unsigned attempt,
+                          bool unverified) {
+  std::string result;
+  if (attempt == 0) {
+    result = name;
+  } else {
+    const Path p(name);
+    const std::string stem = p.stem().native();
+    const std::string ext = p.extension().native();
+    result = stem +
+             (attempt == 1 ? " (recovered)"
+                           : " (recovered " + std::to_string(attempt) + ")") +
+             ext;
+  }
+  if (unverified) result += ".unverified";
+  return result;
+}
+
+OutputStage::OutputStage(FileSystem& fs, Journal& journal,
+                         OutputOptions options)
+    : fs_(fs), journal_(journal), options_(options) {}
+
+void OutputStage::Abandon(const Path& encrypted, const Path& temp) {
+  fs_.Remove(temp).IgnoreError();
+  journal_.Abandoned(encrypted).IgnoreError();
+}
+
+Status OutputStage::EnsureDir(const Path& dir) {
+  {
+    std::lock_guard lock(dirs_mutex_);
+    if (known_dirs_.count(dir.native()) > 0) return Status::Ok();
+  }
+  // Create missing folders and sync each parent, so that an output's folder
+  // survives a crash as surely as the output.
+  std::vector<Path> missing;
+  for (Path p = dir; !p.empty() && !Exists(p); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  KINTSUGI_RETURN_IF_ERROR(fs_.CreateDirs(dir));
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    KINTSUGI_RETURN_IF_ERROR(fs_.SyncDir(it->parent_path()));
+  }
+  std::lock_guard lock(dirs_mutex_);
+  known_dirs_.insert(dir.native());
+  return Status::Ok();
+}
+
+Status OutputStage::Stream(const OutputRequest& request,
+                           formats::StreamVerifier& verifier,
+                           WritableFile* sink, StreamBuffers& buffers) {
+  StreamDecryption& decryption = *request.decryption;
+  verifier.ExpectAtLeast(decryption.MinOutputBytes());
+  const std::span<std::uint8_t> out(buffers.out);
+  std::size_t produced = 0;  // Plaintext in `out` not yet written.
+  auto flush = [&]() -> Status {
+    if (sink != nullptr && produced > 0) {
+      KINTSUGI_RETURN_IF_ERROR(sink->Append(ByteView(out.first(produced))));
+    }
+    produced = 0;
+    return Status::Ok();
+  };
+  std::uint64_t offset = 0;
+  while (offset < request.size) {
+    if (options_.cancel != nullptr && options_.cancel->load()) {
+      return CancelledError("run interrupted");
+    }
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(buffers.in.size(), request.size - offset));
+    KINTSUGI_ASSIGN_OR_RETURN(
+        std::size_t got,
+        request.source->ReadAt(
+            offset, std::span<std::uint8_t>(buffers.in).first(want)));
+    if (got == 0) {
+      return CorruptError("the file shrank while it was read");
+    }
+    offset += got;
+    // Decrypt and verify in cache-sized pieces, so the verifier reads
+    // plaintext the decryption has just written; write the chunk at once.
+    const ByteView chunk(std::span<const std::uint8_t>(buffers.in).first(got));
+    for (std::size_t done = 0; done < got;) {
+      const std::size_t piece = std::min(kDecryptPieceBytes, got - done);
+      if (out.size() - produced < piece + StreamDecryption::kSlack) {
+        KINTSUGI_RETURN_IF_ERROR(flush());
+      }
+      KINTSUGI_ASSIGN_OR_RETURN(
+          std::size_t n,
+          decryption.Update(*chunk.Sub(done, piece), out.subspan(produced)));
+      verifier.Update(ByteView(out.subspan(produced, n)));
+      // A dry run keeps nothing: the next piece reuses the same, still
+      // cached, bytes of `out`.
+      produced = sink != nullptr ? produced + n : 0;
+      done += piece;
+    }
+    KINTSUGI_RETURN_IF_ERROR(flush());
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(std::size_t n, decryption.Finish(out));
+  verifier.Update(ByteView(out.first(n)));
+  produced = n;
+  return flush();
+}
+
+FileOutcome OutputStage::Write(const OutputRequest& request,
+                               FileOutcome outcome, StreamBuffers& buffers) {
+  const auto expected =
+      formats::ExpectedKinds(Path(request.name).extension().native());
+  formats::StreamVerifier verifier(expected);
+  if (options_.dry_run) {
+    return DryRun(request, std::move(outcome), verifier, buffers);
+  }
+  const Path& path = request.encrypted;
+  const Path& dir = request.dir;
+  const std::string& name = request.name;
+  if (Status made = EnsureDir(dir); !made.ok()) {
+    return Fail(std::move(outcome), RecoverStatus::kError,
+                "cannot create the output folder: " + made.message());
+  }
+  const Path temp = dir / MakeTempName(name);
+  if (Status begun = journal_.Begin(path, temp); !begun.ok()) {
+    return Fail(std::move(outcome), RecoverStatus::kError,
+                "cannot write the journal: " + begun.message());
+  }
+  // The output gets the encrypted file's permissions (ASSURANCE.md): never
+  // readable by more users than the encrypted copy was.
+  const auto encrypted_info = fs_.Stat(path, /*follow_symlinks=*/true);
+  auto sink = fs_.CreateNew(
+      temp, encrypted_info ? encrypted_info->mode & 0777u : kPrivateFileMode);
+  if (!sink) {
+    journal_.Abandoned(path).IgnoreError();
+    return Fail(std::move(outcome), RecoverStatus::kError,
+                "cannot create the output: " + sink.error().message());
+  }
+  Status written = Stream(request, verifier, sink->get(), buffers);
+  if (written.ok()) written = (*sink)->Sync();
+  if (written.ok()) written = (*sink)->Close();
+  if (!written.ok()) {
+    sink->reset();
+    Abandon(path, temp);
+    const bool damaged = written.code() == StatusCode::kCorrupt;
+    return Fail(std::move(outcome), RecoverStatus::kError,
+                (damaged ? "decryption failed (damaged or truncated file?): "
+                         : "writing the output failed: ") +
+                    written.message());
+  }
+  sink->reset();
+  const formats::Verification verification = verifier.Finish();
+  const bool valid = verification.valid();
+  if (valid && verification.kind) {
+    outcome.verified_as =
+        std::string(formats::FileKindName(*verification.kind));
+  }
+  if (!valid && options_.verified_only) {
+    Abandon(path, temp);
+    return Fail(std::move(outcome), RecoverStatus::kUnverified,
+                "output could not be verified and was not kept "
+                "(--verified-only): " +
+                    verification.detail);
+  }
+  // A rerun that does not find the earlier run's journal (deleted, or kept
+  // in another first input folder) meets its own output under the first
+  // name: keep that one instead of adding "name (recovered).ext" beside it.
+  const Path first_name = dir / CandidateName(name, 0, !valid);
+  if (auto same = SameContent(temp, first_name, buffers); same && *same) {
+    outcome.output = first_name;
+    outcome.status =
+        valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+    outcome.detail = "already recovered (same content)";
+    if (Status removed = fs_.Remove(temp); !removed.ok()) {
+      // The journal's B record still names the temporary: the next run
+      // removes it.
+      outcome.detail += "; warning: the temporary copy " + temp.string() +
+                        " could not be removed: " + removed.message();
+      return outcome;
+    }
+    if (Status durable = journal_.Finished(path, first_name, outcome.status);
+        !durable.ok()) {
+      outcome.detail += "; warning: " + durable.message();
+    }
+    return outcome;
+  }
+  std::optional<Path> final_path;
+  Status renamed = Status::Ok();
+  for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
+       ++attempt) {
+    const Path candidate = dir / CandidateName(name, attempt, !valid);
+    if (Exists(candidate)) continue;
+    renamed = journal_.Committing(path, temp, candidate);
+    if (!renamed.ok()) break;
+    renamed = fs_.RenameNoReplace(temp, candidate);
+    if (renamed.ok()) {
+      final_path = candidate;
+      break;
+    }
+    if (renamed.code() != StatusCode::kAlreadyExists) break;
+  }
+  if (!final_path) {
+    Abandon(path, temp);
+    return Fail(std::move(outcome), RecoverStatus::kError,
+                renamed.ok()
+                    ? "no free name for the output"
+                    : "cannot put the output in place: " + renamed.message());
+  }
+  outcome.output = *final_path;
+  outcome.status =
+      valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+  outcome.detail = valid ? "verified" : verification.detail;
+  Status durable = fs_.SyncDir(dir);
+  if (durable.ok())
+    durable = journal_.Finished(path, *final_path, outcome.status);
+  if (!durable.ok()) {
+    // The output is in place and complete (it was synced before the
+    // rename); only its durability across a crash is in doubt, and the
+    // journal's C record lets a rerun settle it.
+    outcome.detail += "; warning: " + durable.message();
+  }
+  bytes_written_ += request.size;
+  return outcome;
+}
+
+FileOutcome OutputStage::DryRun(const OutputRequest& request,
+                                FileOutcome outcome,
+                                formats::StreamVerifier& verifier,
+                                StreamBuffers& buffers) {
+  const Path& dir = request.dir;
+  const std::string& name = request.name;
+  // What the real run would compare with (the first name, verified or
+  // not): the verified one when it exists, otherwise the unverified one.
+  std::unique_ptr<ComparingSink> existing;
+  Path compared;
+  for (bool unverified : {false, true}) {
+    const Path first = dir / CandidateName(name, 0, unverified);
+    auto found = fs_.Stat(first, /*follow_symlinks=*/false);
+    if (!found || found->type != FileType::kRegular) continue;
+    if (auto opened = fs_.OpenForRead(first)) {
+      existing =
+          std::make_unique<ComparingSink>(std::move(*opened), found->size);
+      compared = first;
+    }
+    break;
+  }
+  Status streamed = Stream(request, verifier, existing.get(), buffers);
+  if (!streamed.ok()) {
+    return Fail(std::move(outcome), RecoverStatus::kError,
+                "decryption failed: " + streamed.message());
+  }
+  const formats::Verification verification = verifier.Finish();
+  const bool valid = verification.valid();
+  if (valid && verification.kind) {
+    outcome.verified_as =
+        std::string(formats::FileKindName(*verification.kind));
+  }
+  outcome.status =
+      valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+  if (existing && existing->Same() &&
+      compared == dir / CandidateName(name, 0, !valid) &&
+      (valid || !options_.verified_only)) {
+    outcome.output = compared;
+    outcome.detail = "dry run: already recovered (same content)";
+    return outcome;
+  }
+  for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
+       ++attempt) {
+    const Path candidate = dir / CandidateName(name, attempt, !valid);
+    if (!Exists(candidate)) {
+      outcome.output = candidate;
+      break;
+    }
+  }
+  outcome.detail = "dry run: would write " + outcome.output.string() +
+                   (valid ? "" : " (" + verification.detail + ")");
+  if (!valid && options_.verified_only) {
+    outcome.output.clear();
+    outcome.detail =
+        "dry run: would not keep it (--verified-only): " + verification.detail;
+  }
+  return outcome;
+}
+
+Result<bool> OutputStage::SameContent(const Path& ours, const Path& existing,
+                                      StreamBuffers& buffers) {
+  auto info = fs_.Stat(existing, /*follow_symlinks=*/false);
+  if (!info || info->type != FileType::kRegular) return false;
+  KINTSUGI_ASSIGN_OR_RETURN(auto a, fs_.OpenForRead(ours));
+  KINTSUGI_ASSIGN_OR_RETURN(auto b, fs_.OpenForRead(existing));
+  KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, a->Size());
+  KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t other_size, b->Size());
+  if (size != other_size) return false;
+  const std::size_t chunk = std::min(buffers.in.size(), buffers.out.size());
+  for (std::uint64_t offset = 0; offset < size;) {
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - offset));
+    const auto mine = std::span<std::uint8_t>(buffers.in).first(want);
+    const auto theirs = std::span<std::uint8_t>(buffers.out).first(want);
+    KINTSUGI_ASSIGN_OR_RETURN(std::size_t got_a, ReadFullyAt(*a, offset, mine));
+    KINTSUGI_ASSIGN_OR_RETURN(std::size_t got_b,
+                              ReadFullyAt(*b, offset, theirs));
+    if (got_a != want || got_b != want ||
+        !std::equal(mine.begin(), mine.end(), theirs.begin())) {
+      return false;
+    }
+    offset += want;
+  }
+  return true;
+}
+
+}  // namespace kintsugi::recover

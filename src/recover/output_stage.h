@@ -1,0 +1,98 @@
+#pragma once
+
+// The output stage of a recovery: decrypts one file as a stream into a
+// temporary file beside its final place, verifies the plaintext on the way,
+// and commits it under a free name (never replacing a file), recording
+// every step in the journal so that a crash at any point loses nothing
+// (include/kintsugi/recover.h, journal.h). A dry run streams the same way
+// and writes nothing.
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <span>
+#include <string>
+
+#include "formats/file_validator.h"
+#include "kintsugi/bytes.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/recover.h"
+#include "kintsugi/status.h"
+#include "recover/decryptor.h"
+#include "recover/journal.h"
+
+namespace kintsugi::recover {
+
+// The name for output attempt `attempt` (0: `name` itself; 1: "stem
+// (recovered).ext"; n: "stem (recovered n).ext"), with ".unverified"
+// appended when `unverified`.
+std::string CandidateName(const std::string& name, unsigned attempt,
+                          bool unverified);
+
+// Per-worker buffers, reused for every file: bounded memory whatever the
+// file sizes (at most limits::kStreamChunkBytes each; less when every file
+// is smaller).
+struct StreamBuffers {
+  explicit StreamBuffers(std::size_t chunk)
+      : in(chunk), out(chunk + StreamDecryption::kSlack) {}
+  Bytes in;
+  Bytes out;
+};
+
+struct OutputOptions {
+  bool dry_run = false;
+  bool verified_only = false;  // Drop outputs that cannot be verified.
+  // When it becomes true, a file being streamed stops with kCancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// One file to write: where it comes from and where it goes.
+struct OutputRequest {
+  Path encrypted;        // The encrypted file (the journal's key).
+  ReadableFile* source;  // Open on `encrypted`.
+  std::uint64_t size = 0;
+  StreamDecryption* decryption;
+  Path dir;          // The output folder.
+  std::string name;  // The output's first-choice name in `dir`.
+};
+
+// Thread-safe: one stage serves every worker of a run.
+class OutputStage {
+ public:
+  // `journal` must outlive the stage.
+  OutputStage(FileSystem& fs, Journal& journal, OutputOptions options);
+
+  // Decrypts, verifies and keeps (or, dry-running, describes) one output.
+  // `outcome` comes with what is already known (path, decryptor, ...); it
+  // is returned with status, output, verified_as and detail set.
+  FileOutcome Write(const OutputRequest& request, FileOutcome outcome,
+                    StreamBuffers& buffers);
+
+  // Plaintext bytes written by real (not dry) runs so far.
+  std::uint64_t bytes_written() const { return bytes_written_.load(); }
+
+ private:
+  FileOutcome DryRun(const OutputRequest& request, FileOutcome outcome,
+                     formats::StreamVerifier& verifier, StreamBuffers& buffers);
+  Status EnsureDir(const Path& dir);
+  bool Exists(const Path& path) { return fs_.Stat(path, false).has_value(); }
+  // Decrypts the request's file, feeding `verifier` and, unless null,
+  // `sink`.
+  Status Stream(const OutputRequest& request, formats::StreamVerifier& verifier,
+                WritableFile* sink, StreamBuffers& buffers);
+  // Whether `existing` is a regular file with the same bytes as `ours`,
+  // compared a chunk at a time through `buffers` (bounded memory).
+  Result<bool> SameContent(const Path& ours, const Path& existing,
+                           StreamBuffers& buffers);
+  void Abandon(const Path& encrypted, const Path& temp);
+
+  FileSystem& fs_;
+  Journal& journal_;
+  OutputOptions options_;
+  std::atomic<std::uint64_t> bytes_written_{0};
+  std::mutex dirs_mutex_;
+  std::set<std::string> known_dirs_;
+};
+
+}  // namespace kintsugi::recover

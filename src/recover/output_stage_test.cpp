@@ -1,0 +1,192 @@
+// The output stage on its own: names, the same-content check, unverifiable
+// outputs and dry runs, through the in-memory file system.
+
+#include "recover/output_stage.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "core/testing/status_matchers.h"
+#include "formats/testing/sample_files.h"
+#include "io/memory_file_system.h"
+#include "recover/journal.h"
+
+namespace kintsugi::recover {
+namespace {
+
+using ::testing::HasSubstr;
+
+const Path kDir = "/v";
+
+// A "decryption" that copies its input: the plaintext is the file itself.
+class Identity final : public StreamDecryption {
+ public:
+  Result<std::size_t> Update(ByteView in,
+                             std::span<std::uint8_t> out) override {
+    std::copy(in.begin(), in.end(), out.begin());
+    return in.size();
+  }
+  Result<std::size_t> Finish(std::span<std::uint8_t>) override { return 0; }
+};
+
+struct Stage {
+  explicit Stage(OutputOptions options = {}) : options_(options) {
+    EXPECT_THAT(fs.AddDirs(kDir), IsOk());
+  }
+
+  // Writes the plaintext `plain` (as the "encrypted" file `enc_name`) to
+  // `name` in kDir.
+  FileOutcome Write(const std::string& enc_name, const Bytes& plain,
+                    const std::string& name) {
+    const Path encrypted = kDir / enc_name;
+    EXPECT_THAT(fs.AddFile(encrypted, plain), IsOk());
+    auto journal = Journal::Open(fs, kDir / std::string(kJournalDirName),
+                                 options_.dry_run);
+    EXPECT_TRUE(journal.has_value());
+    OutputStage stage(fs, **journal, options_);
+    auto source = fs.OpenForRead(encrypted);
+    EXPECT_TRUE(source.has_value());
+    Identity identity;
+    OutputRequest request{encrypted, source->get(), plain.size(),
+                          &identity, kDir,          name};
+    StreamBuffers buffers(64);  // Small: several chunks per file.
+    FileOutcome outcome;
+    outcome.path = encrypted;
+    FileOutcome written = stage.Write(request, outcome, buffers);
+    bytes_written = stage.bytes_written();
+    return written;
+  }
+
+  io::MemoryFileSystem fs;
+  std::uint64_t bytes_written = 0;
+
+ private:
+  OutputOptions options_;
+};
+
+TEST(CandidateNameTest, NumbersTheRecoveredNamesAndMarksUnverified) {
+  EXPECT_EQ(CandidateName("a.txt", 0, false), "a.txt");
+  EXPECT_EQ(CandidateName("a.txt", 1, false), "a (recovered).txt");
+  EXPECT_EQ(CandidateName("a.txt", 2, false), "a (recovered 2).txt");
+  EXPECT_EQ(CandidateName("a.txt", 1, true), "a (recovered).txt.unverified");
+  EXPECT_EQ(CandidateName("noext", 1, false), "noext (recovered)");
+}
+
+TEST(OutputStageTest, AVerifiedOutputTakesItsName) {
+  Stage s;
+  const Bytes pdf = formats::samples::MakePdf(300);
+  const FileOutcome out = s.Write("a.pdf.x", pdf, "a.pdf");
+  EXPECT_EQ(out.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(out.output, kDir / "a.pdf");
+  EXPECT_EQ(out.verified_as, "pdf");
+  EXPECT_EQ(out.detail, "verified");
+  EXPECT_THAT(s.fs.Contents(kDir / "a.pdf"), IsOkAndHolds(pdf));
+  EXPECT_EQ(s.bytes_written, pdf.size());
+}
+
+TEST(OutputStageTest, TakenNamesGetRecoveredNamesAndNothingIsReplaced) {
+  Stage s;
+  const Bytes mine = formats::samples::MakeText(200);
+  const Bytes theirs = formats::samples::MakeText(100);
+  ASSERT_THAT(s.fs.AddFile(kDir / "a.txt", theirs), IsOk());
+  ASSERT_THAT(s.fs.AddFile(kDir / "a (recovered).txt", theirs), IsOk());
+  const FileOutcome out = s.Write("a.txt.x", mine, "a.txt");
+  EXPECT_EQ(out.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(out.output, kDir / "a (recovered 2).txt");
+  EXPECT_THAT(s.fs.Contents(kDir / "a.txt"), IsOkAndHolds(theirs));
+  EXPECT_THAT(s.fs.Contents(kDir / "a (recovered 2).txt"), IsOkAndHolds(mine));
+}
+
+TEST(OutputStageTest, TheSameContentUnderTheNameIsKeptNotDuplicated) {
+  Stage s;
+  const Bytes plain = formats::samples::MakeText(300);
+  ASSERT_THAT(s.fs.AddFile(kDir / "a.txt", plain), IsOk());
+  const FileOutcome out = s.Write("a.txt.x", plain, "a.txt");
+  EXPECT_EQ(out.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(out.output, kDir / "a.txt");
+  EXPECT_EQ(out.detail, "already recovered (same content)");
+  EXPECT_FALSE(s.fs.Exists(kDir / "a (recovered).txt"));
+  for (const std::string& path : s.fs.ListAllFiles()) {
+    EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
+  }
+}
+
+TEST(OutputStageTest, AnUnverifiableOutputIsKeptOnlyAsUnverified) {
+  const Bytes junk = formats::samples::PseudoRandomBytes(500, 3);
+  {
+    Stage s;
+    const FileOutcome out = s.Write("b.docx.x", junk, "b.docx");
+    EXPECT_EQ(out.status, RecoverStatus::kUnverified);
+    EXPECT_EQ(out.output, kDir / "b.docx.unverified");
+    EXPECT_FALSE(s.fs.Exists(kDir / "b.docx"));
+    EXPECT_THAT(s.fs.Contents(kDir / "b.docx.unverified"), IsOkAndHolds(junk));
+  }
+  {
+    OutputOptions options;
+    options.verified_only = true;
+    Stage s(options);
+    const FileOutcome out = s.Write("b.docx.x", junk, "b.docx");
+    EXPECT_EQ(out.status, RecoverStatus::kUnverified);
+    EXPECT_TRUE(out.output.empty());
+    EXPECT_THAT(out.detail, HasSubstr("--verified-only"));
+    EXPECT_FALSE(s.fs.Exists(kDir / "b.docx"));
+    EXPECT_FALSE(s.fs.Exists(kDir / "b.docx.unverified"));
+    for (const std::string& path : s.fs.ListAllFiles()) {
+      EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
+    }
+  }
+}
+
+TEST(OutputStageTest, ADryRunWritesNothingAndSaysWhatItWould) {
+  OutputOptions options;
+  options.dry_run = true;
+  Stage s(options);
+  const Bytes plain = formats::samples::MakeText(300);
+  ASSERT_THAT(s.fs.AddFile(kDir / "a.txt", formats::samples::MakeText(10)),
+              IsOk());
+  const FileOutcome out = s.Write("a.txt.x", plain, "a.txt");
+  EXPECT_EQ(out.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(out.output, kDir / "a (recovered).txt");
+  EXPECT_THAT(out.detail, HasSubstr("dry run: would write"));
+  EXPECT_EQ(s.fs.ListAllFiles().size(), 2u);
+  EXPECT_EQ(s.bytes_written, 0u);
+
+  // The same content already there: the real run would keep it.
+  const FileOutcome same = s.Write("b.txt.x", plain, "a (recovered).txt");
+  EXPECT_THAT(same.detail, HasSubstr("would write"));
+  ASSERT_THAT(s.fs.AddFile(kDir / "c.txt", plain), IsOk());
+  const FileOutcome kept = s.Write("c.txt.x", plain, "c.txt");
+  EXPECT_EQ(kept.output, kDir / "c.txt");
+  EXPECT_EQ(kept.detail, "dry run: already recovered (same content)");
+}
+
+TEST(OutputStageTest, ARefusedFolderIsAnErrorAndLeavesNoTemporary) {
+  Stage s;
+  io::FaultPlan plan;
+  plan.deny_writes_under = {kDir / "out"};
+  s.fs.SetFaultPlan(plan);
+  const Bytes plain = formats::samples::MakeText(100);
+  const Path encrypted = kDir / "a.txt.x";
+  ASSERT_THAT(s.fs.AddFile(encrypted, plain), IsOk());
+  auto journal = Journal::Open(s.fs, kDir / std::string(kJournalDirName),
+                               /*read_only=*/false);
+  ASSERT_TRUE(journal.has_value());
+  OutputStage stage(s.fs, **journal, {});
+  ASSERT_OK_AND_ASSIGN(auto source, s.fs.OpenForRead(encrypted));
+  Identity identity;
+  StreamBuffers buffers(64);
+  FileOutcome outcome =
+      stage.Write(OutputRequest{encrypted, source.get(), plain.size(),
+                                &identity, kDir / "out", "a.txt"},
+                  FileOutcome{}, buffers);
+  EXPECT_EQ(outcome.status, RecoverStatus::kError);
+  EXPECT_TRUE(outcome.output.empty());
+  EXPECT_FALSE(s.fs.Exists(kDir / "out" / "a.txt"));
+}
+
+}  // namespace
+}  // namespace kintsugi::recover
