@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/recover.h"
 
 namespace kintsugi::cli {
 namespace {
@@ -23,6 +24,17 @@ Result<kb::KnowledgeBase> LoadKb(const GlobalOptions& options) {
 int ReportKbFailure(const GlobalOptions& options, const Status& status) {
   int code = ReportFailure(options, status);
   return code == kExitIo ? code : kExitKbInvalid;
+}
+
+// Lints against this build's decryptors, so that a KB family's
+// recovery.decryptor is checked against the registry.
+std::vector<kb::Diagnostic> LintAgainstThisBuild(const kb::KnowledgeBase& kb) {
+  kb::LintOptions lint;
+  lint.decryptors.emplace();
+  for (const DecryptorSummary& d : ListDecryptors()) {
+    lint.decryptors->push_back({d.id, d.family, d.strategy});
+  }
+  return kb::Lint(kb, lint);
 }
 
 std::string Where(const kb::Location& where) {
@@ -53,7 +65,7 @@ std::size_t PrintDiagnostics(const GlobalOptions& options,
 int RunLint(const GlobalOptions& options) {
   auto loaded = LoadKb(options);
   if (!loaded.has_value()) return ReportKbFailure(options, loaded.error());
-  std::vector<kb::Diagnostic> problems = kb::Lint(*loaded);
+  std::vector<kb::Diagnostic> problems = LintAgainstThisBuild(*loaded);
   nlohmann::json list = nlohmann::json::array();
   std::size_t errors = PrintDiagnostics(options, problems, &list);
   if (options.json) {
@@ -73,7 +85,7 @@ int RunCompile(const GlobalOptions& options) {
   auto start = std::chrono::steady_clock::now();
   auto loaded = LoadKb(options);
   if (!loaded.has_value()) return ReportKbFailure(options, loaded.error());
-  std::vector<kb::Diagnostic> problems = kb::Lint(*loaded);
+  std::vector<kb::Diagnostic> problems = LintAgainstThisBuild(*loaded);
   nlohmann::json list = nlohmann::json::array();
   std::size_t errors = PrintDiagnostics(options, problems, &list);
   if (errors > 0) {

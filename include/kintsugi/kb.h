@@ -201,11 +201,28 @@ Result<KnowledgeBase> LoadKnowledgeBase(FileSystem& fs, const Path& dir);
 // The KB built into the binary (kb/ at build time).
 Result<KnowledgeBase> LoadEmbeddedKnowledgeBase();
 
+// What Lint checks the KB against beyond the KB itself.
+struct LintOptions {
+  // The decryptors of this build (kintsugi::ListDecryptors(); the kb
+  // library sits below them, so the caller passes them in). When set, a
+  // family's recovery.decryptor is checked against them: one of another
+  // family, or with another strategy, is an error; one this build does not
+  // have is a warning (the KB may name decryptors still to come, which
+  // recover reports as "not in this version yet").
+  struct KnownDecryptor {
+    std::string id;
+    std::string family;    // The KB family id it is for.
+    std::string strategy;  // "known-plaintext", ...
+  };
+  std::optional<std::vector<KnownDecryptor>> decryptors;
+};
+
 // Every problem in a loaded KB: duplicate ids or aliases across families,
 // invalid regexes, generic extensions not marked weak, rules without a
 // source, families with rules but without a positive and a negative
 // fixture, unknown related families, ... Empty means clean.
-std::vector<Diagnostic> Lint(const KnowledgeBase& kb);
+std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
+                             const LintOptions& options = {});
 
 // Case-insensitive lookup of a family by id, name or alias.
 const Family* FindFamily(const KnowledgeBase& kb, std::string_view name);

@@ -2,6 +2,7 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -67,6 +68,39 @@ bool UsesRegex(const Rule& rule) {
   }
 }
 
+// recovery.decryptor against the decryptors of this build.
+void LintDecryptor(const Family& family,
+                   const std::vector<LintOptions::KnownDecryptor>& known,
+                   std::vector<Diagnostic>* out) {
+  const Recovery& recovery = family.recovery;
+  const std::string prefix =
+      "recovery names decryptor '" + recovery.decryptor + "'";
+  const auto it = std::find_if(known.begin(), known.end(),
+                               [&](const LintOptions::KnownDecryptor& d) {
+                                 return d.id == recovery.decryptor;
+                               });
+  if (it == known.end()) {
+    std::string ids;
+    for (const auto& d : known) ids += (ids.empty() ? "" : ", ") + d.id;
+    Add(out, family.where,
+        prefix +
+            ", which this build does not have (a typo, or one still to "
+            "come?); decryptors: " +
+            ids,
+        Diagnostic::Severity::kWarning);
+    return;
+  }
+  if (it->family != family.id) {
+    Add(out, family.where,
+        prefix + ", which is for family '" + it->family + "'");
+  }
+  if (!recovery.strategy.empty() && recovery.strategy != it->strategy) {
+    Add(out, family.where,
+        prefix + " with strategy '" + recovery.strategy +
+            "', but the decryptor's strategy is '" + it->strategy + "'");
+  }
+}
+
 void LintRule(const Family& family, const Rule& rule,
               std::vector<Diagnostic>* out) {
   const std::string prefix = "rule '" + rule.id + "': ";
@@ -128,7 +162,8 @@ bool FixtureIsEmpty(const Fixture& f) {
 
 }  // namespace
 
-std::vector<Diagnostic> Lint(const KnowledgeBase& kb) {
+std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
+                             const LintOptions& options) {
   std::vector<Diagnostic> out;
   std::map<std::string, const Family*, std::less<>> by_id;
   // Every id, name and alias, lowercased, with the family that claims it.
@@ -203,6 +238,9 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb) {
     }
     if (!recovery.decryptor.empty() && recovery.sources.empty()) {
       Add(&out, family.where, "recovery has no source");
+    }
+    if (!recovery.decryptor.empty() && options.decryptors) {
+      LintDecryptor(family, *options.decryptors, &out);
     }
     bool has_positive = false;
     bool has_negative = false;

@@ -173,6 +173,47 @@ TEST(LintTest, RecoveryConsistency) {
   ExpectOneError(kb, "recovery has no source");
 }
 
+TEST(LintTest, DecryptorsAreCheckedAgainstTheBuildsList) {
+  KnowledgeBase kb = CleanKb();
+  Recovery& recovery = kb.families[0].recovery;
+  recovery.possible = RecoveryPossible::kYes;
+  recovery.decryptor = "akira";
+  recovery.strategy = "hard-coded-key";
+  recovery.sources = {{"curated", "x"}};
+  LintOptions options;
+  options.decryptors = {{"akira", "akira", "hard-coded-key"},
+                        {"conti", "conti", "seed-search"}};
+  EXPECT_THAT(Lint(kb, options), IsEmpty());
+  // Without the build's list the library cannot tell.
+  recovery.decryptor = "akria";
+  EXPECT_THAT(Lint(kb), IsEmpty());
+
+  std::vector<Diagnostic> unknown = Lint(kb, options);
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].severity, Diagnostic::Severity::kWarning);
+  EXPECT_THAT(unknown[0].message,
+              HasSubstr("decryptor 'akria', which this build does not have"));
+  EXPECT_THAT(unknown[0].message, HasSubstr("decryptors: akira, conti"));
+  EXPECT_EQ(unknown[0].where.file, "kb/akira.yaml");
+  EXPECT_EQ(unknown[0].where.line, 1);
+
+  recovery.decryptor = "conti";
+  recovery.strategy = "seed-search";
+  std::vector<Diagnostic> other = Lint(kb, options);
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].severity, Diagnostic::Severity::kError);
+  EXPECT_THAT(other[0].message, HasSubstr("which is for family 'conti'"));
+  EXPECT_EQ(other[0].where.file, "kb/akira.yaml");
+
+  recovery.decryptor = "akira";
+  std::vector<Diagnostic> strategy = Lint(kb, options);
+  ASSERT_EQ(strategy.size(), 1u);
+  EXPECT_EQ(strategy[0].severity, Diagnostic::Severity::kError);
+  EXPECT_THAT(strategy[0].message,
+              HasSubstr("strategy 'seed-search', but the decryptor's "
+                        "strategy is 'hard-coded-key'"));
+}
+
 TEST(LintTest, FixturesRequiredForFamiliesWithRules) {
   KnowledgeBase kb = CleanKb();
   kb.families[0].fixtures.pop_back();
