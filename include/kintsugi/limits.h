@@ -3,7 +3,8 @@
 // Every limit Kintsugi enforces on untrusted input, with the reason
 // (conventions.md "Untrusted bytes"). Hitting one returns kResourceExhausted
 // or kDeadlineExceeded; it never crashes or hangs. Change a value here only
-// with the reason next to it.
+// with the reason next to it. A limit that belongs to one family's scheme
+// lives with the family (src/families/<family>/<family>.h).
 
 #include <cstddef>
 #include <cstdint>
@@ -50,8 +51,6 @@ inline constexpr std::size_t kMaxKbBundleBytes = 256 * kMiB;
 inline constexpr std::size_t kStreamChunkBytes = 256 * 1024;
 // A file a decryptor may need whole in memory (e.g. Nemucod pair analysis).
 inline constexpr std::size_t kMaxInMemoryFileBytes = 16 * kMiB;
-// Jigsaw encrypts only originals smaller than this (recovery-schemes §3.1).
-inline constexpr std::uint64_t kJigsawMaxOriginalBytes = 10'000'000;
 // Directory recursion depth; also stops symlink loops that escape the
 // inode check.
 inline constexpr std::size_t kMaxDirectoryDepth = 128;
@@ -101,8 +100,9 @@ namespace kintsugi::limits {
 inline constexpr std::size_t kMaxJournalBytes = 256 * kMiB;
 // Free names tried for one output ("x (recovered).docx", "... 2)", ...).
 inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
-// Side files (Jigsaw's EncryptedFileList.txt) read whole; real ones list a
-// few thousand paths.
+// Side files a decryptor asks for (DecryptorInfo::side_files, such as a
+// list of the encrypted files) read whole; real ones list a few thousand
+// paths.
 inline constexpr std::size_t kMaxSideFileBytes = 16 * kMiB;
 // Identify's evidence for one folder of a recovery (issue 4: decryptors are
 // chosen with it). A hit folder holds one or a few small ransom notes, and
@@ -115,19 +115,4 @@ inline constexpr std::uint64_t kMaxRecoverNoteBytes = 1 * kMiB;
 // Encrypted files whose head and tail are read, and names given, per folder.
 inline constexpr std::size_t kMaxRecoverHeadsPerFolder = 2;
 inline constexpr std::size_t kMaxRecoverNamesPerFolder = 64;
-}  // namespace kintsugi::limits
-
-// --- Nemucod key from known file headers (src/families/nemucod, §3.2) -----
-namespace kintsugi::limits {
-// Encrypted files of known types whose heads are read for known plaintext
-// when no pair or key is given. A few dozen files of known types already
-// determine a 255-byte key many times over; 512 heads of 2 KiB keep the
-// memory at 1 MiB and the reads well under a second.
-inline constexpr std::size_t kMaxNemucodHeaderFiles = 512;
-// Text files over 1 KiB read as well, only to tell whether 1024 or 2048
-// bytes are encrypted (their bytes past 1024 must read as text).
-inline constexpr std::size_t kMaxNemucodRegionWitnesses = 64;
-// Bytes read from each: the larger encrypted region (§3.2: 2048), so a
-// smaller file is read whole and nothing beyond any region is read.
-inline constexpr std::size_t kNemucodHeaderReadBytes = 2048;
 }  // namespace kintsugi::limits

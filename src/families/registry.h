@@ -1,9 +1,9 @@
 #pragma once
 
 // The one explicit list of decryptors (conventions.md: no self-registering
-// static objects). To add a decryptor: write src/families/<family>/, add one
-// line to AllDecryptors() in registry.cpp and its sources to
-// src/families/CMakeLists.txt (docs/writing-a-decryptor.md).
+// static objects). To add a decryptor: write src/families/<family>/ (the
+// build picks up its sources and tests) and add it to AllDecryptors() in
+// registry.cpp (docs/writing-a-decryptor.md).
 
 #include <span>
 

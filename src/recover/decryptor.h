@@ -47,6 +47,10 @@ struct DecryptorInfo {
   std::vector<std::string_view> extensions;
   // What the user must supply, in plain words; empty for nothing.
   std::string_view needs;
+  // Names of side files the decryptor reads when they are among the inputs
+  // (e.g. Jigsaw's list of the files it encrypted), compared ignoring ASCII
+  // case. The walk collects them into RunInputs::side_files.
+  std::vector<std::string_view> side_files;
   // The spec section implemented: "recovery-schemes.md §3.1".
   std::string_view spec;
 };
@@ -125,8 +129,8 @@ struct RunInputs {
   // True when --family chose this decryptor: probe files whatever their
   // extension (the user says they are this family's).
   bool forced = false;
-  // Side files found among the inputs that a decryptor may use, e.g.
-  // Jigsaw's EncryptedFileList.txt (recovery-schemes.md §3.1).
+  // The inputs named as one of this decryptor's DecryptorInfo::side_files,
+  // in walk order. Hints: a side file may be hostile or missing.
   std::vector<Path> side_files;
   // Every regular file the run will process, in walk order, with its size:
   // lets a decryptor gather evidence across files before the first one is

@@ -21,8 +21,6 @@
 namespace kintsugi::recover {
 namespace {
 
-constexpr std::string_view kJigsawFileList = "EncryptedFileList.txt";
-
 FileOutcome Outcome(const Path& path, RecoverStatus status,
                     std::string detail) {
   FileOutcome outcome;
@@ -304,7 +302,11 @@ Result<RecoverReport> RunRecovery(
     return run_journal->IsOutput(path);
   };
   walk.skip_folder = out_dir_id;
-  walk.side_file_names = {std::string(kJigsawFileList)};
+  for (const Decryptor* decryptor : chosen) {
+    for (std::string_view name : decryptor->info().side_files) {
+      walk.side_file_names.emplace_back(name);
+    }
+  }
   Walker walker(fs, std::move(walk));
   const std::vector<Path> bases = OutputBases(roots);
   for (std::size_t i = 0; i < roots.size(); ++i) {
@@ -317,12 +319,23 @@ Result<RecoverReport> RunRecovery(
   inputs.key = options.key;
   inputs.iv = options.iv;
   inputs.forced = !options.family.empty();
-  inputs.side_files = walker.TakeSideFiles();
+  const std::vector<Path> side_files = walker.TakeSideFiles();
   for (const WalkItem& item : items) {
     if (!item.preset) inputs.files.emplace_back(item.path, item.size);
   }
   std::vector<PreparedDecryptor> runs;
   for (const Decryptor* decryptor : chosen) {
+    // Each decryptor sees only the side files it asked for.
+    inputs.side_files.clear();
+    for (const Path& side : side_files) {
+      const std::string name = AsciiLower(side.filename().native());
+      for (std::string_view wanted : decryptor->info().side_files) {
+        if (name == AsciiLower(wanted)) {
+          inputs.side_files.push_back(side);
+          break;
+        }
+      }
+    }
     auto run = decryptor->Prepare(fs, inputs);
     if (!run) {
       return Status(run.error().code(), std::string(decryptor->info().id) +

@@ -29,6 +29,7 @@ const recover::DecryptorInfo& Info() {
       .extensions = {".fun", ".kkk", ".btc", ".gws", ".J", ".porno",
                      ".payransom", ".encrypted"},
       .needs = "",
+      .side_files = {kJigsawFileListName},
       .spec = "recovery-schemes.md §3.1",
   };
   return info;
@@ -117,7 +118,7 @@ class JigsawRun final : public recover::DecryptorRun {
     outcome.key.iv = candidate.iv;
     outcome.key.variant = candidate.label;
     outcome.key.source = candidate.label;
-    if (file.size > limits::kJigsawMaxOriginalBytes + crypto::kAesBlockBytes) {
+    if (file.size > kJigsawMaxOriginalBytes + crypto::kAesBlockBytes) {
       outcome.detail = "larger than Jigsaw encrypts (10,000,000 bytes)";
     }
     return outcome;
@@ -143,7 +144,7 @@ class JigsawRun final : public recover::DecryptorRun {
           lower.compare(0, listed.size(), listed) == 0 &&
           lower[listed.size()] == '.') {
         *original = name.substr(0, listed.size());
-        *reason = "listed in EncryptedFileList.txt";
+        *reason = "listed in " + std::string(kJigsawFileListName);
         return true;
       }
     }

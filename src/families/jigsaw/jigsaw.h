@@ -3,6 +3,7 @@
 // Jigsaw (a.k.a. BitcoinBlackmailer): AES-128-CBC with a key and IV built
 // into the malware (recovery-schemes.md §3.1).
 
+#include <cstdint>
 #include <string_view>
 
 #include "recover/decryptor.h"
@@ -17,6 +18,13 @@ inline constexpr std::string_view kJigsawKey2Hex =
     "3a822c030c05df6708090a0b0c0d0e0d";
 inline constexpr std::string_view kJigsawIvHex =
     "00010003050300010000020006070600";
+
+// §3.1 "Recognition": Jigsaw writes the paths it encrypted, one a line, to
+// this file; the decryptor reads it as a side file for original names.
+inline constexpr std::string_view kJigsawFileListName = "EncryptedFileList.txt";
+
+// §3.1: Jigsaw encrypts only originals smaller than this.
+inline constexpr std::uint64_t kJigsawMaxOriginalBytes = 10'000'000;
 
 const recover::Decryptor& JigsawDecryptor();
 

@@ -30,12 +30,13 @@ const recover::DecryptorInfo& Info() {
       .variants = {"region 2048, key 255", "region 1024, key 36",
                    "region 1024, key 102", "region 1024, key 1024"},
       .strategy = recover::Strategy::kKnownPlaintext,
-      .extensions = {".crypted"},
+      .extensions = {kNemucodExtension},
       .needs =
           "nothing when enough encrypted files of known types (PNG, PDF, "
           "Office, ...) reveal the key through their headers; otherwise one "
           "encrypted file and its original (--pair ENC=ORIG), or the key "
           "(--key HEX)",
+      .side_files = {},
       .spec = "recovery-schemes.md §3.2",
   };
   return info;
@@ -83,11 +84,12 @@ class NemucodRun final : public recover::DecryptorRun {
 
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
-    if (recover::EndsWithIgnoreCase(file.name, ".crypted") &&
-        file.name.size() > 8) {
+    if (recover::EndsWithIgnoreCase(file.name, kNemucodExtension) &&
+        file.name.size() > kNemucodExtension.size()) {
       probe.confidence = 60;
-      probe.original_name = file.name.substr(0, file.name.size() - 8);
-      probe.reason = "Nemucod extension .crypted";
+      probe.original_name =
+          file.name.substr(0, file.name.size() - kNemucodExtension.size());
+      probe.reason = "Nemucod extension " + std::string(kNemucodExtension);
     } else if (forced_) {
       probe.confidence = 20;
       auto stripped = recover::StripLastExtension(file.name);
@@ -272,13 +274,15 @@ class Nemucod final : public recover::Decryptor {
     std::size_t witnesses = 0;
     for (const auto& [path, size] : inputs.files) {
       const std::string name = path.filename().string();
-      if (name.size() <= 8 || !recover::EndsWithIgnoreCase(name, ".crypted")) {
+      if (name.size() <= kNemucodExtension.size() ||
+          !recover::EndsWithIgnoreCase(name, kNemucodExtension)) {
         continue;
       }
       largest = std::max(largest, size);
       if (size == 0) continue;
       NemucodSample sample;
-      sample.original_name = name.substr(0, name.size() - 8);
+      sample.original_name =
+          name.substr(0, name.size() - kNemucodExtension.size());
       sample.size = size;
       const auto dot = sample.original_name.rfind('.');
       const std::string_view extension =
@@ -286,17 +290,17 @@ class Nemucod final : public recover::Decryptor {
               ? std::string_view()
               : std::string_view(sample.original_name).substr(dot + 1);
       if (formats::KnownHeaderFor(extension, size)) {
-        if (known == limits::kMaxNemucodHeaderFiles) continue;
+        if (known == kMaxNemucodHeaderFiles) continue;
         ++known;
       } else if (auto kinds = formats::ExpectedKinds(extension);
                  size > 1024 && !kinds.empty() &&
                  kinds.front() == formats::FileKind::kText) {
-        if (witnesses == limits::kMaxNemucodRegionWitnesses) continue;
+        if (witnesses == kMaxNemucodRegionWitnesses) continue;
         ++witnesses;
       } else {
         continue;
       }
-      auto head = ReadHead(fs, path, limits::kNemucodHeaderReadBytes);
+      auto head = ReadHead(fs, path, kNemucodHeaderReadBytes);
       if (!head) continue;
       sample.head = std::move(*head);
       samples.push_back(std::move(sample));
@@ -514,8 +518,8 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
   for (const NemucodSample& f : files) {
     // A head shorter than the file and than the read limit: the file
     // changed under us; its known bytes would sit at wrong offsets.
-    if (f.head.empty() || (f.head.size() < f.size &&
-                           f.head.size() < limits::kNemucodHeaderReadBytes)) {
+    if (f.head.empty() ||
+        (f.head.size() < f.size && f.head.size() < kNemucodHeaderReadBytes)) {
       continue;
     }
     Evidence e;

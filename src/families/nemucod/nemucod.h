@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "kintsugi/bytes.h"
 #include "recover/decryptor.h"
@@ -17,6 +18,22 @@ namespace kintsugi::families {
 
 // §3.2 "Scheme": the two observed header sizes, ascending.
 inline constexpr std::uint64_t kNemucodRegions[] = {1024, 2048};
+
+// The appended extension (§3.2 "Recognition").
+inline constexpr std::string_view kNemucodExtension = ".crypted";
+
+// Limits of the key from known file headers (§3.2 "Without an original").
+// Encrypted files of known types whose heads are read for known plaintext
+// when no pair or key is given. A few dozen files of known types already
+// determine a 255-byte key many times over; 512 heads of 2 KiB keep the
+// memory at 1 MiB and the reads well under a second.
+inline constexpr std::size_t kMaxNemucodHeaderFiles = 512;
+// Text files over 1 KiB read as well, only to tell whether 1024 or 2048
+// bytes are encrypted (their bytes past 1024 must read as text).
+inline constexpr std::size_t kMaxNemucodRegionWitnesses = 64;
+// Bytes read from each: the larger encrypted region (§3.2: 2048), so a
+// smaller file is read whole and nothing beyond any region is read.
+inline constexpr std::size_t kNemucodHeaderReadBytes = 2048;
 
 const recover::Decryptor& NemucodDecryptor();
 
