@@ -258,6 +258,9 @@ Triage TriageFile(std::span<const PreparedDecryptor> runs,
   const FolderEvidence* evidence = source ? source() : nullptr;
   triage.choice = ChooseDecryptor(runs, sample, evidence);
   if (triage.choice) return triage;
+  if (sample.size == 0) {
+    return verdict(RecoverStatus::kNotEncrypted, "empty file");
+  }
   if (sniffed) {
     return verdict(RecoverStatus::kNotEncrypted,
                    "no decryptor recognises it; it looks like an ordinary " +

@@ -89,8 +89,10 @@ struct Triage {
 using EvidenceSource = std::function<const FolderEvidence*()>;
 
 // Triages a file from its sample: an ordinary file that starts like its own
-// extension says is left alone; otherwise ChooseDecryptor, and without a
-// choice a verdict that says what identify found for the folder.
+// extension says is left alone; otherwise ChooseDecryptor (an empty file
+// too: a scheme that keeps the size made it from an empty original), and
+// without a choice a verdict: "empty file", or what identify found for the
+// folder.
 // `evidence` may be empty (identify not consulted).
 Triage TriageFile(std::span<const PreparedDecryptor> runs,
                   const FileSample& sample, const EvidenceSource& evidence);

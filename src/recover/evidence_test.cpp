@@ -161,6 +161,13 @@ TEST(TriageFileTest, WithoutAChoiceTheVerdictSaysWhatIdentifyFound) {
   EXPECT_THAT(unknown_family.detail,
               HasSubstr("no offline recovery is known for this family"));
 
+  // An empty file no decryptor takes is just an empty file, whatever the
+  // folder.
+  const Triage empty =
+      TriageFile(runs, Sample("a.z", Bytes{}), [&] { return &gamma; });
+  EXPECT_EQ(empty.status, RecoverStatus::kNotEncrypted);
+  EXPECT_EQ(empty.detail, "empty file");
+
   const FolderEvidence ours = Identified("alpha", "Alpha");
   const Triage renamed =
       TriageFile(runs, Sample("a.z", junk), [&] { return &ours; });

@@ -112,13 +112,15 @@ Status OutputStage::EnsureDir(const Path& dir) {
   return Status::Ok();
 }
 
-Status OutputStage::Stream(const OutputRequest& request,
-                           formats::StreamVerifier& verifier,
-                           WritableFile* sink, StreamBuffers& buffers) {
+Result<std::uint64_t> OutputStage::Stream(const OutputRequest& request,
+                                          formats::StreamVerifier& verifier,
+                                          WritableFile* sink,
+                                          StreamBuffers& buffers) {
   StreamDecryption& decryption = *request.decryption;
   verifier.ExpectAtLeast(decryption.MinOutputBytes());
   const std::span<std::uint8_t> out(buffers.out);
   std::size_t produced = 0;  // Plaintext in `out` not yet written.
+  std::uint64_t total = 0;   // Plaintext so far.
   auto flush = [&]() -> Status {
     if (sink != nullptr && produced > 0) {
       KINTSUGI_RETURN_IF_ERROR(sink->Append(ByteView(out.first(produced))));
@@ -153,6 +155,7 @@ Status OutputStage::Stream(const OutputRequest& request,
           std::size_t n,
           decryption.Update(*chunk.Sub(done, piece), out.subspan(produced)));
       verifier.Update(ByteView(out.subspan(produced, n)));
+      total += n;
       // A dry run keeps nothing: the next piece reuses the same, still
       // cached, bytes of `out`.
       produced = sink != nullptr ? produced + n : 0;
@@ -163,7 +166,22 @@ Status OutputStage::Stream(const OutputRequest& request,
   KINTSUGI_ASSIGN_OR_RETURN(std::size_t n, decryption.Finish(out));
   verifier.Update(ByteView(out.first(n)));
   produced = n;
-  return flush();
+  KINTSUGI_RETURN_IF_ERROR(flush());
+  return total + n;
+}
+
+// The verdict on a plaintext of `size` bytes: the verifier's, except that an
+// empty plaintext is verified trivially (its original was an empty file;
+// no file type has anything to check in it).
+formats::Verification OutputStage::VerdictOn(formats::StreamVerifier& verifier,
+                                             std::uint64_t size) {
+  formats::Verification verification = verifier.Finish();
+  if (size == 0) {
+    verification = formats::Verification{};
+    verification.verdict = formats::Verdict::kValid;
+    verification.detail = "verified (an empty file)";
+  }
+  return verification;
 }
 
 FileOutcome OutputStage::Write(const OutputRequest& request,
@@ -196,7 +214,8 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
     return Fail(std::move(outcome), RecoverStatus::kError,
                 "cannot create the output: " + sink.error().message());
   }
-  Status written = Stream(request, verifier, sink->get(), buffers);
+  auto streamed = Stream(request, verifier, sink->get(), buffers);
+  Status written = streamed ? Status::Ok() : streamed.error();
   if (written.ok()) written = (*sink)->Sync();
   if (written.ok()) written = (*sink)->Close();
   if (!written.ok()) {
@@ -209,7 +228,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
                     written.message());
   }
   sink->reset();
-  const formats::Verification verification = verifier.Finish();
+  const formats::Verification verification = VerdictOn(verifier, *streamed);
   const bool valid = verification.valid();
   if (valid && verification.kind) {
     outcome.verified_as =
@@ -269,7 +288,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   outcome.output = *final_path;
   outcome.status =
       valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
-  outcome.detail = valid ? "verified" : verification.detail;
+  outcome.detail = valid && *streamed > 0 ? "verified" : verification.detail;
   Status durable = fs_.SyncDir(dir);
   if (durable.ok())
     durable = journal_.Finished(path, *final_path, outcome.status);
@@ -304,12 +323,12 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
     }
     break;
   }
-  Status streamed = Stream(request, verifier, existing.get(), buffers);
-  if (!streamed.ok()) {
+  auto streamed = Stream(request, verifier, existing.get(), buffers);
+  if (!streamed) {
     return Fail(std::move(outcome), RecoverStatus::kError,
-                "decryption failed: " + streamed.message());
+                "decryption failed: " + streamed.error().message());
   }
-  const formats::Verification verification = verifier.Finish();
+  const formats::Verification verification = VerdictOn(verifier, *streamed);
   const bool valid = verification.valid();
   if (valid && verification.kind) {
     outcome.verified_as =

@@ -79,8 +79,14 @@ class OutputStage {
   bool Exists(const Path& path) { return fs_.Stat(path, false).has_value(); }
   // Decrypts the request's file, feeding `verifier` and, unless null,
   // `sink`.
-  Status Stream(const OutputRequest& request, formats::StreamVerifier& verifier,
-                WritableFile* sink, StreamBuffers& buffers);
+  // The verifier's verdict on a plaintext of `size` bytes, except that an
+  // empty one is verified trivially (see VerdictOn in the .cpp).
+  static formats::Verification VerdictOn(formats::StreamVerifier& verifier,
+                                         std::uint64_t size);
+  // Returns the plaintext's size.
+  Result<std::uint64_t> Stream(const OutputRequest& request,
+                               formats::StreamVerifier& verifier,
+                               WritableFile* sink, StreamBuffers& buffers);
   // Whether `existing` is a regular file with the same bytes as `ours`,
   // compared a chunk at a time through `buffers` (bounded memory).
   Result<bool> SameContent(const Path& ours, const Path& existing,

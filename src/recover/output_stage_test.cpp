@@ -141,6 +141,17 @@ TEST(OutputStageTest, AnUnverifiableOutputIsKeptOnlyAsUnverified) {
   }
 }
 
+TEST(OutputStageTest, AnEmptyPlaintextIsVerifiedTrivially) {
+  // No file type has anything to check in zero bytes, and a docx of zero
+  // bytes is what the victim had if the scheme kept the size.
+  Stage s;
+  const FileOutcome out = s.Write("e.docx.x", Bytes{}, "e.docx");
+  EXPECT_EQ(out.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(out.output, kDir / "e.docx");
+  EXPECT_EQ(out.detail, "verified (an empty file)");
+  EXPECT_THAT(s.fs.Contents(kDir / "e.docx"), IsOkAndHolds(Bytes{}));
+}
+
 TEST(OutputStageTest, ADryRunWritesNothingAndSaysWhatItWould) {
   OutputOptions options;
   options.dry_run = true;

@@ -115,10 +115,8 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
     return Outcome(path, RecoverStatus::kError,
                    "cannot read: " + size.error().message());
   }
-  if (*size == 0) {
-    return Outcome(path, RecoverStatus::kNotEncrypted, "empty file");
-  }
-  // Bounded samples for probing: head and tail.
+  // Bounded samples for probing: head and tail (both empty for an empty
+  // file, which is probed too: some schemes keep the size).
   Bytes head(static_cast<std::size_t>(
       std::min<std::uint64_t>(*size, kProbeHeadBytes)));
   Bytes tail(static_cast<std::size_t>(

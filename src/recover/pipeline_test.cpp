@@ -463,6 +463,38 @@ TEST(PipelineTest, UnverifiableOutputOnlyUnderAnUnverifiedName) {
   EXPECT_TRUE(out == junk);
 }
 
+TEST(PipelineTest, EmptyNemucodFileIsRecoveredAsAnEmptyFile) {
+  // Defect (issue 8): an empty file encrypted by Nemucod
+  // (empty.txt.crypted, 0 bytes) was reported not_encrypted. XOR keeps the
+  // size, so its original was an empty file: recovering it recreates that.
+  World w;
+  ASSERT_THAT(w.fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(w.fs.AddFile(kDir / "empty.txt.crypted", Bytes()), IsOk());
+  ASSERT_THAT(w.fs.AddFile(kDir / "empty.docx.crypted", Bytes()), IsOk());
+  // Empty files that no scheme can have written stay what they are.
+  ASSERT_THAT(w.fs.AddFile(kDir / "notes.txt", Bytes()), IsOk());
+  ASSERT_THAT(w.fs.AddFile(kDir / "block.txt.fun", Bytes()), IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, RunIn(w));
+  std::map<std::string, FileOutcome> files;
+  for (const FileOutcome& f : report.files) {
+    files[f.path.filename().string()] = f;
+  }
+  for (const char* name : {"empty.txt.crypted", "empty.docx.crypted"}) {
+    SCOPED_TRACE(name);
+    const FileOutcome& f = files.at(name);
+    EXPECT_EQ(f.status, RecoverStatus::kRecovered) << f.detail;
+    EXPECT_EQ(f.decryptor, "nemucod");
+    EXPECT_THAT(f.detail, HasSubstr("empty"));
+  }
+  EXPECT_EQ(files.at("empty.txt.crypted").output, kDir / "empty.txt");
+  EXPECT_EQ(files.at("empty.docx.crypted").output, kDir / "empty.docx");
+  ASSERT_OK_AND_ASSIGN(Bytes docx, w.fs.Contents(kDir / "empty.docx"));
+  EXPECT_TRUE(docx.empty());
+  EXPECT_EQ(files.at("notes.txt").status, RecoverStatus::kNotEncrypted);
+  EXPECT_EQ(files.at("block.txt.fun").status, RecoverStatus::kNotEncrypted);
+  EXPECT_EQ(files.at("block.txt.fun").detail, "empty file");
+}
+
 // --- Identify's evidence in the choice of decryptor (issue 4) -------------
 
 // Needs input / unsupported are the outcomes here, so AllWell is false.

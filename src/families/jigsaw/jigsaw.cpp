@@ -78,7 +78,10 @@ class JigsawRun final : public recover::DecryptorRun {
 
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
-    if (!OriginalName(file.name, &probe.original_name, &probe.reason)) {
+    // §3.1: PKCS#7 padding makes every output at least one block long, so
+    // an empty file is not Jigsaw's.
+    if (file.size == 0 ||
+        !OriginalName(file.name, &probe.original_name, &probe.reason)) {
       return probe;
     }
     probe.confidence = 40;

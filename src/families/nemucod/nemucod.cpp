@@ -90,7 +90,8 @@ class NemucodRun final : public recover::DecryptorRun {
       probe.original_name =
           file.name.substr(0, file.name.size() - kNemucodExtension.size());
       probe.reason = "Nemucod extension " + std::string(kNemucodExtension);
-    } else if (forced_) {
+    } else if (forced_ && file.size > 0) {
+      // An empty file without the extension is just an empty file.
       probe.confidence = 20;
       auto stripped = recover::StripLastExtension(file.name);
       probe.original_name = stripped ? *stripped : file.name + ".recovered";
@@ -106,9 +107,16 @@ class NemucodRun final : public recover::DecryptorRun {
     return probe;
   }
 
-  KeyOutcome FindKey(const FileSample&,
+  KeyOutcome FindKey(const FileSample& file,
                      const ProbeResult& probe) const override {
     KeyOutcome outcome;
+    if (file.size == 0 && !key_) {
+      // §3.2: XOR keeps the size, so the original was empty too, whatever
+      // the key.
+      outcome.verdict = KeyVerdict::kFound;
+      outcome.key.source = "none needed (an empty file)";
+      return outcome;
+    }
     if (probe.variant == "7-zip") {
       outcome.verdict = KeyVerdict::kNotFound;
       outcome.detail =
@@ -133,7 +141,9 @@ class NemucodRun final : public recover::DecryptorRun {
 
   Result<std::unique_ptr<recover::StreamDecryption>> StartDecryption(
       const recover::Key& key, std::uint64_t file_size) const override {
-    if (key.key.empty()) return InvalidArgumentError("empty Nemucod key");
+    if (key.key.empty() && file_size > 0) {
+      return InvalidArgumentError("empty Nemucod key");
+    }
     return std::unique_ptr<recover::StreamDecryption>(
         std::make_unique<XorStream>(key.key, key.region, file_size));
   }
