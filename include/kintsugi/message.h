@@ -1,0 +1,166 @@
+#pragma once
+
+// Messages as data (issue 8): the libraries never write English sentences.
+// They produce a Message, a stable id plus named arguments, and the edge
+// renders it: the CLI in English from the catalog built into the binary, the
+// portal from its language catalogs (web/i18n/<language>.json, one file per
+// language, all of the shape described in docs/messages.md).
+//
+// Adding a message: a MessageId value (append-only, before kCount), its row
+// in src/messages/ids.cpp (stable name and argument names), and its English
+// template in web/i18n/en.json. messages_test fails until all three agree.
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "kintsugi/status.h"
+
+namespace kintsugi {
+
+// Every message a user can read. The names (MessageIdName) reach scripts
+// and the portal through JSON: append only, never renumber or rename.
+enum class MessageId : std::uint16_t {
+  // Evidence behind a candidate (identify).
+  kEvidenceExtension,
+  kEvidenceFilenamePattern,
+  kEvidenceNoteName,
+  kEvidenceNotePhrase,
+  kEvidenceNoteRegex,
+  kEvidenceVictimId,
+  kEvidenceMarkerHead,
+  kEvidenceMarkerTail,
+  kEvidenceSize,
+  kEvidenceSizeModulo,
+  kEvidenceSizeFooter,
+  kEvidenceSizeModuloFooter,
+  kEvidenceContact,
+  kEvidenceContactShared,
+  kEvidenceSimilarity,
+  kEvidenceNamesFamily,
+  kEvidenceYara,
+  // What an input turned out to be (identify).
+  kInputNote,
+  kInputNoteHtml,
+  kInputNoteRtf,
+  kInputNotANote,
+  kInputEncryptedFile,
+  kInputOtherFile,
+  kInputFileName,
+  kInputContact,
+  // The verdict in one sentence (identify).
+  kVerdictIdentified,
+  kVerdictAmbiguous,
+  kVerdictAmbiguousRelated,
+  kVerdictAmbiguousWeak,
+  kVerdictUnknown,
+  // What can be done about a family's files (identify::RecoveryAdvice).
+  kRecoveryAvailable,
+  kRecoveryAvailableInPart,
+  kRecoveryNotBuilt,
+  kRecoveryNotBuiltInPart,
+  kRecoveryNoDecryptor,
+  kRecoveryNoDecryptorInPart,
+  kRecoveryImpossible,
+  kRecoveryUnknown,
+  kRecoveryNeed,
+  // Where a folder's evidence came from (identify::EvidenceOrigin).
+  kOriginFolder,
+  kOriginFolderNames,
+  kOriginFile,
+  kOriginFileName,
+  kOriginNotes,
+  kOriginNotesAndFolder,
+  kOriginNotesAndFolderNames,
+  kOriginNotesAndFile,
+  kOriginNotesAndFileName,
+  kCount,  // Not a message: the number of ids.
+};
+
+// The stable name of `id`, e.g. "evidence.extension"; "" for kCount or a
+// value out of range.
+std::string_view MessageIdName(MessageId id);
+
+// The argument names `id` takes, e.g. {"extension", "rule", ...}. Every
+// placeholder of every catalog's template for `id` is one of these.
+std::span<const std::string_view> MessageIdArgs(MessageId id);
+
+struct Message;
+
+// Whether `message` carries exactly the arguments its id declares, each
+// once: what the tests of every producer of messages check.
+bool HasDeclaredArgs(const Message& message);
+
+// One named argument: text (a file name, a rule id, a number already
+// formatted) or an integer (counts, which plurals select on).
+struct MessageArg {
+  std::string name;
+  std::variant<std::string, std::int64_t> value;
+
+  bool operator==(const MessageArg&) const = default;
+};
+
+struct Message {
+  MessageId id = MessageId::kCount;
+  std::vector<MessageArg> args;
+
+  bool operator==(const Message&) const = default;
+};
+
+// A language's templates, by message name. Immutable once parsed; cheap to
+// share between threads.
+class MessageCatalog {
+ public:
+  // Parses a catalog (docs/messages.md): {"language": "en", "messages":
+  // {"<name>": "<template>" | {"plural": "<arg>", "one": "...", "other":
+  // "..."}}}. kInvalidArgument (with the message name) for malformed JSON
+  // or entries; names no id has are allowed (a newer catalog).
+  static Result<MessageCatalog> Parse(std::string_view json);
+
+  // The English catalog built into the binary (web/i18n/en.json).
+  static const MessageCatalog& English();
+
+  // The template for `id`, choosing a plural form by `count` where the
+  // entry has them (English rules: "one" for 1, "other" otherwise); null
+  // when the catalog has no entry for `id`.
+  const std::string* Template(MessageId id, std::int64_t count) const;
+
+  // Whether the catalog has an entry for `id`; the plural argument's name
+  // when it has forms ("" otherwise).
+  bool Has(MessageId id) const;
+  std::string_view PluralArg(MessageId id) const;
+
+  // Every template of `id` (each plural form), for checks.
+  std::vector<std::string> Templates(MessageId id) const;
+
+  const std::string& language() const { return language_; }
+
+ private:
+  struct Entry {
+    std::string plural_arg;  // Empty: `forms` holds one template.
+    std::vector<std::pair<std::string, std::string>> forms;  // (form, text)
+  };
+  std::string language_;
+  std::vector<Entry> entries_;  // Indexed by MessageId; empty forms: none.
+};
+
+// Renders `message` by `catalog`: each {name} in its template becomes the
+// argument of that name. A message the catalog lacks renders as its id and
+// arguments ("evidence.yara rule=r1") rather than failing; a placeholder
+// with no argument stays as written.
+std::string Render(const Message& message, const MessageCatalog& catalog);
+
+// Render() with the English catalog: what the CLI prints.
+std::string RenderEnglish(const Message& message);
+
+// Messages rendered one after another, separated by a space (sentences).
+std::string RenderEnglish(std::span<const Message> messages);
+
+// The placeholders of a template ("a {x} b {y}" -> {"x", "y"}).
+std::vector<std::string> Placeholders(std::string_view text);
+
+}  // namespace kintsugi

@@ -1,0 +1,166 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "core/testing/status_matchers.h"
+#include "kintsugi/message.h"
+
+namespace kintsugi {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<MessageId> AllIds() {
+  std::vector<MessageId> ids;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(MessageId::kCount);
+       ++i) {
+    ids.push_back(static_cast<MessageId>(i));
+  }
+  return ids;
+}
+
+TEST(MessageIdsTest, EveryIdHasAUniqueDottedName) {
+  std::set<std::string_view> names;
+  for (const MessageId id : AllIds()) {
+    const std::string_view name = MessageIdName(id);
+    EXPECT_NE(name.find('.'), std::string_view::npos)
+        << static_cast<int>(id) << ": " << name;
+    EXPECT_TRUE(names.insert(name).second) << "duplicate name " << name;
+  }
+  EXPECT_EQ(MessageIdName(MessageId::kCount), "");
+}
+
+TEST(EnglishCatalogTest, EveryIdHasAnEnglishTemplate) {
+  const MessageCatalog& english = MessageCatalog::English();
+  EXPECT_EQ(english.language(), "en");
+  for (const MessageId id : AllIds()) {
+    EXPECT_TRUE(english.Has(id)) << MessageIdName(id);
+  }
+}
+
+// What a template may name is what the code is declared to pass; the code
+// side is checked where messages are made (e.g. identify's engine_test).
+TEST(EnglishCatalogTest, EveryPlaceholderIsADeclaredArgument) {
+  const MessageCatalog& english = MessageCatalog::English();
+  for (const MessageId id : AllIds()) {
+    const auto declared = MessageIdArgs(id);
+    const std::set<std::string_view> args(declared.begin(), declared.end());
+    for (const std::string& text : english.Templates(id)) {
+      for (const std::string& placeholder : Placeholders(text)) {
+        EXPECT_TRUE(args.count(placeholder))
+            << MessageIdName(id) << ": {" << placeholder
+            << "} is not an argument of this message";
+      }
+    }
+    const std::string_view plural = english.PluralArg(id);
+    if (!plural.empty()) {
+      EXPECT_TRUE(args.count(plural)) << MessageIdName(id);
+    }
+  }
+}
+
+TEST(MessageIdsTest, DeclaredArgumentsAreCheckedExactly) {
+  const Message yara{MessageId::kEvidenceYara, {{"rule", "r1"}}};
+  EXPECT_TRUE(HasDeclaredArgs(yara));
+  EXPECT_FALSE(HasDeclaredArgs(Message{MessageId::kEvidenceYara, {}}));
+  EXPECT_FALSE(HasDeclaredArgs(
+      Message{MessageId::kEvidenceYara, {{"rule", "a"}, {"rule", "b"}}}));
+  EXPECT_FALSE(
+      HasDeclaredArgs(Message{MessageId::kEvidenceYara, {{"name", "a"}}}));
+  EXPECT_TRUE(HasDeclaredArgs(Message{MessageId::kVerdictUnknown, {}}));
+  EXPECT_FALSE(HasDeclaredArgs(Message{}));
+}
+
+TEST(PlaceholdersTest, FindsNamesInBraces) {
+  EXPECT_EQ(Placeholders("a {x} b {y_2} {not closed {} {a-b}"),
+            (std::vector<std::string>{"x", "y_2"}));
+}
+
+TEST(RenderTest, SubstitutesTextAndIntegerArguments) {
+  const Message message{MessageId::kEvidenceExtension,
+                        {{"pattern", ".eking"},
+                         {"rule", "ext-eking"},
+                         {"strength", "strong"},
+                         {"file", "kb/stop.yaml"},
+                         {"line", std::int64_t{12}}}};
+  EXPECT_EQ(RenderEnglish(message),
+            "file name ends in \".eking\" (rule ext-eking, strong, "
+            "kb/stop.yaml:12)");
+}
+
+TEST(RenderTest, ArgumentTextIsNotExpandedAgain) {
+  const Message message{MessageId::kEvidenceYara, {{"rule", "{rule}"}}};
+  EXPECT_EQ(RenderEnglish(message), "YARA rule {rule}");
+}
+
+TEST(RenderTest, PluralFormsFollowTheCount) {
+  const auto similarity = [](std::int64_t shared) {
+    return RenderEnglish(Message{MessageId::kEvidenceSimilarity,
+                                 {{"percent", "80"}, {"shared", shared}}});
+  };
+  EXPECT_THAT(similarity(1), HasSubstr("(1 shared phrase)"));
+  EXPECT_THAT(similarity(2), HasSubstr("(2 shared phrases)"));
+  EXPECT_THAT(similarity(0), HasSubstr("(0 shared phrases)"));
+}
+
+TEST(RenderTest, ExactPluralFormWinsOverTheCategory) {
+  const auto notes = [](std::int64_t more) {
+    return RenderEnglish(Message{MessageId::kOriginNotes,
+                                 {{"notes", "a.txt, b.txt"}, {"more", more}}});
+  };
+  EXPECT_EQ(notes(0), "a.txt, b.txt");
+  EXPECT_EQ(notes(1), "a.txt, b.txt and 1 other note");
+  EXPECT_EQ(notes(3), "a.txt, b.txt and 3 other notes");
+}
+
+TEST(RenderTest, MissingEntryShowsTheIdAndArguments) {
+  ASSERT_OK_AND_ASSIGN(
+      const MessageCatalog empty,
+      MessageCatalog::Parse(R"({"language": "xx", "messages": {}})"));
+  const Message message{
+      MessageId::kEvidenceContact,
+      {{"kind", "email"}, {"contact", "a@b.c"}, {"families", std::int64_t{2}}}};
+  EXPECT_EQ(Render(message, empty),
+            "evidence.contact kind=email contact=a@b.c families=2");
+  EXPECT_EQ(Render(Message{}, empty),
+            "message#" + std::to_string(static_cast<int>(MessageId::kCount)));
+}
+
+TEST(RenderTest, MissingArgumentLeavesThePlaceholder) {
+  EXPECT_EQ(RenderEnglish(Message{MessageId::kEvidenceYara, {}}),
+            "YARA rule {rule}");
+}
+
+TEST(RenderTest, SentencesAreJoinedWithASpace) {
+  const std::vector<Message> messages = {
+      {MessageId::kRecoveryImpossible, {}},
+      {MessageId::kRecoveryNeed, {{"need", "a key"}}}};
+  EXPECT_EQ(RenderEnglish(messages),
+            "No offline recovery is known for this family. You need: a key.");
+}
+
+TEST(CatalogParseTest, ATranslationIsUsedAndUnknownNamesAreKept) {
+  ASSERT_OK_AND_ASSIGN(const MessageCatalog fr, MessageCatalog::Parse(R"({
+    "language": "fr",
+    "messages": {"evidence.yara": "règle YARA {rule}",
+                 "some.future_message": "ignoré"}})"));
+  EXPECT_EQ(fr.language(), "fr");
+  EXPECT_EQ(Render(Message{MessageId::kEvidenceYara, {{"rule", "r1"}}}, fr),
+            "règle YARA r1");
+}
+
+TEST(CatalogParseTest, MalformedCatalogsAreInvalidArgument) {
+  for (const char* text :
+       {"", "[]", "{\"messages\": []}", "{\"messages\": {\"a.b\": 3}}",
+        "{\"messages\": {\"a.b\": {\"plural\": \"n\", \"one\": \"x\"}}}",
+        "{\"messages\": {\"a.b\": {\"plural\": \"n\", \"other\": 1}}}"}) {
+    EXPECT_THAT(MessageCatalog::Parse(text),
+                StatusIs(StatusCode::kInvalidArgument))
+        << text;
+  }
+}
+
+}  // namespace
+}  // namespace kintsugi
