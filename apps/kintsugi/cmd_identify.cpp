@@ -14,7 +14,9 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
+#include "kintsugi/report_json.h"
 
 namespace kintsugi::cli {
 namespace {
@@ -23,11 +25,6 @@ struct IdentifyArgs {
   std::vector<std::string> paths;
   std::vector<std::string> contacts;
   std::string yara;
-};
-
-struct FailedInput {
-  std::string source;
-  Status status;
 };
 
 std::string Clean(std::string_view text) { return SanitizeForLog(text); }
@@ -40,6 +37,12 @@ bool DecryptorAvailable(std::string_view id) {
   static const std::vector<DecryptorSummary> decryptors = ListDecryptors();
   return std::any_of(decryptors.begin(), decryptors.end(),
                      [&](const DecryptorSummary& d) { return d.id == id; });
+}
+
+void PrintEvidence(const char* indent, const identify::Evidence& e) {
+  std::printf("%s- %s: %s [%s]\n", indent,
+              std::string(identify::EvidenceKindName(e.kind)).c_str(),
+              Clean(RenderEnglish(e.detail)).c_str(), Clean(e.source).c_str());
 }
 
 void PrintCandidateDetails(const identify::Candidate& c) {
@@ -55,69 +58,26 @@ void PrintCandidateDetails(const identify::Candidate& c) {
   }
   std::printf("%s\n", Clean(recovery).c_str());
   for (const std::string& need : c.needs) {
-    std::printf("    You need: %s\n", Clean(need).c_str());
+    std::printf("    %s\n",
+                Clean(RenderEnglish(
+                          Message{MessageId::kRecoveryNeed, {{"need", need}}}))
+                    .c_str());
   }
-  for (const identify::Evidence& e : c.evidence) {
-    std::printf("    - %s: %s [%s]\n", Clean(e.kind).c_str(),
-                Clean(e.detail).c_str(), Clean(e.source).c_str());
-  }
+  for (const identify::Evidence& e : c.evidence) PrintEvidence("    ", e);
 }
 
 void PrintHuman(const identify::Report& report,
-                const std::vector<FailedInput>& failed) {
+                const std::vector<UnreadInput>& failed) {
   const auto& candidates = report.candidates;
-  switch (report.verdict) {
-    case identify::Verdict::kIdentified: {
-      const identify::Candidate& best = candidates[0];
-      std::printf("Identified: %s (%s), score %.2f.\n",
-                  Clean(best.name).c_str(), Clean(best.family).c_str(),
-                  best.score);
-      const bool possible = best.recovery == kb::RecoveryPossible::kYes ||
-                            best.recovery == kb::RecoveryPossible::kPartial;
-      const char* in_part =
-          best.recovery == kb::RecoveryPossible::kPartial ? "in part " : "";
-      if (possible && DecryptorAvailable(best.decryptor)) {
-        std::printf(
-            "Your files can %sbe recovered offline with 'kintsugi "
-            "recover'.\n",
-            in_part);
-      } else if (possible && !best.decryptor.empty()) {
-        std::printf(
-            "Files of this family can %sbe recovered offline, but its "
-            "decryptor (%s) is not in this version of Kintsugi yet.\n",
-            in_part, Clean(best.decryptor).c_str());
-      } else if (possible) {
-        std::printf("Files of this family can %sbe recovered offline.\n",
-                    in_part);
-      } else if (best.recovery == kb::RecoveryPossible::kNo) {
-        std::printf("No offline recovery is known for this family.\n");
-      } else {
-        std::printf("Whether files can be recovered is not known.\n");
-      }
-      break;
+  // The answer first, then what can be done about it.
+  std::printf("%s\n",
+              Clean(RenderEnglish(identify::VerdictSummary(report))).c_str());
+  if (report.verdict == identify::Verdict::kIdentified) {
+    const identify::Candidate& best = candidates.front();
+    for (const Message& advice :
+         identify::RecoveryAdvice(best, DecryptorAvailable(best.decryptor))) {
+      std::printf("%s\n", Clean(RenderEnglish(advice)).c_str());
     }
-    case identify::Verdict::kAmbiguous: {
-      std::string names;
-      const double best = candidates[0].score;
-      for (const identify::Candidate& c : candidates) {
-        if (c.score <= best - 0.15) break;
-        if (!names.empty()) names += " or ";
-        names += c.name + " (" + c.family + ")";
-      }
-      std::printf(
-          "Ambiguous: it could be %s. The evidence does not tell "
-          "them apart%s.\n",
-          Clean(names).c_str(),
-          candidates.size() > 1 && !candidates[0].related.empty()
-              ? " (related families: rebrands share notes)"
-              : "");
-      break;
-    }
-    case identify::Verdict::kUnknown:
-      std::printf(
-          "Unknown: no known family matches this evidence strongly "
-          "enough. Kintsugi does not guess.\n");
-      break;
   }
   if (!candidates.empty()) {
     std::printf("\n%s\n", report.verdict == identify::Verdict::kUnknown
@@ -128,14 +88,14 @@ void PrintHuman(const identify::Report& report,
   if (!report.unattributed.empty()) {
     std::printf("\nOther evidence (no family):\n");
     for (const identify::Evidence& e : report.unattributed) {
-      std::printf("  - %s: %s [%s]\n", Clean(e.kind).c_str(),
-                  Clean(e.detail).c_str(), Clean(e.source).c_str());
+      PrintEvidence("  ", e);
     }
   }
   std::printf("\nInputs:\n");
   for (const identify::InputSummary& in : report.inputs) {
     std::printf(
-        "  %s: %s%s\n", Clean(in.source).c_str(), Clean(in.description).c_str(),
+        "  %s: %s%s\n", Clean(in.source).c_str(),
+        Clean(RenderEnglish(in.description)).c_str(),
         in.allow_listed.empty()
             ? ""
             : Clean(" (allow-listed: " + in.allow_listed + ")").c_str());
@@ -143,7 +103,7 @@ void PrintHuman(const identify::Report& report,
       std::printf("    %s: %s\n", Clean(kind).c_str(), Clean(value).c_str());
     }
   }
-  for (const FailedInput& f : failed) {
+  for (const UnreadInput& f : failed) {
     std::printf("  %s: not read: %s\n", Clean(f.source).c_str(),
                 Clean(f.status.message()).c_str());
   }
@@ -185,7 +145,7 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
   }
 
   std::vector<identify::Input> inputs;
-  std::vector<FailedInput> failed;
+  std::vector<UnreadInput> failed;
   for (const std::string& contact : args.contacts) {
     auto input = identify::ContactInput(contact);
     if (!input) {
@@ -226,23 +186,7 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
             "file, and no file name matched a known family"));
   }
   if (options.json) {
-    nlohmann::json json = identify::ReportToJson(report);
-    // Whether this build's `kintsugi recover` has the named decryptor.
-    for (nlohmann::json& candidate : json["candidates"]) {
-      nlohmann::json& recovery = candidate["recovery"];
-      recovery["available"] =
-          recovery["decryptor"].is_string() &&
-          DecryptorAvailable(recovery["decryptor"].get<std::string>());
-    }
-    for (const FailedInput& f : failed) {
-      json["inputs"].push_back(
-          {{"source", f.source},
-           {"kind", "unread"},
-           {"error",
-            {{"code", std::string(StatusCodeName(f.status.code()))},
-             {"message", f.status.message()}}}});
-    }
-    PrintJson(json);
+    std::printf("%s\n", IdentifyReportJson(report, failed).c_str());
   } else if (!options.quiet) {
     PrintHuman(report, failed);
   }

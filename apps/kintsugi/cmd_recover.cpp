@@ -20,6 +20,7 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/log.h"
 #include "kintsugi/recover.h"
+#include "kintsugi/report_json.h"
 #include "progress_bar.h"
 
 namespace kintsugi::cli {
@@ -120,48 +121,6 @@ class ProgressBar {
   bool open_ = false;  // A running line is on screen, cursor at its start.
 };
 
-nlohmann::json ToJson(const RecoverReport& report) {
-  nlohmann::json files = nlohmann::json::array();
-  for (const FileOutcome& f : report.files) {
-    nlohmann::json item = {
-        {"path", f.path.string()},
-        {"status", std::string(RecoverStatusName(f.status))},
-        {"family",
-         f.family.empty() ? nlohmann::json() : nlohmann::json(f.family)},
-        {"decryptor",
-         f.decryptor.empty() ? nlohmann::json() : nlohmann::json(f.decryptor)},
-        {"output", f.output.empty() ? nlohmann::json()
-                                    : nlohmann::json(f.output.string())},
-        {"verified_as", f.verified_as.empty() ? nlohmann::json()
-                                              : nlohmann::json(f.verified_as)},
-        {"detail", f.detail},
-    };
-    if (!f.variant.empty()) item["variant"] = f.variant;
-    if (!f.key_source.empty()) item["key_source"] = f.key_source;
-    files.push_back(std::move(item));
-  }
-  nlohmann::json counts = nlohmann::json::object();
-  for (std::size_t i = 0; i < report.counts.size(); ++i) {
-    counts[std::string(RecoverStatusName(static_cast<RecoverStatus>(i)))] =
-        report.counts[i];
-  }
-  nlohmann::json keys = nlohmann::json::array();
-  for (const ReportedKey& k : report.keys) {
-    keys.push_back({{"decryptor", k.decryptor},
-                    {"key", k.key_hex},
-                    {"source", k.source},
-                    {"detail", k.detail}});
-  }
-  return {{"files", files},
-          {"summary",
-           {{"files", report.files.size()},
-            {"counts", counts},
-            {"keys", keys},
-            {"bytes_written", report.bytes_written},
-            {"dry_run", report.dry_run},
-            {"interrupted", report.cancelled}}}};
-}
-
 void PrintHuman(const RecoverReport& report) {
   const auto count = [&](RecoverStatus s) {
     return report.counts[static_cast<std::size_t>(s)];
@@ -258,7 +217,7 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   bar->Finish();
   if (!report) return ReportFailure(global, report.error());
   if (global.json) {
-    PrintJson(ToJson(*report));
+    std::printf("%s\n", RecoverReportJson(*report).c_str());
   } else if (!global.quiet) {
     PrintHuman(*report);
   }

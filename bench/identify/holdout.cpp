@@ -215,7 +215,9 @@ int Run(int argc, char** argv) {
           note.path.c_str());
       if (verbose && rank != 1 && !report.candidates.empty()) {
         for (const Evidence& e : report.candidates[0].evidence) {
-          std::printf("    %s: %s\n", e.kind.c_str(), e.detail.c_str());
+          std::printf("    %s: %s\n",
+                      std::string(EvidenceKindName(e.kind)).c_str(),
+                      RenderEnglish(e.detail).c_str());
         }
       }
     }

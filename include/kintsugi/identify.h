@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +19,7 @@
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/message.h"
 #include "kintsugi/status.h"
 
 namespace kintsugi::identify {
@@ -79,13 +80,37 @@ Result<Input> ContactInput(std::string_view text);
 // A bare encrypted-file name (no content).
 Input FileNameInput(std::string_view name);
 
+// What kind of evidence a piece is. The names (EvidenceKindName) reach
+// users through --json: append only.
+enum class EvidenceKind : std::uint8_t {
+  kExtension,        // "extension": the appended extension (a KB rule).
+  kFilenamePattern,  // "filename-pattern": the renaming pattern.
+  kNoteName,         // "note-name": the ransom note's file name.
+  kNotePhrase,       // "note-phrase": a phrase of the note.
+  kNoteRegex,        // "note-regex": a pattern in the note's text.
+  kFileMarker,       // "file-marker": bytes in an encrypted file.
+  kSizeRelation,     // "size-relation": the encrypted file's size.
+  kVictimId,         // "victim-id": the format of a victim ID.
+  kContact,          // "contact": a known attacker contact.
+  kNoteSimilarity,   // "note-similarity": like a reference note.
+  kNoteNamesFamily,  // "note-names-family": the note names the family.
+  kYara,             // "yara": one of the user's YARA rules.
+};
+// The stable name above, e.g. "extension".
+std::string_view EvidenceKindName(EvidenceKind kind);
+
+// Transitional, for code that compared the old string kinds (recover's
+// pipeline, until it moves to EvidenceOrigin): `kind == "extension"`.
+inline bool operator==(EvidenceKind kind, std::string_view name) {
+  return EvidenceKindName(kind) == name;
+}
+
 // One piece of evidence behind a candidate.
 struct Evidence {
-  // "extension", "filename-pattern", "note-name", "note-phrase",
-  // "note-regex", "note-similarity", "file-marker", "size-relation",
-  // "victim-id", "contact", "yara".
-  std::string kind;
-  std::string detail;  // In words, e.g. "extension .eking (rule ext-eking)".
+  EvidenceKind kind = EvidenceKind::kExtension;
+  // In words, rendered at the edge: e.g. evidence.extension, "file name
+  // ends in ".eking" (rule ext-eking, strong, kb/stop-djvu.yaml:12)".
+  Message detail;
   std::string source;  // The input's source: its path, or "contact".
   // Weak or supporting-only evidence, which never decides alone (kb.h
   // Strength::kWeak). Not part of the JSON contract.
@@ -107,7 +132,10 @@ struct Candidate {
 struct InputSummary {
   std::string source;
   InputKind kind = InputKind::kFileName;
-  std::string description;  // E.g. "note, utf-16le, html, 3.1 KiB".
+  // What it turned out to be, e.g. input.note_html: "ransom note,
+  // utf-16le, html, 3.1 KiB", or input.not_a_note for a text file with
+  // nothing of a ransom note about it (which then adds no evidence).
+  Message description;
   // Indicators found: (kind, value), e.g. ("email", "a@b.c").
   std::vector<std::pair<std::string, std::string>> indicators;
   // Set when an allow-list entry matched: a benign look-alike.
@@ -117,6 +145,11 @@ struct InputSummary {
 struct Report {
   Verdict verdict = Verdict::kUnknown;
   std::vector<Candidate> candidates;  // Best first.
+  // The verdict names the first `named` candidates: 1 when identified;
+  // when ambiguous, those within the ambiguity margin of the best (at least
+  // 1); 0 when unknown. Decided here once, so the CLI, recover and the
+  // portal agree on who "it could be".
+  std::size_t named = 0;
   std::vector<InputSummary> inputs;
   // Evidence that names no family (e.g. a user's YARA rule without
   // `family` meta).
@@ -202,9 +235,27 @@ class CompiledKb {
 Result<std::shared_ptr<const CompiledKb>> Compile(
     const kb::KnowledgeBase& kb, const CompileOptions& options = {});
 
-// The report as the CLI contract's JSON object (issue #3, docs/cli.md):
-// {"verdict", "candidates": [{"family", "name", "score", "evidence",
-// "recovery": {"possible", "decryptor", "needs"}}], "inputs"}.
-nlohmann::json ReportToJson(const Report& report);
+// The verdict in one sentence ("Identified: STOP/Djvu (stop-djvu), score
+// 0.93."; "Ambiguous: it could be ...", naming report.named candidates).
+Message VerdictSummary(const Report& report);
+
+// What can be done about a family's files, in sentences: whether they can
+// be recovered offline, by this build (`decryptor_available`: whether this
+// build's `kintsugi recover` has `decryptor`, which identify cannot know),
+// then one recovery.need per thing the user must supply. The one answer for
+// the CLI, recover's per-file details and the portal.
+std::vector<Message> RecoveryAdvice(kb::RecoveryPossible recovery,
+                                    std::string_view decryptor,
+                                    std::span<const std::string> needs,
+                                    bool decryptor_available);
+std::vector<Message> RecoveryAdvice(const Candidate& candidate,
+                                    bool decryptor_available);
+
+// Where a candidate's evidence came from, for "identified as X from ...":
+// the notes among `note_sources` by name (two, then a count), then the
+// other inputs: one by its name, or "the (names of the) files in this
+// folder"; "the files in this folder" when there is nothing else to say.
+Message EvidenceOrigin(const Candidate& candidate,
+                       const std::set<std::string>& note_sources);
 
 }  // namespace kintsugi::identify

@@ -75,6 +75,41 @@ std::string FormatSize(std::uint64_t size) {
                      static_cast<double>(size) / (1024.0 * 1024.0));
 }
 
+EvidenceKind EvidenceKindOf(kb::RuleKind kind) {
+  switch (kind) {
+    case kb::RuleKind::kExtension:
+      return EvidenceKind::kExtension;
+    case kb::RuleKind::kFilenamePattern:
+      return EvidenceKind::kFilenamePattern;
+    case kb::RuleKind::kNoteName:
+      return EvidenceKind::kNoteName;
+    case kb::RuleKind::kNotePhrase:
+      return EvidenceKind::kNotePhrase;
+    case kb::RuleKind::kNoteRegex:
+      return EvidenceKind::kNoteRegex;
+    case kb::RuleKind::kFileMarker:
+      return EvidenceKind::kFileMarker;
+    case kb::RuleKind::kSizeRelation:
+      return EvidenceKind::kSizeRelation;
+    case kb::RuleKind::kVictimId:
+      return EvidenceKind::kVictimId;
+  }
+  return EvidenceKind::kFileMarker;
+}
+
+// How many candidates, best first, the verdict names (Report::named).
+std::size_t Named(Verdict verdict, const std::vector<Candidate>& candidates) {
+  if (verdict == Verdict::kUnknown || candidates.empty()) return 0;
+  if (verdict == Verdict::kIdentified) return 1;
+  const double best = candidates.front().score;
+  std::size_t named = 1;
+  while (named < candidates.size() &&
+         candidates[named].score > best - kCloseMargin) {
+    ++named;
+  }
+  return named;
+}
+
 class Matcher {
  public:
   Matcher(const Impl& kb, hs_scratch_t* scratch, const YaraRules* yara)
@@ -117,13 +152,15 @@ class Matcher {
       std::stable_sort(
           hits.begin(), hits.end(),
           [](const Hit& a, const Hit& b) { return a.weight > b.weight; });
-      std::set<std::string> seen;
       for (Hit& hit : hits) {
         hit.evidence.weak = hit.weak || hit.supporting;
-        const std::string key = hit.evidence.kind + "\x1f" +
-                                hit.evidence.detail + "\x1f" +
-                                hit.evidence.source;
-        if (seen.insert(key).second && c.evidence.size() < 20) {
+        const bool seen = std::any_of(
+            c.evidence.begin(), c.evidence.end(), [&](const Evidence& e) {
+              return e.kind == hit.evidence.kind &&
+                     e.detail == hit.evidence.detail &&
+                     e.source == hit.evidence.source;
+            });
+        if (!seen && c.evidence.size() < 20) {
           c.evidence.push_back(hit.evidence);
         }
       }
@@ -136,6 +173,7 @@ class Matcher {
               });
     if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
     report.verdict = Decide(candidates);
+    report.named = Named(report.verdict, candidates);
     report.candidates = std::move(candidates);
     report.unattributed = std::move(unattributed_);
   }
@@ -145,19 +183,23 @@ class Matcher {
     hits_[family].push_back(std::move(hit));
   }
 
+  // `args` are the message's own; the rule's id, strength and place in the
+  // KB are added here.
   void AddRuleHit(std::uint32_t rule_index, const std::string& source,
-                  std::string detail) {
+                  MessageId id, std::vector<MessageArg> args) {
     const Impl::RuleInfo& info = kb_.rules[rule_index];
     Hit hit;
     hit.weight = info.weight;
     hit.weak = info.rule.strength == kb::Strength::kWeak;
     hit.supporting = info.rule.kind == kb::RuleKind::kSizeRelation;
     hit.key = fmt::format("rule:{}", rule_index);
-    hit.evidence.kind = std::string(kb::RuleKindName(info.rule.kind));
-    hit.evidence.detail =
-        fmt::format("{} (rule {}, {}, {}:{})", detail, info.rule.id,
-                    kb::StrengthName(info.rule.strength), info.rule.where.file,
-                    info.rule.where.line);
+    hit.evidence.kind = EvidenceKindOf(info.rule.kind);
+    args.push_back({"rule", info.rule.id});
+    args.push_back(
+        {"strength", std::string(kb::StrengthName(info.rule.strength))});
+    args.push_back({"file", info.rule.where.file});
+    args.push_back({"line", static_cast<std::int64_t>(info.rule.where.line)});
+    hit.evidence.detail = Message{id, std::move(args)};
     hit.evidence.source = source;
     AddHit(info.family, std::move(hit));
   }
@@ -196,9 +238,8 @@ class Matcher {
           std::string(IndicatorKindName(indicator.kind)), indicator.value);
       if (indicator.kind == IndicatorKind::kVictimId) {
         ScanSet(kb_.victim_ids, indicator.value, [&](unsigned id) {
-          AddRuleHit(id, source,
-                     fmt::format("victim ID format matches \"{}\"",
-                                 Shorten(indicator.value, 24)));
+          AddRuleHit(id, source, MessageId::kEvidenceVictimId,
+                     {{"id", Shorten(indicator.value, 24)}});
         });
         continue;
       }
@@ -228,12 +269,13 @@ class Matcher {
       hit.weight = contact.weight;
       hit.weak = contact.weight < 1.0;
       hit.key = "contact:" + key;
-      hit.evidence.kind = "contact";
-      hit.evidence.detail = fmt::format(
-          "known attacker {} {}{}", kind, Shorten(contact.value),
-          found->second.size() > 1
-              ? fmt::format(" (shared by {} families)", found->second.size())
-              : "");
+      hit.evidence.kind = EvidenceKind::kContact;
+      hit.evidence.detail = Message{
+          found->second.size() > 1 ? MessageId::kEvidenceContactShared
+                                   : MessageId::kEvidenceContact,
+          {{"kind", std::string(kind)},
+           {"contact", Shorten(contact.value)},
+           {"families", static_cast<std::int64_t>(found->second.size())}}};
       hit.evidence.source = source;
       AddHit(contact.family, std::move(hit));
     }
@@ -242,7 +284,9 @@ class Matcher {
   void AddYara(ByteView data, const std::string& source) {
     if (yara_ == nullptr || data.empty()) return;
     for (const YaraRules::Match& match : yara_->Scan(data)) {
-      Evidence evidence{"yara", "YARA rule " + match.rule, source};
+      Evidence evidence{
+          EvidenceKind::kYara,
+          Message{MessageId::kEvidenceYara, {{"rule", match.rule}}}, source};
       const auto family =
           FindFamily(match.family.empty() ? match.rule : match.family);
       if (!family) {
@@ -269,42 +313,50 @@ class Matcher {
     const Markup markup = DetectMarkup(decoded.utf8);
     const std::string plain = PlainText(decoded.utf8);
     const std::string folded = FoldText(plain);
-    summary.description =
-        fmt::format("ransom note, {}{}, {}", TextEncodingName(decoded.encoding),
-                    markup == Markup::kHtml  ? ", html"
-                    : markup == Markup::kRtf ? ", rtf"
-                                             : "",
-                    FormatSize(input.content.size()));
     const std::string& source = input.source;
+    std::vector<MessageArg> described = {
+        {"encoding", std::string(TextEncodingName(decoded.encoding))},
+        {"size", FormatSize(input.content.size())}};
+    std::vector<unsigned> name_rules;
     if (!input.file_name.empty()) {
       summary.allow_listed = AllowListed(input.file_name, /*note=*/true);
       if (summary.allow_listed.empty()) {
-        ScanNames(kb_.note_names, input.file_name, [&](unsigned id) {
-          AddRuleHit(
-              id, source,
-              fmt::format("note named \"{}\"", Shorten(input.file_name)));
-        });
+        ScanNames(kb_.note_names, input.file_name,
+                  [&](unsigned id) { name_rules.push_back(id); });
       }
     }
-    ScanSet(kb_.note_text, folded, [&](unsigned id) {
+    std::vector<unsigned> text_rules;
+    ScanSet(kb_.note_text, folded,
+            [&](unsigned id) { text_rules.push_back(id); });
+    const std::vector<Indicator> indicators = ExtractIndicators(plain);
+    summary.description =
+        Message{markup == Markup::kHtml  ? MessageId::kInputNoteHtml
+                : markup == Markup::kRtf ? MessageId::kInputNoteRtf
+                                         : MessageId::kInputNote,
+                std::move(described)};
+    for (const unsigned id : name_rules) {
+      AddRuleHit(id, source, MessageId::kEvidenceNoteName,
+                 {{"name", Shorten(input.file_name)}});
+    }
+    for (const unsigned id : text_rules) {
       const kb::Rule& rule = kb_.rules[id].rule;
-      AddRuleHit(
-          id, source,
-          rule.kind == kb::RuleKind::kNotePhrase
-              ? fmt::format("note says \"{}\"", Shorten(rule.pattern))
-              : fmt::format("note text matches /{}/", Shorten(rule.pattern)));
-    });
+      AddRuleHit(id, source,
+                 rule.kind == kb::RuleKind::kNotePhrase
+                     ? MessageId::kEvidenceNotePhrase
+                     : MessageId::kEvidenceNoteRegex,
+                 {{"pattern", Shorten(rule.pattern)}});
+    }
     for (const SimilarityModel::Match& match :
          kb_.similarity.Score(folded, kMinCosine, kMaxCandidates)) {
       Hit hit;
       hit.weight = std::min(kMaxSimilarityWeight,
                             (match.cosine - kMinCosine) * kCosineWeight);
       hit.key = "similarity";
-      hit.evidence.kind = "note-similarity";
-      hit.evidence.detail = fmt::format(
-          "note is {:.0f}% similar to a reference note of this family "
-          "({} shared phrases)",
-          match.cosine * 100.0, match.shared);
+      hit.evidence.kind = EvidenceKind::kNoteSimilarity;
+      hit.evidence.detail =
+          Message{MessageId::kEvidenceSimilarity,
+                  {{"percent", fmt::format("{:.0f}", match.cosine * 100.0)},
+                   {"shared", static_cast<std::int64_t>(match.shared)}}};
       hit.evidence.source = source;
       AddHit(match.family, std::move(hit));
     }
@@ -315,29 +367,31 @@ class Matcher {
         Hit hit;
         hit.weight = kNameMentionWeight;
         hit.key = "name-mention";
-        hit.evidence.kind = "note-names-family";
-        hit.evidence.detail =
-            fmt::format("the note names the family: \"{}\"", mention.name);
+        hit.evidence.kind = EvidenceKind::kNoteNamesFamily;
+        hit.evidence.detail = Message{MessageId::kEvidenceNamesFamily,
+                                      {{"name", std::string(mention.name)}}};
         hit.evidence.source = source;
         named_.insert(kb_.families[mention.family].id);
         AddHit(mention.family, std::move(hit));
       }
     }
-    AddIndicators(ExtractIndicators(plain), source, summary);
+    AddIndicators(indicators, source, summary);
     AddYara(input.content, source);
   }
 
   void AddFile(const Input& input, InputSummary& summary) {
     const std::string& source = input.source;
     if (input.kind == InputKind::kFileName) {
-      summary.description = "file name";
+      summary.description = Message{MessageId::kInputFileName, {}};
     } else {
-      summary.description = fmt::format(
-          "{}, {}, entropy {:.2f} bits/byte",
-          input.kind == InputKind::kEncryptedFile ? "encrypted file"
-                                                  : "file (not encrypted?)",
-          FormatSize(input.size),
-          ShannonEntropy(ByteView(input.content).First(4096)));
+      summary.description = Message{
+          input.kind == InputKind::kEncryptedFile
+              ? MessageId::kInputEncryptedFile
+              : MessageId::kInputOtherFile,
+          {{"size", FormatSize(input.size)},
+           {"entropy",
+            fmt::format("{:.2f}",
+                        ShannonEntropy(ByteView(input.content).First(4096)))}}};
     }
     if (!input.file_name.empty()) {
       const FileNameEvidence name = ParseFileName(input.file_name);
@@ -345,20 +399,19 @@ class Matcher {
       if (summary.allow_listed.empty()) {
         ScanNames(kb_.file_names, input.file_name, [&](unsigned id) {
           const kb::Rule& rule = kb_.rules[id].rule;
-          AddRuleHit(id, source,
-                     rule.kind == kb::RuleKind::kExtension
-                         ? fmt::format("file name ends in \"{}\"",
-                                       Shorten(rule.pattern, 40))
-                         : fmt::format("file name \"{}\" matches the "
-                                       "family's renaming pattern",
-                                       Shorten(input.file_name)));
+          if (rule.kind == kb::RuleKind::kExtension) {
+            AddRuleHit(id, source, MessageId::kEvidenceExtension,
+                       {{"pattern", Shorten(rule.pattern, 40)}});
+          } else {
+            AddRuleHit(id, source, MessageId::kEvidenceFilenamePattern,
+                       {{"name", Shorten(input.file_name)}});
+          }
         });
         // A bare file name that is a note name is evidence too.
         if (input.kind == InputKind::kFileName) {
           ScanNames(kb_.note_names, input.file_name, [&](unsigned id) {
-            AddRuleHit(
-                id, source,
-                fmt::format("note named \"{}\"", Shorten(input.file_name)));
+            AddRuleHit(id, source, MessageId::kEvidenceNoteName,
+                       {{"name", Shorten(input.file_name)}});
           });
         }
       }
@@ -379,16 +432,25 @@ class Matcher {
         if (rule.modulus != 0 && input.size % rule.modulus != rule.remainder) {
           continue;
         }
-        std::string detail = fmt::format("file size {}", input.size);
-        if (rule.modulus > 1) {
-          detail +=
-              fmt::format(" is {} modulo {}", rule.remainder, rule.modulus);
+        std::vector<MessageArg> args = {
+            {"size", static_cast<std::int64_t>(input.size)}};
+        const bool modulo = rule.modulus > 1;
+        const bool footer = rule.footer_bytes != 0;
+        if (modulo) {
+          args.push_back({"modulus", static_cast<std::int64_t>(rule.modulus)});
+          args.push_back(
+              {"remainder", static_cast<std::int64_t>(rule.remainder)});
         }
-        if (rule.footer_bytes != 0) {
-          detail +=
-              fmt::format(" (room for the {}-byte footer)", rule.footer_bytes);
+        if (footer) {
+          args.push_back(
+              {"footer", static_cast<std::int64_t>(rule.footer_bytes)});
         }
-        AddRuleHit(index, source, detail);
+        AddRuleHit(index, source,
+                   modulo && footer ? MessageId::kEvidenceSizeModuloFooter
+                   : modulo         ? MessageId::kEvidenceSizeModulo
+                   : footer         ? MessageId::kEvidenceSizeFooter
+                                    : MessageId::kEvidenceSize,
+                   std::move(args));
         continue;
       }
       const ByteView marker(rule.marker);
@@ -420,13 +482,12 @@ class Matcher {
                         [](std::uint8_t b) { return b >= 0x20 && b < 0x7F; });
         AddRuleHit(
             index, source,
-            fmt::format("marker {} in the file's {}",
-                        printable ? "\"" + Shorten(marker.AsChars(), 48) + "\""
-                                  : Shorten(ToHex(marker), 48),
-                        rule.anchor == kb::Anchor::kStart ||
-                                rule.anchor == kb::Anchor::kHead
-                            ? "head"
-                            : "tail"));
+            rule.anchor == kb::Anchor::kStart ||
+                    rule.anchor == kb::Anchor::kHead
+                ? MessageId::kEvidenceMarkerHead
+                : MessageId::kEvidenceMarkerTail,
+            {{"marker", printable ? "\"" + Shorten(marker.AsChars(), 48) + "\""
+                                  : Shorten(ToHex(marker), 48)}});
       }
     }
     AddYara(head, source);
@@ -435,7 +496,7 @@ class Matcher {
 
   void AddContact(const Input& input, InputSummary& summary) {
     const std::string_view text = ByteView(input.content).AsChars();
-    summary.description = "contact typed by the user";
+    summary.description = Message{MessageId::kInputContact, {}};
     std::vector<Indicator> indicators = ExtractIndicators(text);
     AddIndicators(indicators, input.source, summary);
     if (indicators.empty()) {

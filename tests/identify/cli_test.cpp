@@ -16,7 +16,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
+
+#include "report_json/json_shape.h"
 
 namespace {
 
@@ -101,6 +104,19 @@ TEST(IdentifyCliTest, JsonHasTheContractShape) {
   EXPECT_EQ(best["recovery"]["needs"][0], "an encrypted file");
   ASSERT_EQ(json["inputs"].size(), 1u);
   EXPECT_EQ(json["inputs"][0]["kind"], "encrypted-file");
+  EXPECT_EQ(json["named"], 1);
+  // Every key and type, as tests/json/identify.shape.json lists them.
+  std::ifstream shape_file(Root() + "/tests/json/identify.shape.json");
+  std::stringstream shape;
+  shape << shape_file.rdbuf();
+  EXPECT_THAT(kintsugi::testing::JsonShapeErrors(
+                  json, nlohmann::json::parse(shape.str())),
+              ::testing::IsEmpty());
+  // Beside each rendered detail, its message id and arguments.
+  for (const auto& e : best["evidence"]) {
+    EXPECT_EQ(e["message"]["id"].get<std::string>().rfind("evidence.", 0), 0u)
+        << e;
+  }
 }
 
 TEST(IdentifyCliTest, RewordedNoteWithAnotherContactIsRecognised) {

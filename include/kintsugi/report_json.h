@@ -1,0 +1,38 @@
+#pragma once
+
+// The JSON that scripts read (docs/cli.md): identify's and recover's reports
+// as documents, produced in one place (src/report_json/) so that the shape
+// is defined once and checked by one schema test each. The JSON library
+// stays behind this header: callers get text.
+
+#include <string>
+#include <vector>
+
+#include "kintsugi/identify.h"
+#include "kintsugi/recover.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi {
+
+// An input the caller could not read; listed in identify's "inputs" with
+// kind "unread" and its error.
+struct UnreadInput {
+  std::string source;
+  Status status;
+};
+
+// `kintsugi identify --json` (docs/cli.md): {"verdict", "named",
+// "candidates": [{"family", "name", "score", "evidence": [{"kind",
+// "detail", "message", "source"}], "recovery": {"possible", "decryptor",
+// "available", "needs"}, "related"}], "unattributed_evidence"?, "inputs"}.
+// Details are rendered in English; "message" carries the id and arguments
+// for other languages. "available": this build's `kintsugi recover` has the
+// decryptor. Indented by two spaces; invalid UTF-8 is replaced.
+std::string IdentifyReportJson(const identify::Report& report,
+                               const std::vector<UnreadInput>& unread = {});
+
+// `kintsugi recover --json` (docs/cli.md): {"files": [...], "summary":
+// {...}}.
+std::string RecoverReportJson(const RecoverReport& report);
+
+}  // namespace kintsugi

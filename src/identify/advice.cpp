@@ -1,0 +1,163 @@
+// The sentences built from a report, as messages (kintsugi/message.h): the
+// verdict, the recovery advice and where the evidence came from. One place,
+// so the CLI, recover and the portal say the same thing.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "kintsugi/identify.h"
+
+namespace kintsugi::identify {
+namespace {
+
+std::string Score(double score) { return fmt::format("{:.2f}", score); }
+
+}  // namespace
+
+std::string_view EvidenceKindName(EvidenceKind kind) {
+  switch (kind) {
+    case EvidenceKind::kExtension:
+      return "extension";
+    case EvidenceKind::kFilenamePattern:
+      return "filename-pattern";
+    case EvidenceKind::kNoteName:
+      return "note-name";
+    case EvidenceKind::kNotePhrase:
+      return "note-phrase";
+    case EvidenceKind::kNoteRegex:
+      return "note-regex";
+    case EvidenceKind::kFileMarker:
+      return "file-marker";
+    case EvidenceKind::kSizeRelation:
+      return "size-relation";
+    case EvidenceKind::kVictimId:
+      return "victim-id";
+    case EvidenceKind::kContact:
+      return "contact";
+    case EvidenceKind::kNoteSimilarity:
+      return "note-similarity";
+    case EvidenceKind::kNoteNamesFamily:
+      return "note-names-family";
+    case EvidenceKind::kYara:
+      return "yara";
+  }
+  return "yara";
+}
+
+Message VerdictSummary(const Report& report) {
+  const auto& candidates = report.candidates;
+  if (report.verdict == Verdict::kUnknown || candidates.empty()) {
+    return Message{MessageId::kVerdictUnknown, {}};
+  }
+  const Candidate& best = candidates.front();
+  const std::vector<MessageArg> best_args = {{"name", best.name},
+                                             {"family", best.family},
+                                             {"score", Score(best.score)}};
+  if (report.verdict == Verdict::kIdentified) {
+    return Message{MessageId::kVerdictIdentified, best_args};
+  }
+  const std::size_t named =
+      std::clamp<std::size_t>(report.named, 1, candidates.size());
+  if (named == 1) return Message{MessageId::kVerdictAmbiguousWeak, best_args};
+  std::string names;
+  for (std::size_t i = 0; i < named; ++i) {
+    if (!names.empty()) names += " or ";
+    names += candidates[i].name + " (" + candidates[i].family + ")";
+  }
+  return Message{best.related.empty() ? MessageId::kVerdictAmbiguous
+                                      : MessageId::kVerdictAmbiguousRelated,
+                 {{"names", std::move(names)}}};
+}
+
+std::vector<Message> RecoveryAdvice(kb::RecoveryPossible recovery,
+                                    std::string_view decryptor,
+                                    std::span<const std::string> needs,
+                                    bool decryptor_available) {
+  std::vector<Message> out;
+  const bool part = recovery == kb::RecoveryPossible::kPartial;
+  switch (recovery) {
+    case kb::RecoveryPossible::kYes:
+    case kb::RecoveryPossible::kPartial:
+      if (decryptor_available) {
+        out.push_back({part ? MessageId::kRecoveryAvailableInPart
+                            : MessageId::kRecoveryAvailable,
+                       {{"decryptor", std::string(decryptor)}}});
+      } else if (!decryptor.empty()) {
+        out.push_back({part ? MessageId::kRecoveryNotBuiltInPart
+                            : MessageId::kRecoveryNotBuilt,
+                       {{"decryptor", std::string(decryptor)}}});
+      } else {
+        out.push_back({part ? MessageId::kRecoveryNoDecryptorInPart
+                            : MessageId::kRecoveryNoDecryptor,
+                       {}});
+      }
+      for (const std::string& need : needs) {
+        out.push_back({MessageId::kRecoveryNeed, {{"need", need}}});
+      }
+      return out;
+    case kb::RecoveryPossible::kNo:
+      out.push_back({MessageId::kRecoveryImpossible, {}});
+      return out;
+    case kb::RecoveryPossible::kUnknown:
+      break;
+  }
+  out.push_back({MessageId::kRecoveryUnknown, {}});
+  return out;
+}
+
+std::vector<Message> RecoveryAdvice(const Candidate& candidate,
+                                    bool decryptor_available) {
+  return RecoveryAdvice(candidate.recovery, candidate.decryptor,
+                        candidate.needs, decryptor_available);
+}
+
+Message EvidenceOrigin(const Candidate& candidate,
+                       const std::set<std::string>& note_sources) {
+  std::vector<std::string> notes;
+  std::set<std::string> files;
+  bool names_only = true;
+  for (const Evidence& e : candidate.evidence) {
+    if (note_sources.count(e.source) > 0) {
+      if (std::find(notes.begin(), notes.end(), e.source) == notes.end()) {
+        notes.push_back(e.source);
+      }
+      continue;
+    }
+    if (e.source.empty()) continue;
+    files.insert(e.source);
+    if (e.kind != EvidenceKind::kExtension &&
+        e.kind != EvidenceKind::kFilenamePattern) {
+      names_only = false;
+    }
+  }
+  if (notes.empty()) {
+    if (files.size() == 1) {
+      return {names_only ? MessageId::kOriginFileName : MessageId::kOriginFile,
+              {{"file", *files.begin()}}};
+    }
+    return {names_only && !files.empty() ? MessageId::kOriginFolderNames
+                                         : MessageId::kOriginFolder,
+            {}};
+  }
+  std::string shown;
+  for (std::size_t i = 0; i < notes.size() && i < 2; ++i) {
+    shown += (i == 0 ? "" : ", ") + notes[i];
+  }
+  std::vector<MessageArg> args = {
+      {"notes", std::move(shown)},
+      {"more",
+       static_cast<std::int64_t>(notes.size() > 2 ? notes.size() - 2 : 0)}};
+  if (files.empty()) return {MessageId::kOriginNotes, std::move(args)};
+  if (files.size() == 1) {
+    args.push_back({"file", *files.begin()});
+    return {names_only ? MessageId::kOriginNotesAndFileName
+                       : MessageId::kOriginNotesAndFile,
+            std::move(args)};
+  }
+  return {names_only ? MessageId::kOriginNotesAndFolderNames
+                     : MessageId::kOriginNotesAndFolder,
+          std::move(args)};
+}
+
+}  // namespace kintsugi::identify

@@ -1,0 +1,191 @@
+// The schema tests of identify's and recover's JSON (docs/cli.md): every
+// key and type against tests/json/*.shape.json, and the values scripts rely
+// on.
+
+#include "kintsugi/report_json.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "report_json/json_shape.h"
+
+namespace kintsugi {
+namespace {
+
+using ::testing::IsEmpty;
+using Json = nlohmann::json;
+
+Json Shape(const std::string& name) {
+  const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+  std::ifstream in(std::string(root != nullptr ? root : ".") + "/tests/json/" +
+                   name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return Json::parse(text.str());
+}
+
+identify::Report FullIdentifyReport() {
+  identify::Report report;
+  report.verdict = identify::Verdict::kAmbiguous;
+  report.named = 2;
+  identify::Candidate conti;
+  conti.family = "conti";
+  conti.name = "Conti";
+  conti.score = 0.61234;
+  conti.recovery = kb::RecoveryPossible::kNo;
+  conti.needs = {"nothing"};
+  conti.related = {"monti"};
+  identify::Evidence evidence;
+  evidence.kind = identify::EvidenceKind::kExtension;
+  evidence.detail = Message{MessageId::kEvidenceExtension,
+                            {{"pattern", ".conti"},
+                             {"rule", "ext-conti"},
+                             {"strength", "strong"},
+                             {"file", "kb/conti.yaml"},
+                             {"line", std::int64_t{7}}}};
+  evidence.source = "a.doc.conti";
+  conti.evidence = {evidence};
+  identify::Candidate monti = conti;
+  monti.family = "monti";
+  monti.name = "Monti";
+  monti.decryptor = "monti-tool";
+  monti.score = 0.5;
+  report.candidates = {conti, monti};
+  identify::InputSummary input;
+  input.source = "a.doc.conti";
+  input.kind = identify::InputKind::kEncryptedFile;
+  input.description = Message{MessageId::kInputEncryptedFile,
+                              {{"size", "1.0 KiB"}, {"entropy", "7.99"}}};
+  input.indicators = {{"email", "a@b.test"}};
+  input.allow_listed = "a backup tool";
+  report.inputs = {input};
+  report.unattributed = {identify::Evidence{
+      identify::EvidenceKind::kYara,
+      Message{MessageId::kEvidenceYara, {{"rule", "anything"}}}, "x", false}};
+  return report;
+}
+
+TEST(IdentifyJsonTest, EveryKeyHasItsDocumentedType) {
+  const Json json = Json::parse(IdentifyReportJson(
+      FullIdentifyReport(), {{"gone.txt", NotFoundError("gone.txt")}}));
+  EXPECT_THAT(testing::JsonShapeErrors(json, Shape("identify.shape.json")),
+              IsEmpty())
+      << json.dump(2);
+}
+
+TEST(IdentifyJsonTest, ValuesScriptsReadAreKept) {
+  const Json json = Json::parse(IdentifyReportJson(
+      FullIdentifyReport(), {{"gone.txt", NotFoundError("gone.txt")}}));
+  EXPECT_EQ(json["verdict"], "ambiguous");
+  EXPECT_EQ(json["named"], 2);
+  const Json& conti = json["candidates"][0];
+  EXPECT_EQ(conti["score"], 0.612);
+  EXPECT_EQ(conti["recovery"]["possible"], "no");
+  EXPECT_TRUE(conti["recovery"]["decryptor"].is_null());
+  EXPECT_FALSE(conti["recovery"]["available"]);
+  EXPECT_EQ(json["candidates"][1]["recovery"]["decryptor"], "monti-tool");
+  const Json& evidence = conti["evidence"][0];
+  EXPECT_EQ(evidence["kind"], "extension");
+  EXPECT_EQ(evidence["detail"],
+            "file name ends in \".conti\" (rule ext-conti, strong, "
+            "kb/conti.yaml:7)");
+  EXPECT_EQ(evidence["message"]["id"], "evidence.extension");
+  EXPECT_EQ(evidence["message"]["args"]["pattern"], ".conti");
+  EXPECT_EQ(evidence["message"]["args"]["line"], 7);
+  EXPECT_EQ(json["unattributed_evidence"][0]["detail"], "YARA rule anything");
+  const Json& input = json["inputs"][0];
+  EXPECT_EQ(input["kind"], "encrypted-file");
+  EXPECT_EQ(input["description"],
+            "encrypted file, 1.0 KiB, entropy 7.99 bits/byte");
+  EXPECT_EQ(input["description_message"]["id"], "input.encrypted_file");
+  EXPECT_EQ(input["allow_listed"], "a backup tool");
+  const Json& unread = json["inputs"][1];
+  EXPECT_EQ(unread["kind"], "unread");
+  EXPECT_EQ(unread["error"]["code"], "not_found");
+}
+
+TEST(IdentifyJsonTest, NoUnattributedKeyWhenThereIsNone) {
+  const Json json = Json::parse(IdentifyReportJson(identify::Report{}));
+  EXPECT_FALSE(json.contains("unattributed_evidence"));
+  EXPECT_EQ(json["verdict"], "unknown");
+  EXPECT_THAT(testing::JsonShapeErrors(json, Shape("identify.shape.json")),
+              IsEmpty());
+}
+
+RecoverReport FullRecoverReport() {
+  RecoverReport report;
+  FileOutcome done;
+  done.path = "/v/report.docx.fun";
+  done.status = RecoverStatus::kRecovered;
+  done.family = "jigsaw";
+  done.decryptor = "jigsaw";
+  done.variant = "hard-coded key 1";
+  done.output = "/v/report.docx";
+  done.verified_as = "ooxml";
+  done.detail = "verified";
+  done.key_source = "hard-coded key 1";
+  FileOutcome plain;
+  plain.path = "/v/notes.txt";
+  plain.status = RecoverStatus::kNotEncrypted;
+  report.files = {done, plain};
+  report.counts[static_cast<std::size_t>(RecoverStatus::kRecovered)] = 1;
+  report.counts[static_cast<std::size_t>(RecoverStatus::kNotEncrypted)] = 1;
+  report.keys = {{"nemucod", "00ff", "", "--pair a=b", "XOR key"}};
+  report.bytes_written = 12345;
+  return report;
+}
+
+TEST(RecoverJsonTest, EveryKeyHasItsDocumentedType) {
+  const Json json = Json::parse(RecoverReportJson(FullRecoverReport()));
+  EXPECT_THAT(testing::JsonShapeErrors(json, Shape("recover.shape.json")),
+              IsEmpty())
+      << json.dump(2);
+}
+
+TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
+  const Json json = Json::parse(RecoverReportJson(FullRecoverReport()));
+  const Json& done = json["files"][0];
+  EXPECT_EQ(done["path"], "/v/report.docx.fun");
+  EXPECT_EQ(done["status"], "recovered");
+  EXPECT_EQ(done["output"], "/v/report.docx");
+  EXPECT_EQ(done["variant"], "hard-coded key 1");
+  const Json& plain = json["files"][1];
+  EXPECT_EQ(plain["status"], "not_encrypted");
+  EXPECT_TRUE(plain["family"].is_null());
+  EXPECT_TRUE(plain["output"].is_null());
+  EXPECT_FALSE(plain.contains("variant"));
+  EXPECT_EQ(json["summary"]["files"], 2);
+  EXPECT_EQ(json["summary"]["counts"]["recovered"], 1);
+  EXPECT_EQ(json["summary"]["counts"]["key_not_found"], 0);
+  EXPECT_EQ(json["summary"]["keys"][0]["key"], "00ff");
+  EXPECT_EQ(json["summary"]["bytes_written"], 12345);
+  EXPECT_EQ(json["summary"]["dry_run"], false);
+  EXPECT_EQ(json["summary"]["interrupted"], false);
+}
+
+// The checker itself: a shape test that cannot fail is no test.
+TEST(JsonShapeTest, FindsMissingUnexpectedAndMistypedKeys) {
+  const Json shape = Json::parse(
+      R"({"a": "string", "b?": "null|integer", "c": [{"d": "boolean"}]})");
+  EXPECT_THAT(testing::JsonShapeErrors(
+                  Json::parse(R"({"a": "x", "c": [{"d": true}]})"), shape),
+              IsEmpty());
+  EXPECT_THAT(testing::JsonShapeErrors(
+                  Json::parse(R"({"a": "x", "b": null, "c": []})"), shape),
+              IsEmpty());
+  EXPECT_EQ(testing::JsonShapeErrors(Json::parse(R"({"c": []})"), shape),
+            std::vector<std::string>{"$: missing \"a\""});
+  EXPECT_EQ(testing::JsonShapeErrors(
+                Json::parse(R"({"a": "x", "b": 1.5, "c": [{"d": 1}], "e": 0})"),
+                shape),
+            (std::vector<std::string>{"$.b: want null|integer, got 1.5",
+                                      "$.c[0].d: want boolean, got 1",
+                                      "$: unexpected \"e\""}));
+}
+
+}  // namespace
+}  // namespace kintsugi
