@@ -97,6 +97,35 @@ EvidenceKind EvidenceKindOf(kb::RuleKind kind) {
   return EvidenceKind::kFileMarker;
 }
 
+// Words of payment, encryption and recovery, as FoldText leaves them
+// (ASCII lowercased), in the languages notes are written in most. One of
+// them, a contact or a KB rule is what makes a text a ransom note; a text
+// with none (/etc/passwd, a word list) is not one, whatever family names
+// it happens to contain.
+constexpr std::string_view kRansomWords[] = {
+    "crypt",   "cript",       "krypt",       "chiffr",     "cifr",
+    "verschl", "versleut",    "ransom",      "bitcoin",    "btc",
+    "monero",  "xmr",         "wallet",      "payment",    "pay ",
+    "paid",    "price",       "restore",     "recover",    "unlock",
+    "locked",  "private key", "tor browser", "your files", "your data",
+    "leak",    "шифр",        "файл",        "выкуп",      "加密",
+    "暗号",
+};
+
+bool HasRansomNoteTraits(std::string_view folded,
+                         const std::vector<Indicator>& indicators) {
+  // A victim ID alone is a long token near "ID": any text can have one.
+  const bool contact = std::any_of(
+      indicators.begin(), indicators.end(), [](const Indicator& indicator) {
+        return indicator.kind != IndicatorKind::kVictimId;
+      });
+  return contact ||
+         std::any_of(std::begin(kRansomWords), std::end(kRansomWords),
+                     [&](std::string_view word) {
+                       return folded.find(word) != std::string_view::npos;
+                     });
+}
+
 // How many candidates, best first, the verdict names (Report::named).
 std::size_t Named(Verdict verdict, const std::vector<Candidate>& candidates) {
   if (verdict == Verdict::kUnknown || candidates.empty()) return 0;
@@ -329,6 +358,15 @@ class Matcher {
     ScanSet(kb_.note_text, folded,
             [&](unsigned id) { text_rules.push_back(id); });
     const std::vector<Indicator> indicators = ExtractIndicators(plain);
+    if (name_rules.empty() && text_rules.empty() &&
+        !HasRansomNoteTraits(folded, indicators)) {
+      // Text, but nothing of a ransom note: a names list or a config file
+      // mentions words that are also family names ("root").
+      summary.kind = InputKind::kOtherFile;
+      summary.description =
+          Message{MessageId::kInputNotANote, std::move(described)};
+      return;
+    }
     summary.description =
         Message{markup == Markup::kHtml  ? MessageId::kInputNoteHtml
                 : markup == Markup::kRtf ? MessageId::kInputNoteRtf

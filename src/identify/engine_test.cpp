@@ -357,6 +357,32 @@ TEST(EngineTest, NamedCandidatesAreDecidedWithTheVerdict) {
   EXPECT_EQ(kb->Identify({}).named, 0u);
 }
 
+// Regression: `kintsugi identify /etc/passwd` called the file a ransom note
+// and answered "it could be root": a family name in an ordinary text file
+// was evidence.
+TEST(EngineTest, TextWithoutRansomNoteTraitsIsNotANote) {
+  const auto kb = CompiledTestKb();
+  ASSERT_NE(kb, nullptr);
+  const Input passwd =
+      Note("passwd",
+           "root:x:0:0:root:/root:/bin/bash\n"
+           "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+           "conti:x:1000:1000:Conti,,,:/home/conti:/bin/bash\n"
+           "monti:x:1001:1001:Monti,,,:/home/monti:/bin/bash\n");
+  const Report report = kb->Identify({&passwd, 1});
+  EXPECT_EQ(report.verdict, Verdict::kUnknown);
+  EXPECT_TRUE(report.candidates.empty());
+  ASSERT_EQ(report.inputs.size(), 1u);
+  EXPECT_EQ(report.inputs[0].kind, InputKind::kOtherFile);
+  EXPECT_EQ(report.inputs[0].description.id, MessageId::kInputNotANote);
+  EXPECT_THAT(RenderEnglish(report.inputs[0].description),
+              HasSubstr("not a ransom note"));
+  // The same names in a text that asks for a ransom are evidence.
+  const Input note = Note(
+      "note.txt", "Conti: your files are encrypted. Pay to get them back.");
+  EXPECT_FALSE(kb->Identify({&note, 1}).candidates.empty());
+}
+
 TEST(ReadInputTest, ClassifiesByContentNotName) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.CreateDirs("/t"), IsOk());

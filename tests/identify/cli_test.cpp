@@ -119,6 +119,31 @@ TEST(IdentifyCliTest, JsonHasTheContractShape) {
   }
 }
 
+// Regression: `kintsugi identify /etc/passwd` called the file a ransom note
+// and answered "it could be root". A text with nothing of a ransom note
+// about it is "not a ransom note" and adds no evidence.
+TEST(IdentifyCliTest, TextThatIsNoRansomNoteAddsNoEvidence) {
+  const std::filesystem::path path = UniqueTempPath("passwd");
+  {
+    std::ofstream out(path);
+    out << "root:x:0:0:root:/root:/bin/bash\n"
+           "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+           "tl:x:1000:1000:TestLocker,,,:/home/tl:/bin/bash\n";
+  }
+  const CliRun json = Kintsugi(TestKb() + " identify --json " + Quote(path));
+  const CliRun human = Kintsugi(TestKb() + " identify " + Quote(path));
+  std::filesystem::remove(path);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  const auto report = nlohmann::json::parse(json.out);
+  EXPECT_EQ(report["verdict"], "unknown");
+  EXPECT_TRUE(report["candidates"].empty()) << json.out;
+  EXPECT_EQ(report["inputs"][0]["kind"], "other-file");
+  EXPECT_THAT(report["inputs"][0]["description"].get<std::string>(),
+              HasSubstr("not a ransom note"));
+  EXPECT_THAT(human.out, HasSubstr("not a ransom note"));
+  EXPECT_THAT(human.out, ::testing::Not(HasSubstr("could be")));
+}
+
 TEST(IdentifyCliTest, RewordedNoteWithAnotherContactIsRecognised) {
   const CliRun run =
       Kintsugi(TestKb() + " identify --json " + Input("variant-note.txt"));
