@@ -163,7 +163,7 @@ TEST(EngineTest, StrongExtensionIdentifies) {
   EXPECT_EQ(report.candidates[0].family, "stop-djvu");
   EXPECT_EQ(report.candidates[0].decryptor, "stop-djvu");
   EXPECT_THAT(report.candidates[0].evidence,
-              Contains(Field(&Evidence::kind, "extension")));
+              Contains(Field(&Evidence::kind, EvidenceKind::kExtension)));
 }
 
 TEST(EngineTest, ExtensionMatchIsCaseInsensitiveAndAnchored) {
@@ -225,7 +225,7 @@ TEST(EngineTest, RewordedNoteWithOtherContactsIsRecognised) {
   EXPECT_EQ(report.candidates[0].family, "stop-djvu");
   EXPECT_NE(report.verdict, Verdict::kUnknown);
   EXPECT_THAT(report.candidates[0].evidence,
-              Contains(Field(&Evidence::kind, "note-similarity")));
+              Contains(Field(&Evidence::kind, EvidenceKind::kNoteSimilarity)));
 }
 
 TEST(EngineTest, HtmlNoteWithScriptIsMatchedOnItsText) {
