@@ -14,9 +14,17 @@ bool IsNameChar(char c) {
          (c >= '0' && c <= '9') || c == '_';
 }
 
-std::string ArgText(const MessageArg& arg) {
+std::string ArgText(const MessageArg& arg, const MessageCatalog& catalog) {
   if (const auto* text = std::get_if<std::string>(&arg.value)) return *text;
-  return std::to_string(std::get<std::int64_t>(arg.value));
+  if (const auto* n = std::get_if<std::int64_t>(&arg.value)) {
+    return std::to_string(*n);
+  }
+  std::string out;
+  for (const Message& message : std::get<std::vector<Message>>(arg.value)) {
+    if (!out.empty()) out += ' ';
+    out += Render(message, catalog);
+  }
+  return out;
 }
 
 const MessageArg* FindArg(const Message& message, std::string_view name) {
@@ -31,21 +39,23 @@ const MessageArg* FindArg(const Message& message, std::string_view name) {
 std::int64_t CountOf(const MessageArg* arg) {
   if (arg == nullptr) return 0;
   if (const auto* n = std::get_if<std::int64_t>(&arg->value)) return *n;
+  const auto* text = std::get_if<std::string>(&arg->value);
+  if (text == nullptr) return 0;
   try {
-    return std::stoll(std::get<std::string>(arg->value));
+    return std::stoll(*text);
   } catch (const std::exception&) {
     return 0;
   }
 }
 
 // "evidence.yara rule=r1": what a message the catalog lacks shows.
-std::string Fallback(const Message& message) {
+std::string Fallback(const Message& message, const MessageCatalog& catalog) {
   std::string out(MessageIdName(message.id));
   if (out.empty()) {
     out = "message#" + std::to_string(static_cast<unsigned>(message.id));
   }
   for (const MessageArg& arg : message.args) {
-    out += " " + arg.name + "=" + ArgText(arg);
+    out += " " + arg.name + "=" + ArgText(arg, catalog);
   }
   return out;
 }
@@ -172,7 +182,7 @@ std::string Render(const Message& message, const MessageCatalog& catalog) {
   const std::string_view plural = catalog.PluralArg(message.id);
   const std::string* text = catalog.Template(
       message.id, plural.empty() ? 0 : CountOf(FindArg(message, plural)));
-  if (text == nullptr) return Fallback(message);
+  if (text == nullptr) return Fallback(message, catalog);
   std::string out;
   out.reserve(text->size());
   for (std::size_t i = 0; i < text->size(); ++i) {
@@ -183,7 +193,7 @@ std::string Render(const Message& message, const MessageCatalog& catalog) {
       if (end > i + 1 && end < text->size() && (*text)[end] == '}') {
         const std::string_view name(text->data() + i + 1, end - i - 1);
         if (const MessageArg* arg = FindArg(message, name)) {
-          out += ArgText(*arg);
+          out += ArgText(*arg, catalog);
           i = end;
           continue;
         }

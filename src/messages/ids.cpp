@@ -47,6 +47,17 @@ constexpr std::string_view kOriginFile[] = {"file"};
 constexpr std::string_view kOriginNotes[] = {"notes", "more"};
 constexpr std::string_view kOriginNotesFile[] = {"notes", "more", "file"};
 
+constexpr std::string_view kNameOriginArgs[] = {"name", "origin"};
+constexpr std::string_view kNameOriginDecryptorArgs[] = {"name", "origin",
+                                                         "decryptor"};
+constexpr std::string_view kErrorArgs[] = {"error"};
+constexpr std::string_view kKindArgs[] = {"kind"};
+constexpr std::string_view kNameFamilyOriginAdviceArgs[] = {"name", "family",
+                                                            "origin", "advice"};
+constexpr std::string_view kOutputArgs[] = {"output"};
+constexpr std::string_view kOutputReasonArgs[] = {"output", "reason"};
+constexpr std::string_view kReasonArgs[] = {"reason"};
+
 constexpr std::span<const std::string_view> kNoArgs{};
 
 constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
@@ -104,6 +115,53 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kOriginNotesAndFile, "origin.notes_and_file", kOriginNotesFile},
     {MessageId::kOriginNotesAndFileName, "origin.notes_and_file_name",
      kOriginNotesFile},
+    {MessageId::kRecoverChoiceIdentified, "recover.choice_identified",
+     kNameOriginArgs},
+    {MessageId::kRecoverChoicePossibly, "recover.choice_possibly",
+     kNameOriginArgs},
+    {MessageId::kRecoverChoiceOverruled, "recover.choice_overruled",
+     kNameOriginDecryptorArgs},
+    {MessageId::kRecoverChoiceOverruledPossibly,
+     "recover.choice_overruled_possibly", kNameOriginDecryptorArgs},
+    {MessageId::kRecoverCannotRead, "recover.cannot_read", kErrorArgs},
+    {MessageId::kRecoverNotRegular, "recover.not_regular", kNoArgs},
+    {MessageId::kRecoverFolderVisited, "recover.folder_visited", kNoArgs},
+    {MessageId::kRecoverTooDeep, "recover.too_deep", kNoArgs},
+    {MessageId::kRecoverCannotList, "recover.cannot_list", kErrorArgs},
+    {MessageId::kRecoverBadSymlink, "recover.bad_symlink", kErrorArgs},
+    {MessageId::kRecoverAlreadyDone, "recover.already_done", kNoArgs},
+    {MessageId::kRecoverCannotOpen, "recover.cannot_open", kErrorArgs},
+    {MessageId::kRecoverEmptyFile, "recover.empty_file", kNoArgs},
+    {MessageId::kRecoverShrank, "recover.shrank", kNoArgs},
+    {MessageId::kRecoverOrdinaryFile, "recover.ordinary_file", kKindArgs},
+    {MessageId::kRecoverNoDecryptorOrdinary, "recover.no_decryptor_ordinary",
+     kKindArgs},
+    {MessageId::kRecoverIdentifiedNotBuilt, "recover.identified_not_built",
+     kNameFamilyOriginAdviceArgs},
+    {MessageId::kRecoverIdentifiedNoFit, "recover.identified_no_fit",
+     kNameOriginArgs},
+    {MessageId::kRecoverNoDecryptor, "recover.no_decryptor", kNoArgs},
+    {MessageId::kRecoverCannotStart, "recover.cannot_start", kErrorArgs},
+    {MessageId::kRecoverDecryptionFailed, "recover.decryption_failed",
+     kErrorArgs},
+    {MessageId::kRecoverDamaged, "recover.damaged", kErrorArgs},
+    {MessageId::kRecoverWriteFailed, "recover.write_failed", kErrorArgs},
+    {MessageId::kRecoverDryRunSame, "recover.dry_run_same", kNoArgs},
+    {MessageId::kRecoverDryRunWrite, "recover.dry_run_write", kOutputArgs},
+    {MessageId::kRecoverDryRunWriteUnverified,
+     "recover.dry_run_write_unverified", kOutputReasonArgs},
+    {MessageId::kRecoverDryRunNotKept, "recover.dry_run_not_kept", kReasonArgs},
+    {MessageId::kRecoverCannotCreateFolder, "recover.cannot_create_folder",
+     kErrorArgs},
+    {MessageId::kRecoverCannotJournal, "recover.cannot_journal", kErrorArgs},
+    {MessageId::kRecoverCannotCreateOutput, "recover.cannot_create_output",
+     kErrorArgs},
+    {MessageId::kRecoverNotKept, "recover.not_kept", kReasonArgs},
+    {MessageId::kRecoverSameContent, "recover.same_content", kNoArgs},
+    {MessageId::kRecoverNoFreeName, "recover.no_free_name", kNoArgs},
+    {MessageId::kRecoverCannotPlace, "recover.cannot_place", kErrorArgs},
+    {MessageId::kRecoverVerified, "recover.verified", kNoArgs},
+    {MessageId::kRecoverUnverified, "recover.unverified", kReasonArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -115,6 +115,33 @@ TEST(RenderTest, ExactPluralFormWinsOverTheCategory) {
   EXPECT_EQ(notes(3), "a.txt, b.txt and 3 other notes");
 }
 
+TEST(RenderTest, MessagesAsAnArgumentAreRenderedInTheSameCatalog) {
+  const Message detail{
+      MessageId::kRecoverIdentifiedNotBuilt,
+      {{"name", "Gamma Locker"},
+       {"family", "gamma"},
+       {"origin", std::vector<Message>{{MessageId::kOriginFileName,
+                                        {{"file", "a.doc.gamma"}}}}},
+       {"advice",
+        std::vector<Message>{
+            {MessageId::kRecoveryNotBuilt, {{"decryptor", "gamma-tool"}}},
+            {MessageId::kRecoveryNeed, {{"need", "a key"}}}}}}};
+  EXPECT_TRUE(HasDeclaredArgs(detail));
+  EXPECT_EQ(RenderEnglish(detail),
+            "no decryptor in this version recognises it; this folder is "
+            "identified as Gamma Locker (gamma) from the name a.doc.gamma: "
+            "Files of this family can be recovered offline, but its "
+            "decryptor (gamma-tool) is not in this version of Kintsugi yet. "
+            "You need: a key.");
+  ASSERT_OK_AND_ASSIGN(
+      const MessageCatalog partial,
+      MessageCatalog::Parse(R"({"messages": {"origin.file_name": "F {file}",
+          "recover.identified_not_built": "{origin} / {advice}"}})"));
+  EXPECT_EQ(Render(detail, partial),
+            "F a.doc.gamma / recovery.not_built decryptor=gamma-tool "
+            "recovery.need need=a key");
+}
+
 TEST(RenderTest, MissingEntryShowsTheIdAndArguments) {
   ASSERT_OK_AND_ASSIGN(
       const MessageCatalog empty,

@@ -23,12 +23,23 @@ Json NullIfEmpty(const std::string& text) {
   return text.empty() ? Json(nullptr) : Json(text);
 }
 
-// {"id": "evidence.extension", "args": {"pattern": ".eking", "line": 12}}.
+Json MessageToJson(const Message& message);
+
+Json ArgToJson(const MessageArg& arg) {
+  if (const auto* text = std::get_if<std::string>(&arg.value)) return *text;
+  if (const auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
+  Json messages = Json::array();
+  for (const Message& m : std::get<std::vector<Message>>(arg.value)) {
+    messages.push_back(MessageToJson(m));
+  }
+  return messages;
+}
+
+// {"id": "evidence.extension", "args": {"pattern": ".eking", "line": 12}};
+// an argument made of messages is an array of such objects.
 Json MessageToJson(const Message& message) {
   Json args = Json::object();
-  for (const MessageArg& arg : message.args) {
-    std::visit([&](const auto& value) { args[arg.name] = value; }, arg.value);
-  }
+  for (const MessageArg& arg : message.args) args[arg.name] = ArgToJson(arg);
   return {{"id", std::string(MessageIdName(message.id))},
           {"args", std::move(args)}};
 }

@@ -108,6 +108,24 @@ TEST(IdentifyJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(unread["error"]["code"], "not_found");
 }
 
+TEST(IdentifyJsonTest, MessagesAsArgumentsAreNestedObjects) {
+  identify::Report report;
+  report.unattributed = {identify::Evidence{
+      identify::EvidenceKind::kYara,
+      Message{
+          MessageId::kRecoverChoiceIdentified,
+          {{"name", "Gamma"},
+           {"origin", std::vector<Message>{{MessageId::kOriginFolder, {}}}}}},
+      "x", false}};
+  const Json json = Json::parse(IdentifyReportJson(report));
+  const Json& message = json["unattributed_evidence"][0]["message"];
+  EXPECT_EQ(message["id"], "recover.choice_identified");
+  EXPECT_EQ(message["args"]["origin"][0]["id"], "origin.folder");
+  EXPECT_TRUE(message["args"]["origin"][0]["args"].is_object());
+  EXPECT_EQ(json["unattributed_evidence"][0]["detail"],
+            "identified as Gamma from the files in this folder");
+}
+
 TEST(IdentifyJsonTest, NoUnattributedKeyWhenThereIsNone) {
   const Json json = Json::parse(IdentifyReportJson(identify::Report{}));
   EXPECT_FALSE(json.contains("unattributed_evidence"));
