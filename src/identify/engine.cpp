@@ -358,8 +358,12 @@ class Matcher {
     ScanSet(kb_.note_text, folded,
             [&](unsigned id) { text_rules.push_back(id); });
     const std::vector<Indicator> indicators = ExtractIndicators(plain);
+    // The words are looked for in the markup too: a malformed tag can hide
+    // a note's whole text from PlainText (kb/notes/h0lygh0st).
     if (name_rules.empty() && text_rules.empty() &&
-        !HasRansomNoteTraits(folded, indicators)) {
+        !HasRansomNoteTraits(folded, indicators) &&
+        (markup == Markup::kPlain ||
+         !HasRansomNoteTraits(FoldText(decoded.utf8), {}))) {
       // Text, but nothing of a ransom note: a names list or a config file
       // mentions words that are also family names ("root").
       summary.kind = InputKind::kOtherFile;

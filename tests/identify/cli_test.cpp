@@ -144,6 +144,16 @@ TEST(IdentifyCliTest, TextThatIsNoRansomNoteAddsNoEvidence) {
   EXPECT_THAT(human.out, ::testing::Not(HasSubstr("could be")));
 }
 
+// A note whose markup hides its text from the stripper is still a note.
+TEST(IdentifyCliTest, HtmlNoteWithMalformedMarkupIsStillANote) {
+  const CliRun run =
+      Kintsugi(TestKb() + " identify --json " +
+               Quote(Root() + "/kb/notes/h0lygh0st/h0lygh0st.html"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["inputs"][0]["kind"], "note")
+      << run.out;
+}
+
 TEST(IdentifyCliTest, RewordedNoteWithAnotherContactIsRecognised) {
   const CliRun run =
       Kintsugi(TestKb() + " identify --json " + Input("variant-note.txt"));
