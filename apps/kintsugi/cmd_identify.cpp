@@ -2,7 +2,6 @@
 // (issue #3, docs/cli.md): names the ransomware family from any mix of
 // encrypted files, ransom notes and contacts, with the evidence.
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -29,16 +28,6 @@ struct IdentifyArgs {
 
 std::string Clean(std::string_view text) { return SanitizeForLog(text); }
 
-// Whether `kintsugi recover` in THIS build has the decryptor the KB names.
-// The KB may name decryptors that are specified but not built yet (e.g.
-// stop-djvu); promising them would be a false answer.
-bool DecryptorAvailable(std::string_view id) {
-  if (id.empty()) return false;
-  static const std::vector<DecryptorSummary> decryptors = ListDecryptors();
-  return std::any_of(decryptors.begin(), decryptors.end(),
-                     [&](const DecryptorSummary& d) { return d.id == id; });
-}
-
 void PrintEvidence(const char* indent, const identify::Evidence& e) {
   std::printf("%s- %s: %s [%s]\n", indent,
               std::string(identify::EvidenceKindName(e.kind)).c_str(),
@@ -50,7 +39,7 @@ void PrintCandidateDetails(const identify::Candidate& c) {
               Clean(c.family).c_str(), c.score);
   std::string recovery =
       "    Recovery: " + std::string(kb::RecoveryPossibleName(c.recovery));
-  if (DecryptorAvailable(c.decryptor)) {
+  if (DecryptorBuilt(c.decryptor)) {
     recovery += ", with 'kintsugi recover' (decryptor " + c.decryptor + ")";
   } else if (!c.decryptor.empty()) {
     recovery += "; its decryptor (" + c.decryptor +
@@ -75,7 +64,7 @@ void PrintHuman(const identify::Report& report,
   if (report.verdict == identify::Verdict::kIdentified) {
     const identify::Candidate& best = candidates.front();
     for (const Message& advice :
-         identify::RecoveryAdvice(best, DecryptorAvailable(best.decryptor))) {
+         identify::RecoveryAdvice(best, DecryptorBuilt(best.decryptor))) {
       std::printf("%s\n", Clean(RenderEnglish(advice)).c_str());
     }
   }

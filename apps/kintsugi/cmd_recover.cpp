@@ -19,6 +19,7 @@
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
 #include "kintsugi/log.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/report_json.h"
 #include "progress_bar.h"
@@ -148,7 +149,9 @@ void PrintHuman(const RecoverReport& report) {
         std::string(RecoverStatusName(f.status)) + "  " + f.path.string();
     if (!f.output.empty()) line += " -> " + f.output.string();
     if (!f.decryptor.empty()) line += "  [" + f.decryptor + "]";
-    if (!f.detail.empty()) line += "  " + f.detail;
+    if (f.detail.id != MessageId::kCount) {
+      line += "  " + RenderEnglish(f.detail);
+    }
     std::printf("%s\n", SanitizeForLog(line).c_str());
   }
   if (report.cancelled) {

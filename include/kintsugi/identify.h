@@ -99,12 +99,6 @@ enum class EvidenceKind : std::uint8_t {
 // The stable name above, e.g. "extension".
 std::string_view EvidenceKindName(EvidenceKind kind);
 
-// Transitional, for code that compared the old string kinds (recover's
-// pipeline, until it moves to EvidenceOrigin): `kind == "extension"`.
-inline bool operator==(EvidenceKind kind, std::string_view name) {
-  return EvidenceKindName(kind) == name;
-}
-
 // One piece of evidence behind a candidate.
 struct Evidence {
   EvidenceKind kind = EvidenceKind::kExtension;

@@ -78,9 +78,8 @@ enum class MessageId : std::uint16_t {
   kOriginNotesAndFolderNames,
   kOriginNotesAndFile,
   kOriginNotesAndFileName,
-  // A file's outcome in recover (FileOutcome), and why a decryptor was
-  // chosen. Declared ahead of the pipeline's move to messages (docs/
-  // messages.md); the templates are its current English.
+  // A file's outcome in recover (FileOutcome::detail), and why a decryptor
+  // was chosen (docs/messages.md).
   kRecoverChoiceIdentified,
   kRecoverChoicePossibly,
   kRecoverChoiceOverruled,
@@ -117,6 +116,13 @@ enum class MessageId : std::uint16_t {
   kRecoverCannotPlace,
   kRecoverVerified,
   kRecoverUnverified,
+  // Recover's details composed of others, and an I/O error as an argument.
+  kRecoverVerifiedEmpty,
+  kRecoverIoError,
+  kRecoverWithChoice,
+  kRecoverWithWarning,
+  kRecoverTempLeft,
+  kRecoverDecryptorDetail,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -22,6 +22,7 @@
 
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
+#include "kintsugi/message.h"
 #include "kintsugi/status.h"
 
 namespace kintsugi {
@@ -111,8 +112,10 @@ struct FileOutcome {
   std::string variant;      // Which variant of the scheme.
   Path output;              // Where the output is (or would be, --dry-run).
   std::string verified_as;  // The file type the output verified as.
-  std::string detail;       // One line in plain words.
-  std::string key_source;   // "hard-coded key 1", "--pair ...", "--key".
+  // What happened, as a message (rendered at the edge: one line in plain
+  // words); id kCount when there is nothing to say.
+  Message detail;
+  std::string key_source;  // "hard-coded key 1", "--pair ...", "--key".
 };
 
 // A key found during the run that the user may reuse with --key.
@@ -152,5 +155,10 @@ struct DecryptorSummary {
   std::string spec;   // The doc section it implements.
 };
 std::vector<DecryptorSummary> ListDecryptors();
+
+// Whether this build's `kintsugi recover` has the decryptor `id` (a KB's
+// recovery.decryptor may name one specified but not built yet, e.g.
+// stop-djvu: promising it would be a false answer). False for "".
+bool DecryptorBuilt(std::string_view id);
 
 }  // namespace kintsugi

@@ -1,5 +1,7 @@
 #include "families/registry.h"
 
+#include <algorithm>
+
 #include "recover/pipeline.h"
 
 // Each family's header, then its line in AllDecryptors(): all that adding a
@@ -41,6 +43,14 @@ std::vector<DecryptorSummary> ListDecryptors() {
     list.push_back(std::move(summary));
   }
   return list;
+}
+
+bool DecryptorBuilt(std::string_view id) {
+  if (id.empty()) return false;
+  const auto all = families::AllDecryptors();
+  return std::any_of(all.begin(), all.end(), [&](const recover::Decryptor* d) {
+    return d->info().id == id;
+  });
 }
 
 }  // namespace kintsugi

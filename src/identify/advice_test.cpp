@@ -168,9 +168,6 @@ TEST(EvidenceKindTest, NamesAreTheJsonContract) {
   EXPECT_EQ(EvidenceKindName(EvidenceKind::kNoteNamesFamily),
             "note-names-family");
   EXPECT_EQ(EvidenceKindName(EvidenceKind::kYara), "yara");
-  // The transitional comparison recover's pipeline still uses.
-  EXPECT_TRUE(EvidenceKind::kFilenamePattern == "filename-pattern");
-  EXPECT_FALSE(EvidenceKind::kFilenamePattern == "extension");
 }
 
 }  // namespace

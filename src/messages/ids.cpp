@@ -57,6 +57,10 @@ constexpr std::string_view kNameFamilyOriginAdviceArgs[] = {"name", "family",
 constexpr std::string_view kOutputArgs[] = {"output"};
 constexpr std::string_view kOutputReasonArgs[] = {"output", "reason"};
 constexpr std::string_view kReasonArgs[] = {"reason"};
+constexpr std::string_view kDetailArgs[] = {"detail"};
+constexpr std::string_view kDetailChoiceArgs[] = {"detail", "choice"};
+constexpr std::string_view kDetailWarningArgs[] = {"detail", "warning"};
+constexpr std::string_view kTempErrorArgs[] = {"temp", "error"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -162,6 +166,14 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverCannotPlace, "recover.cannot_place", kErrorArgs},
     {MessageId::kRecoverVerified, "recover.verified", kNoArgs},
     {MessageId::kRecoverUnverified, "recover.unverified", kReasonArgs},
+    {MessageId::kRecoverVerifiedEmpty, "recover.verified_empty", kNoArgs},
+    {MessageId::kRecoverIoError, "recover.io_error", kErrorArgs},
+    {MessageId::kRecoverWithChoice, "recover.with_choice", kDetailChoiceArgs},
+    {MessageId::kRecoverWithWarning, "recover.with_warning",
+     kDetailWarningArgs},
+    {MessageId::kRecoverTempLeft, "recover.temp_left", kTempErrorArgs},
+    {MessageId::kRecoverDecryptorDetail, "recover.decryptor_detail",
+     kDetailArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

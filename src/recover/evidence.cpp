@@ -13,10 +13,6 @@
 namespace kintsugi::recover {
 namespace {
 
-// In an ambiguous verdict, the candidates this close to the best score are
-// the families identify names (as `kintsugi identify` lists them).
-constexpr double kAmbiguousMargin = 0.15;
-
 // Ransom notes are text, HTML, HTA or RTF files; only such names are read
 // to find them (reading every file of a folder would double the run's I/O).
 bool NoteLikeName(const Path& path) {
@@ -40,73 +36,6 @@ bool NoteWordInName(const Path& path) {
                      [&](std::string_view word) {
                        return name.find(word) != std::string::npos;
                      });
-}
-
-// The evidence behind `candidate` in words: the notes by name, then the
-// other files ("DECRYPT.txt and the names of the files in this folder").
-std::string EvidenceFrom(const identify::Candidate& candidate,
-                         const std::set<std::string>& note_sources) {
-  std::vector<std::string> notes;
-  std::set<std::string> files;
-  bool names_only = true;
-  for (const identify::Evidence& e : candidate.evidence) {
-    if (note_sources.count(e.source) > 0) {
-      if (std::find(notes.begin(), notes.end(), e.source) == notes.end()) {
-        notes.push_back(e.source);
-      }
-      continue;
-    }
-    if (e.source.empty()) continue;
-    files.insert(e.source);
-    if (e.kind != "extension" && e.kind != "filename-pattern") {
-      names_only = false;
-    }
-  }
-  std::string from;
-  for (std::size_t i = 0; i < notes.size() && i < 2; ++i) {
-    from += (i == 0 ? "" : ", ") + notes[i];
-  }
-  if (notes.size() > 2) {
-    from += " and " + std::to_string(notes.size() - 2) + " other notes";
-  }
-  if (!files.empty()) {
-    if (!from.empty()) from += " and ";
-    if (files.size() == 1) {
-      from += (names_only ? "the name " : "") + *files.begin();
-    } else {
-      from += names_only ? "the names of the files in this folder"
-                         : "the files in this folder";
-    }
-  }
-  return from.empty() ? "the files in this folder" : from;
-}
-
-// What the KB says about recovering a family this build has no decryptor
-// for, in plain words.
-std::string RecoveryInWords(const NamedFamily& family) {
-  switch (family.recovery) {
-    case kb::RecoveryPossible::kYes:
-    case kb::RecoveryPossible::kPartial: {
-      std::string words =
-          std::string("files of this family can ") +
-          (family.recovery == kb::RecoveryPossible::kPartial ? "in part "
-                                                             : "") +
-          "be recovered offline, but " +
-          (family.decryptor.empty()
-               ? std::string("not by this version of Kintsugi")
-               : "its decryptor (" + family.decryptor +
-                     ") is not in this version of Kintsugi yet");
-      for (std::size_t i = 0; i < family.needs.size(); ++i) {
-        words += (i == 0 ? "; it needs: " : ", ") + family.needs[i];
-      }
-      return words;
-    }
-    case kb::RecoveryPossible::kNo:
-      return "no offline recovery is known for this family";
-    case kb::RecoveryPossible::kUnknown:
-      break;
-  }
-  return "whether files of this family can be recovered is not known";
 }
 
 // Whether `decryptor` is for `family` (by family id or the KB's decryptor
@@ -173,16 +102,12 @@ FolderEvidence GatherFolderEvidence(FileSystem& fs,
       report.candidates.empty()) {
     return evidence;
   }
-  const double best = report.candidates.front().score;
-  for (const identify::Candidate& c : report.candidates) {
-    if (!evidence.named.empty() &&
-        (report.verdict == identify::Verdict::kIdentified ||
-         c.score <= best - kAmbiguousMargin)) {
-      break;
-    }
-    evidence.named.push_back(NamedFamily{c.family, c.name,
-                                         EvidenceFrom(c, note_sources),
-                                         c.recovery, c.decryptor, c.needs});
+  for (std::size_t i = 0; i < report.named && i < report.candidates.size();
+       ++i) {
+    const identify::Candidate& c = report.candidates[i];
+    evidence.named.push_back(
+        NamedFamily{c.family, c.name, identify::EvidenceOrigin(c, note_sources),
+                    c.recovery, c.decryptor, c.needs});
   }
   return evidence;
 }
@@ -209,12 +134,12 @@ std::optional<DecryptorChoice> ChooseDecryptor(
       if (!best_named || probe.confidence > best_named->probe.confidence ||
           (probe.confidence == best_named->probe.confidence &&
            *rank < best_named_rank)) {
-        best_named = DecryptorChoice{&prepared, probe, ""};
+        best_named = DecryptorChoice{&prepared, probe, {}};
         best_named_rank = *rank;
       }
     }
     if (!best || probe.confidence > best->probe.confidence) {
-      best = DecryptorChoice{&prepared, std::move(probe), ""};
+      best = DecryptorChoice{&prepared, std::move(probe), {}};
     }
   }
   if (!best || evidence == nullptr || evidence->named.empty()) return best;
@@ -223,23 +148,25 @@ std::optional<DecryptorChoice> ChooseDecryptor(
                         best->probe.confidence - kIdentifyCloseCall) {
     const NamedFamily& f = evidence->named[best_named_rank];
     best_named->evidence =
-        (ambiguous ? "identify says possibly " : "identified as ") + f.name +
-        " from " + f.from;
+        Message{ambiguous ? MessageId::kRecoverChoicePossibly
+                          : MessageId::kRecoverChoiceIdentified,
+                {{"name", f.name}, {"origin", std::vector<Message>{f.from}}}};
     return best_named;
   }
   const NamedFamily& f = evidence->named.front();
-  best->evidence = "identify " +
-                   std::string(ambiguous ? "says possibly " : "names ") +
-                   f.name + " (from " + f.from + "), but this file fits the " +
-                   std::string(best->prepared->decryptor->info().id) +
-                   " decryptor's checks better";
+  best->evidence = Message{
+      ambiguous ? MessageId::kRecoverChoiceOverruledPossibly
+                : MessageId::kRecoverChoiceOverruled,
+      {{"name", f.name},
+       {"origin", std::vector<Message>{f.from}},
+       {"decryptor", std::string(best->prepared->decryptor->info().id)}}};
   return best;
 }
 
 Triage TriageFile(std::span<const PreparedDecryptor> runs,
                   const FileSample& sample, const EvidenceSource& source) {
   Triage triage;
-  auto verdict = [&](RecoverStatus status, std::string detail) {
+  auto verdict = [&](RecoverStatus status, Message detail) {
     triage.status = status;
     triage.detail = std::move(detail);
     return std::move(triage);
@@ -251,20 +178,23 @@ Triage TriageFile(std::span<const PreparedDecryptor> runs,
       formats::ExpectedKinds(sample.path.extension().native());
   if (sniffed && std::find(own_kinds.begin(), own_kinds.end(), *sniffed) !=
                      own_kinds.end()) {
-    return verdict(RecoverStatus::kNotEncrypted,
-                   "looks like an ordinary " +
-                       std::string(formats::FileKindName(*sniffed)) + " file");
+    return verdict(
+        RecoverStatus::kNotEncrypted,
+        Message{MessageId::kRecoverOrdinaryFile,
+                {{"kind", std::string(formats::FileKindName(*sniffed))}}});
   }
   const FolderEvidence* evidence = source ? source() : nullptr;
   triage.choice = ChooseDecryptor(runs, sample, evidence);
   if (triage.choice) return triage;
   if (sample.size == 0) {
-    return verdict(RecoverStatus::kNotEncrypted, "empty file");
+    return verdict(RecoverStatus::kNotEncrypted,
+                   Message{MessageId::kRecoverEmptyFile, {}});
   }
   if (sniffed) {
-    return verdict(RecoverStatus::kNotEncrypted,
-                   "no decryptor recognises it; it looks like an ordinary " +
-                       std::string(formats::FileKindName(*sniffed)) + " file");
+    return verdict(
+        RecoverStatus::kNotEncrypted,
+        Message{MessageId::kRecoverNoDecryptorOrdinary,
+                {{"kind", std::string(formats::FileKindName(*sniffed))}}});
   }
   if (evidence != nullptr &&
       evidence->verdict == identify::Verdict::kIdentified &&
@@ -275,18 +205,21 @@ Triage TriageFile(std::span<const PreparedDecryptor> runs,
         [&](const PreparedDecryptor& p) { return IsFor(*p.decryptor, f); });
     if (!has_decryptor) {
       return verdict(RecoverStatus::kUnsupported,
-                     "no decryptor in this version recognises it; this "
-                     "folder is identified as " +
-                         f.name + " (" + f.family + ") from " + f.from + ": " +
-                         RecoveryInWords(f));
+                     Message{MessageId::kRecoverIdentifiedNotBuilt,
+                             {{"name", f.name},
+                              {"family", f.family},
+                              {"origin", std::vector<Message>{f.from}},
+                              {"advice", identify::RecoveryAdvice(
+                                             f.recovery, f.decryptor, f.needs,
+                                             /*decryptor_available=*/false)}}});
     }
-    return verdict(RecoverStatus::kUnsupported,
-                   "no decryptor recognises this file, though this folder "
-                   "is identified as " +
-                       f.name + " from " + f.from + " (renamed or damaged?)");
+    return verdict(
+        RecoverStatus::kUnsupported,
+        Message{MessageId::kRecoverIdentifiedNoFit,
+                {{"name", f.name}, {"origin", std::vector<Message>{f.from}}}});
   }
   return verdict(RecoverStatus::kUnsupported,
-                 "no decryptor recognises this file");
+                 Message{MessageId::kRecoverNoDecryptor, {}});
 }
 
 }  // namespace kintsugi::recover

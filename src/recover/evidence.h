@@ -16,6 +16,7 @@
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "recover/decryptor.h"
 #include "recover/walker.h"
@@ -39,7 +40,7 @@ struct PreparedDecryptor {
 struct NamedFamily {
   std::string family;  // KB id.
   std::string name;    // Display name.
-  std::string from;    // The evidence in words: "DECRYPT.txt and ...".
+  Message from;        // identify::EvidenceOrigin: "DECRYPT.txt and ...".
   kb::RecoveryPossible recovery = kb::RecoveryPossible::kUnknown;
   std::string decryptor;  // The KB's decryptor id; empty if none.
   std::vector<std::string> needs;
@@ -64,7 +65,8 @@ FolderEvidence GatherFolderEvidence(FileSystem& fs,
 struct DecryptorChoice {
   const PreparedDecryptor* prepared = nullptr;
   ProbeResult probe;
-  std::string evidence;  // What identify said, for the detail; or empty.
+  // What identify said, for the detail; id kCount when it said nothing.
+  Message evidence;
 };
 
 // Picks the decryptor for a file among those whose probe accepts it: the
@@ -80,7 +82,7 @@ struct Triage {
   std::optional<DecryptorChoice> choice;
   // Without a choice: kNotEncrypted or kUnsupported, and why.
   RecoverStatus status = RecoverStatus::kUnsupported;
-  std::string detail;
+  Message detail;
 };
 
 // Identify's evidence for the folder of the file being triaged, computed

@@ -44,12 +44,13 @@ FileSample Sample(const std::string& name, const Bytes& head) {
 FolderEvidence Identified(std::string family, std::string name) {
   FolderEvidence evidence;
   evidence.verdict = identify::Verdict::kIdentified;
-  evidence.named.push_back(NamedFamily{std::move(family),
-                                       std::move(name),
-                                       "DECRYPT.txt",
-                                       kb::RecoveryPossible::kYes,
-                                       "",
-                                       {}});
+  evidence.named.push_back(
+      NamedFamily{std::move(family),
+                  std::move(name),
+                  Message{MessageId::kOriginFile, {{"file", "DECRYPT.txt"}}},
+                  kb::RecoveryPossible::kYes,
+                  "",
+                  {}});
   return evidence;
 }
 
@@ -63,7 +64,7 @@ TEST(ChooseDecryptorTest, WithoutEvidenceTheMostConfidentProbeWins) {
   ASSERT_TRUE(choice.has_value());
   EXPECT_EQ(choice->prepared->decryptor, &high);
   EXPECT_EQ(choice->probe.original_name, "a.doc");
-  EXPECT_EQ(choice->evidence, "");
+  EXPECT_EQ(choice->evidence.id, MessageId::kCount);
   // A tie goes to the first; no probe accepting: no choice.
   const FakeDecryptor twin("twin", "twin", ".x", 50);
   EXPECT_EQ(
@@ -83,7 +84,10 @@ TEST(ChooseDecryptorTest, TheNamedFamilyWinsCloseCallsButNotStructure) {
     auto choice = ChooseDecryptor(runs, Sample("a.x", head), &evidence);
     ASSERT_TRUE(choice.has_value());
     EXPECT_EQ(choice->prepared->decryptor, &alpha);
-    EXPECT_EQ(choice->evidence, "identified as Alpha from DECRYPT.txt");
+    EXPECT_EQ(choice->evidence.id, MessageId::kRecoverChoiceIdentified);
+    EXPECT_TRUE(HasDeclaredArgs(choice->evidence));
+    EXPECT_EQ(RenderEnglish(choice->evidence),
+              "identified as Alpha from DECRYPT.txt");
   }
   {
     const FakeDecryptor beta("beta", "beta", ".x", 41 + kIdentifyCloseCall);
@@ -91,9 +95,35 @@ TEST(ChooseDecryptorTest, TheNamedFamilyWinsCloseCallsButNotStructure) {
     auto choice = ChooseDecryptor(runs, Sample("a.x", head), &evidence);
     ASSERT_TRUE(choice.has_value());
     EXPECT_EQ(choice->prepared->decryptor, &beta);
-    EXPECT_THAT(choice->evidence,
+    EXPECT_EQ(choice->evidence.id, MessageId::kRecoverChoiceOverruled);
+    EXPECT_TRUE(HasDeclaredArgs(choice->evidence));
+    EXPECT_THAT(RenderEnglish(choice->evidence),
                 HasSubstr("identify names Alpha (from DECRYPT.txt), but this "
                           "file fits the beta decryptor's checks better"));
+  }
+}
+
+TEST(ChooseDecryptorTest, AnAmbiguousVerdictSaysPossibly) {
+  const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+  const Bytes head(100, 1);
+  FolderEvidence evidence = Identified("alpha", "Alpha");
+  evidence.verdict = identify::Verdict::kAmbiguous;
+  {
+    const auto runs = Prepare({&alpha});
+    auto choice = ChooseDecryptor(runs, Sample("a.x", head), &evidence);
+    ASSERT_TRUE(choice.has_value());
+    EXPECT_EQ(choice->evidence.id, MessageId::kRecoverChoicePossibly);
+    EXPECT_TRUE(HasDeclaredArgs(choice->evidence));
+    EXPECT_EQ(RenderEnglish(choice->evidence),
+              "identify says possibly Alpha from DECRYPT.txt");
+  }
+  {
+    const FakeDecryptor beta("beta", "beta", ".x", 41 + kIdentifyCloseCall);
+    const auto runs = Prepare({&beta, &alpha});
+    auto choice = ChooseDecryptor(runs, Sample("a.x", head), &evidence);
+    ASSERT_TRUE(choice.has_value());
+    EXPECT_EQ(choice->evidence.id, MessageId::kRecoverChoiceOverruledPossibly);
+    EXPECT_TRUE(HasDeclaredArgs(choice->evidence));
   }
 }
 
@@ -114,7 +144,7 @@ TEST(GatherFolderEvidenceTest, ANoteInTheFolderNamesItsFamily) {
   EXPECT_EQ(evidence.verdict, identify::Verdict::kIdentified);
   ASSERT_EQ(evidence.named.size(), 1u);
   EXPECT_EQ(evidence.named[0].family, "alpha");
-  EXPECT_EQ(evidence.named[0].from, "DECRYPT.txt");
+  EXPECT_EQ(RenderEnglish(evidence.named[0].from), "DECRYPT.txt");
 
   // Without a note, the names alone say nothing of Alpha.
   const WalkItem* just_file[] = {&file};
@@ -134,7 +164,9 @@ TEST(TriageFileTest, AnOrdinaryFileIsLeftAloneWithoutAskingIdentify) {
                                    });
   EXPECT_FALSE(triage.choice.has_value());
   EXPECT_EQ(triage.status, RecoverStatus::kNotEncrypted);
-  EXPECT_THAT(triage.detail, HasSubstr("looks like an ordinary"));
+  EXPECT_EQ(triage.detail.id, MessageId::kRecoverOrdinaryFile);
+  EXPECT_TRUE(HasDeclaredArgs(triage.detail));
+  EXPECT_EQ(RenderEnglish(triage.detail), "looks like an ordinary png file");
   EXPECT_FALSE(asked);
 }
 
@@ -149,29 +181,37 @@ TEST(TriageFileTest, WithoutAChoiceTheVerdictSaysWhatIdentifyFound) {
   const Triage plain = TriageFile(runs, Sample("a.z", junk), {});
   EXPECT_FALSE(plain.choice.has_value());
   EXPECT_EQ(plain.status, RecoverStatus::kUnsupported);
-  EXPECT_EQ(plain.detail, "no decryptor recognises this file");
+  EXPECT_EQ(RenderEnglish(plain.detail), "no decryptor recognises this file");
+  EXPECT_TRUE(HasDeclaredArgs(plain.detail));
 
   FolderEvidence gamma = Identified("gamma", "Gamma Locker");
   gamma.named[0].recovery = kb::RecoveryPossible::kNo;
   const Triage unknown_family =
       TriageFile(runs, Sample("a.z", junk), [&] { return &gamma; });
   EXPECT_EQ(unknown_family.status, RecoverStatus::kUnsupported);
-  EXPECT_THAT(unknown_family.detail,
-              HasSubstr("identified as Gamma Locker (gamma)"));
-  EXPECT_THAT(unknown_family.detail,
-              HasSubstr("no offline recovery is known for this family"));
+  EXPECT_EQ(unknown_family.detail.id, MessageId::kRecoverIdentifiedNotBuilt);
+  EXPECT_TRUE(HasDeclaredArgs(unknown_family.detail));
+  // identify::RecoveryAdvice's sentences, the same as `kintsugi identify`.
+  EXPECT_EQ(RenderEnglish(unknown_family.detail),
+            "no decryptor in this version recognises it; this folder is "
+            "identified as Gamma Locker (gamma) from DECRYPT.txt: No offline "
+            "recovery is known for this family.");
 
   // An empty file no decryptor takes is just an empty file, whatever the
   // folder.
   const Triage empty =
       TriageFile(runs, Sample("a.z", Bytes{}), [&] { return &gamma; });
   EXPECT_EQ(empty.status, RecoverStatus::kNotEncrypted);
-  EXPECT_EQ(empty.detail, "empty file");
+  EXPECT_EQ(RenderEnglish(empty.detail), "empty file");
+  EXPECT_TRUE(HasDeclaredArgs(empty.detail));
 
   const FolderEvidence ours = Identified("alpha", "Alpha");
   const Triage renamed =
       TriageFile(runs, Sample("a.z", junk), [&] { return &ours; });
-  EXPECT_THAT(renamed.detail, HasSubstr("(renamed or damaged?)"));
+  EXPECT_EQ(renamed.detail.id, MessageId::kRecoverIdentifiedNoFit);
+  EXPECT_TRUE(HasDeclaredArgs(renamed.detail));
+  EXPECT_THAT(RenderEnglish(renamed.detail),
+              HasSubstr("(renamed or damaged?)"));
 }
 
 }  // namespace

@@ -54,12 +54,35 @@ class ComparingSink final : public WritableFile {
   Bytes scratch_ = Bytes(64 * 1024);
 };
 
-FileOutcome Fail(FileOutcome outcome, RecoverStatus status,
-                 std::string detail) {
+FileOutcome Fail(FileOutcome outcome, RecoverStatus status, Message detail) {
   outcome.status = status;
   outcome.detail = std::move(detail);
   outcome.output.clear();
   return outcome;
+}
+
+// `detail` followed by a warning (the output is kept all the same).
+Message WithWarning(Message detail, Message warning) {
+  return Message{MessageId::kRecoverWithWarning,
+                 {{"detail", std::vector<Message>{std::move(detail)}},
+                  {"warning", std::vector<Message>{std::move(warning)}}}};
+}
+Message WithWarning(Message detail, const Status& error) {
+  return WithWarning(std::move(detail), Message{MessageId::kRecoverIoError,
+                                                {{"error", error.message()}}});
+}
+
+// The detail of a kept output: "verified", "verified (an empty file)", or
+// why it could not be verified.
+Message VerifiedDetail(const formats::Verification& verification,
+                       std::uint64_t size) {
+  if (!verification.valid()) {
+    return Message{MessageId::kRecoverUnverified,
+                   {{"reason", verification.detail}}};
+  }
+  return Message{
+      size > 0 ? MessageId::kRecoverVerified : MessageId::kRecoverVerifiedEmpty,
+      {}};
 }
 
 }  // namespace
@@ -179,7 +202,6 @@ formats::Verification OutputStage::VerdictOn(formats::StreamVerifier& verifier,
   if (size == 0) {
     verification = formats::Verification{};
     verification.verdict = formats::Verdict::kValid;
-    verification.detail = "verified (an empty file)";
   }
   return verification;
 }
@@ -197,12 +219,14 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   const std::string& name = request.name;
   if (Status made = EnsureDir(dir); !made.ok()) {
     return Fail(std::move(outcome), RecoverStatus::kError,
-                "cannot create the output folder: " + made.message());
+                Message{MessageId::kRecoverCannotCreateFolder,
+                        {{"error", made.message()}}});
   }
   const Path temp = dir / MakeTempName(name);
   if (Status begun = journal_.Begin(path, temp); !begun.ok()) {
     return Fail(std::move(outcome), RecoverStatus::kError,
-                "cannot write the journal: " + begun.message());
+                Message{MessageId::kRecoverCannotJournal,
+                        {{"error", begun.message()}}});
   }
   // The output gets the encrypted file's permissions (ASSURANCE.md): never
   // readable by more users than the encrypted copy was.
@@ -212,7 +236,8 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   if (!sink) {
     journal_.Abandoned(path).IgnoreError();
     return Fail(std::move(outcome), RecoverStatus::kError,
-                "cannot create the output: " + sink.error().message());
+                Message{MessageId::kRecoverCannotCreateOutput,
+                        {{"error", sink.error().message()}}});
   }
   auto streamed = Stream(request, verifier, sink->get(), buffers);
   Status written = streamed ? Status::Ok() : streamed.error();
@@ -223,9 +248,9 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
     Abandon(path, temp);
     const bool damaged = written.code() == StatusCode::kCorrupt;
     return Fail(std::move(outcome), RecoverStatus::kError,
-                (damaged ? "decryption failed (damaged or truncated file?): "
-                         : "writing the output failed: ") +
-                    written.message());
+                Message{damaged ? MessageId::kRecoverDamaged
+                                : MessageId::kRecoverWriteFailed,
+                        {{"error", written.message()}}});
   }
   sink->reset();
   const formats::Verification verification = VerdictOn(verifier, *streamed);
@@ -236,10 +261,9 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   }
   if (!valid && options_.verified_only) {
     Abandon(path, temp);
-    return Fail(std::move(outcome), RecoverStatus::kUnverified,
-                "output could not be verified and was not kept "
-                "(--verified-only): " +
-                    verification.detail);
+    return Fail(
+        std::move(outcome), RecoverStatus::kUnverified,
+        Message{MessageId::kRecoverNotKept, {{"reason", verification.detail}}});
   }
   // A rerun that does not find the earlier run's journal (deleted, or kept
   // in another first input folder) meets its own output under the first
@@ -249,17 +273,19 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
     outcome.output = first_name;
     outcome.status =
         valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
-    outcome.detail = "already recovered (same content)";
+    outcome.detail = Message{MessageId::kRecoverSameContent, {}};
     if (Status removed = fs_.Remove(temp); !removed.ok()) {
       // The journal's B record still names the temporary: the next run
       // removes it.
-      outcome.detail += "; warning: the temporary copy " + temp.string() +
-                        " could not be removed: " + removed.message();
+      outcome.detail = WithWarning(
+          std::move(outcome.detail),
+          Message{MessageId::kRecoverTempLeft,
+                  {{"temp", temp.string()}, {"error", removed.message()}}});
       return outcome;
     }
     if (Status durable = journal_.Finished(path, first_name, outcome.status);
         !durable.ok()) {
-      outcome.detail += "; warning: " + durable.message();
+      outcome.detail = WithWarning(std::move(outcome.detail), durable);
     }
     return outcome;
   }
@@ -281,14 +307,14 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   if (!final_path) {
     Abandon(path, temp);
     return Fail(std::move(outcome), RecoverStatus::kError,
-                renamed.ok()
-                    ? "no free name for the output"
-                    : "cannot put the output in place: " + renamed.message());
+                renamed.ok() ? Message{MessageId::kRecoverNoFreeName, {}}
+                             : Message{MessageId::kRecoverCannotPlace,
+                                       {{"error", renamed.message()}}});
   }
   outcome.output = *final_path;
   outcome.status =
       valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
-  outcome.detail = valid && *streamed > 0 ? "verified" : verification.detail;
+  outcome.detail = VerifiedDetail(verification, *streamed);
   Status durable = fs_.SyncDir(dir);
   if (durable.ok())
     durable = journal_.Finished(path, *final_path, outcome.status);
@@ -296,7 +322,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
     // The output is in place and complete (it was synced before the
     // rename); only its durability across a crash is in doubt, and the
     // journal's C record lets a rerun settle it.
-    outcome.detail += "; warning: " + durable.message();
+    outcome.detail = WithWarning(std::move(outcome.detail), durable);
   }
   bytes_written_ += request.size;
   return outcome;
@@ -326,7 +352,8 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   auto streamed = Stream(request, verifier, existing.get(), buffers);
   if (!streamed) {
     return Fail(std::move(outcome), RecoverStatus::kError,
-                "decryption failed: " + streamed.error().message());
+                Message{MessageId::kRecoverDecryptionFailed,
+                        {{"error", streamed.error().message()}}});
   }
   const formats::Verification verification = VerdictOn(verifier, *streamed);
   const bool valid = verification.valid();
@@ -340,7 +367,7 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
       compared == dir / CandidateName(name, 0, !valid) &&
       (valid || !options_.verified_only)) {
     outcome.output = compared;
-    outcome.detail = "dry run: already recovered (same content)";
+    outcome.detail = Message{MessageId::kRecoverDryRunSame, {}};
     return outcome;
   }
   for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
@@ -351,12 +378,16 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
       break;
     }
   }
-  outcome.detail = "dry run: would write " + outcome.output.string() +
-                   (valid ? "" : " (" + verification.detail + ")");
+  outcome.detail = Message{MessageId::kRecoverDryRunWrite,
+                           {{"output", outcome.output.string()}}};
+  if (!valid) {
+    outcome.detail.id = MessageId::kRecoverDryRunWriteUnverified;
+    outcome.detail.args.push_back({"reason", verification.detail});
+  }
   if (!valid && options_.verified_only) {
     outcome.output.clear();
-    outcome.detail =
-        "dry run: would not keep it (--verified-only): " + verification.detail;
+    outcome.detail = Message{MessageId::kRecoverDryRunNotKept,
+                             {{"reason", verification.detail}}};
   }
   return outcome;
 }

@@ -83,7 +83,7 @@ TEST(OutputStageTest, AVerifiedOutputTakesItsName) {
   EXPECT_EQ(out.status, RecoverStatus::kRecovered);
   EXPECT_EQ(out.output, kDir / "a.pdf");
   EXPECT_EQ(out.verified_as, "pdf");
-  EXPECT_EQ(out.detail, "verified");
+  EXPECT_EQ(RenderEnglish(out.detail), "verified");
   EXPECT_THAT(s.fs.Contents(kDir / "a.pdf"), IsOkAndHolds(pdf));
   EXPECT_EQ(s.bytes_written, pdf.size());
 }
@@ -108,7 +108,7 @@ TEST(OutputStageTest, TheSameContentUnderTheNameIsKeptNotDuplicated) {
   const FileOutcome out = s.Write("a.txt.x", plain, "a.txt");
   EXPECT_EQ(out.status, RecoverStatus::kRecovered);
   EXPECT_EQ(out.output, kDir / "a.txt");
-  EXPECT_EQ(out.detail, "already recovered (same content)");
+  EXPECT_EQ(RenderEnglish(out.detail), "already recovered (same content)");
   EXPECT_FALSE(s.fs.Exists(kDir / "a (recovered).txt"));
   for (const std::string& path : s.fs.ListAllFiles()) {
     EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
@@ -132,7 +132,7 @@ TEST(OutputStageTest, AnUnverifiableOutputIsKeptOnlyAsUnverified) {
     const FileOutcome out = s.Write("b.docx.x", junk, "b.docx");
     EXPECT_EQ(out.status, RecoverStatus::kUnverified);
     EXPECT_TRUE(out.output.empty());
-    EXPECT_THAT(out.detail, HasSubstr("--verified-only"));
+    EXPECT_THAT(RenderEnglish(out.detail), HasSubstr("--verified-only"));
     EXPECT_FALSE(s.fs.Exists(kDir / "b.docx"));
     EXPECT_FALSE(s.fs.Exists(kDir / "b.docx.unverified"));
     for (const std::string& path : s.fs.ListAllFiles()) {
@@ -148,7 +148,7 @@ TEST(OutputStageTest, AnEmptyPlaintextIsVerifiedTrivially) {
   const FileOutcome out = s.Write("e.docx.x", Bytes{}, "e.docx");
   EXPECT_EQ(out.status, RecoverStatus::kRecovered);
   EXPECT_EQ(out.output, kDir / "e.docx");
-  EXPECT_EQ(out.detail, "verified (an empty file)");
+  EXPECT_EQ(RenderEnglish(out.detail), "verified (an empty file)");
   EXPECT_THAT(s.fs.Contents(kDir / "e.docx"), IsOkAndHolds(Bytes{}));
 }
 
@@ -162,17 +162,18 @@ TEST(OutputStageTest, ADryRunWritesNothingAndSaysWhatItWould) {
   const FileOutcome out = s.Write("a.txt.x", plain, "a.txt");
   EXPECT_EQ(out.status, RecoverStatus::kRecovered);
   EXPECT_EQ(out.output, kDir / "a (recovered).txt");
-  EXPECT_THAT(out.detail, HasSubstr("dry run: would write"));
+  EXPECT_THAT(RenderEnglish(out.detail), HasSubstr("dry run: would write"));
   EXPECT_EQ(s.fs.ListAllFiles().size(), 2u);
   EXPECT_EQ(s.bytes_written, 0u);
 
   // The same content already there: the real run would keep it.
   const FileOutcome same = s.Write("b.txt.x", plain, "a (recovered).txt");
-  EXPECT_THAT(same.detail, HasSubstr("would write"));
+  EXPECT_THAT(RenderEnglish(same.detail), HasSubstr("would write"));
   ASSERT_THAT(s.fs.AddFile(kDir / "c.txt", plain), IsOk());
   const FileOutcome kept = s.Write("c.txt.x", plain, "c.txt");
   EXPECT_EQ(kept.output, kDir / "c.txt");
-  EXPECT_EQ(kept.detail, "dry run: already recovered (same content)");
+  EXPECT_EQ(RenderEnglish(kept.detail),
+            "dry run: already recovered (same content)");
 }
 
 TEST(OutputStageTest, ARefusedFolderIsAnErrorAndLeavesNoTemporary) {

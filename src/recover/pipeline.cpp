@@ -21,13 +21,19 @@
 namespace kintsugi::recover {
 namespace {
 
-FileOutcome Outcome(const Path& path, RecoverStatus status,
-                    std::string detail) {
+FileOutcome Outcome(const Path& path, RecoverStatus status, Message detail) {
   FileOutcome outcome;
   outcome.path = path;
   outcome.status = status;
   outcome.detail = std::move(detail);
   return outcome;
+}
+
+// A decryptor's own words about a key (KeyOutcome::detail), until the
+// decryptors produce messages themselves.
+Message DecryptorDetail(const std::string& detail) {
+  if (detail.empty()) return {};
+  return Message{MessageId::kRecoverDecryptorDetail, {{"detail", detail}}};
 }
 
 // One folder holding files to recover: its files, and identify's evidence,
@@ -100,20 +106,22 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
   const Path& path = item.path;
   if (auto done = journal_.FindDone(path);
       done && fs_.Stat(done->output, false).has_value()) {
-    FileOutcome outcome =
-        Outcome(path, done->status, "already done by an earlier run");
+    FileOutcome outcome = Outcome(path, done->status,
+                                  Message{MessageId::kRecoverAlreadyDone, {}});
     outcome.output = done->output;
     return outcome;
   }
   auto file = fs_.OpenForRead(path);
   if (!file) {
     return Outcome(path, RecoverStatus::kError,
-                   "cannot open for reading: " + file.error().message());
+                   Message{MessageId::kRecoverCannotOpen,
+                           {{"error", file.error().message()}}});
   }
   auto size = (*file)->Size();
   if (!size) {
     return Outcome(path, RecoverStatus::kError,
-                   "cannot read: " + size.error().message());
+                   Message{MessageId::kRecoverCannotRead,
+                           {{"error", size.error().message()}}});
   }
   // Bounded samples for probing: head and tail (both empty for an empty
   // file, which is probed too: some schemes keep the size).
@@ -127,11 +135,12 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
     auto got = ReadFullyAt(**file, offset, *buffer);
     if (!got) {
       return Outcome(path, RecoverStatus::kError,
-                     "cannot read: " + got.error().message());
+                     Message{MessageId::kRecoverCannotRead,
+                             {{"error", got.error().message()}}});
     }
     if (*got < buffer->size()) {
       return Outcome(path, RecoverStatus::kError,
-                     "the file shrank while it was read");
+                     Message{MessageId::kRecoverShrank, {}});
     }
   }
   FileSample sample{path, path.filename().native(), *size, head, tail};
@@ -140,8 +149,13 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
   if (!triage.choice) return Outcome(path, triage.status, triage.detail);
   const DecryptorChoice& choice = *triage.choice;
   FileOutcome outcome = Decrypt(item, **file, *size, sample, choice, buffers);
-  if (!choice.evidence.empty()) {
-    outcome.detail += (outcome.detail.empty() ? "" : "; ") + choice.evidence;
+  if (choice.evidence.id != MessageId::kCount) {
+    outcome.detail =
+        outcome.detail.id == MessageId::kCount
+            ? choice.evidence
+            : Message{MessageId::kRecoverWithChoice,
+                      {{"detail", std::vector<Message>{outcome.detail}},
+                       {"choice", std::vector<Message>{choice.evidence}}}};
   }
   return outcome;
 }
@@ -164,15 +178,15 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
       break;
     case KeyVerdict::kNeedsInput:
       outcome.status = RecoverStatus::kNeedsInput;
-      outcome.detail = key.detail;
+      outcome.detail = DecryptorDetail(key.detail);
       return outcome;
     case KeyVerdict::kNotFound:
       outcome.status = RecoverStatus::kKeyNotFound;
-      outcome.detail = key.detail;
+      outcome.detail = DecryptorDetail(key.detail);
       return outcome;
     case KeyVerdict::kDamaged:
       outcome.status = RecoverStatus::kError;
-      outcome.detail = key.detail;
+      outcome.detail = DecryptorDetail(key.detail);
       return outcome;
   }
   if (!key.key.variant.empty()) outcome.variant = key.key.variant;
@@ -181,7 +195,8 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
   auto decryption = choice.prepared->run->StartDecryption(key.key, size);
   if (!decryption) {
     outcome.status = RecoverStatus::kError;
-    outcome.detail = "cannot start decryption: " + decryption.error().message();
+    outcome.detail = Message{MessageId::kRecoverCannotStart,
+                             {{"error", decryption.error().message()}}};
     return outcome;
   }
   OutputRequest request;

@@ -115,7 +115,7 @@ TEST(PipelineTest, CleanRunRecoversAll) {
   ASSERT_OK_AND_ASSIGN(RecoverReport again, RunIn(w));
   EXPECT_EQ(again.counts[0], 3u);
   for (const FileOutcome& f : again.files) {
-    EXPECT_THAT(f.detail, HasSubstr("earlier run"));
+    EXPECT_THAT(RenderEnglish(f.detail), HasSubstr("earlier run"));
   }
   EXPECT_EQ(w.fs.ListAllFiles().size(), before.size());
 }
@@ -245,7 +245,7 @@ TEST(PipelineTest, HostileInputsGetAClearStatusAndTheRunGoesOn) {
   }
   EXPECT_EQ(by_name.at("zero.txt.fun")->status, RecoverStatus::kNotEncrypted);
   EXPECT_EQ(by_name.at("loop")->status, RecoverStatus::kUnsupported);
-  EXPECT_THAT(by_name.at("loop")->detail, HasSubstr("loop"));
+  EXPECT_THAT(RenderEnglish(by_name.at("loop")->detail), HasSubstr("loop"));
   EXPECT_EQ(by_name.at("secret.txt.fun")->status, RecoverStatus::kError);
   EXPECT_EQ(by_name.at("renamed.txt")->status, RecoverStatus::kUnsupported);
   EXPECT_EQ(by_name.at("other.doc.crypted")->status,
@@ -298,7 +298,8 @@ TEST(PipelineTest, RerunWithoutTheJournalKeepsTheIdenticalEarlierOutput) {
     SCOPED_TRACE(name);
     const FileOutcome& f = *by_name.at(name);
     EXPECT_EQ(f.status, RecoverStatus::kRecovered);
-    EXPECT_THAT(f.detail, HasSubstr("already recovered (same content)"));
+    EXPECT_THAT(RenderEnglish(f.detail),
+                HasSubstr("already recovered (same content)"));
     EXPECT_EQ(f.output, f.path.parent_path() / f.path.stem());
   }
   const FileOutcome& b = *by_name.at("b.txt.fun");
@@ -318,7 +319,7 @@ TEST(PipelineTest, RerunWithoutTheJournalKeepsTheIdenticalEarlierOutput) {
   ASSERT_OK_AND_ASSIGN(RecoverReport third, RunIn(w));
   for (const FileOutcome& f : third.files) {
     if (f.path.extension() == ".fun") {
-      EXPECT_THAT(f.detail, HasSubstr("earlier run")) << f.path;
+      EXPECT_THAT(RenderEnglish(f.detail), HasSubstr("earlier run")) << f.path;
     }
   }
 }
@@ -349,12 +350,14 @@ TEST(PipelineTest, DryRunSaysAnIdenticalEarlierOutputIsKept) {
   }
   const FileOutcome& a = *by_name.at("a.txt.fun");
   EXPECT_EQ(a.status, RecoverStatus::kRecovered);
-  EXPECT_THAT(a.detail, HasSubstr("already recovered (same content)"));
+  EXPECT_THAT(RenderEnglish(a.detail),
+              HasSubstr("already recovered (same content)"));
   EXPECT_EQ(a.output, kDir / "a.txt");
   EXPECT_EQ(by_name.at("b.txt.fun")->output, kDir / "b (recovered).txt");
   EXPECT_EQ(by_name.at("c.txt.fun")->output,
             kDir / "sub" / "c (recovered).txt");
-  EXPECT_THAT(by_name.at("c.txt.fun")->detail, HasSubstr("would write"));
+  EXPECT_THAT(RenderEnglish(by_name.at("c.txt.fun")->detail),
+              HasSubstr("would write"));
   EXPECT_EQ(w.fs.ListAllFiles(), before) << "a dry run wrote something";
 }
 
@@ -370,7 +373,7 @@ TEST(PipelineTest, InputsInAnotherOrderDoNotDuplicateOutputs) {
   ASSERT_OK_AND_ASSIGN(RecoverReport again, RunIn(w, options));
   std::size_t kept = 0;
   for (const FileOutcome& f : again.files) {
-    if (f.detail.find("already recovered (same content)") !=
+    if (RenderEnglish(f.detail).find("already recovered (same content)") !=
         std::string::npos) {
       ++kept;
     }
@@ -482,9 +485,9 @@ TEST(PipelineTest, EmptyNemucodFileIsRecoveredAsAnEmptyFile) {
   for (const char* name : {"empty.txt.crypted", "empty.docx.crypted"}) {
     SCOPED_TRACE(name);
     const FileOutcome& f = files.at(name);
-    EXPECT_EQ(f.status, RecoverStatus::kRecovered) << f.detail;
+    EXPECT_EQ(f.status, RecoverStatus::kRecovered) << RenderEnglish(f.detail);
     EXPECT_EQ(f.decryptor, "nemucod");
-    EXPECT_THAT(f.detail, HasSubstr("empty"));
+    EXPECT_THAT(RenderEnglish(f.detail), HasSubstr("empty"));
   }
   EXPECT_EQ(files.at("empty.txt.crypted").output, kDir / "empty.txt");
   EXPECT_EQ(files.at("empty.docx.crypted").output, kDir / "empty.docx");
@@ -492,7 +495,7 @@ TEST(PipelineTest, EmptyNemucodFileIsRecoveredAsAnEmptyFile) {
   EXPECT_TRUE(docx.empty());
   EXPECT_EQ(files.at("notes.txt").status, RecoverStatus::kNotEncrypted);
   EXPECT_EQ(files.at("block.txt.fun").status, RecoverStatus::kNotEncrypted);
-  EXPECT_EQ(files.at("block.txt.fun").detail, "empty file");
+  EXPECT_EQ(RenderEnglish(files.at("block.txt.fun").detail), "empty file");
 }
 
 // --- Identify's evidence in the choice of decryptor (issue 4) -------------
@@ -530,11 +533,12 @@ TEST(PipelineIdentifyTest, NamedFamilyWinsATieAndOnlyInItsFolder) {
   auto files = ByName(report);
   EXPECT_EQ(files.at("report.doc.x").decryptor, "alpha");
   EXPECT_EQ(files.at("report.doc.x").status, RecoverStatus::kNeedsInput);
-  EXPECT_THAT(files.at("report.doc.x").detail,
+  EXPECT_THAT(RenderEnglish(files.at("report.doc.x").detail),
               HasSubstr("identified as Alpha from DECRYPT.txt"));
   // The note is in /v, not in /v/other: no evidence there.
   EXPECT_EQ(files.at("plan.doc.x").decryptor, "beta");
-  EXPECT_THAT(files.at("plan.doc.x").detail, Not(HasSubstr("identif")));
+  EXPECT_THAT(RenderEnglish(files.at("plan.doc.x").detail),
+              Not(HasSubstr("identif")));
   EXPECT_EQ(files.at("DECRYPT.txt").status, RecoverStatus::kNotEncrypted);
 
   // Without a KB, probing alone decides (the first of a tie).
@@ -549,7 +553,7 @@ TEST(PipelineIdentifyTest, NamedFamilyWinsATieAndOnlyInItsFolder) {
   ASSERT_OK_AND_ASSIGN(RecoverReport forced,
                        RunRecovery(fs, options, decryptors));
   EXPECT_EQ(ByName(forced).at("report.doc.x").decryptor, "beta");
-  EXPECT_THAT(ByName(forced).at("report.doc.x").detail,
+  EXPECT_THAT(RenderEnglish(ByName(forced).at("report.doc.x").detail),
               Not(HasSubstr("identif")));
 }
 
@@ -580,7 +584,7 @@ TEST(PipelineIdentifyTest, CloseCallGoesToTheNamedFamilyButStructureWins) {
     ASSERT_OK_AND_ASSIGN(RecoverReport report,
                          RunRecovery(fs, options, decryptors));
     EXPECT_EQ(ByName(report).at("report.doc.x").decryptor, "beta");
-    EXPECT_THAT(ByName(report).at("report.doc.x").detail,
+    EXPECT_THAT(RenderEnglish(ByName(report).at("report.doc.x").detail),
                 HasSubstr("identify names Alpha (from HOW_TO_RESTORE.html)"));
   }
   {  // Alpha's probe rejects the file: identify never makes it accept it.
@@ -616,18 +620,24 @@ TEST(PipelineIdentifyTest, FamilyWithoutADecryptorIsNamedWithWhatTheKbSays) {
   auto files = ByName(report);
   const FileOutcome& gamma = files.at("a.doc.gamma");
   EXPECT_EQ(gamma.status, RecoverStatus::kUnsupported);
-  EXPECT_THAT(gamma.detail, HasSubstr("identified as Gamma Locker (gamma)"));
-  EXPECT_THAT(gamma.detail, HasSubstr("a.doc.gamma"));
-  EXPECT_THAT(gamma.detail,
-              HasSubstr("no offline recovery is known for this family"));
+  EXPECT_THAT(RenderEnglish(gamma.detail),
+              HasSubstr("identified as Gamma Locker (gamma)"));
+  EXPECT_THAT(RenderEnglish(gamma.detail), HasSubstr("a.doc.gamma"));
+  EXPECT_THAT(RenderEnglish(gamma.detail),
+              HasSubstr("No offline recovery is known for this family"));
   const FileOutcome& delta = files.at("b.doc.delta");
   EXPECT_EQ(delta.status, RecoverStatus::kUnsupported);
-  EXPECT_THAT(delta.detail,
+  EXPECT_THAT(RenderEnglish(delta.detail),
               HasSubstr("its decryptor (delta-tool) is not in this version"));
-  EXPECT_THAT(delta.detail, HasSubstr("an encrypted file and its original"));
+  EXPECT_THAT(RenderEnglish(delta.detail),
+              HasSubstr("an encrypted file and its original"));
   // An "unknown" verdict changes nothing.
   EXPECT_EQ(files.at("c.doc.zzz").status, RecoverStatus::kUnsupported);
-  EXPECT_EQ(files.at("c.doc.zzz").detail, "no decryptor recognises this file");
+  EXPECT_EQ(RenderEnglish(files.at("c.doc.zzz").detail),
+            "no decryptor recognises this file");
+  for (const FileOutcome& f : report.files) {
+    EXPECT_TRUE(fakes::DeclaredThroughout(f.detail)) << f.path;
+  }
 }
 
 }  // namespace

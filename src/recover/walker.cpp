@@ -15,8 +15,7 @@ Walker::Walker(FileSystem& fs, WalkOptions options)
   }
 }
 
-void Walker::Problem(const Path& path, RecoverStatus status,
-                     std::string detail) {
+void Walker::Problem(const Path& path, RecoverStatus status, Message detail) {
   FileOutcome outcome;
   outcome.path = path;
   outcome.status = status;
@@ -30,7 +29,8 @@ void Walker::WalkRoot(const Path& root, const Path& base) {
   auto info = fs_.Stat(root, true);
   if (!info) {
     Problem(root, RecoverStatus::kError,
-            "cannot read: " + info.error().message());
+            Message{MessageId::kRecoverCannotRead,
+                    {{"error", info.error().message()}}});
     return;
   }
   Visit(root, *info, 0);
@@ -48,25 +48,26 @@ void Walker::Visit(const Path& path, const FileInfo& info, std::size_t depth) {
   }
   if (info.type != FileType::kDirectory) {
     Problem(path, RecoverStatus::kUnsupported,
-            "not a regular file or folder; skipped");
+            Message{MessageId::kRecoverNotRegular, {}});
     return;
   }
   const FolderId id{info.device, info.inode};
   if (options_.skip_folder && id == *options_.skip_folder) return;
   if (!visited_.insert(id).second) {
     Problem(path, RecoverStatus::kUnsupported,
-            "folder already visited (a symbolic link loop or a second path "
-            "to it); skipped");
+            Message{MessageId::kRecoverFolderVisited, {}});
     return;
   }
   if (depth >= limits::kMaxDirectoryDepth) {
-    Problem(path, RecoverStatus::kError, "folders nested too deep; skipped");
+    Problem(path, RecoverStatus::kError,
+            Message{MessageId::kRecoverTooDeep, {}});
     return;
   }
   auto entries = fs_.ListDir(path);
   if (!entries) {
     Problem(path, RecoverStatus::kError,
-            "cannot list folder: " + entries.error().message());
+            Message{MessageId::kRecoverCannotList,
+                    {{"error", entries.error().message()}}});
     return;
   }
   for (const DirEntry& entry : *entries) {
@@ -77,8 +78,8 @@ void Walker::Visit(const Path& path, const FileInfo& info, std::size_t depth) {
       auto followed = fs_.Stat(child, true);
       if (!followed) {
         Problem(child, RecoverStatus::kUnsupported,
-                "symbolic link that cannot be followed (" +
-                    followed.error().message() + "); skipped");
+                Message{MessageId::kRecoverBadSymlink,
+                        {{"error", followed.error().message()}}});
         continue;
       }
       child_info = *followed;
@@ -87,7 +88,8 @@ void Walker::Visit(const Path& path, const FileInfo& info, std::size_t depth) {
       auto stat = fs_.Stat(child, false);
       if (!stat) {
         Problem(child, RecoverStatus::kError,
-                "cannot read: " + stat.error().message());
+                Message{MessageId::kRecoverCannotRead,
+                        {{"error", stat.error().message()}}});
         continue;
       }
       child_info = *stat;

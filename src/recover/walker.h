@@ -58,7 +58,7 @@ class Walker {
 
  private:
   void Visit(const Path& path, const FileInfo& info, std::size_t depth);
-  void Problem(const Path& path, RecoverStatus status, std::string detail);
+  void Problem(const Path& path, RecoverStatus status, Message detail);
 
   FileSystem& fs_;
   WalkOptions options_;

@@ -60,7 +60,8 @@ TEST(WalkerTest, ALinkLoopIsReportedOnceAndNotFollowed) {
   ASSERT_THAT(Paths(items), ElementsAre("/v/sub/a.txt", "/v/sub/up"));
   ASSERT_TRUE(items[1].preset.has_value());
   EXPECT_EQ(items[1].preset->status, RecoverStatus::kUnsupported);
-  EXPECT_THAT(items[1].preset->detail, HasSubstr("already visited"));
+  EXPECT_EQ(items[1].preset->detail.id, MessageId::kRecoverFolderVisited);
+  EXPECT_TRUE(HasDeclaredArgs(items[1].preset->detail));
 }
 
 TEST(WalkerTest, ADanglingLinkIsReportedAndTheWalkGoesOn) {
@@ -71,7 +72,8 @@ TEST(WalkerTest, ADanglingLinkIsReportedAndTheWalkGoesOn) {
   const std::vector<WalkItem> items = Walk(fs);
   ASSERT_THAT(Paths(items), ElementsAre("/v/a-gone", "/v/b.txt"));
   ASSERT_TRUE(items[0].preset.has_value());
-  EXPECT_THAT(items[0].preset->detail, HasSubstr("cannot be followed"));
+  EXPECT_EQ(items[0].preset->detail.id, MessageId::kRecoverBadSymlink);
+  EXPECT_TRUE(HasDeclaredArgs(items[0].preset->detail));
 }
 
 TEST(WalkerTest, StopsAtTheDepthLimit) {
@@ -86,7 +88,8 @@ TEST(WalkerTest, StopsAtTheDepthLimit) {
   EXPECT_EQ(items[0].path, deep);
   ASSERT_TRUE(items[0].preset.has_value());
   EXPECT_EQ(items[0].preset->status, RecoverStatus::kError);
-  EXPECT_THAT(items[0].preset->detail, HasSubstr("nested too deep"));
+  EXPECT_EQ(items[0].preset->detail.id, MessageId::kRecoverTooDeep);
+  EXPECT_TRUE(HasDeclaredArgs(items[0].preset->detail));
   EXPECT_EQ(items[1].path, deep.parent_path() / "deep-enough.txt");
   EXPECT_FALSE(items[1].preset.has_value());
 }

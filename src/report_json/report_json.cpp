@@ -51,13 +51,6 @@ Json EvidenceToJson(const identify::Evidence& e) {
           {"source", e.source}};
 }
 
-bool DecryptorBuilt(const std::string& id) {
-  if (id.empty()) return false;
-  static const std::vector<DecryptorSummary> decryptors = ListDecryptors();
-  return std::any_of(decryptors.begin(), decryptors.end(),
-                     [&](const DecryptorSummary& d) { return d.id == id; });
-}
-
 }  // namespace
 
 std::string IdentifyReportJson(const identify::Report& report,
@@ -128,8 +121,12 @@ std::string RecoverReportJson(const RecoverReport& report) {
         {"decryptor", NullIfEmpty(f.decryptor)},
         {"output", NullIfEmpty(f.output.string())},
         {"verified_as", NullIfEmpty(f.verified_as)},
-        {"detail", f.detail},
+        {"detail", f.detail.id == MessageId::kCount ? std::string()
+                                                    : RenderEnglish(f.detail)},
     };
+    if (f.detail.id != MessageId::kCount) {
+      item["message"] = MessageToJson(f.detail);
+    }
     if (!f.variant.empty()) item["variant"] = f.variant;
     if (!f.key_source.empty()) item["key_source"] = f.key_source;
     files.push_back(std::move(item));

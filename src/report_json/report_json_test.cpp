@@ -144,7 +144,17 @@ RecoverReport FullRecoverReport() {
   done.variant = "hard-coded key 1";
   done.output = "/v/report.docx";
   done.verified_as = "ooxml";
-  done.detail = "verified";
+  // A nested message, as the pipeline makes when identify chose the
+  // decryptor.
+  done.detail = Message{
+      MessageId::kRecoverWithChoice,
+      {{"detail", std::vector<Message>{{MessageId::kRecoverVerified, {}}}},
+       {"choice",
+        std::vector<Message>{
+            {MessageId::kRecoverChoiceIdentified,
+             {{"name", "Jigsaw"},
+              {"origin", std::vector<Message>{{MessageId::kOriginFile,
+                                               {{"file", "a.txt"}}}}}}}}}}};
   done.key_source = "hard-coded key 1";
   FileOutcome plain;
   plain.path = "/v/notes.txt";
@@ -176,6 +186,14 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_TRUE(plain["family"].is_null());
   EXPECT_TRUE(plain["output"].is_null());
   EXPECT_FALSE(plain.contains("variant"));
+  // The detail in English for scripts, and as a message for other
+  // languages; a file without a detail has neither.
+  EXPECT_EQ(done["detail"], "verified; identified as Jigsaw from a.txt");
+  EXPECT_EQ(done["message"]["id"], "recover.with_choice");
+  EXPECT_EQ(done["message"]["args"]["detail"][0]["id"], "recover.verified");
+  EXPECT_EQ(done["message"]["args"]["choice"][0]["args"]["name"], "Jigsaw");
+  EXPECT_EQ(plain["detail"], "");
+  EXPECT_FALSE(plain.contains("message"));
   EXPECT_EQ(json["summary"]["files"], 2);
   EXPECT_EQ(json["summary"]["counts"]["recovered"], 1);
   EXPECT_EQ(json["summary"]["counts"]["key_not_found"], 0);

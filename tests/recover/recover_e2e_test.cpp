@@ -248,7 +248,7 @@ TEST_F(RecoverEndToEnd, IdentifyEvidenceInTheAnswer) {
   EXPECT_EQ(report["files"][0]["status"], "unsupported");
   const std::string detail = report["files"][0]["detail"].get<std::string>();
   EXPECT_THAT(detail, ::testing::HasSubstr("Gamma Test Locker (gammatest)"));
-  EXPECT_THAT(detail, ::testing::HasSubstr("no offline recovery is known"));
+  EXPECT_THAT(detail, ::testing::HasSubstr("No offline recovery is known"));
   // --family: the user decided, identify says nothing.
   EXPECT_EQ(Wait(Start({"recover", (dir_ / "a.txt.fun").string(), "--dry-run",
                         "--json", "--family", "jigsaw"},

@@ -47,7 +47,7 @@ TEST(JigsawTest, KnownAnswerVectorDecryptsThroughTheDecryptor) {
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
   const FileOutcome* f = Find(report, kDir / "vector.txt.fun");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+  EXPECT_EQ(f->status, RecoverStatus::kRecovered) << RenderEnglish(f->detail);
   EXPECT_EQ(f->decryptor, "jigsaw");
   EXPECT_EQ(f->key_source, "hard-coded key 1");
   EXPECT_EQ(f->verified_as, "text");
@@ -113,7 +113,7 @@ TEST(JigsawTest, TensOfMegabytesStreamInBoundedChunks) {
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
   ASSERT_EQ(report.files.size(), 1u);
   EXPECT_EQ(report.files[0].status, RecoverStatus::kRecovered)
-      << report.files[0].detail;
+      << RenderEnglish(report.files[0].detail);
   ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / "big.txt"));
   EXPECT_TRUE(out == plain);
 }
@@ -132,7 +132,7 @@ TEST(JigsawTest, EncryptedFileListGivesTheOriginalNameOfAnyExtension) {
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
   const FileOutcome* f = Find(report, kDir / "report.pdf.weird");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+  EXPECT_EQ(f->status, RecoverStatus::kRecovered) << RenderEnglish(f->detail);
   EXPECT_EQ(f->output, kDir / "report.pdf");
 }
 
@@ -149,7 +149,7 @@ TEST(JigsawTest, UsersOwnExtensionWithFamily) {
   options.family = "jigsaw";
   ASSERT_OK_AND_ASSIGN(RecoverReport with, Recover(fs, options));
   EXPECT_EQ(with.files[0].status, RecoverStatus::kRecovered)
-      << with.files[0].detail;
+      << RenderEnglish(with.files[0].detail);
   EXPECT_EQ(with.files[0].verified_as, "png");
 }
 
@@ -169,7 +169,7 @@ TEST(JigsawTest, UserKeyAndIvForAnUnknownVariant) {
   options.iv = iv;
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
   EXPECT_EQ(report.files[0].status, RecoverStatus::kRecovered)
-      << report.files[0].detail;
+      << RenderEnglish(report.files[0].detail);
   EXPECT_EQ(report.files[0].key_source, "--key");
 }
 
@@ -187,7 +187,8 @@ TEST(JigsawTest, TruncatedFileIsAClearErrorAndTheRunGoesOn) {
   const FileOutcome* cut = Find(report, kDir / "cut.pdf.fun");
   ASSERT_NE(cut, nullptr);
   EXPECT_EQ(cut->status, RecoverStatus::kError);
-  EXPECT_THAT(cut->detail, ::testing::HasSubstr("multiple of 16"));
+  EXPECT_THAT(RenderEnglish(cut->detail),
+              ::testing::HasSubstr("multiple of 16"));
   EXPECT_EQ(Find(report, kDir / "ok.txt.fun")->status,
             RecoverStatus::kRecovered);
   EXPECT_FALSE(report.AllWell());

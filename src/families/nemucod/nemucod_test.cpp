@@ -51,7 +51,7 @@ void ExpectReportedKeyDecrypts(const RecoverReport& report,
   ASSERT_OK_AND_ASSIGN(RecoverReport again, Recover(fs, reuse));
   ASSERT_EQ(again.files.size(), 1u);
   EXPECT_EQ(again.files[0].status, RecoverStatus::kRecovered)
-      << again.files[0].detail;
+      << RenderEnglish(again.files[0].detail);
   ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / "again.pdf"));
   EXPECT_TRUE(out == plain);
 }
@@ -133,7 +133,7 @@ TEST_P(NemucodRunTest, OnePairRecoversEveryFileOfTheRun) {
   const FileOutcome* first = Find(no_pair, kDir / "t1.txt.crypted");
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->status, RecoverStatus::kNeedsInput);
-  EXPECT_THAT(first->detail, HasSubstr("--pair"));
+  EXPECT_THAT(RenderEnglish(first->detail), HasSubstr("--pair"));
   EXPECT_FALSE(fs.Exists(kDir / "t1.txt"));
 
   options.pairs = {{kDir / "doc.pdf.crypted", "/backup/doc.pdf"}};
@@ -241,8 +241,9 @@ TEST_P(NemucodHeadersTest, ADocumentsFolderGivesTheKeyWithoutAPair) {
       const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
       ASSERT_NE(f, nullptr);
       EXPECT_EQ(f->status, RecoverStatus::kNeedsInput) << s.name;
-      EXPECT_THAT(f->detail, HasSubstr("of 1024 for a 1024-byte key"));
-      EXPECT_THAT(f->detail, HasSubstr("--pair ENC=ORIG"));
+      EXPECT_THAT(RenderEnglish(f->detail),
+                  HasSubstr("of 1024 for a 1024-byte key"));
+      EXPECT_THAT(RenderEnglish(f->detail), HasSubstr("--pair ENC=ORIG"));
       EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
     }
     EXPECT_TRUE(report.keys.empty());
@@ -252,7 +253,7 @@ TEST_P(NemucodHeadersTest, ADocumentsFolderGivesTheKeyWithoutAPair) {
     SCOPED_TRACE(s.name);
     const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
     ASSERT_NE(f, nullptr);
-    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << RenderEnglish(f->detail);
     ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / s.name));
     EXPECT_TRUE(out == s.plain);
   }
@@ -294,7 +295,7 @@ TEST(NemucodHeaderKeyTest, PngPdfAndOle2AloneCoverA36ByteKey) {
     SCOPED_TRACE(s.name);
     const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
     ASSERT_NE(f, nullptr);
-    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << f->detail;
+    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << RenderEnglish(f->detail);
     ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / s.name));
     EXPECT_TRUE(out == s.plain);
   }
@@ -323,9 +324,9 @@ TEST(NemucodHeaderKeyTest, PartialCoverageAsksForAPairAndWritesNothing) {
     const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->status, RecoverStatus::kNeedsInput) << s.name;
-    EXPECT_THAT(f->detail,
+    EXPECT_THAT(RenderEnglish(f->detail),
                 HasSubstr("the known header bytes of 3 files (pdf, png) fix "));
-    EXPECT_THAT(f->detail, HasSubstr("--pair ENC=ORIG"));
+    EXPECT_THAT(RenderEnglish(f->detail), HasSubstr("--pair ENC=ORIG"));
     EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
   }
   EXPECT_TRUE(report.keys.empty());

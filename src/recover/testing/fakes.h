@@ -10,11 +10,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "kintsugi/bytes.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/message.h"
 #include "recover/decryptor.h"
 
 namespace kintsugi::recover::fakes {
@@ -135,6 +137,20 @@ inline Bytes NoteText(std::string_view phrase) {
       ".\nTo get them back, write to us and pay. Do not rename the files "
       "and do not try to decrypt them yourself.\n";
   return Bytes(text.begin(), text.end());
+}
+
+// HasDeclaredArgs for `message` and every message among its arguments
+// (a file's detail nests identify's origin and advice).
+inline bool DeclaredThroughout(const Message& message) {
+  if (!HasDeclaredArgs(message)) return false;
+  for (const MessageArg& arg : message.args) {
+    if (const auto* nested = std::get_if<std::vector<Message>>(&arg.value)) {
+      for (const Message& m : *nested) {
+        if (!DeclaredThroughout(m)) return false;
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace kintsugi::recover::fakes
