@@ -223,6 +223,9 @@ class Matcher {
     hit.supporting = info.rule.kind == kb::RuleKind::kSizeRelation;
     hit.key = fmt::format("rule:{}", rule_index);
     hit.evidence.kind = EvidenceKindOf(info.rule.kind);
+    // Four more arguments: one allocation, not up to three (this runs for
+    // every rule hit of every file name).
+    args.reserve(args.size() + 4);
     args.push_back({"rule", info.rule.id});
     args.push_back(
         {"strength", std::string(kb::StrengthName(info.rule.strength))});
