@@ -11,6 +11,7 @@
 // report; a Status is returned only when the run as a whole cannot be done.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -101,6 +102,9 @@ struct RecoverOptions {
   // after finishing or cleaning up the files in flight, with `cancelled`
   // set in the report.
   const std::atomic<bool>* cancel = nullptr;
+  // When set, no new file is started once the steady clock passes it, and a
+  // file in flight is cut short and cleaned up, as for `cancel`.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // The outcome for one input file.
@@ -131,7 +135,11 @@ struct RecoverReport {
   std::vector<FileOutcome> files;  // In input order (sorted within folders).
   std::vector<ReportedKey> keys;
   bool dry_run = false;
-  bool cancelled = false;  // options.cancel fired; some files were skipped.
+  // options.cancel fired or options.deadline passed; some files were
+  // skipped. `stopped_by` says which: kCancelled or kDeadlineExceeded (kOk
+  // when the run was not stopped).
+  bool cancelled = false;
+  StatusCode stopped_by = StatusCode::kOk;
   // How many files ended in each status, indexed by RecoverStatus.
   std::vector<std::uint64_t> counts = std::vector<std::uint64_t>(7, 0);
   std::uint64_t bytes_written = 0;

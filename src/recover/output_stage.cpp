@@ -153,9 +153,7 @@ Result<std::uint64_t> OutputStage::Stream(const OutputRequest& request,
   };
   std::uint64_t offset = 0;
   while (offset < request.size) {
-    if (options_.cancel != nullptr && options_.cancel->load()) {
-      return CancelledError("run interrupted");
-    }
+    KINTSUGI_RETURN_IF_ERROR(options_.stop.status());
     const std::size_t want = static_cast<std::size_t>(
         std::min<std::uint64_t>(buffers.in.size(), request.size - offset));
     KINTSUGI_ASSIGN_OR_RETURN(

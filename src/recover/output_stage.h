@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "core/stop_token.h"
 #include "formats/file_validator.h"
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
@@ -43,8 +44,9 @@ struct StreamBuffers {
 struct OutputOptions {
   bool dry_run = false;
   bool verified_only = false;  // Drop outputs that cannot be verified.
-  // When it becomes true, a file being streamed stops with kCancelled.
-  const std::atomic<bool>* cancel = nullptr;
+  // Once it stops (cancel, deadline), a file being streamed stops with its
+  // status (kCancelled, kDeadlineExceeded).
+  StopToken stop;
 };
 
 // One file to write: where it comes from and where it goes.

@@ -200,5 +200,23 @@ TEST(OutputStageTest, ARefusedFolderIsAnErrorAndLeavesNoTemporary) {
   EXPECT_FALSE(s.fs.Exists(kDir / "out" / "a.txt"));
 }
 
+TEST(OutputStageTest, AStoppedRunCutsTheFileShortAndLeavesNoTemporary) {
+  // The run's stop token (Ctrl-C, a deadline) fired while the file was in
+  // flight: no output, and the temporary is cleaned up.
+  StopSource stop;
+  stop.RequestCancel();
+  OutputOptions options;
+  options.stop = stop.token();
+  Stage s(options);
+  const FileOutcome out =
+      s.Write("a.txt.x", formats::samples::MakeText(300), "a.txt");
+  EXPECT_EQ(out.status, RecoverStatus::kError);
+  EXPECT_TRUE(out.output.empty());
+  EXPECT_FALSE(s.fs.Exists(kDir / "a.txt"));
+  for (const std::string& path : s.fs.ListAllFiles()) {
+    EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
+  }
+}
+
 }  // namespace
 }  // namespace kintsugi::recover

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/stop_token.h"
+#include "core/worker_pool.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/limits.h"
 #include "recover/evidence.h"
@@ -50,7 +52,7 @@ class Pipeline {
   // `items` and `journal` must outlive the pipeline.
   Pipeline(FileSystem& fs, const RecoverOptions& options,
            std::vector<PreparedDecryptor> runs, Journal& journal,
-           const std::vector<WalkItem>& items);
+           const std::vector<WalkItem>& items, StopToken stop);
 
   FileOutcome Process(const WalkItem& item, StreamBuffers& buffers);
   std::uint64_t bytes_written() const { return output_.bytes_written(); }
@@ -76,14 +78,14 @@ class Pipeline {
 
 Pipeline::Pipeline(FileSystem& fs, const RecoverOptions& options,
                    std::vector<PreparedDecryptor> runs, Journal& journal,
-                   const std::vector<WalkItem>& items)
+                   const std::vector<WalkItem>& items, StopToken stop)
     : fs_(fs),
       options_(options),
       runs_(std::move(runs)),
       journal_(journal),
       output_(fs, journal,
               OutputOptions{options.dry_run, options.verified_only,
-                            options.cancel}) {
+                            std::move(stop)}) {
   if (options_.kb == nullptr || !options_.family.empty()) return;
   for (const WalkItem& item : items) {
     if (item.preset) continue;
@@ -359,56 +361,50 @@ Result<RecoverReport> RunRecovery(
   std::vector<const DecryptorRun*> run_views;
   for (const PreparedDecryptor& p : runs) run_views.push_back(p.run.get());
 
-  Pipeline pipeline(fs, options, std::move(runs), **journal, items);
+  // One stop token for the run: Ctrl-C (options.cancel) and the deadline.
+  StopSource stop_source(options.cancel);
+  if (options.deadline) stop_source.SetDeadline(*options.deadline);
+  const StopToken stop = stop_source.token();
+
+  Pipeline pipeline(fs, options, std::move(runs), **journal, items, stop);
   RecoverProgress progress;
   progress.files_total = items.size();
   for (const WalkItem& item : items) progress.bytes_total += item.size;
   std::mutex progress_mutex;
   std::vector<std::optional<FileOutcome>> outcomes(items.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> cancelled{false};
+  std::atomic<bool> interrupted{false};  // A file was cut short.
   std::uint64_t largest = 1;
   for (const WalkItem& item : items) largest = std::max(largest, item.size);
   const std::size_t chunk = static_cast<std::size_t>(
       std::min<std::uint64_t>(limits::kStreamChunkBytes, largest));
-  auto worker = [&] {
-    StreamBuffers buffers(chunk);
-    while (true) {
-      if (options.cancel != nullptr && options.cancel->load()) {
-        cancelled = true;
-        return;
-      }
-      const std::size_t index = next.fetch_add(1);
-      if (index >= items.size()) return;
-      FileOutcome outcome = pipeline.Process(items[index], buffers);
-      if (options.cancel != nullptr && options.cancel->load() &&
-          outcome.status == RecoverStatus::kError) {
-        cancelled = true;  // Interrupted mid-file: not a verdict.
-        return;
-      }
-      outcomes[index] = std::move(outcome);
-      std::lock_guard lock(progress_mutex);
-      ++progress.files_done;
-      progress.bytes_done += items[index].size;
-      if (options.on_progress) options.on_progress(progress);
-    }
-  };
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, limits::kMaxThreads);
   threads = static_cast<unsigned>(
       std::max<std::size_t>(1, std::min<std::size_t>(threads, items.size())));
-  if (threads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-  }
+  WorkerPool pool(threads);
+  // Per-worker buffers, made by the worker's first file.
+  std::vector<std::optional<StreamBuffers>> buffers(pool.size());
+  const Status ran = pool.ParallelFor(
+      items.size(), stop, [&](std::size_t index, unsigned worker) -> Status {
+        if (!buffers[worker]) buffers[worker].emplace(chunk);
+        FileOutcome outcome = pipeline.Process(items[index], *buffers[worker]);
+        if (stop.stop_requested() && outcome.status == RecoverStatus::kError) {
+          interrupted = true;  // Interrupted mid-file: not a verdict.
+          return stop.status();
+        }
+        outcomes[index] = std::move(outcome);
+        std::lock_guard lock(progress_mutex);
+        ++progress.files_done;
+        progress.bytes_done += items[index].size;
+        if (options.on_progress) options.on_progress(progress);
+        return Status::Ok();
+      });
 
   RecoverReport report;
   report.dry_run = options.dry_run;
-  report.cancelled = cancelled.load();
+  report.cancelled = !ran.ok() || interrupted.load();
+  if (report.cancelled) report.stopped_by = stop.reason();
   for (auto& outcome : outcomes) {
     if (!outcome) continue;
     ++report.counts[static_cast<std::size_t>(outcome->status)];
