@@ -71,7 +71,7 @@ struct Input {
 // a large file. Errors: kNotFound / kPermissionDenied / kIoError from the
 // file system; kInvalidArgument for an empty file or a directory;
 // kResourceExhausted for text larger than limits::kMaxNoteBytes.
-Result<Input> ReadInput(FileSystem& fs, const Path& path);
+Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path);
 
 // A contact typed by the user; kInvalidArgument if empty or longer than
 // limits::kMaxContactBytes.

@@ -151,6 +151,10 @@ struct RecoverReport {
 // (unknown family, unusable pair or key), kPermissionDenied / kIoError when
 // the journal cannot be written where the outputs go.
 Result<RecoverReport> Recover(FileSystem& fs, const RecoverOptions& options);
+// The same, reading the inputs through `source` only (a folder today, a
+// disk image later) and writing outputs and the journal through `out`.
+Result<RecoverReport> Recover(ReadOnlyFileSystem& source, FileSystem& out,
+                              const RecoverOptions& options);
 
 // One line per decryptor, for `kintsugi families` and docs.
 struct DecryptorSummary {

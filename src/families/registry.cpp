@@ -28,6 +28,11 @@ Result<RecoverReport> Recover(FileSystem& fs, const RecoverOptions& options) {
   return recover::RunRecovery(fs, options, families::AllDecryptors());
 }
 
+Result<RecoverReport> Recover(ReadOnlyFileSystem& source, FileSystem& out,
+                              const RecoverOptions& options) {
+  return recover::RunRecovery(source, out, options, families::AllDecryptors());
+}
+
 std::vector<DecryptorSummary> ListDecryptors() {
   std::vector<DecryptorSummary> list;
   for (const recover::Decryptor* decryptor : families::AllDecryptors()) {

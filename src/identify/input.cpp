@@ -37,7 +37,7 @@ std::string_view InputKindName(InputKind kind) {
   return "other-file";
 }
 
-Result<Input> ReadInput(FileSystem& fs, const Path& path) {
+Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path) {
   const std::string shown = path.string();
   KINTSUGI_ASSIGN_OR_RETURN(const FileInfo info,
                             fs.Stat(path, /*follow_symlinks=*/true));

@@ -135,7 +135,7 @@ struct RunInputs {
   // Every regular file the run will process, in walk order, with its size:
   // lets a decryptor gather evidence across files before the first one is
   // decrypted (e.g. Nemucod's key from the known headers of many files,
-  // recovery-schemes.md §3.2). Read them through the FileSystem, bounded.
+  // recovery-schemes.md §3.2). Read them through the source, bounded.
   std::vector<std::pair<Path, std::uint64_t>> files;
 };
 
@@ -160,8 +160,10 @@ class Decryptor {
   // kInvalidArgument for user inputs this decryptor cannot use (a pair
   // that does not fit, a key of the wrong size) -- only when `inputs`
   // concern it (forced, or inputs given at all).
+  // `fs` is the source: side files, pairs and the run's files are read
+  // through it, and nothing can be written.
   virtual Result<std::unique_ptr<DecryptorRun>> Prepare(
-      FileSystem& fs, const RunInputs& inputs) const = 0;
+      ReadOnlyFileSystem& fs, const RunInputs& inputs) const = 0;
 };
 
 // Helpers for decryptors.

@@ -47,7 +47,7 @@ bool IsFor(const Decryptor& decryptor, const NamedFamily& family) {
 
 }  // namespace
 
-FolderEvidence GatherFolderEvidence(FileSystem& fs,
+FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
                                     const identify::CompiledKb& kb,
                                     std::span<const WalkItem* const> files) {
   std::vector<const WalkItem*> note_like;

@@ -57,7 +57,7 @@ struct FolderEvidence {
 // Runs identify over the files of one folder: the ransom notes among them
 // (text-like names, note-like names first) and the names and a few heads of
 // the others, within the limits::kMaxRecover*PerFolder bounds.
-FolderEvidence GatherFolderEvidence(FileSystem& fs,
+FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
                                     const identify::CompiledKb& kb,
                                     std::span<const WalkItem* const> files);
 

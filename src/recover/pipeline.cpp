@@ -49,10 +49,12 @@ struct Folder {
 // Drives one file through triage, key and output stage.
 class Pipeline {
  public:
-  // `items` and `journal` must outlive the pipeline.
-  Pipeline(FileSystem& fs, const RecoverOptions& options,
-           std::vector<PreparedDecryptor> runs, Journal& journal,
-           const std::vector<WalkItem>& items, StopToken stop);
+  // Encrypted files are read through `source`; outputs are written through
+  // `fs`. `items` and `journal` must outlive the pipeline.
+  Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
+           const RecoverOptions& options, std::vector<PreparedDecryptor> runs,
+           Journal& journal, const std::vector<WalkItem>& items,
+           StopToken stop);
 
   FileOutcome Process(const WalkItem& item, StreamBuffers& buffers);
   std::uint64_t bytes_written() const { return output_.bytes_written(); }
@@ -66,6 +68,7 @@ class Pipeline {
                       std::uint64_t size, const FileSample& sample,
                       const DecryptorChoice& choice, StreamBuffers& buffers);
 
+  ReadOnlyFileSystem& source_;
   FileSystem& fs_;
   const RecoverOptions& options_;
   std::vector<PreparedDecryptor> runs_;
@@ -76,10 +79,12 @@ class Pipeline {
   std::map<std::string, Folder> folders_;
 };
 
-Pipeline::Pipeline(FileSystem& fs, const RecoverOptions& options,
+Pipeline::Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
+                   const RecoverOptions& options,
                    std::vector<PreparedDecryptor> runs, Journal& journal,
                    const std::vector<WalkItem>& items, StopToken stop)
-    : fs_(fs),
+    : source_(source),
+      fs_(fs),
       options_(options),
       runs_(std::move(runs)),
       journal_(journal),
@@ -98,7 +103,7 @@ const FolderEvidence* Pipeline::EvidenceFor(const WalkItem& item) {
   if (it == folders_.end()) return nullptr;
   Folder& folder = it->second;
   std::call_once(folder.once, [&] {
-    folder.evidence = GatherFolderEvidence(fs_, *options_.kb, folder.files);
+    folder.evidence = GatherFolderEvidence(source_, *options_.kb, folder.files);
   });
   return &folder.evidence;
 }
@@ -113,7 +118,7 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
     outcome.output = done->output;
     return outcome;
   }
-  auto file = fs_.OpenForRead(path);
+  auto file = source_.OpenForRead(path);
   if (!file) {
     return Outcome(path, RecoverStatus::kError,
                    Message{MessageId::kRecoverCannotOpen,
@@ -243,6 +248,12 @@ std::vector<Path> OutputBases(std::span<const Path> roots) {
 Result<RecoverReport> RunRecovery(
     FileSystem& fs, const RecoverOptions& options,
     std::span<const Decryptor* const> decryptors) {
+  return RunRecovery(fs, fs, options, decryptors);
+}
+
+Result<RecoverReport> RunRecovery(
+    ReadOnlyFileSystem& source, FileSystem& fs, const RecoverOptions& options,
+    std::span<const Decryptor* const> decryptors) {
   if (options.paths.empty()) return InvalidArgumentError("no PATH given");
   if (options.iv && !options.key) {
     return InvalidArgumentError("--iv needs --key");
@@ -305,9 +316,11 @@ Result<RecoverReport> RunRecovery(
             (out_dir.empty() ? " (use --out DIR to write elsewhere)" : ""));
   }
 
+  // The walk skips --out when it lies inside an input: identified as the
+  // source sees it (the walk compares the source's identities).
   std::optional<std::pair<std::uint64_t, std::uint64_t>> out_dir_id;
   if (!out_dir.empty()) {
-    if (auto info = fs.Stat(out_dir, true)) {
+    if (auto info = source.Stat(out_dir, true)) {
       out_dir_id = std::make_pair(info->device, info->inode);
     }
   }
@@ -322,7 +335,7 @@ Result<RecoverReport> RunRecovery(
       walk.side_file_names.emplace_back(name);
     }
   }
-  Walker walker(fs, std::move(walk));
+  Walker walker(source, std::move(walk));
   const std::vector<Path> bases = OutputBases(roots);
   for (std::size_t i = 0; i < roots.size(); ++i) {
     walker.WalkRoot(roots[i], bases[i]);
@@ -351,7 +364,7 @@ Result<RecoverReport> RunRecovery(
         }
       }
     }
-    auto run = decryptor->Prepare(fs, inputs);
+    auto run = decryptor->Prepare(source, inputs);
     if (!run) {
       return Status(run.error().code(), std::string(decryptor->info().id) +
                                             ": " + run.error().message());
@@ -366,7 +379,8 @@ Result<RecoverReport> RunRecovery(
   if (options.deadline) stop_source.SetDeadline(*options.deadline);
   const StopToken stop = stop_source.token();
 
-  Pipeline pipeline(fs, options, std::move(runs), **journal, items, stop);
+  Pipeline pipeline(source, fs, options, std::move(runs), **journal, items,
+                    stop);
   RecoverProgress progress;
   progress.files_total = items.size();
   for (const WalkItem& item : items) progress.bytes_total += item.size;

@@ -18,7 +18,12 @@
 namespace kintsugi::recover {
 
 // Runs a recovery with the given decryptors (the registry's list in
-// production, test doubles in tests).
+// production, test doubles in tests): the inputs are read through `source`
+// only; outputs and the journal are written through `fs`.
+Result<RecoverReport> RunRecovery(ReadOnlyFileSystem& source, FileSystem& fs,
+                                  const RecoverOptions& options,
+                                  std::span<const Decryptor* const> decryptors);
+// The same, with `fs` as the source too.
 Result<RecoverReport> RunRecovery(FileSystem& fs, const RecoverOptions& options,
                                   std::span<const Decryptor* const> decryptors);
 

@@ -8,7 +8,7 @@
 
 namespace kintsugi::recover {
 
-Walker::Walker(FileSystem& fs, WalkOptions options)
+Walker::Walker(ReadOnlyFileSystem& fs, WalkOptions options)
     : fs_(fs), options_(std::move(options)) {
   for (const std::string& name : options_.side_file_names) {
     side_file_names_.insert(AsciiLower(name));

@@ -46,11 +46,11 @@ struct WalkOptions {
 
 class Walker {
  public:
-  Walker(FileSystem& fs, WalkOptions options);
+  Walker(ReadOnlyFileSystem& fs, WalkOptions options);
 
   // Walks `root`; items' `rel` is relative to `base` (a folder above it).
-  // Folders are listed in name order (FileSystem::ListDir), so the items
-  // come in the same order on every run.
+  // Folders are listed in name order (ReadOnlyFileSystem::ListDir), so the
+  // items come in the same order on every run.
   void WalkRoot(const Path& root, const Path& base);
 
   std::vector<WalkItem> TakeItems() { return std::move(items_); }
@@ -60,7 +60,7 @@ class Walker {
   void Visit(const Path& path, const FileInfo& info, std::size_t depth);
   void Problem(const Path& path, RecoverStatus status, Message detail);
 
-  FileSystem& fs_;
+  ReadOnlyFileSystem& fs_;
   WalkOptions options_;
   std::set<std::string> side_file_names_;  // Lowercase.
   Path base_;

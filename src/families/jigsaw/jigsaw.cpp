@@ -182,7 +182,7 @@ class Jigsaw final : public recover::Decryptor {
   const recover::DecryptorInfo& info() const override { return Info(); }
 
   Result<std::unique_ptr<recover::DecryptorRun>> Prepare(
-      FileSystem& fs, const recover::RunInputs& inputs) const override {
+      ReadOnlyFileSystem& fs, const recover::RunInputs& inputs) const override {
     std::vector<recover::CbcKeyCandidate> candidates;
     const Bytes iv = *FromHex(kJigsawIvHex);
     if (inputs.key) {

@@ -175,7 +175,7 @@ class Nemucod final : public recover::Decryptor {
   const recover::DecryptorInfo& info() const override { return Info(); }
 
   Result<std::unique_ptr<recover::DecryptorRun>> Prepare(
-      FileSystem& fs, const recover::RunInputs& inputs) const override {
+      ReadOnlyFileSystem& fs, const recover::RunInputs& inputs) const override {
     std::optional<recover::Key> key;
     std::vector<ReportedKey> reported;
     if (inputs.key) {
@@ -276,7 +276,7 @@ class Nemucod final : public recover::Decryptor {
   // §3.2 "Without an original": the heads of the run's ".crypted" files of
   // known types (and some text files, to tell the region), bounded by
   // limits.h. A file that cannot be read is left out, not an error.
-  static NemucodHeaderKey KeyFromRunFiles(FileSystem& fs,
+  static NemucodHeaderKey KeyFromRunFiles(ReadOnlyFileSystem& fs,
                                           const recover::RunInputs& inputs) {
     std::vector<NemucodSample> samples;
     std::uint64_t largest = 0;

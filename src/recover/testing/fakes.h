@@ -42,7 +42,7 @@ class FakeDecryptor final : public Decryptor {
 
   const DecryptorInfo& info() const override { return info_; }
   Result<std::unique_ptr<DecryptorRun>> Prepare(
-      FileSystem&, const RunInputs&) const override {
+      ReadOnlyFileSystem&, const RunInputs&) const override {
     return std::unique_ptr<DecryptorRun>(new FakeRun(*this));
   }
 

@@ -1,13 +1,16 @@
-// Stopping a run: the pipeline runs on the worker pool under one stop token
+// The seams of a run: it runs on the worker pool under one stop token
 // carrying both Ctrl-C (RecoverOptions::cancel) and a deadline, and a
-// stopped run says which of the two stopped it.
+// stopped run says which of the two stopped it; its inputs are read through
+// a read-only file system, its outputs written through a writable one.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/testing/status_matchers.h"
 #include "families/registry.h"
@@ -84,6 +87,40 @@ TEST(PipelineStopTest, CancelDuringARunStartsNoNewFile) {
   EXPECT_TRUE(rest.AllWell());
   EXPECT_TRUE(fs.Exists(kDir / "b.txt"));
   EXPECT_TRUE(fs.Exists(kDir / "c.txt"));
+}
+
+TEST(PipelineSourceTest, InputsAreReadThroughAReadOnlySource) {
+  io::MemoryFileSystem fs;
+  MakeFiles(fs);
+  const std::unique_ptr<ReadOnlyFileSystem> source = ReadOnlyView(fs);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(*source, fs, Options()));
+  EXPECT_TRUE(report.AllWell());
+  ASSERT_EQ(report.files.size(), 3u);
+  for (const char* name : {"a.txt", "b.txt", "c.txt"}) {
+    EXPECT_TRUE(fs.Exists(kDir / name)) << name;
+  }
+}
+
+TEST(PipelineSourceTest, OutputsGoToAnotherFileSystemThanTheSource) {
+  // The source holds the encrypted files, the destination only the outputs
+  // and the journal: every read of an input goes through the source. Both
+  // number their inodes alike, so the walk must not skip the input folder
+  // as "--out" by the destination's identity of /out.
+  io::MemoryFileSystem source;
+  MakeFiles(source);
+  const std::vector<std::string> before = source.ListAllFiles();
+  io::MemoryFileSystem out;
+  RecoverOptions options = Options();
+  options.out_dir = "/out";
+  const std::unique_ptr<ReadOnlyFileSystem> view = ReadOnlyView(source);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(*view, out, options));
+  EXPECT_TRUE(report.AllWell());
+  ASSERT_EQ(report.files.size(), 3u);
+  for (const char* name : {"a.txt", "b.txt", "c.txt"}) {
+    EXPECT_TRUE(out.Exists(Path("/out/v") / name)) << name;
+  }
+
+  EXPECT_EQ(source.ListAllFiles(), before);
 }
 
 }  // namespace
