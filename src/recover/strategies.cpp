@@ -14,7 +14,7 @@ constexpr std::size_t kBlock = crypto::kAesBlockBytes;
 
 std::optional<CbcKeyMatch> FindCbcKey(
     std::span<const CbcKeyCandidate> candidates, const FileSample& file,
-    std::span<const formats::FileKind> expected) {
+    std::span<const formats::FileKind> expected, std::size_t try_first) {
   if (file.size == 0 || file.size % kBlock != 0) return std::nullopt;
   const bool one_block = file.size == kBlock;
   // The tail must hold the last two blocks (or the only one).
@@ -23,7 +23,10 @@ std::optional<CbcKeyMatch> FindCbcKey(
   auto first = file.head.Sub(0, kBlock);
   if (!tail || !first) return std::nullopt;
   std::optional<CbcKeyMatch> padding_only;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
+  if (try_first >= candidates.size()) try_first = 0;
+  for (std::size_t n = 0; n < candidates.size(); ++n) {
+    // `try_first`, then the others in order.
+    const std::size_t i = n == 0 ? try_first : (n <= try_first ? n - 1 : n);
     const CbcKeyCandidate& candidate = candidates[i];
     ByteView prev = candidate.iv;
     ByteView last = *tail;

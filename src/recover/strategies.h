@@ -4,6 +4,7 @@
 // and decryptors"): a family plugs its constants and format into these.
 // Key lookup and seed search arrive with their issues and live here too.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -37,10 +38,25 @@ struct CbcKeyMatch {
 // when `expected` names file kinds, the first block should be a plausible
 // header of one of them. A candidate passing both wins over one passing only
 // the padding check (a wrong key passes padding about once in 256).
-// nullopt when no candidate passes the padding check.
+// nullopt when no candidate passes the padding check. Candidate `try_first`
+// is tried first (CbcKeyMemory), then the others in order.
 std::optional<CbcKeyMatch> FindCbcKey(
     std::span<const CbcKeyCandidate> candidates, const FileSample& file,
-    std::span<const formats::FileKind> expected);
+    std::span<const formats::FileKind> expected, std::size_t try_first = 0);
+
+// Run-level state: the candidate that last won a file, tried first on the
+// next, since one victim's files usually share a key. Thread-safe; a
+// DecryptorRun keeps one for the run.
+class CbcKeyMemory {
+ public:
+  std::size_t first() const { return last_.load(std::memory_order_relaxed); }
+  void Remember(std::size_t index) {
+    last_.store(index, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::size_t> last_{0};
+};
 
 // --- Known plaintext: repeating-key XOR over a leading region ---------------
 

@@ -115,6 +115,7 @@ class JigsawRun final : public recover::DecryptorRun {
           "use --family jigsaw --key HEX [--iv HEX]";
       return outcome;
     }
+    memory_.Remember(match->index);
     const recover::CbcKeyCandidate& candidate = candidates_[match->index];
     outcome.verdict = KeyVerdict::kFound;
     outcome.key.key = candidate.key;
@@ -169,10 +170,12 @@ class JigsawRun final : public recover::DecryptorRun {
       const FileSample& file, const std::string& original_name) const {
     const auto expected =
         formats::ExpectedKinds(Path(original_name).extension().native());
-    return recover::FindCbcKey(candidates_, file, expected);
+    return recover::FindCbcKey(candidates_, file, expected, memory_.first());
   }
 
   std::vector<recover::CbcKeyCandidate> candidates_;
+  // The key that won the last file, tried first on the next.
+  mutable recover::CbcKeyMemory memory_;
   std::set<std::string> listed_;
   bool forced_;
 };

@@ -173,6 +173,33 @@ TEST(JigsawTest, UserKeyAndIvForAnUnknownVariant) {
   EXPECT_EQ(report.files[0].key_source, "--key");
 }
 
+TEST(JigsawTest, TheKeyThatWonTheLastFileIsTriedFirst) {
+  // --key is hard-coded key 1 under another IV: on multi-block files it
+  // passes the padding check wherever key 1 does. On the PDF only key 1
+  // also gives a PDF header, and wins; on a file of no known kind the first
+  // candidate passing the padding check wins, which is key 1 again only
+  // because the run remembered it (in list order, --key comes first).
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "a.pdf.fun", families_testing::JigsawEncrypt(
+                                         MakeSample(FileKind::kPdf), 1)),
+      IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "b.xyz.fun", families_testing::JigsawEncrypt(
+                                         formats::samples::MakeText(100), 1)),
+      IsOk());
+  RecoverOptions options = Options();
+  options.threads = 1;  // a.pdf first, then b.xyz.
+  options.family = "jigsaw";
+  options.key = *FromHex(kJigsawKey1Hex);
+  options.iv = Bytes(16, 0x42);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  ASSERT_EQ(report.files.size(), 2u);
+  EXPECT_EQ(report.files[0].key_source, "hard-coded key 1");
+  EXPECT_EQ(report.files[1].key_source, "hard-coded key 1");
+}
+
 TEST(JigsawTest, TruncatedFileIsAClearErrorAndTheRunGoesOn) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddDirs(kDir), IsOk());
