@@ -64,6 +64,14 @@ struct RecoverProgress {
   std::uint64_t bytes_total = 0;
 };
 
+// Progress of a long key search (e.g. Nemucod's key from the headers of
+// every file of the run), for a progress bar.
+struct KeySearchProgress {
+  std::string decryptor;    // Whose search: "nemucod".
+  std::uint64_t done = 0;   // Candidates (or files) examined.
+  std::uint64_t total = 0;  // In all.
+};
+
 struct RecoverOptions {
   // Files or folders (folders are recursed; symlink loops are detected).
   std::vector<Path> paths;
@@ -98,6 +106,8 @@ struct RecoverOptions {
   bool verified_only = false;
   // Called from worker threads (serialised) after each file.
   std::function<void(const RecoverProgress&)> on_progress;
+  // Called (serialised per search) as a long key search goes on.
+  std::function<void(const KeySearchProgress&)> on_key_search;
   // When set and it becomes true, no new file is started; the run returns
   // after finishing or cleaning up the files in flight, with `cancelled`
   // set in the report.

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/stop_token.h"
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/recover.h"
@@ -121,6 +122,15 @@ class StreamDecryption {
   virtual std::uint64_t MinOutputBytes() const { return 0; }
 };
 
+// What a long key search is handed (in Prepare, or kept by the run for
+// FindKey): the run's stop token (Ctrl-C, a deadline) and where to report
+// progress. Give both to a SearchControl, Advance() it as candidates are
+// tried, and return its status when that is not OK.
+struct KeySearch {
+  StopToken stop;
+  SearchProgressCallback on_progress;  // May be empty.
+};
+
 // The user's inputs to a run, as decryptors see them.
 struct RunInputs {
   std::vector<KnownPlaintextPair> pairs;
@@ -137,6 +147,8 @@ struct RunInputs {
   // decrypted (e.g. Nemucod's key from the known headers of many files,
   // recovery-schemes.md §3.2). Read them through the source, bounded.
   std::vector<std::pair<Path, std::uint64_t>> files;
+  // The run's stop token and progress callback for key searches.
+  KeySearch search;
 };
 
 // A decryptor prepared for one run. Thread-safe.

@@ -342,7 +342,14 @@ Result<RecoverReport> RunRecovery(
   }
   std::vector<WalkItem> items = walker.TakeItems();
 
+  // One stop token for the run: Ctrl-C (options.cancel) and the deadline;
+  // key searches in Prepare poll it too.
+  StopSource stop_source(options.cancel);
+  if (options.deadline) stop_source.SetDeadline(*options.deadline);
+  const StopToken stop = stop_source.token();
+
   RunInputs inputs;
+  inputs.search.stop = stop;
   inputs.pairs = options.pairs;
   inputs.key = options.key;
   inputs.iv = options.iv;
@@ -364,7 +371,23 @@ Result<RecoverReport> RunRecovery(
         }
       }
     }
+    inputs.search.on_progress = nullptr;
+    if (options.on_key_search) {
+      inputs.search.on_progress = [&options,
+                                   decryptor](const SearchProgress& at) {
+        options.on_key_search(KeySearchProgress{
+            std::string(decryptor->info().id), at.done, at.total});
+      };
+    }
     auto run = decryptor->Prepare(source, inputs);
+    if (!run && stop.stop_requested()) {
+      // A key search cut short: the run stops before its first file.
+      RecoverReport report;
+      report.dry_run = options.dry_run;
+      report.cancelled = true;
+      report.stopped_by = stop.reason();
+      return report;
+    }
     if (!run) {
       return Status(run.error().code(), std::string(decryptor->info().id) +
                                             ": " + run.error().message());
@@ -373,11 +396,6 @@ Result<RecoverReport> RunRecovery(
   }
   std::vector<const DecryptorRun*> run_views;
   for (const PreparedDecryptor& p : runs) run_views.push_back(p.run.get());
-
-  // One stop token for the run: Ctrl-C (options.cancel) and the deadline.
-  StopSource stop_source(options.cancel);
-  if (options.deadline) stop_source.SetDeadline(*options.deadline);
-  const StopToken stop = stop_source.token();
 
   Pipeline pipeline(source, fs, options, std::move(runs), **journal, items,
                     stop);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/stop_token.h"
 #include "formats/file_validator.h"
 #include "formats/known_header.h"
 #include "kintsugi/limits.h"
@@ -251,7 +252,8 @@ class Nemucod final : public recover::Decryptor {
     }
     std::string needs;
     if (!key) {
-      NemucodHeaderKey from_headers = KeyFromRunFiles(fs, inputs);
+      KINTSUGI_ASSIGN_OR_RETURN(NemucodHeaderKey from_headers,
+                                KeyFromRunFiles(fs, inputs));
       if (from_headers.key) {
         const recover::Key& found = *from_headers.key;
         ReportedKey report;
@@ -275,14 +277,19 @@ class Nemucod final : public recover::Decryptor {
  private:
   // §3.2 "Without an original": the heads of the run's ".crypted" files of
   // known types (and some text files, to tell the region), bounded by
-  // limits.h. A file that cannot be read is left out, not an error.
-  static NemucodHeaderKey KeyFromRunFiles(ReadOnlyFileSystem& fs,
-                                          const recover::RunInputs& inputs) {
+  // limits.h. A file that cannot be read is left out, not an error. Over a
+  // large tree this is a long search: it reports progress per file and
+  // stops (kCancelled, kDeadlineExceeded) with the run.
+  static Result<NemucodHeaderKey> KeyFromRunFiles(
+      ReadOnlyFileSystem& fs, const recover::RunInputs& inputs) {
+    SearchControl control(inputs.search.stop, inputs.files.size(),
+                          inputs.search.on_progress);
     std::vector<NemucodSample> samples;
     std::uint64_t largest = 0;
     std::size_t known = 0;
     std::size_t witnesses = 0;
     for (const auto& [path, size] : inputs.files) {
+      KINTSUGI_RETURN_IF_ERROR(control.Advance(1));
       const std::string name = path.filename().string();
       if (name.size() <= kNemucodExtension.size() ||
           !recover::EndsWithIgnoreCase(name, kNemucodExtension)) {

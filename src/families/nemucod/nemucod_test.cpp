@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <vector>
 
 #include "core/testing/status_matchers.h"
 #include "families/testing/specimens.h"
@@ -307,6 +309,63 @@ TEST(NemucodHeaderKeyTest, PngPdfAndOle2AloneCoverA36ByteKey) {
   EXPECT_NE(Find(report, kDir / "cut.png.crypted")->status,
             RecoverStatus::kRecovered);
   EXPECT_FALSE(fs.Exists(kDir / "cut.png"));
+}
+
+// Five files of a 36-byte key whose headers cover it.
+std::vector<Specimen> SmallFolder() {
+  return {
+      {"a.png", formats::samples::MakePng(20, 20)},
+      {"b.pdf", formats::samples::MakePdf(4000)},
+      {"c.doc", formats::samples::MakeOle2(9000)},
+      {"d.xls", formats::samples::MakeOle2(3000)},
+      {"e.txt", formats::samples::MakeText(3000)},
+  };
+}
+
+TEST(NemucodHeaderKeyTest, TheSearchReportsItsProgressFileByFile) {
+  io::MemoryFileSystem fs;
+  WriteAll(fs, kDir, SmallFolder(),
+           families_testing::MakeNemucodKey(36, 1024, 4242));
+  // Every file of the run is looked at (the specimens' notes too).
+  const std::size_t files = fs.ListAllFiles().size();
+  std::vector<KeySearchProgress> seen;
+  RecoverOptions options = RunOn(kDir);
+  options.on_key_search = [&](const KeySearchProgress& at) {
+    seen.push_back(at);
+  };
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  EXPECT_TRUE(report.AllWell());
+  ASSERT_EQ(seen.size(), files);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].decryptor, "nemucod");
+    EXPECT_EQ(seen[i].done, i + 1);
+    EXPECT_EQ(seen[i].total, files);
+  }
+}
+
+TEST(NemucodHeaderKeyTest, TheSearchStopsWithTheRun) {
+  // Ctrl-C during the search over the run's files: the run stops before
+  // its first file, says it was cancelled, and writes nothing.
+  io::MemoryFileSystem fs;
+  const std::vector<Specimen> specimens = SmallFolder();
+  WriteAll(fs, kDir, specimens,
+           families_testing::MakeNemucodKey(36, 1024, 4242));
+  std::atomic<bool> cancel{false};
+  std::size_t calls = 0;
+  RecoverOptions options = RunOn(kDir);
+  options.cancel = &cancel;
+  options.on_key_search = [&](const KeySearchProgress&) {
+    ++calls;
+    cancel = true;
+  };
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  EXPECT_EQ(calls, 1u);
+  EXPECT_TRUE(report.cancelled);
+  EXPECT_EQ(report.stopped_by, StatusCode::kCancelled);
+  EXPECT_TRUE(report.files.empty());
+  for (const Specimen& s : specimens) {
+    EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
+  }
 }
 
 TEST(NemucodHeaderKeyTest, PartialCoverageAsksForAPairAndWritesNothing) {
