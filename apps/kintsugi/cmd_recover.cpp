@@ -9,12 +9,14 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli.h"
+#include "journal_place.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
@@ -34,6 +36,7 @@ struct RecoverArgs {
   std::string key_hex;
   std::string iv_hex;
   std::string out_dir;
+  std::string journal_dir;
   unsigned threads = 0;
   bool dry_run = false;
   bool verified_only = false;
@@ -187,9 +190,25 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     options.iv = *iv;
   }
   options.out_dir = args.out_dir;
+  options.verified_only = args.verified_only;
+  // The journal: --journal, else in --out (the library's default), else a
+  // per-user state folder named by the run (docs/journal-format.md §1).
+  options.journal_dir = args.journal_dir;
+  if (options.journal_dir.empty() && options.out_dir.empty()) {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* home = std::getenv("HOME");
+    auto dir = StateJournalDir(options, state == nullptr ? "" : state,
+                               home == nullptr ? "" : home);
+    if (!dir) return ReportFailure(global, dir.error());
+    options.journal_dir = *dir;
+  }
+  if (!options.journal_dir.empty() && !args.dry_run) {
+    if (Status made = CreatePrivateDirs(options.journal_dir); !made.ok()) {
+      return ReportFailure(global, made);
+    }
+  }
   options.threads = args.threads;
   options.dry_run = args.dry_run;
-  options.verified_only = args.verified_only;
   // Without --family, identify's evidence helps choose each file's
   // decryptor; a KB that cannot be used leaves the choice to probing.
   if (options.family.empty()) {
@@ -248,6 +267,9 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
   command->add_option("--iv", args->iv_hex, "IV in hex (with --key)");
   command->add_option("--out", args->out_dir,
                       "Write outputs under DIR, mirroring the input tree");
+  command->add_option("--journal", args->journal_dir,
+                      "Keep the journal (what a rerun resumes from) in DIR; "
+                      "default: in --out, else a per-user state folder");
   command->add_option("--threads", args->threads,
                       "Worker threads (default: all cores)");
   command->add_flag("--dry-run", args->dry_run,

@@ -98,6 +98,12 @@ struct RecoverOptions {
   // (/a/docs and /b/docs -> DIR/a/docs, DIR/b/docs). Empty: beside each
   // encrypted file.
   Path out_dir;
+  // The journal's folder (docs/journal-format.md §1), created when missing.
+  // Empty: DIR/.kintsugi-journal under `out_dir`; without `out_dir` either,
+  // .kintsugi-journal in the first input's folder (kept for library
+  // callers; the CLI always names one: --journal, --out, or a per-user
+  // state folder named by RecoverJournalKey()).
+  Path journal_dir;
   // Worker threads; 0 = all cores (capped at limits::kMaxThreads).
   unsigned threads = 0;
   // Decrypt and verify, report what would be written, write nothing.
@@ -165,6 +171,16 @@ Result<RecoverReport> Recover(FileSystem& fs, const RecoverOptions& options);
 // disk image later) and writing outputs and the journal through `out`.
 Result<RecoverReport> Recover(ReadOnlyFileSystem& source, FileSystem& out,
                               const RecoverOptions& options);
+
+// The name of a run's journal folder in the per-user state folder
+// (docs/journal-format.md §1): the lowercase hex SHA-256 of the run's inputs
+// made absolute and normalised (lexically, no trailing '/'), sorted and
+// without repeats, and of the options that change what is written
+// (--family, --verified-only), so the same command finds its journal from
+// any folder and different runs never share one. Keys, IVs and pairs are
+// left out: a file name must not depend on a secret. kInvalidArgument when a
+// path cannot be made absolute.
+Result<std::string> RecoverJournalKey(const RecoverOptions& options);
 
 // One line per decryptor, for `kintsugi families` and docs.
 struct DecryptorSummary {

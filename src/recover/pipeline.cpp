@@ -293,35 +293,47 @@ Result<RecoverReport> RunRecovery(
       return InvalidArgumentError("bad --out " + options.out_dir.string());
   }
 
-  // The journal sits with the outputs: in --out, or in the first input
-  // folder (the folder of the first input file).
-  Path journal_home = out_dir;
-  if (journal_home.empty()) {
+  // The journal sits where the caller says (--journal), else with the
+  // outputs in --out; a library caller that names neither keeps the older
+  // place, the first input's folder.
+  Path journal_dir;
+  if (!options.journal_dir.empty()) {
+    std::error_code ec;
+    journal_dir =
+        std::filesystem::absolute(options.journal_dir, ec).lexically_normal();
+    if (ec) {
+      return InvalidArgumentError("bad --journal " +
+                                  options.journal_dir.string());
+    }
+  } else if (!out_dir.empty()) {
+    journal_dir = out_dir / kJournalDirName;
+  } else {
     auto info = fs.Stat(roots.front(), true);
-    journal_home = (info && info->type == FileType::kDirectory)
+    journal_dir = ((info && info->type == FileType::kDirectory)
                        ? roots.front()
-                       : roots.front().parent_path();
+                       : roots.front().parent_path()) /
+                  kJournalDirName;
   }
   if (!out_dir.empty() && !options.dry_run) {
     KINTSUGI_RETURN_IF_ERROR(fs.CreateDirs(out_dir));
     KINTSUGI_RETURN_IF_ERROR(fs.SyncDir(out_dir.parent_path()));
   }
-  auto journal =
-      Journal::Open(fs, journal_home / kJournalDirName, options.dry_run);
+  auto journal = Journal::Open(fs, journal_dir, options.dry_run);
   if (!journal) {
-    return Status(
-        journal.error().code(),
-        "cannot keep a journal in " + journal_home.string() + ": " +
-            journal.error().message() +
-            (out_dir.empty() ? " (use --out DIR to write elsewhere)" : ""));
+    return Status(journal.error().code(),
+                  "cannot keep a journal in " + journal_dir.string() + ": " +
+                      journal.error().message() +
+                      " (use --journal DIR to keep it elsewhere)");
   }
 
-  // The walk skips --out when it lies inside an input: identified as the
-  // source sees it (the walk compares the source's identities).
-  std::optional<std::pair<std::uint64_t, std::uint64_t>> out_dir_id;
-  if (!out_dir.empty()) {
-    if (auto info = source.Stat(out_dir, true)) {
-      out_dir_id = std::make_pair(info->device, info->inode);
+  // Neither our outputs in --out nor the journal's folder are inputs, even
+  // when they lie inside an input folder under any name: identified as the
+  // source sees them (the walk compares the source's identities).
+  std::vector<FolderId> skip_folders;
+  for (const Path& own : {out_dir, journal_dir}) {
+    if (own.empty()) continue;
+    if (auto info = source.Stat(own, true)) {
+      skip_folders.emplace_back(info->device, info->inode);
     }
   }
   WalkOptions walk;
@@ -329,7 +341,7 @@ Result<RecoverReport> RunRecovery(
   walk.is_own_output = [run_journal](const Path& path) {
     return run_journal->IsOutput(path);
   };
-  walk.skip_folder = out_dir_id;
+  walk.skip_folders = std::move(skip_folders);
   for (const Decryptor* decryptor : chosen) {
     for (std::string_view name : decryptor->info().side_files) {
       walk.side_file_names.emplace_back(name);

@@ -184,7 +184,7 @@ TEST(PipelineTest, RefusedTargetFolder) {
   w.fs.SetFaultPlan(plan);
   auto report = RunIn(w);
   EXPECT_THAT(report, StatusIs(StatusCode::kPermissionDenied));
-  EXPECT_THAT(report.status().message(), HasSubstr("--out"));
+  EXPECT_THAT(report.status().message(), HasSubstr("--journal"));
   ExpectNothingLost(w, "refused");
   // Only a subfolder refused: per-file errors, the run goes on.
   plan.deny_writes_under = {kDir / "sub"};
@@ -402,6 +402,30 @@ TEST(PipelineTest, OutMirrorsTheTreeAndDryRunWritesNothing) {
   ASSERT_OK_AND_ASSIGN(Bytes c, w.fs.Contents("/out/v/sub/c.txt"));
   EXPECT_TRUE(c == w.plain.at((kDir / "sub" / "c.txt").string()));
   EXPECT_FALSE(w.fs.Exists(kDir / "a.txt"));
+}
+
+TEST(PipelineTest, JournalDirIsHonouredAndNotWalked) {
+  // --journal inside an input folder, under a name of its own: the journal
+  // is kept there, not in the input folder, and its files are not inputs.
+  World w;
+  MakeWorld(w);
+  RecoverOptions options = Options();
+  options.journal_dir = kDir / "state";
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, RunIn(w, options));
+  EXPECT_TRUE(report.AllWell());
+  EXPECT_EQ(report.files.size(), 3u);
+  EXPECT_FALSE(w.fs.Exists(kDir / std::string(kJournalDirName)));
+  bool journal_written = false;
+  for (const std::string& path : w.fs.ListAllFiles()) {
+    if (Path(path).parent_path() == kDir / "state") journal_written = true;
+  }
+  EXPECT_TRUE(journal_written);
+  // The rerun finds the earlier outputs through that journal.
+  ASSERT_OK_AND_ASSIGN(RecoverReport again, RunIn(w, options));
+  ASSERT_EQ(again.files.size(), 3u);
+  for (const FileOutcome& f : again.files) {
+    EXPECT_THAT(RenderEnglish(f.detail), HasSubstr("earlier run"));
+  }
 }
 
 TEST(PipelineTest, OutKeepsInputsOfTheSameNameApart) {

@@ -1,5 +1,6 @@
 #include "recover/walker.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "kintsugi/limits.h"
@@ -52,7 +53,10 @@ void Walker::Visit(const Path& path, const FileInfo& info, std::size_t depth) {
     return;
   }
   const FolderId id{info.device, info.inode};
-  if (options_.skip_folder && id == *options_.skip_folder) return;
+  if (std::find(options_.skip_folders.begin(), options_.skip_folders.end(),
+                id) != options_.skip_folders.end()) {
+    return;
+  }
   if (!visited_.insert(id).second) {
     Problem(path, RecoverStatus::kUnsupported,
             Message{MessageId::kRecoverFolderVisited, {}});

@@ -36,8 +36,9 @@ struct WalkOptions {
   // Files that are outputs of an earlier run (the journal knows them): not
   // inputs. May be empty.
   std::function<bool(const Path&)> is_own_output;
-  // A folder not to enter (--out inside an input): our own outputs.
-  std::optional<FolderId> skip_folder;
+  // Folders not to enter: --out inside an input (our own outputs) and the
+  // journal's folder wherever it is (--journal inside an input).
+  std::vector<FolderId> skip_folders;
   // Side-file names the decryptors want (DecryptorInfo::side_files),
   // compared ignoring ASCII case. Such files are inputs too, and are also
   // listed by TakeSideFiles().

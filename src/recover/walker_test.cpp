@@ -122,10 +122,14 @@ TEST(WalkerTest, SkipsOurOwnFilesAndFolders) {
               IsOk());
   ASSERT_THAT(fs.AddFile(kRoot / MakeTempName("b.txt"), Some(1)), IsOk());
   ASSERT_THAT(fs.AddFile(kRoot / "out" / "c.txt", Some(1)), IsOk());
+  // A journal given with --journal under another name inside an input.
+  ASSERT_THAT(fs.AddFile(kRoot / "my-journal" / "segment", Some(1)), IsOk());
   ASSERT_OK_AND_ASSIGN(FileInfo out, fs.Stat(kRoot / "out"));
+  ASSERT_OK_AND_ASSIGN(FileInfo journal, fs.Stat(kRoot / "my-journal"));
   WalkOptions options;
   options.is_own_output = [](const Path& p) { return p == kRoot / "a.txt"; };
-  options.skip_folder = FolderId{out.device, out.inode};
+  options.skip_folders = {FolderId{out.device, out.inode},
+                          FolderId{journal.device, journal.inode}};
   EXPECT_THAT(Paths(Walk(fs, options)), ElementsAre("/v/a.txt.fun"));
 }
 

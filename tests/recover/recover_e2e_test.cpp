@@ -102,6 +102,8 @@ class RecoverEndToEnd : public ::testing::Test {
     ASSERT_FALSE(Binary().empty()) << "KINTSUGI_BINARY not set";
     dir_ = MakeTestDir("e2e");
     ASSERT_FALSE(dir_.empty());
+    // Journals without --out go to the per-user state folder: ours.
+    ASSERT_EQ(setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1), 0);
   }
   void TearDown() override {
     std::error_code ec;

@@ -162,6 +162,11 @@ class RecoverCli : public ::testing::Test {
     ASSERT_FALSE(dir_.empty());
     victim_ = dir_ / "victim";
     ASSERT_TRUE(stdfs::create_directory(victim_));
+    // Without --out the journal goes to the per-user state folder: ours
+    // (the children inherit the environment), never the real user's.
+    state_ = dir_ / "state";
+    ASSERT_EQ(setenv("XDG_STATE_HOME", state_.c_str(), 1), 0);
+    ASSERT_EQ(setenv("HOME", (dir_ / "home").c_str(), 1), 0);
   }
   void TearDown() override {
     std::error_code ec;
@@ -255,7 +260,29 @@ class RecoverCli : public ::testing::Test {
     return pid;
   }
 
+  // The journal folders in the state folder.
+  std::vector<Path> StateJournals() const {
+    std::vector<Path> found;
+    std::error_code ec;
+    for (const auto& entry :
+         stdfs::directory_iterator(state_ / "kintsugi" / "journals", ec)) {
+      found.push_back(entry.path());
+    }
+    return found;
+  }
+
+  // How many files a --json report says an earlier run did.
+  static int AlreadyDone(const Finished& run) {
+    int already = 0;
+    const auto report = nlohmann::json::parse(run.out);
+    for (const auto& f : report["files"]) {
+      if (f["detail"] == "already done by an earlier run") ++already;
+    }
+    return already;
+  }
+
   Path dir_;
+  Path state_;
   Path victim_;
   Bytes plain_;
   Bytes encrypted_;
@@ -332,6 +359,72 @@ TEST_F(RecoverCli, NoBarWithJsonOrQuietEvenOnATerminal) {
   }
 }
 
+// Without --journal or --out the journal is in the state folder, private,
+// named by the run: a rerun spelling the same input another way finds it.
+TEST_F(RecoverCli, JournalInTheStateFolderByDefault) {
+  MakeSpecimens(3, 2000);
+  const Finished run =
+      RunToFiles({"recover", victim_.string() + "/", "--json"}, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_FALSE(stdfs::exists(victim_ / ".kintsugi-journal"));
+  const std::vector<Path> journals = StateJournals();
+  ASSERT_EQ(journals.size(), 1u);
+  EXPECT_EQ(journals[0].filename().string().size(), 64u);  // Hex SHA-256.
+  EXPECT_FALSE(stdfs::is_empty(journals[0]));
+  EXPECT_EQ(stdfs::status(journals[0]).permissions() & stdfs::perms::all,
+            stdfs::perms::owner_all);
+  const Finished rerun = RunToFiles(
+      {"recover", (dir_ / "home" / ".." / "victim").string(), "--json"}, dir_);
+  ASSERT_EQ(rerun.code, 0) << rerun.err;
+  EXPECT_EQ(AlreadyDone(rerun), 3);
+  EXPECT_EQ(StateJournals().size(), 1u);
+  // Another run (a different --family) keeps a journal of its own.
+  ASSERT_EQ(
+      RunToFiles({"recover", victim_.string(), "--family", "jigsaw"}, dir_)
+          .code,
+      0);
+  EXPECT_EQ(StateJournals().size(), 2u);
+}
+
+TEST_F(RecoverCli, JournalWhereJournalSays) {
+  MakeSpecimens(3, 2000);
+  const Path journal = dir_ / "my-journal";
+  const std::vector<std::string> args = {
+      "recover", victim_.string(), "--journal", journal.string(), "--json"};
+  const Finished run = RunToFiles(args, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_FALSE(stdfs::is_empty(journal));
+  EXPECT_TRUE(StateJournals().empty());
+  EXPECT_FALSE(stdfs::exists(victim_ / ".kintsugi-journal"));
+  const Finished rerun = RunToFiles(args, dir_);
+  ASSERT_EQ(rerun.code, 0) << rerun.err;
+  EXPECT_EQ(AlreadyDone(rerun), 3);
+}
+
+TEST_F(RecoverCli, JournalInOutWithOut) {
+  MakeSpecimens(3, 2000);
+  const Path out = dir_ / "out";
+  const Finished run =
+      RunToFiles({"recover", victim_.string(), "--out", out.string()}, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_FALSE(stdfs::is_empty(out / ".kintsugi-journal"));
+  EXPECT_TRUE(StateJournals().empty());
+}
+
+TEST_F(RecoverCli, RefusesWithoutAPlaceForTheJournal) {
+  MakeSpecimens(1, 2000);
+  ASSERT_EQ(unsetenv("XDG_STATE_HOME"), 0);
+  ASSERT_EQ(unsetenv("HOME"), 0);
+  const Finished run = RunToFiles({"recover", victim_.string()}, dir_);
+  EXPECT_EQ(run.code, 3) << run.err;  // Unusable input (docs/cli.md).
+  EXPECT_THAT(run.err, HasSubstr("--journal"));
+  EXPECT_EQ(CheckTree(/*temps_ok=*/false), 0);  // Nothing written.
+  // --out is a place: the run goes ahead.
+  const Finished with_out = RunToFiles(
+      {"recover", victim_.string(), "--out", (dir_ / "out").string()}, dir_);
+  EXPECT_EQ(with_out.code, 0) << with_out.err;
+}
+
 struct InterruptCase {
   int signal;
   bool json;
@@ -373,6 +466,9 @@ TEST_P(RecoverInterrupt, StopsCleanlyAndARerunFinishes) {
   const int outputs = CheckTree(/*temps_ok=*/false);
   EXPECT_GE(outputs, 1);
   EXPECT_LT(outputs, 200);
+  // The journal the rerun resumes from is in the state folder.
+  EXPECT_FALSE(stdfs::exists(victim_ / ".kintsugi-journal"));
+  EXPECT_EQ(StateJournals().size(), 1u);
   if (c.json) {
     const auto report = nlohmann::json::parse(stdout_text);
     EXPECT_TRUE(report["summary"]["interrupted"].get<bool>());
