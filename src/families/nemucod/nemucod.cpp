@@ -436,6 +436,9 @@ Solution Solve(std::size_t period, const std::vector<Constraint>& constraints) {
         best = &entry;
       }
     }
+    // Never null (a tally exists only for a value seen), but g++ 12 at -O2
+    // cannot tell and warns (-Wnull-dereference) without the check.
+    if (best == nullptr) continue;
     if (best->second.fields.size() >= kMinVoteFields &&
         best->second.votes >= kVoteMajority * (total - best->second.votes)) {
       state[p] = 2;
