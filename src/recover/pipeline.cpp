@@ -156,13 +156,17 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
   if (!triage.choice) return Outcome(path, triage.status, triage.detail);
   const DecryptorChoice& choice = *triage.choice;
   FileOutcome outcome = Decrypt(item, **file, *size, sample, choice, buffers);
+  // An if, not a ternary: g++ 12 -O2 sees a maybe-uninitialized variant in
+  // the ternary's temporary (a false positive that -Werror turns fatal).
   if (choice.evidence.id != MessageId::kCount) {
-    outcome.detail =
-        outcome.detail.id == MessageId::kCount
-            ? choice.evidence
-            : Message{MessageId::kRecoverWithChoice,
-                      {{"detail", std::vector<Message>{outcome.detail}},
-                       {"choice", std::vector<Message>{choice.evidence}}}};
+    if (outcome.detail.id == MessageId::kCount) {
+      outcome.detail = choice.evidence;
+    } else {
+      Message both{MessageId::kRecoverWithChoice,
+                   {{"detail", std::vector<Message>{outcome.detail}},
+                    {"choice", std::vector<Message>{choice.evidence}}}};
+      outcome.detail = std::move(both);
+    }
   }
   return outcome;
 }
