@@ -176,18 +176,18 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     options.pairs.push_back({pair.substr(0, eq), pair.substr(eq + 1)});
   }
   if (!args.key_hex.empty()) {
-    auto key = FromHex(args.key_hex);
+    auto key = SecretBytes::FromHex(args.key_hex);
     if (!key)
       return ReportFailure(
           global, InvalidArgumentError("--key: " + key.error().message()));
-    options.key = *key;
+    options.key = std::move(*key);
   }
   if (!args.iv_hex.empty()) {
-    auto iv = FromHex(args.iv_hex);
+    auto iv = SecretBytes::FromHex(args.iv_hex);
     if (!iv)
       return ReportFailure(
           global, InvalidArgumentError("--iv: " + iv.error().message()));
-    options.iv = *iv;
+    options.iv = std::move(*iv);
   }
   options.out_dir = args.out_dir;
   options.verified_only = args.verified_only;

@@ -24,6 +24,7 @@
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/message.h"
+#include "kintsugi/secret.h"
 #include "kintsugi/status.h"
 
 namespace kintsugi {
@@ -90,8 +91,8 @@ struct RecoverOptions {
   std::shared_ptr<const identify::CompiledKb> kb;
   std::vector<KnownPlaintextPair> pairs;
   // A key (and IV) to use instead of searching (hex decoded).
-  std::optional<Bytes> key;
-  std::optional<Bytes> iv;
+  std::optional<SecretBytes> key;
+  std::optional<SecretBytes> iv;
   // Write outputs under this folder, mirroring the input tree: each input
   // as DIR/<its name>/..., or, when two different inputs share a name,
   // every input by its path below the deepest folder common to all inputs

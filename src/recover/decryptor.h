@@ -23,6 +23,7 @@
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/recover.h"
+#include "kintsugi/secret.h"
 #include "kintsugi/status.h"
 
 namespace kintsugi::recover {
@@ -83,8 +84,8 @@ struct ProbeResult {
 
 // Key material for one file, opaque to the pipeline.
 struct Key {
-  Bytes key;
-  Bytes iv;
+  SecretBytes key;
+  SecretBytes iv;
   std::string variant;
   std::string source;        // "hard-coded key 1", "--key", "--pair a=b".
   std::uint64_t region = 0;  // Scheme-specific (Nemucod: XORed bytes).
@@ -134,8 +135,8 @@ struct KeySearch {
 // The user's inputs to a run, as decryptors see them.
 struct RunInputs {
   std::vector<KnownPlaintextPair> pairs;
-  std::optional<Bytes> key;
-  std::optional<Bytes> iv;
+  std::optional<SecretBytes> key;
+  std::optional<SecretBytes> iv;
   // True when --family chose this decryptor: probe files whatever their
   // extension (the user says they are this family's).
   bool forced = false;

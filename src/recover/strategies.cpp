@@ -28,20 +28,20 @@ std::optional<CbcKeyMatch> FindCbcKey(
     // `try_first`, then the others in order.
     const std::size_t i = n == 0 ? try_first : (n <= try_first ? n - 1 : n);
     const CbcKeyCandidate& candidate = candidates[i];
-    ByteView prev = candidate.iv;
+    ByteView prev = candidate.iv.view();
     ByteView last = *tail;
     if (!one_block) {
       prev = tail->First(kBlock);
       last = tail->Last(kBlock);
     }
-    auto block = crypto::AesCbcDecryptBlocks(candidate.key, prev, last);
+    auto block = crypto::AesCbcDecryptBlocks(candidate.key.view(), prev, last);
     if (!block) continue;
     const auto pad = crypto::Pkcs7PaddingLength(*block);
     if (!pad) continue;
     CbcKeyMatch match{i, false, *pad};
     if (!expected.empty()) {
-      auto head =
-          crypto::AesCbcDecryptBlocks(candidate.key, candidate.iv, *first);
+      auto head = crypto::AesCbcDecryptBlocks(candidate.key.view(),
+                                              candidate.iv.view(), *first);
       if (head) {
         const std::uint64_t original_size = file.size - *pad;
         ByteView plain_first = *head;
@@ -135,7 +135,7 @@ Result<RepeatingXorKey> DeriveRepeatingXorKey(
         " bytes) and the key does not repeat within it; give a longer pair");
   }
   keystream.resize(period);
-  return RepeatingXorKey{std::move(keystream), *region};
+  return RepeatingXorKey{SecretBytes(std::move(keystream)), *region};
 }
 
 }  // namespace kintsugi::recover

@@ -13,6 +13,7 @@
 
 #include "formats/file_validator.h"
 #include "kintsugi/bytes.h"
+#include "kintsugi/secret.h"
 #include "kintsugi/status.h"
 #include "recover/decryptor.h"
 
@@ -21,8 +22,8 @@ namespace kintsugi::recover {
 // --- Hard-coded keys (CBC) ---------------------------------------------------
 
 struct CbcKeyCandidate {
-  Bytes key;
-  Bytes iv;
+  SecretBytes key;
+  SecretBytes iv;
   std::string label;  // "hard-coded key 1", "--key"
 };
 
@@ -61,7 +62,7 @@ class CbcKeyMemory {
 // --- Known plaintext: repeating-key XOR over a leading region ---------------
 
 struct RepeatingXorKey {
-  Bytes key;                 // One period of the keystream.
+  SecretBytes key;           // One period of the keystream.
   std::uint64_t region = 0;  // How many leading bytes are XORed.
 };
 

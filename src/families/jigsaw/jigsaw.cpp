@@ -130,8 +130,9 @@ class JigsawRun final : public recover::DecryptorRun {
 
   Result<std::unique_ptr<recover::StreamDecryption>> StartDecryption(
       const recover::Key& key, std::uint64_t file_size) const override {
-    KINTSUGI_ASSIGN_OR_RETURN(auto decryptor,
-                              crypto::AesCbcDecryptor::Create(key.key, key.iv));
+    KINTSUGI_ASSIGN_OR_RETURN(
+        auto decryptor,
+        crypto::AesCbcDecryptor::Create(key.key.view(), key.iv.view()));
     return std::unique_ptr<recover::StreamDecryption>(
         std::make_unique<AesStream>(std::move(decryptor), file_size));
   }
@@ -187,7 +188,7 @@ class Jigsaw final : public recover::Decryptor {
   Result<std::unique_ptr<recover::DecryptorRun>> Prepare(
       ReadOnlyFileSystem& fs, const recover::RunInputs& inputs) const override {
     std::vector<recover::CbcKeyCandidate> candidates;
-    const Bytes iv = *FromHex(kJigsawIvHex);
+    const SecretBytes iv = *SecretBytes::FromHex(kJigsawIvHex);
     if (inputs.key) {
       if (inputs.key->size() != 16 && inputs.key->size() != 24 &&
           inputs.key->size() != 32) {
@@ -200,8 +201,10 @@ class Jigsaw final : public recover::Decryptor {
       }
       candidates.push_back({*inputs.key, inputs.iv ? *inputs.iv : iv, "--key"});
     }
-    candidates.push_back({*FromHex(kJigsawKey1Hex), iv, "hard-coded key 1"});
-    candidates.push_back({*FromHex(kJigsawKey2Hex), iv, "hard-coded key 2"});
+    candidates.push_back(
+        {*SecretBytes::FromHex(kJigsawKey1Hex), iv, "hard-coded key 1"});
+    candidates.push_back(
+        {*SecretBytes::FromHex(kJigsawKey2Hex), iv, "hard-coded key 2"});
     // §3.1: EncryptedFileList.txt lists the originals, one path a line.
     std::set<std::string> listed;
     for (const Path& side : inputs.side_files) {

@@ -165,8 +165,8 @@ TEST(JigsawTest, UserKeyAndIvForAnUnknownVariant) {
   ASSERT_OK_AND_ASSIGN(RecoverReport plain_run, Recover(fs, options));
   EXPECT_EQ(plain_run.files[0].status, RecoverStatus::kKeyNotFound);
   options.family = "jigsaw";
-  options.key = key;
-  options.iv = iv;
+  options.key = SecretBytes(key);
+  options.iv = SecretBytes(iv);
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
   EXPECT_EQ(report.files[0].status, RecoverStatus::kRecovered)
       << RenderEnglish(report.files[0].detail);
@@ -192,8 +192,8 @@ TEST(JigsawTest, TheKeyThatWonTheLastFileIsTriedFirst) {
   RecoverOptions options = Options();
   options.threads = 1;  // a.pdf first, then b.xyz.
   options.family = "jigsaw";
-  options.key = *FromHex(kJigsawKey1Hex);
-  options.iv = Bytes(16, 0x42);
+  options.key = *SecretBytes::FromHex(kJigsawKey1Hex);
+  options.iv = SecretBytes(Bytes(16, 0x42));
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
   ASSERT_EQ(report.files.size(), 2u);
   EXPECT_EQ(report.files[0].key_source, "hard-coded key 1");

@@ -48,13 +48,13 @@ constexpr std::uint8_t kSevenZipMagic[] = {0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C};
 
 class XorStream final : public recover::StreamDecryption {
  public:
-  XorStream(Bytes key, std::uint64_t region, std::uint64_t file_size)
+  XorStream(SecretBytes key, std::uint64_t region, std::uint64_t file_size)
       : key_(std::move(key)), region_(region), file_size_(file_size) {}
   Result<std::size_t> Update(ByteView in,
                              std::span<std::uint8_t> out) override {
     if (out.size() < in.size()) return InternalError("output too small");
     std::copy(in.begin(), in.end(), out.begin());
-    NemucodXor(key_, region_, offset_, out.first(in.size()));
+    NemucodXor(key_.view(), region_, offset_, out.first(in.size()));
     offset_ += in.size();
     return in.size();
   }
@@ -63,7 +63,7 @@ class XorStream final : public recover::StreamDecryption {
   std::uint64_t MinOutputBytes() const override { return file_size_; }
 
  private:
-  Bytes key_;
+  SecretBytes key_;
   std::uint64_t region_;
   std::uint64_t file_size_;
   std::uint64_t offset_ = 0;
@@ -160,13 +160,15 @@ class NemucodRun final : public recover::DecryptorRun {
 
 // The key as the user can give it back with --key: one period when its
 // length implies the region, else the keystream over the whole region.
-Bytes ReusableKey(const recover::RepeatingXorKey& derived) {
+SecretBytes ReusableKey(const recover::RepeatingXorKey& derived) {
   if (NemucodRegionForKeyLength(derived.key.size()) == derived.region) {
     return derived.key;
   }
-  Bytes expanded(static_cast<std::size_t>(derived.region));
-  for (std::size_t i = 0; i < expanded.size(); ++i) {
-    expanded[i] = derived.key[i % derived.key.size()];
+  SecretBytes expanded(static_cast<std::size_t>(derived.region));
+  const auto period = derived.key.view().span();
+  const std::span<std::uint8_t> out = expanded.mutable_span();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = period[i % period.size()];
   }
   return expanded;
 }
@@ -232,8 +234,8 @@ class Nemucod final : public recover::Decryptor {
           return InvalidArgumentError(label + ": gives a different key from " +
                                       key->source);
         }
-        NemucodXor(key->key, key->region, 0, a);
-        NemucodXor(found.key, found.region, 0, b);
+        NemucodXor(key->key.view(), key->region, 0, a);
+        NemucodXor(found.key.view(), found.region, 0, b);
         if (a != b) {
           return InvalidArgumentError(label + ": gives a different key from " +
                                       key->source);
@@ -242,7 +244,7 @@ class Nemucod final : public recover::Decryptor {
       }
       ReportedKey report;
       report.decryptor = "nemucod";
-      report.key_hex = ToHex(ReusableKey(*derived));
+      report.key_hex = ToHex(ReusableKey(*derived).view());
       report.source = label;
       report.detail = "XOR over the first " + std::to_string(derived->region) +
                       " bytes with a " + std::to_string(derived->key.size()) +
@@ -258,7 +260,7 @@ class Nemucod final : public recover::Decryptor {
         const recover::Key& found = *from_headers.key;
         ReportedKey report;
         report.decryptor = "nemucod";
-        report.key_hex = ToHex(ReusableKey({found.key, found.region}));
+        report.key_hex = ToHex(ReusableKey({found.key, found.region}).view());
         report.source = found.source;
         report.detail = "XOR over the first " + std::to_string(found.region) +
                         " bytes with a " + std::to_string(found.key.size()) +
@@ -693,7 +695,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
     result.detail = undecided("no file tells whether");
     return result;
   }
-  result.key = recover::Key{found->key,
+  result.key = recover::Key{SecretBytes(found->key),
                             {},
                             Variant(region, period),
                             "known headers of " + from,

@@ -49,7 +49,7 @@ void ExpectReportedKeyDecrypts(const RecoverReport& report,
   RecoverOptions reuse;
   reuse.paths = {kDir};
   reuse.family = "nemucod";
-  reuse.key = *FromHex(report.keys[0].key_hex);
+  reuse.key = *SecretBytes::FromHex(report.keys[0].key_hex);
   ASSERT_OK_AND_ASSIGN(RecoverReport again, Recover(fs, reuse));
   ASSERT_EQ(again.files.size(), 1u);
   EXPECT_EQ(again.files[0].status, RecoverStatus::kRecovered)
@@ -71,7 +71,7 @@ TEST(NemucodTest, DerivesEveryObservedVariantFromOnePair) {
     ASSERT_OK_AND_ASSIGN(auto derived, recover::DeriveRepeatingXorKey(
                                            enc, plain, kNemucodRegions));
     EXPECT_EQ(derived.region, v.region);
-    EXPECT_EQ(derived.key, key.key);
+    EXPECT_EQ(derived.key, SecretBytes(key.key));
   }
 }
 
@@ -437,7 +437,7 @@ TEST(NemucodHeaderKeyTest, TextPastByte1024TellsTheRegion) {
     const NemucodHeaderKey found = NemucodKeyFromHeaders(files, 9000);
     ASSERT_TRUE(found.key.has_value()) << found.detail;
     EXPECT_EQ(found.key->region, region);
-    EXPECT_EQ(found.key->key, key.key);
+    EXPECT_EQ(found.key->key, SecretBytes(key.key));
     EXPECT_THAT(found.detail, HasSubstr("told by 1 file"));
   }
 }
@@ -457,7 +457,7 @@ TEST(NemucodHeaderKeyTest, TheRegionIsAssumedOnlyWhenNoFileTellsIt) {
   }
   found = NemucodKeyFromHeaders(small, 1000);
   ASSERT_TRUE(found.key.has_value()) << found.detail;
-  EXPECT_EQ(found.key->key, key.key);
+  EXPECT_EQ(found.key->key, SecretBytes(key.key));
   EXPECT_THAT(found.detail, HasSubstr("does not matter"));
 }
 
