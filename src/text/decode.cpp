@@ -41,6 +41,13 @@ struct Counter {
     if (IsPrintableCodePoint(c)) ++printable;
     if (c == kReplacement) ++replacements;
   }
+  // Writes the counts into `out` once the last code point is added.
+  void Finish(DecodedText& out) const {
+    out.replacements = replacements;
+    out.printable_ratio = total == 0 ? 0.0
+                                     : static_cast<double>(printable) /
+                                           static_cast<double>(total);
+  }
 };
 
 // Strict UTF-8 (core/utf8.h): an invalid or overlong sequence or a
@@ -62,11 +69,7 @@ DecodedText DecodeUtf8Bytes(std::string_view s) {
     counter.Add(c);
     AppendUtf8(c, out.utf8);
   }
-  out.replacements = counter.replacements;
-  out.printable_ratio = counter.total == 0
-                            ? 0.0
-                            : static_cast<double>(counter.printable) /
-                                  static_cast<double>(counter.total);
+  counter.Finish(out);
   return out;
 }
 
@@ -108,11 +111,7 @@ DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian) {
     counter.Add(kReplacement);
     AppendUtf8(kReplacement, out.utf8);
   }
-  out.replacements = counter.replacements;
-  out.printable_ratio = counter.total == 0
-                            ? 0.0
-                            : static_cast<double>(counter.printable) /
-                                  static_cast<double>(counter.total);
+  counter.Finish(out);
   return out;
 }
 
@@ -126,11 +125,7 @@ DecodedText DecodeCp1252(std::span<const std::uint8_t> s) {
     counter.Add(c);
     AppendUtf8(c, out.utf8);
   }
-  out.replacements = counter.replacements;
-  out.printable_ratio = counter.total == 0
-                            ? 0.0
-                            : static_cast<double>(counter.printable) /
-                                  static_cast<double>(counter.total);
+  counter.Finish(out);
   return out;
 }
 
