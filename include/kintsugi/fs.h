@@ -81,6 +81,14 @@ class ReadOnlyFileSystem {
                                 bool follow_symlinks = false) = 0;
   // The entries of `dir`, sorted by name.
   virtual Result<std::vector<DirEntry>> ListDir(const Path& dir) = 0;
+  // Whether the folder `dir` is on a pseudo file system whose "files" are
+  // the kernel's views (procfs, sysfs, cgroup, debugfs, ...): a walk does not
+  // enter it (/proc/self/root leads back to the whole system). False for a
+  // source without such file systems.
+  virtual Result<bool> IsPseudoFileSystem(const Path& dir) {
+    (void)dir;
+    return false;
+  }
 };
 
 // A file system that can also be written to. Every implementation is a

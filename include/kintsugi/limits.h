@@ -56,6 +56,9 @@ inline constexpr std::size_t kMaxInMemoryFileBytes = 16 * kMiB;
 inline constexpr std::size_t kMaxDirectoryDepth = 128;
 // Worker threads, whatever --threads says.
 inline constexpr unsigned kMaxThreads = 256;
+// Files a recover run has handed to its workers but not yet reported, per
+// worker: the walk waits beyond it, so memory does not grow with the tree.
+inline constexpr std::size_t kRecoverWindowPerThread = 256;
 // Seeds one brute-force search may try (the full 32-bit space).
 inline constexpr std::uint64_t kMaxSeedSearchSpan = 1ULL << 32;
 

@@ -123,6 +123,9 @@ enum class MessageId : std::uint16_t {
   kRecoverWithWarning,
   kRecoverTempLeft,
   kRecoverDecryptorDetail,
+  // Issue 16: the walk does not enter /proc, /sys...; a shortened name.
+  kRecoverPseudoFileSystem,
+  kRecoverNameShortened,
   kCount,  // Not a message: the number of ids.
 };
 

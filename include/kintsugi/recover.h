@@ -52,6 +52,8 @@ enum class RecoverStatus : std::uint8_t {
 std::string_view RecoverStatusName(RecoverStatus status);
 
 // One encrypted/original pair given with --pair ENC=ORIG.
+struct FileOutcome;  // Below.
+
 struct KnownPlaintextPair {
   Path encrypted;
   Path original;
@@ -111,8 +113,19 @@ struct RecoverOptions {
   bool dry_run = false;
   // Do not keep outputs that cannot be verified.
   bool verified_only = false;
+  // Follow symbolic links met inside the inputs (a link given as an input
+  // is always followed). Off: they are counted, not followed, so a link to
+  // / or /usr cannot take the run outside the tree. On: each real folder is
+  // still entered once. Pseudo file systems (/proc, /sys) are never
+  // entered.
+  bool follow_symlinks = false;
   // Called from worker threads (serialised) after each file.
   std::function<void(const RecoverProgress&)> on_progress;
+  // When set, each file's outcome is handed here (serialised, in input
+  // order, as soon as it and those before it are done) instead of being
+  // kept in RecoverReport::files: a run over millions of files then holds
+  // only the files in flight.
+  std::function<void(FileOutcome&&)> on_file;
   // Called (serialised per search) as a long key search goes on.
   std::function<void(const KeySearchProgress&)> on_key_search;
   // When set and it becomes true, no new file is started; the run returns
@@ -149,7 +162,9 @@ struct ReportedKey {
 };
 
 struct RecoverReport {
-  std::vector<FileOutcome> files;  // In input order (sorted within folders).
+  // In input order: a folder's files by name, then its subfolders. Empty
+  // when RecoverOptions::on_file took them.
+  std::vector<FileOutcome> files;
   std::vector<ReportedKey> keys;
   bool dry_run = false;
   // options.cancel fired or options.deadline passed; some files were
@@ -160,6 +175,12 @@ struct RecoverReport {
   // How many files ended in each status, indexed by RecoverStatus.
   std::vector<std::uint64_t> counts = std::vector<std::uint64_t>(7, 0);
   std::uint64_t bytes_written = 0;
+  // Symbolic links inside the inputs that were not followed
+  // (RecoverOptions::follow_symlinks), and files or folders reached a
+  // second time (an input given twice or inside another, a hard link), which
+  // were processed once.
+  std::uint64_t symlinks_skipped = 0;
+  std::uint64_t duplicates_skipped = 0;
   // True when every file ended as recovered, not_encrypted or unsupported.
   bool AllWell() const;
 };

@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -136,6 +137,8 @@ class MemoryFileSystem final : public FileSystem {
   Result<FileInfo> Stat(const Path& path,
                         bool follow_symlinks = false) override;
   Result<std::vector<DirEntry>> ListDir(const Path& dir) override;
+  // True at and below the folders given to MarkPseudoFileSystem.
+  Result<bool> IsPseudoFileSystem(const Path& dir) override;
   Status CreateDirs(const Path& dir) override;
   // The bytes left before the plan's disk_full_at_byte, or the configured
   // free space (SetFreeSpace; default 1 TiB) when there is none.
@@ -162,6 +165,9 @@ class MemoryFileSystem final : public FileSystem {
   Status SetMode(const Path& path, std::uint32_t mode);
   // Clears (false) or sets (true) the owner read bit of `path`.
   Status SetReadable(const Path& path, bool readable);
+  // Makes `dir` and everything below it count as a pseudo file system
+  // (procfs, sysfs) for IsPseudoFileSystem.
+  void MarkPseudoFileSystem(const Path& dir);
   // What FreeSpace reports when the plan has no disk_full_at_byte.
   void SetFreeSpace(std::uint64_t bytes);
 
@@ -186,6 +192,9 @@ class MemoryFileSystem final : public FileSystem {
 
  private:
   std::shared_ptr<State> state_;
+  // MarkPseudoFileSystem's folders (memory_file_system_pseudo.cpp).
+  mutable std::mutex pseudo_mutex_;
+  std::vector<Path> pseudo_dirs_;
 };
 
 }  // namespace kintsugi::io

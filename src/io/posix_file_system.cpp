@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -276,6 +277,37 @@ class PosixFileSystem final : public FileSystem {
                                    : ::lstat(path.c_str(), &st);
     if (rc != 0) return ErrnoStatus("stat", path);
     return InfoFromStat(st);
+  }
+
+  Result<bool> IsPseudoFileSystem(const Path& dir) override {
+    KINTSUGI_RETURN_IF_ERROR(CheckPath(dir));
+    struct statfs fs {};
+    if (::statfs(dir.c_str(), &fs) != 0) return ErrnoStatus("statfs", dir);
+    // The kernel's magic numbers (linux/magic.h) of file systems that hold
+    // no user files. tmpfs and devtmpfs share one and are not listed: /tmp
+    // holds real files.
+    switch (static_cast<std::uint64_t>(fs.f_type)) {
+      case 0x9fa0:      // proc
+      case 0x62656572:  // sysfs
+      case 0x1cd1:      // devpts
+      case 0x27e0eb:    // cgroup
+      case 0x63677270:  // cgroup2
+      case 0x64626720:  // debugfs
+      case 0x74726163:  // tracefs
+      case 0x73636673:  // securityfs
+      case 0xcafe4a11:  // bpf
+      case 0x6165676c:  // pstore
+      case 0x62656570:  // configfs
+      case 0x65735543:  // fusectl
+      case 0x19800202:  // mqueue
+      case 0x42494e4d:  // binfmt_misc
+      case 0xde5e81e4:  // efivarfs
+      case 0xf97cff8c:  // selinuxfs
+      case 0x6e736673:  // nsfs
+        return true;
+      default:
+        return false;
+    }
   }
 
   Result<std::vector<DirEntry>> ListDir(const Path& dir) override {

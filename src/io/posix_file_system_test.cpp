@@ -26,6 +26,22 @@ class PosixFileSystemTest : public ::testing::Test {
   testing::PosixEnv env_;
 };
 
+TEST_F(PosixFileSystemTest, ProcAndSysArePseudoFileSystemsAndAFolderIsNot) {
+  EXPECT_THAT(fs().IsPseudoFileSystem(env_.root()), IsOkAndHolds(false));
+  // Where the machine has them mounted (containers may not have /sys).
+  if (::access("/proc/self", F_OK) == 0) {
+    EXPECT_THAT(fs().IsPseudoFileSystem("/proc/self"), IsOkAndHolds(true));
+  }
+  struct stat st {};
+  if (::stat("/sys/kernel", &st) == 0) {
+    EXPECT_THAT(fs().IsPseudoFileSystem("/sys/kernel"), IsOkAndHolds(true));
+  }
+  EXPECT_FALSE(fs().IsPseudoFileSystem(At("missing")).has_value());
+  // A read-only view asks the file system behind it.
+  EXPECT_THAT(ReadOnlyView(fs())->IsPseudoFileSystem(env_.root()),
+              IsOkAndHolds(false));
+}
+
 TEST_F(PosixFileSystemTest, CreateNewIsPrivateUnlessAModeIsGiven) {
   const mode_t old_mask = ::umask(022);
   ASSERT_THAT(WriteNewFile(fs(), At("private"), Text("x")), IsOk());

@@ -25,6 +25,9 @@ class ReadOnlyFileSystemView final : public ReadOnlyFileSystem {
   Result<std::vector<DirEntry>> ListDir(const Path& dir) override {
     return fs_.ListDir(dir);
   }
+  Result<bool> IsPseudoFileSystem(const Path& dir) override {
+    return fs_.IsPseudoFileSystem(dir);
+  }
 
  private:
   ReadOnlyFileSystem& fs_;

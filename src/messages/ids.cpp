@@ -174,6 +174,9 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverTempLeft, "recover.temp_left", kTempErrorArgs},
     {MessageId::kRecoverDecryptorDetail, "recover.decryptor_detail",
      kDetailArgs},
+    {MessageId::kRecoverPseudoFileSystem, "recover.pseudo_file_system",
+     kNoArgs},
+    {MessageId::kRecoverNameShortened, "recover.name_shortened", kFamilyName},
 }};
 
 // The table is in enum order, so an id is its own index.

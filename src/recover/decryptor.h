@@ -11,6 +11,7 @@
 // worker threads at once and must be thread-safe (they are const).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -143,11 +144,18 @@ struct RunInputs {
   // The inputs named as one of this decryptor's DecryptorInfo::side_files,
   // in walk order. Hints: a side file may be hostile or missing.
   std::vector<Path> side_files;
-  // Every regular file the run will process, in walk order, with its size:
-  // lets a decryptor gather evidence across files before the first one is
-  // decrypted (e.g. Nemucod's key from the known headers of many files,
-  // recovery-schemes.md §3.2). Read them through the source, bounded.
-  std::vector<std::pair<Path, std::uint64_t>> files;
+  // Every regular file the run will process, in walk order, with its size,
+  // through for_each_file (a walk of the inputs: nothing is kept, so it
+  // costs no memory whatever the tree): lets a decryptor gather evidence
+  // across files before the first one is decrypted (e.g. Nemucod's key from
+  // the known headers of many files, recovery-schemes.md §3.2). Read them
+  // through the source, bounded. A visit that fails ends the walk, and
+  // for_each_file returns its Status. Null: no files. `file_count` is how
+  // many the first walk found (for progress; the tree may change).
+  using FileVisitor =
+      std::function<Status(const Path& path, std::uint64_t size)>;
+  std::function<Status(const FileVisitor&)> for_each_file;
+  std::uint64_t file_count = 0;
   // The run's stop token and progress callback for key searches.
   KeySearch search;
 };

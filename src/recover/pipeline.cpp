@@ -16,6 +16,7 @@
 #include "kintsugi/identify.h"
 #include "kintsugi/limits.h"
 #include "recover/evidence.h"
+#include "recover/feed.h"
 #include "recover/journal.h"
 #include "recover/output_stage.h"
 #include "recover/walker.h"
@@ -38,31 +39,22 @@ Message DecryptorDetail(const std::string& detail) {
   return Message{MessageId::kRecoverDecryptorDetail, {{"detail", detail}}};
 }
 
-// One folder holding files to recover: its files, and identify's evidence,
-// computed by the first worker that needs it.
-struct Folder {
-  std::vector<const WalkItem*> files;
-  std::once_flag once;
-  FolderEvidence evidence;
-};
-
 // Drives one file through triage, key and output stage.
 class Pipeline {
  public:
   // Encrypted files are read through `source`; outputs are written through
-  // `fs`. `items` and `journal` must outlive the pipeline.
+  // `fs`. `journal` must outlive the pipeline.
   Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
            const RecoverOptions& options, std::vector<PreparedDecryptor> runs,
-           Journal& journal, const std::vector<WalkItem>& items,
-           StopToken stop);
+           Journal& journal, StopToken stop);
 
-  FileOutcome Process(const WalkItem& item, StreamBuffers& buffers);
+  FileOutcome Process(const FeedTask& task, StreamBuffers& buffers);
   std::uint64_t bytes_written() const { return output_.bytes_written(); }
 
  private:
-  // Identify's evidence for the folder of `item`; null when identify is
-  // not consulted (no KB, or --family).
-  const FolderEvidence* EvidenceFor(const WalkItem& item);
+  // Identify's evidence for the task's folder; null when identify is not
+  // consulted (no KB, or --family).
+  const FolderEvidence* EvidenceFor(const FeedTask& task);
   // The rest of Process once a decryptor is chosen.
   FileOutcome Decrypt(const WalkItem& item, ReadableFile& file,
                       std::uint64_t size, const FileSample& sample,
@@ -74,15 +66,13 @@ class Pipeline {
   std::vector<PreparedDecryptor> runs_;
   Journal& journal_;
   OutputStage output_;
-  // Keyed by folder; filled in the constructor, then only each Folder's
-  // evidence is written (once, under its once_flag).
-  std::map<std::string, Folder> folders_;
+  const bool use_evidence_;
 };
 
 Pipeline::Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
                    const RecoverOptions& options,
                    std::vector<PreparedDecryptor> runs, Journal& journal,
-                   const std::vector<WalkItem>& items, StopToken stop)
+                   StopToken stop)
     : source_(source),
       fs_(fs),
       options_(options),
@@ -90,25 +80,24 @@ Pipeline::Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
       journal_(journal),
       output_(fs, journal,
               OutputOptions{options.dry_run, options.verified_only,
-                            std::move(stop)}) {
-  if (options_.kb == nullptr || !options_.family.empty()) return;
-  for (const WalkItem& item : items) {
-    if (item.preset) continue;
-    folders_[item.path.parent_path().native()].files.push_back(&item);
-  }
-}
+                            std::move(stop)}),
+      use_evidence_(options.kb != nullptr && options.family.empty()) {}
 
-const FolderEvidence* Pipeline::EvidenceFor(const WalkItem& item) {
-  auto it = folders_.find(item.path.parent_path().native());
-  if (it == folders_.end()) return nullptr;
-  Folder& folder = it->second;
-  std::call_once(folder.once, [&] {
-    folder.evidence = GatherFolderEvidence(source_, *options_.kb, folder.files);
+const FolderEvidence* Pipeline::EvidenceFor(const FeedTask& task) {
+  if (!use_evidence_) return nullptr;
+  SharedBatch& batch = *task.batch;
+  std::call_once(batch.once, [&] {
+    std::vector<const WalkItem*> files;
+    for (const WalkItem& item : batch.walk.items) {
+      if (!item.preset) files.push_back(&item);
+    }
+    batch.evidence = GatherFolderEvidence(source_, *options_.kb, files);
   });
-  return &folder.evidence;
+  return &batch.evidence;
 }
 
-FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
+FileOutcome Pipeline::Process(const FeedTask& task, StreamBuffers& buffers) {
+  const WalkItem& item = task.item();
   if (item.preset) return *item.preset;
   const Path& path = item.path;
   if (auto done = journal_.FindDone(path);
@@ -152,7 +141,7 @@ FileOutcome Pipeline::Process(const WalkItem& item, StreamBuffers& buffers) {
   }
   FileSample sample{path, path.filename().native(), *size, head, tail};
   const Triage triage =
-      TriageFile(runs_, sample, [&] { return EvidenceFor(item); });
+      TriageFile(runs_, sample, [&] { return EvidenceFor(task); });
   if (!triage.choice) return Outcome(path, triage.status, triage.detail);
   const DecryptorChoice& choice = *triage.choice;
   FileOutcome outcome = Decrypt(item, **file, *size, sample, choice, buffers);
@@ -346,23 +335,59 @@ Result<RecoverReport> RunRecovery(
     return run_journal->IsOutput(path);
   };
   walk.skip_folders = std::move(skip_folders);
+  walk.follow_symlinks = options.follow_symlinks;
   for (const Decryptor* decryptor : chosen) {
     for (std::string_view name : decryptor->info().side_files) {
       walk.side_file_names.emplace_back(name);
     }
   }
-  Walker walker(source, std::move(walk));
   const std::vector<Path> bases = OutputBases(roots);
-  for (std::size_t i = 0; i < roots.size(); ++i) {
-    walker.WalkRoot(roots[i], bases[i]);
-  }
-  std::vector<WalkItem> items = walker.TakeItems();
+  // Walks every root with a fresh walker (one walker for all roots: an
+  // input inside another one is walked once).
+  const auto walk_all = [&](const BatchSink& sink) {
+    Walker walker(source, walk);
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+      if (!walker.WalkRoot(roots[i], bases[i], sink)) break;
+    }
+    return walker;
+  };
 
   // One stop token for the run: Ctrl-C (options.cancel) and the deadline;
   // key searches in Prepare poll it too.
   StopSource stop_source(options.cancel);
   if (options.deadline) stop_source.SetDeadline(*options.deadline);
   const StopToken stop = stop_source.token();
+  const auto stopped_report = [&] {
+    RecoverReport report;
+    report.dry_run = options.dry_run;
+    report.cancelled = true;
+    report.stopped_by = stop.reason();
+    return report;
+  };
+
+  // A first walk, keeping no paths: how much there is (for progress), the
+  // side files, and which files are reached twice (the identities of every
+  // file, 16 bytes each, are sorted and dropped).
+  RecoverProgress progress;
+  std::uint64_t largest_file = 0;
+  std::vector<FileId> ids;
+  std::vector<Path> side_files;
+  {
+    Walker survey = walk_all([&](WalkBatch&& batch) {
+      for (const WalkItem& item : batch.items) {
+        ++progress.files_total;
+        progress.bytes_total += item.size;
+        largest_file = std::max(largest_file, item.size);
+        if (!item.preset) ids.push_back(item.id);
+      }
+      return !stop.stop_requested();
+    });
+    side_files = survey.TakeSideFiles();
+  }
+  if (stop.stop_requested()) return stopped_report();
+  walk.repeated = RepeatedIds(ids);
+  const std::uint64_t file_count = ids.size();
+  ids = std::vector<FileId>();
 
   RunInputs inputs;
   inputs.search.stop = stop;
@@ -370,10 +395,19 @@ Result<RecoverReport> RunRecovery(
   inputs.key = options.key;
   inputs.iv = options.iv;
   inputs.forced = !options.family.empty();
-  const std::vector<Path> side_files = walker.TakeSideFiles();
-  for (const WalkItem& item : items) {
-    if (!item.preset) inputs.files.emplace_back(item.path, item.size);
-  }
+  inputs.file_count = file_count;
+  inputs.for_each_file = [&](const RunInputs::FileVisitor& visit) {
+    Status status = Status::Ok();
+    walk_all([&](WalkBatch&& batch) {
+      for (const WalkItem& item : batch.items) {
+        if (item.preset) continue;
+        status = visit(item.path, item.size);
+        if (!status.ok()) return false;
+      }
+      return true;
+    });
+    return status;
+  };
   std::vector<PreparedDecryptor> runs;
   for (const Decryptor* decryptor : chosen) {
     // Each decryptor sees only the side files it asked for.
@@ -396,14 +430,8 @@ Result<RecoverReport> RunRecovery(
       };
     }
     auto run = decryptor->Prepare(source, inputs);
-    if (!run && stop.stop_requested()) {
-      // A key search cut short: the run stops before its first file.
-      RecoverReport report;
-      report.dry_run = options.dry_run;
-      report.cancelled = true;
-      report.stopped_by = stop.reason();
-      return report;
-    }
+    // A key search cut short: the run stops before its first file.
+    if (!run && stop.stop_requested()) return stopped_report();
     if (!run) {
       return Status(run.error().code(), std::string(decryptor->info().id) +
                                             ": " + run.error().message());
@@ -413,51 +441,72 @@ Result<RecoverReport> RunRecovery(
   std::vector<const DecryptorRun*> run_views;
   for (const PreparedDecryptor& p : runs) run_views.push_back(p.run.get());
 
-  Pipeline pipeline(source, fs, options, std::move(runs), **journal, items,
-                    stop);
-  RecoverProgress progress;
-  progress.files_total = items.size();
-  for (const WalkItem& item : items) progress.bytes_total += item.size;
-  std::mutex progress_mutex;
-  std::vector<std::optional<FileOutcome>> outcomes(items.size());
-  std::atomic<bool> interrupted{false};  // A file was cut short.
-  std::uint64_t largest = 1;
-  for (const WalkItem& item : items) largest = std::max(largest, item.size);
-  const std::size_t chunk = static_cast<std::size_t>(
-      std::min<std::uint64_t>(limits::kStreamChunkBytes, largest));
+  Pipeline pipeline(source, fs, options, std::move(runs), **journal, stop);
+  RecoverReport report;
+  report.dry_run = options.dry_run;
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, limits::kMaxThreads);
-  threads = static_cast<unsigned>(
-      std::max<std::size_t>(1, std::min<std::size_t>(threads, items.size())));
+  threads = static_cast<unsigned>(std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(threads, progress.files_total)));
+  // Outcomes reach the report (or the caller's on_file) in walk order.
+  Feed feed(limits::kRecoverWindowPerThread * threads, stop,
+            [&](FileOutcome&& outcome, std::uint64_t size) {
+              ++report.counts[static_cast<std::size_t>(outcome.status)];
+              ++progress.files_done;
+              progress.bytes_done += size;
+              progress.files_total =
+                  std::max(progress.files_total, progress.files_done);
+              progress.bytes_total =
+                  std::max(progress.bytes_total, progress.bytes_done);
+              if (options.on_file) {
+                options.on_file(std::move(outcome));
+              } else {
+                report.files.push_back(std::move(outcome));
+              }
+              if (options.on_progress) options.on_progress(progress);
+            });
+  // The second walk feeds the workers as it goes, on a thread of its own
+  // (it waits on the disk while they work).
+  WalkCounts walked;
+  bool walk_cut = false;  // The walk ended early: the run was stopped.
+  std::thread producer([&] {
+    Walker walker = walk_all([&](WalkBatch&& batch) {
+      if (feed.Push(std::move(batch))) return true;
+      walk_cut = true;
+      return false;
+    });
+    walked = walker.counts();
+    feed.Close();
+  });
+  std::atomic<bool> interrupted{false};  // A file was cut short.
+  const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(
+      limits::kStreamChunkBytes, std::max<std::uint64_t>(1, largest_file)));
   WorkerPool pool(threads);
-  // Per-worker buffers, made by the worker's first file.
-  std::vector<std::optional<StreamBuffers>> buffers(pool.size());
-  const Status ran = pool.ParallelFor(
-      items.size(), stop, [&](std::size_t index, unsigned worker) -> Status {
-        if (!buffers[worker]) buffers[worker].emplace(chunk);
-        FileOutcome outcome = pipeline.Process(items[index], *buffers[worker]);
-        if (stop.stop_requested() && outcome.status == RecoverStatus::kError) {
-          interrupted = true;  // Interrupted mid-file: not a verdict.
-          return stop.status();
+  const Status ran =
+      pool.ParallelFor(pool.size(), stop, [&](std::size_t, unsigned) -> Status {
+        std::optional<StreamBuffers> buffers;
+        while (std::optional<FeedTask> task = feed.Pop()) {
+          if (!buffers) buffers.emplace(chunk);
+          FileOutcome outcome = pipeline.Process(*task, *buffers);
+          if (stop.stop_requested() &&
+              outcome.status == RecoverStatus::kError) {
+            interrupted = true;  // Interrupted mid-file: not a verdict.
+            feed.Done(*task, std::nullopt);
+            continue;
+          }
+          feed.Done(*task, std::move(outcome));
         }
-        outcomes[index] = std::move(outcome);
-        std::lock_guard lock(progress_mutex);
-        ++progress.files_done;
-        progress.bytes_done += items[index].size;
-        if (options.on_progress) options.on_progress(progress);
         return Status::Ok();
       });
+  producer.join();
+  const bool all_done = feed.AllDelivered();
+  feed.Drain();
 
-  RecoverReport report;
-  report.dry_run = options.dry_run;
-  report.cancelled = !ran.ok() || interrupted.load();
+  report.cancelled = !ran.ok() || interrupted.load() || walk_cut || !all_done;
   if (report.cancelled) report.stopped_by = stop.reason();
-  for (auto& outcome : outcomes) {
-    if (!outcome) continue;
-    ++report.counts[static_cast<std::size_t>(outcome->status)];
-    report.files.push_back(std::move(*outcome));
-  }
+  report.symlinks_skipped = walked.symlinks_skipped;
+  report.duplicates_skipped = walked.duplicates;
   for (const DecryptorRun* run : run_views) {
     for (ReportedKey& key : run->ReportedKeys()) {
       report.keys.push_back(std::move(key));

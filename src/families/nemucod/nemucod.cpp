@@ -284,21 +284,21 @@ class Nemucod final : public recover::Decryptor {
   // stops (kCancelled, kDeadlineExceeded) with the run.
   static Result<NemucodHeaderKey> KeyFromRunFiles(
       ReadOnlyFileSystem& fs, const recover::RunInputs& inputs) {
-    SearchControl control(inputs.search.stop, inputs.files.size(),
+    SearchControl control(inputs.search.stop, inputs.file_count,
                           inputs.search.on_progress);
     std::vector<NemucodSample> samples;
     std::uint64_t largest = 0;
     std::size_t known = 0;
     std::size_t witnesses = 0;
-    for (const auto& [path, size] : inputs.files) {
+    const auto visit = [&](const Path& path, std::uint64_t size) -> Status {
       KINTSUGI_RETURN_IF_ERROR(control.Advance(1));
       const std::string name = path.filename().string();
       if (name.size() <= kNemucodExtension.size() ||
           !recover::EndsWithIgnoreCase(name, kNemucodExtension)) {
-        continue;
+        return Status::Ok();
       }
       largest = std::max(largest, size);
-      if (size == 0) continue;
+      if (size == 0) return Status::Ok();
       NemucodSample sample;
       sample.original_name =
           name.substr(0, name.size() - kNemucodExtension.size());
@@ -309,20 +309,24 @@ class Nemucod final : public recover::Decryptor {
               ? std::string_view()
               : std::string_view(sample.original_name).substr(dot + 1);
       if (formats::KnownHeaderFor(extension, size)) {
-        if (known == kMaxNemucodHeaderFiles) continue;
+        if (known == kMaxNemucodHeaderFiles) return Status::Ok();
         ++known;
       } else if (auto kinds = formats::ExpectedKinds(extension);
                  size > 1024 && !kinds.empty() &&
                  kinds.front() == formats::FileKind::kText) {
-        if (witnesses == kMaxNemucodRegionWitnesses) continue;
+        if (witnesses == kMaxNemucodRegionWitnesses) return Status::Ok();
         ++witnesses;
       } else {
-        continue;
+        return Status::Ok();
       }
       auto head = ReadHead(fs, path, kNemucodHeaderReadBytes);
-      if (!head) continue;
+      if (!head) return Status::Ok();
       sample.head = std::move(*head);
       samples.push_back(std::move(sample));
+      return Status::Ok();
+    };
+    if (inputs.for_each_file) {
+      KINTSUGI_RETURN_IF_ERROR(inputs.for_each_file(visit));
     }
     return NemucodKeyFromHeaders(samples, largest);
   }
