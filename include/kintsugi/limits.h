@@ -103,6 +103,9 @@ namespace kintsugi::limits {
 inline constexpr std::size_t kMaxJournalBytes = 256 * kMiB;
 // Free names tried for one output ("x (recovered).docx", "... 2)", ...).
 inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
+// The longest file name (one component, in bytes) an output is given:
+// NAME_MAX of Linux's file systems. A longer one is shortened.
+inline constexpr std::size_t kMaxFileNameBytes = 255;
 // Side files a decryptor asks for (DecryptorInfo::side_files, such as a
 // list of the encrypted files) read whole; real ones list a few thousand
 // paths.

@@ -88,21 +88,36 @@ Message VerifiedDetail(const formats::Verification& verification,
 }  // namespace
 
 std::string CandidateName(const std::string& name, unsigned attempt,
-                          bool unverified) {
-  std::string result;
-  if (attempt == 0) {
-    result = name;
-  } else {
-    const Path p(name);
-    const std::string stem = p.stem().native();
-    const std::string ext = p.extension().native();
-    result = stem +
-             (attempt == 1 ? " (recovered)"
-                           : " (recovered " + std::to_string(attempt) + ")") +
-             ext;
+                          bool unverified, bool* shortened) {
+  const Path p(name);
+  std::string stem = attempt == 0 ? name : p.stem().native();
+  std::string ext = attempt == 0 ? std::string() : p.extension().native();
+  if (attempt == 1) {
+    ext = " (recovered)" + ext;
+  } else if (attempt > 1) {
+    ext = " (recovered " + std::to_string(attempt) + ")" + ext;
   }
-  if (unverified) result += ".unverified";
-  return result;
+  if (unverified) ext += ".unverified";
+  if (attempt == 0 && stem.size() + ext.size() > limits::kMaxFileNameBytes) {
+    // The first choice is shortened too: keep its extension.
+    ext = p.extension().native() + ext;
+    stem = p.stem().native();
+  }
+  const bool too_long = stem.size() + ext.size() > limits::kMaxFileNameBytes;
+  if (shortened != nullptr) *shortened = too_long;
+  if (too_long) {
+    // Cut the stem (at a character boundary, for UTF-8), keep the rest: an
+    // extension of absurd length gives way too.
+    const std::size_t room =
+        limits::kMaxFileNameBytes - std::min<std::size_t>(ext.size(), 128);
+    if (ext.size() > 128) ext = ext.substr(ext.size() - 128);
+    std::size_t cut = std::min(room, stem.size());
+    while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    stem.resize(cut);
+  }
+  return stem + ext;
 }
 
 OutputStage::OutputStage(FileSystem& fs, Journal& journal,
@@ -289,9 +304,11 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   }
   std::optional<Path> final_path;
   Status renamed = Status::Ok();
+  bool shortened = false;
   for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
        ++attempt) {
-    const Path candidate = dir / CandidateName(name, attempt, !valid);
+    const Path candidate =
+        dir / CandidateName(name, attempt, !valid, &shortened);
     if (Exists(candidate)) continue;
     renamed = journal_.Committing(path, temp, candidate);
     if (!renamed.ok()) break;
@@ -313,6 +330,12 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   outcome.status =
       valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
   outcome.detail = VerifiedDetail(verification, *streamed);
+  if (shortened) {
+    outcome.detail =
+        WithWarning(std::move(outcome.detail),
+                    Message{MessageId::kRecoverNameShortened,
+                            {{"name", final_path->filename().string()}}});
+  }
   Status durable = fs_.SyncDir(dir);
   if (durable.ok())
     durable = journal_.Finished(path, *final_path, outcome.status);
@@ -368,9 +391,11 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
     outcome.detail = Message{MessageId::kRecoverDryRunSame, {}};
     return outcome;
   }
+  bool shortened = false;
   for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
        ++attempt) {
-    const Path candidate = dir / CandidateName(name, attempt, !valid);
+    const Path candidate =
+        dir / CandidateName(name, attempt, !valid, &shortened);
     if (!Exists(candidate)) {
       outcome.output = candidate;
       break;
@@ -381,6 +406,12 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   if (!valid) {
     outcome.detail.id = MessageId::kRecoverDryRunWriteUnverified;
     outcome.detail.args.push_back({"reason", verification.detail});
+  }
+  if (shortened && !outcome.output.empty()) {
+    outcome.detail =
+        WithWarning(std::move(outcome.detail),
+                    Message{MessageId::kRecoverNameShortened,
+                            {{"name", outcome.output.filename().string()}}});
   }
   if (!valid && options_.verified_only) {
     outcome.output.clear();

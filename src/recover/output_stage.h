@@ -27,9 +27,11 @@ namespace kintsugi::recover {
 
 // The name for output attempt `attempt` (0: `name` itself; 1: "stem
 // (recovered).ext"; n: "stem (recovered n).ext"), with ".unverified"
-// appended when `unverified`.
+// appended when `unverified`. A name longer than limits::kMaxFileNameBytes
+// gets its stem shortened (the extension and the suffixes kept), and
+// `shortened`, when given, says so.
 std::string CandidateName(const std::string& name, unsigned attempt,
-                          bool unverified);
+                          bool unverified, bool* shortened = nullptr);
 
 // Per-worker buffers, reused for every file: bounded memory whatever the
 // file sizes (at most limits::kStreamChunkBytes each; less when every file

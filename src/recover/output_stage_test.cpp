@@ -13,6 +13,7 @@
 #include "core/testing/status_matchers.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/limits.h"
 #include "recover/journal.h"
 
 namespace kintsugi::recover {
@@ -74,6 +75,44 @@ TEST(CandidateNameTest, NumbersTheRecoveredNamesAndMarksUnverified) {
   EXPECT_EQ(CandidateName("a.txt", 2, false), "a (recovered 2).txt");
   EXPECT_EQ(CandidateName("a.txt", 1, true), "a (recovered).txt.unverified");
   EXPECT_EQ(CandidateName("noext", 1, false), "noext (recovered)");
+}
+
+TEST(CandidateNameTest, ALongNameIsShortenedKeepingItsExtension) {
+  const std::string stem(251, 'n');
+  const std::string name = stem + ".pdf";  // 255 bytes: fits as it is.
+  bool shortened = true;
+  EXPECT_EQ(CandidateName(name, 0, false, &shortened), name);
+  EXPECT_FALSE(shortened);
+  const std::string second = CandidateName(name, 1, false, &shortened);
+  EXPECT_TRUE(shortened);
+  EXPECT_EQ(second.size(), limits::kMaxFileNameBytes);
+  EXPECT_TRUE(second.ends_with(" (recovered).pdf")) << second;
+  const std::string unverified = CandidateName(name, 0, true, &shortened);
+  EXPECT_TRUE(shortened);
+  EXPECT_TRUE(unverified.ends_with("n.pdf.unverified")) << unverified;
+  EXPECT_LE(unverified.size(), limits::kMaxFileNameBytes);
+  // A multi-byte character is never cut in half.
+  std::string accents;
+  while (accents.size() < 300) accents += "\xc3\xa9";  // U+00E9
+  const std::string cut = CandidateName(accents + ".txt", 0, false);
+  EXPECT_LE(cut.size(), limits::kMaxFileNameBytes);
+  EXPECT_TRUE(cut.ends_with("\xc3\xa9.txt")) << cut;
+}
+
+TEST(OutputStageTest, ALongNameWhoseFirstChoiceIsTakenIsShortenedAndSaysSo) {
+  Stage s;
+  const std::string name = std::string(251, 'n') + ".txt";
+  const Bytes theirs = formats::samples::MakeText(100);
+  ASSERT_THAT(s.fs.AddFile(kDir / name, theirs), IsOk());
+  const Bytes mine = formats::samples::MakeText(200);
+  const FileOutcome out = s.Write("x.fun", mine, name);
+  EXPECT_EQ(out.status, RecoverStatus::kRecovered) << RenderEnglish(out.detail);
+  EXPECT_EQ(out.output.filename().native().size(), limits::kMaxFileNameBytes);
+  EXPECT_TRUE(out.output.filename().native().ends_with(" (recovered).txt"));
+  EXPECT_THAT(s.fs.Contents(out.output), IsOkAndHolds(mine));
+  EXPECT_THAT(s.fs.Contents(kDir / name), IsOkAndHolds(theirs));
+  EXPECT_THAT(RenderEnglish(out.detail), HasSubstr("shortened"));
+  EXPECT_TRUE(HasDeclaredArgs(out.detail));
 }
 
 TEST(OutputStageTest, AVerifiedOutputTakesItsName) {
