@@ -305,6 +305,8 @@ Recovery ParseRecovery(const YAML::Node& node) {
                  recovery.decryptor = Scalar(v, key);
                } else if (key == "strategy") {
                  recovery.strategy = Scalar(v, key);
+               } else if (key == "planned") {
+                 recovery.planned = Bool(v, key);
                } else if (key == "needs") {
                  recovery.needs = StringList(v, key);
                } else if (key == "notes") {
@@ -700,6 +702,7 @@ std::string FamilyToYaml(const Family& family) {
     if (!r.decryptor.empty())
       out += "  decryptor: " + Quote(r.decryptor) + "\n";
     if (!r.strategy.empty()) out += "  strategy: " + Quote(r.strategy) + "\n";
+    if (r.planned) out += "  planned: true\n";
     WriteList(&out, "  ", "needs", r.needs);
     if (!r.notes.empty()) out += "  notes: " + Quote(r.notes) + "\n";
     WriteSources(&out, "  ", r.sources);

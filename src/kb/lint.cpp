@@ -80,15 +80,19 @@ void LintDecryptor(const Family& family,
                                  return d.id == recovery.decryptor;
                                });
   if (it == known.end()) {
+    if (recovery.planned) return;  // Specified, still to come.
     std::string ids;
     for (const auto& d : known) ids += (ids.empty() ? "" : ", ") + d.id;
     Add(out, family.where,
         prefix +
-            ", which this build does not have (a typo, or one still to "
-            "come?); decryptors: " +
-            ids,
-        Diagnostic::Severity::kWarning);
+            ", which this build does not have (a typo? one still to come "
+            "is marked 'planned: true'); decryptors: " +
+            ids);
     return;
+  }
+  if (recovery.planned) {
+    Add(out, family.where,
+        prefix + " as planned, but this build has it: drop 'planned'");
   }
   if (it->family != family.id) {
     Add(out, family.where,

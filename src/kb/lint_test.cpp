@@ -190,12 +190,22 @@ TEST(LintTest, DecryptorsAreCheckedAgainstTheBuildsList) {
 
   std::vector<Diagnostic> unknown = Lint(kb, options);
   ASSERT_EQ(unknown.size(), 1u);
-  EXPECT_EQ(unknown[0].severity, Diagnostic::Severity::kWarning);
+  EXPECT_EQ(unknown[0].severity, Diagnostic::Severity::kError);
   EXPECT_THAT(unknown[0].message,
               HasSubstr("decryptor 'akria', which this build does not have"));
   EXPECT_THAT(unknown[0].message, HasSubstr("decryptors: akira, conti"));
   EXPECT_EQ(unknown[0].where.file, "kb/akira.yaml");
   EXPECT_EQ(unknown[0].where.line, 1);
+  // One specified but still to come says so, and is then no error...
+  recovery.planned = true;
+  EXPECT_THAT(Lint(kb, options), IsEmpty());
+  // ...until the build has it.
+  recovery.decryptor = "akira";
+  std::vector<Diagnostic> built = Lint(kb, options);
+  ASSERT_EQ(built.size(), 1u);
+  EXPECT_EQ(built[0].severity, Diagnostic::Severity::kError);
+  EXPECT_THAT(built[0].message, HasSubstr("drop 'planned'"));
+  recovery.planned = false;
 
   recovery.decryptor = "conti";
   recovery.strategy = "seed-search";
