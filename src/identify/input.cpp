@@ -6,6 +6,7 @@
 #include "identify/file_evidence.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/limits.h"
+#include "text/decode.h"
 
 namespace kintsugi::identify {
 
@@ -37,6 +38,36 @@ std::string_view InputKindName(InputKind kind) {
   return "other-file";
 }
 
+namespace {
+
+constexpr std::uint8_t kUtf16LeBom[] = {0xFF, 0xFE};
+constexpr std::uint8_t kUtf16BeBom[] = {0xFE, 0xFF};
+
+// The one rule for UTF-16 (docs/cli.md "identify"): bytes read as UTF-16
+// text (a UTF-16 byte-order mark, or without one the NUL bytes of UTF-16)
+// must be well-formed UTF-16, whatever the shape of the flaw: an unpaired
+// high or low surrogate, or an odd number of bytes. `whole` says whether
+// `bytes` is the whole file; if not, its last code unit may have been cut
+// by the read and is not judged.
+Status CheckUtf16(const std::string& shown, ByteView bytes, bool whole) {
+  const text::DecodedText decoded = text::DecodeText(bytes);
+  if (decoded.encoding != text::TextEncoding::kUtf16Le &&
+      decoded.encoding != text::TextEncoding::kUtf16Be) {
+    return Status::Ok();
+  }
+  if (decoded.utf16_flaw == text::Utf16Flaw::kNone) return Status::Ok();
+  if (!whole && decoded.utf16_flaw_offset + 2 >= bytes.size()) {
+    return Status::Ok();
+  }
+  return InvalidArgumentError(fmt::format(
+      "{}: not valid {} text: {} at byte {}", shown,
+      decoded.encoding == text::TextEncoding::kUtf16Le ? "UTF-16LE"
+                                                       : "UTF-16BE",
+      text::Utf16FlawName(decoded.utf16_flaw), decoded.utf16_flaw_offset));
+}
+
+}  // namespace
+
 Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path) {
   const std::string shown = path.string();
   KINTSUGI_ASSIGN_OR_RETURN(const FileInfo info,
@@ -48,56 +79,57 @@ Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path) {
   if (info.type != FileType::kRegular) {
     return InvalidArgumentError(shown + ": not a regular file");
   }
-  if (info.size == 0) {
-    return InvalidArgumentError(shown + ": the file is empty");
-  }
   Input input;
   input.source = shown;
   input.file_name = path.filename().string();
-  input.size = info.size;
-  KINTSUGI_ASSIGN_OR_RETURN(input.content,
-                            ReadHead(fs, path, limits::kFileHeadBytes));
+  std::uint64_t size = info.size;
+  if (size == 0) {
+    // Files of /proc and /sys say 0 bytes and yet have content: read them
+    // to the end, within the note limit (issue 16).
+    KINTSUGI_ASSIGN_OR_RETURN(input.content,
+                              ReadWholeFile(fs, path, limits::kMaxNoteBytes));
+    size = input.content.size();
+  } else {
+    KINTSUGI_ASSIGN_OR_RETURN(input.content,
+                              ReadHead(fs, path, limits::kFileHeadBytes));
+  }
+  input.size = size;
   if (input.content.empty()) {
     return InvalidArgumentError(shown + ": the file is empty");
   }
   const ContentVerdict verdict = ClassifyContent(input.content);
   switch (verdict.content) {
     case ContentClass::kNote:
-      if (info.size > limits::kMaxNoteBytes) {
+      if (size > limits::kMaxNoteBytes) {
         return ResourceExhaustedError(fmt::format(
             "{}: text of {} bytes is larger than a ransom note can be "
             "(limit {} bytes); not read",
-            shown, info.size, limits::kMaxNoteBytes));
+            shown, size, limits::kMaxNoteBytes));
       }
       input.kind = InputKind::kNote;
-      if (info.size > input.content.size()) {
+      if (size > input.content.size()) {
         KINTSUGI_ASSIGN_OR_RETURN(
             input.content, ReadWholeFile(fs, path, limits::kMaxNoteBytes));
       }
       input.size = input.content.size();
+      KINTSUGI_RETURN_IF_ERROR(CheckUtf16(shown, input.content, true));
       return input;
     case ContentClass::kEncryptedFile:
       input.kind = InputKind::kEncryptedFile;
       break;
-    case ContentClass::kOther: {
-      // It declares itself UTF-16 text with a byte-order mark but is not:
-      // bad input, not an encrypted file (those have high entropy, even
-      // when a family leaves the first bytes in plaintext).
-      const ByteView head(input.content);
-      static constexpr std::uint8_t kLe[] = {0xFF, 0xFE};
-      static constexpr std::uint8_t kBe[] = {0xFE, 0xFF};
-      if (head.StartsWith(ByteView(kLe, 2)) ||
-          head.StartsWith(ByteView(kBe, 2))) {
-        return InvalidArgumentError(
-            shown +
-            ": starts like UTF-16 text (byte-order mark) but is not "
-            "valid UTF-16");
+    case ContentClass::kOther:
+      // It declares itself UTF-16 text with a byte-order mark: the same
+      // rule as for a note (not for an encrypted file: those have high
+      // entropy, and their first two bytes can be anything).
+      if (ByteView(input.content).StartsWith(ByteView(kUtf16LeBom, 2)) ||
+          ByteView(input.content).StartsWith(ByteView(kUtf16BeBom, 2))) {
+        KINTSUGI_RETURN_IF_ERROR(
+            CheckUtf16(shown, input.content, size <= input.content.size()));
       }
       input.kind = InputKind::kOtherFile;
       break;
-    }
   }
-  if (info.size <= input.content.size()) {
+  if (size <= input.content.size()) {
     input.tail = input.content;
   } else {
     KINTSUGI_ASSIGN_OR_RETURN(input.tail,

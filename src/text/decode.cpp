@@ -73,7 +73,10 @@ DecodedText DecodeUtf8Bytes(std::string_view s) {
   return out;
 }
 
-DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian) {
+// `s` starts `base` bytes into the input (after a BOM): flaw offsets are
+// reported in the input's terms.
+DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian,
+                        std::size_t base) {
   DecodedText out;
   out.encoding =
       little_endian ? TextEncoding::kUtf16Le : TextEncoding::kUtf16Be;
@@ -85,24 +88,28 @@ DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian) {
     return little_endian ? static_cast<char32_t>(a | (b << 8))
                          : static_cast<char32_t>((a << 8) | b);
   };
+  const auto flaw = [&out, base](Utf16Flaw what, std::size_t at) {
+    if (out.utf16_flaw != Utf16Flaw::kNone) return;
+    out.utf16_flaw = what;
+    out.utf16_flaw_offset = base + at;
+  };
   std::size_t i = 0;
   while (i + 1 < s.size()) {
+    const std::size_t at = i;
     char32_t c = unit_at(i);
     i += 2;
     if (c >= 0xD800 && c <= 0xDBFF) {
-      if (i + 1 < s.size()) {
-        const char32_t low = unit_at(i);
-        if (low >= 0xDC00 && low <= 0xDFFF) {
-          c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
-          i += 2;
-        } else {
-          c = kReplacement;
-        }
+      const char32_t low = i + 1 < s.size() ? unit_at(i) : 0;
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+        i += 2;
       } else {
-        c = kReplacement;
+        c = kReplacement;  // The next unit is decoded on its own.
+        flaw(Utf16Flaw::kUnpairedHigh, at);
       }
     } else if (c >= 0xDC00 && c <= 0xDFFF) {
       c = kReplacement;
+      flaw(Utf16Flaw::kUnpairedLow, at);
     }
     counter.Add(c);
     AppendUtf8(c, out.utf8);
@@ -110,6 +117,7 @@ DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian) {
   if (i < s.size()) {  // A dangling odd byte.
     counter.Add(kReplacement);
     AppendUtf8(kReplacement, out.utf8);
+    flaw(Utf16Flaw::kOddLength, i);
   }
   counter.Finish(out);
   return out;
@@ -166,6 +174,20 @@ std::string_view TextEncodingName(TextEncoding encoding) {
   return "unknown";
 }
 
+std::string_view Utf16FlawName(Utf16Flaw flaw) {
+  switch (flaw) {
+    case Utf16Flaw::kNone:
+      return "";
+    case Utf16Flaw::kUnpairedHigh:
+      return "unpaired high surrogate";
+    case Utf16Flaw::kUnpairedLow:
+      return "unpaired low surrogate";
+    case Utf16Flaw::kOddLength:
+      return "odd number of bytes";
+  }
+  return "";
+}
+
 char32_t Windows1252ToCodePoint(std::uint8_t byte) {
   if (byte >= 0x80 && byte < 0xA0) return kCp1252High[byte - 0x80u];
   return byte;
@@ -180,17 +202,17 @@ DecodedText DecodeText(ByteView bytes) {
     return out;
   }
   if (s.size() >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
-    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/true);
+    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/true, 2);
     out.had_bom = true;
     return out;
   }
   if (s.size() >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
-    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/false);
+    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/false, 2);
     out.had_bom = true;
     return out;
   }
   if (const auto little_endian = GuessUtf16WithoutBom(s)) {
-    return DecodeUtf16(s, *little_endian);
+    return DecodeUtf16(s, *little_endian, 0);
   }
   DecodedText utf8 = DecodeUtf8Bytes(bytes.AsChars());
   // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many mean a

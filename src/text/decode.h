@@ -23,6 +23,18 @@ enum class TextEncoding : std::uint8_t {
 // The stable lowercase name, e.g. "utf-16le".
 std::string_view TextEncodingName(TextEncoding encoding);
 
+// What makes UTF-16 input ill-formed (RFC 2781 §2.2), the first one found.
+enum class Utf16Flaw : std::uint8_t {
+  kNone,
+  kUnpairedHigh,  // D800..DBFF not followed by DC00..DFFF (or at the end).
+  kUnpairedLow,   // DC00..DFFF not preceded by a high surrogate.
+  kOddLength,     // A byte left over after the last whole code unit.
+};
+
+// "unpaired high surrogate", "unpaired low surrogate", "odd number of
+// bytes"; "" for kNone.
+std::string_view Utf16FlawName(Utf16Flaw flaw);
+
 struct DecodedText {
   std::string utf8;  // Valid UTF-8; undecodable input became U+FFFD.
   TextEncoding encoding = TextEncoding::kUtf8;
@@ -31,6 +43,12 @@ struct DecodedText {
   // Share of decoded code points that are printable or ordinary whitespace
   // (0..1): how much this looks like text at all.
   double printable_ratio = 0.0;
+  // UTF-16 input only: its first flaw, which decoding turned into U+FFFD,
+  // and the flaw's byte offset in the input given (a BOM included).
+  // Callers that hold the whole text refuse flawed UTF-16 (docs/cli.md
+  // "identify"); the decoder itself never fails.
+  Utf16Flaw utf16_flaw = Utf16Flaw::kNone;
+  std::size_t utf16_flaw_offset = 0;
 };
 
 // Decodes `bytes`: a BOM decides; otherwise UTF-16 without a BOM is

@@ -72,6 +72,59 @@ TEST(DecodeTextTest, InvalidUtf16BecomesReplacementNotACrash) {
             "B\xEF\xBF\xBD");
 }
 
+// Issue 16: one rule for invalid UTF-16, so the decoder names each shape
+// of flaw (and where the first one is) for callers to refuse.
+TEST(DecodeTextTest, WellFormedUtf16HasNoFlaw) {
+  // With a surrogate pair (U+1F600) in the middle.
+  const Bytes bytes = {0xFF, 0xFE, 'A', 0, 0x3D, 0xD8, 0x00, 0xDE, 'B', 0};
+  const DecodedText text = DecodeText(bytes);
+  EXPECT_EQ(text.utf16_flaw, Utf16Flaw::kNone);
+  EXPECT_EQ(text.utf8,
+            "A\xF0\x9F\x98\x80"
+            "B");
+}
+
+TEST(DecodeTextTest, Utf16FlawsAreNamedWithTheirOffset) {
+  struct Case {
+    const char* what;
+    Bytes bytes;
+    Utf16Flaw flaw;
+    std::size_t offset;
+  };
+  const Case cases[] = {
+      {"unpaired high, then a letter",
+       {0xFF, 0xFE, 'A', 0, 0x3D, 0xD8, 'B', 0},
+       Utf16Flaw::kUnpairedHigh,
+       4},
+      {"unpaired high at the end",
+       {0xFF, 0xFE, 'A', 0, 'B', 0, 0x3D, 0xD8},
+       Utf16Flaw::kUnpairedHigh,
+       6},
+      {"unpaired low",
+       {0xFE, 0xFF, 0, 'A', 0xDE, 0x00, 0, 'B'},
+       Utf16Flaw::kUnpairedLow,
+       4},
+      {"odd length",
+       {0xFF, 0xFE, 'A', 0, 'B', 0, 'C'},
+       Utf16Flaw::kOddLength,
+       6},
+      {"no BOM, unpaired high",
+       {'Y', 0, 'o', 0, 'u', 0, 'r', 0, 0x3D, 0xD8, ' ', 0, 'f', 0, 'i', 0},
+       Utf16Flaw::kUnpairedHigh,
+       8},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    const DecodedText text = DecodeText(c.bytes);
+    EXPECT_TRUE(text.encoding == TextEncoding::kUtf16Le ||
+                text.encoding == TextEncoding::kUtf16Be);
+    EXPECT_EQ(text.utf16_flaw, c.flaw);
+    EXPECT_EQ(text.utf16_flaw_offset, c.offset);
+    EXPECT_EQ(text.replacements, 1u);
+  }
+  EXPECT_EQ(Utf16FlawName(Utf16Flaw::kUnpairedLow), "unpaired low surrogate");
+}
+
 TEST(DecodeTextTest, Windows1252Fallback) {
   // "café – 100€" in Windows-1252: not valid UTF-8.
   const Bytes bytes = {'c', 'a', 'f', 0xE9, ' ', 0x96,

@@ -215,6 +215,88 @@ TEST(IdentifyCliTest, InvalidUtf16IsBadInput) {
   EXPECT_THAT(run.out, HasSubstr("UTF-16"));
 }
 
+// A ransom note in UTF-16 (little-endian, or big-endian), with or without
+// a byte-order mark.
+std::string Utf16Note(bool bom, bool little_endian = true) {
+  const std::string text =
+      "ALL YOUR FILES ARE ENCRYPTED! Write to UNLOCK-TEST@fakemail.example "
+      "to get them back. Do not rename the files.\r\n";
+  std::string out;
+  if (bom) out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+  for (const char c : text) {
+    out += little_endian ? std::string{c, '\0'} : std::string{'\0', c};
+  }
+  return out;
+}
+
+CliRun IdentifyBytes(const std::string& name, const std::string& bytes) {
+  const std::filesystem::path path = UniqueTempPath(name);
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+  }
+  const CliRun run = Kintsugi(TestKb() + " identify --json " + Quote(path));
+  std::filesystem::remove(path);
+  return run;
+}
+
+// Regression (issue 16): invalid UTF-16 was accepted in some shapes (an
+// unpaired high surrogate, an odd length) and refused in others. One rule
+// (docs/cli.md "identify"): UTF-16 text, with or without a BOM, must be
+// well-formed, or it is bad input (exit 3) naming the flaw and its offset.
+TEST(IdentifyCliTest, InvalidUtf16IsRefusedWhateverItsShape) {
+  const std::string good = Utf16Note(true);
+  const std::string good_be = Utf16Note(true, false);
+  const std::string bare = Utf16Note(false);
+  struct Shape {
+    const char* name;
+    std::string bytes;
+    const char* flaw;
+  };
+  const Shape shapes[] = {
+      {"unpaired-high.txt", good.substr(0, 40) + "\x3D\xD8" + good.substr(40),
+       "unpaired high surrogate at byte 40"},
+      {"unpaired-high-at-end.txt", good + "\x3D\xD8",
+       "unpaired high surrogate at byte"},
+      {"unpaired-low.txt",
+       good_be.substr(0, 40) + "\xDE\x00" + good_be.substr(40),
+       "unpaired low surrogate at byte 40"},
+      {"odd-length.txt", good + "!", "odd number of bytes"},
+      {"bomless.txt", bare.substr(0, 40) + "\x3D\xD8" + bare.substr(40),
+       "unpaired high surrogate at byte 40"},
+  };
+  for (const Shape& shape : shapes) {
+    SCOPED_TRACE(shape.name);
+    const CliRun run = IdentifyBytes(shape.name, shape.bytes);
+    EXPECT_EQ(run.exit_code, 3) << run.out;
+    EXPECT_THAT(run.out, HasSubstr("not valid UTF-16"));
+    EXPECT_THAT(run.out, HasSubstr(shape.flaw));
+  }
+  // The same note well-formed is read, with a BOM or without one.
+  for (const std::string& bytes : {good, good_be, bare}) {
+    const CliRun run = IdentifyBytes("good-utf16.txt", bytes);
+    ASSERT_EQ(run.exit_code, 0) << run.out;
+    EXPECT_EQ(nlohmann::json::parse(run.out)["inputs"][0]["kind"], "note");
+  }
+}
+
+// Regression (issue 16): `identify /proc/self/status` said "the file is
+// empty": such files say 0 bytes yet have content. It is read to its end.
+TEST(IdentifyCliTest, FileThatSaysZeroBytesButHasContentIsRead) {
+  const CliRun run = Kintsugi(TestKb() +
+                              " identify --json /proc/self/status --contact "
+                              "nobody@nowhere.example");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto json = nlohmann::json::parse(run.out);
+  bool seen = false;
+  for (const auto& input : json["inputs"]) {
+    if (input["source"] != "/proc/self/status") continue;
+    seen = true;
+    EXPECT_NE(input["kind"], "unread") << input;
+  }
+  EXPECT_TRUE(seen) << run.out;
+}
+
 TEST(IdentifyCliTest, StructuredBinaryGarbageIsBadInput) {
   EXPECT_EQ(
       Kintsugi(TestKb() + " identify " + Input("structured.bin")).exit_code, 3);
