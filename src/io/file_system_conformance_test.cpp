@@ -197,8 +197,11 @@ TYPED_TEST(FileSystemConformanceTest, OpenForReadRefusesMissingAndNonFiles) {
   EXPECT_THAT(this->fs().OpenForRead(this->At("none")),
               StatusIs(StatusCode::kNotFound));
   ASSERT_THAT(this->fs().CreateDirs(this->At("d")), IsOk());
-  EXPECT_THAT(this->fs().OpenForRead(this->At("d")),
-              StatusIs(StatusCode::kUnsupported));
+  const auto folder = this->fs().OpenForRead(this->At("d"));
+  EXPECT_THAT(folder, StatusIs(StatusCode::kUnsupported));
+  // Issue 16: a folder is named as one, in words a user reads.
+  EXPECT_THAT(folder.status().message(),
+              ::testing::HasSubstr("a folder, not a file"));
   EXPECT_THAT(this->fs().OpenForRead(this->At("none/f")),
               StatusIs(StatusCode::kNotFound));
 }

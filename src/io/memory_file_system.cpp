@@ -491,7 +491,10 @@ Result<std::unique_ptr<ReadableFile>> MemoryFileSystem::OpenForRead(
   if (loc.node == nullptr) return Errno(ENOENT, "open", path);
   if ((loc.node->mode & kOwnerRead) == 0) return Errno(EACCES, "open", path);
   if (loc.node->type != FileType::kRegular) {
-    return UnsupportedError(What("open: not a regular file", path));
+    return UnsupportedError(What(loc.node->type == FileType::kDirectory
+                                     ? "open: a folder, not a file"
+                                     : "open: not a regular file",
+                                 path));
   }
   return std::unique_ptr<ReadableFile>(
       std::make_unique<MemoryReadableFile>(state_, loc.node, path));

@@ -172,7 +172,10 @@ class PosixFileSystem final : public FileSystem {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return ErrnoStatus("fstat", path);
     if (!S_ISREG(st.st_mode)) {
-      return UnsupportedError(What("open: not a regular file", path));
+      return UnsupportedError(What(S_ISDIR(st.st_mode)
+                                       ? "open: a folder, not a file"
+                                       : "open: not a regular file",
+                                   path));
     }
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
