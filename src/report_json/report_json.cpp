@@ -5,8 +5,12 @@
 #include "kintsugi/report_json.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
+#include "core/utf8.h"
 #include "kintsugi/message.h"
 
 namespace kintsugi {
@@ -21,6 +25,47 @@ std::string Dump(const Json& document) {
 
 Json NullIfEmpty(const std::string& text) {
   return text.empty() ? Json(nullptr) : Json(text);
+}
+
+bool IsValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::optional<Utf8Char> c = DecodeUtf8(text, i);
+    if (!c) return false;
+    i += c->length;
+  }
+  return true;
+}
+
+// RFC 4648 §4 base64, with padding.
+std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::uint32_t byte =
+          k < n ? static_cast<std::uint8_t>(bytes[i + k]) : 0u;
+      group = (group << 8) | byte;
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      out += k <= n ? kAlphabet[(group >> (18 - 6 * k)) & 0x3F] : '=';
+    }
+  }
+  return out;
+}
+
+// A file name as JSON can carry it: `key` holds the name as UTF-8 (bytes
+// that are not valid UTF-8 become U+FFFD when dumped), and only when that
+// no longer names the file, `key`_bytes holds its exact bytes in base64
+// (docs/cli.md "File names in JSON"). An empty name is `null` if
+// `null_if_empty`.
+void PutFileName(Json& item, const std::string& key, const std::string& name,
+                 bool null_if_empty = false) {
+  item[key] = null_if_empty ? NullIfEmpty(name) : Json(name);
+  if (!IsValidUtf8(name)) item[key + "_bytes"] = Base64(name);
 }
 
 Json MessageToJson(const Message& message);
@@ -45,10 +90,11 @@ Json MessageToJson(const Message& message) {
 }
 
 Json EvidenceToJson(const identify::Evidence& e) {
-  return {{"kind", std::string(identify::EvidenceKindName(e.kind))},
-          {"detail", RenderEnglish(e.detail)},
-          {"message", MessageToJson(e.detail)},
-          {"source", e.source}};
+  Json item = {{"kind", std::string(identify::EvidenceKindName(e.kind))},
+               {"detail", RenderEnglish(e.detail)},
+               {"message", MessageToJson(e.detail)}};
+  PutFileName(item, "source", e.source);
+  return item;
 }
 
 }  // namespace
@@ -82,20 +128,21 @@ std::string IdentifyReportJson(const identify::Report& report,
     for (const auto& [kind, value] : in.indicators) {
       indicators.push_back({{"kind", kind}, {"value", value}});
     }
-    Json item = {{"source", in.source},
-                 {"kind", identify::InputKindName(in.kind)},
+    Json item = {{"kind", identify::InputKindName(in.kind)},
                  {"description", RenderEnglish(in.description)},
                  {"description_message", MessageToJson(in.description)},
                  {"indicators", std::move(indicators)}};
+    PutFileName(item, "source", in.source);
     if (!in.allow_listed.empty()) item["allow_listed"] = in.allow_listed;
     inputs.push_back(std::move(item));
   }
   for (const UnreadInput& f : unread) {
-    inputs.push_back({{"source", f.source},
-                      {"kind", "unread"},
-                      {"error",
-                       {{"code", std::string(StatusCodeName(f.status.code()))},
-                        {"message", f.status.message()}}}});
+    Json item = {{"kind", "unread"},
+                 {"error",
+                  {{"code", std::string(StatusCodeName(f.status.code()))},
+                   {"message", f.status.message()}}}};
+    PutFileName(item, "source", f.source);
+    inputs.push_back(std::move(item));
   }
   Json out = {{"verdict", identify::VerdictName(report.verdict)},
               {"named", report.named},
@@ -115,15 +162,15 @@ std::string RecoverReportJson(const RecoverReport& report) {
   Json files = Json::array();
   for (const FileOutcome& f : report.files) {
     Json item = {
-        {"path", f.path.string()},
         {"status", std::string(RecoverStatusName(f.status))},
         {"family", NullIfEmpty(f.family)},
         {"decryptor", NullIfEmpty(f.decryptor)},
-        {"output", NullIfEmpty(f.output.string())},
         {"verified_as", NullIfEmpty(f.verified_as)},
         {"detail", f.detail.id == MessageId::kCount ? std::string()
                                                     : RenderEnglish(f.detail)},
     };
+    PutFileName(item, "path", f.path.string());
+    PutFileName(item, "output", f.output.string(), /*null_if_empty=*/true);
     if (f.detail.id != MessageId::kCount) {
       item["message"] = MessageToJson(f.detail);
     }

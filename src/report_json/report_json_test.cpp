@@ -203,6 +203,42 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(json["summary"]["interrupted"], false);
 }
 
+// Regression (issue 16): a file name that is not valid UTF-8 came out with
+// U+FFFD and no longer named the file. Its exact bytes are added in base64,
+// and only where the UTF-8 rendering differs.
+TEST(RecoverJsonTest, NamesThatAreNotUtf8CarryTheirBytes) {
+  RecoverReport report = FullRecoverReport();
+  report.files[0].path = "/v/caf\xE9.doc.fun";  // Latin-1, not UTF-8.
+  report.files[0].output = "/v/caf\xE9.doc";
+  const Json json = Json::parse(RecoverReportJson(report));
+  EXPECT_THAT(testing::JsonShapeErrors(json, Shape("recover.shape.json")),
+              IsEmpty())
+      << json.dump(2);
+  const Json& odd = json["files"][0];
+  EXPECT_EQ(odd["path"], "/v/caf\xEF\xBF\xBD.doc.fun");
+  EXPECT_EQ(odd["path_bytes"], "L3YvY2Fm6S5kb2MuZnVu");
+  EXPECT_EQ(odd["output_bytes"], "L3YvY2Fm6S5kb2M=");
+  const Json& plain = json["files"][1];  // "/v/notes.txt", no output.
+  EXPECT_FALSE(plain.contains("path_bytes"));
+  EXPECT_FALSE(plain.contains("output_bytes"));
+}
+
+TEST(IdentifyJsonTest, NamesThatAreNotUtf8CarryTheirBytes) {
+  identify::Report report = FullIdentifyReport();
+  report.inputs[0].source = "/n/\xFF";
+  report.candidates[0].evidence[0].source = "/n/\xFF";
+  const Json json = Json::parse(
+      IdentifyReportJson(report, {{"/n/\xFF", NotFoundError("gone")}}));
+  EXPECT_THAT(testing::JsonShapeErrors(json, Shape("identify.shape.json")),
+              IsEmpty())
+      << json.dump(2);
+  EXPECT_EQ(json["inputs"][0]["source_bytes"], "L24v/w==");
+  EXPECT_EQ(json["inputs"][1]["source_bytes"], "L24v/w==");
+  EXPECT_EQ(json["candidates"][0]["evidence"][0]["source_bytes"], "L24v/w==");
+  EXPECT_FALSE(json["candidates"][1]["evidence"][0].contains("source_bytes"));
+  EXPECT_FALSE(json["unattributed_evidence"][0].contains("source_bytes"));
+}
+
 // The checker itself: a shape test that cannot fail is no test.
 TEST(JsonShapeTest, FindsMissingUnexpectedAndMistypedKeys) {
   const Json shape = Json::parse(
