@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "kintsugi/fs.h"
 #include "kintsugi/log.h"
 
 namespace kintsugi::cli {
@@ -28,6 +29,30 @@ void PrintJson(const nlohmann::json& document) {
   std::cout << document.dump(2, ' ', false,
                              nlohmann::json::error_handler_t::replace)
             << '\n';
+}
+
+const CLI::Validator& NonEmpty() {
+  static const CLI::Validator validator(
+      [](const std::string& value) {
+        return value.empty() ? std::string("an empty value is not allowed")
+                             : std::string();
+      },
+      /*validator_desc=*/"", "NONEMPTY");
+  return validator;
+}
+
+Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options) {
+  if (options.kb_dir.empty()) return kb::LoadEmbeddedKnowledgeBase();
+  KINTSUGI_ASSIGN_OR_RETURN(
+      kb::KnowledgeBase loaded,
+      kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir));
+  if (loaded.families.empty()) {
+    return InvalidArgumentError(
+        options.kb_dir +
+        ": not a knowledge base: it holds no family definition (<id>.yaml, "
+        "docs/kb-format.md)");
+  }
+  return loaded;
 }
 
 int NotAvailableYet(const GlobalOptions& options, std::string_view command,

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "kintsugi/kb.h"
 #include "kintsugi/status.h"
 #include "kintsugi/status_table.h"
 
@@ -35,6 +36,17 @@ int ReportFailure(const GlobalOptions& options, const Status& status);
 
 // Prints a JSON document on stdout.
 void PrintJson(const nlohmann::json& document);
+
+// Refuses an empty value ("--key ''", "--kb ''"): for every option whose
+// value cannot meaningfully be empty, which would otherwise read as "not
+// given" (a usage error, exit 2; issue 16).
+const CLI::Validator& NonEmpty();
+
+// The knowledge base the command works with: --kb DIR, else the built-in
+// one. A --kb folder with no family definition in it (an empty folder, or
+// one that is not a KB at all) is refused rather than answering "unknown"
+// to everything; callers exit kExitKbInvalid.
+Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options);
 
 // Each cmd_<name>.cpp defines one of these: it adds its subcommand to `app`
 // and sets `*handler` when the subcommand is chosen.

@@ -11,9 +11,7 @@ namespace kintsugi::cli {
 namespace {
 
 int RunFamilies(const GlobalOptions& options) {
-  auto loaded = options.kb_dir.empty()
-                    ? kb::LoadEmbeddedKnowledgeBase()
-                    : kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir);
+  auto loaded = LoadKnowledgeBase(options);
   if (!loaded.has_value()) {
     int code = ReportFailure(options, loaded.error());
     return code == kExitIo ? code : kExitKbInvalid;

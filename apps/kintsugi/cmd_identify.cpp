@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
@@ -98,11 +99,6 @@ void PrintHuman(const identify::Report& report,
   }
 }
 
-Result<kb::KnowledgeBase> LoadKb(const GlobalOptions& options) {
-  if (options.kb_dir.empty()) return kb::LoadEmbeddedKnowledgeBase();
-  return kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir);
-}
-
 int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
   if (args.paths.empty() && args.contacts.empty()) {
     return ReportFailure(
@@ -116,14 +112,14 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
                      "more than " + std::to_string(limits::kMaxIdentifyInputs) +
                      " inputs in one request; identify a sample of them"));
   }
-  Result<kb::KnowledgeBase> kb = LoadKb(options);
+  Result<kb::KnowledgeBase> kb = LoadKnowledgeBase(options);
   if (!kb) {
-    ReportFailure(options, kb.error().WithContext("knowledge base"));
+    ReportFailure(options, kb.error().WithContext("knowledge base: "));
     return kExitKbInvalid;
   }
   auto compiled = identify::Compile(*kb);
   if (!compiled) {
-    ReportFailure(options, compiled.error().WithContext("knowledge base"));
+    ReportFailure(options, compiled.error().WithContext("knowledge base: "));
     return kExitKbInvalid;
   }
   std::shared_ptr<const identify::YaraRules> yara;
@@ -133,6 +129,13 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
     yara = *rules;
   }
 
+  // Ctrl-C or SIGTERM (interrupt.h): stop reading, say so, exit 130.
+  const auto stopped = [&options] {
+    return ReportFailure(
+        options, CancelledError("interrupted before the answer was ready; "
+                                "nothing was written"));
+  };
+  if (Interrupted()) return stopped();
   std::vector<identify::Input> inputs;
   std::vector<UnreadInput> failed;
   for (const std::string& contact : args.contacts) {
@@ -144,6 +147,7 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
     inputs.push_back(std::move(*input));
   }
   for (const std::string& path : args.paths) {
+    if (Interrupted()) return stopped();
     auto input = identify::ReadInput(RealFileSystem(), path);
     if (!input) {
       failed.push_back({path, input.error()});
@@ -160,7 +164,9 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
   }
   if (nothing_usable) return ReportFailure(options, failed.front().status);
 
+  if (Interrupted()) return stopped();
   const identify::Report report = (*compiled)->Identify(inputs, yara.get());
+  if (Interrupted()) return stopped();
   const bool only_other_files = std::all_of(
       inputs.begin(), inputs.end(), [](const identify::Input& input) {
         return input.kind == identify::InputKind::kOtherFile;
@@ -191,16 +197,20 @@ void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,
                          "Name the ransomware family from encrypted files, "
                          "ransom notes and contacts");
   auto args = std::make_shared<IdentifyArgs>();
-  command->add_option("PATH", args->paths,
-                      "Ransom notes and encrypted files (classified by "
-                      "content, not by name)");
+  command
+      ->add_option("PATH", args->paths,
+                   "Ransom notes and encrypted files (classified by "
+                   "content, not by name)")
+      ->check(NonEmpty());
   command
       ->add_option("--contact", args->contacts,
                    "A contact from the note (e-mail, onion, Tox ID, "
                    "wallet, victim ID); repeatable")
-      ->allow_extra_args(false);
-  command->add_option("--yara", args->yara,
-                      "Also match your own YARA rules file");
+      ->allow_extra_args(false)
+      ->check(NonEmpty());
+  command
+      ->add_option("--yara", args->yara, "Also match your own YARA rules file")
+      ->check(NonEmpty());
   command->footer(
       "Exit codes: 0 any verdict (even unknown), 1 some inputs unreadable, "
       "3 bad input, 5 a size limit, 7 knowledge base invalid (docs/cli.md).");

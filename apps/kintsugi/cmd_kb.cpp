@@ -14,11 +14,6 @@
 namespace kintsugi::cli {
 namespace {
 
-Result<kb::KnowledgeBase> LoadKb(const GlobalOptions& options) {
-  if (options.kb_dir.empty()) return kb::LoadEmbeddedKnowledgeBase();
-  return kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir);
-}
-
 // A KB that fails to load is "the KB is invalid", whatever the cause, except
 // for I/O trouble reading it.
 int ReportKbFailure(const GlobalOptions& options, const Status& status) {
@@ -63,7 +58,7 @@ std::size_t PrintDiagnostics(const GlobalOptions& options,
 }
 
 int RunLint(const GlobalOptions& options) {
-  auto loaded = LoadKb(options);
+  auto loaded = LoadKnowledgeBase(options);
   if (!loaded.has_value()) return ReportKbFailure(options, loaded.error());
   std::vector<kb::Diagnostic> problems = LintAgainstThisBuild(*loaded);
   nlohmann::json list = nlohmann::json::array();
@@ -83,7 +78,7 @@ int RunLint(const GlobalOptions& options) {
 
 int RunCompile(const GlobalOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  auto loaded = LoadKb(options);
+  auto loaded = LoadKnowledgeBase(options);
   if (!loaded.has_value()) return ReportKbFailure(options, loaded.error());
   std::vector<kb::Diagnostic> problems = LintAgainstThisBuild(*loaded);
   nlohmann::json list = nlohmann::json::array();
@@ -129,7 +124,7 @@ int RunCompile(const GlobalOptions& options) {
 }
 
 int RunStats(const GlobalOptions& options) {
-  auto loaded = LoadKb(options);
+  auto loaded = LoadKnowledgeBase(options);
   if (!loaded.has_value()) return ReportKbFailure(options, loaded.error());
   const kb::KnowledgeBase& base = *loaded;
   std::size_t aliases = 0, rules = 0, contacts = 0, with_rules = 0,
@@ -231,14 +226,20 @@ void AddKbCommand(CLI::App& app, const GlobalOptions& options,
   CLI::App* import_command = command->add_subcommand(
       "import", "Build kb/ from the public sources (kb-sources)");
   import_command->add_option("--sources", sources, "The kb-sources folder")
-      ->required();
+      ->required()
+      ->check(NonEmpty());
   import_command->add_option("--out", out, "The kb/ folder to write")
-      ->required();
-  import_command->add_option(
-      "--hold-out", hold_out,
-      "Hold back one note per family into this folder (accuracy tests)");
-  import_command->add_option("--curated", curated,
-                             "The curated facts (default: kb-curated)");
+      ->required()
+      ->check(NonEmpty());
+  import_command
+      ->add_option(
+          "--hold-out", hold_out,
+          "Hold back one note per family into this folder (accuracy tests)")
+      ->check(NonEmpty());
+  import_command
+      ->add_option("--curated", curated,
+                   "The curated facts (default: kb-curated)")
+      ->check(NonEmpty());
   import_command->callback([&options, handler] {
     *handler = [&options] {
       kb::ImportOptions import;

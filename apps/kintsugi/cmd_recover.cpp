@@ -1,21 +1,21 @@
 // `kintsugi recover PATH...`: decrypt files where recovery is possible,
 // never touching the originals (docs/cli.md "recover", issue 4).
 
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "journal_place.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
@@ -41,44 +41,6 @@ struct RecoverArgs {
   bool dry_run = false;
   bool verified_only = false;
 };
-
-// Set by the first SIGINT/SIGTERM: the pipeline starts no new file and
-// cleans up the ones in flight. A second signal while that is under way
-// exits at once (130); what was in flight is then settled by the next run,
-// which removes the temporaries the journal lists.
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free,
-              "the signal handler needs a lock-free flag");
-// Whether the handler may say what it does on stderr (not with --quiet).
-volatile std::sig_atomic_t g_signal_messages = 1;
-
-void SayFromHandler(std::string_view text) {
-  if (g_signal_messages == 0) return;
-  // write(2) is async-signal-safe; a failed write cannot be reported here.
-  [[maybe_unused]] const ssize_t n =
-      write(STDERR_FILENO, text.data(), text.size());
-}
-
-extern "C" void OnInterrupt(int) {
-  if (g_interrupted.exchange(true)) {
-    SayFromHandler(
-        "\nkintsugi: stopped at once; run the same command again to "
-        "finish\n");
-    _exit(kExitInterrupted);
-  }
-  SayFromHandler(
-      "\nkintsugi: interrupted: finishing the files in flight "
-      "(Ctrl-C again to stop at once)\n");
-}
-
-void InstallInterruptHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnInterrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;  // File I/O is not cut short by EINTR.
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 // The terminal's width in columns; 0 when unknown.
 std::size_t TerminalWidth() {
@@ -162,6 +124,17 @@ void PrintHuman(const RecoverReport& report) {
   }
 }
 
+// A --pair side must be an existing regular file (after symbolic links).
+Status CheckPairSide(const Path& path) {
+  KINTSUGI_ASSIGN_OR_RETURN(const FileInfo info,
+                            RealFileSystem().Stat(path, true));
+  if (info.type == FileType::kRegular) return Status::Ok();
+  return InvalidArgumentError("--pair: " + path.string() +
+                              (info.type == FileType::kDirectory
+                                   ? ": is a folder, not a file"
+                                   : ": not a file"));
+}
+
 int Run(const GlobalOptions& global, const RecoverArgs& args) {
   RecoverOptions options;
   for (const std::string& p : args.paths) options.paths.emplace_back(p);
@@ -174,6 +147,15 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
       return kExitUsage;
     }
     options.pairs.push_back({pair.substr(0, eq), pair.substr(eq + 1)});
+  }
+  // Both sides of a pair are files: said up front, in those words, rather
+  // than as whatever reading a folder as a file would give later.
+  for (const KnownPlaintextPair& pair : options.pairs) {
+    for (const Path& side : {pair.encrypted, pair.original}) {
+      if (Status file = CheckPairSide(side); !file.ok()) {
+        return ReportFailure(global, file);
+      }
+    }
   }
   if (!args.key_hex.empty()) {
     auto key = SecretBytes::FromHex(args.key_hex);
@@ -189,7 +171,39 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
           global, InvalidArgumentError("--iv: " + iv.error().message()));
     options.iv = std::move(*iv);
   }
-  options.out_dir = args.out_dir;
+  // Without --family, identify's evidence helps choose each file's
+  // decryptor; a KB that cannot be used leaves the choice to probing.
+  if (options.family.empty() && !Interrupted()) {
+    auto loaded = LoadKnowledgeBase(global);
+    Status kb_status = loaded.status();
+    if (loaded) {
+      auto compiled = identify::Compile(*loaded);
+      kb_status = compiled.status();
+      if (compiled) options.kb = *compiled;
+    }
+    if (!kb_status.ok() && !global.kb_dir.empty()) {
+      // A KB the user named and that cannot be used is refused, as by
+      // identify, rather than quietly ignored.
+      ReportFailure(global, kb_status.WithContext("knowledge base: "));
+      return kExitKbInvalid;
+    }
+    if (!kb_status.ok() && !global.quiet) {
+      std::fprintf(stderr,
+                   "kintsugi: knowledge base not used (%s); decryptors are "
+                   "chosen by probing alone\n",
+                   SanitizeForLog(kb_status.ToString()).c_str());
+    }
+  }
+  if (!args.out_dir.empty()) {
+    // Absolute, so that the report's outputs are, like its paths (the
+    // library joins a relative --out as given; issue 16).
+    std::error_code error;
+    options.out_dir = std::filesystem::absolute(args.out_dir, error);
+    if (error) {
+      return ReportFailure(global,
+                           InvalidArgumentError("bad --out " + args.out_dir));
+    }
+  }
   options.verified_only = args.verified_only;
   // The journal: --journal, else in --out (the library's default), else a
   // per-user state folder named by the run (docs/journal-format.md §1).
@@ -209,33 +223,21 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   }
   options.threads = args.threads;
   options.dry_run = args.dry_run;
-  // Without --family, identify's evidence helps choose each file's
-  // decryptor; a KB that cannot be used leaves the choice to probing.
-  if (options.family.empty()) {
-    auto loaded = global.kb_dir.empty()
-                      ? kb::LoadEmbeddedKnowledgeBase()
-                      : kb::LoadKnowledgeBase(RealFileSystem(), global.kb_dir);
-    Status kb_status = loaded.status();
-    if (loaded) {
-      auto compiled = identify::Compile(*loaded);
-      kb_status = compiled.status();
-      if (compiled) options.kb = *compiled;
-    }
-    if (!kb_status.ok() && !global.quiet) {
-      std::fprintf(stderr,
-                   "kintsugi: knowledge base not used (%s); decryptors are "
-                   "chosen by probing alone\n",
-                   SanitizeForLog(kb_status.ToString()).c_str());
-    }
-  }
-  options.cancel = &g_interrupted;
-  g_signal_messages = global.quiet ? 0 : 1;
-  InstallInterruptHandlers();
+  // The handlers were installed on main's first line: a signal that came
+  // before this point (while the KB loaded) stops the run before its first
+  // file, with the usual summary.
+  options.cancel = InterruptFlag();
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
   }
-  auto report = Recover(RealFileSystem(), options);
+  Result<RecoverReport> report = RecoverReport{};
+  if (Interrupted()) {
+    report->dry_run = options.dry_run;
+    report->cancelled = true;
+  } else {
+    report = Recover(RealFileSystem(), options);
+  }
   bar->Finish();
   if (!report) return ReportFailure(global, report.error());
   if (global.json) {
@@ -255,23 +257,37 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       "recover",
       "Decrypt files where recovery is possible (never touches the originals)");
   auto args = std::make_shared<RecoverArgs>();
+  // No option takes an empty value: "--key ''" would read as no key.
   command->add_option("PATH", args->paths, "Encrypted files or folders")
-      ->required();
-  command->add_option("--family", args->family,
-                      "Decryptor or family id (jigsaw, nemucod); default: "
-                      "chosen per file by probing");
-  command->add_option("--pair", args->pairs,
-                      "ENC=ORIG: an encrypted file and its original "
-                      "(known plaintext, e.g. Nemucod)");
-  command->add_option("--key", args->key_hex, "Key in hex (needs --family)");
-  command->add_option("--iv", args->iv_hex, "IV in hex (with --key)");
-  command->add_option("--out", args->out_dir,
-                      "Write outputs under DIR, mirroring the input tree");
-  command->add_option("--journal", args->journal_dir,
-                      "Keep the journal (what a rerun resumes from) in DIR; "
-                      "default: in --out, else a per-user state folder");
-  command->add_option("--threads", args->threads,
-                      "Worker threads (default: all cores)");
+      ->required()
+      ->check(NonEmpty());
+  command
+      ->add_option("--family", args->family,
+                   "Decryptor or family id (jigsaw, nemucod); default: "
+                   "chosen per file by probing")
+      ->check(NonEmpty());
+  command
+      ->add_option("--pair", args->pairs,
+                   "ENC=ORIG: an encrypted file and its original "
+                   "(known plaintext, e.g. Nemucod)")
+      ->check(NonEmpty());
+  command->add_option("--key", args->key_hex, "Key in hex (needs --family)")
+      ->check(NonEmpty());
+  command->add_option("--iv", args->iv_hex, "IV in hex (with --key)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--out", args->out_dir,
+                   "Write outputs under DIR, mirroring the input tree")
+      ->check(NonEmpty());
+  command
+      ->add_option("--journal", args->journal_dir,
+                   "Keep the journal (what a rerun resumes from) in DIR; "
+                   "default: in --out, else a per-user state folder")
+      ->check(NonEmpty());
+  command
+      ->add_option("--threads", args->threads,
+                   "Worker threads (default: all cores)")
+      ->check(NonEmpty());
   command->add_flag("--dry-run", args->dry_run,
                     "Decrypt and verify, say what would be written, write "
                     "nothing");

@@ -3,13 +3,39 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <utility>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "kintsugi/log.h"
 
+namespace {
+
+// The first argument that is neither an option nor an option's value: what
+// the user meant as the subcommand ("" when there is none).
+std::string FirstWord(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") return i + 1 < argc ? argv[i + 1] : "";
+    if (arg.empty() || arg[0] != '-') return arg;
+    // A global option that takes a value as the next argument ("--kb DIR").
+    if (arg.find('=') != std::string::npos) continue;
+    const CLI::Option* option = app.get_option_no_throw(arg);
+    if (option != nullptr && option->get_expected_min() > 0) ++i;
+  }
+  return "";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // First of all, so that Ctrl-C or SIGTERM is honoured at any moment, even
+  // while the knowledge base loads (issue 16).
+  kintsugi::cli::InstallInterruptHandlers();
   using namespace kintsugi::cli;
   using kintsugi::kExitInternal;
+  using kintsugi::kExitInterrupted;
   using kintsugi::kExitUsage;
   CLI::App app{
       "Kintsugi: identify ransomware and recover encrypted files, offline.",
@@ -23,7 +49,8 @@ int main(int argc, char** argv) {
                "Machine-readable JSON on stdout; messages on stderr");
   app.add_flag("-q,--quiet", options.quiet, "Print only errors on stderr");
   app.add_option("--kb", options.kb_dir,
-                 "Knowledge-base folder (default: the built-in kb/)");
+                 "Knowledge-base folder (default: the built-in kb/)")
+      ->check(NonEmpty());
   app.footer("Exit codes and examples: docs/cli.md");
 
   Handler handler;
@@ -44,6 +71,22 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A word where the subcommand goes that names none: say so, and which
+    // there are (CLI11 would only say that one is required).
+    const std::string word = FirstWord(app, argc, argv);
+    std::string known;
+    bool is_known = false;
+    for (const CLI::App* sub : std::as_const(app).get_subcommands({})) {
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+      is_known = is_known || sub->get_name() == word;
+    }
+    if (!word.empty() && !is_known) {
+      std::fprintf(stderr,
+                   "kintsugi: unknown subcommand '%s'; the subcommands are: "
+                   "%s (see --help)\n",
+                   kintsugi::SanitizeForLog(word).c_str(), known.c_str());
+      return kExitUsage;
+    }
     app.exit(e);
     return kExitUsage;
   }
@@ -52,6 +95,16 @@ int main(int argc, char** argv) {
   if (!handler) {
     std::fprintf(stderr, "kintsugi: no subcommand given; see --help\n");
     return kExitUsage;
+  }
+  // recover and identify watch the flag the first signal sets and stop
+  // cleanly; the other subcommands are short or write nothing that a rerun
+  // needs, so a signal simply ends them.
+  if (app.got_subcommand("recover")) {
+    SetInterruptWording(InterruptWording::kFilesInFlight, !options.quiet);
+  } else if (app.got_subcommand("identify")) {
+    SetInterruptWording(InterruptWording::kStopping, !options.quiet);
+  } else if (LeaveInterruptsToTheSystem()) {
+    return kExitInterrupted;
   }
   try {
     return handler();

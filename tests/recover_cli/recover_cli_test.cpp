@@ -63,16 +63,50 @@ std::string ReadText(const Path& path) {
   return s.str();
 }
 
+// How a child starts, beyond its arguments.
+struct SpawnOptions {
+  // A signal made pending before exec, with SIGINT and SIGTERM blocked: it
+  // is there from kintsugi's first instruction (pending signals and the
+  // mask survive execve) and arrives the moment kintsugi can take it, long
+  // before the KB could have loaded, whatever the timing.
+  int pending_signal = 0;
+  Path cwd;  // The working folder; empty: ours.
+};
+
+SpawnOptions WithPendingSignal(int signal) {
+  SpawnOptions how;
+  how.pending_signal = signal;
+  return how;
+}
+
+SpawnOptions InFolder(const Path& cwd) {
+  SpawnOptions how;
+  how.cwd = cwd;
+  return how;
+}
+
 // Starts `kintsugi ARGS...` with stdout and stderr on the given descriptors
 // (stdin from /dev/null).
-pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
+pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd,
+            const SpawnOptions& how = {}) {
   std::string binary = Binary();
   std::vector<std::string> copy = args;
   std::vector<char*> argv = {binary.data()};
   for (std::string& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (how.pending_signal != 0) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0 ||
+        raise(how.pending_signal) != 0) {
+      _exit(127);
+    }
+  }
+  if (!how.cwd.empty() && chdir(how.cwd.c_str()) != 0) _exit(127);
   const int in_fd = open("/dev/null", O_RDONLY);
   if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
       dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
@@ -82,9 +116,10 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
   _exit(127);
 }
 
-// The exit code, or 128 + the signal that killed it.
+// The exit code, or -N when signal N killed it: a process killed by SIGINT
+// must not pass for one that exited 130 as documented.
 int ExitCode(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
 int Wait(pid_t pid) {
@@ -100,14 +135,15 @@ struct Finished {
 };
 
 // Runs `kintsugi ARGS...` to the end with stdout and stderr in files.
-Finished RunToFiles(const std::vector<std::string>& args, const Path& dir) {
+Finished RunToFiles(const std::vector<std::string>& args, const Path& dir,
+                    const SpawnOptions& how = {}) {
   const Path out = dir / "stdout.txt";
   const Path err = dir / "stderr.txt";
   const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   Finished result;
   if (out_fd >= 0 && err_fd >= 0) {
-    result.code = Wait(Spawn(args, out_fd, err_fd));
+    result.code = Wait(Spawn(args, out_fd, err_fd, how));
   }
   close(out_fd);
   close(err_fd);
@@ -530,6 +566,147 @@ TEST_F(RecoverCli, SecondSignalStopsAtOnceAndLosesNothing) {
   EXPECT_GE(outputs, 1);
   EXPECT_LT(outputs, 200);
   RerunFinishes(outputs);
+}
+
+class RecoverSignalAtStart
+    : public RecoverCli,
+      public ::testing::WithParamInterface<InterruptCase> {};
+
+// Regression (issue 16): Ctrl-C or SIGTERM in the first moments (while the
+// KB loaded) killed the process without a summary. A signal that is there
+// before kintsugi could do anything (SpawnOptions::pending_signal) now
+// stops the run before its first file: exit 130 (an exit, not a death by
+// signal), the summary (valid JSON with --json) saying "interrupted",
+// nothing written, and a rerun does everything.
+TEST_P(RecoverSignalAtStart, ExitsWith130AndTheSummary) {
+  const InterruptCase c = GetParam();
+  MakeSpecimens(3, 2000);
+  std::vector<std::string> args = {"recover", victim_.string()};
+  if (c.json) args.push_back("--json");
+  const Finished run = RunToFiles(args, dir_, WithPendingSignal(c.signal));
+  EXPECT_EQ(run.code, kExitInterrupted) << run.err;
+  if (c.json) {
+    ASSERT_TRUE(nlohmann::json::accept(run.out)) << run.out;
+    const auto report = nlohmann::json::parse(run.out);
+    EXPECT_TRUE(report["summary"]["interrupted"].get<bool>());
+    EXPECT_EQ(report["summary"]["counts"]["recovered"], 0);
+    EXPECT_TRUE(report["files"].empty());
+  } else {
+    EXPECT_THAT(run.out, HasSubstr("0 recovered"));
+    EXPECT_THAT(run.out, HasSubstr("Interrupted: run the same command again to "
+                                   "finish."));
+  }
+  EXPECT_THAT(run.err, HasSubstr("interrupted"));
+  EXPECT_EQ(CheckTree(/*temps_ok=*/false), 0);
+  RerunFinishes(0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Signals, RecoverSignalAtStart,
+    ::testing::Values(InterruptCase{SIGINT, false},
+                      InterruptCase{SIGTERM, true},
+                      InterruptCase{SIGINT, true}),
+    [](const ::testing::TestParamInfo<InterruptCase>& param_info) {
+      const InterruptCase& c = param_info.param;
+      return std::string(c.signal == SIGINT ? "Sigint" : "Sigterm") +
+             (c.json ? "Json" : "Human");
+    });
+
+// Regression (issue 16): `--pair X=DIR` (the original a folder) was
+// reported as a size mismatch. Both sides are checked up front: a folder is
+// named as one, a missing file as missing; nothing is written.
+TEST_F(RecoverCli, PairSideThatIsNoFileIsSaidUpFront) {
+  MakeSpecimens(1, 2000);
+  const std::string enc = (victim_ / "doc000.txt.fun").string();
+  const std::string folder = dir_.string();
+  for (const std::string& pair : {enc + "=" + folder, folder + "=" + enc}) {
+    SCOPED_TRACE(pair);
+    const Finished run =
+        RunToFiles({"recover", victim_.string(), "--pair", pair}, dir_);
+    EXPECT_EQ(run.code, 3) << run.err;  // Unusable input (docs/cli.md).
+    EXPECT_THAT(run.err, HasSubstr(folder + ": is a folder, not a file"));
+    EXPECT_THAT(run.err, Not(HasSubstr("differ in size")));
+  }
+  const Finished missing = RunToFiles(
+      {"recover", victim_.string(), "--pair", enc + "=" + folder + "/none"},
+      dir_);
+  EXPECT_EQ(missing.code, 3) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("not_found"));
+  EXPECT_EQ(CheckTree(/*temps_ok=*/false), 0);
+}
+
+// Regression (issue 16): with a relative --out, "output" in the JSON was
+// relative while "path" was absolute. Both are absolute, and name the
+// files that are there.
+TEST_F(RecoverCli, RelativeOutIsReportedAbsolute) {
+  MakeSpecimens(1, 2000);
+  const Finished run =
+      RunToFiles({"recover", "victim", "--out", "rescued", "--json"}, dir_,
+                 InFolder(dir_));
+  ASSERT_EQ(run.code, 0) << run.err;
+  const auto report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["files"].size(), 1u);
+  const Path path = report["files"][0]["path"].get<std::string>();
+  const Path output = report["files"][0]["output"].get<std::string>();
+  EXPECT_TRUE(path.is_absolute()) << path;
+  EXPECT_TRUE(output.is_absolute()) << output;
+  EXPECT_TRUE(stdfs::equivalent(path, victim_ / "doc000.txt.fun"));
+  EXPECT_TRUE(
+      stdfs::equivalent(output, dir_ / "rescued" / "victim" / "doc000.txt"));
+}
+
+// RFC 4648 base64, for checking the JSON's *_bytes.
+std::string FromBase64(const std::string& text) {
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const char c : text) {
+    const std::size_t value = alphabet.find(c);
+    if (value == std::string::npos) break;  // '=' padding.
+    bits = (bits << 6) | static_cast<std::uint32_t>(value);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  return out;
+}
+
+// Regression (issue 16): a file name that is not valid UTF-8 came out of
+// --json with U+FFFD and no longer named the file. "path_bytes" and
+// "output_bytes" carry the exact bytes (base64); names that are valid UTF-8
+// have neither.
+TEST_F(RecoverCli, NameThatIsNotUtf8CarriesItsBytesInJson) {
+  MakeSpecimens(1, 2000);
+  const std::string odd = "caf\xE9.txt";  // Latin-1: not UTF-8.
+  ASSERT_THAT(
+      families_testing::WriteSpecimen(RealFileSystem(), victim_, odd + ".fun",
+                                      encrypted_, "jigsaw key 1", false),
+      IsOk());
+  const Finished run =
+      RunToFiles({"recover", victim_.string(), "--json"}, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  ASSERT_TRUE(nlohmann::json::accept(run.out)) << run.out;
+  const auto report = nlohmann::json::parse(run.out);
+  int odd_files = 0;
+  for (const auto& f : report["files"]) {
+    const std::string path = f["path"];
+    if (path.find("doc000") != std::string::npos) {
+      EXPECT_FALSE(f.contains("path_bytes")) << f.dump();
+      EXPECT_FALSE(f.contains("output_bytes")) << f.dump();
+      continue;
+    }
+    ++odd_files;
+    ASSERT_TRUE(f.contains("path_bytes")) << f.dump();
+    ASSERT_TRUE(f.contains("output_bytes")) << f.dump();
+    EXPECT_EQ(FromBase64(f["path_bytes"]), (victim_ / (odd + ".fun")).string());
+    EXPECT_EQ(FromBase64(f["output_bytes"]), (victim_ / odd).string());
+    EXPECT_TRUE(stdfs::exists(FromBase64(f["output_bytes"])));
+  }
+  EXPECT_EQ(odd_files, 1);
 }
 
 }  // namespace

@@ -1,0 +1,240 @@
+// The `kintsugi` command as a whole (issue 16, "The CLI"; docs/cli.md):
+// what it does with an unknown subcommand, an empty option value, a --kb
+// folder that is not a knowledge base, and a signal that comes before it
+// has done anything. Runs the built binary ($KINTSUGI_BINARY).
+//
+// A signal "at start" is made deterministic without any hook: the child
+// blocks SIGINT/SIGTERM and sends itself the signal before exec, so it is
+// pending from before kintsugi's first instruction (pending signals and the
+// mask survive execve) and is delivered the moment kintsugi is able to take
+// it, long before a knowledge base could have loaded.
+
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/testing/cli_testing.h"
+
+namespace kintsugi {
+namespace {
+
+namespace stdfs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr int kExitUsage = 2;
+constexpr int kExitKbInvalid = 7;
+constexpr int kExitInterrupted = 130;
+
+std::string ReadText(const stdfs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Outcome {
+  // The exit code; -N when killed by signal N (never confused with an
+  // exit code, as 128 + N would be).
+  int code = -1000;
+  std::string out;
+  std::string err;
+};
+
+// Runs `kintsugi ARGS...` to the end, stdout and stderr in files under
+// `dir`. With `pending_signal`, that signal is pending and blocked from
+// before exec (see the top of this file).
+Outcome Kintsugi(const std::vector<std::string>& args, const stdfs::path& dir,
+                 int pending_signal = 0) {
+  const stdfs::path out = dir / "stdout.txt";
+  const stdfs::path err = dir / "stderr.txt";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  Outcome run;
+  if (out_fd < 0 || err_fd < 0) return run;
+  std::string binary = testing::KintsugiBinary();
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv = {binary.data()};
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (pending_signal != 0) {
+      sigset_t signals;
+      sigemptyset(&signals);
+      sigaddset(&signals, SIGINT);
+      sigaddset(&signals, SIGTERM);
+      if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0 ||
+          raise(pending_signal) != 0) {
+        _exit(127);
+      }
+    }
+    const int in_fd = open("/dev/null", O_RDONLY);
+    if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
+        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+      _exit(127);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_fd);
+  close(err_fd);
+  int status = 0;
+  if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  run.out = ReadText(out);
+  run.err = ReadText(err);
+  return run;
+}
+
+std::string JoinArgs(const std::vector<std::string>& args) {
+  std::string joined;
+  for (const std::string& a : args) joined += " '" + a + "'";
+  return joined;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(testing::KintsugiBinary().empty()) << "KINTSUGI_BINARY";
+    dir_ = testing::MakeTestDir("cli");
+    ASSERT_FALSE(dir_.empty());
+    // recover keeps its journal in the state folder: ours, not the user's.
+    ASSERT_EQ(setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1), 0);
+    empty_ = dir_ / "empty";
+    ASSERT_TRUE(stdfs::create_directory(empty_));
+  }
+  void TearDown() override {
+    std::error_code ec;
+    stdfs::remove_all(dir_, ec);  // Our own mkdtemp folder only.
+  }
+
+  stdfs::path dir_;
+  stdfs::path empty_;  // An empty folder.
+};
+
+// Regression (issue 16): `kintsugi frobnicate` said "A subcommand is
+// required". It names the word and lists the subcommands (exit 2).
+TEST_F(CliTest, UnknownSubcommandIsNamedWithTheKnownOnes) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"frobnicate"},
+        std::vector<std::string>{"--json", "frobnicate", "x"},
+        std::vector<std::string>{"--kb", empty_.string(), "frobnicate"}}) {
+    SCOPED_TRACE(JoinArgs(args));
+    const Outcome run = Kintsugi(args, dir_);
+    EXPECT_EQ(run.code, kExitUsage);
+    EXPECT_THAT(run.err, HasSubstr("unknown subcommand 'frobnicate'"));
+    EXPECT_THAT(run.err, HasSubstr("identify, recover, scan, serve, kb, "
+                                   "keys, families"));
+    EXPECT_THAT(run.err, Not(HasSubstr("A subcommand is required")));
+  }
+  // Without any word it still says one is required.
+  const Outcome none = Kintsugi({"--json"}, dir_);
+  EXPECT_EQ(none.code, kExitUsage);
+  EXPECT_THAT(none.err, Not(HasSubstr("unknown subcommand")));
+}
+
+// Regression (issue 16): `--key ""`, `--family ""`, `--kb ""` and the like
+// were silently taken as "not given". Every option whose value cannot be
+// empty refuses it as a usage error, before any work.
+TEST_F(CliTest, EmptyOptionValuesAreUsageErrors) {
+  const std::string folder = empty_.string();
+  const std::string out = (dir_ / "out").string();
+  const std::vector<std::vector<std::string>> cases = {
+      {"--kb", "", "families"},
+      {"identify", "--contact", ""},
+      {"identify", "--contact", "a@b.example", "--yara", ""},
+      {"identify", "--contact", "a@b.example", ""},
+      {"recover", ""},
+      {"recover", folder, "--family", ""},
+      {"recover", folder, "--family", "jigsaw", "--key", ""},
+      {"recover", folder, "--family", "jigsaw", "--key", "00", "--iv", ""},
+      {"recover", folder, "--pair", ""},
+      {"recover", folder, "--out", ""},
+      {"recover", folder, "--journal", ""},
+      {"recover", folder, "--threads", ""},
+      {"kb", "import", "--sources", "", "--out", out},
+      {"kb", "import", "--sources", folder, "--out", ""},
+      {"kb", "import", "--sources", folder, "--out", out, "--hold-out", ""},
+      {"kb", "import", "--sources", folder, "--out", out, "--curated", ""},
+  };
+  for (const std::vector<std::string>& args : cases) {
+    SCOPED_TRACE(JoinArgs(args));
+    const Outcome run = Kintsugi(args, dir_);
+    EXPECT_EQ(run.code, kExitUsage) << run.err;
+    EXPECT_THAT(run.err, HasSubstr("an empty value is not allowed"));
+    EXPECT_FALSE(stdfs::exists(out)) << "it went to work";
+  }
+}
+
+// Regression (issue 16): `--kb` naming an empty folder, or one that is no
+// knowledge base, was accepted and everything came out "unknown". Every
+// command that loads the KB refuses it with exit 7 and says why.
+TEST_F(CliTest, KbFolderWithoutFamiliesIsRefused) {
+  const stdfs::path not_kb = dir_ / "not-a-kb";
+  ASSERT_TRUE(stdfs::create_directory(not_kb));
+  std::ofstream(not_kb / "shopping.txt") << "milk\n";
+  const stdfs::path victim = dir_ / "victim";
+  ASSERT_TRUE(stdfs::create_directory(victim));
+  std::ofstream(victim / "a.txt") << "plain text\n";
+  for (const stdfs::path& kb : {empty_, not_kb}) {
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"identify", "--contact", "a@b.example"},
+          std::vector<std::string>{"families"},
+          std::vector<std::string>{"kb", "lint"},
+          std::vector<std::string>{"kb", "stats"},
+          std::vector<std::string>{"recover", victim.string(), "--dry-run"}}) {
+      std::vector<std::string> args = {"--json", "--kb", kb.string()};
+      args.insert(args.end(), command.begin(), command.end());
+      SCOPED_TRACE(JoinArgs(args));
+      const Outcome run = Kintsugi(args, dir_);
+      EXPECT_EQ(run.code, kExitKbInvalid) << run.out << run.err;
+      EXPECT_THAT(run.err, HasSubstr("not a knowledge base"));
+      ASSERT_TRUE(nlohmann::json::accept(run.out)) << run.out;
+      EXPECT_TRUE(nlohmann::json::parse(run.out).contains("error")) << run.out;
+    }
+  }
+}
+
+// Regression (issue 16): "knowledge baseopen directory": a context prefix
+// glued to the message.
+TEST_F(CliTest, KbErrorKeepsItsSeparator) {
+  const Outcome run = Kintsugi({"--kb", (dir_ / "missing").string(), "identify",
+                                "--contact", "a@b.example"},
+                               dir_);
+  EXPECT_EQ(run.code, kExitKbInvalid);
+  EXPECT_THAT(run.err, HasSubstr("knowledge base: open directory: "));
+}
+
+// Regression (issue 16): Ctrl-C or SIGTERM before the KB had loaded killed
+// the process without a word. identify stops with exit 130 and, with
+// --json, a JSON error; a subcommand that does not watch for it ends with
+// exit 130 before doing its work.
+TEST_F(CliTest, SignalAtStartStopsIdentifyWithExit130AndJson) {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(signal);
+    const Outcome run = Kintsugi(
+        {"identify", "--json", "--contact", "a@b.example"}, dir_, signal);
+    EXPECT_EQ(run.code, kExitInterrupted) << run.err;
+    ASSERT_TRUE(nlohmann::json::accept(run.out)) << run.out;
+    EXPECT_EQ(nlohmann::json::parse(run.out)["error"]["code"], "cancelled");
+    EXPECT_THAT(run.err, HasSubstr("interrupted"));
+  }
+  const Outcome families = Kintsugi({"families"}, dir_, SIGINT);
+  EXPECT_EQ(families.code, kExitInterrupted);
+  EXPECT_EQ(families.out, "");
+}
+
+}  // namespace
+}  // namespace kintsugi
