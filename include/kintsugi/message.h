@@ -126,6 +126,13 @@ enum class MessageId : std::uint16_t {
   // Issue 16: the walk does not enter /proc, /sys...; a shortened name.
   kRecoverPseudoFileSystem,
   kRecoverNameShortened,
+  // Honest statuses (issue 16).
+  kRecoverFileIdentifiedNotBuilt,
+  kRecoverKeyFitsTruncated,
+  kRecoverGivenKeyNoFit,
+  kRecoverPairInconsistent,
+  kRecoverPairContradicted,
+  kRecoverKeyDoesNotFit,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -58,6 +58,13 @@ constexpr std::string_view kOutputArgs[] = {"output"};
 constexpr std::string_view kOutputReasonArgs[] = {"output", "reason"};
 constexpr std::string_view kReasonArgs[] = {"reason"};
 constexpr std::string_view kDetailArgs[] = {"detail"};
+constexpr std::string_view kSourceSizeArgs[] = {"source", "size"};
+constexpr std::string_view kPairInconsistentArgs[] = {"pair", "length", "count",
+                                                      "offsets"};
+constexpr std::string_view kPairContradictedArgs[] = {"pair", "file", "count",
+                                                      "offsets"};
+constexpr std::string_view kKeyDoesNotFitArgs[] = {"source", "kind", "count",
+                                                   "offsets"};
 constexpr std::string_view kDetailChoiceArgs[] = {"detail", "choice"};
 constexpr std::string_view kDetailWarningArgs[] = {"detail", "warning"};
 constexpr std::string_view kTempErrorArgs[] = {"temp", "error"};
@@ -177,6 +184,17 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverPseudoFileSystem, "recover.pseudo_file_system",
      kNoArgs},
     {MessageId::kRecoverNameShortened, "recover.name_shortened", kFamilyName},
+    {MessageId::kRecoverFileIdentifiedNotBuilt,
+     "recover.file_identified_not_built", kNameFamilyOriginAdviceArgs},
+    {MessageId::kRecoverKeyFitsTruncated, "recover.key_fits_truncated",
+     kSourceSizeArgs},
+    {MessageId::kRecoverGivenKeyNoFit, "recover.given_key_no_fit", kNoArgs},
+    {MessageId::kRecoverPairInconsistent, "recover.pair_inconsistent",
+     kPairInconsistentArgs},
+    {MessageId::kRecoverPairContradicted, "recover.pair_contradicted",
+     kPairContradictedArgs},
+    {MessageId::kRecoverKeyDoesNotFit, "recover.key_does_not_fit",
+     kKeyDoesNotFitArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
