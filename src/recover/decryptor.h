@@ -23,6 +23,7 @@
 #include "core/stop_token.h"
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/secret.h"
 #include "kintsugi/status.h"
@@ -90,6 +91,10 @@ struct Key {
   std::string variant;
   std::string source;        // "hard-coded key 1", "--key", "--pair a=b".
   std::uint64_t region = 0;  // Scheme-specific (Nemucod: XORed bytes).
+  // The key fits but the file is truncated: StartDecryption decrypts what
+  // the file holds and its stream says it is not Complete(), so the output
+  // is kept only as unverified (issue 16).
+  bool truncated = false;
 };
 
 enum class KeyVerdict : std::uint8_t {
@@ -103,7 +108,12 @@ enum class KeyVerdict : std::uint8_t {
 struct KeyOutcome {
   KeyVerdict verdict = KeyVerdict::kNotFound;
   Key key;
+  // Why, for the user: `message` when set (id not kCount), else `detail`
+  // (a decryptor's own words, being replaced by messages). With kFound, a
+  // note added to the file's detail (e.g. the key fits but the file is
+  // truncated).
   std::string detail;
+  Message message;
 };
 
 // Decrypts one file as a stream. Output never exceeds input + 16 bytes per
@@ -122,6 +132,10 @@ class StreamDecryption {
   // ciphertext size less one padding block), so the verifier copies less;
   // 0 when unknown.
   virtual std::uint64_t MinOutputBytes() const { return 0; }
+  // False when the plaintext is known to be incomplete (a truncated file
+  // decrypted as far as it goes, Key::truncated): whatever it looks like,
+  // it is not verified.
+  virtual bool Complete() const { return true; }
 };
 
 // What a long key search is handed (in Prepare, or kept by the run for

@@ -85,6 +85,17 @@ Message VerifiedDetail(const formats::Verification& verification,
       {}};
 }
 
+// Issue 16: the plaintext of a stream that is not Complete() (a truncated
+// file decrypted as far as it goes) is never verified, whatever it looks
+// like.
+formats::Verification Incomplete(formats::Verification verification,
+                                 const StreamDecryption& decryption) {
+  if (decryption.Complete()) return verification;
+  verification.verdict = formats::Verdict::kInvalid;
+  verification.detail = "only a prefix of the original: the file is truncated";
+  return verification;
+}
+
 }  // namespace
 
 std::string CandidateName(const std::string& name, unsigned attempt,
@@ -266,7 +277,8 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
                         {{"error", written.message()}}});
   }
   sink->reset();
-  const formats::Verification verification = VerdictOn(verifier, *streamed);
+  const formats::Verification verification =
+      Incomplete(VerdictOn(verifier, *streamed), *request.decryption);
   const bool valid = verification.valid();
   if (valid && verification.kind) {
     outcome.verified_as =
@@ -376,7 +388,8 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
                 Message{MessageId::kRecoverDecryptionFailed,
                         {{"error", streamed.error().message()}}});
   }
-  const formats::Verification verification = VerdictOn(verifier, *streamed);
+  const formats::Verification verification =
+      Incomplete(VerdictOn(verifier, *streamed), *request.decryption);
   const bool valid = verification.valid();
   if (valid && verification.kind) {
     outcome.verified_as =

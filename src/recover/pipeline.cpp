@@ -173,20 +173,24 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
   outcome.variant = choice.probe.variant;
 
   KeyOutcome key = choice.prepared->run->FindKey(sample, choice.probe);
+  // Issue 16: a decryptor's message, when it gives one, over its words.
+  const Message key_detail = key.message.id != MessageId::kCount
+                                 ? key.message
+                                 : DecryptorDetail(key.detail);
   switch (key.verdict) {
     case KeyVerdict::kFound:
       break;
     case KeyVerdict::kNeedsInput:
       outcome.status = RecoverStatus::kNeedsInput;
-      outcome.detail = DecryptorDetail(key.detail);
+      outcome.detail = key_detail;
       return outcome;
     case KeyVerdict::kNotFound:
       outcome.status = RecoverStatus::kKeyNotFound;
-      outcome.detail = DecryptorDetail(key.detail);
+      outcome.detail = key_detail;
       return outcome;
     case KeyVerdict::kDamaged:
       outcome.status = RecoverStatus::kError;
-      outcome.detail = DecryptorDetail(key.detail);
+      outcome.detail = key_detail;
       return outcome;
   }
   if (!key.key.variant.empty()) outcome.variant = key.key.variant;
@@ -208,7 +212,16 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
                     ? path.parent_path()
                     : (options_.out_dir / item.rel).parent_path();
   request.name = choice.probe.original_name;
-  return output_.Write(request, std::move(outcome), buffers);
+  FileOutcome written = output_.Write(request, std::move(outcome), buffers);
+  // Issue 16: what the decryptor says of a key it found (e.g. it fits but
+  // the file is truncated) follows the output's detail.
+  if (key.message.id != MessageId::kCount) {
+    Message both{MessageId::kRecoverWithWarning,
+                 {{"detail", std::vector<Message>{written.detail}},
+                  {"warning", std::vector<Message>{key.message}}}};
+    written.detail = std::move(both);
+  }
+  return written;
 }
 
 }  // namespace
