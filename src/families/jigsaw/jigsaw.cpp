@@ -1,6 +1,9 @@
 #include "families/jigsaw/jigsaw.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -58,6 +61,45 @@ class AesStream final : public recover::StreamDecryption {
   std::uint64_t file_size_;
 };
 
+// A truncated file (Key::truncated) decrypted as far as it goes: its whole
+// blocks in CBC order, no padding check, the bytes of a partial last block
+// dropped. The plaintext is a prefix of the original, never Complete().
+class TruncatedAesStream final : public recover::StreamDecryption {
+ public:
+  TruncatedAesStream(SecretBytes key, ByteView iv)
+      : key_(std::move(key)), previous_(iv.ToBytes()) {}
+  Result<std::size_t> Update(ByteView in,
+                             std::span<std::uint8_t> out) override {
+    pending_.insert(pending_.end(), in.begin(), in.end());
+    const std::size_t whole =
+        pending_.size() - pending_.size() % crypto::kAesBlockBytes;
+    if (whole == 0) return std::size_t{0};
+    if (out.size() < whole) return InternalError("output too small");
+    const ByteView blocks = ByteView(pending_).First(whole);
+    KINTSUGI_ASSIGN_OR_RETURN(
+        Bytes plain,
+        crypto::AesCbcDecryptBlocks(key_.view(), ByteView(previous_), blocks));
+    previous_ = blocks.Last(crypto::kAesBlockBytes).ToBytes();
+    std::copy(plain.begin(), plain.end(), out.begin());
+    pending_.erase(pending_.begin(),
+                   pending_.begin() + static_cast<std::ptrdiff_t>(whole));
+    return whole;
+  }
+  Result<std::size_t> Finish(std::span<std::uint8_t>) override { return 0; }
+  bool Complete() const override { return false; }
+
+ private:
+  SecretBytes key_;
+  Bytes previous_;  // The IV of the next block: the last ciphertext block.
+  Bytes pending_;   // Less than a block, between calls.
+};
+
+// §3.1 "Recognition": an extension Jigsaw variants append that many other
+// families append too (Linux.Encoder §3.4 and some twenty others in the
+// KB): by name alone it says little, so a file of a size Jigsaw never
+// writes is not taken for a damaged Jigsaw file.
+constexpr std::string_view kSharedExtension = ".encrypted";
+
 // The base name of a Windows or POSIX path in EncryptedFileList.txt.
 std::string BaseName(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
@@ -71,10 +113,11 @@ std::string BaseName(std::string_view line) {
 class JigsawRun final : public recover::DecryptorRun {
  public:
   JigsawRun(std::vector<recover::CbcKeyCandidate> candidates,
-            std::set<std::string> listed, bool forced)
+            std::set<std::string> listed, bool forced, bool user_key)
       : candidates_(std::move(candidates)),
         listed_(std::move(listed)),
-        forced_(forced) {}
+        forced_(forced),
+        user_key_(user_key) {}
 
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
@@ -86,6 +129,7 @@ class JigsawRun final : public recover::DecryptorRun {
     }
     probe.confidence = 40;
     if (file.size % crypto::kAesBlockBytes != 0) {
+      if (!forced_ && probe.reason == SharedExtensionReason()) return {};
       probe.confidence = 30;
       probe.reason += "; size is not a multiple of 16";
       return probe;
@@ -101,30 +145,48 @@ class JigsawRun final : public recover::DecryptorRun {
   KeyOutcome FindKey(const FileSample& file,
                      const ProbeResult& probe) const override {
     KeyOutcome outcome;
-    if (file.size % crypto::kAesBlockBytes != 0) {
+    const bool whole_blocks = file.size % crypto::kAesBlockBytes == 0;
+    auto match = whole_blocks ? Match(file, probe.original_name) : std::nullopt;
+    // A key passing only the padding check (a wrong key does, once in 256)
+    // yields to one that decrypts the promised header.
+    const auto fits = match && match->header_matched
+                          ? std::nullopt
+                          : FitsStart(file, probe.original_name);
+    if (match && (match->header_matched || !fits)) {
+      memory_.Remember(match->index);
+      Found(candidates_[match->index], outcome);
+      if (file.size > kJigsawMaxOriginalBytes + crypto::kAesBlockBytes) {
+        outcome.detail = "larger than Jigsaw encrypts (10,000,000 bytes)";
+      }
+      return outcome;
+    }
+    // No valid padding at the end (or no whole blocks): a key whose first
+    // block decrypts to the header the original's name promises fits; the
+    // end is missing (issue 16).
+    if (fits) {
+      Found(candidates_[*fits], outcome);
+      outcome.key.truncated = true;
+      outcome.message =
+          Message{MessageId::kRecoverKeyFitsTruncated,
+                  {{"source", candidates_[*fits].label},
+                   {"size", static_cast<std::int64_t>(file.size)}}};
+      return outcome;
+    }
+    if (!whole_blocks) {
       outcome.verdict = KeyVerdict::kDamaged;
       outcome.detail = "size " + std::to_string(file.size) +
                        " is not a multiple of 16: truncated or damaged";
       return outcome;
     }
-    auto match = Match(file, probe.original_name);
-    if (!match) {
-      outcome.verdict = KeyVerdict::kNotFound;
-      outcome.detail =
-          "none of the known Jigsaw keys decrypts it; if you know the key, "
-          "use --family jigsaw --key HEX [--iv HEX]";
+    outcome.verdict = KeyVerdict::kNotFound;
+    if (user_key_) {
+      // Never advise passing the key that was passed.
+      outcome.message = Message{MessageId::kRecoverGivenKeyNoFit, {}};
       return outcome;
     }
-    memory_.Remember(match->index);
-    const recover::CbcKeyCandidate& candidate = candidates_[match->index];
-    outcome.verdict = KeyVerdict::kFound;
-    outcome.key.key = candidate.key;
-    outcome.key.iv = candidate.iv;
-    outcome.key.variant = candidate.label;
-    outcome.key.source = candidate.label;
-    if (file.size > kJigsawMaxOriginalBytes + crypto::kAesBlockBytes) {
-      outcome.detail = "larger than Jigsaw encrypts (10,000,000 bytes)";
-    }
+    outcome.detail =
+        "none of the known Jigsaw keys decrypts it; if you know the key, "
+        "use --family jigsaw --key HEX [--iv HEX]";
     return outcome;
   }
 
@@ -133,11 +195,48 @@ class JigsawRun final : public recover::DecryptorRun {
     KINTSUGI_ASSIGN_OR_RETURN(
         auto decryptor,
         crypto::AesCbcDecryptor::Create(key.key.view(), key.iv.view()));
+    if (key.truncated) {
+      return std::unique_ptr<recover::StreamDecryption>(
+          std::make_unique<TruncatedAesStream>(key.key, key.iv.view()));
+    }
     return std::unique_ptr<recover::StreamDecryption>(
         std::make_unique<AesStream>(std::move(decryptor), file_size));
   }
 
  private:
+  static std::string SharedExtensionReason() {
+    return "Jigsaw extension " + std::string(kSharedExtension);
+  }
+
+  static void Found(const recover::CbcKeyCandidate& candidate,
+                    KeyOutcome& outcome) {
+    outcome.verdict = KeyVerdict::kFound;
+    outcome.key.key = candidate.key;
+    outcome.key.iv = candidate.iv;
+    outcome.key.variant = candidate.label;
+    outcome.key.source = candidate.label;
+  }
+
+  // The candidate whose first block decrypts to a plausible header of a
+  // kind the original's name promises; nullopt when none does or the name
+  // promises no kind (then nothing tells a fitting key from a wrong one).
+  std::optional<std::size_t> FitsStart(const FileSample& file,
+                                       const std::string& original_name) const {
+    const auto expected =
+        formats::ExpectedKinds(Path(original_name).extension().native());
+    const auto first = file.head.Sub(0, crypto::kAesBlockBytes);
+    if (expected.empty() || !first) return std::nullopt;
+    for (std::size_t i = 0; i < candidates_.size(); ++i) {
+      auto block = crypto::AesCbcDecryptBlocks(
+          candidates_[i].key.view(), candidates_[i].iv.view(), *first);
+      if (!block) continue;
+      for (formats::FileKind kind : expected) {
+        if (formats::HeaderPlausible(kind, *block)) return i;
+      }
+    }
+    return std::nullopt;
+  }
+
   // The name of the original, if `name` looks like a Jigsaw output: a name
   // listed in EncryptedFileList.txt plus an appended extension, a name with
   // a known appended extension, or (with --family) any extension.
@@ -179,6 +278,7 @@ class JigsawRun final : public recover::DecryptorRun {
   mutable recover::CbcKeyMemory memory_;
   std::set<std::string> listed_;
   bool forced_;
+  bool user_key_;  // --key given: the first candidate.
 };
 
 class Jigsaw final : public recover::Decryptor {
@@ -219,8 +319,9 @@ class Jigsaw final : public recover::Decryptor {
         rest.remove_prefix(newline + 1);
       }
     }
-    return std::unique_ptr<recover::DecryptorRun>(std::make_unique<JigsawRun>(
-        std::move(candidates), std::move(listed), inputs.forced));
+    return std::unique_ptr<recover::DecryptorRun>(
+        std::make_unique<JigsawRun>(std::move(candidates), std::move(listed),
+                                    inputs.forced, inputs.key.has_value()));
   }
 };
 

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/testing/status_matchers.h"
@@ -200,12 +201,21 @@ TEST(JigsawTest, TheKeyThatWonTheLastFileIsTriedFirst) {
   EXPECT_EQ(report.files[1].key_source, "hard-coded key 1");
 }
 
-TEST(JigsawTest, TruncatedFileIsAClearErrorAndTheRunGoesOn) {
+// A truncated file whose start a known key decrypts to the header its name
+// promises: the key fits, and what the file holds is kept as unverified
+// (issue 16); one whose start tells nothing is a clear error, and the run
+// goes on.
+TEST(JigsawTest, TruncatedFileIsKeptUnverifiedOrAClearErrorAndTheRunGoesOn) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddDirs(kDir), IsOk());
-  Bytes ct = families_testing::JigsawEncrypt(MakeSample(FileKind::kPdf), 1);
+  const Bytes pdf = MakeSample(FileKind::kPdf);
+  Bytes ct = families_testing::JigsawEncrypt(pdf, 1);
   ct.resize(ct.size() - 5);
   ASSERT_THAT(fs.AddFile(kDir / "cut.pdf.fun", ct), IsOk());
+  Bytes junk = families_testing::JigsawEncrypt(
+      formats::samples::PseudoRandomBytes(100, 3), 1);
+  junk.resize(junk.size() - 5);
+  ASSERT_THAT(fs.AddFile(kDir / "cut.xyz.fun", junk), IsOk());
   ASSERT_THAT(
       fs.AddFile(kDir / "ok.txt.fun", families_testing::JigsawEncrypt(
                                           formats::samples::MakeText(100), 1)),
@@ -213,12 +223,93 @@ TEST(JigsawTest, TruncatedFileIsAClearErrorAndTheRunGoesOn) {
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
   const FileOutcome* cut = Find(report, kDir / "cut.pdf.fun");
   ASSERT_NE(cut, nullptr);
-  EXPECT_EQ(cut->status, RecoverStatus::kError);
+  EXPECT_EQ(cut->status, RecoverStatus::kUnverified);
+  EXPECT_EQ(cut->key_source, "hard-coded key 1");
   EXPECT_THAT(RenderEnglish(cut->detail),
+              ::testing::HasSubstr("the key (hard-coded key 1) fits, but the "
+                                   "file is truncated"));
+  ASSERT_OK_AND_ASSIGN(Bytes kept, fs.Contents(kDir / "cut.pdf.unverified"));
+  const std::size_t whole = ct.size() / 16 * 16;
+  ASSERT_EQ(kept.size(), whole);
+  EXPECT_TRUE(std::equal(kept.begin(), kept.end(), pdf.begin()));
+  const FileOutcome* unknown = Find(report, kDir / "cut.xyz.fun");
+  ASSERT_NE(unknown, nullptr);
+  EXPECT_EQ(unknown->status, RecoverStatus::kError);
+  EXPECT_THAT(RenderEnglish(unknown->detail),
               ::testing::HasSubstr("multiple of 16"));
   EXPECT_EQ(Find(report, kDir / "ok.txt.fun")->status,
             RecoverStatus::kRecovered);
   EXPECT_FALSE(report.AllWell());
+}
+
+// Issue 16: a file cut at a block boundary, with the right key given, was
+// "key_not_found" with advice to pass the key that was passed. Even a text
+// file, whose prefix reads as text, is never "verified".
+TEST(JigsawTest, Issue16TruncatedFileWithTheRightKeySaysTheKeyFits) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Bytes key = *FromHex("000102030405060708090a0b0c0d0e0f");
+  const Bytes iv = *FromHex(kJigsawIvHex);
+  const Bytes text = formats::samples::MakeText(5000);
+  ASSERT_OK_AND_ASSIGN(Bytes ct, crypto::AesCbcEncrypt(key, iv, text));
+  ct.resize(ct.size() - 32);
+  ASSERT_THAT(fs.AddFile(kDir / "notes.txt.fun", ct), IsOk());
+  ASSERT_OK_AND_ASSIGN(
+      Bytes junk_ct, crypto::AesCbcEncrypt(
+                         key, iv, formats::samples::PseudoRandomBytes(500, 4)));
+  junk_ct.resize(junk_ct.size() - 32);
+  ASSERT_THAT(fs.AddFile(kDir / "blob.xyz.fun", junk_ct), IsOk());
+  RecoverOptions options = Options();
+  options.family = "jigsaw";
+  options.key = SecretBytes(key);
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  const FileOutcome* cut = Find(report, kDir / "notes.txt.fun");
+  ASSERT_NE(cut, nullptr);
+  EXPECT_EQ(cut->status, RecoverStatus::kUnverified);
+  EXPECT_EQ(cut->key_source, "--key");
+  const std::string detail = RenderEnglish(cut->detail);
+  EXPECT_THAT(detail, ::testing::HasSubstr("the key (--key) fits, but the "
+                                           "file is truncated"));
+  EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("--key HEX")));
+  ASSERT_OK_AND_ASSIGN(Bytes kept, fs.Contents(kDir / "notes.txt.unverified"));
+  ASSERT_EQ(kept.size(), ct.size());
+  EXPECT_TRUE(std::equal(kept.begin(), kept.end(), text.begin()));
+  EXPECT_FALSE(fs.Exists(kDir / "notes.txt"));
+  // Nothing tells whether the key fits a file of no known kind: it says
+  // the given key gives no valid end, never "pass --key".
+  const FileOutcome* blob = Find(report, kDir / "blob.xyz.fun");
+  ASSERT_NE(blob, nullptr);
+  EXPECT_EQ(blob->status, RecoverStatus::kKeyNotFound);
+  EXPECT_EQ(blob->detail.id, MessageId::kRecoverGivenKeyNoFit);
+  EXPECT_THAT(RenderEnglish(blob->detail),
+              ::testing::Not(::testing::HasSubstr("--key HEX")));
+
+  // --verified-only: nothing is kept, and it says why.
+  io::MemoryFileSystem strict_fs;
+  ASSERT_THAT(strict_fs.AddFile(kDir / "notes.txt.fun", ct), IsOk());
+  options.verified_only = true;
+  ASSERT_OK_AND_ASSIGN(RecoverReport strict, Recover(strict_fs, options));
+  ASSERT_EQ(strict.files.size(), 1u);
+  EXPECT_EQ(strict.files[0].status, RecoverStatus::kUnverified);
+  EXPECT_TRUE(strict.files[0].output.empty());
+  EXPECT_THAT(RenderEnglish(strict.files[0].detail),
+              ::testing::HasSubstr("file is truncated"));
+  EXPECT_FALSE(strict_fs.Exists(kDir / "notes.txt.unverified"));
+  EXPECT_FALSE(strict_fs.Exists(kDir / "notes.txt"));
+}
+
+// Issue 16: ".encrypted" is appended by many families (Linux.Encoder among
+// them); a file of a size Jigsaw never writes is not taken for Jigsaw's.
+TEST(JigsawTest, Issue16ASharedExtensionOfAnotherSizeIsNotJigsaws) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile(kDir / "a.docx.encrypted",
+                         formats::samples::PseudoRandomBytes(1000 * 16 + 8, 5)),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options()));
+  ASSERT_EQ(report.files.size(), 1u);
+  EXPECT_EQ(report.files[0].status, RecoverStatus::kUnsupported);
+  EXPECT_TRUE(report.files[0].family.empty());
+  EXPECT_TRUE(report.files[0].decryptor.empty());
 }
 
 }  // namespace
