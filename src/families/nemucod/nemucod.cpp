@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/stop_token.h"
+#include "families/nemucod/nemucod_pair.h"
 #include "formats/file_validator.h"
 #include "formats/known_header.h"
 #include "kintsugi/limits.h"
@@ -77,11 +78,13 @@ std::string Variant(std::uint64_t region, std::size_t key_length) {
 class NemucodRun final : public recover::DecryptorRun {
  public:
   NemucodRun(std::optional<recover::Key> key, bool forced,
-             std::vector<ReportedKey> reported, std::string needs)
+             std::vector<ReportedKey> reported, std::string needs,
+             Message refusal)
       : key_(std::move(key)),
         forced_(forced),
         reported_(std::move(reported)),
-        needs_(std::move(needs)) {}
+        needs_(std::move(needs)),
+        refusal_(std::move(refusal)) {}
 
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
@@ -104,6 +107,15 @@ class NemucodRun final : public recover::DecryptorRun {
       probe.variant = "7-zip";
     } else if (key_) {
       probe.variant = key_->variant;
+      // A structural fit: the key decrypts the known header bytes of the
+      // kind the original's name promises, every one of them.
+      const auto fit = Fit(file, probe.original_name);
+      if (fit && fit->disagree.empty() &&
+          fit->agree >= kMinAgreeingHeaderBytes) {
+        probe.confidence = 85;
+        probe.reason += "; the key fits its known " + std::string(fit->kind) +
+                        " header bytes";
+      }
     }
     return probe;
   }
@@ -125,6 +137,11 @@ class NemucodRun final : public recover::DecryptorRun {
           "which the XOR decryptor does not cover";
       return outcome;
     }
+    if (refusal_.id != MessageId::kCount) {
+      outcome.verdict = KeyVerdict::kNeedsInput;
+      outcome.message = refusal_;
+      return outcome;
+    }
     if (!key_) {
       outcome.verdict = KeyVerdict::kNeedsInput;
       outcome.detail =
@@ -133,6 +150,19 @@ class NemucodRun final : public recover::DecryptorRun {
                 "pair reveals: give one encrypted file and its original with "
                 "--pair ENC=ORIG (or the key with --family nemucod --key HEX)"
               : needs_;
+      return outcome;
+    }
+    // Issue 16: a key of another infection is not applied to a file whose
+    // known header bytes it contradicts (most of them).
+    if (const auto fit = Fit(file, probe.original_name);
+        fit && fit->disagree.size() > fit->agree) {
+      outcome.verdict = KeyVerdict::kNotFound;
+      outcome.message =
+          Message{MessageId::kRecoverKeyDoesNotFit,
+                  {{"source", key_->source},
+                   {"kind", std::string(fit->kind)},
+                   {"count", static_cast<std::int64_t>(fit->disagree.size())},
+                   {"offsets", OffsetList(fit->disagree)}}};
       return outcome;
     }
     outcome.verdict = KeyVerdict::kFound;
@@ -152,10 +182,17 @@ class NemucodRun final : public recover::DecryptorRun {
   std::vector<ReportedKey> ReportedKeys() const override { return reported_; }
 
  private:
+  std::optional<HeaderFit> Fit(const FileSample& file,
+                               const std::string& original_name) const {
+    return FitKnownHeader(key_->key.view(), key_->region, original_name,
+                          file.size, file.head);
+  }
+
   std::optional<recover::Key> key_;
   bool forced_;
   std::vector<ReportedKey> reported_;
   std::string needs_;  // Why there is no key and what to give.
+  Message refusal_;    // Why the pair was refused (id kCount: it was not).
 };
 
 // The key as the user can give it back with --key: one period when its
@@ -196,9 +233,12 @@ class Nemucod final : public recover::Decryptor {
                          region};
     }
     // §3.2 "Key recovery": from each pair; all must agree.
+    Message refusal;             // Id kCount: no pair refused.
+    std::string unchecked_pair;  // A pair whose key it could not check.
     for (const KnownPlaintextPair& pair : inputs.pairs) {
-      const std::string label = "--pair " + pair.encrypted.filename().string() +
-                                "=" + pair.original.filename().string();
+      const std::string pair_name = pair.encrypted.filename().string() + "=" +
+                                    pair.original.filename().string();
+      const std::string label = "--pair " + pair_name;
       KINTSUGI_ASSIGN_OR_RETURN(FileInfo enc_info,
                                 fs.Stat(pair.encrypted, true));
       KINTSUGI_ASSIGN_OR_RETURN(FileInfo orig_info,
@@ -221,6 +261,14 @@ class Nemucod final : public recover::Decryptor {
         return Status(derived.error().code(),
                       label + ": " + derived.error().message());
       }
+      // Issue 16: the pair must fit the key it gives.
+      const PairCheck check =
+          CheckPair(enc, orig, derived->region, derived->key.size(), pair_name);
+      if (check.refusal.id != MessageId::kCount) {
+        refusal = check.refusal;
+        break;
+      }
+      if (!check.checked) unchecked_pair = pair_name;
       recover::Key found{derived->key,
                          {},
                          Variant(derived->region, derived->key.size()),
@@ -252,6 +300,18 @@ class Nemucod final : public recover::Decryptor {
       reported.push_back(std::move(report));
       key = std::move(found);
     }
+    if (key && !unchecked_pair.empty() && refusal.id == MessageId::kCount) {
+      KINTSUGI_ASSIGN_OR_RETURN(RunSamples run, SampleRunFiles(fs, inputs));
+      refusal = CheckKeyAgainstHeaders(key->key.view(), key->region,
+                                       run.samples, unchecked_pair);
+    }
+    if (refusal.id != MessageId::kCount) {
+      // Refused: no key, none reported; each file says why.
+      return std::unique_ptr<recover::DecryptorRun>(
+          std::make_unique<NemucodRun>(std::nullopt, inputs.forced,
+                                       std::vector<ReportedKey>{},
+                                       std::string{}, std::move(refusal)));
+    }
     std::string needs;
     if (!key) {
       KINTSUGI_ASSIGN_OR_RETURN(NemucodHeaderKey from_headers,
@@ -273,7 +333,8 @@ class Nemucod final : public recover::Decryptor {
       }
     }
     return std::unique_ptr<recover::DecryptorRun>(std::make_unique<NemucodRun>(
-        std::move(key), inputs.forced, std::move(reported), std::move(needs)));
+        std::move(key), inputs.forced, std::move(reported), std::move(needs),
+        Message{}));
   }
 
  private:
@@ -284,6 +345,17 @@ class Nemucod final : public recover::Decryptor {
   // stops (kCancelled, kDeadlineExceeded) with the run.
   static Result<NemucodHeaderKey> KeyFromRunFiles(
       ReadOnlyFileSystem& fs, const recover::RunInputs& inputs) {
+    KINTSUGI_ASSIGN_OR_RETURN(RunSamples run, SampleRunFiles(fs, inputs));
+    return NemucodKeyFromHeaders(run.samples, run.largest);
+  }
+
+  struct RunSamples {
+    std::vector<NemucodSample> samples;
+    std::uint64_t largest = 0;  // The largest ".crypted" file.
+  };
+  // The heads KeyFromRunFiles reads (and a pair's key is checked against).
+  static Result<RunSamples> SampleRunFiles(ReadOnlyFileSystem& fs,
+                                           const recover::RunInputs& inputs) {
     SearchControl control(inputs.search.stop, inputs.file_count,
                           inputs.search.on_progress);
     std::vector<NemucodSample> samples;
@@ -328,7 +400,7 @@ class Nemucod final : public recover::Decryptor {
     if (inputs.for_each_file) {
       KINTSUGI_RETURN_IF_ERROR(inputs.for_each_file(visit));
     }
-    return NemucodKeyFromHeaders(samples, largest);
+    return RunSamples{std::move(samples), largest};
   }
 };
 

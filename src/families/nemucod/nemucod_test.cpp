@@ -11,6 +11,7 @@
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "recover/strategies.h"
 
@@ -475,6 +476,133 @@ TEST(NemucodHeaderKeyTest, HostileHeadsGiveNoKeyAndNoCrash) {
   EXPECT_THAT(found.detail, HasSubstr("--pair ENC=ORIG"));
   EXPECT_TRUE(NemucodKeyFromHeaders({}, 0).detail.find("--pair") !=
               std::string::npos);
+}
+
+// --- Issue 16: a pair must fit the key it gives; a key is not applied to
+// files it does not fit.
+
+// The defect: an original one byte off at 700 gave a "2040-byte key", and
+// six other files came out "recovered, verified", each one byte wrong.
+TEST(NemucodPairTest, Issue16AnOriginalOneByteOffIsRefusedWithTheOffset) {
+  io::MemoryFileSystem fs;
+  const auto key = families_testing::MakeNemucodKey(255, 2048, 1616);
+  namespace gen = formats::samples;
+  const std::vector<Specimen> others = {
+      {"a.pdf", gen::MakePdf(5000)},   {"b.png", gen::MakePng(30, 30)},
+      {"c.docx", gen::MakeDocx(3000)}, {"d.doc", gen::MakeOle2(4000)},
+      {"e.jpg", gen::MakeJpeg(3000)},  {"f.txt", gen::MakeText(4000)}};
+  WriteAll(fs, kDir, others, key);
+  const Bytes pdf = gen::MakePdf(6000);
+  ASSERT_THAT(fs.AddFile(kDir / "pair.pdf.crypted",
+                         families_testing::NemucodEncrypt(pdf, key)),
+              IsOk());
+  Bytes wrong = pdf;
+  wrong[700] ^= 0x20;
+  ASSERT_THAT(fs.AddFile("/backup/pair.pdf", wrong), IsOk());
+  RecoverOptions options = RunOn(kDir);
+  options.pairs = {{kDir / "pair.pdf.crypted", "/backup/pair.pdf"}};
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  std::size_t encrypted = 0;
+  for (const FileOutcome& f : report.files) {
+    if (f.path.extension() != ".crypted") continue;  // Sidecars.
+    ++encrypted;
+    SCOPED_TRACE(f.path.string());
+    EXPECT_EQ(f.status, RecoverStatus::kNeedsInput);
+    EXPECT_EQ(f.detail.id, MessageId::kRecoverPairInconsistent);
+    EXPECT_TRUE(HasDeclaredArgs(f.detail));
+    EXPECT_EQ(RenderEnglish(f.detail),
+              "the pair pair.pdf.crypted=pair.pdf was refused: the 255-byte "
+              "key it gives disagrees with the pair itself at offset 700 (the "
+              "original is not exactly the file that was encrypted); give "
+              "another pair");
+    EXPECT_TRUE(f.output.empty());
+  }
+  EXPECT_EQ(encrypted, others.size() + 1);
+  for (const Specimen& s : others) EXPECT_FALSE(fs.Exists(kDir / s.name));
+  EXPECT_TRUE(report.keys.empty());
+}
+
+// A key as long as its region (the (1024, 1024) variant) never repeats
+// within a pair: the other files' known header bytes check it. The PNG
+// signature's byte 3 off in the original is refused by name.
+TEST(NemucodPairTest, Issue16AKeyThePairCannotCheckIsCheckedByOtherFiles) {
+  io::MemoryFileSystem fs;
+  const auto key = families_testing::MakeNemucodKey(1024, 1024, 1617);
+  namespace gen = formats::samples;
+  WriteAll(fs, kDir,
+           {{"b.png", gen::MakePng(20, 20)}, {"c.png", gen::MakePng(9, 9)}},
+           key);
+  const Bytes png = gen::MakePng(40, 40);
+  ASSERT_THAT(fs.AddFile(kDir / "a.png.crypted",
+                         families_testing::NemucodEncrypt(png, key)),
+              IsOk());
+  Bytes wrong = png;
+  wrong[3] ^= 0x01;
+  ASSERT_THAT(fs.AddFile("/backup/a.png", wrong), IsOk());
+  RecoverOptions options = RunOn(kDir);
+  options.pairs = {{kDir / "a.png.crypted", "/backup/a.png"}};
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  std::size_t encrypted = 0;
+  for (const FileOutcome& f : report.files) {
+    if (f.path.extension() != ".crypted") continue;  // Sidecars.
+    ++encrypted;
+    SCOPED_TRACE(f.path.string());
+    EXPECT_EQ(f.status, RecoverStatus::kNeedsInput);
+    EXPECT_EQ(f.detail.id, MessageId::kRecoverPairContradicted);
+    EXPECT_TRUE(HasDeclaredArgs(f.detail));
+    EXPECT_THAT(RenderEnglish(f.detail), HasSubstr("at offset 3,"));
+  }
+  EXPECT_EQ(encrypted, 3u);
+  EXPECT_FALSE(fs.Exists(kDir / "b.png"));
+
+  // The right original: the same run recovers every file.
+  ASSERT_THAT(fs.AddFile("/backup/right/a.png", png), IsOk());
+  options.pairs = {{kDir / "a.png.crypted", "/backup/right/a.png"}};
+  ASSERT_OK_AND_ASSIGN(RecoverReport right, Recover(fs, options));
+  for (const FileOutcome& f : right.files) {
+    if (f.path.extension() != ".crypted") continue;
+    EXPECT_EQ(f.status, RecoverStatus::kRecovered) << RenderEnglish(f.detail);
+  }
+}
+
+// The defect: in a tree of four infections with one pair, the other
+// infections' files were "verified" too. They get key_not_found, saying
+// the pair's key does not fit them.
+TEST(NemucodPairTest, Issue16APairsKeyIsNotAppliedToOtherInfections) {
+  io::MemoryFileSystem fs;
+  namespace gen = formats::samples;
+  const std::vector<Specimen> files = {{"a.pdf", gen::MakePdf(5000)},
+                                       {"b.png", gen::MakePng(30, 30)},
+                                       {"c.docx", gen::MakeDocx(3000)},
+                                       {"d.jpg", gen::MakeJpeg(3000)}};
+  for (std::uint64_t infection = 0; infection < 4; ++infection) {
+    const auto key =
+        families_testing::MakeNemucodKey(255, 2048, 2000 + infection);
+    WriteAll(fs, kDir / ("pc" + std::to_string(infection)), files, key);
+  }
+  const Path pair_dir = kDir / "pc0";
+  ASSERT_THAT(fs.AddFile("/backup/a.pdf", files[0].plain), IsOk());
+  RecoverOptions options = RunOn(kDir);
+  options.pairs = {{pair_dir / "a.pdf.crypted", "/backup/a.pdf"}};
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  std::size_t encrypted = 0;
+  for (const FileOutcome& f : report.files) {
+    if (f.path.extension() != ".crypted") continue;  // Sidecars.
+    ++encrypted;
+    SCOPED_TRACE(f.path.string());
+    if (f.path.parent_path() == pair_dir) {
+      EXPECT_EQ(f.status, RecoverStatus::kRecovered) << RenderEnglish(f.detail);
+      continue;
+    }
+    EXPECT_EQ(f.status, RecoverStatus::kKeyNotFound);
+    EXPECT_EQ(f.detail.id, MessageId::kRecoverKeyDoesNotFit);
+    EXPECT_TRUE(HasDeclaredArgs(f.detail));
+    EXPECT_THAT(RenderEnglish(f.detail),
+                HasSubstr("the key from --pair a.pdf.crypted=a.pdf does not "
+                          "fit this file"));
+    EXPECT_TRUE(f.output.empty());
+  }
+  EXPECT_EQ(encrypted, 16u);
 }
 
 }  // namespace
