@@ -95,6 +95,7 @@ FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
     inputs.push_back(identify::FileNameInput(name));
   }
   FolderEvidence evidence;
+  evidence.kb = &kb;
   if (inputs.empty()) return evidence;
   const identify::Report report = kb.Identify(inputs);
   evidence.verdict = report.verdict;
@@ -110,6 +111,26 @@ FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
                     c.recovery, c.decryptor, c.needs});
   }
   return evidence;
+}
+
+std::optional<NamedFamily> IdentifyFile(const identify::CompiledKb& kb,
+                                        const FileSample& sample) {
+  identify::Input input;
+  input.kind = identify::InputKind::kEncryptedFile;
+  input.source = sample.name;
+  input.file_name = sample.name;
+  input.content = sample.head.ToBytes();
+  input.tail = sample.tail.ToBytes();
+  input.size = sample.size;
+  const identify::Input inputs[] = {std::move(input)};
+  const identify::Report report = kb.Identify(inputs);
+  if (report.verdict != identify::Verdict::kIdentified ||
+      report.candidates.empty()) {
+    return std::nullopt;
+  }
+  const identify::Candidate& c = report.candidates.front();
+  return NamedFamily{c.family,   c.name,      identify::EvidenceOrigin(c, {}),
+                     c.recovery, c.decryptor, c.needs};
 }
 
 std::optional<DecryptorChoice> ChooseDecryptor(
@@ -184,11 +205,68 @@ Triage TriageFile(std::span<const PreparedDecryptor> runs,
                 {{"kind", std::string(formats::FileKindName(*sniffed))}}});
   }
   const FolderEvidence* evidence = source ? source() : nullptr;
+  // The file's own evidence, asked for only where it can change the
+  // verdict (identify per file costs a scan of its head and tail).
+  std::optional<std::optional<NamedFamily>> own;
+  auto file_family = [&]() -> const NamedFamily* {
+    if (!own) {
+      own.emplace();
+      if (evidence != nullptr && evidence->kb != nullptr) {
+        *own = IdentifyFile(*evidence->kb, sample);
+      }
+    }
+    return own->has_value() ? &**own : nullptr;
+  };
+  const NamedFamily* folder_family =
+      evidence != nullptr &&
+              evidence->verdict == identify::Verdict::kIdentified &&
+              !evidence->named.empty()
+          ? &evidence->named.front()
+          : nullptr;
+  auto built = [&](const NamedFamily& f) {
+    return std::any_of(
+        runs.begin(), runs.end(),
+        [&](const PreparedDecryptor& p) { return IsFor(*p.decryptor, f); });
+  };
+  // Unsupported, with the family identify names and what recovering its
+  // files needs (the KB's recovery facts).
+  auto not_built = [&](const NamedFamily& f, bool from_file) {
+    triage.choice.reset();
+    triage.family = f.family;
+    return verdict(RecoverStatus::kUnsupported,
+                   Message{from_file ? MessageId::kRecoverFileIdentifiedNotBuilt
+                                     : MessageId::kRecoverIdentifiedNotBuilt,
+                           {{"name", f.name},
+                            {"family", f.family},
+                            {"origin", std::vector<Message>{f.from}},
+                            {"advice", identify::RecoveryAdvice(
+                                           f.recovery, f.decryptor, f.needs,
+                                           /*decryptor_available=*/false)}}});
+  };
   triage.choice = ChooseDecryptor(runs, sample, evidence);
-  if (triage.choice) return triage;
+  if (triage.choice) {
+    if (triage.choice->probe.confidence >= kStructuralConfidence) {
+      return triage;
+    }
+    // Taken by name alone: a family identify attributes the file (or its
+    // folder) to that this build cannot decrypt is the better answer.
+    const Decryptor& chosen = *triage.choice->prepared->decryptor;
+    for (const auto& [f, from_file] :
+         {std::pair{file_family(), true}, std::pair{folder_family, false}}) {
+      if (f != nullptr && !IsFor(chosen, *f) && !built(*f)) {
+        return not_built(*f, from_file);
+      }
+    }
+    return triage;
+  }
   if (sample.size == 0) {
     return verdict(RecoverStatus::kNotEncrypted,
                    Message{MessageId::kRecoverEmptyFile, {}});
+  }
+  // Before "ordinary": a family that keeps a file's first bytes (STOP/Djvu
+  // keeps five, a JPEG's magic among them) is told by its markers.
+  if (const NamedFamily* f = file_family(); f != nullptr && !built(*f)) {
+    return not_built(*f, /*from_file=*/true);
   }
   if (sniffed) {
     return verdict(
@@ -196,23 +274,9 @@ Triage TriageFile(std::span<const PreparedDecryptor> runs,
         Message{MessageId::kRecoverNoDecryptorOrdinary,
                 {{"kind", std::string(formats::FileKindName(*sniffed))}}});
   }
-  if (evidence != nullptr &&
-      evidence->verdict == identify::Verdict::kIdentified &&
-      !evidence->named.empty()) {
-    const NamedFamily& f = evidence->named.front();
-    const bool has_decryptor = std::any_of(
-        runs.begin(), runs.end(),
-        [&](const PreparedDecryptor& p) { return IsFor(*p.decryptor, f); });
-    if (!has_decryptor) {
-      return verdict(RecoverStatus::kUnsupported,
-                     Message{MessageId::kRecoverIdentifiedNotBuilt,
-                             {{"name", f.name},
-                              {"family", f.family},
-                              {"origin", std::vector<Message>{f.from}},
-                              {"advice", identify::RecoveryAdvice(
-                                             f.recovery, f.decryptor, f.needs,
-                                             /*decryptor_available=*/false)}}});
-    }
+  if (folder_family != nullptr) {
+    const NamedFamily& f = *folder_family;
+    if (!built(f)) return not_built(f, /*from_file=*/false);
     return verdict(
         RecoverStatus::kUnsupported,
         Message{MessageId::kRecoverIdentifiedNoFit,

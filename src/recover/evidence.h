@@ -29,6 +29,13 @@ namespace kintsugi::recover {
 // between names, but a structural fit beats a name (issue 4).
 inline constexpr int kIdentifyCloseCall = 15;
 
+// Probes below this accepted a file by its name alone (decryptor.h: ~20-60
+// by name, ~70-90 by a structural check). Such a choice yields to a family
+// identify attributes the file (or its folder) to when this build has no
+// decryptor for it (issue 16): a shared extension is not another family's
+// file.
+inline constexpr int kStructuralConfidence = 70;
+
 // A decryptor prepared for one run.
 struct PreparedDecryptor {
   const Decryptor* decryptor = nullptr;
@@ -52,6 +59,9 @@ struct FolderEvidence {
   // Identified: the one family; ambiguous: the close candidates, best
   // first; unknown: none.
   std::vector<NamedFamily> named;
+  // The KB it came from, for the evidence of single files (IdentifyFile);
+  // null when identify is not consulted.
+  const identify::CompiledKb* kb = nullptr;
 };
 
 // Runs identify over the files of one folder: the ransom notes among them
@@ -60,6 +70,11 @@ struct FolderEvidence {
 FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
                                     const identify::CompiledKb& kb,
                                     std::span<const WalkItem* const> files);
+
+// The family identify attributes one file to from its own evidence (name,
+// head and tail markers, size), when the verdict is "identified".
+std::optional<NamedFamily> IdentifyFile(const identify::CompiledKb& kb,
+                                        const FileSample& sample);
 
 // The decryptor chosen for a file, and why.
 struct DecryptorChoice {
@@ -83,6 +98,9 @@ struct Triage {
   // Without a choice: kNotEncrypted or kUnsupported, and why.
   RecoverStatus status = RecoverStatus::kUnsupported;
   Message detail;
+  // The family an unsupported verdict names (FileOutcome::family), when
+  // identify attributes the file to one; empty otherwise.
+  std::string family;
 };
 
 // Identify's evidence for the folder of the file being triaged, computed
@@ -94,7 +112,10 @@ using EvidenceSource = std::function<const FolderEvidence*()>;
 // extension says is left alone; otherwise ChooseDecryptor (an empty file
 // too: a scheme that keeps the size made it from an empty original), and
 // without a choice a verdict: "empty file", or what identify found for the
-// folder.
+// file or its folder. A file identify attributes to a family this build
+// cannot decrypt (by the file's own evidence, or the folder's) is
+// unsupported with that family, never another decryptor's by name alone
+// (below kStructuralConfidence) and never "not encrypted" (issue 16).
 // `evidence` may be empty (identify not consulted).
 Triage TriageFile(std::span<const PreparedDecryptor> runs,
                   const FileSample& sample, const EvidenceSource& evidence);

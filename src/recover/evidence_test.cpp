@@ -6,7 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/testing/status_matchers.h"
@@ -212,6 +215,108 @@ TEST(TriageFileTest, WithoutAChoiceTheVerdictSaysWhatIdentifyFound) {
   EXPECT_TRUE(HasDeclaredArgs(renamed.detail));
   EXPECT_THAT(RenderEnglish(renamed.detail),
               HasSubstr("(renamed or damaged?)"));
+}
+
+// --- Issue 16: files a build cannot decrypt get "unsupported" with the
+// family identify attributes them to.
+
+constexpr std::string_view kStopMarker =
+    "{36A698B9-D67C-4E07-BE82-0EC5B14B4DF5}";
+
+// A KB with a STOP/Djvu-like family (its footer marker, recovery-schemes.md
+// §3.7; no decryptor in this build) and a Linux.Encoder-like one (its note
+// name; §3.4).
+std::shared_ptr<const identify::CompiledKb> MarkerKb() {
+  kb::KnowledgeBase kb;
+  kb::Rule marker =
+      fakes::KbRule("marker-footer", kb::RuleKind::kFileMarker, "");
+  marker.strength = kb::Strength::kDecisive;
+  marker.marker = Bytes(kStopMarker.begin(), kStopMarker.end());
+  marker.anchor = kb::Anchor::kEnd;
+  marker.offset = kStopMarker.size();
+  kb::Family stop =
+      fakes::KbFamily("stop-djvu", "STOP/Djvu", {marker},
+                      kb::RecoveryPossible::kPartial, "stop-djvu");
+  stop.recovery.needs = {"nothing: works when the personal ID is offline"};
+  kb.families.push_back(std::move(stop));
+  kb.families.push_back(
+      fakes::KbFamily("linux-encoder", "Linux.Encoder",
+                      {fakes::KbRule("note", kb::RuleKind::kNoteName,
+                                     "README_FOR_DECRYPT.txt")},
+                      kb::RecoveryPossible::kYes, "linux-encoder"));
+  auto compiled = identify::Compile(kb);
+  EXPECT_TRUE(compiled.has_value()) << compiled.error().message();
+  return compiled ? *compiled : nullptr;
+}
+
+// §3.7 layout, synthetic: the first five bytes of a JPEG kept, the rest
+// stand-in ciphertext, then a 256-byte blob, a 40-character ID and the
+// marker.
+Bytes StopLikeFile() {
+  Bytes file = formats::samples::MakeJpeg(3000);
+  const Bytes noise = formats::samples::PseudoRandomBytes(file.size() - 5, 16);
+  std::copy(noise.begin(), noise.end(), file.begin() + 5);
+  const Bytes blob = formats::samples::PseudoRandomBytes(256, 17);
+  file.insert(file.end(), blob.begin(), blob.end());
+  const std::string id = "cZs3TaUYZzXCH1vdE44HNr1gnD2LtTIiSFFYv5t1";
+  file.insert(file.end(), id.begin(), id.end());
+  file.insert(file.end(), kStopMarker.begin(), kStopMarker.end());
+  return file;
+}
+
+FileSample SampleOf(const std::string& name, const Bytes& file) {
+  const ByteView all(file);
+  return FileSample{kDir / name, name, file.size(),
+                    all.First(std::min(file.size(), kProbeHeadBytes)),
+                    all.Last(std::min(file.size(), kProbeTailBytes))};
+}
+
+// The defect: a STOP/Djvu file (marker in the footer, a JPEG's first bytes
+// kept) was "not_encrypted": "looks like an ordinary jpeg file".
+TEST(TriageFileTest, Issue16AFileIdentifyAttributesIsUnsupportedWithItsFamily) {
+  const FakeDecryptor alpha("alpha", "alpha", ".x", 40);
+  const auto runs = Prepare({&alpha});
+  auto kb = MarkerKb();
+  ASSERT_NE(kb, nullptr);
+  FolderEvidence folder;  // Nothing found for the folder as a whole.
+  folder.kb = kb.get();
+  const Bytes file = StopLikeFile();
+  const Triage triage = TriageFile(runs, SampleOf("photo.jpg.boop", file),
+                                   [&] { return &folder; });
+  EXPECT_FALSE(triage.choice.has_value());
+  EXPECT_EQ(triage.status, RecoverStatus::kUnsupported);
+  EXPECT_EQ(triage.family, "stop-djvu");
+  EXPECT_EQ(triage.detail.id, MessageId::kRecoverFileIdentifiedNotBuilt);
+  EXPECT_TRUE(fakes::DeclaredThroughout(triage.detail));
+  const std::string detail = RenderEnglish(triage.detail);
+  EXPECT_THAT(detail, HasSubstr("identified as STOP/Djvu (stop-djvu)"));
+  EXPECT_THAT(detail, HasSubstr("personal ID is offline"));
+
+  // Identify not consulted (--family, no KB): an ordinary-looking head.
+  EXPECT_EQ(TriageFile(runs, SampleOf("photo.jpg.boop", file), {}).status,
+            RecoverStatus::kNotEncrypted);
+}
+
+// The defect: Linux.Encoder files beside their note got Jigsaw's "error",
+// taken by Jigsaw's probe for the ".encrypted" extension alone.
+TEST(TriageFileTest, Issue16ANameOnlyChoiceYieldsToTheIdentifiedFamily) {
+  const FakeDecryptor shared("jigsaw", "jigsaw", ".encrypted", 30);
+  const FakeDecryptor sure("sure", "sure", ".sure", kStructuralConfidence);
+  const auto runs = Prepare({&shared, &sure});
+  FolderEvidence folder = Identified("linux-encoder", "Linux.Encoder");
+  const Bytes junk = formats::samples::PseudoRandomBytes(1000, 18);
+  const Triage triage = TriageFile(runs, Sample("a.docx.encrypted", junk),
+                                   [&] { return &folder; });
+  EXPECT_FALSE(triage.choice.has_value());
+  EXPECT_EQ(triage.status, RecoverStatus::kUnsupported);
+  EXPECT_EQ(triage.family, "linux-encoder");
+  EXPECT_EQ(triage.detail.id, MessageId::kRecoverIdentifiedNotBuilt);
+  EXPECT_TRUE(fakes::DeclaredThroughout(triage.detail));
+  // A structural fit still wins over the folder's family.
+  const Triage fits =
+      TriageFile(runs, Sample("a.docx.sure", junk), [&] { return &folder; });
+  ASSERT_TRUE(fits.choice.has_value());
+  EXPECT_EQ(fits.choice->prepared->decryptor, &sure);
 }
 
 }  // namespace
