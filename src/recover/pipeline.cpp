@@ -142,7 +142,11 @@ FileOutcome Pipeline::Process(const FeedTask& task, StreamBuffers& buffers) {
   FileSample sample{path, path.filename().native(), *size, head, tail};
   const Triage triage =
       TriageFile(runs_, sample, [&] { return EvidenceFor(task); });
-  if (!triage.choice) return Outcome(path, triage.status, triage.detail);
+  if (!triage.choice) {
+    FileOutcome unchosen = Outcome(path, triage.status, triage.detail);
+    unchosen.family = triage.family;  // Issue 16: the family identify names.
+    return unchosen;
+  }
   const DecryptorChoice& choice = *triage.choice;
   FileOutcome outcome = Decrypt(item, **file, *size, sample, choice, buffers);
   // An if, not a ternary: g++ 12 -O2 sees a maybe-uninitialized variant in
