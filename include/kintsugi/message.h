@@ -133,6 +133,20 @@ enum class MessageId : std::uint16_t {
   kRecoverPairInconsistent,
   kRecoverPairContradicted,
   kRecoverKeyDoesNotFit,
+  // The decryptors' own words (issue 8's leftover): Jigsaw, Nemucod.
+  kRecoverJigsawTooLarge,
+  kRecoverJigsawNotWholeBlocks,
+  kRecoverJigsawNoKey,
+  kRecoverNemucodSevenZip,
+  kRecoverNemucodNeedsPair,
+  kRecoverNemucodNoKnownHeaders,
+  kRecoverNemucodHeadersConflict,
+  kRecoverNemucodHeadersPartial,
+  kRecoverNemucodLengthsMisfit,
+  kRecoverNemucodHeaderCheckFailed,
+  kRecoverNemucodGivePair,
+  kRecoverNemucodRegionDisputed,
+  kRecoverNemucodRegionUnknown,
   kCount,  // Not a message: the number of ids.
 };
 

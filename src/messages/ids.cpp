@@ -63,6 +63,13 @@ constexpr std::string_view kPairInconsistentArgs[] = {"pair", "length", "count",
                                                       "offsets"};
 constexpr std::string_view kPairContradictedArgs[] = {"pair", "file", "count",
                                                       "offsets"};
+constexpr std::string_view kSizeArgs[] = {"size"};
+constexpr std::string_view kFilesKindsArgs[] = {"files", "kinds"};
+constexpr std::string_view kFilesKindsCoverageRestArgs[] = {"files", "kinds",
+                                                            "coverage", "rest"};
+constexpr std::string_view kLengthsArgs[] = {"lengths"};
+constexpr std::string_view kFilesKindsPeriodArgs[] = {"files", "kinds",
+                                                      "period"};
 constexpr std::string_view kKeyDoesNotFitArgs[] = {"source", "kind", "count",
                                                    "offsets"};
 constexpr std::string_view kDetailChoiceArgs[] = {"detail", "choice"};
@@ -195,6 +202,28 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kPairContradictedArgs},
     {MessageId::kRecoverKeyDoesNotFit, "recover.key_does_not_fit",
      kKeyDoesNotFitArgs},
+    {MessageId::kRecoverJigsawTooLarge, "recover.jigsaw_too_large", kNoArgs},
+    {MessageId::kRecoverJigsawNotWholeBlocks, "recover.jigsaw_not_whole_blocks",
+     kSizeArgs},
+    {MessageId::kRecoverJigsawNoKey, "recover.jigsaw_no_key", kNoArgs},
+    {MessageId::kRecoverNemucodSevenZip, "recover.nemucod_seven_zip", kNoArgs},
+    {MessageId::kRecoverNemucodNeedsPair, "recover.nemucod_needs_pair",
+     kNoArgs},
+    {MessageId::kRecoverNemucodNoKnownHeaders,
+     "recover.nemucod_no_known_headers", kNoArgs},
+    {MessageId::kRecoverNemucodHeadersConflict,
+     "recover.nemucod_headers_conflict", kFilesKindsArgs},
+    {MessageId::kRecoverNemucodHeadersPartial,
+     "recover.nemucod_headers_partial", kFilesKindsCoverageRestArgs},
+    {MessageId::kRecoverNemucodLengthsMisfit, "recover.nemucod_lengths_misfit",
+     kLengthsArgs},
+    {MessageId::kRecoverNemucodHeaderCheckFailed,
+     "recover.nemucod_header_check_failed", kNoArgs},
+    {MessageId::kRecoverNemucodGivePair, "recover.nemucod_give_pair", kNoArgs},
+    {MessageId::kRecoverNemucodRegionDisputed,
+     "recover.nemucod_region_disputed", kFilesKindsPeriodArgs},
+    {MessageId::kRecoverNemucodRegionUnknown, "recover.nemucod_region_unknown",
+     kFilesKindsPeriodArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

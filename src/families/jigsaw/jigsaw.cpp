@@ -156,7 +156,7 @@ class JigsawRun final : public recover::DecryptorRun {
       memory_.Remember(match->index);
       Found(candidates_[match->index], outcome);
       if (file.size > kJigsawMaxOriginalBytes + crypto::kAesBlockBytes) {
-        outcome.detail = "larger than Jigsaw encrypts (10,000,000 bytes)";
+        outcome.message = Message{MessageId::kRecoverJigsawTooLarge, {}};
       }
       return outcome;
     }
@@ -174,8 +174,9 @@ class JigsawRun final : public recover::DecryptorRun {
     }
     if (!whole_blocks) {
       outcome.verdict = KeyVerdict::kDamaged;
-      outcome.detail = "size " + std::to_string(file.size) +
-                       " is not a multiple of 16: truncated or damaged";
+      outcome.message =
+          Message{MessageId::kRecoverJigsawNotWholeBlocks,
+                  {{"size", static_cast<std::int64_t>(file.size)}}};
       return outcome;
     }
     outcome.verdict = KeyVerdict::kNotFound;
@@ -184,9 +185,7 @@ class JigsawRun final : public recover::DecryptorRun {
       outcome.message = Message{MessageId::kRecoverGivenKeyNoFit, {}};
       return outcome;
     }
-    outcome.detail =
-        "none of the known Jigsaw keys decrypts it; if you know the key, "
-        "use --family jigsaw --key HEX [--iv HEX]";
+    outcome.message = Message{MessageId::kRecoverJigsawNoKey, {}};
     return outcome;
   }
 

@@ -78,8 +78,7 @@ std::string Variant(std::uint64_t region, std::size_t key_length) {
 class NemucodRun final : public recover::DecryptorRun {
  public:
   NemucodRun(std::optional<recover::Key> key, bool forced,
-             std::vector<ReportedKey> reported, std::string needs,
-             Message refusal)
+             std::vector<ReportedKey> reported, Message needs, Message refusal)
       : key_(std::move(key)),
         forced_(forced),
         reported_(std::move(reported)),
@@ -132,9 +131,7 @@ class NemucodRun final : public recover::DecryptorRun {
     }
     if (probe.variant == "7-zip") {
       outcome.verdict = KeyVerdict::kNotFound;
-      outcome.detail =
-          "this is Nemucod's 7-Zip variant (a password-protected archive), "
-          "which the XOR decryptor does not cover";
+      outcome.message = Message{MessageId::kRecoverNemucodSevenZip, {}};
       return outcome;
     }
     if (refusal_.id != MessageId::kCount) {
@@ -144,12 +141,9 @@ class NemucodRun final : public recover::DecryptorRun {
     }
     if (!key_) {
       outcome.verdict = KeyVerdict::kNeedsInput;
-      outcome.detail =
-          needs_.empty()
-              ? "Nemucod XORs the start of each file with a key that only a "
-                "pair reveals: give one encrypted file and its original with "
-                "--pair ENC=ORIG (or the key with --family nemucod --key HEX)"
-              : needs_;
+      outcome.message = needs_.id == MessageId::kCount
+                            ? Message{MessageId::kRecoverNemucodNeedsPair, {}}
+                            : needs_;
       return outcome;
     }
     // Issue 16: a key of another infection is not applied to a file whose
@@ -191,8 +185,8 @@ class NemucodRun final : public recover::DecryptorRun {
   std::optional<recover::Key> key_;
   bool forced_;
   std::vector<ReportedKey> reported_;
-  std::string needs_;  // Why there is no key and what to give.
-  Message refusal_;    // Why the pair was refused (id kCount: it was not).
+  Message needs_;    // Why there is no key and what to give.
+  Message refusal_;  // Why the pair was refused (id kCount: it was not).
 };
 
 // The key as the user can give it back with --key: one period when its
@@ -309,10 +303,10 @@ class Nemucod final : public recover::Decryptor {
       // Refused: no key, none reported; each file says why.
       return std::unique_ptr<recover::DecryptorRun>(
           std::make_unique<NemucodRun>(std::nullopt, inputs.forced,
-                                       std::vector<ReportedKey>{},
-                                       std::string{}, std::move(refusal)));
+                                       std::vector<ReportedKey>{}, Message{},
+                                       std::move(refusal)));
     }
-    std::string needs;
+    Message needs;
     if (!key) {
       KINTSUGI_ASSIGN_OR_RETURN(NemucodHeaderKey from_headers,
                                 KeyFromRunFiles(fs, inputs));
@@ -329,7 +323,7 @@ class Nemucod final : public recover::Decryptor {
         reported.push_back(std::move(report));
         key = std::move(from_headers.key);
       } else {
-        needs = std::move(from_headers.detail);
+        needs = std::move(from_headers.why);
       }
     }
     return std::unique_ptr<recover::DecryptorRun>(std::make_unique<NemucodRun>(
@@ -600,9 +594,11 @@ std::string KindList(const std::vector<Evidence>& evidence) {
   return out;
 }
 
-constexpr std::string_view kGivePair =
-    "give one encrypted file and its original with --pair ENC=ORIG (or the "
-    "key with --family nemucod --key HEX)";
+// The files the known header bytes came from, as message arguments.
+std::vector<MessageArg> FromArgs(const NemucodHeaderKey& result) {
+  return {{"files", static_cast<std::int64_t>(result.files_used)},
+          {"kinds", result.kinds}};
+}
 
 }  // namespace
 
@@ -655,10 +651,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
                     [](const Evidence& e) { return e.header.has_value(); }));
   result.kinds = KindList(evidence);
   if (constraints.empty()) {
-    result.detail =
-        "Nemucod XORs the start of each file with a key, and no encrypted "
-        "file here is of a type whose header bytes are known; " +
-        std::string(kGivePair);
+    result.why = Message{MessageId::kRecoverNemucodNoKnownHeaders, {}};
     return result;
   }
   const std::string from = std::to_string(result.files_used) + " file" +
@@ -693,7 +686,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
   if (!found) {
     // E.g. "the known header bytes of 9 files (pdf, png) fix 120 of 255
     // key bytes for a 255-byte key, ... (a 36-byte key does not fit)".
-    std::string fits;
+    std::string fits;  // "120/255, 10/36": key bytes fixed / key length.
     std::string misfits;
     for (const Solution& s : observed) {
       if (s.period > kSmallRegion ||
@@ -705,26 +698,27 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
       if (s.conflict) {
         misfits += (misfits.empty() ? "" : ", ") + k;
       } else {
-        fits += (fits.empty() ? "" : ", ") + std::to_string(s.known) + " of " +
-                k + " for a " + k + "-byte key";
+        fits += (fits.empty() ? "" : ", ") + std::to_string(s.known) + "/" + k;
       }
     }
     if (fits.empty()) {
-      result.detail =
-          "the known header bytes of " + from +
-          " fit no single Nemucod key (files from more than one infection, "
-          "or originals that are not what their names say); " +
-          std::string(kGivePair);
+      result.why =
+          Message{MessageId::kRecoverNemucodHeadersConflict, FromArgs(result)};
       return result;
     }
-    result.detail = "the known header bytes of " + from + " fix " + fits;
+    std::vector<Message> rest;
     if (!misfits.empty()) {
-      result.detail += " (key lengths " + misfits + " do not fit)";
+      rest.push_back(Message{MessageId::kRecoverNemucodLengthsMisfit,
+                             {{"lengths", misfits}}});
     }
     if (failed_header_check) {
-      result.detail += "; a complete key did not decrypt the headers right";
+      rest.push_back(Message{MessageId::kRecoverNemucodHeaderCheckFailed, {}});
     }
-    result.detail += "; " + std::string(kGivePair);
+    rest.push_back(Message{MessageId::kRecoverNemucodGivePair, {}});
+    std::vector<MessageArg> args = FromArgs(result);
+    args.push_back({"coverage", fits});
+    args.push_back({"rest", std::move(rest)});
+    result.why = Message{MessageId::kRecoverNemucodHeadersPartial, args};
     return result;
   }
 
@@ -741,10 +735,10 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
   }
   std::uint64_t region = 0;
   std::string how;
-  const auto undecided = [&](std::string_view why) {
-    return "key period " + std::to_string(period) + " found from " + from +
-           ", but " + std::string(why) + " 1024 or 2048 bytes are encrypted; " +
-           std::string(kGivePair);
+  const auto undecided = [&](MessageId id) {
+    std::vector<MessageArg> args = FromArgs(result);
+    args.push_back({"period", static_cast<std::int64_t>(period)});
+    return Message{id, std::move(args)};
   };
   const auto told_by = [](std::size_t n) {
     return std::to_string(n) + " file" + (n == 1 ? "" : "s");
@@ -756,7 +750,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
     region = 2048;
     how = "the region told by " + told_by(for_large);
   } else if (for_small > 0) {
-    result.detail = undecided("the files disagree on whether");
+    result.why = undecided(MessageId::kRecoverNemucodRegionDisputed);
     return result;
   } else if (largest_file <= kSmallRegion) {
     region = NemucodRegionForKeyLength(period);
@@ -768,7 +762,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
           " assumed, as in the observed variant with a " +
           std::to_string(period) + "-byte key (each file is still verified)";
   } else {
-    result.detail = undecided("no file tells whether");
+    result.why = undecided(MessageId::kRecoverNemucodRegionUnknown);
     return result;
   }
   result.key = recover::Key{SecretBytes(found->key),

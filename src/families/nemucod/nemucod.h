@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "kintsugi/bytes.h"
+#include "kintsugi/message.h"
 #include "recover/decryptor.h"
 
 namespace kintsugi::families {
@@ -61,9 +62,10 @@ struct NemucodHeaderKey {
   std::optional<recover::Key> key;  // region = H; key = one period.
   std::size_t files_used = 0;       // Files whose known bytes fit the key.
   std::string kinds;                // Their kinds: "png, pdf".
-  // With a key: how the region was told. Without: why there is none and
-  // what to give, for the user.
+  // With a key: how the region was told, for the user.
   std::string detail;
+  // Without a key: why there is none and what to give.
+  Message why;
 };
 
 // Derives the key from the files' known header bytes (formats/known_header.h

@@ -244,8 +244,10 @@ TEST_P(NemucodHeadersTest, ADocumentsFolderGivesTheKeyWithoutAPair) {
       const FileOutcome* f = Find(report, kDir / (s.name + ".crypted"));
       ASSERT_NE(f, nullptr);
       EXPECT_EQ(f->status, RecoverStatus::kNeedsInput) << s.name;
+      EXPECT_EQ(f->detail.id, MessageId::kRecoverNemucodHeadersPartial);
       EXPECT_THAT(RenderEnglish(f->detail),
-                  HasSubstr("of 1024 for a 1024-byte key"));
+                  HasSubstr("(key bytes fixed / key length: "));
+      EXPECT_THAT(RenderEnglish(f->detail), HasSubstr("/1024"));
       EXPECT_THAT(RenderEnglish(f->detail), HasSubstr("--pair ENC=ORIG"));
       EXPECT_FALSE(fs.Exists(kDir / s.name)) << s.name;
     }
@@ -436,7 +438,7 @@ TEST(NemucodHeaderKeyTest, TextPastByte1024TellsTheRegion) {
     std::vector<NemucodSample> files = Headers(key);
     files.push_back(Sample("t.txt", formats::samples::MakeText(3000), key));
     const NemucodHeaderKey found = NemucodKeyFromHeaders(files, 9000);
-    ASSERT_TRUE(found.key.has_value()) << found.detail;
+    ASSERT_TRUE(found.key.has_value()) << RenderEnglish(found.why);
     EXPECT_EQ(found.key->region, region);
     EXPECT_EQ(found.key->key, SecretBytes(key.key));
     EXPECT_THAT(found.detail, HasSubstr("told by 1 file"));
@@ -447,7 +449,7 @@ TEST(NemucodHeaderKeyTest, TheRegionIsAssumedOnlyWhenNoFileTellsIt) {
   const auto key = families_testing::MakeNemucodKey(36, 1024, 6);
   // Large binaries only: nothing past 1024 is known.
   NemucodHeaderKey found = NemucodKeyFromHeaders(Headers(key), 9000);
-  ASSERT_TRUE(found.key.has_value()) << found.detail;
+  ASSERT_TRUE(found.key.has_value()) << RenderEnglish(found.why);
   EXPECT_EQ(found.key->region, 1024u);
   EXPECT_THAT(found.detail, HasSubstr("assumed"));
   // No file past 1024 bytes in the run: the region does not matter.
@@ -457,7 +459,7 @@ TEST(NemucodHeaderKeyTest, TheRegionIsAssumedOnlyWhenNoFileTellsIt) {
     s.size = 1000;
   }
   found = NemucodKeyFromHeaders(small, 1000);
-  ASSERT_TRUE(found.key.has_value()) << found.detail;
+  ASSERT_TRUE(found.key.has_value()) << RenderEnglish(found.why);
   EXPECT_EQ(found.key->key, SecretBytes(key.key));
   EXPECT_THAT(found.detail, HasSubstr("does not matter"));
 }
@@ -473,9 +475,11 @@ TEST(NemucodHeaderKeyTest, HostileHeadsGiveNoKeyAndNoCrash) {
   files.push_back(Sample("one.png", formats::samples::MakePng(4, 4), key));
   const NemucodHeaderKey found = NemucodKeyFromHeaders(files, 5000);
   EXPECT_FALSE(found.key.has_value());
-  EXPECT_THAT(found.detail, HasSubstr("--pair ENC=ORIG"));
-  EXPECT_TRUE(NemucodKeyFromHeaders({}, 0).detail.find("--pair") !=
-              std::string::npos);
+  EXPECT_THAT(RenderEnglish(found.why), HasSubstr("--pair ENC=ORIG"));
+  EXPECT_TRUE(HasDeclaredArgs(found.why));
+  const Message none = NemucodKeyFromHeaders({}, 0).why;
+  EXPECT_EQ(none.id, MessageId::kRecoverNemucodNoKnownHeaders);
+  EXPECT_THAT(RenderEnglish(none), HasSubstr("--pair"));
 }
 
 // --- Issue 16: a pair must fit the key it gives; a key is not applied to
