@@ -1,12 +1,16 @@
 // Fuzz target: one recovery-journal segment (docs/journal-format.md) from
-// arbitrary bytes. Parsing must never crash or hang, and must keep three
+// arbitrary bytes. Parsing must never crash or hang, and must keep four
 // promises:
-//  - what it calls valid re-encodes to exactly the same bytes (the parser
-//    and the writer agree on every byte, so nothing unchecked is accepted);
+//  - what it calls valid re-encodes to exactly the same bytes, in the
+//    segment's own version (1 or 2: the parser and the writer agree on every
+//    byte, so nothing unchecked is accepted, and a version-2 C or D record
+//    always carries its output's digest, a version-1 one never);
 //  - opening a journal made of the segment on the in-memory file system
 //    either works or refuses an older/newer format with kUnsupported;
 //  - opening it removes no file except a temporary that a valid record
-//    names (a torn or corrupted record never deletes anything).
+//    names (a torn or corrupted record never deletes anything);
+//  - the segment compaction leaves is clean and of the version this build
+//    writes.
 
 #include <cstddef>
 #include <cstdint>
@@ -43,9 +47,9 @@ void CheckReencodes(ByteView input, const SegmentParse& parse) {
     Check(parse.records.empty());
     return;
   }
-  Bytes again = kintsugi::recover::EncodeJournalHeader();
+  Bytes again = kintsugi::recover::EncodeJournalHeader(parse.version);
   for (const JournalRecord& record : parse.records) {
-    auto bytes = kintsugi::recover::EncodeJournalRecord(record);
+    auto bytes = kintsugi::recover::EncodeJournalRecord(record, parse.version);
     Check(bytes.has_value());
     again.insert(again.end(), bytes->begin(), bytes->end());
   }
@@ -96,6 +100,15 @@ void CheckRemovesOnlyNamedTemporaries(ByteView input,
   const auto& report = (*journal)->load_report();
   Check(report.bytes_ignored == input.size() - parse.valid_bytes);
   Check(report.records == parse.records.size());
+  for (const std::string& path : after) {
+    if (Path(path).parent_path() != journal_dir) continue;
+    auto bytes = fs.Contents(path);
+    Check(bytes.has_value());
+    const SegmentParse compacted =
+        kintsugi::recover::ParseJournalSegment(*bytes);
+    Check(compacted.end == SegmentEnd::kClean);
+    Check(compacted.version == kintsugi::recover::kJournalVersion);
+  }
 }
 
 }  // namespace

@@ -147,6 +147,11 @@ enum class MessageId : std::uint16_t {
   kRecoverNemucodGivePair,
   kRecoverNemucodRegionDisputed,
   kRecoverNemucodRegionUnknown,
+  // Why a file an earlier run finished is redone (issue 16).
+  kRecoverEarlierOutputChanged,
+  kRecoverEarlierOutputMissing,
+  kRecoverEarlierOutputUnchecked,
+  kRecoverEarlierOutputUnreadable,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -75,6 +75,7 @@ constexpr std::string_view kKeyDoesNotFitArgs[] = {"source", "kind", "count",
 constexpr std::string_view kDetailChoiceArgs[] = {"detail", "choice"};
 constexpr std::string_view kDetailWarningArgs[] = {"detail", "warning"};
 constexpr std::string_view kTempErrorArgs[] = {"temp", "error"};
+constexpr std::string_view kOutputErrorArgs[] = {"output", "error"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -224,6 +225,14 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      "recover.nemucod_region_disputed", kFilesKindsPeriodArgs},
     {MessageId::kRecoverNemucodRegionUnknown, "recover.nemucod_region_unknown",
      kFilesKindsPeriodArgs},
+    {MessageId::kRecoverEarlierOutputChanged, "recover.earlier_output_changed",
+     kOutputArgs},
+    {MessageId::kRecoverEarlierOutputMissing, "recover.earlier_output_missing",
+     kOutputArgs},
+    {MessageId::kRecoverEarlierOutputUnchecked,
+     "recover.earlier_output_unchecked", kOutputArgs},
+    {MessageId::kRecoverEarlierOutputUnreadable,
+     "recover.earlier_output_unreadable", kOutputErrorArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -137,9 +137,11 @@ Status Journal::Load() {
     }
     if (parse.end == SegmentEnd::kUnsupportedVersion) {
       return UnsupportedError(fmt::format(
-          "{} is a journal of version {}, newer than this Kintsugi reads "
-          "({}); use the newer version, or remove the folder {}",
-          path.string(), parse.version, kJournalVersion, dir_.string()));
+          "{} is a journal of version {}, which this Kintsugi does not read "
+          "(versions {} to {}); use the newer version, or remove the folder "
+          "{}",
+          path.string(), parse.version, kOldestJournalVersion, kJournalVersion,
+          dir_.string()));
     }
     old_segments_.push_back(path);
     ++load_report_.segments;
@@ -162,16 +164,19 @@ Status Journal::Load() {
       const std::string key = record.encrypted.native();
       switch (record.type) {
         case RecordType::kBegin:
-          in_flight_[key] = InFlight{std::move(record.temp), std::nullopt};
+          in_flight_[key] =
+              InFlight{std::move(record.temp), std::nullopt, std::nullopt};
           done_.erase(key);
           break;
         case RecordType::kCommitting:
           in_flight_[key] =
-              InFlight{std::move(record.temp), std::move(record.final_path)};
+              InFlight{std::move(record.temp), std::move(record.final_path),
+                       record.digest};
           break;
         case RecordType::kFinished:
           outputs_.insert(record.final_path.native());
-          done_[key] = Done{std::move(record.final_path), record.status};
+          done_[key] =
+              Done{std::move(record.final_path), record.status, record.digest};
           in_flight_.erase(key);
           break;
         case RecordType::kAbandoned:
@@ -206,22 +211,29 @@ Status Journal::Recover() {
     if (flight.final_path && Exists(fs_, *flight.final_path)) {
       const bool unverified =
           flight.final_path->extension().native() == ".unverified";
-      done_[encrypted] =
-          Done{*flight.final_path, unverified ? RecoverStatus::kUnverified
-                                              : RecoverStatus::kRecovered};
+      done_[encrypted] = Done{
+          *flight.final_path,
+          unverified ? RecoverStatus::kUnverified : RecoverStatus::kRecovered,
+          flight.digest};
       outputs_.insert(flight.final_path->native());
     }
   }
   in_flight_.clear();
   // Compact: one new segment with every finished file, then drop the old.
+  // A file done by a version-1 journal has no digest to write: it is left
+  // out, like a file never done, since its output cannot be checked
+  // (docs/journal-format.md, "Compatibility"); it stays in done_ for this
+  // run, which redoes it and records it anew.
   KINTSUGI_RETURN_IF_ERROR(StartSegment());
   Bytes compacted;
   for (const auto& [encrypted, done] : done_) {
+    if (!done.digest) continue;
     JournalRecord record;
     record.type = RecordType::kFinished;
     record.encrypted = Path(encrypted);
     record.final_path = done.output;
     record.status = done.status;
+    record.digest = done.digest;
     KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes, EncodeJournalRecord(record));
     compacted.insert(compacted.end(), bytes.begin(), bytes.end());
   }
@@ -295,25 +307,27 @@ Status Journal::Begin(const Path& encrypted, const Path& temp) {
 }
 
 Status Journal::Committing(const Path& encrypted, const Path& temp,
-                           const Path& final_path) {
+                           const Path& final_path, const OutputDigest& digest) {
   JournalRecord record;
   record.type = RecordType::kCommitting;
   record.encrypted = encrypted;
   record.temp = temp;
   record.final_path = final_path;
+  record.digest = digest;
   return Append(record);
 }
 
 Status Journal::Finished(const Path& encrypted, const Path& final_path,
-                         RecoverStatus status) {
+                         RecoverStatus status, const OutputDigest& digest) {
   JournalRecord record;
   record.type = RecordType::kFinished;
   record.encrypted = encrypted;
   record.final_path = final_path;
   record.status = status;
+  record.digest = digest;
   KINTSUGI_RETURN_IF_ERROR(Append(record));
   std::lock_guard lock(mutex_);
-  done_[encrypted.native()] = Done{final_path, status};
+  done_[encrypted.native()] = Done{final_path, status, digest};
   outputs_.insert(final_path.native());
   return Status::Ok();
 }

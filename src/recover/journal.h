@@ -9,10 +9,14 @@
 // each carry their length and a CRC-32C. Every record is synced before the
 // step it announces:
 //
-//   B enc temp         a temporary is about to be created for `enc`
-//   C enc temp final   the temporary is about to be renamed to `final`
-//   D enc final status the output is in place (status: recovered/unverified)
-//   A enc              the attempt was abandoned and its temporary removed
+//   B enc temp                a temporary is about to be created for `enc`
+//   C enc temp final digest   the temporary is about to be renamed to `final`
+//   D enc final status digest the output is in place (recovered/unverified)
+//   A enc                     the attempt was abandoned, its temporary removed
+//
+// `digest` is the output's size and SHA-256 (version 2): a rerun says
+// "already done" only while the output still holds them (output_digest.h,
+// CheckEarlierOutput); a version-1 record has none, so its file is redone.
 //
 // On open, the newest state of each file decides: B or C with the temporary
 // still present -> the temporary is removed and the file is redone; C whose
@@ -56,6 +60,9 @@ class Journal {
   struct Done {
     Path output;
     RecoverStatus status = RecoverStatus::kRecovered;
+    // What the output held when it was written; absent when a version-1
+    // journal recorded it (then it cannot be checked).
+    std::optional<OutputDigest> digest;
   };
 
   // Opens the journal in `dir` (created, and its parent synced, when
@@ -87,10 +94,12 @@ class Journal {
   const LoadReport& load_report() const { return load_report_; }
 
   Status Begin(const Path& encrypted, const Path& temp);
+  // `digest`: the temporary's size and SHA-256, which `final_path` holds
+  // once it is in place.
   Status Committing(const Path& encrypted, const Path& temp,
-                    const Path& final_path);
+                    const Path& final_path, const OutputDigest& digest);
   Status Finished(const Path& encrypted, const Path& final_path,
-                  RecoverStatus status);
+                  RecoverStatus status, const OutputDigest& digest);
   Status Abandoned(const Path& encrypted);
 
  private:
@@ -119,6 +128,7 @@ class Journal {
   struct InFlight {
     Path temp;
     std::optional<Path> final_path;
+    std::optional<OutputDigest> digest;  // With final_path, from version 2.
   };
   std::map<std::string, InFlight> in_flight_;
 };

@@ -1,5 +1,6 @@
 #include "recover/journal_format.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -27,6 +28,33 @@ void PutU32(Bytes& out, std::uint32_t value) {
   for (int shift = 0; shift < 32; shift += 8) {
     out.push_back(static_cast<std::uint8_t>((value >> shift) & 0xFFu));
   }
+}
+
+void PutU64(Bytes& out, std::uint64_t value) {
+  for (int shift = 0; shift < 64; shift += 8) {
+    out.push_back(static_cast<std::uint8_t>((value >> shift) & 0xFFu));
+  }
+}
+
+// docs/journal-format.md, "Record types": the record types that carry an
+// output's digest in version 2.
+bool CarriesDigest(RecordType type) {
+  return type == RecordType::kCommitting || type == RecordType::kFinished;
+}
+
+// A digest field (version 2): u64 size, then the 32 bytes of the SHA-256.
+Result<OutputDigest> ReadDigest(ByteReader& reader) {
+  OutputDigest digest;
+  KINTSUGI_ASSIGN_OR_RETURN(digest.size, reader.ReadU64Le());
+  KINTSUGI_ASSIGN_OR_RETURN(ByteView hash,
+                            reader.ReadBytes(digest.sha256.size()));
+  std::copy(hash.begin(), hash.end(), digest.sha256.begin());
+  return digest;
+}
+
+void PutDigest(Bytes& out, const OutputDigest& digest) {
+  PutU64(out, digest.size);
+  out.insert(out.end(), digest.sha256.begin(), digest.sha256.end());
 }
 
 bool IsRecordType(std::uint8_t byte) {
@@ -59,8 +87,9 @@ Status PutPath(Bytes& out, const Path& path) {
   return Status::Ok();
 }
 
-// docs/journal-format.md, "Record types": the payload after its type byte.
-Result<JournalRecord> DecodePayload(ByteView payload) {
+// docs/journal-format.md, "Record types": the payload of a record in a
+// segment of `version`.
+Result<JournalRecord> DecodePayload(ByteView payload, std::uint16_t version) {
   ByteReader reader(payload);
   JournalRecord record;
   KINTSUGI_ASSIGN_OR_RETURN(std::uint8_t type, reader.ReadU8());
@@ -91,6 +120,9 @@ Result<JournalRecord> DecodePayload(ByteView payload) {
     }
     case RecordType::kAbandoned:
       break;
+  }
+  if (version >= 2 && CarriesDigest(record.type)) {
+    KINTSUGI_ASSIGN_OR_RETURN(record.digest, ReadDigest(reader));
   }
   if (!reader.AtEnd()) return CorruptError("bytes after the last field");
   return record;
@@ -152,7 +184,8 @@ SegmentParse ParseJournalSegment(ByteView segment) {
   }
   parse.version = segment.U16Le(8).value();
   const std::uint16_t flags = segment.U16Le(10).value();
-  if (parse.version != kJournalVersion || flags != 0) {
+  if (parse.version < kOldestJournalVersion ||
+      parse.version > kJournalVersion || flags != 0) {
     parse.end = SegmentEnd::kUnsupportedVersion;
     return parse;
   }
@@ -180,7 +213,7 @@ SegmentParse ParseJournalSegment(ByteView segment) {
       parse.end = SegmentEnd::kBadChecksum;
       return parse;
     }
-    auto record = DecodePayload(*payload);
+    auto record = DecodePayload(*payload, parse.version);
     if (!record) {
       parse.end = SegmentEnd::kMalformedRecord;
       return parse;
@@ -192,15 +225,25 @@ SegmentParse ParseJournalSegment(ByteView segment) {
   return parse;
 }
 
-Bytes EncodeJournalHeader() {
+Bytes EncodeJournalHeader(std::uint16_t version) {
   Bytes header(kMagic.begin(), kMagic.end());
-  PutU16(header, kJournalVersion);
-  PutU16(header, 0);  // Flags: none defined in version 1.
+  PutU16(header, version);
+  PutU16(header, 0);  // Flags: none defined in versions 1 and 2.
   PutU32(header, Crc32c(header));
   return header;
 }
 
-Result<Bytes> EncodeJournalRecord(const JournalRecord& record) {
+Result<Bytes> EncodeJournalRecord(const JournalRecord& record,
+                                  std::uint16_t version) {
+  if (version < kOldestJournalVersion || version > kJournalVersion) {
+    return InvalidArgumentError("no such journal version");
+  }
+  const bool wants_digest = version >= 2 && CarriesDigest(record.type);
+  if (wants_digest != record.digest.has_value()) {
+    return InvalidArgumentError(
+        wants_digest ? "a version-2 C or D record needs the output's digest"
+                     : "this record carries no digest in this version");
+  }
   Bytes payload;
   payload.push_back(static_cast<std::uint8_t>(record.type));
   KINTSUGI_RETURN_IF_ERROR(PutPath(payload, record.encrypted));
@@ -226,6 +269,7 @@ Result<Bytes> EncodeJournalRecord(const JournalRecord& record) {
     case RecordType::kAbandoned:
       break;
   }
+  if (wants_digest) PutDigest(payload, *record.digest);
   if (payload.size() > kMaxJournalRecordBytes) {
     return ResourceExhaustedError("journal record is too long");
   }

@@ -6,9 +6,13 @@
 // checksum) followed by records, each carrying its length and a CRC-32C.
 // Parsing a segment stops at the first record that is torn or corrupted and
 // says where and why; nothing after that point is trusted (journal.h).
+// This build writes version 2, whose C and D records carry the output's
+// size and SHA-256, and still reads version 1, whose records do not.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -22,12 +26,15 @@ namespace kintsugi::recover {
 
 // docs/journal-format.md, "Segment header".
 inline constexpr std::size_t kJournalHeaderBytes = 16;
-inline constexpr std::uint16_t kJournalVersion = 1;
+// The version this build writes; it reads every version from
+// kOldestJournalVersion up to it (docs/journal-format.md, "Compatibility").
+inline constexpr std::uint16_t kJournalVersion = 2;
+inline constexpr std::uint16_t kOldestJournalVersion = 1;
 // docs/journal-format.md, "Records": length (4) + CRC-32C (4).
 inline constexpr std::size_t kJournalRecordHeaderBytes = 8;
-// The largest payload a version-1 record may declare. Part of the format,
-// not a tunable limit: a longer one is corruption to every reader. Three
-// paths of PATH_MAX (4096 on Linux, 1024 on macOS) fit many times over.
+// The largest payload a record may declare (versions 1 and 2). Part of the
+// format, not a tunable limit: a longer one is corruption to every reader.
+// Three paths of PATH_MAX (4096 on Linux, 1024 on macOS) fit many times over.
 inline constexpr std::size_t kMaxJournalRecordBytes = 64 * limits::kKiB;
 static_assert(kMaxJournalRecordBytes < limits::kMaxJournalBytes);
 
@@ -40,6 +47,14 @@ enum class RecordType : std::uint8_t {
   kAbandoned = 'A',   // The attempt was given up, its temporary removed.
 };
 
+// What an output held when it was written (docs/journal-format.md,
+// "Record types"): a rerun trusts an output only while it still holds this.
+struct OutputDigest {
+  std::uint64_t size = 0;
+  std::array<std::uint8_t, 32> sha256{};
+  bool operator==(const OutputDigest&) const = default;
+};
+
 struct JournalRecord {
   RecordType type = RecordType::kAbandoned;
   Path encrypted;   // Every type.
@@ -47,6 +62,8 @@ struct JournalRecord {
   Path final_path;  // kCommitting, kFinished.
   // kFinished: kRecovered or kUnverified, the only outcomes with an output.
   RecoverStatus status = RecoverStatus::kRecovered;
+  // kCommitting and kFinished: always in version 2, never in version 1.
+  std::optional<OutputDigest> digest;
 };
 
 // Where and why parsing a segment stopped (docs/journal-format.md, "Loading").
@@ -81,12 +98,16 @@ struct SegmentParse {
 // Pure (no I/O, no allocation beyond the result), so fuzzed as is.
 SegmentParse ParseJournalSegment(ByteView segment);
 
-// The header that starts every segment written by this build.
-Bytes EncodeJournalHeader();
+// The header of a segment of `version` (this build writes kJournalVersion;
+// older versions are encoded for tests and the fuzzer's round trip).
+Bytes EncodeJournalHeader(std::uint16_t version = kJournalVersion);
 
-// One record, ready to append. kInvalidArgument when a path the type needs
-// is empty, holds a NUL byte, or a kFinished status has no output;
-// kResourceExhausted above kMaxJournalRecordBytes.
-Result<Bytes> EncodeJournalRecord(const JournalRecord& record);
+// One record of a segment of `version`, ready to append. kInvalidArgument
+// when a path the type needs is empty or holds a NUL byte, a kFinished
+// status has no output, or the digest does not fit the version (required
+// on C and D in version 2, absent in version 1); kResourceExhausted above
+// kMaxJournalRecordBytes.
+Result<Bytes> EncodeJournalRecord(const JournalRecord& record,
+                                  std::uint16_t version = kJournalVersion);
 
 }  // namespace kintsugi::recover

@@ -1,13 +1,17 @@
 // The journal (docs/journal-format.md): its bytes round-trip, a torn or
-// corrupted segment is read up to the first bad record and no further, and
-// nothing the journal cannot vouch for is ever removed.
+// corrupted segment is read up to the first bad record and no further,
+// nothing the journal cannot vouch for is ever removed, and version-1
+// segments are still read (their outputs unchecked).
 
 #include "recover/journal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/crc32c.h"
@@ -34,20 +38,52 @@ JournalRecord Begin(Path encrypted, Path temp) {
   return record;
 }
 
-JournalRecord Committing(Path encrypted, Path temp, Path final_path) {
+// The digest of an output holding "abc": its SHA-256 is FIPS 180-2's
+// first example.
+OutputDigest DigestOfAbc() {
+  OutputDigest digest;
+  digest.size = 3;
+  const Bytes sha =
+      FromHex(
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+          .value();
+  std::copy(sha.begin(), sha.end(), digest.sha256.begin());
+  return digest;
+}
+
+// Another digest, told apart by its size and first byte.
+OutputDigest OtherDigest(std::uint64_t size) {
+  OutputDigest digest;
+  digest.size = size;
+  digest.sha256.fill(0x5a);
+  digest.sha256[0] = static_cast<std::uint8_t>(size);
+  return digest;
+}
+
+JournalRecord Committing(Path encrypted, Path temp, Path final_path,
+                         std::optional<OutputDigest> digest = DigestOfAbc()) {
   JournalRecord record = Begin(std::move(encrypted), std::move(temp));
   record.type = RecordType::kCommitting;
   record.final_path = std::move(final_path);
+  record.digest = digest;
   return record;
 }
 
 JournalRecord Finished(Path encrypted, Path final_path,
-                       RecoverStatus status = RecoverStatus::kRecovered) {
+                       RecoverStatus status = RecoverStatus::kRecovered,
+                       std::optional<OutputDigest> digest = DigestOfAbc()) {
   JournalRecord record;
   record.type = RecordType::kFinished;
   record.encrypted = std::move(encrypted);
   record.final_path = std::move(final_path);
   record.status = status;
+  record.digest = digest;
+  return record;
+}
+
+// The same record as version 1 writes it: no digest.
+JournalRecord V1(JournalRecord record) {
+  record.digest.reset();
   return record;
 }
 
@@ -58,8 +94,9 @@ JournalRecord Abandoned(Path encrypted) {
   return record;
 }
 
-Bytes Encode(const JournalRecord& record) {
-  auto bytes = EncodeJournalRecord(record);
+Bytes Encode(const JournalRecord& record,
+             std::uint16_t version = kJournalVersion) {
+  auto bytes = EncodeJournalRecord(record, version);
   EXPECT_THAT(bytes.status(), IsOk());
   return bytes ? *bytes : Bytes();
 }
@@ -67,11 +104,12 @@ Bytes Encode(const JournalRecord& record) {
 // A segment: the header, then each record. `starts` gets each record's
 // offset, and the end.
 Bytes Segment(const std::vector<JournalRecord>& records,
-              std::vector<std::size_t>* starts = nullptr) {
-  Bytes out = EncodeJournalHeader();
+              std::vector<std::size_t>* starts = nullptr,
+              std::uint16_t version = kJournalVersion) {
+  Bytes out = EncodeJournalHeader(version);
   for (const JournalRecord& record : records) {
     if (starts != nullptr) starts->push_back(out.size());
-    const Bytes bytes = Encode(record);
+    const Bytes bytes = Encode(record, version);
     out.insert(out.end(), bytes.begin(), bytes.end());
   }
   if (starts != nullptr) starts->push_back(out.size());
@@ -85,7 +123,12 @@ std::vector<std::string> Describe(const std::vector<JournalRecord>& records) {
     out.push_back(std::string(1, static_cast<char>(record.type)) + "|" +
                   record.encrypted.native() + "|" + record.temp.native() + "|" +
                   record.final_path.native() + "|" +
-                  std::string(RecoverStatusName(record.status)));
+                  std::string(RecoverStatusName(record.status)) + "|" +
+                  (record.digest
+                       ? std::to_string(record.digest->size) + ":" +
+                             ToHex(ByteView(record.digest->sha256.data(),
+                                            record.digest->sha256.size()))
+                       : "-"));
   }
   return out;
 }
@@ -124,6 +167,13 @@ const std::vector<JournalRecord> kThree = {
     Finished("/v/a.txt.fun", "/out/a.txt"),
 };
 
+// kThree as version 1 writes it.
+std::vector<JournalRecord> kThreeV1() {
+  std::vector<JournalRecord> out;
+  for (const JournalRecord& record : kThree) out.push_back(V1(record));
+  return out;
+}
+
 // --- The format, byte by byte ----------------------------------------------
 
 TEST(JournalFormatTest, HeaderBytesAreTheDocumentedOnes) {
@@ -131,7 +181,7 @@ TEST(JournalFormatTest, HeaderBytesAreTheDocumentedOnes) {
   const Bytes header = EncodeJournalHeader();
   ASSERT_EQ(header.size(), kJournalHeaderBytes);
   const Bytes expected_start = {0x89, 'K',  'S',  'J',  0x0D, 0x0A,
-                                0x1A, 0x0A, 0x01, 0x00, 0x00, 0x00};
+                                0x1A, 0x0A, 0x02, 0x00, 0x00, 0x00};
   EXPECT_EQ(ByteView(header).First(12), ByteView(expected_start));
   EXPECT_EQ(ByteView(header).U32Le(12).value(), Crc32c(expected_start));
 }
@@ -144,15 +194,39 @@ TEST(JournalFormatTest, RecordBytesAreTheDocumentedOnes) {
   PutU32(expected, Crc32c(Cat(ByteView(expected), payload)));
   expected.insert(expected.end(), payload.begin(), payload.end());
   EXPECT_EQ(record, expected);
-  // A D record ends with its status byte: 1 recovered, 2 unverified.
-  EXPECT_EQ(Encode(Finished("/x", "/y")).back(), 1);
-  EXPECT_EQ(Encode(Finished("/x", "/y", RecoverStatus::kUnverified)).back(), 2);
+  // A D record ends with its status byte (1 recovered, 2 unverified), then
+  // the output's size (u64) and SHA-256 (32 bytes).
+  const Bytes done = Encode(Finished("/x", "/y"));
+  ASSERT_GT(done.size(), 41u);
+  EXPECT_EQ(done[done.size() - 41], 1);
+  EXPECT_EQ(ToHex(ByteView(done).From(done.size() - 40).value()),
+            "0300000000000000"
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const Bytes unverified =
+      Encode(Finished("/x", "/y", RecoverStatus::kUnverified));
+  EXPECT_EQ(unverified[unverified.size() - 41], 2);
+  // A C record ends with the same digest after its final path.
+  const Bytes commit = Encode(Committing("/x", "/t", "/y"));
+  EXPECT_EQ(ByteView(commit).From(commit.size() - 40).value(),
+            ByteView(done).From(done.size() - 40).value());
+  // Version 1: no digest; a D record ends with its status byte.
+  EXPECT_EQ(Encode(V1(Finished("/x", "/y")), 1).back(), 1);
+  EXPECT_EQ(Encode(V1(Committing("/x", "/t", "/y")), 1).back(), 'y');
 }
 
 TEST(JournalFormatTest, TheDocumentsExamplesAreExact) {
-  // docs/journal-format.md, sections 3 and 4, byte for byte.
-  EXPECT_EQ(ToHex(EncodeJournalHeader()), "894b534a0d0a1a0a0100000084dfe8f5");
+  // docs/journal-format.md, sections 3 and 4, byte for byte: version 2,
+  // then the same for version 1 (section 8).
+  EXPECT_EQ(ToHex(EncodeJournalHeader()), "894b534a0d0a1a0a02000000bd56ca97");
   EXPECT_EQ(ToHex(Encode(Finished("/v/a.txt.fun", "/out/a.txt"))),
+            "48000000279892c144"
+            "0c0000002f762f612e7478742e66756e"
+            "0a0000002f6f75742f612e747874"
+            "01"
+            "0300000000000000"
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(ToHex(EncodeJournalHeader(1)), "894b534a0d0a1a0a0100000084dfe8f5");
+  EXPECT_EQ(ToHex(Encode(V1(Finished("/v/a.txt.fun", "/out/a.txt")), 1)),
             "200000005a81057144"
             "0c0000002f762f612e7478742e66756e"
             "0a0000002f6f75742f612e747874"
@@ -165,8 +239,9 @@ TEST(JournalFormatTest, EveryRecordTypeRoundTripsWithAnyBytesInPaths) {
             "/out/.x.kintsugi-tmp-0000000000000000"),
       Committing("relative/\xff\xfe.fun",
                  "relative/.x.kintsugi-tmp-0000000000000001",
-                 "relative/caf\xc3\xa9 (recovered).txt"),
-      Finished("/v/b.fun", "/out/b.txt.unverified", RecoverStatus::kUnverified),
+                 "relative/caf\xc3\xa9 (recovered).txt", OtherDigest(0)),
+      Finished("/v/b.fun", "/out/b.txt.unverified", RecoverStatus::kUnverified,
+               OtherDigest(0xFFFFFFFFFFFFFFFFull)),
       Finished("/v/c.fun", "/out/c.txt"),
       Abandoned("/v/d.fun"),
   };
@@ -176,6 +251,36 @@ TEST(JournalFormatTest, EveryRecordTypeRoundTripsWithAnyBytesInPaths) {
   EXPECT_EQ(parse.valid_bytes, segment.size());
   EXPECT_EQ(parse.version, kJournalVersion);
   EXPECT_EQ(Describe(parse.records), Describe(records));
+}
+
+TEST(JournalFormatTest, VersionOneSegmentsAreStillReadWithoutDigests) {
+  // docs/journal-format.md, "Compatibility": a segment an earlier Kintsugi
+  // wrote reads as it did, its C and D records without a digest.
+  std::vector<JournalRecord> records;
+  for (const JournalRecord& record : kThreeV1()) records.push_back(record);
+  records.push_back(Abandoned("/v/d.fun"));
+  const Bytes segment = Segment(records, nullptr, 1);
+  const SegmentParse parse = ParseJournalSegment(segment);
+  EXPECT_EQ(parse.end, SegmentEnd::kClean);
+  EXPECT_EQ(parse.valid_bytes, segment.size());
+  EXPECT_EQ(parse.version, 1);
+  EXPECT_EQ(Describe(parse.records), Describe(records));
+  for (const JournalRecord& record : parse.records) {
+    EXPECT_FALSE(record.digest.has_value());
+  }
+  // Version-1 records under a version-2 header lack their digest, and
+  // version-2 records under a version-1 header have bytes to spare.
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(ParseJournalSegment(
+                  Cat(EncodeJournalHeader(2), Encode(kThreeV1()[i], 1)))
+                  .end,
+              SegmentEnd::kMalformedRecord)
+        << i;
+    EXPECT_EQ(
+        ParseJournalSegment(Cat(EncodeJournalHeader(1), Encode(kThree[i]))).end,
+        SegmentEnd::kMalformedRecord)
+        << i;
+  }
 }
 
 TEST(JournalFormatTest, EmptySegmentAndBareHeaderAreClean) {
@@ -288,7 +393,7 @@ TEST(JournalFormatTest, ACorruptedRecordInTheMiddleHidesEveryLaterOne) {
 }
 
 TEST(JournalFormatTest, ARightChecksumOnAPayloadThatDoesNotDecodeIsMalformed) {
-  const std::vector<Bytes> payloads = {
+  std::vector<Bytes> payloads = {
       {'X', 2, 0, 0, 0, '/', 'x'},     // Unknown type.
       {'A', 2, 0, 0, 0, '/', 'x', 0},  // Trailing byte.
       {'A', 0, 0, 0, 0},               // Empty path.
@@ -296,8 +401,18 @@ TEST(JournalFormatTest, ARightChecksumOnAPayloadThatDoesNotDecodeIsMalformed) {
       {'A', 9, 0, 0, 0, '/', 'x'},     // Path past the payload.
       {'D', 2, 0, 0, 0, '/', 'x', 2, 0, 0, 0, '/', 'y', 3},  // Status 3.
       {'D', 2, 0, 0, 0, '/', 'x', 2, 0, 0, 0, '/', 'y'},     // No status.
+      {'D', 2, 0, 0, 0, '/', 'x', 2, 0, 0, 0, '/', 'y', 1},  // No digest.
       {'B', 2, 0, 0, 0, '/', 'x'},  // B without its temp.
   };
+  // A digest cut short, and one with a byte to spare, on C and D.
+  for (const JournalRecord& record : {kThree[1], kThree[2]}) {
+    Bytes payload = ByteView(Encode(record)).From(8).value().ToBytes();
+    payload.pop_back();
+    payloads.push_back(payload);
+    payload.push_back(0);
+    payload.push_back(0);
+    payloads.push_back(payload);
+  }
   for (const Bytes& payload : payloads) {
     const Bytes segment = Cat(EncodeJournalHeader(), RawRecord(payload));
     const SegmentParse parse = ParseJournalSegment(segment);
@@ -319,6 +434,22 @@ TEST(JournalFormatTest, TheWriterRefusesWhatTheReaderWouldReject) {
   const std::string long_path(kMaxJournalRecordBytes, 'x');
   EXPECT_THAT(EncodeJournalRecord(Abandoned("/" + long_path)).status(),
               StatusIs(StatusCode::kResourceExhausted));
+  // Version 2's C and D need the digest; version 1's have none; no other
+  // version is written.
+  EXPECT_THAT(EncodeJournalRecord(V1(Finished("/a", "/b"))).status(),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(EncodeJournalRecord(V1(Committing("/a", "/t", "/b"))).status(),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(EncodeJournalRecord(Finished("/a", "/b"), 1).status(),
+              StatusIs(StatusCode::kInvalidArgument));
+  JournalRecord begin = Begin("/a", "/t");
+  begin.digest = DigestOfAbc();
+  EXPECT_THAT(EncodeJournalRecord(begin).status(),
+              StatusIs(StatusCode::kInvalidArgument));
+  for (const std::uint16_t version : {std::uint16_t{0}, std::uint16_t{3}}) {
+    EXPECT_THAT(EncodeJournalRecord(Abandoned("/a"), version).status(),
+                StatusIs(StatusCode::kInvalidArgument));
+  }
 }
 
 TEST(JournalFormatTest, OlderTextFormatAndNewerVersionsAreRecognised) {
@@ -326,12 +457,17 @@ TEST(JournalFormatTest, OlderTextFormatAndNewerVersionsAreRecognised) {
   EXPECT_EQ(ParseJournalSegment(ByteView::FromString(text)).end,
             SegmentEnd::kLegacyText);
   Bytes newer = EncodeJournalHeader();
-  newer[8] = 2;
+  newer[8] = 3;
   newer.resize(12);
   PutU32(newer, Crc32c(newer));
   const SegmentParse parse = ParseJournalSegment(newer);
   EXPECT_EQ(parse.end, SegmentEnd::kUnsupportedVersion);
-  EXPECT_EQ(parse.version, 2);
+  EXPECT_EQ(parse.version, 3);
+  Bytes zero = EncodeJournalHeader();
+  zero[8] = 0;
+  zero.resize(12);
+  PutU32(zero, Crc32c(zero));
+  EXPECT_EQ(ParseJournalSegment(zero).end, SegmentEnd::kUnsupportedVersion);
   Bytes flagged = EncodeJournalHeader();
   flagged[10] = 1;
   flagged.resize(12);
@@ -378,12 +514,14 @@ TEST(JournalTest, RecordsSurviveAReopenAndAreCompactedIntoOneSegment) {
     auto journal = OpenOk(fs);
     ASSERT_NE(journal, nullptr);
     ASSERT_THAT(journal->Begin(kEncA, kTempA), IsOk());
-    ASSERT_THAT(journal->Committing(kEncA, kTempA, kOut / "a.txt"), IsOk());
     ASSERT_THAT(
-        journal->Finished(kEncA, kOut / "a.txt", RecoverStatus::kRecovered),
+        journal->Committing(kEncA, kTempA, kOut / "a.txt", DigestOfAbc()),
         IsOk());
+    ASSERT_THAT(journal->Finished(kEncA, kOut / "a.txt",
+                                  RecoverStatus::kRecovered, DigestOfAbc()),
+                IsOk());
     ASSERT_THAT(journal->Finished(kEncB, kOut / "b.txt.unverified",
-                                  RecoverStatus::kUnverified),
+                                  RecoverStatus::kUnverified, OtherDigest(9)),
                 IsOk());
     ASSERT_THAT(journal->Begin("/v/c.fun", kOut / ".c.kintsugi-tmp-00"),
                 IsOk());
@@ -395,9 +533,11 @@ TEST(JournalTest, RecordsSurviveAReopenAndAreCompactedIntoOneSegment) {
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->output, kOut / "a.txt");
   EXPECT_EQ(a->status, RecoverStatus::kRecovered);
+  EXPECT_EQ(a->digest, DigestOfAbc());
   auto b = journal->FindDone(kEncB);
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(b->status, RecoverStatus::kUnverified);
+  EXPECT_EQ(b->digest, OtherDigest(9));
   EXPECT_FALSE(journal->FindDone("/v/c.fun").has_value());
   EXPECT_TRUE(journal->IsOutput(kOut / "b.txt.unverified"));
   EXPECT_EQ(journal->load_report().segments, 1u);
@@ -413,7 +553,7 @@ TEST(JournalTest, RecordsSurviveAReopenAndAreCompactedIntoOneSegment) {
   EXPECT_EQ(Describe(parse.records),
             Describe({Finished(kEncA, kOut / "a.txt"),
                       Finished(kEncB, kOut / "b.txt.unverified",
-                               RecoverStatus::kUnverified)}));
+                               RecoverStatus::kUnverified, OtherDigest(9))}));
 }
 
 TEST(JournalTest, AnInterruptedRunsTemporaryIsRemovedAndTheFileRedone) {
@@ -434,7 +574,8 @@ TEST(JournalTest, ACommitWhoseRenameHappenedCountsAsDone) {
   ASSERT_THAT(fs.AddFile(final_path, ByteView::FromString("x")), IsOk());
   ASSERT_THAT(
       fs.AddFile(kSegment, Segment({Begin(kEncA, kTempA),
-                                    Committing(kEncA, kTempA, final_path)})),
+                                    Committing(kEncA, kTempA, final_path,
+                                               OtherDigest(1))})),
       IsOk());
   auto journal = OpenOk(fs);
   ASSERT_NE(journal, nullptr);
@@ -442,7 +583,62 @@ TEST(JournalTest, ACommitWhoseRenameHappenedCountsAsDone) {
   ASSERT_TRUE(done.has_value());
   EXPECT_EQ(done->output, final_path);
   EXPECT_EQ(done->status, RecoverStatus::kUnverified);
+  // The C record's digest is the output's: checked like a D record's.
+  EXPECT_EQ(done->digest, OtherDigest(1));
   EXPECT_TRUE(journal->IsOutput(final_path));
+  // Compacted into a D record with that digest.
+  const auto segments = SegmentsIn(fs);
+  ASSERT_EQ(segments.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(Bytes bytes, fs.Contents(segments[0]));
+  EXPECT_EQ(Describe(ParseJournalSegment(bytes).records),
+            Describe({Finished(kEncA, final_path, RecoverStatus::kUnverified,
+                               OtherDigest(1))}));
+}
+
+TEST(JournalTest, AVersionOneJournalOpensWithItsOutputsUnchecked) {
+  // docs/journal-format.md, "Compatibility": its files are done without a
+  // digest (so a run redoes them), their outputs stay ours for this run,
+  // and compaction writes version 2 without them; a committed rename
+  // settles the same way.
+  io::MemoryFileSystem fs;
+  const Path settled = kOut / "b.txt";
+  ASSERT_THAT(fs.AddFile(settled, ByteView::FromString("b")), IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kSegment,
+                 Segment({V1(Finished(kEncA, kOut / "a.txt")),
+                          Begin(kEncB, "/out/.b.txt.kintsugi-tmp-00"),
+                          V1(Committing(kEncB, "/out/.b.txt.kintsugi-tmp-00",
+                                        settled))},
+                         nullptr, 1)),
+      IsOk());
+  auto journal = OpenOk(fs);
+  ASSERT_NE(journal, nullptr);
+  for (const auto& [encrypted, output] :
+       {std::pair{kEncA, kOut / "a.txt"}, std::pair{kEncB, settled}}) {
+    auto done = journal->FindDone(encrypted);
+    ASSERT_TRUE(done.has_value()) << encrypted;
+    EXPECT_EQ(done->output, output);
+    EXPECT_FALSE(done->digest.has_value()) << encrypted;
+    EXPECT_TRUE(journal->IsOutput(output)) << output;
+  }
+  EXPECT_EQ(journal->load_report().records, 3u);
+  EXPECT_EQ(journal->load_report().damaged_segments, 0u);
+  const auto segments = SegmentsIn(fs);
+  ASSERT_EQ(segments.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(Bytes bytes, fs.Contents(segments[0]));
+  const SegmentParse parse = ParseJournalSegment(bytes);
+  EXPECT_EQ(parse.end, SegmentEnd::kClean);
+  EXPECT_EQ(parse.version, kJournalVersion);
+  EXPECT_THAT(parse.records, IsEmpty());
+  // Redone and finished anew, it is recorded with its digest.
+  ASSERT_THAT(journal->Finished(kEncA, kOut / "a.txt",
+                                RecoverStatus::kRecovered, DigestOfAbc()),
+              IsOk());
+  journal.reset();
+  journal = OpenOk(fs);
+  ASSERT_NE(journal, nullptr);
+  EXPECT_EQ(journal->FindDone(kEncA)->digest, DigestOfAbc());
+  EXPECT_FALSE(journal->FindDone(kEncB).has_value());
 }
 
 TEST(JournalTest, ATornTailIsIgnoredCountedAndReported) {
@@ -606,13 +802,13 @@ TEST(JournalTest, AfterAFailedAppendLaterRecordsGoToANewSegment) {
     auto journal = OpenOk(fs);
     ASSERT_NE(journal, nullptr);
     fs.SetFaultPlan(io::FaultPlan::ShortWriteOnAppend(1));
-    EXPECT_THAT(
-        journal->Finished(kEncA, kOut / "a.txt", RecoverStatus::kRecovered),
-        StatusIs(StatusCode::kIoError));
+    EXPECT_THAT(journal->Finished(kEncA, kOut / "a.txt",
+                                  RecoverStatus::kRecovered, DigestOfAbc()),
+                StatusIs(StatusCode::kIoError));
     fs.SetFaultPlan({});
-    ASSERT_THAT(
-        journal->Finished(kEncB, kOut / "b.txt", RecoverStatus::kRecovered),
-        IsOk());
+    ASSERT_THAT(journal->Finished(kEncB, kOut / "b.txt",
+                                  RecoverStatus::kRecovered, DigestOfAbc()),
+                IsOk());
     EXPECT_EQ(SegmentsIn(fs).size(), 2u);
   }
   auto journal = OpenOk(fs);
@@ -643,7 +839,8 @@ TEST(JournalTest, ACrashAtEveryStepLeavesAJournalThatOpens) {
     if (!journal) return;
     (*journal)->Begin(kEncA, kTempA).IgnoreError();
     (*journal)
-        ->Finished(kEncB, kOut / "b.txt", RecoverStatus::kRecovered)
+        ->Finished(kEncB, kOut / "b.txt", RecoverStatus::kRecovered,
+                   DigestOfAbc())
         .IgnoreError();
   };
   io::MemoryFileSystem probe;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kintsugi/limits.h"
+#include "recover/output_digest.h"
 
 namespace kintsugi::recover {
 namespace {
@@ -263,10 +264,14 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
                 Message{MessageId::kRecoverCannotCreateOutput,
                         {{"error", sink.error().message()}}});
   }
-  auto streamed = Stream(request, verifier, sink->get(), buffers);
+  // Hashed as it is written, for the journal (output_digest.h).
+  DigestingSink digesting(**sink);
+  auto streamed = Stream(request, verifier, &digesting, buffers);
   Status written = streamed ? Status::Ok() : streamed.error();
   if (written.ok()) written = (*sink)->Sync();
   if (written.ok()) written = (*sink)->Close();
+  auto digest = digesting.Finish();
+  if (written.ok() && !digest) written = digest.error();
   if (!written.ok()) {
     sink->reset();
     Abandon(path, temp);
@@ -308,7 +313,8 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
                   {{"temp", temp.string()}, {"error", removed.message()}}});
       return outcome;
     }
-    if (Status durable = journal_.Finished(path, first_name, outcome.status);
+    if (Status durable =
+            journal_.Finished(path, first_name, outcome.status, *digest);
         !durable.ok()) {
       outcome.detail = WithWarning(std::move(outcome.detail), durable);
     }
@@ -322,7 +328,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
     const Path candidate =
         dir / CandidateName(name, attempt, !valid, &shortened);
     if (Exists(candidate)) continue;
-    renamed = journal_.Committing(path, temp, candidate);
+    renamed = journal_.Committing(path, temp, candidate, *digest);
     if (!renamed.ok()) break;
     renamed = fs_.RenameNoReplace(temp, candidate);
     if (renamed.ok()) {
@@ -350,7 +356,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   }
   Status durable = fs_.SyncDir(dir);
   if (durable.ok())
-    durable = journal_.Finished(path, *final_path, outcome.status);
+    durable = journal_.Finished(path, *final_path, outcome.status, *digest);
   if (!durable.ok()) {
     // The output is in place and complete (it was synced before the
     // rename); only its durability across a crash is in doubt, and the

@@ -18,6 +18,7 @@
 #include "recover/evidence.h"
 #include "recover/feed.h"
 #include "recover/journal.h"
+#include "recover/output_digest.h"
 #include "recover/output_stage.h"
 #include "recover/walker.h"
 
@@ -100,12 +101,18 @@ FileOutcome Pipeline::Process(const FeedTask& task, StreamBuffers& buffers) {
   const WalkItem& item = task.item();
   if (item.preset) return *item.preset;
   const Path& path = item.path;
-  if (auto done = journal_.FindDone(path);
-      done && fs_.Stat(done->output, false).has_value()) {
-    FileOutcome outcome = Outcome(path, done->status,
-                                  Message{MessageId::kRecoverAlreadyDone, {}});
-    outcome.output = done->output;
-    return outcome;
+  // "Already done" only while the output holds what was written; else the
+  // file is redone and its detail says why (output_digest.h).
+  std::optional<Message> redo_reason;
+  if (auto done = journal_.FindDone(path)) {
+    auto check = CheckEarlierOutput(fs_, *done, buffers.in);
+    if (check && *check == EarlierOutput::kUnchanged) {
+      FileOutcome outcome = Outcome(
+          path, done->status, Message{MessageId::kRecoverAlreadyDone, {}});
+      outcome.output = done->output;
+      return outcome;
+    }
+    redo_reason = RedoReason(*done, check);
   }
   auto file = source_.OpenForRead(path);
   if (!file) {
@@ -160,6 +167,9 @@ FileOutcome Pipeline::Process(const FeedTask& task, StreamBuffers& buffers) {
                     {"choice", std::vector<Message>{choice.evidence}}}};
       outcome.detail = std::move(both);
     }
+  }
+  if (redo_reason) {
+    outcome.detail = RedoneDetail(std::move(outcome.detail), *redo_reason);
   }
   return outcome;
 }

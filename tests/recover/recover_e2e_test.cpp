@@ -261,5 +261,69 @@ TEST_F(RecoverEndToEnd, IdentifyEvidenceInTheAnswer) {
               ::testing::Not(::testing::HasSubstr("identif")));
 }
 
+TEST_F(RecoverEndToEnd, AnOutputChangedAfterTheRunIsNotAlreadyDone) {
+  // Regression (issue 16): after a run, an output replaced by other bytes
+  // (of the same size, or of another) was reported "already done" by the
+  // rerun. Now it is redone under a free name, the user's file is left as
+  // it is, and the detail says why; an untouched output is already done.
+  const Path victim = dir_ / "victim";
+  ASSERT_TRUE(stdfs::create_directories(victim));
+  std::map<std::string, Bytes> plain;
+  for (const char* name : {"a.txt", "b.txt", "c.txt"}) {
+    plain[name] = formats::samples::MakeText(300);
+    ASSERT_THAT(families_testing::WriteSpecimen(
+                    RealFileSystem(), victim, std::string(name) + ".fun",
+                    families_testing::JigsawEncrypt(plain[name], 1),
+                    "jigsaw key 1", false),
+                IsOk());
+  }
+  WriteSmallKb(dir_ / "kb");
+  const std::vector<std::string> args = {"recover", victim.string(), "--json",
+                                         "--kb", (dir_ / "kb").string()};
+  const Path json = dir_ / "out.json";
+  ASSERT_EQ(Wait(Start(args, json)), 0) << ReadText(json);
+  const Bytes same_size(plain["a.txt"].size(), 'A');
+  const Bytes other_size = formats::samples::MakeText(7);
+  for (const auto& [name, bytes] :
+       {std::pair{"a.txt", same_size}, std::pair{"b.txt", other_size}}) {
+    stdfs::remove(victim / name);
+    ASSERT_THAT(WriteNewFile(RealFileSystem(), victim / name, bytes), IsOk());
+  }
+
+  EXPECT_EQ(Wait(Start(args, json)), 0) << ReadText(json);
+  const auto report = nlohmann::json::parse(ReadText(json));
+  ASSERT_EQ(report["files"].size(), 3u);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& f : report["files"]) {
+    by_name[Path(f["path"].get<std::string>()).filename().string()] = f;
+  }
+  for (const char* name : {"a.txt", "b.txt"}) {
+    SCOPED_TRACE(name);
+    const auto& f = by_name[std::string(name) + ".fun"];
+    EXPECT_EQ(f["status"], "recovered") << f.dump();
+    const std::string detail = f["detail"].get<std::string>();
+    EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("already done")));
+    EXPECT_THAT(detail, ::testing::HasSubstr("the output of an earlier run, " +
+                                             (victim / name).string() +
+                                             ", has changed since"));
+    EXPECT_EQ(f["message"]["id"], "recover.with_warning");
+    const Path output = f["output"].get<std::string>();
+    EXPECT_EQ(output.filename().string(),
+              Path(name).stem().string() + " (recovered).txt");
+    auto bytes = ReadWholeFile(RealFileSystem(), output, 1 << 20);
+    ASSERT_TRUE(bytes.has_value());
+    EXPECT_TRUE(*bytes == plain[name]) << "wrong bytes in " << output;
+  }
+  auto kept_a = ReadWholeFile(RealFileSystem(), victim / "a.txt", 1 << 20);
+  auto kept_b = ReadWholeFile(RealFileSystem(), victim / "b.txt", 1 << 20);
+  ASSERT_TRUE(kept_a.has_value() && kept_b.has_value());
+  EXPECT_TRUE(*kept_a == same_size) << "the changed a.txt was overwritten";
+  EXPECT_TRUE(*kept_b == other_size) << "the changed b.txt was overwritten";
+  const auto& c = by_name["c.txt.fun"];
+  EXPECT_EQ(c["status"], "recovered");
+  EXPECT_EQ(c["detail"], "already done by an earlier run");
+  EXPECT_EQ(c["output"], (victim / "c.txt").string());
+}
+
 }  // namespace
 }  // namespace kintsugi
