@@ -24,10 +24,10 @@ bool Feed::Push(WalkBatch batch) {
   for (std::size_t i = 0; i < count; ++i) {
     std::unique_lock lock(mutex_);
     while (next_seq_ - next_deliver_ >= window_) {
-      if (stop_.stop_requested()) return false;
+      if (stop_.stop_requested() || aborted_) return false;
       space_.wait_for(lock, kStopPoll);
     }
-    if (stop_.stop_requested()) return false;
+    if (stop_.stop_requested() || aborted_) return false;
     queue_.push_back(FeedTask{shared, i, next_seq_++});
     ready_.notify_one();
   }
@@ -40,10 +40,17 @@ void Feed::Close() {
   ready_.notify_all();
 }
 
+void Feed::Abort() {
+  std::lock_guard lock(mutex_);
+  aborted_ = true;
+  ready_.notify_all();
+  space_.notify_all();
+}
+
 std::optional<FeedTask> Feed::Pop() {
   std::unique_lock lock(mutex_);
   while (true) {
-    if (stop_.stop_requested()) return std::nullopt;
+    if (stop_.stop_requested() || aborted_) return std::nullopt;
     if (!queue_.empty()) {
       FeedTask task = std::move(queue_.front());
       queue_.pop_front();

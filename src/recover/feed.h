@@ -53,6 +53,9 @@ class Feed {
   bool Push(WalkBatch batch);
   // Producer: no more items.
   void Close();
+  // Anyone: the run ends now (the workers met a failure of the whole run):
+  // Push returns false and Pop nothing from here on.
+  void Abort();
 
   // Workers: the next item, or nothing once the feed is closed and empty
   // or the run stops.
@@ -80,6 +83,7 @@ class Feed {
   std::condition_variable ready_;  // Workers wait for items.
   std::deque<FeedTask> queue_;
   bool closed_ = false;
+  bool aborted_ = false;
   std::uint64_t next_seq_ = 0;      // The next item's seq.
   std::uint64_t next_deliver_ = 0;  // The next seq to pass on.
   struct Finished {

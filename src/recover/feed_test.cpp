@@ -103,5 +103,19 @@ TEST(FeedTest, AStoppedRunHandsOutNothingMoreAndDrainsWhatFinished) {
   EXPECT_THAT(seen, ElementsAre("/a/2"));
 }
 
+TEST(FeedTest, AnAbortedFeedUnblocksTheWalkAndHandsOutNothing) {
+  Feed feed(1, StopToken(), [](FileOutcome&&, std::uint64_t) {});
+  std::atomic<bool> refused{false};
+  std::thread producer([&] {
+    refused = !feed.Push(Batch("/a", {"1", "2", "3"}));
+  });
+  auto first = feed.Pop();
+  ASSERT_TRUE(first);
+  feed.Abort();  // The window is full: the walk waits until now.
+  producer.join();
+  EXPECT_TRUE(refused.load());
+  EXPECT_FALSE(feed.Pop().has_value());
+}
+
 }  // namespace
 }  // namespace kintsugi::recover

@@ -286,16 +286,28 @@ Status Journal::Append(const JournalRecord& record) {
   if (read_only_) return Status::Ok();
   KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes, EncodeJournalRecord(record));
   std::lock_guard lock(mutex_);
-  if (!segment_) KINTSUGI_RETURN_IF_ERROR(StartSegment());
-  Status written = segment_->Append(bytes);
+  Status written = segment_ ? Status::Ok() : StartSegment();
+  if (written.ok()) written = segment_->Append(bytes);
   if (written.ok()) written = segment_->Sync();
-  if (!written.ok()) {
+  if (!written.ok() && segment_) {
     // Whatever reached the disk of this record is a torn tail now: later
     // records go to a new segment, where they stay readable.
     segment_->Close().IgnoreError();
     segment_.reset();
   }
+  if (!written.ok() && write_failure_.ok()) {
+    write_failure_ = IoError(fmt::format(
+        "cannot write the journal in {}: {} (free some space, or use "
+        "--journal DIR to keep it elsewhere, then run again)",
+        dir_.string(), written.message()));
+    write_failed_ = true;
+  }
   return written;
+}
+
+Status Journal::write_failure() const {
+  std::lock_guard lock(mutex_);
+  return write_failure_;
 }
 
 Status Journal::Begin(const Path& encrypted, const Path& temp) {

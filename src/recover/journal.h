@@ -27,7 +27,11 @@
 // valid record says this journal's run created it, under our temporary
 // name, where the record says. A segment of the older text format, or of a
 // newer version, is refused (kUnsupported), never rewritten.
+//
+// An append that fails (a full disk, an I/O error) is remembered
+// (write_failure()): the run stops rather than go on without a journal.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -93,6 +97,9 @@ class Journal {
   };
   const LoadReport& load_report() const { return load_report_; }
 
+  // The journal's folder.
+  const Path& dir() const { return dir_; }
+
   Status Begin(const Path& encrypted, const Path& temp);
   // `digest`: the temporary's size and SHA-256, which `final_path` holds
   // once it is in place.
@@ -101,6 +108,15 @@ class Journal {
   Status Finished(const Path& encrypted, const Path& final_path,
                   RecoverStatus status, const OutputDigest& digest);
   Status Abandoned(const Path& encrypted);
+
+  // OK until an append of this run fails; then kIoError saying that the
+  // journal in dir() cannot be written, with the first failure's reason
+  // (whatever its code: a full disk is an I/O failure of the journal here,
+  // docs/cli.md exit 6). The run stops on it: without its records, a rerun
+  // could not tell what this run did (issue 16).
+  Status write_failure() const;
+  // The same as !write_failure().ok(), lock-free: polled while streaming.
+  bool write_failed() const { return write_failed_.load(); }
 
  private:
   Journal(FileSystem& fs, Path dir, bool read_only);
@@ -122,6 +138,8 @@ class Journal {
   // Null after a failed append or sync: the next record starts a fresh
   // segment, since one torn record hides every later one in its segment.
   std::unique_ptr<WritableFile> segment_;
+  Status write_failure_;  // Guarded by mutex_.
+  std::atomic<bool> write_failed_{false};
   std::vector<Path> old_segments_;
   std::uint64_t next_sequence_ = 1;
   // The latest in-flight record per encrypted path (B or C), from Load().

@@ -1,7 +1,9 @@
 // A run and its journal (issue 16), on the in-memory file system: a rerun
 // says "already done" only for outputs that still hold what was written
 // (otherwise it redoes the file under a free name and says why), a
-// version-1 journal's files are redone without duplicates.
+// version-1 journal's files are redone without duplicates, and a journal
+// that cannot be written stops the run with one I/O error instead of one
+// error per file.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -201,6 +203,92 @@ TEST(JournalRunTest, AVersionOneJournalsFilesAreRedoneWithoutDuplicates) {
   for (const FileOutcome& f : third.files) {
     EXPECT_EQ(RenderEnglish(f.detail), "already done by an earlier run");
   }
+}
+
+TEST(JournalRunTest, AJournalThatCannotBeWrittenStopsTheRun) {
+  // Regression (issue 16): a full disk under the journal gave one error per
+  // file and exit 1; the run stops with the journal's I/O error (exit 6)
+  // and starts no new file.
+  World w;
+  MakeWorld(w);
+  RecoverOptions options = Options();
+  int done = 0;
+  options.on_progress = [&](const RecoverProgress&) {
+    // After the first file, every append fails as on a full disk.
+    if (++done == 1) {
+      w.fs.SetFaultPlan(io::FaultPlan::FailOperation(
+          io::Operation::kAppend, 0, StatusCode::kResourceExhausted));
+    }
+  };
+  auto report = RunIn(w, options);
+  EXPECT_EQ(done, 1);
+  EXPECT_THAT(report, StatusIs(StatusCode::kIoError));
+  EXPECT_THAT(report.status().message(),
+              HasSubstr("cannot write the journal in " + kJournalDir.string()));
+  int outputs = 0;
+  for (const auto& [path, bytes] : w.plain) {
+    if (w.fs.Exists(path)) {
+      ++outputs;
+      EXPECT_THAT(w.fs.Contents(path), IsOkAndHolds(bytes));
+    }
+  }
+  EXPECT_EQ(outputs, 1);
+  EXPECT_THAT(Temporaries(w.fs), ::testing::IsEmpty());
+
+  w.fs.SetFaultPlan({});
+  ASSERT_OK_AND_ASSIGN(RecoverReport rest, RunIn(w));
+  EXPECT_TRUE(rest.AllWell());
+  for (const auto& [path, bytes] : w.plain) {
+    EXPECT_THAT(w.fs.Contents(path), IsOkAndHolds(bytes)) << path;
+  }
+}
+
+TEST(JournalRunTest, AFailedJournalAppendIsNeverAPerFileError) {
+  // Each append of the rest of a run fails in turn (after the first file):
+  // an output's append is that file's error and the run goes on; a
+  // journal's append stops the run with the journal's I/O error. Either
+  // way nothing is left half done, and a rerun finishes with each output
+  // exactly once.
+  int stopped = 0;
+  int went_on = 0;
+  for (std::uint64_t nth = 1; nth <= 24; ++nth) {
+    SCOPED_TRACE("append " + std::to_string(nth));
+    World w;
+    MakeWorld(w);
+    RecoverOptions options = Options();
+    bool armed = false;
+    options.on_progress = [&](const RecoverProgress&) {
+      if (armed) return;
+      armed = true;
+      w.fs.SetFaultPlan(io::FaultPlan::FailOperation(
+          io::Operation::kAppend, nth, StatusCode::kResourceExhausted));
+    };
+    auto report = RunIn(w, options);
+    if (!report) {
+      ++stopped;
+      EXPECT_THAT(report, StatusIs(StatusCode::kIoError));
+      EXPECT_THAT(report.status().message(), HasSubstr("journal"));
+    } else {
+      ++went_on;
+      for (const FileOutcome& f : report->files) {
+        EXPECT_NE(f.detail.id, MessageId::kRecoverCannotJournal) << f.path;
+      }
+    }
+    EXPECT_THAT(Temporaries(w.fs), ::testing::IsEmpty());
+    w.fs.SetFaultPlan({});
+    ASSERT_OK_AND_ASSIGN(RecoverReport rest, RunIn(w));
+    EXPECT_TRUE(rest.AllWell());
+    for (const auto& [path, bytes] : w.plain) {
+      EXPECT_THAT(w.fs.Contents(path), IsOkAndHolds(bytes)) << path;
+    }
+    for (const std::string& path : w.fs.ListAllFiles()) {
+      EXPECT_THAT(path, Not(HasSubstr("(recovered"))) << path;
+    }
+    EXPECT_THAT(Temporaries(w.fs), ::testing::IsEmpty());
+  }
+  // Both kinds of append were hit.
+  EXPECT_GT(stopped, 0);
+  EXPECT_GT(went_on, 0);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The journal (docs/journal-format.md): its bytes round-trip, a torn or
 // corrupted segment is read up to the first bad record and no further,
-// nothing the journal cannot vouch for is ever removed, and version-1
-// segments are still read (their outputs unchecked).
+// nothing the journal cannot vouch for is ever removed, version-1 segments
+// are still read (their outputs unchecked), and a failed append is
+// remembered for the run to stop on.
 
 #include "recover/journal.h"
 
@@ -829,6 +830,45 @@ TEST(JournalTest, AFullDiskLeavesNoEmptySegmentPerRecord) {
                 StatusIs(StatusCode::kResourceExhausted));
   }
   EXPECT_EQ(SegmentsIn(fs).size(), 1u);
+}
+
+TEST(JournalTest, AFailedAppendIsRememberedAsTheJournalsIoError) {
+  // Issue 16: a full disk under the journal stops the run with exit 6
+  // (docs/cli.md), so the failure reads as the journal's I/O error,
+  // whatever its own code, and names the folder and the reason.
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kOut), IsOk());
+  auto journal = OpenOk(fs);
+  ASSERT_NE(journal, nullptr);
+  ASSERT_THAT(journal->Begin(kEncA, kTempA), IsOk());
+  EXPECT_THAT(journal->write_failure(), IsOk());
+  EXPECT_FALSE(journal->write_failed());
+  fs.SetFaultPlan(io::FaultPlan::DiskFullAt(0));
+  EXPECT_THAT(journal->Abandoned(kEncA),
+              StatusIs(StatusCode::kResourceExhausted));
+  EXPECT_TRUE(journal->write_failed());
+  const Status failure = journal->write_failure();
+  EXPECT_THAT(failure, StatusIs(StatusCode::kIoError));
+  EXPECT_THAT(failure.message(), HasSubstr(kJournalDir.string()));
+  EXPECT_THAT(failure.message(), HasSubstr("--journal"));
+  // The first failure stays, through later ones and later successes.
+  fs.SetFaultPlan(io::FaultPlan::FailOperation(io::Operation::kSync, 1,
+                                               StatusCode::kPermissionDenied));
+  EXPECT_THAT(journal->Abandoned(kEncB),
+              StatusIs(StatusCode::kPermissionDenied));
+  fs.SetFaultPlan({});
+  EXPECT_THAT(journal->Abandoned(kEncB), IsOk());
+  EXPECT_EQ(journal->write_failure(), failure);
+}
+
+TEST(JournalTest, ADryRunsJournalNeverFails) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kOut), IsOk());
+  auto journal = OpenOk(fs, /*read_only=*/true);
+  ASSERT_NE(journal, nullptr);
+  fs.SetFaultPlan(io::FaultPlan::DiskFullAt(0));
+  EXPECT_THAT(journal->Begin(kEncA, kTempA), IsOk());
+  EXPECT_THAT(journal->write_failure(), IsOk());
 }
 
 TEST(JournalTest, ACrashAtEveryStepLeavesAJournalThatOpens) {

@@ -31,6 +31,7 @@ Result<std::array<std::uint8_t, 32>> Sha256::Finish() {
 }
 
 Status DigestingSink::Append(ByteView data) {
+  if (journal_.write_failed()) return journal_.write_failure();
   KINTSUGI_RETURN_IF_ERROR(file_.Append(data));
   hash_.Update(data);
   size_ += data.size();

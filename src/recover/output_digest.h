@@ -44,11 +44,15 @@ class Sha256 {
 };
 
 // The temporary's writer in a real run: passes every byte on to `file`,
-// counting and hashing it on the way.
+// counting and hashing it on the way, and refuses further bytes once the
+// journal cannot be written (Journal::write_failure), so that a file in
+// flight then stops and its temporary is removed instead of finishing an
+// output the journal cannot record.
 class DigestingSink final : public WritableFile {
  public:
-  // `file` must outlive the sink.
-  explicit DigestingSink(WritableFile& file) : file_(file) {}
+  // `file` and `journal` must outlive the sink.
+  DigestingSink(WritableFile& file, const Journal& journal)
+      : file_(file), journal_(journal) {}
   Status Append(ByteView data) override;
   Status Sync() override { return file_.Sync(); }
   Status Close() override { return file_.Close(); }
@@ -57,6 +61,7 @@ class DigestingSink final : public WritableFile {
 
  private:
   WritableFile& file_;
+  const Journal& journal_;
   Sha256 hash_;
   std::uint64_t size_ = 0;
 };

@@ -197,8 +197,12 @@ class VectorFile final : public WritableFile {
 };
 
 TEST(DigestingSinkTest, PassesEveryByteOnAndDigestsThem) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  auto journal = Journal::Open(fs, kDir / std::string(kJournalDirName), false);
+  ASSERT_THAT(journal.status(), IsOk());
   VectorFile file;
-  DigestingSink sink(file);
+  DigestingSink sink(file, **journal);
   const Bytes data = formats::samples::PseudoRandomBytes(1000, 2);
   for (std::size_t at = 0; at < data.size(); at += 300) {
     ASSERT_THAT(
@@ -214,6 +218,23 @@ TEST(DigestingSinkTest, PassesEveryByteOnAndDigestsThem) {
   ASSERT_OK_AND_ASSIGN(OutputDigest digest, sink.Finish());
   EXPECT_EQ(digest.size, data.size());
   EXPECT_EQ(digest.sha256, sha);
+}
+
+TEST(DigestingSinkTest, RefusesMoreBytesOnceTheJournalCannotBeWritten) {
+  // Issue 16: a file in flight stops when the journal fails, so that its
+  // temporary is removed rather than finished without a record.
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  auto journal = Journal::Open(fs, kDir / std::string(kJournalDirName), false);
+  ASSERT_THAT(journal.status(), IsOk());
+  VectorFile file;
+  DigestingSink sink(file, **journal);
+  ASSERT_THAT(sink.Append(ByteView::FromString("abc")), IsOk());
+  fs.SetFaultPlan(io::FaultPlan::DiskFullAt(0));
+  EXPECT_FALSE((*journal)->Abandoned("/v/x.fun").ok());
+  EXPECT_THAT(sink.Append(ByteView::FromString("def")),
+              StatusIs(StatusCode::kIoError));
+  EXPECT_EQ(file.bytes, Bytes({'a', 'b', 'c'}));
 }
 
 }  // namespace

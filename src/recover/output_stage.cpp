@@ -265,7 +265,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
                         {{"error", sink.error().message()}}});
   }
   // Hashed as it is written, for the journal (output_digest.h).
-  DigestingSink digesting(**sink);
+  DigestingSink digesting(**sink, journal_);
   auto streamed = Stream(request, verifier, &digesting, buffers);
   Status written = streamed ? Status::Ok() : streamed.error();
   if (written.ok()) written = (*sink)->Sync();

@@ -516,6 +516,13 @@ Result<RecoverReport> RunRecovery(
         while (std::optional<FeedTask> task = feed.Pop()) {
           if (!buffers) buffers.emplace(chunk);
           FileOutcome outcome = pipeline.Process(*task, *buffers);
+          // The journal cannot be written: no new file starts (issue 16).
+          if (Status journal_ok = (*journal)->write_failure();
+              !journal_ok.ok()) {
+            feed.Done(*task, std::nullopt);
+            feed.Abort();
+            return journal_ok;
+          }
           if (stop.stop_requested() &&
               outcome.status == RecoverStatus::kError) {
             interrupted = true;  // Interrupted mid-file: not a verdict.
@@ -526,10 +533,14 @@ Result<RecoverReport> RunRecovery(
         }
         return Status::Ok();
       });
+  feed.Abort();  // Lets the walk end if the workers stopped early.
   producer.join();
   const bool all_done = feed.AllDelivered();
   feed.Drain();
 
+  // A run that could not keep its journal is a failure of the run, not one
+  // error per file (docs/cli.md: exit 6).
+  KINTSUGI_RETURN_IF_ERROR((*journal)->write_failure());
   report.cancelled = !ran.ok() || interrupted.load() || walk_cut || !all_done;
   if (report.cancelled) report.stopped_by = stop.reason();
   report.symlinks_skipped = walked.symlinks_skipped;

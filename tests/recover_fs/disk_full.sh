@@ -4,6 +4,10 @@
 # tiny tmpfs. Afterwards every encrypted original is byte-identical, nothing
 # unverified sits under a final name, the exit code says the run was
 # partial; after the file system grows, a rerun finishes the job.
+# Then (issue 16) the journal's own file system fills up (--journal on a
+# one-page tmpfs): the run stops with exit 6, "the journal cannot be
+# written" (docs/cli.md), instead of one error per file and exit 1, and
+# leaves no temporary; after that file system grows, a rerun finishes.
 #
 # Needs root (mount); exits 77 (CTest: skipped) otherwise.
 # Specimens: synthetic text, AES-128-CBC with Jigsaw's published key 1 and
@@ -16,8 +20,13 @@ command -v openssl >/dev/null || { echo "no openssl CLI: skipped"; exit 77; }
 
 work=$(mktemp -d)
 mnt=$work/fs
-mkdir -p "$mnt"
-cleanup() { umount "$mnt" 2>/dev/null || true; rm -rf "$work"; }
+jmnt=$work/journal-fs
+mkdir -p "$mnt" "$jmnt"
+cleanup() {
+  umount "$mnt" 2>/dev/null || true
+  umount "$jmnt" 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 if ! mount -t tmpfs -o size=2m tmpfs "$mnt" 2>/dev/null; then
   echo "cannot mount tmpfs here: skipped"
@@ -70,3 +79,49 @@ if ls -A "$mnt" | grep -q 'kintsugi-tmp'; then
   echo "FAIL: temporary files left behind"; ls -A "$mnt"; exit 1
 fi
 echo "ok: disk full lost nothing; the rerun recovered all 6 files"
+
+# --- The journal's disk fills up (issue 16) ----------------------------------
+# One 4 KiB page for the journal; a long folder name makes each file's B, C
+# and D records take about 1.8 KiB, so the third file's first record does
+# not fit.
+mount -t tmpfs -o size=4k tmpfs "$jmnt"
+victim=$work/$(printf 'a%.0s' $(seq 1 200))
+mkdir -p "$victim"
+for i in 1 2 3 4 5 6; do
+  openssl enc -aes-128-cbc -K "$key" -iv "$iv" \
+    -in "$work/doc$i.txt" -out "$victim/doc$i.txt.fun"
+done
+(cd "$victim" && sha256sum ./*.fun) > "$work/victim.sha256"
+set +e
+"$kintsugi" --json recover "$victim" --journal "$jmnt/j" \
+  > "$work/run3.json" 2> "$work/run3.err"
+rc=$?
+set -e
+echo "journal disk full: exit $rc"
+if [ "$rc" -ne 6 ]; then
+  echo "FAIL: a journal that cannot be written exited $rc, not 6"
+  cat "$work/run3.json" "$work/run3.err"; exit 1
+fi
+grep -q "cannot write the journal" "$work/run3.json" "$work/run3.err" ||
+  { echo "FAIL: the error does not say the journal cannot be written"; exit 1; }
+(cd "$victim" && sha256sum -c --quiet "$work/victim.sha256") ||
+  { echo "FAIL: an original changed"; exit 1; }
+if ls -A "$victim" | grep -q 'kintsugi-tmp'; then
+  echo "FAIL: temporary files left behind"; ls -A "$victim"; exit 1
+fi
+recovered=$(ls "$victim" | grep -c '^doc[0-9]\.txt$' || true)
+if [ "$recovered" -ge 6 ]; then
+  echo "FAIL: the run went on after its journal could not be written"; exit 1
+fi
+mount -o remount,size=1m "$jmnt"
+"$kintsugi" --json recover "$victim" --journal "$jmnt/j" \
+  > "$work/run4.json" 2> "$work/run4.err" ||
+  { echo "FAIL: the rerun did not finish"; cat "$work/run4.err"; exit 1; }
+for i in 1 2 3 4 5 6; do
+  cmp "$victim/doc$i.txt" "$work/doc$i.txt" ||
+    { echo "FAIL: doc$i.txt not recovered exactly"; exit 1; }
+done
+if ls -A "$victim" | grep -q -e 'kintsugi-tmp' -e '(recovered'; then
+  echo "FAIL: temporaries or duplicates left"; ls -A "$victim"; exit 1
+fi
+echo "ok: a full journal disk stopped the run (exit 6); the rerun finished"
