@@ -1,9 +1,10 @@
-// Archive and container validators: ZIP (and OOXML/ODF), OLE2, 7z, RAR,
-// gzip, bzip2. Magics: recovery-schemes.md §4.4; structures: PKWARE
-// APPNOTE 6.3 (ZIP), [MS-CFB] (OLE2), 7zFormat.txt (7z), RAR 4.x
-// technote / RAR 5.0 archive format (RAR), RFC 1952 (gzip), the bzip2 stream
-// format (block and end-of-stream magics).
+// Archive and container validators: OLE2, 7z, RAR, gzip, bzip2 (ZIP is in
+// zip_checker.cpp). Magics: recovery-schemes.md §4.4; structures: [MS-CFB]
+// (OLE2), 7zFormat.txt (7z), RAR 4.x technote / RAR 5.0 archive format
+// (RAR), RFC 1952 (gzip), the bzip2 stream format (libbz2 checks the block
+// and stream CRCs; the end-of-stream magic past the inflate limit).
 
+#include <bzlib.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -17,224 +18,6 @@ namespace kintsugi::formats::internal {
 namespace {
 
 std::string Num(std::uint64_t v) { return std::to_string(v); }
-
-// Inflates `input` (raw deflate when window_bits < 0) and returns the CRC-32
-// of the output, or nothing if the stream is damaged, does not end within
-// `input`, or inflates to more than `max_output`.
-std::optional<std::uint32_t> InflateCrc(ByteView input, int window_bits,
-                                        std::uint64_t max_output,
-                                        std::uint64_t* output_size) {
-  z_stream zs{};
-  if (inflateInit2_(&zs, window_bits, ZLIB_VERSION,
-                    static_cast<int>(sizeof(z_stream))) != Z_OK) {
-    return std::nullopt;
-  }
-  std::array<std::uint8_t, 16384> out{};
-  zs.next_in = const_cast<Bytef*>(input.data());  // NOLINT: zlib API
-  zs.avail_in = static_cast<uInt>(input.size());
-  std::uint32_t crc = 0;
-  std::uint64_t total = 0;
-  int ret = Z_OK;
-  while (ret == Z_OK && total <= max_output) {
-    zs.next_out = out.data();
-    zs.avail_out = static_cast<uInt>(out.size());
-    ret = inflate(&zs, Z_NO_FLUSH);
-    const std::size_t produced = out.size() - zs.avail_out;
-    crc = Crc32(ByteView(out.data(), produced), crc);
-    total += produced;
-    if (ret == Z_OK && produced == 0 && zs.avail_in == 0) break;
-  }
-  inflateEnd(&zs);
-  if (ret != Z_STREAM_END) return std::nullopt;
-  if (output_size != nullptr) *output_size = total;
-  return crc;
-}
-
-// --- ZIP / OOXML / ODF ------------------------------------------------------
-
-class ZipChecker final : public KindChecker {
- public:
-  Verification Finish(const FileWindow& w) override {
-    auto bad = [](const std::string& d) {
-      return Invalid(FileKind::kZip, "ZIP: " + d);
-    };
-    if (w.size < 22) return bad("too short for an archive");
-    const bool empty_archive =
-        w.head.StartsWith(ByteView::FromString("PK\x05\x06"));
-    if (!w.head.StartsWith(ByteView::FromString("PK\x03\x04")) &&
-        !empty_archive) {
-      return bad("no local file header at offset 0");
-    }
-    // End of central directory (APPNOTE 4.3.16): the last PK\5\6 whose
-    // comment runs exactly to the end of the file.
-    const ByteView tail = w.tail;
-    std::optional<std::size_t> eocd;
-    const std::size_t lowest =
-        tail.size() > 22 + 65535 ? tail.size() - 22 - 65535 : 0;
-    for (std::size_t p = tail.size() - 22 + 1; p-- > lowest;) {
-      if (tail.MatchesAt(p, ByteView::FromString("PK\x05\x06")) &&
-          p + 22 + tail.U16Le(p + 20).value_or(0) == tail.size()) {
-        eocd = p;
-        break;
-      }
-    }
-    if (!eocd) return bad("end-of-central-directory record not found");
-    const std::uint64_t eocd_offset = w.size - tail.size() + *eocd;
-    if (tail.U16Le(*eocd + 4).value_or(1) != 0 ||
-        tail.U16Le(*eocd + 6).value_or(1) != 0) {
-      return bad("multi-volume archives are not supported");
-    }
-    std::uint64_t entries = tail.U16Le(*eocd + 10).value_or(0);
-    std::uint64_t cd_size = tail.U32Le(*eocd + 12).value_or(0);
-    std::uint64_t cd_offset = tail.U32Le(*eocd + 16).value_or(0);
-    std::uint64_t cd_end = eocd_offset;
-    if (entries == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF) {
-      // ZIP64 end of central directory locator and record (4.3.14-15).
-      auto locator =
-          w.At(eocd_offset - std::min<std::uint64_t>(eocd_offset, 20), 20);
-      if (eocd_offset < 20 || !locator ||
-          !locator->StartsWith(ByteView::FromString("PK\x06\x07"))) {
-        return bad("ZIP64 locator not found");
-      }
-      const std::uint64_t record_offset = locator->U64Le(8).value_or(0);
-      auto record = w.At(record_offset, 56);
-      if (!record || !record->StartsWith(ByteView::FromString("PK\x06\x06"))) {
-        return bad("ZIP64 end-of-central-directory record not found");
-      }
-      entries = record->U64Le(32).value_or(0);
-      cd_size = record->U64Le(40).value_or(0);
-      cd_offset = record->U64Le(48).value_or(0);
-      cd_end = record_offset;
-    }
-    if (cd_offset > cd_end || cd_end - cd_offset != cd_size) {
-      return bad("central directory at " + Num(cd_offset) + " (+" +
-                 Num(cd_size) + ") does not end at the end record " +
-                 Num(cd_end));
-    }
-    if (empty_archive) {
-      if (entries != 0 || w.size != 22u + tail.U16Le(*eocd + 20).value_or(0)) {
-        return bad("malformed empty archive");
-      }
-      return Valid(FileKind::kZip, "ZIP: empty archive");
-    }
-    auto cd = w.At(cd_offset, static_cast<std::size_t>(cd_size));
-    if (!cd) return FromHeadOnly(w, entries, cd_size);
-    return WalkCentralDirectory(w, *cd, entries, cd_offset);
-  }
-
- private:
-  // The central directory is too large for the window: classify by the
-  // first local header.
-  static Verification FromHeadOnly(const FileWindow& w, std::uint64_t entries,
-                                   std::uint64_t cd_size) {
-    FileKind kind = FileKind::kZip;
-    const std::uint16_t name_length = w.head.U16Le(26).value_or(0);
-    auto name = w.head.Sub(30, name_length);
-    if (name && *name == ByteView::FromString("[Content_Types].xml")) {
-      kind = FileKind::kOoxml;
-    } else if (name && *name == ByteView::FromString("mimetype") &&
-               IsOdfMimetype(w, 0)) {
-      kind = FileKind::kOdf;
-    }
-    return Valid(kind, std::string(KindLabel(kind)) + ": " + Num(entries) +
-                           " entries; central directory of " + Num(cd_size) +
-                           " bytes too large to check entry by entry");
-  }
-
-  static std::string_view KindLabel(FileKind kind) {
-    return kind == FileKind::kOoxml ? "OOXML"
-           : kind == FileKind::kOdf ? "ODF"
-                                    : "ZIP";
-  }
-
-  // True if the entry whose local header is at `local` is a stored
-  // `mimetype` naming an OpenDocument type.
-  static bool IsOdfMimetype(const FileWindow& w, std::uint64_t local) {
-    auto header = w.At(local, 30);
-    if (!header) return false;
-    const std::uint64_t data = local + 30 + header->U16Le(26).value_or(0) +
-                               header->U16Le(28).value_or(0);
-    static constexpr std::string_view kPrefix =
-        "application/vnd.oasis.opendocument";
-    auto content = w.At(data, kPrefix.size());
-    return header->U16Le(8).value_or(1) == 0 && content &&
-           *content == ByteView::FromString(kPrefix);
-  }
-
-  static Verification WalkCentralDirectory(const FileWindow& w, ByteView cd,
-                                           std::uint64_t entries,
-                                           std::uint64_t cd_offset) {
-    auto bad = [](const std::string& d) {
-      return Invalid(FileKind::kZip, "ZIP: " + d);
-    };
-    FileKind kind = FileKind::kZip;
-    std::size_t at = 0;
-    std::uint64_t crc_checked = 0;
-    for (std::uint64_t i = 0; i < entries; ++i) {
-      auto fixed = cd.Sub(at, 46);
-      if (!fixed || !fixed->StartsWith(ByteView::FromString("PK\x01\x02"))) {
-        return bad("central directory entry " + Num(i) + " is damaged");
-      }
-      const std::uint16_t flags = fixed->U16Le(8).value_or(0);
-      const std::uint16_t method = fixed->U16Le(10).value_or(0);
-      const std::uint32_t crc = fixed->U32Le(16).value_or(0);
-      const std::uint64_t packed = fixed->U32Le(20).value_or(0);
-      const std::uint64_t unpacked = fixed->U32Le(24).value_or(0);
-      const std::size_t name_length = fixed->U16Le(28).value_or(0);
-      const std::size_t extra_length = fixed->U16Le(30).value_or(0);
-      const std::size_t comment_length = fixed->U16Le(32).value_or(0);
-      const std::uint64_t local = fixed->U32Le(42).value_or(0);
-      auto name = cd.Sub(at + 46, name_length);
-      if (!name ||
-          !cd.Sub(at + 46, name_length + extra_length + comment_length)) {
-        return bad("central directory entry " + Num(i) + " is truncated");
-      }
-      at += 46 + name_length + extra_length + comment_length;
-      if (*name == ByteView::FromString("[Content_Types].xml")) {
-        kind = FileKind::kOoxml;
-      }
-      if (i == 0 && *name == ByteView::FromString("mimetype") &&
-          IsOdfMimetype(w, local)) {
-        kind = FileKind::kOdf;
-      }
-      if (local == 0xFFFFFFFF || packed == 0xFFFFFFFF) continue;  // ZIP64
-      if (local >= cd_offset) {
-        return bad("entry " + Num(i) + " points past the central directory");
-      }
-      auto header = w.At(local, 30 + name_length);
-      if (!header) continue;  // in the unretained middle of a large file
-      if (!header->StartsWith(ByteView::FromString("PK\x03\x04")) ||
-          !(header->Last(name_length) == *name)) {
-        return bad("local header of entry " + Num(i) + " at offset " +
-                   Num(local) + " does not match the central directory");
-      }
-      // Entry data, when retained and not encrypted: check its CRC-32.
-      const std::uint64_t data =
-          local + 30 + name_length + header->U16Le(28).value_or(0);
-      auto bytes = w.At(data, static_cast<std::size_t>(packed));
-      if (!bytes || (flags & 1) != 0 || (method != 0 && method != 8)) {
-        continue;
-      }
-      std::uint64_t size = 0;
-      const std::optional<std::uint32_t> actual =
-          method == 0 ? std::optional<std::uint32_t>(Crc32(*bytes))
-                      : InflateCrc(*bytes, -15, unpacked, &size);
-      if (method == 0) size = bytes->size();
-      if (!actual || *actual != crc || size != unpacked) {
-        return bad("entry " + Num(i) + " at offset " + Num(local) +
-                   (actual ? " fails its CRC-32" : " does not inflate"));
-      }
-      ++crc_checked;
-    }
-    if (at != cd.size()) {
-      return bad("central directory holds more than its " + Num(entries) +
-                 " entries");
-    }
-    return Valid(kind, std::string(KindLabel(kind)) + ": " + Num(entries) +
-                           " entries, central directory intact, " +
-                           Num(crc_checked) + " entry CRC-32s checked");
-  }
-};
 
 // --- OLE2 -------------------------------------------------------------------
 
@@ -558,9 +341,11 @@ class GzipChecker final : public KindChecker {
     if (w.size == 0 || in_member_ || members_ == 0) {
       return Invalid(FileKind::kGzip, "gzip: truncated (member not finished)");
     }
-    return Valid(FileKind::kGzip, "gzip: " + Num(members_) +
-                                      " member(s), CRC-32 and length of " +
-                                      Num(inflated_) + " bytes match");
+    return Valid(FileKind::kGzip,
+                 "gzip: " + Num(members_) +
+                     " member(s), CRC-32 and length of " + Num(inflated_) +
+                     " bytes match",
+                 Strength::kChecksum);
   }
 
  private:
@@ -577,9 +362,96 @@ class GzipChecker final : public KindChecker {
 
 // --- bzip2 ------------------------------------------------------------------
 
+// libbz2 decompresses the stream as it goes by and checks every block's CRC
+// and the stream CRC (concatenated streams, as pbzip2 writes, each in
+// turn). Past limits::kMaxVerifyInflateBytes, only the structure is checked:
+// the header's block magic and the end-of-stream marker at the end.
 class Bzip2Checker final : public KindChecker {
  public:
+  Bzip2Checker() = default;
+  ~Bzip2Checker() override { EndStream(); }
+  Bzip2Checker(const Bzip2Checker&) = delete;
+  Bzip2Checker& operator=(const Bzip2Checker&) = delete;
+
+  void Update(ByteView chunk) override {
+    ByteView rest = chunk;
+    while (!rest.empty() && failure_.empty() && !limit_hit_) {
+      if (!in_stream_) {
+        if (BZ2_bzDecompressInit(&bz_, 0, 0) != BZ_OK) {
+          failure_ = "cannot start decompression";
+          return;
+        }
+        in_stream_ = true;
+      }
+      // libbz2 takes at most 4 GiB a call.
+      const std::size_t n = std::min<std::size_t>(rest.size(), 1u << 30);
+      bz_.next_in = const_cast<char*>(  // NOLINT: libbz2 API
+          reinterpret_cast<const char*>(rest.data()));
+      bz_.avail_in = static_cast<unsigned>(n);
+      int ret = BZ_OK;
+      while (ret == BZ_OK && !limit_hit_) {
+        bz_.next_out = reinterpret_cast<char*>(out_.data());
+        bz_.avail_out = static_cast<unsigned>(out_.size());
+        const unsigned before = bz_.avail_in;
+        ret = BZ2_bzDecompress(&bz_);
+        const std::size_t produced = out_.size() - bz_.avail_out;
+        decompressed_ += produced;
+        if (decompressed_ > limits::kMaxVerifyInflateBytes) limit_hit_ = true;
+        // All input taken and all output out, or no progress at all.
+        if (bz_.avail_out != 0 &&
+            (bz_.avail_in == 0 || (produced == 0 && bz_.avail_in == before))) {
+          break;
+        }
+      }
+      const std::size_t used = n - bz_.avail_in;
+      if (ret == BZ_STREAM_END) {
+        ++streams_;
+        EndStream();
+      } else if (ret == BZ_OK && used < n && !limit_hit_) {
+        failure_ = "decompression stalled near offset " + Num(consumed_ + used);
+      } else if (ret != BZ_OK) {
+        failure_ =
+            ret == BZ_DATA_ERROR_MAGIC && streams_ > 0
+                ? "data after the end of stream at offset " + Num(consumed_)
+            : ret == BZ_DATA_ERROR_MAGIC
+                ? std::string("bad signature")
+                : "damaged data or CRC mismatch near offset " +
+                      Num(consumed_ + used);
+      }
+      consumed_ += used;
+      rest = rest.From(used).value_or(ByteView());
+    }
+  }
+
   Verification Finish(const FileWindow& w) override {
+    if (!failure_.empty()) {
+      return Invalid(FileKind::kBzip2, "bzip2: " + failure_);
+    }
+    if (limit_hit_) {
+      Verification v = Structure(w);
+      if (v.valid()) {
+        v.detail += "; CRCs checked for the first " + Num(decompressed_) +
+                    " bytes only (limit)";
+      }
+      return v;
+    }
+    if (in_stream_ || streams_ == 0) {
+      return Invalid(FileKind::kBzip2, "bzip2: truncated (stream not ended)");
+    }
+    return Valid(FileKind::kBzip2,
+                 "bzip2: " + Num(streams_) +
+                     " stream(s), every block CRC and stream CRC of " +
+                     Num(decompressed_) + " bytes match",
+                 Strength::kChecksum);
+  }
+
+ private:
+  void EndStream() {
+    if (in_stream_) BZ2_bzDecompressEnd(&bz_);
+    in_stream_ = false;
+  }
+
+  static Verification Structure(const FileWindow& w) {
     auto bad = [](const std::string& d) {
       return Invalid(FileKind::kBzip2, "bzip2: " + d);
     };
@@ -620,16 +492,21 @@ class Bzip2Checker final : public KindChecker {
     return bad("end-of-stream marker not found (truncated?)");
   }
 
- private:
   static constexpr char kBlockMagic[] = "\x31\x41\x59\x26\x53\x59";
   static constexpr char kEndMagic[] = "\x17\x72\x45\x38\x50\x90";
+
+  bz_stream bz_{};
+  std::array<std::uint8_t, 16384> out_{};
+  bool in_stream_ = false;
+  bool limit_hit_ = false;
+  std::uint64_t streams_ = 0;
+  std::uint64_t consumed_ = 0;
+  std::uint64_t decompressed_ = 0;
+  std::string failure_;
 };
 
 }  // namespace
 
-std::unique_ptr<KindChecker> MakeZipChecker() {
-  return std::make_unique<ZipChecker>();
-}
 std::unique_ptr<KindChecker> MakeOle2Checker() {
   return std::make_unique<Ole2Checker>();
 }

@@ -28,12 +28,12 @@ std::optional<ByteView> FileWindow::FromOffset(std::uint64_t offset) const {
   return At(offset, static_cast<std::size_t>(size - offset));
 }
 
-Verification Valid(FileKind kind, std::string detail) {
-  return {kind, Verdict::kValid, std::move(detail)};
+Verification Valid(FileKind kind, std::string detail, Strength strength) {
+  return {kind, Verdict::kValid, std::move(detail), strength};
 }
 
 Verification Invalid(FileKind kind, std::string detail) {
-  return {kind, Verdict::kInvalid, std::move(detail)};
+  return {kind, Verdict::kInvalid, std::move(detail), Strength::kNone};
 }
 
 std::uint32_t Crc32(ByteView bytes, std::uint32_t crc) {

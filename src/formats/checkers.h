@@ -44,8 +44,10 @@ class KindChecker {
 // most specific of the three).
 std::unique_ptr<KindChecker> MakeChecker(FileKind kind);
 
-// Verdict helpers.
-Verification Valid(FileKind kind, std::string detail);
+// Verdict helpers. A valid verdict rests on the structure unless the
+// checker says that checksums covered the whole content.
+Verification Valid(FileKind kind, std::string detail,
+                   Strength strength = Strength::kStructure);
 Verification Invalid(FileKind kind, std::string detail);
 
 // CRC-32 (ISO 3309, as in PNG, ZIP, gzip, 7z, RAR).

@@ -499,7 +499,9 @@ class TextChecker final : public KindChecker {
     auto bad = [](const std::string& d) {
       return Invalid(FileKind::kText, "not text: " + d);
     };
-    if (w.size == 0) return Valid(FileKind::kText, "text: empty file");
+    if (w.size == 0) {
+      return Valid(FileKind::kText, "text: empty file", Strength::kNone);
+    }
     const bool le = w.head.StartsWith(ByteView::FromString("\xFF\xFE"));
     const bool be = w.head.StartsWith(ByteView::FromString("\xFE\xFF"));
     if (le || be) {

@@ -181,6 +181,18 @@ std::string_view VerdictName(Verdict verdict) {
   return "unknown_type";
 }
 
+std::string_view StrengthName(Strength strength) {
+  switch (strength) {
+    case Strength::kNone:
+      return "none";
+    case Strength::kStructure:
+      return "structure";
+    case Strength::kChecksum:
+      return "checksum";
+  }
+  return "none";
+}
+
 std::span<const FileKind> ExpectedKinds(std::string_view extension) {
   if (!extension.empty() && extension.front() == '.') {
     extension.remove_prefix(1);
@@ -537,6 +549,7 @@ Verification StreamVerifier::Finish() {
       // A valid file of a kind the extension does not allow (e.g. a plain
       // ZIP where a .docx was expected).
       v.verdict = Verdict::kInvalid;
+      v.strength = Strength::kNone;
       v.detail = "expected " + std::string(FileKindName(s.expected.front())) +
                  ", but it is " + v.detail;
     }

@@ -93,6 +93,24 @@ enum class Verdict : std::uint8_t {
 // "valid", "invalid", "unknown_type".
 std::string_view VerdictName(Verdict verdict);
 
+// How much of a file a valid verdict vouches for (issue 16, "Verification
+// says how strong it is"; docs/recovery-schemes.md §4.4). Recover reports it
+// per output as `verified_by`.
+enum class Strength : std::uint8_t {
+  // Nothing was checked: the verdict is not valid, or the file is empty.
+  kNone,
+  // Headers, markers, lengths, padding: a few wrong bytes inside the data
+  // (a flipped ciphertext byte garbles 17 bytes of CBC plaintext) pass.
+  kStructure,
+  // The format's checksums cover all of the content, and every one of them
+  // was checked and matched: PNG chunk CRCs, ZIP entry CRCs, gzip CRC-32
+  // and ISIZE, bzip2 block and stream CRCs.
+  kChecksum,
+};
+
+// "none", "structure", "checksum".
+std::string_view StrengthName(Strength strength);
+
 struct Verification {
   // The kind the bytes were verified as (kValid), or the kind they failed
   // to be (kInvalid); empty for kUnknownType.
@@ -101,13 +119,16 @@ struct Verification {
   // One line in plain words for the user, e.g. "PNG: CRC mismatch in chunk
   // IDAT at offset 1234". Never contains file contents beyond structure.
   std::string detail;
+  // What a kValid verdict rests on; kNone for any other verdict.
+  Strength strength = Strength::kNone;
 
   bool valid() const { return verdict == Verdict::kValid; }
 };
 
 // Verifies a file as it streams by, in bounded memory: it keeps the first
 // kVerifyHeadBytes, the last kVerifyTailBytes and running per-format state
-// (PNG chunk CRCs, JPEG marker chain, GIF blocks, gzip inflate + CRC-32, text
+// (PNG chunk CRCs, ZIP local entries inflated + CRC-32, JPEG marker chain,
+// GIF blocks, gzip inflate + CRC-32, bzip2 decompression + CRCs, text
 // encoding). Feed every byte in order with Update, then call Finish once.
 // Chunk boundaries never change the result.
 class StreamVerifier {

@@ -68,8 +68,45 @@ TEST_P(EveryKind, StreamingAgreesWithWholeBuffer) {
       EXPECT_EQ(streamed.verdict, whole.verdict) << Name(kind) << " " << chunk;
       EXPECT_EQ(streamed.kind, whole.kind) << Name(kind) << " " << chunk;
       EXPECT_EQ(streamed.detail, whole.detail) << Name(kind) << " " << chunk;
+      EXPECT_EQ(streamed.strength, whole.strength)
+          << Name(kind) << " " << chunk;
     }
   }
+}
+
+// Issue 16, "Verification says how strong it is": a valid verdict says
+// whether checksums over the whole content matched or only the structure
+// did (a PDF or JPEG with 17 wrong bytes passes its structure checks).
+bool HasContentChecksums(FileKind kind) {
+  switch (kind) {
+    case FileKind::kPng:
+    case FileKind::kZip:
+    case FileKind::kOoxml:
+    case FileKind::kOdf:
+    case FileKind::kGzip:
+    case FileKind::kBzip2:
+      return true;
+    default:
+      return false;
+  }
+}
+
+TEST_P(EveryKind, AValidSampleSaysWhatItsVerdictRestsOn) {
+  const FileKind kind = GetParam();
+  for (std::size_t size : {0u, 3000u, 200000u}) {
+    const Bytes sample = samples::MakeSample(kind, size);
+    const Verification v = Verify(sample, kind);
+    ASSERT_TRUE(v.valid()) << Name(kind) << ": " << v.detail;
+    EXPECT_EQ(v.strength, HasContentChecksums(kind) ? Strength::kChecksum
+                                                    : Strength::kStructure)
+        << Name(kind) << " size " << size << ": " << v.detail;
+  }
+  // Anything not valid vouches for nothing (a cut text or MP3 is valid).
+  if (kind == FileKind::kText || kind == FileKind::kMp3) return;
+  const Verification cut =
+      Verify(Cut(samples::MakeSample(kind, 3000), 7), kind);
+  EXPECT_FALSE(cut.valid()) << Name(kind);
+  EXPECT_EQ(cut.strength, Strength::kNone) << Name(kind);
 }
 
 TEST_P(EveryKind, TruncatedFileFails) {
@@ -135,6 +172,7 @@ TEST(FileValidator, OneCorruptByteBreaksAChecksum) {
       {FileKind::kOdf, 0, "CRC-32"},
       {FileKind::kZip, 0, "entry 1"},
       {FileKind::kGzip, 0, "gzip"},
+      {FileKind::kBzip2, 0, "bzip2: damaged data or CRC mismatch"},
       {FileKind::kSevenZip, 3, "next header CRC mismatch"},
       {FileKind::kRar, 3, "header CRC mismatch"},
   };
@@ -147,6 +185,117 @@ TEST(FileValidator, OneCorruptByteBreaksAChecksum) {
     EXPECT_EQ(v.verdict, Verdict::kInvalid) << Name(c.kind) << ": " << v.detail;
     EXPECT_THAT(v.detail, HasSubstr(c.detail)) << Name(c.kind);
   }
+}
+
+// Issue 16: the bytes CBC garbles when one ciphertext byte flips (the
+// flipped block, and the same byte of the next one).
+Bytes GarbleBlock(Bytes bytes, std::size_t at) {
+  for (std::size_t i = at; i < at + 16 && i < bytes.size(); ++i) {
+    bytes[i] ^= 0xA5;
+  }
+  if (at + 16 < bytes.size()) bytes[at + 16] ^= 0x01;
+  return bytes;
+}
+
+TEST(FileValidator, GarbledBytesInsideChecksummedDataFailAnywhere) {
+  // Every kind with content checksums, and a 17-byte garble at many places:
+  // early, in the middle of a file larger than the retained windows (which
+  // the ZIP checker used to skip), and near the end.
+  for (FileKind kind : {FileKind::kPng, FileKind::kZip, FileKind::kOoxml,
+                        FileKind::kOdf, FileKind::kGzip, FileKind::kBzip2}) {
+    const Bytes sample = samples::MakeSample(kind, 1024 * 1024);
+    for (std::size_t at : {std::size_t{200}, sample.size() / 3,
+                           sample.size() / 2, sample.size() - 400}) {
+      const Verification v = Streamed(GarbleBlock(sample, at), 65536, {});
+      EXPECT_NE(v.verdict, Verdict::kValid)
+          << Name(kind) << " garbled at " << at << ": " << v.detail;
+      EXPECT_EQ(v.strength, Strength::kNone);
+    }
+  }
+}
+
+TEST(FileValidator, StructureOnlyKindsPassGarbledContentAndSaySo) {
+  // What the issue saw: 17 wrong bytes inside a PDF's content pass. That
+  // is all a structure check can do; it must not claim more.
+  const Bytes pdf = samples::MakeSample(FileKind::kPdf, 100000);
+  const Verification v = Verify(GarbleBlock(pdf, 50000), FileKind::kPdf);
+  EXPECT_TRUE(v.valid()) << v.detail;
+  EXPECT_EQ(v.strength, Strength::kStructure);
+}
+
+TEST(FileValidator, ZipEntriesWithDataDescriptorsAreChecked) {
+  const std::string text(5000, 'x');
+  const Bytes zip =
+      samples::MakeZip({{"a.txt", "hello\n", false},
+                        {"b.txt", text + "end", true, /*data_descriptor=*/true},
+                        {"c.txt", "last", true, /*data_descriptor=*/true}});
+  for (std::size_t chunk : {1u, 5u, 4096u}) {
+    const Verification v = Streamed(zip, chunk);
+    EXPECT_TRUE(v.valid()) << v.detail;
+    EXPECT_EQ(v.strength, Strength::kChecksum) << v.detail;
+  }
+  // The descriptor of b.txt follows its deflate data; its CRC is the only
+  // one the local side has.
+  const std::size_t b = 30 + 5 + 6;
+  const std::size_t descriptor =
+      ByteView(zip).Find(ByteView::FromString("PK\x07\x08"), b).value_or(0);
+  ASSERT_GT(descriptor, b);
+  Bytes wrong_crc = zip;
+  wrong_crc[descriptor + 4] ^= 0x01;
+  EXPECT_THAT(Verify(wrong_crc).detail, HasSubstr("entry 1"));
+  EXPECT_FALSE(Verify(wrong_crc).valid());
+}
+
+TEST(FileValidator, ZipCentralCrcsMustMatchTheLocalOnes) {
+  Bytes zip = samples::MakeSample(FileKind::kZip, 3000);
+  // The first central directory entry's CRC-32 (APPNOTE 4.3.12, at 16).
+  const std::size_t cd = ByteView(zip).U32Le(zip.size() - 22 + 16).value_or(0);
+  zip[cd + 16] ^= 0x01;
+  const Verification v = Verify(zip);
+  EXPECT_FALSE(v.valid());
+  EXPECT_THAT(v.detail, HasSubstr("CRC-32s differ"));
+}
+
+TEST(FileValidator, ZipEntriesWeCannotInflateLeaveOnlyStructure) {
+  // Entry 1 marked as bzip2-compressed (method 12) in its local header and
+  // in the central directory: the archive is sound, its CRC unchecked.
+  Bytes zip = samples::MakeSample(FileKind::kZip, 3000);
+  const std::size_t second = 30 + 10 + 6;  // "readme.txt", "hello\n"
+  ASSERT_TRUE(
+      ByteView(zip).MatchesAt(second, ByteView::FromString("PK\x03\x04")));
+  zip[second + 8] = 12;
+  const std::size_t cd = ByteView(zip).U32Le(zip.size() - 22 + 16).value_or(0);
+  const std::size_t cd1 = cd + 46 + 10;
+  ASSERT_TRUE(ByteView(zip).MatchesAt(cd1, ByteView::FromString("PK\x01\x02")));
+  zip[cd1 + 10] = 12;
+  const Verification v = Verify(zip);
+  EXPECT_TRUE(v.valid()) << v.detail;
+  EXPECT_EQ(v.strength, Strength::kStructure);
+  EXPECT_THAT(v.detail, HasSubstr("1 entry CRC-32s checked"));
+}
+
+TEST(FileValidator, Bzip2StreamsAreDecompressedAndChecked) {
+  const Bytes one = samples::MakeBzip2(3000);
+  Bytes two = one;
+  two.insert(two.end(), one.begin(), one.end());
+  const Verification both = Streamed(two, 999);
+  EXPECT_TRUE(both.valid()) << both.detail;
+  EXPECT_EQ(both.strength, Strength::kChecksum);
+  EXPECT_THAT(both.detail, HasSubstr("2 stream(s)"));
+  Bytes trailing = one;
+  trailing.insert(trailing.end(), {'j', 'u', 'n', 'k'});
+  EXPECT_FALSE(Verify(trailing).valid());
+  // The stream CRC, just before the end: only a CRC can tell.
+  Bytes crc = one;
+  crc[crc.size() - 2] ^= 0x01;
+  EXPECT_FALSE(Verify(crc).valid()) << Verify(crc).detail;
+}
+
+TEST(FileValidator, StrengthNames) {
+  EXPECT_EQ(StrengthName(Strength::kNone), "none");
+  EXPECT_EQ(StrengthName(Strength::kStructure), "structure");
+  EXPECT_EQ(StrengthName(Strength::kChecksum), "checksum");
+  EXPECT_EQ(Verify(Bytes{}, FileKind::kText).strength, Strength::kNone);
 }
 
 TEST(FileValidator, RandomBytesAreNeverValid) {
@@ -349,6 +498,10 @@ TEST(FileValidator, LargeFilesStreamInBoundedWindows) {
     const Verification v = Streamed(sample, 65536);
     EXPECT_TRUE(v.valid()) << Name(kind) << ": " << v.detail;
     EXPECT_EQ(v.kind, kind);
+    // The checksums of the unretained middle are checked as it streams by.
+    EXPECT_EQ(v.strength, HasContentChecksums(kind) ? Strength::kChecksum
+                                                    : Strength::kStructure)
+        << Name(kind) << ": " << v.detail;
     EXPECT_EQ(Verify(Cut(sample, 7), kind).verdict, Verdict::kInvalid)
         << Name(kind);
   }

@@ -54,9 +54,12 @@ class PngChecker final : public FieldWalker {
       return Invalid(FileKind::kPng,
                      "PNG: " + Num(trailing()) + " bytes after IEND");
     }
-    return Valid(FileKind::kPng, "PNG: " + Num(width_) + "x" + Num(height_) +
-                                     ", " + Num(chunks_) +
-                                     " chunks, every CRC matches");
+    // Every byte after the signature is a chunk's length (which the next
+    // chunk header or IEND checks) or under its CRC.
+    return Valid(FileKind::kPng,
+                 "PNG: " + Num(width_) + "x" + Num(height_) + ", " +
+                     Num(chunks_) + " chunks, every CRC matches",
+                 Strength::kChecksum);
   }
 
  protected:

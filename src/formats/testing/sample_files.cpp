@@ -154,25 +154,34 @@ Bytes MakeZip(const std::vector<ZipEntry>& entries) {
     const std::uint32_t crc = Crc(data);
     const std::uint32_t offset = Size32(out.size());
     const std::uint32_t method = e.deflate ? 8 : 0;
+    const bool descriptor = e.deflate && e.data_descriptor;
+    const std::uint32_t flags = descriptor ? 8 : 0;
     // Local file header (APPNOTE 4.3.7).
     PutU32Le(out, 0x04034b50);
     PutU16Le(out, 20);
-    PutU16Le(out, 0);
+    PutU16Le(out, flags);
     PutU16Le(out, method);
     PutU16Le(out, 0);       // time
     PutU16Le(out, 0x0021);  // 1980-01-01
-    PutU32Le(out, crc);
-    PutU32Le(out, Size32(stored.size()));
-    PutU32Le(out, Size32(data.size()));
+    PutU32Le(out, descriptor ? 0 : crc);
+    PutU32Le(out, descriptor ? 0 : Size32(stored.size()));
+    PutU32Le(out, descriptor ? 0 : Size32(data.size()));
     PutU16Le(out, Size32(e.name.size()));
     PutU16Le(out, 0);
     Put(out, e.name);
     Put(out, ByteView(stored));
+    if (descriptor) {
+      // Data descriptor (APPNOTE 4.3.9).
+      PutU32Le(out, 0x08074b50);
+      PutU32Le(out, crc);
+      PutU32Le(out, Size32(stored.size()));
+      PutU32Le(out, Size32(data.size()));
+    }
     // Central directory header (APPNOTE 4.3.12).
     PutU32Le(cd, 0x02014b50);
     PutU16Le(cd, 0x031E);
     PutU16Le(cd, 20);
-    PutU16Le(cd, 0);
+    PutU16Le(cd, flags);
     PutU16Le(cd, method);
     PutU16Le(cd, 0);
     PutU16Le(cd, 0x0021);

@@ -33,6 +33,10 @@ struct ZipEntry {
   std::string name;
   std::string data;
   bool deflate = false;  // Stored (method 0) otherwise.
+  // Deflated entries only: flag bit 3, zero CRC and sizes in the local
+  // header, and a data descriptor (with its signature) after the data, as
+  // streaming writers (LibreOffice, jar) make them.
+  bool data_descriptor = false;
 };
 // A ZIP archive with these entries, in order.
 Bytes MakeZip(const std::vector<ZipEntry>& entries);
