@@ -51,6 +51,25 @@ enum class RecoverStatus : std::uint8_t {
 // "key_not_found", "error".
 std::string_view RecoverStatusName(RecoverStatus status);
 
+// How strongly an output was verified (issue 16; docs/cli.md "recover").
+// The names (VerifiedByName) reach users as `verified_by` in JSON output;
+// append only.
+enum class VerifiedBy : std::uint8_t {
+  // Nothing was verified: no output, an unverified one, an empty file
+  // (nothing to check), or one recovered by an earlier run.
+  kNone,
+  // Headers, markers, lengths and padding are right, but the format has no
+  // checksum over its content (PDF, JPEG, text, ...): a few wrong bytes
+  // inside it would pass.
+  kStructure,
+  // The format's checksums over its whole content matched (PNG chunk CRCs,
+  // ZIP/OOXML/ODF entry CRC-32s, gzip CRC-32, bzip2 block and stream CRCs).
+  kChecksum,
+};
+
+// "none", "structure", "checksum".
+std::string_view VerifiedByName(VerifiedBy verified_by);
+
 // One encrypted/original pair given with --pair ENC=ORIG.
 struct FileOutcome;  // Below.
 
@@ -146,6 +165,8 @@ struct FileOutcome {
   std::string variant;      // Which variant of the scheme.
   Path output;              // Where the output is (or would be, --dry-run).
   std::string verified_as;  // The file type the output verified as.
+  // What that verification rests on.
+  VerifiedBy verified_by = VerifiedBy::kNone;
   // What happened, as a message (rendered at the edge: one line in plain
   // words); id kCount when there is nothing to say.
   Message detail;

@@ -59,7 +59,31 @@ FileOutcome Fail(FileOutcome outcome, RecoverStatus status, Message detail) {
   outcome.status = status;
   outcome.detail = std::move(detail);
   outcome.output.clear();
+  outcome.verified_by = VerifiedBy::kNone;  // No output to vouch for.
   return outcome;
+}
+
+// The output's type and how strongly it was verified (issue 16): `none`
+// unless the verdict is valid.
+void SetVerified(FileOutcome& outcome,
+                 const formats::Verification& verification) {
+  outcome.verified_as.clear();
+  outcome.verified_by = VerifiedBy::kNone;
+  if (!verification.valid()) return;
+  if (verification.kind) {
+    outcome.verified_as =
+        std::string(formats::FileKindName(*verification.kind));
+  }
+  switch (verification.strength) {
+    case formats::Strength::kChecksum:
+      outcome.verified_by = VerifiedBy::kChecksum;
+      break;
+    case formats::Strength::kStructure:
+      outcome.verified_by = VerifiedBy::kStructure;
+      break;
+    case formats::Strength::kNone:
+      break;
+  }
 }
 
 // `detail` followed by a warning (the output is kept all the same).
@@ -285,10 +309,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   const formats::Verification verification =
       Incomplete(VerdictOn(verifier, *streamed), *request.decryption);
   const bool valid = verification.valid();
-  if (valid && verification.kind) {
-    outcome.verified_as =
-        std::string(formats::FileKindName(*verification.kind));
-  }
+  SetVerified(outcome, verification);
   if (!valid && options_.verified_only) {
     Abandon(path, temp);
     return Fail(
@@ -397,10 +418,7 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   const formats::Verification verification =
       Incomplete(VerdictOn(verifier, *streamed), *request.decryption);
   const bool valid = verification.valid();
-  if (valid && verification.kind) {
-    outcome.verified_as =
-        std::string(formats::FileKindName(*verification.kind));
-  }
+  SetVerified(outcome, verification);
   outcome.status =
       valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
   if (existing && existing->Same() &&

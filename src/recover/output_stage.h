@@ -69,7 +69,8 @@ class OutputStage {
 
   // Decrypts, verifies and keeps (or, dry-running, describes) one output.
   // `outcome` comes with what is already known (path, decryptor, ...); it
-  // is returned with status, output, verified_as and detail set.
+  // is returned with status, output, verified_as, verified_by and detail
+  // set.
   FileOutcome Write(const OutputRequest& request, FileOutcome outcome,
                     StreamBuffers& buffers);
 

@@ -127,6 +127,64 @@ TEST(OutputStageTest, AVerifiedOutputTakesItsName) {
   EXPECT_EQ(s.bytes_written, pdf.size());
 }
 
+// Issue 16, "Verification says how strong it is": a flipped ciphertext byte
+// in a PDF or JPEG gave an output that passed the structure checks with 17
+// wrong bytes, reported as plainly "verified". Each output now says what
+// its verification rests on.
+TEST(OutputStageTest, EachOutputSaysHowStronglyItWasVerified) {
+  Stage s;
+  const FileOutcome png =
+      s.Write("a.png.x", formats::samples::MakePng(20, 20), "a.png");
+  EXPECT_EQ(png.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(png.verified_by, VerifiedBy::kChecksum);
+  const FileOutcome docx =
+      s.Write("b.docx.x", formats::samples::MakeDocx(2000), "b.docx");
+  EXPECT_EQ(docx.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(docx.verified_by, VerifiedBy::kChecksum);
+  const FileOutcome pdf =
+      s.Write("c.pdf.x", formats::samples::MakePdf(300), "c.pdf");
+  EXPECT_EQ(pdf.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(pdf.verified_by, VerifiedBy::kStructure);
+  const FileOutcome jpeg =
+      s.Write("d.jpg.x", formats::samples::MakeJpeg(300), "d.jpg");
+  EXPECT_EQ(jpeg.verified_by, VerifiedBy::kStructure);
+  const FileOutcome empty = s.Write("e.png.x", Bytes{}, "e.png");
+  EXPECT_EQ(empty.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(empty.verified_by, VerifiedBy::kNone);
+  EXPECT_EQ(VerifiedByName(VerifiedBy::kChecksum), "checksum");
+  EXPECT_EQ(VerifiedByName(VerifiedBy::kStructure), "structure");
+  EXPECT_EQ(VerifiedByName(VerifiedBy::kNone), "none");
+}
+
+TEST(OutputStageTest, AWrongByteUnderAChecksumMakesTheOutputUnverified) {
+  // 17 bytes garbled as CBC garbles them, inside the pixel data of a PNG
+  // and inside a deflated entry of a DOCX: the structure is intact, the
+  // checksums are not.
+  auto garble = [](Bytes bytes, std::size_t at) {
+    for (std::size_t i = at; i < at + 17; ++i) bytes[i] ^= 0x5A;
+    return bytes;
+  };
+  Stage s;
+  const Bytes png = formats::samples::MakePng(40, 40);
+  const FileOutcome bad_png = s.Write("a.png.x", garble(png, 400), "a.png");
+  EXPECT_EQ(bad_png.status, RecoverStatus::kUnverified);
+  EXPECT_EQ(bad_png.output, kDir / "a.png.unverified");
+  EXPECT_EQ(bad_png.verified_by, VerifiedBy::kNone);
+  EXPECT_THAT(RenderEnglish(bad_png.detail), HasSubstr("CRC"));
+  // The start of the first entry's deflate data ([Content_Types].xml, at
+  // 30 + its 19-byte name).
+  const Bytes docx = formats::samples::MakeDocx(2000);
+  const FileOutcome bad_docx =
+      s.Write("b.docx.x", garble(docx, 30 + 19 + 4), "b.docx");
+  EXPECT_EQ(bad_docx.status, RecoverStatus::kUnverified);
+  EXPECT_EQ(bad_docx.verified_by, VerifiedBy::kNone);
+  // A PDF garbled the same way still passes: structure is all it has.
+  const Bytes pdf = formats::samples::MakePdf(3000);
+  const FileOutcome bad_pdf = s.Write("c.pdf.x", garble(pdf, 1500), "c.pdf");
+  EXPECT_EQ(bad_pdf.status, RecoverStatus::kRecovered);
+  EXPECT_EQ(bad_pdf.verified_by, VerifiedBy::kStructure);
+}
+
 TEST(OutputStageTest, TakenNamesGetRecoveredNamesAndNothingIsReplaced) {
   Stage s;
   const Bytes mine = formats::samples::MakeText(200);
@@ -161,6 +219,7 @@ TEST(OutputStageTest, AnUnverifiableOutputIsKeptOnlyAsUnverified) {
     const FileOutcome out = s.Write("b.docx.x", junk, "b.docx");
     EXPECT_EQ(out.status, RecoverStatus::kUnverified);
     EXPECT_EQ(out.output, kDir / "b.docx.unverified");
+    EXPECT_EQ(out.verified_by, VerifiedBy::kNone);
     EXPECT_FALSE(s.fs.Exists(kDir / "b.docx"));
     EXPECT_THAT(s.fs.Contents(kDir / "b.docx.unverified"), IsOkAndHolds(junk));
   }
@@ -202,6 +261,7 @@ TEST(OutputStageTest, ADryRunWritesNothingAndSaysWhatItWould) {
   EXPECT_EQ(out.status, RecoverStatus::kRecovered);
   EXPECT_EQ(out.output, kDir / "a (recovered).txt");
   EXPECT_THAT(RenderEnglish(out.detail), HasSubstr("dry run: would write"));
+  EXPECT_EQ(out.verified_by, VerifiedBy::kStructure);  // Text: no checksum.
   EXPECT_EQ(s.fs.ListAllFiles().size(), 2u);
   EXPECT_EQ(s.bytes_written, 0u);
 

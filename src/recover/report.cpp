@@ -24,6 +24,18 @@ std::string_view RecoverStatusName(RecoverStatus status) {
   return "error";
 }
 
+std::string_view VerifiedByName(VerifiedBy verified_by) {
+  switch (verified_by) {
+    case VerifiedBy::kNone:
+      return "none";
+    case VerifiedBy::kStructure:
+      return "structure";
+    case VerifiedBy::kChecksum:
+      return "checksum";
+  }
+  return "none";
+}
+
 bool RecoverReport::AllWell() const {
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const auto status = static_cast<RecoverStatus>(i);
