@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -103,6 +104,25 @@ void PrintHuman(const RecoverReport& report) {
       static_cast<unsigned long long>(count(RecoverStatus::kError)),
       static_cast<unsigned long long>(count(RecoverStatus::kNotEncrypted)),
       static_cast<unsigned long long>(count(RecoverStatus::kUnsupported)));
+  // How strong the verification of what was recovered is (issue 16):
+  // structure alone lets a few wrong bytes through.
+  const auto recovered_by = [&](VerifiedBy by) {
+    return std::count_if(
+        report.files.begin(), report.files.end(), [by](const FileOutcome& f) {
+          return f.status == RecoverStatus::kRecovered && f.verified_by == by;
+        });
+  };
+  if (count(RecoverStatus::kRecovered) > 0) {
+    std::string line = std::to_string(recovered_by(VerifiedBy::kChecksum)) +
+                       " verified by checksum, " +
+                       std::to_string(recovered_by(VerifiedBy::kStructure)) +
+                       " by structure only";
+    if (const auto none = recovered_by(VerifiedBy::kNone); none > 0) {
+      line += ", " + std::to_string(none) +
+              " not checked (empty, or recovered by an earlier run)";
+    }
+    std::printf("%s\n", line.c_str());
+  }
   for (const ReportedKey& k : report.keys) {
     std::printf("Key found (%s, from %s): %s\n  %s\n", k.decryptor.c_str(),
                 SanitizeForLog(k.source).c_str(), k.key_hex.c_str(),

@@ -166,6 +166,7 @@ std::string RecoverReportJson(const RecoverReport& report) {
         {"family", NullIfEmpty(f.family)},
         {"decryptor", NullIfEmpty(f.decryptor)},
         {"verified_as", NullIfEmpty(f.verified_as)},
+        {"verified_by", std::string(VerifiedByName(f.verified_by))},
         {"detail", f.detail.id == MessageId::kCount ? std::string()
                                                     : RenderEnglish(f.detail)},
     };
@@ -183,6 +184,13 @@ std::string RecoverReportJson(const RecoverReport& report) {
     counts[std::string(RecoverStatusName(static_cast<RecoverStatus>(i)))] =
         report.counts[i];
   }
+  // The recovered files by what their verification rests on (issue 16).
+  Json verified_by = {{"checksum", 0}, {"structure", 0}, {"none", 0}};
+  for (const FileOutcome& f : report.files) {
+    if (f.status != RecoverStatus::kRecovered) continue;
+    Json& n = verified_by[std::string(VerifiedByName(f.verified_by))];
+    n = n.get<std::uint64_t>() + 1;
+  }
   Json keys = Json::array();
   for (const ReportedKey& k : report.keys) {
     keys.push_back({{"decryptor", k.decryptor},
@@ -194,6 +202,7 @@ std::string RecoverReportJson(const RecoverReport& report) {
                {"summary",
                 {{"files", report.files.size()},
                  {"counts", std::move(counts)},
+                 {"verified_by", std::move(verified_by)},
                  {"keys", std::move(keys)},
                  {"bytes_written", report.bytes_written},
                  {"dry_run", report.dry_run},

@@ -144,6 +144,7 @@ RecoverReport FullRecoverReport() {
   done.variant = "hard-coded key 1";
   done.output = "/v/report.docx";
   done.verified_as = "ooxml";
+  done.verified_by = VerifiedBy::kChecksum;
   // A nested message, as the pipeline makes when identify chose the
   // decryptor.
   done.detail = Message{
@@ -183,6 +184,13 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(done["variant"], "hard-coded key 1");
   const Json& plain = json["files"][1];
   EXPECT_EQ(plain["status"], "not_encrypted");
+  // How strong each verification was, and the recovered files by strength
+  // (issue 16).
+  EXPECT_EQ(done["verified_by"], "checksum");
+  EXPECT_EQ(plain["verified_by"], "none");
+  EXPECT_EQ(json["summary"]["verified_by"]["checksum"], 1);
+  EXPECT_EQ(json["summary"]["verified_by"]["structure"], 0);
+  EXPECT_EQ(json["summary"]["verified_by"]["none"], 0);
   EXPECT_TRUE(plain["family"].is_null());
   EXPECT_TRUE(plain["output"].is_null());
   EXPECT_FALSE(plain.contains("variant"));
