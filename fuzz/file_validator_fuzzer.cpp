@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
   const f::Verification streamed = stream.Finish();
   if (streamed.verdict != whole.verdict || streamed.kind != whole.kind ||
-      streamed.detail != whole.detail) {
+      streamed.detail != whole.detail || streamed.strength != whole.strength) {
     std::abort();  // chunking changed the verdict
   }
   for (f::FileKind kind : f::kAllFileKinds) {
