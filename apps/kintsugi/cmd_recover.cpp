@@ -37,6 +37,7 @@ struct RecoverArgs {
   std::string key_hex;
   std::string iv_hex;
   std::string out_dir;
+  bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
   bool dry_run = false;
@@ -88,11 +89,23 @@ class ProgressBar {
   bool open_ = false;  // A running line is on screen, cursor at its start.
 };
 
-void PrintHuman(const RecoverReport& report) {
+// One line for a file, as soon as it is done.
+void PrintFileLine(const FileOutcome& f) {
+  std::string line =
+      std::string(RecoverStatusName(f.status)) + "  " + f.path.string();
+  if (!f.output.empty()) line += " -> " + f.output.string();
+  if (!f.decryptor.empty()) line += "  [" + f.decryptor + "]";
+  if (f.detail.id != MessageId::kCount) {
+    line += "  " + RenderEnglish(f.detail);
+  }
+  std::printf("%s\n", SanitizeForLog(line).c_str());
+}
+
+// The summary, after the files' lines (the last thing on screen).
+void PrintSummary(const RecoverReport& report) {
   const auto count = [&](RecoverStatus s) {
     return report.counts[static_cast<std::size_t>(s)];
   };
-  // The answer first, in plain words.
   std::printf(
       "%s%llu recovered, %llu unverified, %llu need input, %llu key "
       "not found, %llu errors (%llu not encrypted, %llu unsupported)\n",
@@ -107,10 +120,8 @@ void PrintHuman(const RecoverReport& report) {
   // How strong the verification of what was recovered is (issue 16):
   // structure alone lets a few wrong bytes through.
   const auto recovered_by = [&](VerifiedBy by) {
-    return std::count_if(
-        report.files.begin(), report.files.end(), [by](const FileOutcome& f) {
-          return f.status == RecoverStatus::kRecovered && f.verified_by == by;
-        });
+    const auto index = static_cast<std::size_t>(by);
+    return index < report.verified_by.size() ? report.verified_by[index] : 0;
   };
   if (count(RecoverStatus::kRecovered) > 0) {
     std::string line = std::to_string(recovered_by(VerifiedBy::kChecksum)) +
@@ -123,21 +134,23 @@ void PrintHuman(const RecoverReport& report) {
     }
     std::printf("%s\n", line.c_str());
   }
+  // What the walk left out on purpose.
+  if (report.symlinks_skipped > 0) {
+    std::printf(
+        "%llu symbolic link(s) inside the inputs not followed "
+        "(--follow-symlinks follows them)\n",
+        static_cast<unsigned long long>(report.symlinks_skipped));
+  }
+  if (report.duplicates_skipped > 0) {
+    std::printf(
+        "%llu file(s) or folder(s) named more than once (an input given "
+        "twice or inside another, a hard link) were processed once\n",
+        static_cast<unsigned long long>(report.duplicates_skipped));
+  }
   for (const ReportedKey& k : report.keys) {
     std::printf("Key found (%s, from %s): %s\n  %s\n", k.decryptor.c_str(),
                 SanitizeForLog(k.source).c_str(), k.key_hex.c_str(),
                 k.detail.c_str());
-  }
-  // Then the evidence, one line a file.
-  for (const FileOutcome& f : report.files) {
-    std::string line =
-        std::string(RecoverStatusName(f.status)) + "  " + f.path.string();
-    if (!f.output.empty()) line += " -> " + f.output.string();
-    if (!f.decryptor.empty()) line += "  [" + f.decryptor + "]";
-    if (f.detail.id != MessageId::kCount) {
-      line += "  " + RenderEnglish(f.detail);
-    }
-    std::printf("%s\n", SanitizeForLog(line).c_str());
   }
   if (report.cancelled) {
     std::printf("Interrupted: run the same command again to finish.\n");
@@ -247,9 +260,30 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   // before this point (while the KB loaded) stops the run before its first
   // file, with the usual summary.
   options.cancel = InterruptFlag();
+  options.follow_symlinks = args.follow_symlinks;
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
+  }
+  // Each file is printed as soon as it is done (in input order), so that
+  // nothing grows with the number of files; the summary comes last.
+  RecoverJsonWriter json_writer([](std::string_view part) {
+    std::fwrite(part.data(), 1, part.size(), stdout);
+  });
+  bool streamed = false;
+  if (global.json) {
+    options.on_file = [&](FileOutcome&& f) {
+      json_writer.File(f);
+      streamed = true;
+    };
+  } else if (!global.quiet) {
+    options.on_file = [&, bar](FileOutcome&& f) {
+      bar->Finish();  // Off the screen before the line, redrawn after.
+      PrintFileLine(f);
+      streamed = true;
+    };
+  } else {
+    options.on_file = [](FileOutcome&&) {};
   }
   Result<RecoverReport> report = RecoverReport{};
   if (Interrupted()) {
@@ -259,11 +293,22 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     report = Recover(RealFileSystem(), options);
   }
   bar->Finish();
-  if (!report) return ReportFailure(global, report.error());
+  if (!report) {
+    if (global.json && streamed) {
+      // The document has begun: it ends with the error.
+      json_writer.Fail(report.error());
+      std::printf("\n");
+      std::fprintf(stderr, "kintsugi: error: %s\n",
+                   SanitizeForLog(report.error().ToString()).c_str());
+      return ExitCodeFor(report.error());
+    }
+    return ReportFailure(global, report.error());
+  }
   if (global.json) {
-    std::printf("%s\n", RecoverReportJson(*report).c_str());
+    json_writer.Finish(*report);
+    std::printf("\n");
   } else if (!global.quiet) {
-    PrintHuman(*report);
+    PrintSummary(*report);
   }
   if (report->cancelled) return kExitInterrupted;
   return report->AllWell() ? kExitOk : kExitPartial;
@@ -311,6 +356,9 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
   command->add_flag("--dry-run", args->dry_run,
                     "Decrypt and verify, say what would be written, write "
                     "nothing");
+  command->add_flag("--follow-symlinks", args->follow_symlinks,
+                    "Follow symbolic links inside the inputs (each real "
+                    "folder once); default: count them, do not follow");
   command->add_flag("--verified-only", args->verified_only,
                     "Do not keep outputs that cannot be verified");
   command->callback([&options, handler, args] {

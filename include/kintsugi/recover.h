@@ -195,6 +195,9 @@ struct RecoverReport {
   StatusCode stopped_by = StatusCode::kOk;
   // How many files ended in each status, indexed by RecoverStatus.
   std::vector<std::uint64_t> counts = std::vector<std::uint64_t>(7, 0);
+  // How many `recovered` files rest on each kind of verification, indexed
+  // by VerifiedBy.
+  std::vector<std::uint64_t> verified_by = std::vector<std::uint64_t>(3, 0);
   std::uint64_t bytes_written = 0;
   // Symbolic links inside the inputs that were not followed
   // (RecoverOptions::follow_symlinks), and files or folders reached a

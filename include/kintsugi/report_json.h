@@ -5,7 +5,10 @@
 // is defined once and checked by one schema test each. The JSON library
 // stays behind this header: callers get text.
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kintsugi/identify.h"
@@ -34,5 +37,25 @@ std::string IdentifyReportJson(const identify::Report& report,
 // `kintsugi recover --json` (docs/cli.md): {"files": [...], "summary":
 // {...}}.
 std::string RecoverReportJson(const RecoverReport& report);
+
+// The same document written as the run goes: File() for each outcome as it
+// comes (RecoverOptions::on_file), then Finish() with the report, whose
+// `files` are not read. The bytes are those RecoverReportJson gives for
+// the same files and report, so a run over millions of files needs no
+// memory for its list.
+class RecoverJsonWriter {
+ public:
+  explicit RecoverJsonWriter(std::function<void(std::string_view)> out);
+  void File(const FileOutcome& file);
+  void Finish(const RecoverReport& report);
+  // Ends the document when the run failed after it started (e.g. its
+  // journal could not be written): "error" ({"code", "message"}) instead
+  // of "summary".
+  void Fail(const Status& status);
+
+ private:
+  std::function<void(std::string_view)> out_;
+  std::uint64_t files_ = 0;
+};
 
 }  // namespace kintsugi

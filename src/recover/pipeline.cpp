@@ -44,10 +44,12 @@ Message DecryptorDetail(const std::string& detail) {
 class Pipeline {
  public:
   // Encrypted files are read through `source`; outputs are written through
-  // `fs`. `journal` must outlive the pipeline.
+  // `fs`, under `out_dir` (absolute) when it is not empty. `journal` must
+  // outlive the pipeline.
   Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
-           const RecoverOptions& options, std::vector<PreparedDecryptor> runs,
-           Journal& journal, StopToken stop);
+           const RecoverOptions& options, Path out_dir,
+           std::vector<PreparedDecryptor> runs, Journal& journal,
+           StopToken stop);
 
   FileOutcome Process(const FeedTask& task, StreamBuffers& buffers);
   std::uint64_t bytes_written() const { return output_.bytes_written(); }
@@ -64,6 +66,7 @@ class Pipeline {
   ReadOnlyFileSystem& source_;
   FileSystem& fs_;
   const RecoverOptions& options_;
+  const Path out_dir_;
   std::vector<PreparedDecryptor> runs_;
   Journal& journal_;
   OutputStage output_;
@@ -71,12 +74,13 @@ class Pipeline {
 };
 
 Pipeline::Pipeline(ReadOnlyFileSystem& source, FileSystem& fs,
-                   const RecoverOptions& options,
+                   const RecoverOptions& options, Path out_dir,
                    std::vector<PreparedDecryptor> runs, Journal& journal,
                    StopToken stop)
     : source_(source),
       fs_(fs),
       options_(options),
+      out_dir_(std::move(out_dir)),
       runs_(std::move(runs)),
       journal_(journal),
       output_(fs, journal,
@@ -222,9 +226,8 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
   request.source = &file;
   request.size = size;
   request.decryption = decryption->get();
-  request.dir = options_.out_dir.empty()
-                    ? path.parent_path()
-                    : (options_.out_dir / item.rel).parent_path();
+  request.dir = out_dir_.empty() ? path.parent_path()
+                                 : (out_dir_ / item.rel).parent_path();
   request.name = choice.probe.original_name;
   FileOutcome written = output_.Write(request, std::move(outcome), buffers);
   // Issue 16: what the decryptor says of a key it found (e.g. it fits but
@@ -468,7 +471,8 @@ Result<RecoverReport> RunRecovery(
   std::vector<const DecryptorRun*> run_views;
   for (const PreparedDecryptor& p : runs) run_views.push_back(p.run.get());
 
-  Pipeline pipeline(source, fs, options, std::move(runs), **journal, stop);
+  Pipeline pipeline(source, fs, options, out_dir, std::move(runs), **journal,
+                    stop);
   RecoverReport report;
   report.dry_run = options.dry_run;
   unsigned threads = options.threads;
@@ -477,22 +481,26 @@ Result<RecoverReport> RunRecovery(
   threads = static_cast<unsigned>(std::max<std::uint64_t>(
       1, std::min<std::uint64_t>(threads, progress.files_total)));
   // Outcomes reach the report (or the caller's on_file) in walk order.
-  Feed feed(limits::kRecoverWindowPerThread * threads, stop,
-            [&](FileOutcome&& outcome, std::uint64_t size) {
-              ++report.counts[static_cast<std::size_t>(outcome.status)];
-              ++progress.files_done;
-              progress.bytes_done += size;
-              progress.files_total =
-                  std::max(progress.files_total, progress.files_done);
-              progress.bytes_total =
-                  std::max(progress.bytes_total, progress.bytes_done);
-              if (options.on_file) {
-                options.on_file(std::move(outcome));
-              } else {
-                report.files.push_back(std::move(outcome));
-              }
-              if (options.on_progress) options.on_progress(progress);
-            });
+  Feed feed(
+      limits::kRecoverWindowPerThread * threads, stop,
+      [&](FileOutcome&& outcome, std::uint64_t size) {
+        ++report.counts[static_cast<std::size_t>(outcome.status)];
+        if (outcome.status == RecoverStatus::kRecovered) {
+          ++report.verified_by[static_cast<std::size_t>(outcome.verified_by)];
+        }
+        ++progress.files_done;
+        progress.bytes_done += size;
+        progress.files_total =
+            std::max(progress.files_total, progress.files_done);
+        progress.bytes_total =
+            std::max(progress.bytes_total, progress.bytes_done);
+        if (options.on_file) {
+          options.on_file(std::move(outcome));
+        } else {
+          report.files.push_back(std::move(outcome));
+        }
+        if (options.on_progress) options.on_progress(progress);
+      });
   // The second walk feeds the workers as it goes, on a thread of its own
   // (it waits on the disk while they work).
   WalkCounts walked;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -158,38 +159,43 @@ std::string IdentifyReportJson(const identify::Report& report,
   return Dump(out);
 }
 
-std::string RecoverReportJson(const RecoverReport& report) {
-  Json files = Json::array();
-  for (const FileOutcome& f : report.files) {
-    Json item = {
-        {"status", std::string(RecoverStatusName(f.status))},
-        {"family", NullIfEmpty(f.family)},
-        {"decryptor", NullIfEmpty(f.decryptor)},
-        {"verified_as", NullIfEmpty(f.verified_as)},
-        {"verified_by", std::string(VerifiedByName(f.verified_by))},
-        {"detail", f.detail.id == MessageId::kCount ? std::string()
-                                                    : RenderEnglish(f.detail)},
-    };
-    PutFileName(item, "path", f.path.string());
-    PutFileName(item, "output", f.output.string(), /*null_if_empty=*/true);
-    if (f.detail.id != MessageId::kCount) {
-      item["message"] = MessageToJson(f.detail);
-    }
-    if (!f.variant.empty()) item["variant"] = f.variant;
-    if (!f.key_source.empty()) item["key_source"] = f.key_source;
-    files.push_back(std::move(item));
+namespace {
+
+Json RecoverFileToJson(const FileOutcome& f) {
+  Json item = {
+      {"status", std::string(RecoverStatusName(f.status))},
+      {"family", NullIfEmpty(f.family)},
+      {"decryptor", NullIfEmpty(f.decryptor)},
+      {"verified_as", NullIfEmpty(f.verified_as)},
+      {"verified_by", std::string(VerifiedByName(f.verified_by))},
+      {"detail", f.detail.id == MessageId::kCount ? std::string()
+                                                  : RenderEnglish(f.detail)},
+  };
+  PutFileName(item, "path", f.path.string());
+  PutFileName(item, "output", f.output.string(), /*null_if_empty=*/true);
+  if (f.detail.id != MessageId::kCount) {
+    item["message"] = MessageToJson(f.detail);
   }
+  if (!f.variant.empty()) item["variant"] = f.variant;
+  if (!f.key_source.empty()) item["key_source"] = f.key_source;
+  return item;
+}
+
+Json RecoverSummaryToJson(const RecoverReport& report) {
   Json counts = Json::object();
+  std::uint64_t files = 0;
   for (std::size_t i = 0; i < report.counts.size(); ++i) {
     counts[std::string(RecoverStatusName(static_cast<RecoverStatus>(i)))] =
         report.counts[i];
+    files += report.counts[i];
   }
   // The recovered files by what their verification rests on (issue 16).
-  Json verified_by = {{"checksum", 0}, {"structure", 0}, {"none", 0}};
-  for (const FileOutcome& f : report.files) {
-    if (f.status != RecoverStatus::kRecovered) continue;
-    Json& n = verified_by[std::string(VerifiedByName(f.verified_by))];
-    n = n.get<std::uint64_t>() + 1;
+  Json verified_by = Json::object();
+  for (VerifiedBy by :
+       {VerifiedBy::kChecksum, VerifiedBy::kStructure, VerifiedBy::kNone}) {
+    const auto index = static_cast<std::size_t>(by);
+    verified_by[std::string(VerifiedByName(by))] =
+        index < report.verified_by.size() ? report.verified_by[index] : 0;
   }
   Json keys = Json::array();
   for (const ReportedKey& k : report.keys) {
@@ -198,15 +204,62 @@ std::string RecoverReportJson(const RecoverReport& report) {
                     {"source", k.source},
                     {"detail", k.detail}});
   }
-  return Dump({{"files", std::move(files)},
-               {"summary",
-                {{"files", report.files.size()},
-                 {"counts", std::move(counts)},
-                 {"verified_by", std::move(verified_by)},
-                 {"keys", std::move(keys)},
-                 {"bytes_written", report.bytes_written},
-                 {"dry_run", report.dry_run},
-                 {"interrupted", report.cancelled}}}});
+  return {{"files", files},
+          {"counts", std::move(counts)},
+          {"verified_by", std::move(verified_by)},
+          {"keys", std::move(keys)},
+          {"bytes_written", report.bytes_written},
+          {"dry_run", report.dry_run},
+          {"interrupted", report.cancelled},
+          {"symlinks_skipped", report.symlinks_skipped},
+          {"duplicates_skipped", report.duplicates_skipped}};
+}
+
+// `text` (a dump indented by two) with every line after the first indented
+// by `spaces` more: how a value sits inside the document around it.
+std::string Indented(const std::string& text, std::size_t spaces) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out.append(spaces, ' ');
+  }
+  return out;
+}
+
+}  // namespace
+
+RecoverJsonWriter::RecoverJsonWriter(std::function<void(std::string_view)> out)
+    : out_(std::move(out)) {}
+
+void RecoverJsonWriter::File(const FileOutcome& file) {
+  out_(files_ == 0 ? "{\n  \"files\": [\n    " : ",\n    ");
+  out_(Indented(Dump(RecoverFileToJson(file)), 4));
+  ++files_;
+}
+
+void RecoverJsonWriter::Finish(const RecoverReport& report) {
+  out_(files_ == 0 ? "{\n  \"files\": []" : "\n  ]");
+  out_(",\n  \"summary\": ");
+  out_(Indented(Dump(RecoverSummaryToJson(report)), 2));
+  out_("\n}");
+}
+
+void RecoverJsonWriter::Fail(const Status& status) {
+  out_(files_ == 0 ? "{\n  \"files\": []" : "\n  ]");
+  out_(",\n  \"error\": ");
+  const Json error = {{"code", std::string(StatusCodeName(status.code()))},
+                      {"message", status.message()}};
+  out_(Indented(Dump(error), 2));
+  out_("\n}");
+}
+
+std::string RecoverReportJson(const RecoverReport& report) {
+  std::string json;
+  RecoverJsonWriter writer([&json](std::string_view part) { json += part; });
+  for (const FileOutcome& f : report.files) writer.File(f);
+  writer.Finish(report);
+  return json;
 }
 
 }  // namespace kintsugi

@@ -163,6 +163,9 @@ RecoverReport FullRecoverReport() {
   report.files = {done, plain};
   report.counts[static_cast<std::size_t>(RecoverStatus::kRecovered)] = 1;
   report.counts[static_cast<std::size_t>(RecoverStatus::kNotEncrypted)] = 1;
+  report.verified_by[static_cast<std::size_t>(VerifiedBy::kChecksum)] = 1;
+  report.symlinks_skipped = 3;
+  report.duplicates_skipped = 2;
   report.keys = {{"nemucod", "00ff", "", "--pair a=b", "XOR key"}};
   report.bytes_written = 12345;
   return report;
@@ -191,6 +194,8 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(json["summary"]["verified_by"]["checksum"], 1);
   EXPECT_EQ(json["summary"]["verified_by"]["structure"], 0);
   EXPECT_EQ(json["summary"]["verified_by"]["none"], 0);
+  EXPECT_EQ(json["summary"]["symlinks_skipped"], 3);
+  EXPECT_EQ(json["summary"]["duplicates_skipped"], 2);
   EXPECT_TRUE(plain["family"].is_null());
   EXPECT_TRUE(plain["output"].is_null());
   EXPECT_FALSE(plain.contains("variant"));
@@ -268,4 +273,29 @@ TEST(JsonShapeTest, FindsMissingUnexpectedAndMistypedKeys) {
 }
 
 }  // namespace
+TEST(RecoverJsonTest, WrittenAsTheRunGoesItIsTheSameDocument) {
+  const RecoverReport report = FullRecoverReport();
+  std::string streamed;
+  RecoverJsonWriter writer([&](std::string_view part) { streamed += part; });
+  for (const FileOutcome& f : report.files) writer.File(f);
+  RecoverReport without_files = report;
+  without_files.files.clear();
+  writer.Finish(without_files);
+  EXPECT_EQ(streamed, RecoverReportJson(report));
+  EXPECT_EQ(Json::parse(streamed)["summary"]["files"], 2);
+  // No file at all, and a run that failed after two files.
+  std::string empty;
+  RecoverJsonWriter none([&](std::string_view part) { empty += part; });
+  none.Finish(without_files);
+  EXPECT_TRUE(Json::parse(empty)["files"].empty());
+  std::string failed;
+  RecoverJsonWriter failing([&](std::string_view part) { failed += part; });
+  for (const FileOutcome& f : report.files) failing.File(f);
+  failing.Fail(IoError("cannot write the journal"));
+  const Json error = Json::parse(failed);
+  EXPECT_EQ(error["files"].size(), 2u);
+  EXPECT_EQ(error["error"]["code"], "io_error");
+  EXPECT_FALSE(error.contains("summary"));
+}
+
 }  // namespace kintsugi

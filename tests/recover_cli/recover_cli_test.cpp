@@ -766,5 +766,82 @@ TEST_F(RecoverCli, NameThatIsNotUtf8CarriesItsBytesInJson) {
   EXPECT_EQ(odd_files, 1);
 }
 
+// Regression (issue 16): the same file named twice, however spelled, or
+// inside a folder also named, wrote "doc.txt" and "doc (recovered).txt"
+// and counted 2; a hard link is the same file too.
+TEST_F(RecoverCli, TheSameFileTwiceIsRecoveredOnce) {
+  MakeSpecimens(1, 2000);
+  const Path file = victim_ / "doc000.txt.fun";
+  ASSERT_EQ(::link(file.c_str(), (victim_ / "hard.txt.fun").c_str()), 0);
+  const Finished run = RunToFiles(
+      {"recover", file.string(), (victim_ / "." / "doc000.txt.fun").string(),
+       victim_.string(), "--json"},
+      dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  const auto report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["files"].size(), 1u) << run.out;
+  EXPECT_EQ(report["summary"]["counts"]["recovered"], 1);
+  EXPECT_EQ(report["summary"]["duplicates_skipped"], 3);
+  EXPECT_TRUE(stdfs::exists(victim_ / "doc000.txt"));
+  EXPECT_FALSE(stdfs::exists(victim_ / "doc000 (recovered).txt"));
+  EXPECT_FALSE(stdfs::exists(victim_ / "hard.txt"));
+}
+
+// Regression (issue 16): a link to / or /usr inside the tree made a dry run
+// walk the whole system. Links are counted, not followed, unless asked.
+TEST_F(RecoverCli, LinksInsideTheTreeAreNotFollowedUnlessAsked) {
+  MakeSpecimens(2, 2000);
+  const Path elsewhere = dir_ / "elsewhere";
+  stdfs::create_directories(elsewhere);
+  stdfs::copy_file(victim_ / "doc000.txt.fun", elsewhere / "far.txt.fun");
+  stdfs::create_directory_symlink("/", victim_ / "to-root");
+  stdfs::create_directory_symlink(elsewhere, victim_ / "shortcut");
+  stdfs::create_symlink("/etc/passwd", victim_ / "passwd.txt");
+  const Finished run =
+      RunToFiles({"recover", victim_.string(), "--dry-run", "--json"}, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  auto report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["summary"]["symlinks_skipped"], 3);
+  ASSERT_EQ(report["files"].size(), 2u) << run.out;
+  for (const auto& f : report["files"]) {
+    const std::string path = f["path"].get<std::string>();
+    EXPECT_EQ(path.rfind(victim_.string() + "/", 0), 0u) << path;
+  }
+  const Finished human =
+      RunToFiles({"recover", victim_.string(), "--dry-run"}, dir_);
+  EXPECT_NE(human.out.find("3 symbolic link(s) inside the inputs not followed"),
+            std::string::npos)
+      << human.out;
+  // Asked to follow: the folder link is walked; / is too big to be asked
+  // for here, so it goes.
+  stdfs::remove(victim_ / "to-root");
+  const Finished followed = RunToFiles(
+      {"recover", victim_.string(), "--dry-run", "--json", "--follow-symlinks"},
+      dir_);
+  ASSERT_EQ(followed.code, 0) << followed.err;
+  report = nlohmann::json::parse(followed.out);
+  EXPECT_EQ(report["summary"]["symlinks_skipped"], 0);
+  EXPECT_EQ(report["summary"]["counts"]["recovered"], 3);
+}
+
+// The files' lines come as they are done, in input order; the summary is
+// the last thing printed.
+TEST_F(RecoverCli, FileLinesComeInInputOrderAndTheSummaryLast) {
+  MakeSpecimens(30, 2000);
+  const Finished run = RunToFiles({"recover", victim_.string()}, dir_);
+  ASSERT_EQ(run.code, 0) << run.err;
+  std::vector<std::string> lines;
+  std::istringstream in(run.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_GE(lines.size(), 31u) << run.out;
+  for (std::size_t i = 0; i < 30; ++i) {
+    EXPECT_EQ(lines[i].rfind(
+                  "recovered  " + (victim_ / names_[i]).string() + ".fun", 0),
+              0u)
+        << lines[i];
+  }
+  EXPECT_EQ(lines[30].rfind("30 recovered, 0 unverified", 0), 0u) << lines[30];
+}
+
 }  // namespace
 }  // namespace kintsugi
