@@ -146,12 +146,16 @@ class JigsawRun final : public recover::DecryptorRun {
                      const ProbeResult& probe) const override {
     KeyOutcome outcome;
     const bool whole_blocks = file.size % crypto::kAesBlockBytes == 0;
-    auto match = whole_blocks ? Match(file, probe.original_name) : std::nullopt;
+    // Ifs, not ternaries: g++ 12 -O2 sees a maybe-uninitialized optional in
+    // the ternaries' temporaries (a false positive -Werror makes fatal).
+    std::optional<recover::CbcKeyMatch> match;
+    if (whole_blocks) match = Match(file, probe.original_name);
     // A key passing only the padding check (a wrong key does, once in 256)
     // yields to one that decrypts the promised header.
-    const auto fits = match && match->header_matched
-                          ? std::nullopt
-                          : FitsStart(file, probe.original_name);
+    decltype(FitsStart(file, probe.original_name)) fits;
+    if (!match || !match->header_matched) {
+      fits = FitsStart(file, probe.original_name);
+    }
     if (match && (match->header_matched || !fits)) {
       memory_.Remember(match->index);
       Found(candidates_[match->index], outcome);
