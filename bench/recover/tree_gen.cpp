@@ -14,7 +14,8 @@
 #include <filesystem>
 #include <string>
 
-#include "families/testing/specimens.h"
+#include "crypto/aes_cbc.h"
+#include "families/jigsaw/jigsaw.h"
 #include "formats/testing/sample_files.h"
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
@@ -35,7 +36,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   const Bytes plain = formats::samples::MakeText(120);
-  const Bytes encrypted = families_testing::JigsawEncrypt(plain, 1);
+  // recovery-schemes.md §3.1 "Specimen recipe" (the test-only generator's
+  // recipe: PKCS#7 and AES-128-CBC with the published key 1 and IV).
+  const Bytes encrypted =
+      *crypto::AesCbcEncrypt(*FromHex(families::kJigsawKey1Hex),
+                             *FromHex(families::kJigsawIvHex), plain);
   FileSystem& fs = RealFileSystem();
   Path first_specimen;
   for (unsigned long i = 0; i < files; ++i) {
