@@ -117,8 +117,8 @@ struct Recovery {
   // yet: `kintsugi kb lint` then expects this build not to have it, and a
   // decryptor named without `planned` must exist.
   bool planned = false;
-  std::string strategy;   // key-lookup, hard-coded-key, known-plaintext,
-                          // seed-search, or empty.
+  std::string strategy;  // key-lookup, hard-coded-key, known-plaintext,
+                         // seed-search, or empty.
   std::vector<std::string> needs;  // What the user must supply, in words.
   std::string notes;
   std::vector<Source> sources;
