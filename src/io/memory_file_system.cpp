@@ -21,14 +21,12 @@ namespace {
 
 constexpr std::size_t kOperationKinds =
     static_cast<std::size_t>(Operation::kFreeSpace) + 1;
-// Like Linux's MAXSYMLINKS.
-constexpr int kMaxSymlinkHops = 40;
+constexpr int kMaxSymlinkHops = 40;  // Like Linux's MAXSYMLINKS.
 constexpr std::uint64_t kDefaultFreeSpace = std::uint64_t{1} << 40;
 constexpr std::int64_t kClockStartNs = 1'000'000'000'000'000'000;
 constexpr std::uint32_t kOwnerRead = 0400;
 constexpr std::uint32_t kOwnerWrite = 0200;
-// The device number every memory file reports (FileInfo::device).
-constexpr std::uint64_t kDevice = 1;
+constexpr std::uint64_t kDevice = 1;  // Of every memory file (FileInfo).
 
 std::string_view OperationName(Operation operation) {
   switch (operation) {
@@ -491,10 +489,9 @@ Result<std::unique_ptr<ReadableFile>> MemoryFileSystem::OpenForRead(
   if (loc.node == nullptr) return Errno(ENOENT, "open", path);
   if ((loc.node->mode & kOwnerRead) == 0) return Errno(EACCES, "open", path);
   if (loc.node->type != FileType::kRegular) {
-    return UnsupportedError(What(loc.node->type == FileType::kDirectory
-                                     ? "open: a folder, not a file"
-                                     : "open: not a regular file",
-                                 path));
+    const bool dir = loc.node->type == FileType::kDirectory;
+    return UnsupportedError(What(
+        dir ? "open: a folder, not a file" : "open: not a regular file", path));
   }
   return std::unique_ptr<ReadableFile>(
       std::make_unique<MemoryReadableFile>(state_, loc.node, path));
