@@ -54,6 +54,7 @@ kintsugi_pkg_check_modules(yara yara DEBIAN libyara-dev)
 # CRC-32 with PCLMUL (2.4x zlib's crc32_z here): file verification
 # checks a CRC over every byte of PNG, ZIP and gzip files.
 kintsugi_pkg_check_modules(libdeflate libdeflate DEBIAN libdeflate-dev)
+kintsugi_pkg_check_modules(xxhash libxxhash DEBIAN libxxhash-dev)
 
 # yaml-cpp 0.7 on Debian exports the target "yaml-cpp" without a namespace.
 if(TARGET yaml-cpp AND NOT TARGET yaml-cpp::yaml-cpp)

@@ -14,7 +14,7 @@
 //   D enc final status digest the output is in place (recovered/unverified)
 //   A enc                     the attempt was abandoned, its temporary removed
 //
-// `digest` is the output's size and SHA-256 (version 2): a rerun says
+// `digest` is the output's size and XXH3-128 (version 2): a rerun says
 // "already done" only while the output still holds them (output_digest.h,
 // CheckEarlierOutput); a version-1 record has none, so its file is redone.
 //
@@ -101,7 +101,7 @@ class Journal {
   const Path& dir() const { return dir_; }
 
   Status Begin(const Path& encrypted, const Path& temp);
-  // `digest`: the temporary's size and SHA-256, which `final_path` holds
+  // `digest`: the temporary's size and XXH3-128, which `final_path` holds
   // once it is in place.
   Status Committing(const Path& encrypted, const Path& temp,
                     const Path& final_path, const OutputDigest& digest);

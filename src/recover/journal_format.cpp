@@ -42,19 +42,19 @@ bool CarriesDigest(RecordType type) {
   return type == RecordType::kCommitting || type == RecordType::kFinished;
 }
 
-// A digest field (version 2): u64 size, then the 32 bytes of the SHA-256.
+// A digest field (version 2): u64 size, then the 16 bytes of the XXH3-128.
 Result<OutputDigest> ReadDigest(ByteReader& reader) {
   OutputDigest digest;
   KINTSUGI_ASSIGN_OR_RETURN(digest.size, reader.ReadU64Le());
   KINTSUGI_ASSIGN_OR_RETURN(ByteView hash,
-                            reader.ReadBytes(digest.sha256.size()));
-  std::copy(hash.begin(), hash.end(), digest.sha256.begin());
+                            reader.ReadBytes(digest.xxh3.size()));
+  std::copy(hash.begin(), hash.end(), digest.xxh3.begin());
   return digest;
 }
 
 void PutDigest(Bytes& out, const OutputDigest& digest) {
   PutU64(out, digest.size);
-  out.insert(out.end(), digest.sha256.begin(), digest.sha256.end());
+  out.insert(out.end(), digest.xxh3.begin(), digest.xxh3.end());
 }
 
 bool IsRecordType(std::uint8_t byte) {

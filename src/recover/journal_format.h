@@ -7,7 +7,7 @@
 // Parsing a segment stops at the first record that is torn or corrupted and
 // says where and why; nothing after that point is trusted (journal.h).
 // This build writes version 2, whose C and D records carry the output's
-// size and SHA-256, and still reads version 1, whose records do not.
+// size and XXH3-128, and still reads version 1, whose records do not.
 
 #include <array>
 #include <cstddef>
@@ -51,7 +51,8 @@ enum class RecordType : std::uint8_t {
 // "Record types"): a rerun trusts an output only while it still holds this.
 struct OutputDigest {
   std::uint64_t size = 0;
-  std::array<std::uint8_t, 32> sha256{};
+  // XXH3-128 of the bytes, in xxHash's canonical (big-endian) form.
+  std::array<std::uint8_t, 16> xxh3{};
   bool operator==(const OutputDigest&) const = default;
 };
 

@@ -39,16 +39,13 @@ JournalRecord Begin(Path encrypted, Path temp) {
   return record;
 }
 
-// The digest of an output holding "abc": its SHA-256 is FIPS 180-2's
-// first example.
+// The digest of an output holding "abc": its XXH3-128, canonical (from
+// Python's xxhash module, an independent build of the algorithm).
 OutputDigest DigestOfAbc() {
   OutputDigest digest;
   digest.size = 3;
-  const Bytes sha =
-      FromHex(
-          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-          .value();
-  std::copy(sha.begin(), sha.end(), digest.sha256.begin());
+  const Bytes hash = FromHex("06b05ab6733a618578af5f94892f3950").value();
+  std::copy(hash.begin(), hash.end(), digest.xxh3.begin());
   return digest;
 }
 
@@ -56,8 +53,8 @@ OutputDigest DigestOfAbc() {
 OutputDigest OtherDigest(std::uint64_t size) {
   OutputDigest digest;
   digest.size = size;
-  digest.sha256.fill(0x5a);
-  digest.sha256[0] = static_cast<std::uint8_t>(size);
+  digest.xxh3.fill(0x5a);
+  digest.xxh3[0] = static_cast<std::uint8_t>(size);
   return digest;
 }
 
@@ -127,8 +124,8 @@ std::vector<std::string> Describe(const std::vector<JournalRecord>& records) {
                   std::string(RecoverStatusName(record.status)) + "|" +
                   (record.digest
                        ? std::to_string(record.digest->size) + ":" +
-                             ToHex(ByteView(record.digest->sha256.data(),
-                                            record.digest->sha256.size()))
+                             ToHex(ByteView(record.digest->xxh3.data(),
+                                            record.digest->xxh3.size()))
                        : "-"));
   }
   return out;
@@ -196,20 +193,20 @@ TEST(JournalFormatTest, RecordBytesAreTheDocumentedOnes) {
   expected.insert(expected.end(), payload.begin(), payload.end());
   EXPECT_EQ(record, expected);
   // A D record ends with its status byte (1 recovered, 2 unverified), then
-  // the output's size (u64) and SHA-256 (32 bytes).
+  // the output's size (u64) and XXH3-128 (16 bytes).
   const Bytes done = Encode(Finished("/x", "/y"));
-  ASSERT_GT(done.size(), 41u);
-  EXPECT_EQ(done[done.size() - 41], 1);
-  EXPECT_EQ(ToHex(ByteView(done).From(done.size() - 40).value()),
+  ASSERT_GT(done.size(), 25u);
+  EXPECT_EQ(done[done.size() - 25], 1);
+  EXPECT_EQ(ToHex(ByteView(done).From(done.size() - 24).value()),
             "0300000000000000"
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+            "06b05ab6733a618578af5f94892f3950");
   const Bytes unverified =
       Encode(Finished("/x", "/y", RecoverStatus::kUnverified));
-  EXPECT_EQ(unverified[unverified.size() - 41], 2);
+  EXPECT_EQ(unverified[unverified.size() - 25], 2);
   // A C record ends with the same digest after its final path.
   const Bytes commit = Encode(Committing("/x", "/t", "/y"));
-  EXPECT_EQ(ByteView(commit).From(commit.size() - 40).value(),
-            ByteView(done).From(done.size() - 40).value());
+  EXPECT_EQ(ByteView(commit).From(commit.size() - 24).value(),
+            ByteView(done).From(done.size() - 24).value());
   // Version 1: no digest; a D record ends with its status byte.
   EXPECT_EQ(Encode(V1(Finished("/x", "/y")), 1).back(), 1);
   EXPECT_EQ(Encode(V1(Committing("/x", "/t", "/y")), 1).back(), 'y');
@@ -220,12 +217,12 @@ TEST(JournalFormatTest, TheDocumentsExamplesAreExact) {
   // then the same for version 1 (section 8).
   EXPECT_EQ(ToHex(EncodeJournalHeader()), "894b534a0d0a1a0a02000000bd56ca97");
   EXPECT_EQ(ToHex(Encode(Finished("/v/a.txt.fun", "/out/a.txt"))),
-            "48000000279892c144"
+            "380000000d7af1f244"
             "0c0000002f762f612e7478742e66756e"
             "0a0000002f6f75742f612e747874"
             "01"
             "0300000000000000"
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+            "06b05ab6733a618578af5f94892f3950");
   EXPECT_EQ(ToHex(EncodeJournalHeader(1)), "894b534a0d0a1a0a0100000084dfe8f5");
   EXPECT_EQ(ToHex(Encode(V1(Finished("/v/a.txt.fun", "/out/a.txt")), 1)),
             "200000005a81057144"

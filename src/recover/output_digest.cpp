@@ -7,27 +7,24 @@
 
 namespace kintsugi::recover {
 
-Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  ok_ = context_ != nullptr &&
-        EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) == 1;
+OutputHash::OutputHash() : state_(XXH3_createState()) {
+  ok_ = state_ != nullptr && XXH3_128bits_reset(state_.get()) == XXH_OK;
 }
 
-void Sha256::Update(ByteView data) {
+void OutputHash::Update(ByteView data) {
   if (ok_ && !data.empty()) {
-    ok_ = EVP_DigestUpdate(context_.get(), data.data(), data.size()) == 1;
+    ok_ = XXH3_128bits_update(state_.get(), data.data(), data.size()) == XXH_OK;
   }
 }
 
-Result<std::array<std::uint8_t, 32>> Sha256::Finish() {
-  std::array<std::uint8_t, 32> digest{};
-  unsigned int size = 0;
-  if (!ok_ || EVP_DigestFinal_ex(context_.get(), digest.data(), &size) != 1 ||
-      size != digest.size()) {
-    ok_ = false;
-    return InternalError("SHA-256 failed");
-  }
-  ok_ = false;  // EVP_DigestFinal_ex ends the context.
-  return digest;
+Result<std::array<std::uint8_t, 16>> OutputHash::Finish() {
+  if (!ok_) return InternalError("XXH3-128 failed");
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state_.get()));
+  std::array<std::uint8_t, 16> hash{};
+  std::copy(std::begin(canonical.digest), std::end(canonical.digest),
+            hash.begin());
+  return hash;
 }
 
 Status DigestingSink::Append(ByteView data) {
@@ -41,7 +38,7 @@ Status DigestingSink::Append(ByteView data) {
 Result<OutputDigest> DigestingSink::Finish() {
   OutputDigest digest;
   digest.size = size_;
-  KINTSUGI_ASSIGN_OR_RETURN(digest.sha256, hash_.Finish());
+  KINTSUGI_ASSIGN_OR_RETURN(digest.xxh3, hash_.Finish());
   return digest;
 }
 
@@ -51,7 +48,7 @@ Result<OutputDigest> DigestFile(ReadOnlyFileSystem& fs, const Path& path,
   if (buffer.empty()) buffer = fallback;
   KINTSUGI_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   KINTSUGI_ASSIGN_OR_RETURN(const std::uint64_t size, file->Size());
-  Sha256 hash;
+  OutputHash hash;
   for (std::uint64_t offset = 0; offset < size;) {
     const auto want = static_cast<std::size_t>(
         std::min<std::uint64_t>(buffer.size(), size - offset));
@@ -63,7 +60,7 @@ Result<OutputDigest> DigestFile(ReadOnlyFileSystem& fs, const Path& path,
   }
   OutputDigest digest;
   digest.size = size;
-  KINTSUGI_ASSIGN_OR_RETURN(digest.sha256, hash.Finish());
+  KINTSUGI_ASSIGN_OR_RETURN(digest.xxh3, hash.Finish());
   return digest;
 }
 

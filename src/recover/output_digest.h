@@ -3,13 +3,13 @@
 // What an output held when a run wrote it, and whether it still does
 // (issue 16, "The journal trusts an output by its name"). The output stage
 // hashes each output as it streams it to its temporary (DigestingSink: the
-// same pass, no second read), the journal records the size and SHA-256
+// same pass, no second read), the journal records the size and XXH3-128
 // (docs/journal-format.md, version 2), and a rerun says "already done" only
 // when the output still holds exactly those bytes (CheckEarlierOutput);
 // otherwise the file is redone under a free name, never over the changed
 // file, and its detail says why (RedoneDetail).
 
-#include <openssl/evp.h>
+#include <xxhash.h>
 
 #include <array>
 #include <cstdint>
@@ -25,21 +25,25 @@
 
 namespace kintsugi::recover {
 
-// SHA-256 over bytes given in pieces (OpenSSL EVP, which uses the CPU's
-// SHA extensions where there are any).
-class Sha256 {
+// XXH3-128 (xxHash) over bytes given in pieces. Not a cryptographic hash:
+// it tells a changed output from the one a run wrote (anyone who could
+// forge a collision could as well edit the journal), at tens of GB/s, where
+// XXH3-128 cost the write path most of its CPU time
+// (docs/benchmarks-recover.md).
+class OutputHash {
  public:
-  Sha256();
+  OutputHash();
   // Adds `data`.
   void Update(ByteView data);
-  // The digest of everything added; kInternal if OpenSSL failed.
-  Result<std::array<std::uint8_t, 32>> Finish();
+  // The hash of everything added, canonical (big-endian); kInternal if
+  // xxHash failed (it cannot, short of memory).
+  Result<std::array<std::uint8_t, 16>> Finish();
 
  private:
-  struct FreeContext {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  struct FreeState {
+    void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
   };
-  std::unique_ptr<EVP_MD_CTX, FreeContext> context_;
+  std::unique_ptr<XXH3_state_t, FreeState> state_;
   bool ok_ = false;
 };
 
@@ -56,24 +60,24 @@ class DigestingSink final : public WritableFile {
   Status Append(ByteView data) override;
   Status Sync() override { return file_.Sync(); }
   Status Close() override { return file_.Close(); }
-  // The size and SHA-256 of every byte appended.
+  // The size and XXH3-128 of every byte appended.
   Result<OutputDigest> Finish();
 
  private:
   WritableFile& file_;
   const Journal& journal_;
-  Sha256 hash_;
+  OutputHash hash_;
   std::uint64_t size_ = 0;
 };
 
-// The size and SHA-256 of the regular file at `path`, read through
+// The size and XXH3-128 of the regular file at `path`, read through
 // `buffer` a piece at a time (bounded memory whatever the file's size).
 Result<OutputDigest> DigestFile(ReadOnlyFileSystem& fs, const Path& path,
                                 std::span<std::uint8_t> buffer);
 
 // What became of an output an earlier run recorded as done.
 enum class EarlierOutput : std::uint8_t {
-  kUnchanged,  // A regular file with the recorded size and SHA-256.
+  kUnchanged,  // A regular file with the recorded size and XXH3-128.
   kChanged,    // Another size or other bytes, or no longer a regular file.
   kMissing,    // Nothing is under its name any more.
   kUnchecked,  // The journal has no digest for it (a version-1 journal).
