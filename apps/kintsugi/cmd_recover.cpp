@@ -148,9 +148,11 @@ void PrintSummary(const RecoverReport& report) {
         static_cast<unsigned long long>(report.duplicates_skipped));
   }
   for (const ReportedKey& k : report.keys) {
-    std::printf("Key found (%s, from %s): %s\n  %s\n", k.decryptor.c_str(),
-                SanitizeForLog(k.source).c_str(), k.key_hex.c_str(),
-                k.detail.c_str());
+    std::printf("Key found (%s, from %s): %s\n", k.decryptor.c_str(),
+                SanitizeForLog(k.source).c_str(), k.key_hex.c_str());
+    if (k.detail.id != MessageId::kCount) {
+      std::printf("  %s\n", RenderEnglish(k.detail).c_str());
+    }
   }
   if (report.cancelled) {
     std::printf("Interrupted: run the same command again to finish.\n");

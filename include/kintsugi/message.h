@@ -152,6 +152,22 @@ enum class MessageId : std::uint16_t {
   kRecoverEarlierOutputMissing,
   kRecoverEarlierOutputUnchecked,
   kRecoverEarlierOutputUnreadable,
+  // The decryptors' own words, continued (issue 8's leftover): a key found
+  // during the run (ReportedKey::detail) and how Nemucod's known headers
+  // told its region, why a probe took a file (ProbeResult::reason), and what
+  // a decryptor needs from the user (DecryptorInfo::needs).
+  kRecoverNemucodKeyFromPair,
+  kRecoverNemucodKeyFromHeaders,
+  kRecoverNemucodRegionTold,
+  kRecoverNemucodRegionIrrelevant,
+  kRecoverNemucodRegionAssumed,
+  kRecoverProbeExtension,
+  kRecoverProbeListed,
+  kRecoverProbeForced,
+  kRecoverProbeNotWholeBlocks,
+  kRecoverProbeValidPadding,
+  kRecoverProbeHeaderFits,
+  kDecryptorNemucodNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

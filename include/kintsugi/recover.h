@@ -179,7 +179,10 @@ struct ReportedKey {
   std::string key_hex;
   std::string iv_hex;  // Empty when the scheme has no IV.
   std::string source;
-  std::string detail;  // E.g. "XOR over the first 2048 bytes".
+  // How the key works and how to reuse it, as a message (e.g.
+  // recover.nemucod_key_from_pair: "XOR over the first 2048 bytes with a
+  // 255-byte key; ..."); id kCount when there is nothing to say.
+  Message detail;
 };
 
 struct RecoverReport {
@@ -235,8 +238,9 @@ struct DecryptorSummary {
   std::string strategy;  // "hard-coded-key", "known-plaintext", ...
   std::vector<std::string> variants;
   std::vector<std::string> extensions;
-  std::string needs;  // What the user must supply; empty for nothing.
-  std::string spec;   // The doc section it implements.
+  // What the user must supply, as a message; id kCount for nothing.
+  Message needs;
+  std::string spec;  // The doc section it implements.
 };
 std::vector<DecryptorSummary> ListDecryptors();
 

@@ -43,7 +43,7 @@ std::vector<DecryptorSummary> ListDecryptors() {
     summary.strategy = std::string(recover::StrategyName(info.strategy));
     for (auto v : info.variants) summary.variants.emplace_back(v);
     for (auto e : info.extensions) summary.extensions.emplace_back(e);
-    summary.needs = std::string(info.needs);
+    summary.needs = Message{info.needs, {}};
     summary.spec = std::string(info.spec);
     list.push_back(std::move(summary));
   }

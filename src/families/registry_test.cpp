@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kintsugi/kb.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 
 namespace kintsugi::families {
@@ -42,6 +43,13 @@ TEST(RegistryTest, EveryDecryptorDeclaresUsableMetadata) {
           << "a side file is a name, not a path: " << side;
     }
     EXPECT_NE(recover::StrategyName(info.strategy), "unknown");
+    // What the user must supply is a message without arguments (issue 8),
+    // kCount for nothing.
+    if (info.needs != MessageId::kCount) {
+      EXPECT_TRUE(HasDeclaredArgs(Message{info.needs, {}}))
+          << MessageIdName(info.needs);
+      EXPECT_FALSE(RenderEnglish(Message{info.needs, {}}).empty());
+    }
   }
 }
 
@@ -84,7 +92,7 @@ TEST(RegistryTest, ListDecryptorsMirrorsTheRegistry) {
     EXPECT_EQ(list[i].strategy, recover::StrategyName(info.strategy));
     EXPECT_EQ(list[i].variants.size(), info.variants.size());
     EXPECT_EQ(list[i].extensions.size(), info.extensions.size());
-    EXPECT_EQ(list[i].needs, info.needs);
+    EXPECT_EQ(list[i].needs, (Message{info.needs, {}}));
     EXPECT_EQ(list[i].spec, info.spec);
   }
 }

@@ -76,6 +76,14 @@ constexpr std::string_view kDetailChoiceArgs[] = {"detail", "choice"};
 constexpr std::string_view kDetailWarningArgs[] = {"detail", "warning"};
 constexpr std::string_view kTempErrorArgs[] = {"temp", "error"};
 constexpr std::string_view kOutputErrorArgs[] = {"output", "error"};
+constexpr std::string_view kRegionLengthArgs[] = {"region", "length"};
+constexpr std::string_view kRegionLengthHowArgs[] = {"region", "length", "how"};
+constexpr std::string_view kFilesArgs[] = {"files"};
+constexpr std::string_view kRegionPeriodArgs[] = {"region", "period"};
+constexpr std::string_view kNameExtensionArgs[] = {"name", "extension"};
+constexpr std::string_view kListArgs[] = {"list"};
+constexpr std::string_view kReasonVariantArgs[] = {"reason", "variant"};
+constexpr std::string_view kReasonKindArgs[] = {"reason", "kind"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -233,6 +241,27 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      "recover.earlier_output_unchecked", kOutputArgs},
     {MessageId::kRecoverEarlierOutputUnreadable,
      "recover.earlier_output_unreadable", kOutputErrorArgs},
+    {MessageId::kRecoverNemucodKeyFromPair, "recover.nemucod_key_from_pair",
+     kRegionLengthArgs},
+    {MessageId::kRecoverNemucodKeyFromHeaders,
+     "recover.nemucod_key_from_headers", kRegionLengthHowArgs},
+    {MessageId::kRecoverNemucodRegionTold, "recover.nemucod_region_told",
+     kFilesArgs},
+    {MessageId::kRecoverNemucodRegionIrrelevant,
+     "recover.nemucod_region_irrelevant", kNoArgs},
+    {MessageId::kRecoverNemucodRegionAssumed, "recover.nemucod_region_assumed",
+     kRegionPeriodArgs},
+    {MessageId::kRecoverProbeExtension, "recover.probe_extension",
+     kNameExtensionArgs},
+    {MessageId::kRecoverProbeListed, "recover.probe_listed", kListArgs},
+    {MessageId::kRecoverProbeForced, "recover.probe_forced", kDecryptor},
+    {MessageId::kRecoverProbeNotWholeBlocks, "recover.probe_not_whole_blocks",
+     kReasonArgs},
+    {MessageId::kRecoverProbeValidPadding, "recover.probe_valid_padding",
+     kReasonVariantArgs},
+    {MessageId::kRecoverProbeHeaderFits, "recover.probe_header_fits",
+     kReasonKindArgs},
+    {MessageId::kDecryptorNemucodNeeds, "decryptor.nemucod_needs", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -49,8 +49,9 @@ struct DecryptorInfo {
   Strategy strategy = Strategy::kHardCodedKey;
   // Appended extensions the decryptor recognises, with the dot.
   std::vector<std::string_view> extensions;
-  // What the user must supply, in plain words; empty for nothing.
-  std::string_view needs;
+  // What the user must supply, as a message id without arguments (e.g.
+  // decryptor.nemucod_needs); kCount for nothing.
+  MessageId needs = MessageId::kCount;
   // Names of side files the decryptor reads when they are among the inputs
   // (e.g. Jigsaw's list of the files it encrypted), compared ignoring ASCII
   // case. The walk collects them into RunInputs::side_files.
@@ -81,7 +82,10 @@ struct ProbeResult {
   std::string variant;
   // The name the decrypted file should get (appended extension stripped).
   std::string original_name;
-  std::string reason;  // Plain words, for --dry-run and JSON detail.
+  // Why the decryptor takes the file, as a message (recover.probe_*; id
+  // kCount when it does not). For tests and debugging: the pipeline does
+  // not report it today.
+  Message reason;
 };
 
 // Key material for one file, opaque to the pipeline.

@@ -199,10 +199,17 @@ Json RecoverSummaryToJson(const RecoverReport& report) {
   }
   Json keys = Json::array();
   for (const ReportedKey& k : report.keys) {
-    keys.push_back({{"decryptor", k.decryptor},
-                    {"key", k.key_hex},
-                    {"source", k.source},
-                    {"detail", k.detail}});
+    Json key = {
+        {"decryptor", k.decryptor},
+        {"key", k.key_hex},
+        {"source", k.source},
+        {"detail", k.detail.id == MessageId::kCount ? std::string()
+                                                    : RenderEnglish(k.detail)}};
+    // As for files: the detail in English, and as a message for the other
+    // languages (absent when there is nothing to say).
+    if (k.detail.id != MessageId::kCount)
+      key["message"] = MessageToJson(k.detail);
+    keys.push_back(std::move(key));
   }
   return {{"files", files},
           {"counts", std::move(counts)},

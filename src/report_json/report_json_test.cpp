@@ -166,7 +166,10 @@ RecoverReport FullRecoverReport() {
   report.verified_by[static_cast<std::size_t>(VerifiedBy::kChecksum)] = 1;
   report.symlinks_skipped = 3;
   report.duplicates_skipped = 2;
-  report.keys = {{"nemucod", "00ff", "", "--pair a=b", "XOR key"}};
+  report.keys = {{"nemucod", "00ff", "", "--pair a=b",
+                  Message{MessageId::kRecoverNemucodKeyFromPair,
+                          {{"region", std::int64_t{2048}},
+                           {"length", std::int64_t{255}}}}}};
   report.bytes_written = 12345;
   return report;
 }
@@ -211,6 +214,14 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(json["summary"]["counts"]["recovered"], 1);
   EXPECT_EQ(json["summary"]["counts"]["key_not_found"], 0);
   EXPECT_EQ(json["summary"]["keys"][0]["key"], "00ff");
+  // A key's detail likewise: English for scripts, and the message (issue 8).
+  const Json& key = json["summary"]["keys"][0];
+  EXPECT_EQ(key["detail"],
+            "XOR over the first 2048 bytes with a 255-byte key; reuse it with "
+            "--family nemucod --key HEX");
+  EXPECT_EQ(key["message"]["id"], "recover.nemucod_key_from_pair");
+  EXPECT_EQ(key["message"]["args"]["region"], 2048);
+  EXPECT_EQ(key["message"]["args"]["length"], 255);
   EXPECT_EQ(json["summary"]["bytes_written"], 12345);
   EXPECT_EQ(json["summary"]["dry_run"], false);
   EXPECT_EQ(json["summary"]["interrupted"], false);

@@ -6,12 +6,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "crypto/aes_cbc.h"
 #include "formats/file_validator.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/message.h"
 #include "recover/strategies.h"
 
 namespace kintsugi::families {
@@ -31,7 +33,7 @@ const recover::DecryptorInfo& Info() {
       .strategy = recover::Strategy::kHardCodedKey,
       .extensions = {".fun", ".kkk", ".btc", ".gws", ".J", ".porno",
                      ".payransom", ".encrypted"},
-      .needs = "",
+      .needs = MessageId::kCount,  // Nothing: its keys are hard-coded.
       .side_files = {kJigsawFileListName},
       .spec = "recovery-schemes.md §3.1",
   };
@@ -131,13 +133,18 @@ class JigsawRun final : public recover::DecryptorRun {
     if (file.size % crypto::kAesBlockBytes != 0) {
       if (!forced_ && probe.reason == SharedExtensionReason()) return {};
       probe.confidence = 30;
-      probe.reason += "; size is not a multiple of 16";
+      probe.reason =
+          Message{MessageId::kRecoverProbeNotWholeBlocks,
+                  {{"reason", std::vector<Message>{std::move(probe.reason)}}}};
       return probe;
     }
     if (auto match = Match(file, probe.original_name)) {
       probe.variant = candidates_[match->index].label;
       probe.confidence = match->header_matched ? 90 : 70;
-      probe.reason += "; valid padding under " + probe.variant;
+      probe.reason =
+          Message{MessageId::kRecoverProbeValidPadding,
+                  {{"reason", std::vector<Message>{std::move(probe.reason)}},
+                   {"variant", probe.variant}}};
     }
     return probe;
   }
@@ -207,8 +214,12 @@ class JigsawRun final : public recover::DecryptorRun {
   }
 
  private:
-  static std::string SharedExtensionReason() {
-    return "Jigsaw extension " + std::string(kSharedExtension);
+  static Message ExtensionReason(std::string_view extension) {
+    return Message{MessageId::kRecoverProbeExtension,
+                   {{"name", "Jigsaw"}, {"extension", std::string(extension)}}};
+  }
+  static Message SharedExtensionReason() {
+    return ExtensionReason(kSharedExtension);
   }
 
   static void Found(const recover::CbcKeyCandidate& candidate,
@@ -244,28 +255,30 @@ class JigsawRun final : public recover::DecryptorRun {
   // listed in EncryptedFileList.txt plus an appended extension, a name with
   // a known appended extension, or (with --family) any extension.
   bool OriginalName(const std::string& name, std::string* original,
-                    std::string* reason) const {
+                    Message* reason) const {
     const std::string lower = recover::AsciiLower(name);
     for (const std::string& listed : listed_) {
       if (lower.size() > listed.size() + 1 &&
           lower.compare(0, listed.size(), listed) == 0 &&
           lower[listed.size()] == '.') {
         *original = name.substr(0, listed.size());
-        *reason = "listed in " + std::string(kJigsawFileListName);
+        *reason = Message{MessageId::kRecoverProbeListed,
+                          {{"list", std::string(kJigsawFileListName)}}};
         return true;
       }
     }
     for (std::string_view ext : Info().extensions) {
       if (name.size() > ext.size() && recover::EndsWithIgnoreCase(name, ext)) {
         *original = name.substr(0, name.size() - ext.size());
-        *reason = "Jigsaw extension " + std::string(ext);
+        *reason = ExtensionReason(ext);
         return true;
       }
     }
     if (!forced_) return false;
     auto stripped = recover::StripLastExtension(name);
     *original = stripped ? *stripped : name + ".recovered";
-    *reason = "--family jigsaw";
+    *reason =
+        Message{MessageId::kRecoverProbeForced, {{"decryptor", "jigsaw"}}};
     return true;
   }
 

@@ -11,7 +11,10 @@
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/message.h"
 #include "kintsugi/recover.h"
+#include "recover/decryptor.h"
+#include "recover/testing/fakes.h"
 
 namespace kintsugi::families {
 namespace {
@@ -310,6 +313,72 @@ TEST(JigsawTest, Issue16ASharedExtensionOfAnotherSizeIsNotJigsaws) {
   EXPECT_EQ(report.files[0].status, RecoverStatus::kUnsupported);
   EXPECT_TRUE(report.files[0].family.empty());
   EXPECT_TRUE(report.files[0].decryptor.empty());
+}
+
+// What a probe sees of `bytes` named `name` (FileSample).
+recover::FileSample ProbeSample(const std::string& name, const Bytes& bytes) {
+  recover::FileSample sample;
+  sample.path = kDir / name;
+  sample.name = name;
+  sample.size = bytes.size();
+  sample.head =
+      ByteView(bytes.data(), std::min(bytes.size(), recover::kProbeHeadBytes));
+  const std::size_t tail = std::min(bytes.size(), recover::kProbeTailBytes);
+  sample.tail = ByteView(bytes.data() + bytes.size() - tail, tail);
+  return sample;
+}
+
+// Issue 8: why the probe takes a file is a message, never English; the
+// English stays as it was.
+TEST(JigsawTest, ProbeReasonsAreMessages) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const std::string list = "C:\\Users\\v\\plan.doc\r\n";
+  ASSERT_THAT(fs.AddFile(kDir / std::string(kJigsawFileListName),
+                         Bytes(list.begin(), list.end())),
+              IsOk());
+  recover::RunInputs inputs;
+  inputs.side_files = {kDir / std::string(kJigsawFileListName)};
+  ASSERT_OK_AND_ASSIGN(auto run, JigsawDecryptor().Prepare(fs, inputs));
+  const Bytes encrypted =
+      families_testing::JigsawEncrypt(MakeSample(FileKind::kPdf, 3000));
+  const Bytes odd(17, 0x41);
+  const struct {
+    std::string name;
+    const Bytes* bytes;
+    MessageId id;
+    std::string english;
+  } cases[] = {
+      {"a.pdf.fun", &encrypted, MessageId::kRecoverProbeValidPadding,
+       "Jigsaw extension .fun; valid padding under hard-coded key 1"},
+      {"a.pdf.fun", &odd, MessageId::kRecoverProbeNotWholeBlocks,
+       "Jigsaw extension .fun; size is not a multiple of 16"},
+      {"plan.doc.zzz", &odd, MessageId::kRecoverProbeNotWholeBlocks,
+       "listed in EncryptedFileList.txt; size is not a multiple of 16"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const recover::ProbeResult probe =
+        run->Probe(ProbeSample(c.name, *c.bytes));
+    EXPECT_EQ(probe.reason.id, c.id);
+    EXPECT_TRUE(recover::fakes::DeclaredThroughout(probe.reason));
+    EXPECT_EQ(RenderEnglish(probe.reason), c.english);
+  }
+  // The shared extension alone, on a size Jigsaw never writes: not taken
+  // (the reason is compared to tell it).
+  EXPECT_EQ(run->Probe(ProbeSample("a.pdf.encrypted", odd)).confidence, 0);
+
+  recover::RunInputs forced;
+  forced.forced = true;
+  ASSERT_OK_AND_ASSIGN(auto forced_run, JigsawDecryptor().Prepare(fs, forced));
+  const recover::ProbeResult chosen =
+      forced_run->Probe(ProbeSample("a.pdf.zzz", odd));
+  EXPECT_EQ(chosen.reason.id, MessageId::kRecoverProbeNotWholeBlocks);
+  EXPECT_TRUE(recover::fakes::DeclaredThroughout(chosen.reason));
+  EXPECT_EQ(RenderEnglish(chosen.reason),
+            "--family jigsaw; size is not a multiple of 16");
+  EXPECT_EQ(forced_run->Probe(ProbeSample("a.pdf.encrypted", odd)).confidence,
+            30);
 }
 
 }  // namespace

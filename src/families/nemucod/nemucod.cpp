@@ -33,11 +33,7 @@ const recover::DecryptorInfo& Info() {
                    "region 1024, key 102", "region 1024, key 1024"},
       .strategy = recover::Strategy::kKnownPlaintext,
       .extensions = {kNemucodExtension},
-      .needs =
-          "nothing when enough encrypted files of known types (PNG, PDF, "
-          "Office, ...) reveal the key through their headers; otherwise one "
-          "encrypted file and its original (--pair ENC=ORIG), or the key "
-          "(--key HEX)",
+      .needs = MessageId::kDecryptorNemucodNeeds,
       .side_files = {},
       .spec = "recovery-schemes.md §3.2",
   };
@@ -92,13 +88,16 @@ class NemucodRun final : public recover::DecryptorRun {
       probe.confidence = 60;
       probe.original_name =
           file.name.substr(0, file.name.size() - kNemucodExtension.size());
-      probe.reason = "Nemucod extension " + std::string(kNemucodExtension);
+      probe.reason = Message{
+          MessageId::kRecoverProbeExtension,
+          {{"name", "Nemucod"}, {"extension", std::string(kNemucodExtension)}}};
     } else if (forced_ && file.size > 0) {
       // An empty file without the extension is just an empty file.
       probe.confidence = 20;
       auto stripped = recover::StripLastExtension(file.name);
       probe.original_name = stripped ? *stripped : file.name + ".recovered";
-      probe.reason = "--family nemucod";
+      probe.reason =
+          Message{MessageId::kRecoverProbeForced, {{"decryptor", "nemucod"}}};
     } else {
       return probe;
     }
@@ -112,8 +111,10 @@ class NemucodRun final : public recover::DecryptorRun {
       if (fit && fit->disagree.empty() &&
           fit->agree >= kMinAgreeingHeaderBytes) {
         probe.confidence = 85;
-        probe.reason += "; the key fits its known " + std::string(fit->kind) +
-                        " header bytes";
+        probe.reason =
+            Message{MessageId::kRecoverProbeHeaderFits,
+                    {{"reason", std::vector<Message>{std::move(probe.reason)}},
+                     {"kind", std::string(fit->kind)}}};
       }
     }
     return probe;
@@ -288,9 +289,10 @@ class Nemucod final : public recover::Decryptor {
       report.decryptor = "nemucod";
       report.key_hex = ToHex(ReusableKey(*derived).view());
       report.source = label;
-      report.detail = "XOR over the first " + std::to_string(derived->region) +
-                      " bytes with a " + std::to_string(derived->key.size()) +
-                      "-byte key; reuse it with --family nemucod --key HEX";
+      report.detail =
+          Message{MessageId::kRecoverNemucodKeyFromPair,
+                  {{"region", static_cast<std::int64_t>(derived->region)},
+                   {"length", static_cast<std::int64_t>(derived->key.size())}}};
       reported.push_back(std::move(report));
       key = std::move(found);
     }
@@ -316,10 +318,11 @@ class Nemucod final : public recover::Decryptor {
         report.decryptor = "nemucod";
         report.key_hex = ToHex(ReusableKey({found.key, found.region}).view());
         report.source = found.source;
-        report.detail = "XOR over the first " + std::to_string(found.region) +
-                        " bytes with a " + std::to_string(found.key.size()) +
-                        "-byte key (" + from_headers.detail +
-                        "); reuse it with --family nemucod --key HEX";
+        report.detail = Message{
+            MessageId::kRecoverNemucodKeyFromHeaders,
+            {{"region", static_cast<std::int64_t>(found.region)},
+             {"length", static_cast<std::int64_t>(found.key.size())},
+             {"how", std::vector<Message>{std::move(from_headers.detail)}}}};
         reported.push_back(std::move(report));
         key = std::move(from_headers.key);
       } else {
@@ -734,33 +737,34 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
     ++(*small ? for_small : for_large);
   }
   std::uint64_t region = 0;
-  std::string how;
+  Message how;
   const auto undecided = [&](MessageId id) {
     std::vector<MessageArg> args = FromArgs(result);
     args.push_back({"period", static_cast<std::int64_t>(period)});
     return Message{id, std::move(args)};
   };
   const auto told_by = [](std::size_t n) {
-    return std::to_string(n) + " file" + (n == 1 ? "" : "s");
+    return Message{MessageId::kRecoverNemucodRegionTold,
+                   {{"files", static_cast<std::int64_t>(n)}}};
   };
   if (for_small > 0 && for_large == 0) {
     region = kSmallRegion;
-    how = "the region told by " + told_by(for_small);
+    how = told_by(for_small);
   } else if (for_large > 0 && for_small == 0) {
     region = 2048;
-    how = "the region told by " + told_by(for_large);
+    how = told_by(for_large);
   } else if (for_small > 0) {
     result.why = undecided(MessageId::kRecoverNemucodRegionDisputed);
     return result;
   } else if (largest_file <= kSmallRegion) {
     region = NemucodRegionForKeyLength(period);
-    how = "no file is longer than 1024 bytes, so the region does not matter";
+    how = Message{MessageId::kRecoverNemucodRegionIrrelevant, {}};
   } else if (std::find(std::begin(kObservedPeriods), std::end(kObservedPeriods),
                        period) != std::end(kObservedPeriods)) {
     region = NemucodRegionForKeyLength(period);
-    how = "no file told the region; " + std::to_string(region) +
-          " assumed, as in the observed variant with a " +
-          std::to_string(period) + "-byte key (each file is still verified)";
+    how = Message{MessageId::kRecoverNemucodRegionAssumed,
+                  {{"region", static_cast<std::int64_t>(region)},
+                   {"period", static_cast<std::int64_t>(period)}}};
   } else {
     result.why = undecided(MessageId::kRecoverNemucodRegionUnknown);
     return result;

@@ -62,8 +62,9 @@ struct NemucodHeaderKey {
   std::optional<recover::Key> key;  // region = H; key = one period.
   std::size_t files_used = 0;       // Files whose known bytes fit the key.
   std::string kinds;                // Their kinds: "png, pdf".
-  // With a key: how the region was told, for the user.
-  std::string detail;
+  // With a key: how the region was told, for the user
+  // (recover.nemucod_region_*).
+  Message detail;
   // Without a key: why there is none and what to give.
   Message why;
 };

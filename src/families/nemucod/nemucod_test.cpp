@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <vector>
@@ -13,7 +14,9 @@
 #include "io/memory_file_system.h"
 #include "kintsugi/message.h"
 #include "kintsugi/recover.h"
+#include "recover/decryptor.h"
 #include "recover/strategies.h"
+#include "recover/testing/fakes.h"
 
 namespace kintsugi::families {
 namespace {
@@ -152,6 +155,15 @@ TEST_P(NemucodRunTest, OnePairRecoversEveryFileOfTheRun) {
   EXPECT_THAT(fs.Contents(kDir / "empty.txt"), IsOkAndHolds(Bytes{}));
   ASSERT_EQ(report.keys.size(), 1u);
   EXPECT_EQ(report.keys[0].decryptor, "nemucod");
+  // How the key works, as a message (issue 8), in the same English as
+  // before.
+  const Message& detail = report.keys[0].detail;
+  EXPECT_EQ(detail.id, MessageId::kRecoverNemucodKeyFromPair);
+  EXPECT_TRUE(HasDeclaredArgs(detail));
+  EXPECT_EQ(RenderEnglish(detail),
+            "XOR over the first " + std::to_string(v.region) +
+                " bytes with a " + std::to_string(v.key_length) +
+                "-byte key; reuse it with --family nemucod --key HEX");
 
   // The reported key, given back with --key, decrypts the same files.
   ExpectReportedKeyDecrypts(report, key, pdf);
@@ -265,8 +277,14 @@ TEST_P(NemucodHeadersTest, ADocumentsFolderGivesTheKeyWithoutAPair) {
   ASSERT_EQ(report.keys.size(), 1u);
   EXPECT_EQ(report.keys[0].decryptor, "nemucod");
   EXPECT_THAT(report.keys[0].source, HasSubstr("known headers of"));
-  EXPECT_THAT(report.keys[0].detail,
-              HasSubstr("first " + std::to_string(v.region) + " bytes"));
+  const Message& detail = report.keys[0].detail;
+  EXPECT_EQ(detail.id, MessageId::kRecoverNemucodKeyFromHeaders);
+  EXPECT_TRUE(recover::fakes::DeclaredThroughout(detail));
+  EXPECT_THAT(RenderEnglish(detail),
+              HasSubstr("XOR over the first " + std::to_string(v.region) +
+                        " bytes with a "));
+  EXPECT_THAT(RenderEnglish(detail),
+              HasSubstr("); reuse it with --family nemucod --key HEX"));
 
   // The reported key, given back with --key, decrypts a file of this run.
   ExpectReportedKeyDecrypts(report, key, formats::samples::MakePdf(6000));
@@ -441,7 +459,9 @@ TEST(NemucodHeaderKeyTest, TextPastByte1024TellsTheRegion) {
     ASSERT_TRUE(found.key.has_value()) << RenderEnglish(found.why);
     EXPECT_EQ(found.key->region, region);
     EXPECT_EQ(found.key->key, SecretBytes(key.key));
-    EXPECT_THAT(found.detail, HasSubstr("told by 1 file"));
+    EXPECT_EQ(found.detail.id, MessageId::kRecoverNemucodRegionTold);
+    EXPECT_TRUE(HasDeclaredArgs(found.detail));
+    EXPECT_EQ(RenderEnglish(found.detail), "the region told by 1 file");
   }
 }
 
@@ -451,7 +471,11 @@ TEST(NemucodHeaderKeyTest, TheRegionIsAssumedOnlyWhenNoFileTellsIt) {
   NemucodHeaderKey found = NemucodKeyFromHeaders(Headers(key), 9000);
   ASSERT_TRUE(found.key.has_value()) << RenderEnglish(found.why);
   EXPECT_EQ(found.key->region, 1024u);
-  EXPECT_THAT(found.detail, HasSubstr("assumed"));
+  EXPECT_EQ(found.detail.id, MessageId::kRecoverNemucodRegionAssumed);
+  EXPECT_TRUE(HasDeclaredArgs(found.detail));
+  EXPECT_EQ(RenderEnglish(found.detail),
+            "no file told the region; 1024 assumed, as in the observed variant "
+            "with a 36-byte key (each file is still verified)");
   // No file past 1024 bytes in the run: the region does not matter.
   std::vector<NemucodSample> small = Headers(key);
   for (NemucodSample& s : small) {
@@ -461,7 +485,10 @@ TEST(NemucodHeaderKeyTest, TheRegionIsAssumedOnlyWhenNoFileTellsIt) {
   found = NemucodKeyFromHeaders(small, 1000);
   ASSERT_TRUE(found.key.has_value()) << RenderEnglish(found.why);
   EXPECT_EQ(found.key->key, SecretBytes(key.key));
-  EXPECT_THAT(found.detail, HasSubstr("does not matter"));
+  EXPECT_EQ(found.detail.id, MessageId::kRecoverNemucodRegionIrrelevant);
+  EXPECT_TRUE(HasDeclaredArgs(found.detail));
+  EXPECT_EQ(RenderEnglish(found.detail),
+            "no file is longer than 1024 bytes, so the region does not matter");
 }
 
 TEST(NemucodHeaderKeyTest, HostileHeadsGiveNoKeyAndNoCrash) {
@@ -607,6 +634,64 @@ TEST(NemucodPairTest, Issue16APairsKeyIsNotAppliedToOtherInfections) {
     EXPECT_TRUE(f.output.empty());
   }
   EXPECT_EQ(encrypted, 16u);
+}
+
+// What a probe sees of `bytes` named `name` (FileSample).
+recover::FileSample ProbeSample(const std::string& name, const Bytes& bytes) {
+  recover::FileSample sample;
+  sample.path = kDir / name;
+  sample.name = name;
+  sample.size = bytes.size();
+  sample.head =
+      ByteView(bytes.data(), std::min(bytes.size(), recover::kProbeHeadBytes));
+  const std::size_t tail = std::min(bytes.size(), recover::kProbeTailBytes);
+  sample.tail = ByteView(bytes.data() + bytes.size() - tail, tail);
+  return sample;
+}
+
+// Issue 8: why the probe takes a file is a message, never English.
+TEST(NemucodTest, ProbeReasonsAreMessages) {
+  io::MemoryFileSystem fs;
+  const auto key = families_testing::MakeNemucodKey(36, 1024, 17);
+  recover::RunInputs with_key;
+  with_key.key = SecretBytes(key.key);
+  ASSERT_OK_AND_ASSIGN(auto run, NemucodDecryptor().Prepare(fs, with_key));
+  const Bytes png =
+      families_testing::NemucodEncrypt(formats::samples::MakePng(20, 20), key);
+  const Bytes text =
+      families_testing::NemucodEncrypt(formats::samples::MakeText(3000), key);
+
+  const recover::ProbeResult fits =
+      run->Probe(ProbeSample("a.png.crypted", png));
+  EXPECT_EQ(fits.reason.id, MessageId::kRecoverProbeHeaderFits);
+  EXPECT_TRUE(recover::fakes::DeclaredThroughout(fits.reason));
+  EXPECT_EQ(RenderEnglish(fits.reason),
+            "Nemucod extension .crypted; the key fits its known png header "
+            "bytes");
+  const recover::ProbeResult by_name =
+      run->Probe(ProbeSample("t.txt.crypted", text));
+  EXPECT_EQ(by_name.reason.id, MessageId::kRecoverProbeExtension);
+  EXPECT_TRUE(HasDeclaredArgs(by_name.reason));
+  EXPECT_EQ(RenderEnglish(by_name.reason), "Nemucod extension .crypted");
+  EXPECT_EQ(run->Probe(ProbeSample("t.txt", text)).reason.id,
+            MessageId::kCount);
+
+  recover::RunInputs forced;
+  forced.forced = true;
+  ASSERT_OK_AND_ASSIGN(auto forced_run, NemucodDecryptor().Prepare(fs, forced));
+  const recover::ProbeResult chosen =
+      forced_run->Probe(ProbeSample("t.txt.locked", text));
+  EXPECT_EQ(chosen.reason.id, MessageId::kRecoverProbeForced);
+  EXPECT_TRUE(HasDeclaredArgs(chosen.reason));
+  EXPECT_EQ(RenderEnglish(chosen.reason), "--family nemucod");
+}
+
+// What the user must supply is a message too (DecryptorInfo::needs).
+TEST(NemucodTest, WhatItNeedsIsAMessage) {
+  const Message needs{NemucodDecryptor().info().needs, {}};
+  EXPECT_EQ(needs.id, MessageId::kDecryptorNemucodNeeds);
+  EXPECT_TRUE(HasDeclaredArgs(needs));
+  EXPECT_THAT(RenderEnglish(needs), HasSubstr("--pair ENC=ORIG"));
 }
 
 }  // namespace

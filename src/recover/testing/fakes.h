@@ -57,7 +57,8 @@ class FakeDecryptor final : public Decryptor {
       probe.confidence = d_.confidence_;
       probe.original_name =
           file.name.substr(0, file.name.size() - d_.extension_.size());
-      probe.reason = "test extension";
+      probe.reason = Message{MessageId::kRecoverProbeExtension,
+                             {{"name", "test"}, {"extension", d_.extension_}}};
       return probe;
     }
     KeyOutcome FindKey(const FileSample&, const ProbeResult&) const override {
