@@ -42,6 +42,7 @@
 #include "core/testing/status_matchers.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
+#include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
 
 namespace kintsugi {
@@ -841,6 +842,47 @@ TEST_F(RecoverCli, FileLinesComeInInputOrderAndTheSummaryLast) {
         << lines[i];
   }
   EXPECT_EQ(lines[30].rfind("30 recovered, 0 unverified", 0), 0u) << lines[30];
+}
+
+// Issue 8: a key found during the run is said in the same English as
+// before (rendered from its message) on the terminal, and in JSON with the
+// message beside it.
+TEST_F(RecoverCli, AKeyFoundIsSaidInEnglishAndAsAMessage) {
+  const auto key = families_testing::MakeNemucodKey(255, 2048, 31);
+  const Bytes plain = formats::samples::MakeText(5000);
+  ASSERT_THAT(
+      families_testing::WriteSpecimen(
+          RealFileSystem(), victim_, "a.txt.crypted",
+          families_testing::NemucodEncrypt(plain, key), "nemucod", false),
+      IsOk());
+  {
+    std::ofstream original(dir_ / "a.txt", std::ios::binary);
+    original.write(reinterpret_cast<const char*>(plain.data()),
+                   static_cast<std::streamsize>(plain.size()));
+  }
+  const std::string pair =
+      (victim_ / "a.txt.crypted").string() + "=" + (dir_ / "a.txt").string();
+  const std::string english =
+      "XOR over the first 2048 bytes with a 255-byte key; reuse it with "
+      "--family nemucod --key HEX";
+  const Finished human = RunToFiles(
+      {"recover", victim_.string(), "--pair", pair, "--dry-run"}, dir_);
+  EXPECT_EQ(human.code, 0) << human.err;
+  EXPECT_THAT(
+      human.out,
+      HasSubstr("Key found (nemucod, from --pair a.txt.crypted=a.txt): " +
+                ToHex(key.key) + "\n  " + english + "\n"));
+  const Finished json = RunToFiles(
+      {"recover", victim_.string(), "--pair", pair, "--dry-run", "--json"},
+      dir_);
+  EXPECT_EQ(json.code, 0) << json.err;
+  const auto report = nlohmann::json::parse(json.out);
+  ASSERT_EQ(report["summary"]["keys"].size(), 1u) << json.out;
+  const auto& found = report["summary"]["keys"][0];
+  EXPECT_EQ(found["detail"], english);
+  EXPECT_EQ(found["message"]["id"], "recover.nemucod_key_from_pair");
+  EXPECT_EQ(found["message"]["args"]["region"], 2048);
+  EXPECT_EQ(found["message"]["args"]["length"], 255);
 }
 
 }  // namespace
