@@ -207,8 +207,9 @@ Json RecoverSummaryToJson(const RecoverReport& report) {
                                                     : RenderEnglish(k.detail)}};
     // As for files: the detail in English, and as a message for the other
     // languages (absent when there is nothing to say).
-    if (k.detail.id != MessageId::kCount)
+    if (k.detail.id != MessageId::kCount) {
       key["message"] = MessageToJson(k.detail);
+    }
     keys.push_back(std::move(key));
   }
   return {{"files", files},
