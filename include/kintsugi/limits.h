@@ -122,3 +122,16 @@ inline constexpr std::uint64_t kMaxRecoverNoteBytes = 1 * kMiB;
 inline constexpr std::size_t kMaxRecoverHeadsPerFolder = 2;
 inline constexpr std::size_t kMaxRecoverNamesPerFolder = 64;
 }  // namespace kintsugi::limits
+
+// --- store (src/store: the key store) ---------------------------------------
+namespace kintsugi::limits {
+// A family id (kb/ ids are short words such as "stop-djvu").
+inline constexpr std::size_t kMaxKeyFamilyBytes = 64;
+// A lookup handle: STOP/Djvu personal IDs are 43 characters, a SHA-256
+// fingerprint in hex 64; room for longer ones without storing blobs.
+inline constexpr std::size_t kMaxKeyHandleBytes = 256;
+// One key: an RSA-8192 private key in PEM is about 6.4 KiB.
+inline constexpr std::size_t kMaxKeyBytes = 64 * 1024;
+// Provenance texts (source, case reference).
+inline constexpr std::size_t kMaxKeyProvenanceBytes = 1024;
+}  // namespace kintsugi::limits

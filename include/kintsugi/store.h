@@ -1,0 +1,151 @@
+#pragma once
+
+// The key store (issue 9): keys seized from criminal servers or released by
+// their authors, looked up by victim ID, campaign or public-key fingerprint,
+// or tried one after another for families whose files name no key.
+//
+// One interface, several backends (SQLite now, PostgreSQL later); every
+// backend passes the same conformance suite
+// (src/store/store_conformance_test.cpp). Keys stay in SecretBytes from the
+// store to the decryptor; no operation logs key bytes.
+//
+// A KeyStore is used by one thread at a time; open one per thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kintsugi/secret.h"
+#include "kintsugi/status.h"
+
+namespace kintsugi {
+
+// What the key bytes are. The names (KeyTypeName) are stored and appear in
+// key dumps (docs/key-format.md): append only, never rename.
+enum class KeyType : std::uint8_t {
+  kRsaPrivatePem,  // "rsa-private-pem": a PEM RSA private key, as text.
+  kRsaPrivateDer,  // "rsa-private-der": the same key in DER.
+  kX25519Private,  // "x25519-private": 32 raw bytes.
+  kSymmetric,      // "symmetric": raw key bytes (AES, Salsa20, ...).
+  kSeed,           // "seed": the input of a key derivation or PRNG.
+};
+
+// The stable name of `type`, e.g. "rsa-private-pem".
+std::string_view KeyTypeName(KeyType type);
+// The type named `name`; kInvalidArgument for an unknown name.
+Result<KeyType> ParseKeyType(std::string_view name);
+
+// How a family's files point at their key. Stored names as for KeyType.
+enum class HandleKind : std::uint8_t {
+  kNone,         // "none": the files name no key; try every released one.
+  kVictimId,     // "victim-id": a victim or personal ID.
+  kCampaign,     // "campaign": a campaign or extension.
+  kFingerprint,  // "fingerprint": a public-key fingerprint.
+};
+
+std::string_view HandleKindName(HandleKind kind);
+Result<HandleKind> ParseHandleKind(std::string_view name);
+
+// Whether a key may be used for public lookups.
+enum class ReleaseState : std::uint8_t {
+  kReleased,   // "released": usable by anyone.
+  kEmbargoed,  // "embargoed": held back by law enforcement; never returned
+               // by Lookup() or ForEachReleased(), only by Export().
+};
+
+std::string_view ReleaseStateName(ReleaseState state);
+Result<ReleaseState> ParseReleaseState(std::string_view name);
+
+// The key a file points at. `value` is empty exactly when `kind` is kNone.
+struct KeyHandle {
+  HandleKind kind = HandleKind::kNone;
+  std::string value;
+
+  bool operator==(const KeyHandle&) const = default;
+};
+
+// Where a key came from.
+struct Provenance {
+  std::string source;          // Who contributed it ("Europol EC3", ...).
+  std::string case_reference;  // The contributor's case or dump name.
+  std::string date;            // When it was obtained: YYYY-MM-DD, or empty.
+
+  bool operator==(const Provenance&) const = default;
+};
+
+struct KeyRecord {
+  std::string family;  // A family id of the knowledge base, e.g. "stop-djvu".
+  KeyType key_type = KeyType::kSymmetric;
+  KeyHandle handle;
+  SecretBytes key;
+  Provenance provenance;
+  ReleaseState state = ReleaseState::kReleased;
+};
+
+// How many keys a store holds, per family and release state.
+struct KeyStoreStats {
+  struct Row {
+    std::string family;
+    ReleaseState state = ReleaseState::kReleased;
+    std::uint64_t count = 0;
+
+    bool operator==(const Row&) const = default;
+  };
+  std::vector<Row> rows;  // By family, released before embargoed; no
+                          // zero rows.
+
+  std::uint64_t Total() const;
+};
+
+// Checks what every backend refuses before storing `record`:
+// kInvalidArgument for an empty or over-long family (limits in
+// src/store/store.cpp), a handle whose value is empty for a kind other than
+// kNone or set for kNone, an empty or over-long key, or a date not of the
+// form YYYY-MM-DD. Does not parse the key: the importer checks that.
+Status ValidateKeyRecord(const KeyRecord& record);
+
+// Receives the records of a scan one at a time; a non-OK Status stops the
+// scan and is returned by it.
+using KeyVisitor = std::function<Status(const KeyRecord&)>;
+
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+
+  // Stores every record of `records` in one transaction, or none of them.
+  // kInvalidArgument ("record N: ...") if one fails ValidateKeyRecord;
+  // kAlreadyExists ("record N: ...") if one repeats another of the batch or
+  // a stored key (same family, handle and key bytes, whatever its
+  // provenance or state).
+  virtual Status Import(std::span<const KeyRecord> records) = 0;
+
+  // The released keys of `family` stored under exactly `handle` (several
+  // keys may share one handle); empty when there are none. Embargoed keys
+  // are never returned.
+  virtual Result<std::vector<KeyRecord>> Lookup(std::string_view family,
+                                                const KeyHandle& handle) = 0;
+
+  // Visits every released key of `family` (whatever its handle), for the
+  // families whose files name no key, without holding them all in memory.
+  virtual Status ForEachReleased(std::string_view family,
+                                 const KeyVisitor& visit) = 0;
+
+  virtual Result<KeyStoreStats> Stats() = 0;
+
+  // Visits every stored key, embargoed ones included, in the order they
+  // were imported: for `kintsugi keys export` and backups.
+  virtual Status Export(const KeyVisitor& visit) = 0;
+};
+
+// Opens the SQLite key store at `path`, creating it (mode 0600, and its
+// folder 0700 when it has to be made) if it does not exist, and brings its
+// schema up to date. kUnsupported for a store written by a newer Kintsugi;
+// kCorrupt for a file that is not an SQLite database or is damaged;
+// kInvalidArgument for an SQLite database that is not a key store.
+Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(const std::string& path);
+
+}  // namespace kintsugi

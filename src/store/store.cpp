@@ -1,0 +1,142 @@
+// The backend-independent part of the key store: names and record checks
+// (include/kintsugi/store.h).
+
+#include "kintsugi/store.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "kintsugi/limits.h"
+
+namespace kintsugi {
+namespace {
+
+constexpr std::array<std::pair<KeyType, std::string_view>, 5> kKeyTypes = {{
+    {KeyType::kRsaPrivatePem, "rsa-private-pem"},
+    {KeyType::kRsaPrivateDer, "rsa-private-der"},
+    {KeyType::kX25519Private, "x25519-private"},
+    {KeyType::kSymmetric, "symmetric"},
+    {KeyType::kSeed, "seed"},
+}};
+
+constexpr std::array<std::pair<HandleKind, std::string_view>, 4> kHandleKinds =
+    {{
+        {HandleKind::kNone, "none"},
+        {HandleKind::kVictimId, "victim-id"},
+        {HandleKind::kCampaign, "campaign"},
+        {HandleKind::kFingerprint, "fingerprint"},
+    }};
+
+constexpr std::array<std::pair<ReleaseState, std::string_view>, 2>
+    kReleaseStates = {{
+        {ReleaseState::kReleased, "released"},
+        {ReleaseState::kEmbargoed, "embargoed"},
+    }};
+
+template <typename Enum, std::size_t N>
+std::string_view NameOf(
+    const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
+  for (const auto& [entry, name] : table) {
+    if (entry == value) return name;
+  }
+  return "";
+}
+
+template <typename Enum, std::size_t N>
+Result<Enum> Parse(
+    const std::array<std::pair<Enum, std::string_view>, N>& table,
+    std::string_view name, std::string_view what) {
+  for (const auto& [entry, entry_name] : table) {
+    if (entry_name == name) return entry;
+  }
+  return InvalidArgumentError(fmt::format("unknown {} \"{}\"", what, name));
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// YYYY-MM-DD with a month 01-12 and a day 01-31; not a calendar check.
+bool IsDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (!IsDigit(text[i])) return false;
+  }
+  const int month = (text[5] - '0') * 10 + (text[6] - '0');
+  const int day = (text[8] - '0') * 10 + (text[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+}  // namespace
+
+std::string_view KeyTypeName(KeyType type) { return NameOf(kKeyTypes, type); }
+Result<KeyType> ParseKeyType(std::string_view name) {
+  return Parse(kKeyTypes, name, "key type");
+}
+
+std::string_view HandleKindName(HandleKind kind) {
+  return NameOf(kHandleKinds, kind);
+}
+Result<HandleKind> ParseHandleKind(std::string_view name) {
+  return Parse(kHandleKinds, name, "handle kind");
+}
+
+std::string_view ReleaseStateName(ReleaseState state) {
+  return NameOf(kReleaseStates, state);
+}
+Result<ReleaseState> ParseReleaseState(std::string_view name) {
+  return Parse(kReleaseStates, name, "release state");
+}
+
+std::uint64_t KeyStoreStats::Total() const {
+  std::uint64_t total = 0;
+  for (const Row& row : rows) total += row.count;
+  return total;
+}
+
+Status ValidateKeyRecord(const KeyRecord& record) {
+  if (record.family.empty() ||
+      record.family.size() > limits::kMaxKeyFamilyBytes) {
+    return InvalidArgumentError(fmt::format("the family must be 1 to {} bytes",
+                                            limits::kMaxKeyFamilyBytes));
+  }
+  if (KeyTypeName(record.key_type).empty()) {
+    return InvalidArgumentError("unknown key type");
+  }
+  if (HandleKindName(record.handle.kind).empty()) {
+    return InvalidArgumentError("unknown handle kind");
+  }
+  if (ReleaseStateName(record.state).empty()) {
+    return InvalidArgumentError("unknown release state");
+  }
+  if (record.handle.kind == HandleKind::kNone) {
+    if (!record.handle.value.empty()) {
+      return InvalidArgumentError("a handle of kind none has no value");
+    }
+  } else if (record.handle.value.empty() ||
+             record.handle.value.size() > limits::kMaxKeyHandleBytes) {
+    return InvalidArgumentError(fmt::format("a {} handle must be 1 to {} bytes",
+                                            HandleKindName(record.handle.kind),
+                                            limits::kMaxKeyHandleBytes));
+  }
+  if (record.key.empty() || record.key.size() > limits::kMaxKeyBytes) {
+    return InvalidArgumentError(
+        fmt::format("the key must be 1 to {} bytes", limits::kMaxKeyBytes));
+  }
+  if (record.provenance.source.size() > limits::kMaxKeyProvenanceBytes ||
+      record.provenance.case_reference.size() >
+          limits::kMaxKeyProvenanceBytes) {
+    return InvalidArgumentError(
+        fmt::format("the source and case reference must be at most {} bytes",
+                    limits::kMaxKeyProvenanceBytes));
+  }
+  if (!record.provenance.date.empty() && !IsDate(record.provenance.date)) {
+    return InvalidArgumentError("the date must be YYYY-MM-DD");
+  }
+  return Status::Ok();
+}
+
+}  // namespace kintsugi
