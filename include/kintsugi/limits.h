@@ -135,3 +135,11 @@ inline constexpr std::size_t kMaxKeyBytes = 64 * 1024;
 // Provenance texts (source, case reference).
 inline constexpr std::size_t kMaxKeyProvenanceBytes = 1024;
 }  // namespace kintsugi::limits
+namespace kintsugi::limits {
+// A key dump read by `kintsugi keys import`, whole (it is imported in one
+// transaction): a million RSA-2048 keys in PEM are about 1.8 GiB, so such a
+// dump is split into files of this size, each all or nothing.
+inline constexpr std::size_t kMaxKeyDumpBytes = 512 * kMiB;
+// Problems reported for one dump; the rest are counted.
+inline constexpr std::size_t kMaxKeyDumpProblems = 100;
+}  // namespace kintsugi::limits
