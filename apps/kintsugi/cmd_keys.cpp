@@ -1,22 +1,259 @@
+// `kintsugi keys import|export|stats` (issue 9; docs/cli.md, the dump
+// format in docs/key-format.md): the key store of seized and leaked keys.
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/key_dump.h"
+#include "kintsugi/limits.h"
+#include "kintsugi/log.h"
+#include "kintsugi/store.h"
 
 namespace kintsugi::cli {
+namespace {
+
+struct KeysOptions {
+  std::string db;      // --db; empty: the default store.
+  std::string file;    // import: the dump; export: --out.
+  std::string source;  // import: --source.
+};
+
+// The store's path: --db, else $XDG_DATA_HOME/kintsugi/keys.sqlite, else
+// $HOME/.local/share/kintsugi/keys.sqlite (absolute values only, as the
+// XDG specification asks).
+Result<std::string> StorePath(const KeysOptions& keys) {
+  if (!keys.db.empty()) return keys.db;
+  const char* data_home = std::getenv("XDG_DATA_HOME");
+  if (data_home != nullptr && data_home[0] == '/') {
+    return std::string(data_home) + "/kintsugi/keys.sqlite";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/share/kintsugi/keys.sqlite";
+  }
+  return InvalidArgumentError(
+      "no folder for the key store: neither XDG_DATA_HOME nor HOME is set to "
+      "an absolute path; give --db PATH");
+}
+
+Result<std::unique_ptr<KeyStore>> OpenStore(const KeysOptions& keys,
+                                            std::string* path) {
+  KINTSUGI_ASSIGN_OR_RETURN(*path, StorePath(keys));
+  if (path->starts_with("postgresql://") || path->starts_with("postgres://")) {
+    return UnsupportedError(
+        "PostgreSQL key stores are not available in this version yet; give "
+        "--db PATH for an SQLite file");
+  }
+  return OpenSqliteKeyStore(*path);
+}
+
+// The line of the record named by the store's "record N: ..." (1-based,
+// store.h), or 0.
+std::size_t LineOfStoreError(const Status& status,
+                             const std::vector<std::size_t>& lines) {
+  std::size_t record = 0;
+  if (std::sscanf(status.message().c_str(), "record %zu:", &record) != 1 ||
+      record == 0 || record > lines.size()) {
+    return 0;
+  }
+  return lines[record - 1];
+}
+
+// Prints each problem as FILE:LINE (and the whole as JSON with --json);
+// nothing was imported.
+int ReportProblems(const GlobalOptions& options, const std::string& file,
+                   const ParsedKeyDump& dump) {
+  const std::string safe_file = SanitizeForLog(file);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const KeyDumpProblem& problem : dump.problems) {
+    std::fprintf(stderr, "%s:%zu: error: %s\n", safe_file.c_str(), problem.line,
+                 SanitizeForLog(problem.message).c_str());
+    problems.push_back({{"line", problem.line}, {"message", problem.message}});
+  }
+  if (dump.problems.size() < dump.rejected_count) {
+    std::fprintf(stderr, "%s: %zu more problem(s) not shown\n",
+                 safe_file.c_str(), dump.rejected_count - dump.problems.size());
+  }
+  const std::size_t accepted = dump.record_count - dump.rejected_count;
+  const Status status =
+      InvalidArgumentError(file + ": " + std::to_string(dump.rejected_count) +
+                           " of " + std::to_string(dump.record_count) +
+                           " record(s) rejected, nothing imported");
+  std::fprintf(stderr, "kintsugi: error: %s\n",
+               SanitizeForLog(status.ToString()).c_str());
+  if (options.json) {
+    PrintJson({{"imported", 0},
+               {"accepted", accepted},
+               {"rejected", dump.rejected_count},
+               {"problems", problems},
+               {"error",
+                {{"code", std::string(StatusCodeName(status.code()))},
+                 {"message", status.message()}}}});
+  }
+  return ExitCodeFor(status);
+}
+
+int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
+  auto text = ReadWholeFile(RealFileSystem(), Path(keys.file),
+                            limits::kMaxKeyDumpBytes);
+  if (!text) return ReportFailure(options, text.error());
+  const std::string_view view(reinterpret_cast<const char*>(text->data()),
+                              text->size());
+  auto dump = ParseKeyDump(view, {keys.source});
+  if (!dump) {
+    return ReportFailure(options, dump.error().WithContext(keys.file + ": "));
+  }
+  if (!dump->problems.empty() || dump->rejected_count > 0) {
+    return ReportProblems(options, keys.file, *dump);
+  }
+  std::string path;
+  auto store = OpenStore(keys, &path);
+  if (!store) return ReportFailure(options, store.error());
+  const Status imported = (*store)->Import(dump->records);
+  if (!imported.ok()) {
+    const std::size_t line = LineOfStoreError(imported, dump->lines);
+    if (imported.code() == StatusCode::kAlreadyExists && line > 0) {
+      // A key the store holds already: a problem of the dump, with its
+      // line, like a duplicate within it.
+      const std::string& message = imported.message();
+      ParsedKeyDump duplicate;
+      duplicate.record_count = dump->records.size();
+      duplicate.rejected_count = 1;
+      duplicate.problems.push_back(
+          {line,
+           message.substr(std::min(message.find(": ") + 2, message.size()))});
+      return ReportProblems(options, keys.file, duplicate);
+    }
+    return ReportFailure(options, imported.WithContext(keys.file + ": ")
+                                      .WithContext("nothing imported: "));
+  }
+  if (options.json) {
+    PrintJson({{"imported", dump->records.size()},
+               {"accepted", dump->records.size()},
+               {"rejected", 0},
+               {"db", path}});
+  } else if (!options.quiet) {
+    std::printf("Imported %zu key(s) from %s into %s\n", dump->records.size(),
+                SanitizeForLog(keys.file).c_str(),
+                SanitizeForLog(path).c_str());
+  }
+  return kExitOk;
+}
+
+int RunExport(const GlobalOptions& options, const KeysOptions& keys) {
+  std::string path;
+  auto store = OpenStore(keys, &path);
+  if (!store) return ReportFailure(options, store.error());
+  // The file holds keys in clear: created new, readable by its owner only.
+  auto out = RealFileSystem().CreateNew(Path(keys.file));
+  if (!out) return ReportFailure(options, out.error());
+  std::size_t count = 0;
+  Status status = (*store)->Export([&](const KeyRecord& record) {
+    std::string line = KeyDumpLine(record);
+    line += '\n';
+    ++count;
+    return (*out)->Append(ByteView(
+        reinterpret_cast<const std::uint8_t*>(line.data()), line.size()));
+  });
+  if (status.ok()) status = (*out)->Sync();
+  const Status closed = (*out)->Close();
+  if (status.ok()) status = closed;
+  if (!status.ok()) {
+    RealFileSystem().Remove(Path(keys.file)).IgnoreError();
+    return ReportFailure(options, status);
+  }
+  if (options.json) {
+    PrintJson({{"exported", count}, {"out", keys.file}, {"db", path}});
+  } else if (!options.quiet) {
+    std::printf("Exported %zu key(s) from %s to %s\n", count,
+                SanitizeForLog(path).c_str(),
+                SanitizeForLog(keys.file).c_str());
+  }
+  return kExitOk;
+}
+
+int RunStats(const GlobalOptions& options, const KeysOptions& keys) {
+  std::string path;
+  auto store = OpenStore(keys, &path);
+  if (!store) return ReportFailure(options, store.error());
+  auto stats = (*store)->Stats();
+  if (!stats) return ReportFailure(options, stats.error());
+  if (options.json) {
+    nlohmann::json families = nlohmann::json::object();
+    for (const KeyStoreStats::Row& row : stats->rows) {
+      nlohmann::json& family = families[row.family];
+      if (family.is_null()) family = {{"released", 0}, {"embargoed", 0}};
+      family[std::string(ReleaseStateName(row.state))] = row.count;
+    }
+    PrintJson({{"db", path}, {"keys", stats->Total()}, {"families", families}});
+    return kExitOk;
+  }
+  if (options.quiet) return kExitOk;
+  std::printf("%llu key(s) in %s\n",
+              static_cast<unsigned long long>(stats->Total()),
+              SanitizeForLog(path).c_str());
+  for (const KeyStoreStats::Row& row : stats->rows) {
+    std::printf("  %-24s %-10s %llu\n", SanitizeForLog(row.family).c_str(),
+                std::string(ReleaseStateName(row.state)).c_str(),
+                static_cast<unsigned long long>(row.count));
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
                     Handler* handler) {
   CLI::App* command = app.add_subcommand(
       "keys", "Manage the key database (seized and leaked keys)");
-  // Accept its future arguments meanwhile.
-  static std::vector<std::string> arguments;
-  command->add_option("ARGS", arguments, "Arguments (not used yet)");
-  command->allow_extras();
-  command->callback([&options, handler] {
-    *handler = [&options] {
-      return NotAvailableYet(options, "keys", "planned");
-    };
+  command->require_subcommand(1);
+  static KeysOptions keys;
+  const auto add_db = [](CLI::App* sub) {
+    sub->add_option("--db", keys.db,
+                    "The key store: an SQLite file (default: "
+                    "$XDG_DATA_HOME/kintsugi/keys.sqlite)")
+        ->check(NonEmpty());
+  };
+
+  CLI::App* import_command = command->add_subcommand(
+      "import", "Import a key dump (all or nothing; docs/key-format.md)");
+  import_command->add_option("FILE", keys.file, "The dump: JSON or JSON lines")
+      ->required()
+      ->check(NonEmpty());
+  import_command
+      ->add_option("--source", keys.source,
+                   "Who contributed the keys (records may name their own)")
+      ->required()
+      ->check(NonEmpty());
+  add_db(import_command);
+  import_command->callback([&options, handler] {
+    *handler = [&options] { return RunImport(options, keys); };
+  });
+
+  CLI::App* export_command = command->add_subcommand(
+      "export", "Write every key, embargoed ones too, as JSON lines");
+  export_command
+      ->add_option("--out", keys.file,
+                   "The file to write (must not exist; created 0600)")
+      ->required()
+      ->check(NonEmpty());
+  add_db(export_command);
+  export_command->callback([&options, handler] {
+    *handler = [&options] { return RunExport(options, keys); };
+  });
+
+  CLI::App* stats_command = command->add_subcommand(
+      "stats", "Count the keys per family, released and embargoed");
+  add_db(stats_command);
+  stats_command->callback([&options, handler] {
+    *handler = [&options] { return RunStats(options, keys); };
   });
 }
 
