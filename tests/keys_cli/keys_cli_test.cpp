@@ -1,0 +1,318 @@
+// End to end (issue 9): `kintsugi keys import|export|stats` through the
+// built binary ($KINTSUGI_BINARY). The store lives under a mkdtemp folder
+// given as XDG_DATA_HOME, never the user's home. Keys are generated here
+// (recovery-schemes.md §0), never real ones.
+
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/testing/cli_testing.h"
+
+namespace kintsugi {
+namespace {
+
+namespace stdfs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+constexpr int kExitBadInput = 3;
+constexpr int kExitIo = 6;
+
+std::string ReadText(const stdfs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteText(const stdfs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+unsigned Mode(const stdfs::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777u;
+}
+
+struct Outcome {
+  int code = -1000;  // -N when killed by signal N.
+  std::string out;
+  std::string err;
+};
+
+// An environment change for one run: a value, or nullopt to unset.
+using EnvChange = std::pair<std::string, std::optional<std::string>>;
+
+Outcome Kintsugi(const std::vector<std::string>& args, const stdfs::path& dir,
+                 const std::vector<EnvChange>& env = {}) {
+  const stdfs::path out = dir / "stdout.txt";
+  const stdfs::path err = dir / "stderr.txt";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  Outcome run;
+  if (out_fd < 0 || err_fd < 0) return run;
+  std::string binary = testing::KintsugiBinary();
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv = {binary.data()};
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    for (const auto& [name, value] : env) {
+      if (value ? setenv(name.c_str(), value->c_str(), 1) != 0
+                : unsetenv(name.c_str()) != 0) {
+        _exit(127);
+      }
+    }
+    const int in_fd = open("/dev/null", O_RDONLY);
+    if (chdir(dir.c_str()) != 0 || in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
+        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+      _exit(127);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_fd);
+  close(err_fd);
+  int status = 0;
+  if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  run.out = ReadText(out);
+  run.err = ReadText(err);
+  return run;
+}
+
+std::string PrivatePem(EVP_PKEY* key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+// A locally generated RSA key in PEM (RSA-1024: quick, and enough to
+// parse).
+std::string RsaPem() {
+  EVP_PKEY* key = EVP_RSA_gen(1024);
+  std::string pem = PrivatePem(key);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+std::string Lines(const std::vector<Json>& records) {
+  std::string text;
+  for (const Json& record : records) text += record.dump() + "\n";
+  return text;
+}
+
+Json Symmetric(const std::string& id, const std::string& hex) {
+  return {{"family", "stop-djvu"},
+          {"handle", id},
+          {"key_type", "symmetric"},
+          {"key_hex", hex}};
+}
+
+class KeysCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(testing::KintsugiBinary().empty()) << "KINTSUGI_BINARY";
+    dir_ = testing::MakeTestDir("keys");
+    ASSERT_FALSE(dir_.empty());
+    env_ = {{"XDG_DATA_HOME", (dir_ / "data").string()}};
+    store_ = dir_ / "data" / "kintsugi" / "keys.sqlite";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    stdfs::remove_all(dir_, ec);  // Our own mkdtemp folder only.
+  }
+
+  Outcome Run(const std::vector<std::string>& args) {
+    return Kintsugi(args, dir_, env_);
+  }
+  // `keys stats --json` of the default store: its "keys" count.
+  int StoredKeys() {
+    const Outcome stats = Run({"--json", "keys", "stats"});
+    EXPECT_EQ(stats.code, kExitOk) << stats.err;
+    const Json parsed = Json::parse(stats.out, nullptr, false);
+    return parsed.is_object() ? parsed.value("keys", -1) : -1;
+  }
+  // A dump of three good keys (lines 1 to 3).
+  std::string GoodDump() {
+    return Lines(
+        {{{"family", "stop-djvu"},
+          {"handle", "personal-id-1"},
+          {"key_type", "rsa-private-pem"},
+          {"key_pem", RsaPem()},
+          {"case", "op-test"},
+          {"date", "2024-02-20"}},
+         Symmetric("personal-id-2", "00112233445566778899aabbccddeeff"),
+         {{"family", "babuk-nas"},
+          {"key_type", "x25519-private"},
+          {"key_hex", std::string(64, '7')},
+          {"state", "embargoed"}}});
+  }
+
+  stdfs::path dir_;
+  stdfs::path store_;
+  std::vector<EnvChange> env_;
+};
+
+TEST_F(KeysCliTest, ImportStatsAndExportRoundTrip) {
+  WriteText(dir_ / "dump.jsonl", GoodDump());
+  const Outcome imported =
+      Run({"keys", "import", "dump.jsonl", "--source", "test lab"});
+  ASSERT_EQ(imported.code, kExitOk) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("Imported 3 key(s)"));
+  // The default store, private, in a private folder.
+  EXPECT_EQ(Mode(store_), 0600u);
+  EXPECT_EQ(Mode(store_.parent_path()), 0700u);
+
+  const Outcome stats = Run({"--json", "keys", "stats"});
+  ASSERT_EQ(stats.code, kExitOk) << stats.err;
+  const Json counts = Json::parse(stats.out);
+  EXPECT_EQ(counts["keys"], 3);
+  EXPECT_EQ(counts["families"]["stop-djvu"]["released"], 2);
+  EXPECT_EQ(counts["families"]["babuk-nas"]["embargoed"], 1);
+
+  const Outcome exported = Run({"keys", "export", "--out", "all.jsonl"});
+  ASSERT_EQ(exported.code, kExitOk) << exported.err;
+  EXPECT_EQ(Mode(dir_ / "all.jsonl"), 0600u);
+  const std::string text = ReadText(dir_ / "all.jsonl");
+  EXPECT_THAT(text, HasSubstr("\"source\":\"test lab\""));
+  EXPECT_THAT(text, HasSubstr("\"state\":\"embargoed\""));
+
+  // The export imports into another store as the same keys.
+  const Outcome again = Run({"keys", "import", "all.jsonl", "--source", "x",
+                             "--db", (dir_ / "copy.sqlite").string()});
+  ASSERT_EQ(again.code, kExitOk) << again.err;
+  ASSERT_EQ(Run({"keys", "export", "--out", "copy.jsonl", "--db",
+                 (dir_ / "copy.sqlite").string()})
+                .code,
+            kExitOk);
+  EXPECT_EQ(ReadText(dir_ / "copy.jsonl"), text);
+}
+
+TEST_F(KeysCliTest, AMalformedDumpIsRejectedByLineAndImportsNothing) {
+  WriteText(dir_ / "first.jsonl", Lines({Symmetric("earlier", "01")}));
+  ASSERT_EQ(Run({"keys", "import", "first.jsonl", "--source", "s"}).code,
+            kExitOk);
+  std::string pem = RsaPem();
+  pem.replace(pem.find("-----END"), 8, "-----EMD");  // A broken PEM.
+  const std::string dump =
+      Lines({Symmetric("a", "02"),
+             {{"family", "stop-djvu"},
+              {"handle", "b"},
+              {"key_type", "rsa-private-pem"},
+              {"key_pem", pem}},
+             Symmetric("a", "03")});  // The handle of line 1 again.
+  WriteText(dir_ / "dump.jsonl", dump);
+  const Outcome run = Run({"keys", "import", "dump.jsonl", "--source", "s"});
+  EXPECT_EQ(run.code, kExitBadInput);
+  EXPECT_THAT(run.err, HasSubstr("dump.jsonl:2: error: key_pem is not"));
+  EXPECT_THAT(run.err, HasSubstr("dump.jsonl:3: error: the same stop-djvu "
+                                 "handle as line 1"));
+  EXPECT_THAT(run.err,
+              HasSubstr("2 of 3 record(s) rejected, nothing imported"));
+  EXPECT_EQ(StoredKeys(), 1);
+
+  const Outcome json =
+      Run({"--json", "keys", "import", "dump.jsonl", "--source", "s"});
+  EXPECT_EQ(json.code, kExitBadInput);
+  const Json report = Json::parse(json.out);
+  EXPECT_EQ(report["imported"], 0);
+  EXPECT_EQ(report["accepted"], 1);
+  EXPECT_EQ(report["rejected"], 2);
+  EXPECT_EQ(report["problems"][0]["line"], 2);
+  EXPECT_EQ(report["error"]["code"], "invalid_argument");
+}
+
+TEST_F(KeysCliTest, AKeyAlreadyStoredIsNamedByLine) {
+  WriteText(dir_ / "dump.jsonl", GoodDump());
+  ASSERT_EQ(Run({"keys", "import", "dump.jsonl", "--source", "s"}).code,
+            kExitOk);
+  WriteText(
+      dir_ / "more.jsonl",
+      Lines({Symmetric("new", "0a"),
+             Symmetric("personal-id-2", "00112233445566778899aabbccddeeff")}));
+  const Outcome run = Run({"keys", "import", "more.jsonl", "--source", "s"});
+  EXPECT_EQ(run.code, kExitBadInput);
+  EXPECT_THAT(run.err,
+              HasSubstr("more.jsonl:2: error: the same stop-djvu key"));
+  EXPECT_EQ(StoredKeys(), 3);  // Not even line 1.
+}
+
+TEST_F(KeysCliTest, ATruncatedArrayImportsNothing) {
+  const std::string array = "[\n" + Symmetric("a", "01").dump() + ",\n" +
+                            Symmetric("b", "02").dump() + "\n]\n";
+  WriteText(dir_ / "cut.json", array.substr(0, array.size() - 10));
+  const Outcome run = Run({"keys", "import", "cut.json", "--source", "s"});
+  EXPECT_EQ(run.code, kExitBadInput);
+  EXPECT_THAT(run.err, HasSubstr("cut.json:3: error: not valid JSON"));
+  EXPECT_EQ(StoredKeys(), 0);
+  // An array that is whole imports.
+  WriteText(dir_ / "whole.json", array);
+  EXPECT_EQ(Run({"keys", "import", "whole.json", "--source", "s"}).code,
+            kExitOk);
+  EXPECT_EQ(StoredKeys(), 2);
+}
+
+TEST_F(KeysCliTest, ExportNeverOverwrites) {
+  WriteText(dir_ / "keep.jsonl", "mine");
+  const Outcome run = Run({"keys", "export", "--out", "keep.jsonl"});
+  EXPECT_EQ(run.code, kExitIo);
+  EXPECT_THAT(run.err, HasSubstr("already_exists"));
+  EXPECT_EQ(ReadText(dir_ / "keep.jsonl"), "mine");
+}
+
+TEST_F(KeysCliTest, AStoreThatIsNotOneIsRefused) {
+  WriteText(dir_ / "dump.jsonl", Lines({Symmetric("a", "01")}));
+  WriteText(dir_ / "notes.txt", std::string(4096, 'n'));
+  const Outcome run = Run(
+      {"keys", "import", "dump.jsonl", "--source", "s", "--db", "notes.txt"});
+  EXPECT_EQ(run.code, kExitBadInput);
+  EXPECT_THAT(run.err, HasSubstr("corrupt"));
+  EXPECT_EQ(ReadText(dir_ / "notes.txt"), std::string(4096, 'n'));
+}
+
+TEST_F(KeysCliTest, UsageAndUnavailableStores) {
+  EXPECT_EQ(Run({"keys"}).code, kExitUsage);
+  EXPECT_EQ(Run({"keys", "import", "x.jsonl"}).code, kExitUsage);  // --source
+  EXPECT_EQ(Run({"keys", "stats", "--db", ""}).code, kExitUsage);
+  const Outcome postgres =
+      Run({"keys", "stats", "--db", "postgresql://localhost/keys"});
+  EXPECT_EQ(postgres.code, kExitBadInput);
+  EXPECT_THAT(postgres.err, HasSubstr("unsupported"));
+  // Without XDG_DATA_HOME or HOME there is no default store.
+  const Outcome homeless =
+      Kintsugi({"keys", "stats"}, dir_,
+               {{"XDG_DATA_HOME", std::nullopt}, {"HOME", std::nullopt}});
+  EXPECT_EQ(homeless.code, kExitBadInput);
+  EXPECT_THAT(homeless.err, HasSubstr("--db PATH"));
+  EXPECT_FALSE(stdfs::exists(dir_ / "data"));
+}
+
+}  // namespace
+}  // namespace kintsugi
