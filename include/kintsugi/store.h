@@ -109,7 +109,8 @@ struct KeyStoreStats {
 Status ValidateKeyRecord(const KeyRecord& record);
 
 // Receives the records of a scan one at a time; a non-OK Status stops the
-// scan and is returned by it.
+// scan and is returned by it. It may call Lookup() on the same store; it
+// must not import into it or start another scan of it.
 using KeyVisitor = std::function<Status(const KeyRecord&)>;
 
 class KeyStore {
