@@ -72,7 +72,9 @@ struct FileSample {
 
 // How much of each file the pipeline reads for probing.
 inline constexpr std::size_t kProbeHeadBytes = 4096;
-inline constexpr std::size_t kProbeTailBytes = 64;
+// The tail holds a whole STOP/Djvu footer (334 bytes, recovery-schemes.md
+// §3.7), whose RSA block FindKey needs.
+inline constexpr std::size_t kProbeTailBytes = 512;
 
 // A decryptor's answer to "is this file mine?".
 struct ProbeResult {
@@ -151,6 +153,19 @@ struct KeySearch {
   SearchProgressCallback on_progress;  // May be empty.
 };
 
+// A key from the key store (issue 9), as a decryptor receives it.
+struct StoredKey {
+  SecretBytes key;     // As stored (stop-djvu: an RSA private key, PEM/DER).
+  std::string source;  // Where it came from, for the report; never key bytes.
+};
+
+// The seam the key store plugs into (issue 9): the released keys of the
+// decryptor `family` (a DecryptorInfo::id) for `handle` (e.g. a STOP/Djvu
+// personal ID); empty when there are none, a Status when the lookup itself
+// fails. Called from many worker threads at once.
+using KeyLookup = std::function<Result<std::vector<StoredKey>>(
+    std::string_view family, std::string_view handle)>;
+
 // The user's inputs to a run, as decryptors see them.
 struct RunInputs {
   std::vector<KnownPlaintextPair> pairs;
@@ -176,6 +191,8 @@ struct RunInputs {
   std::uint64_t file_count = 0;
   // The run's stop token and progress callback for key searches.
   KeySearch search;
+  // The key store, for key-lookup decryptors; null: none (then only --key).
+  KeyLookup key_lookup;
 };
 
 // A decryptor prepared for one run. Thread-safe.
