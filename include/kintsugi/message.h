@@ -168,6 +168,14 @@ enum class MessageId : std::uint16_t {
   kRecoverProbeValidPadding,
   kRecoverProbeHeaderFits,
   kDecryptorNemucodNeeds,
+  // STOP/Djvu (recovery-schemes.md §3.7, issue 9).
+  kRecoverStopDjvuNoFooter,
+  kRecoverStopDjvuIdDamaged,
+  kRecoverStopDjvuNoKeyKnownOffline,
+  kRecoverStopDjvuNoKeyOfflineLike,
+  kRecoverStopDjvuNoKeyOnline,
+  kRecoverStopDjvuKeysNoFit,
+  kRecoverStopDjvuLookupFailed,
   kCount,  // Not a message: the number of ids.
 };
 

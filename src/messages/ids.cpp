@@ -85,6 +85,11 @@ constexpr std::string_view kListArgs[] = {"list"};
 constexpr std::string_view kReasonVariantArgs[] = {"reason", "variant"};
 constexpr std::string_view kReasonKindArgs[] = {"reason", "kind"};
 
+constexpr std::string_view kIdArgs[] = {"id"};
+constexpr std::string_view kIdExtensionsArgs[] = {"id", "extensions"};
+constexpr std::string_view kIdCountArgs[] = {"id", "count"};
+constexpr std::string_view kIdErrorArgs[] = {"id", "error"};
+
 constexpr std::span<const std::string_view> kNoArgs{};
 
 constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
@@ -262,6 +267,20 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverProbeHeaderFits, "recover.probe_header_fits",
      kReasonKindArgs},
     {MessageId::kDecryptorNemucodNeeds, "decryptor.nemucod_needs", kNoArgs},
+    {MessageId::kRecoverStopDjvuNoFooter, "recover.stop_djvu_no_footer",
+     kSizeArgs},
+    {MessageId::kRecoverStopDjvuIdDamaged, "recover.stop_djvu_id_damaged",
+     kNoArgs},
+    {MessageId::kRecoverStopDjvuNoKeyKnownOffline,
+     "recover.stop_djvu_no_key_known_offline", kIdExtensionsArgs},
+    {MessageId::kRecoverStopDjvuNoKeyOfflineLike,
+     "recover.stop_djvu_no_key_offline_like", kIdArgs},
+    {MessageId::kRecoverStopDjvuNoKeyOnline, "recover.stop_djvu_no_key_online",
+     kIdArgs},
+    {MessageId::kRecoverStopDjvuKeysNoFit, "recover.stop_djvu_keys_no_fit",
+     kIdCountArgs},
+    {MessageId::kRecoverStopDjvuLookupFailed, "recover.stop_djvu_lookup_failed",
+     kIdErrorArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
