@@ -8,6 +8,7 @@
 // family changes outside its folder (docs/writing-a-decryptor.md).
 #include "families/jigsaw/jigsaw.h"
 #include "families/nemucod/nemucod.h"
+#include "families/stop_djvu/stop_djvu.h"
 
 namespace kintsugi {
 namespace families {
@@ -16,6 +17,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
   static const recover::Decryptor* const kAll[] = {
       &JigsawDecryptor(),
       &NemucodDecryptor(),
+      &StopDjvuDecryptor(),
   };
   return kAll;
 }
