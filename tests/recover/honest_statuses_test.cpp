@@ -1,8 +1,9 @@
 // End to end (issue 16, "Honest statuses"): what `kintsugi recover` says of
 // files it cannot or must not decrypt. A Nemucod pair whose original is one
-// byte off is refused by offset; a STOP/Djvu or Linux.Encoder file gets
-// "unsupported" with its family, never another family's error or "not
-// encrypted"; a truncated Jigsaw file with the right --key says the key
+// byte off is refused by offset; a Linux.Encoder file gets "unsupported"
+// with its family, never another family's error or "not encrypted" (and a
+// STOP/Djvu file, now that its decryptor is built, "key_not_found" with its
+// personal ID); a truncated Jigsaw file with the right --key says the key
 // fits and keeps what it holds as unverified.
 //
 // Specimens (recovery-schemes.md §0): synthetic plaintext; Nemucod with a
@@ -201,14 +202,19 @@ TEST_F(HonestStatuses, Issue16FilesOfFamiliesNotBuiltAreUnsupported) {
   EXPECT_EQ(
       RunCli({"recover", (dir_ / "victim").string(), "--json", "--dry-run"},
              json),
-      0);  // Unsupported is not a failure.
+      1);  // Unsupported is not a failure; the STOP/Djvu key_not_found is.
   const nlohmann::json report = ReadJson(json);
+  // Issue 9: the STOP/Djvu decryptor is built, so the file is its
+  // key_not_found, naming the (known offline) personal ID.
   const nlohmann::json* djvu = FileEntry(report, "photo.jpg.boop");
   ASSERT_NE(djvu, nullptr);
-  EXPECT_EQ((*djvu)["status"], "unsupported");
+  EXPECT_EQ((*djvu)["status"], "key_not_found");
   EXPECT_EQ((*djvu)["family"], "stop-djvu");
-  EXPECT_TRUE((*djvu)["decryptor"].is_null());
-  EXPECT_EQ(Text(*djvu, "/message/id"), "recover.file_identified_not_built");
+  EXPECT_EQ((*djvu)["decryptor"], "stop-djvu");
+  EXPECT_EQ(Text(*djvu, "/message/args/detail/0/id"),
+            "recover.stop_djvu_no_key_known_offline");
+  EXPECT_EQ(Text(*djvu, "/message/args/detail/0/args/id"),
+            "6se9RaIxXF9m70zWmx7nL3bVRp691w4SNY8UCir0");
   EXPECT_THAT(Text(*djvu, "/detail"), Not(HasSubstr("ordinary")));
   // The built-in KB names Linux.Encoder only as a possibility here (a note
   // name and a shared extension): unsupported, and not Jigsaw's error.

@@ -1,0 +1,159 @@
+// End to end (issue 9, STOP/Djvu): `kintsugi recover DIR --family stop-djvu
+// --key HEX` recovers a specimen; without a key the file is key_not_found
+// with its personal ID, and stays untouched.
+//
+// Specimens (recovery-schemes.md §0, §3.7 "Specimen recipe"): synthetic
+// plaintext, an RSA-2048 key pair generated here, one explicit output file
+// inside a mkdtemp folder.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/testing/cli_testing.h"
+#include "core/testing/status_matchers.h"
+#include "crypto/rsa_oaep.h"
+#include "families/stop_djvu/testing/specimens.h"
+#include "formats/testing/sample_files.h"
+#include "kintsugi/fs.h"
+
+namespace kintsugi {
+namespace {
+
+namespace stdfs = std::filesystem;
+using ::testing::ElementsAreArray;
+
+// Runs `kintsugi ARGS...` to the end; stdout goes to `stdout_path`.
+int RunCli(const std::vector<std::string>& args, const Path& stdout_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::string binary = testing::KintsugiBinary();
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv = {binary.data()};
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (std::freopen(stdout_path.c_str(), "w", stdout) == nullptr ||
+        std::freopen("/dev/null", "w", stderr) == nullptr) {
+      _exit(127);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+nlohmann::json ReadJson(const Path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
+}
+
+const nlohmann::json* FileEntry(const nlohmann::json& report,
+                                std::string_view name) {
+  if (!report.contains("files")) return nullptr;
+  for (const nlohmann::json& f : report["files"]) {
+    if (Path(f["path"].get<std::string>()).filename() == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string Text(const nlohmann::json& j, const std::string& pointer) {
+  const nlohmann::json::json_pointer at(pointer);
+  return j.contains(at) && j.at(at).is_string() ? j.at(at).get<std::string>()
+                                                : std::string();
+}
+
+class StopDjvuCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(testing::KintsugiBinary().empty()) << "KINTSUGI_BINARY";
+    dir_ = testing::MakeTestDir("stop-djvu");
+    ASSERT_FALSE(dir_.empty());
+    ASSERT_EQ(setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1), 0);
+    victim_ = dir_ / "victim";
+    ASSERT_TRUE(stdfs::create_directories(victim_));
+    auto key = crypto::RsaPrivateKey::Generate(2048);
+    ASSERT_TRUE(key.ok());
+    key_ = std::make_unique<crypto::RsaPrivateKey>(*key);
+    plain_ = formats::samples::MakePdf(200'000);
+    id_ = families_testing::MakeStopPersonalId(42, /*offline=*/true);
+    ASSERT_THAT(families_testing::WriteStopDjvuSpecimen(
+                    RealFileSystem(), victim_, "report.pdf.djvu", plain_, *key_,
+                    id_, families_testing::MakeStopUuid(42)),
+                IsOk());
+    encrypted_ =
+        *ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu", 1 << 20);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    stdfs::remove_all(dir_, ec);  // Our own mkdtemp folder only.
+  }
+  Path dir_;
+  Path victim_;
+  std::unique_ptr<crypto::RsaPrivateKey> key_;
+  Bytes plain_;
+  Bytes encrypted_;
+  std::string id_;
+};
+
+TEST_F(StopDjvuCli, RecoversWithTheKeyInHex) {
+  const SecretBytes der = *key_->ToDer();
+  const Path json = dir_ / "out.json";
+  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--family",
+                    "stop-djvu", "--key", ToHex(der.view())},
+                   json),
+            0);
+  const nlohmann::json report = ReadJson(json);
+  const nlohmann::json* f = FileEntry(report, "report.pdf.djvu");
+  ASSERT_NE(f, nullptr) << report.dump();
+  EXPECT_EQ((*f)["status"], "recovered") << f->dump();
+  EXPECT_EQ((*f)["decryptor"], "stop-djvu");
+  auto out = ReadWholeFile(RealFileSystem(), victim_ / "report.pdf", 1 << 20);
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, ElementsAreArray(plain_));
+}
+
+TEST_F(StopDjvuCli, WithoutAKeyItIsKeyNotFoundWithTheId) {
+  const Path json = dir_ / "out.json";
+  EXPECT_EQ(
+      RunCli({"recover", victim_.string(), "--json", "--family", "stop-djvu"},
+             json),
+      1);  // key_not_found: partial (docs/cli.md).
+  const nlohmann::json report = ReadJson(json);
+  const nlohmann::json* f = FileEntry(report, "report.pdf.djvu");
+  ASSERT_NE(f, nullptr) << report.dump();
+  EXPECT_EQ((*f)["status"], "key_not_found") << f->dump();
+  EXPECT_EQ(Text(*f, "/message/id"), "recover.stop_djvu_no_key_offline_like");
+  EXPECT_EQ(Text(*f, "/message/args/id"), id_);
+  EXPECT_THAT(Text(*f, "/detail"), ::testing::HasSubstr(id_));
+  EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
+  auto still =
+      ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu", 1 << 20);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(*still, encrypted_);
+}
+
+TEST_F(StopDjvuCli, AKeyThatIsNotAnRsaKeyIsRefused) {
+  const Path json = dir_ / "out.json";
+  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--family",
+                    "stop-djvu", "--key", "00112233"},
+                   json),
+            3);
+  EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
+}
+
+}  // namespace
+}  // namespace kintsugi
