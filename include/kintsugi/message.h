@@ -176,6 +176,11 @@ enum class MessageId : std::uint16_t {
   kRecoverStopDjvuNoKeyOnline,
   kRecoverStopDjvuKeysNoFit,
   kRecoverStopDjvuLookupFailed,
+  // Why the STOP/Djvu probe took a file, and what its decryptor needs.
+  kRecoverProbeStopDjvuMarker,
+  kRecoverProbeStopDjvuExtensionNoFooter,
+  kRecoverProbeStopDjvuForcedNoFooter,
+  kDecryptorStopDjvuNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

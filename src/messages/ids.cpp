@@ -281,6 +281,13 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kIdCountArgs},
     {MessageId::kRecoverStopDjvuLookupFailed, "recover.stop_djvu_lookup_failed",
      kIdErrorArgs},
+    {MessageId::kRecoverProbeStopDjvuMarker, "recover.probe_stop_djvu_marker",
+     kNoArgs},
+    {MessageId::kRecoverProbeStopDjvuExtensionNoFooter,
+     "recover.probe_stop_djvu_extension_no_footer", kNoArgs},
+    {MessageId::kRecoverProbeStopDjvuForcedNoFooter,
+     "recover.probe_stop_djvu_forced_no_footer", kNoArgs},
+    {MessageId::kDecryptorStopDjvuNeeds, "decryptor.stop_djvu_needs", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

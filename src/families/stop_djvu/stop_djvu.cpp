@@ -34,9 +34,7 @@ const recover::DecryptorInfo& Info() {
       .extensions = {".djvu", ".rumba", ".promos", ".promoz", ".promock",
                      ".promorad", ".gero", ".seto", ".boop", ".stone",
                      ".roland"},
-      .needs =
-          "the RSA private key for the file's personal ID (key store, "
-          "or --key HEX of the key's DER or PEM bytes)",
+      .needs = MessageId::kDecryptorStopDjvuNeeds,
       .side_files = {},
       .spec = "recovery-schemes.md §3.7",
   };
@@ -134,13 +132,15 @@ class StopDjvuRun final : public recover::DecryptorRun {
       // 38 fixed bytes at the very end: decisive (kb-sources
       // file-markers.md).
       probe.confidence = 95;
-      probe.reason = "STOP/Djvu footer marker";
+      probe.reason = Message{MessageId::kRecoverProbeStopDjvuMarker, {}};
     } else {
       // A STOP/Djvu name without the footer: FindKey says the key block is
       // missing rather than leaving the file to no one.
       probe.confidence = 30;
-      probe.reason = known_extension ? "STOP/Djvu extension, no footer"
-                                     : "--family stop-djvu, no footer";
+      probe.reason = Message{
+          known_extension ? MessageId::kRecoverProbeStopDjvuExtensionNoFooter
+                          : MessageId::kRecoverProbeStopDjvuForcedNoFooter,
+          {}};
     }
     return probe;
   }

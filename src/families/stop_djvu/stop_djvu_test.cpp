@@ -104,7 +104,8 @@ TEST(StopDjvuFooterTest, BadFootersHaveTheirOwnError) {
   Bytes truncated = file;
   truncated.resize(truncated.size() - 1);
   EXPECT_EQ(ParseStopFooter(truncated).error, StopFooterError::kNoMarker);
-  for (std::uint8_t bad : {0x00, 0x20, 0x7f, 0xc3}) {
+  for (const std::uint8_t bad :
+       std::initializer_list<std::uint8_t>{0x00, 0x20, 0x7f, 0xc3}) {
     Bytes id_broken = file;
     id_broken[file.size() - 38 - 5] = bad;
     EXPECT_EQ(ParseStopFooter(id_broken).error, StopFooterError::kIdDamaged)
@@ -172,7 +173,8 @@ TEST(StopDjvuTest, RecoversSpecimensOfEverySizeWithTheKeyAsDerOrPem) {
       const std::string name = "file" + std::to_string(n) + c.ext;
       ASSERT_THAT(families_testing::WriteStopDjvuSpecimen(
                       fs, kDir, name + ".djvu", plain, VictimKey(), OfflineId(),
-                      families_testing::MakeStopUuid(100 + n)),
+                      families_testing::MakeStopUuid(
+                          static_cast<std::uint64_t>(100 + n))),
                   IsOk());
       originals.emplace_back(name, plain);
       ++n;
