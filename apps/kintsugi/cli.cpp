@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -22,6 +23,20 @@ int ReportFailure(const GlobalOptions& options, const Status& status) {
                  {"message", status.message()}}}});
   }
   return ExitCodeFor(status);
+}
+
+Result<std::string> DefaultKeyStorePath() {
+  const char* data_home = std::getenv("XDG_DATA_HOME");
+  if (data_home != nullptr && data_home[0] == '/') {
+    return std::string(data_home) + "/kintsugi/keys.sqlite";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/share/kintsugi/keys.sqlite";
+  }
+  return InvalidArgumentError(
+      "no folder for the key store: neither XDG_DATA_HOME nor HOME is set to "
+      "an absolute path; give --db PATH");
 }
 
 void PrintJson(const nlohmann::json& document) {

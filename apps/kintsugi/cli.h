@@ -19,6 +19,11 @@ namespace kintsugi::cli {
 // Maps a failure to its exit code: its row of the status table.
 int ExitCodeFor(const Status& status);
 
+// The default key store: $XDG_DATA_HOME/kintsugi/keys.sqlite, else
+// $HOME/.local/share/kintsugi/keys.sqlite (absolute values only, as the XDG
+// specification asks); kInvalidArgument when neither is set.
+Result<std::string> DefaultKeyStorePath();
+
 // Options every subcommand sees.
 struct GlobalOptions {
   bool json = false;   // Machine output on stdout, messages on stderr.

@@ -25,22 +25,10 @@ struct KeysOptions {
   std::string source;  // import: --source.
 };
 
-// The store's path: --db, else $XDG_DATA_HOME/kintsugi/keys.sqlite, else
-// $HOME/.local/share/kintsugi/keys.sqlite (absolute values only, as the
-// XDG specification asks).
+// The store's path: --db, else the default one (DefaultKeyStorePath).
 Result<std::string> StorePath(const KeysOptions& keys) {
   if (!keys.db.empty()) return keys.db;
-  const char* data_home = std::getenv("XDG_DATA_HOME");
-  if (data_home != nullptr && data_home[0] == '/') {
-    return std::string(data_home) + "/kintsugi/keys.sqlite";
-  }
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] == '/') {
-    return std::string(home) + "/.local/share/kintsugi/keys.sqlite";
-  }
-  return InvalidArgumentError(
-      "no folder for the key store: neither XDG_DATA_HOME nor HOME is set to "
-      "an absolute path; give --db PATH");
+  return DefaultKeyStorePath();
 }
 
 Result<std::unique_ptr<KeyStore>> OpenStore(const KeysOptions& keys,

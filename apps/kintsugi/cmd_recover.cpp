@@ -25,6 +25,7 @@
 #include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/report_json.h"
+#include "kintsugi/store.h"
 #include "progress_bar.h"
 
 namespace kintsugi::cli {
@@ -37,6 +38,7 @@ struct RecoverArgs {
   std::string key_hex;
   std::string iv_hex;
   std::string out_dir;
+  std::string db;
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -263,6 +265,27 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   // file, with the usual summary.
   options.cancel = InterruptFlag();
   options.follow_symlinks = args.follow_symlinks;
+  // The key store: --db, else the default one when it exists (a run never
+  // creates it; `kintsugi keys import` does).
+  {
+    std::string db = args.db;
+    if (db.empty()) {
+      if (auto path = DefaultKeyStorePath();
+          path && std::filesystem::exists(*path)) {
+        db = *path;
+      }
+    }
+    if (!db.empty()) {
+      if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
+        return ReportFailure(
+            global, UnsupportedError("PostgreSQL key stores are not available "
+                                     "in this version yet; give --db PATH"));
+      }
+      auto store = OpenSqliteKeyStore(db);
+      if (!store) return ReportFailure(global, store.error());
+      options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
+    }
+  }
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
@@ -358,6 +381,12 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
   command->add_flag("--dry-run", args->dry_run,
                     "Decrypt and verify, say what would be written, write "
                     "nothing");
+  command
+      ->add_option("--db", args->db,
+                   "Key store (SQLite file) for key-lookup decryptors; "
+                   "default: $XDG_DATA_HOME/kintsugi/keys.sqlite if it "
+                   "exists")
+      ->check(NonEmpty());
   command->add_flag("--follow-symlinks", args->follow_symlinks,
                     "Follow symbolic links inside the inputs (each real "
                     "folder once); default: count them, do not follow");

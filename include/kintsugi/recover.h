@@ -72,6 +72,7 @@ std::string_view VerifiedByName(VerifiedBy verified_by);
 
 // One encrypted/original pair given with --pair ENC=ORIG.
 struct FileOutcome;  // Below.
+class KeyStore;      // kintsugi/store.h
 
 struct KnownPlaintextPair {
   Path encrypted;
@@ -111,6 +112,11 @@ struct RecoverOptions {
   // reported with what the KB says about that family. Null: probing alone.
   std::shared_ptr<const identify::CompiledKb> kb;
   std::vector<KnownPlaintextPair> pairs;
+  // The key store (kintsugi/store.h) for key-lookup decryptors: the
+  // released keys stored under the handle a file names (a STOP/Djvu
+  // personal ID) are tried on it. The run asks it from one thread at a time.
+  // Null: no store (then only `key`).
+  std::shared_ptr<KeyStore> key_store;
   // A key (and IV) to use instead of searching (hex decoded).
   std::optional<SecretBytes> key;
   std::optional<SecretBytes> iv;

@@ -15,6 +15,7 @@
 #include "core/worker_pool.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/store.h"
 #include "recover/evidence.h"
 #include "recover/feed.h"
 #include "recover/journal.h"
@@ -438,6 +439,30 @@ Result<RecoverReport> RunRecovery(
     });
     return status;
   };
+  // The key store, asked from one worker at a time (a KeyStore is used by
+  // one thread at a time: kintsugi/store.h).
+  std::mutex store_mutex;
+  if (options.key_store) {
+    inputs.key_lookup =
+        [&store_mutex, store = options.key_store](
+            std::string_view family,
+            std::string_view handle) -> Result<std::vector<StoredKey>> {
+      std::lock_guard lock(store_mutex);
+      KINTSUGI_ASSIGN_OR_RETURN(
+          std::vector<KeyRecord> records,
+          store->Lookup(family,
+                        KeyHandle{HandleKind::kVictimId, std::string(handle)}));
+      std::vector<StoredKey> keys;
+      for (KeyRecord& record : records) {
+        std::string source = "key store";
+        if (!record.provenance.source.empty()) {
+          source += " (" + record.provenance.source + ")";
+        }
+        keys.push_back(StoredKey{std::move(record.key), std::move(source)});
+      }
+      return keys;
+    };
+  }
   std::vector<PreparedDecryptor> runs;
   for (const Decryptor* decryptor : chosen) {
     // Each decryptor sees only the side files it asked for.

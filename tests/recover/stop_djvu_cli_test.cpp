@@ -126,6 +126,39 @@ TEST_F(StopDjvuCli, RecoversWithTheKeyInHex) {
   EXPECT_THAT(*out, ElementsAreArray(plain_));
 }
 
+TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoTheStore) {
+  // Issue 9: a seized key imported by `kintsugi keys import`, then looked
+  // up by the file's personal ID (no --key, no --family).
+  const SecretBytes pem = *key_->ToPem();
+  const Path dump = dir_ / "seized.jsonl";
+  {
+    nlohmann::json line = {
+        {"family", "stop-djvu"},
+        {"handle", id_},
+        {"key_type", "rsa-private-pem"},
+        {"key_pem", std::string(pem.view().begin(), pem.view().end())},
+        {"case", "test-case-1"}};
+    std::ofstream out(dump);
+    out << line.dump() << "\n";
+  }
+  const Path db = dir_ / "keys.sqlite";
+  EXPECT_EQ(RunCli({"keys", "import", dump.string(), "--db", db.string(),
+                    "--source", "test"},
+                   dir_ / "import.txt"),
+            0);
+  const Path json = dir_ / "out.json";
+  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--db", db.string()},
+                   json),
+            0);
+  const nlohmann::json report = ReadJson(json);
+  const nlohmann::json* f = FileEntry(report, "report.pdf.djvu");
+  ASSERT_NE(f, nullptr) << report.dump();
+  EXPECT_EQ((*f)["status"], "recovered") << f->dump();
+  auto out = ReadWholeFile(RealFileSystem(), victim_ / "report.pdf", 1 << 20);
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, ElementsAreArray(plain_));
+}
+
 TEST_F(StopDjvuCli, WithoutAKeyItIsKeyNotFoundWithTheId) {
   const Path json = dir_ / "out.json";
   EXPECT_EQ(
