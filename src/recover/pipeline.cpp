@@ -454,11 +454,11 @@ Result<RecoverReport> RunRecovery(
                         KeyHandle{HandleKind::kVictimId, std::string(handle)}));
       std::vector<StoredKey> keys;
       for (KeyRecord& record : records) {
-        std::string source = "key store";
+        std::string origin = "key store";
         if (!record.provenance.source.empty()) {
-          source += " (" + record.provenance.source + ")";
+          origin += " (" + record.provenance.source + ")";
         }
-        keys.push_back(StoredKey{std::move(record.key), std::move(source)});
+        keys.push_back(StoredKey{std::move(record.key), std::move(origin)});
       }
       return keys;
     };
