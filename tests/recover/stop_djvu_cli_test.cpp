@@ -35,23 +35,7 @@ using ::testing::ElementsAreArray;
 
 // Runs `kintsugi ARGS...` to the end; stdout goes to `stdout_path`.
 int RunCli(const std::vector<std::string>& args, const Path& stdout_path) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::string binary = testing::KintsugiBinary();
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv = {binary.data()};
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (std::freopen(stdout_path.c_str(), "w", stdout) == nullptr ||
-        std::freopen("/dev/null", "w", stderr) == nullptr) {
-      _exit(127);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return testing::RunCliToFile(args, stdout_path);
 }
 
 nlohmann::json ReadJson(const Path& path) {

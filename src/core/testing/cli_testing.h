@@ -3,10 +3,14 @@
 // Helpers for end-to-end tests that run the built `kintsugi` binary.
 
 #include <stdlib.h>  // mkdtemp
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace kintsugi::testing {
 
@@ -27,6 +31,29 @@ inline std::filesystem::path MakeTestDir(const std::string& tag) {
   const char* made = mkdtemp(pattern.data());
   return made == nullptr ? std::filesystem::path()
                          : std::filesystem::path(made);
+}
+
+// Runs `kintsugi ARGS...` to the end; its stdout goes to `stdout_path`,
+// its stderr to /dev/null. The exit code, or 128 + the signal that ended it.
+inline int RunCliToFile(const std::vector<std::string>& args,
+                        const std::filesystem::path& stdout_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::string binary = KintsugiBinary();
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv = {binary.data()};
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (std::freopen(stdout_path.c_str(), "w", stdout) == nullptr ||
+        std::freopen("/dev/null", "w", stderr) == nullptr) {
+      _exit(127);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace kintsugi::testing
