@@ -55,6 +55,9 @@ kintsugi_pkg_check_modules(yara yara DEBIAN libyara-dev)
 # checks a CRC over every byte of PNG, ZIP and gzip files.
 kintsugi_pkg_check_modules(libdeflate libdeflate DEBIAN libdeflate-dev)
 kintsugi_pkg_check_modules(xxhash libxxhash DEBIAN libxxhash-dev)
+# HTTP(S) for the key-server client (src/key_server), built by Debian with
+# OpenSSL: the .pc file carries -DCPPHTTPLIB_OPENSSL_SUPPORT.
+kintsugi_pkg_check_modules(httplib cpp-httplib DEBIAN libcpp-httplib-dev)
 
 # yaml-cpp 0.7 on Debian exports the target "yaml-cpp" without a namespace.
 if(TARGET yaml-cpp AND NOT TARGET yaml-cpp::yaml-cpp)

@@ -21,6 +21,7 @@
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/key_server.h"
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
 #include "kintsugi/recover.h"
@@ -39,6 +40,7 @@ struct RecoverArgs {
   std::string iv_hex;
   std::string out_dir;
   std::string db;
+  std::string key_server;
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -286,6 +288,17 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
       options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
     }
   }
+  // A key server, asked where the local store has no key (off unless
+  // given: only the family and the victim ID are sent).
+  if (!args.key_server.empty()) {
+    KeyServerOptions server;
+    server.url = args.key_server;
+    auto remote = OpenKeyServer(server);
+    if (!remote) return ReportFailure(global, remote.error());
+    options.key_store =
+        LayerKeyStores(std::move(options.key_store),
+                       std::shared_ptr<KeyStore>(std::move(*remote)));
+  }
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
@@ -386,6 +399,12 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                    "Key store (SQLite file) for key-lookup decryptors; "
                    "default: $XDG_DATA_HOME/kintsugi/keys.sqlite if it "
                    "exists")
+      ->check(NonEmpty());
+  command
+      ->add_option("--key-server", args->key_server,
+                   "Off by default. Ask this Kintsugi portal (https://...) "
+                   "for keys the store lacks; only the family and the "
+                   "victim ID are sent, never files")
       ->check(NonEmpty());
   command->add_flag("--follow-symlinks", args->follow_symlinks,
                     "Follow symbolic links inside the inputs (each real "
