@@ -33,8 +33,8 @@ Bytes Reference(ByteView password, ByteView salt, std::uint32_t iterations,
 
 std::vector<Sha1Engine> Engines() {
   std::vector<Sha1Engine> engines = {Sha1Engine::kPortable};
-  if (Sha1EngineAvailable(Sha1Engine::kShaNi)) {
-    engines.push_back(Sha1Engine::kShaNi);
+  for (Sha1Engine engine : {Sha1Engine::kShaNi, Sha1Engine::kAvx512}) {
+    if (Sha1EngineAvailable(engine)) engines.push_back(engine);
   }
   return engines;
 }
@@ -100,7 +100,7 @@ TEST(Pbkdf2HmacSha1Test, EveryEngineAgreesWithOpenSslOnRandomInputs) {
 TEST(Pbkdf2HmacSha1Test, ABatchEqualsOneAtATime) {
   // More candidates than the interleaved lanes, and a ragged last group.
   std::vector<std::string> passwords;
-  for (int i = 0; i < 11; ++i)
+  for (int i = 0; i < 21; ++i)
     passwords.push_back("candidate-" + std::to_string(i));
   std::vector<ByteView> views;
   for (const std::string& p : passwords) views.push_back(Text(p));
