@@ -81,8 +81,8 @@ int Main(int argc, char** argv) {
                         32, salt.data(), 8, kIterations, EVP_sha1(), 20, out);
     });
     std::printf("openssl %u %.0f\n", threads, openssl);
-    for (Sha1Engine engine :
-         {Sha1Engine::kPortable, Sha1Engine::kShaNi, Sha1Engine::kAvx512}) {
+    for (Sha1Engine engine : {Sha1Engine::kPortable, Sha1Engine::kShaNi,
+                              Sha1Engine::kAvx512, Sha1Engine::kAvx2}) {
       if (!Sha1EngineAvailable(engine)) continue;
       const double rate = Rate(threads, seconds, kBatch, [&](unsigned t) {
         Pbkdf2HmacSha1Batch(engine, views[t], salt, kIterations,

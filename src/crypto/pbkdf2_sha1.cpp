@@ -298,33 +298,28 @@ KINTSUGI_SHA_NI void IterateShaNi(std::span<Chain> chains,
   }
 }
 
-// 16 chains in the lanes of AVX-512 registers (GCC vector extensions: the
-// compiler folds the digest block's constant words and picks vprold and
-// vpternlogd).
-using V16 = std::uint32_t __attribute__((vector_size(64)));
-constexpr std::size_t kWideLanes = 16;
-
-#define KINTSUGI_AVX512 __attribute__((target("avx512f")))
-
-KINTSUGI_AVX512 inline __attribute__((always_inline)) V16 Rotl16(V16 x, int n) {
-  return (x << n) | (x >> (32 - n));
-}
-
-// One compression of 16 lanes: h (5 words) and the 16 message words w.
-KINTSUGI_AVX512 inline __attribute__((always_inline)) void Compress16(V16* h,
-                                                                      V16* w) {
-  V16 a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+// Many chains in the lanes of one vector register per word: 16 with
+// AVX-512, 8 with AVX2. Written once over the vector type (GCC vector
+// extensions: the compiler folds the digest block's constant words and
+// picks vprold/vpternlogd where the ISA has them), and compiled for each
+// ISA by the wrappers below, which the template is always inlined into.
+// Vectors are passed by pointer only (no ABI question for the template).
+template <typename V>
+inline __attribute__((always_inline)) void CompressLanes(V* h, V* w) {
+// A macro, not a lambda: a function returning V would be an ABI question.
+#define KINTSUGI_ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+  V a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
 #pragma GCC unroll 80
   for (int t = 0; t < 80; ++t) {
-    V16 wt;
+    V wt;
     if (t < 16) {
       wt = w[t];
     } else {
-      wt = Rotl16(
-          w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15], 1);
+      wt = w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15];
+      wt = KINTSUGI_ROTL(wt, 1);
       w[t & 15] = wt;
     }
-    V16 f;
+    V f;
     std::uint32_t k;
     if (t < 20) {
       f = d ^ (b & (c ^ d));
@@ -339,10 +334,10 @@ KINTSUGI_AVX512 inline __attribute__((always_inline)) void Compress16(V16* h,
       f = b ^ c ^ d;
       k = 0xca62c1d6U;
     }
-    const V16 temp = Rotl16(a, 5) + f + e + k + wt;
+    const V temp = KINTSUGI_ROTL(a, 5) + f + e + k + wt;
     e = d;
     d = c;
-    c = Rotl16(b, 30);
+    c = KINTSUGI_ROTL(b, 30);
     b = a;
     a = temp;
   }
@@ -351,18 +346,21 @@ KINTSUGI_AVX512 inline __attribute__((always_inline)) void Compress16(V16* h,
   h[2] += c;
   h[3] += d;
   h[4] += e;
+#undef KINTSUGI_ROTL
 }
 
-KINTSUGI_AVX512 void IterateAvx512(std::span<Chain> chains,
-                                   std::uint32_t rounds) {
-  for (std::size_t first = 0; first < chains.size(); first += kWideLanes) {
-    const std::size_t lanes = std::min(kWideLanes, chains.size() - first);
-    V16 inner[5], outer[5], u[5], t[5];
+template <typename V>
+inline __attribute__((always_inline)) void IterateLanes(std::span<Chain> chains,
+                                                        std::uint32_t rounds) {
+  constexpr std::size_t kWidth = sizeof(V) / sizeof(std::uint32_t);
+  for (std::size_t first = 0; first < chains.size(); first += kWidth) {
+    const std::size_t lanes = std::min(kWidth, chains.size() - first);
+    V inner[5], outer[5], u[5], t[5];
     for (std::size_t i = 0; i < 5; ++i) {
-      inner[i] = V16{};
-      outer[i] = V16{};
-      u[i] = V16{};
-      t[i] = V16{};
+      inner[i] = V{};
+      outer[i] = V{};
+      u[i] = V{};
+      t[i] = V{};
       for (std::size_t l = 0; l < lanes; ++l) {
         const Chain& chain = chains[first + l];
         inner[i][l] = chain.inner[i];
@@ -371,18 +369,18 @@ KINTSUGI_AVX512 void IterateAvx512(std::span<Chain> chains,
         t[i][l] = chain.t[i];
       }
     }
-    const V16 zero = V16{};
-    const V16 pad = zero + 0x80000000U;
-    const V16 bits = zero + kDigestBlockBits;
+    const V zero = V{};
+    const V pad = zero + 0x80000000U;
+    const V bits = zero + kDigestBlockBits;
     for (std::uint32_t r = 0; r < rounds; ++r) {
-      V16 w[16] = {u[0], u[1], u[2], u[3], u[4], pad,  zero, zero,
-                   zero, zero, zero, zero, zero, zero, zero, bits};
-      V16 h[5] = {inner[0], inner[1], inner[2], inner[3], inner[4]};
-      Compress16(h, w);
-      V16 w2[16] = {h[0], h[1], h[2], h[3], h[4], pad,  zero, zero,
-                    zero, zero, zero, zero, zero, zero, zero, bits};
-      V16 h2[5] = {outer[0], outer[1], outer[2], outer[3], outer[4]};
-      Compress16(h2, w2);
+      V w[16] = {u[0], u[1], u[2], u[3], u[4], pad,  zero, zero,
+                 zero, zero, zero, zero, zero, zero, zero, bits};
+      V h[5] = {inner[0], inner[1], inner[2], inner[3], inner[4]};
+      CompressLanes(h, w);
+      V w2[16] = {h[0], h[1], h[2], h[3], h[4], pad,  zero, zero,
+                  zero, zero, zero, zero, zero, zero, zero, bits};
+      V h2[5] = {outer[0], outer[1], outer[2], outer[3], outer[4]};
+      CompressLanes(h2, w2);
       for (std::size_t i = 0; i < 5; ++i) {
         u[i] = h2[i];
         t[i] ^= h2[i];
@@ -397,7 +395,21 @@ KINTSUGI_AVX512 void IterateAvx512(std::span<Chain> chains,
   }
 }
 
+using V16 = std::uint32_t __attribute__((vector_size(64)));
+using V8 = std::uint32_t __attribute__((vector_size(32)));
+
+__attribute__((target("avx512f"))) void IterateAvx512(std::span<Chain> chains,
+                                                      std::uint32_t rounds) {
+  IterateLanes<V16>(chains, rounds);
+}
+
+__attribute__((target("avx2"))) void IterateAvx2(std::span<Chain> chains,
+                                                 std::uint32_t rounds) {
+  IterateLanes<V8>(chains, rounds);
+}
+
 bool CpuHasAvx512() { return __builtin_cpu_supports("avx512f") != 0; }
+bool CpuHasAvx2() { return __builtin_cpu_supports("avx2") != 0; }
 
 bool CpuHasShaNi() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
@@ -452,12 +464,17 @@ bool Sha1EngineAvailable(Sha1Engine engine) {
       static const bool has = CpuHasAvx512();
       return has;
     }
+    case Sha1Engine::kAvx2: {
+      static const bool has = CpuHasAvx2();
+      return has;
+    }
   }
   return false;
 }
 
 Sha1Engine BestSha1Engine() {
-  for (Sha1Engine engine : {Sha1Engine::kAvx512, Sha1Engine::kShaNi}) {
+  for (Sha1Engine engine :
+       {Sha1Engine::kAvx512, Sha1Engine::kAvx2, Sha1Engine::kShaNi}) {
     if (Sha1EngineAvailable(engine)) return engine;
   }
   return Sha1Engine::kPortable;
@@ -471,6 +488,8 @@ std::string_view Sha1EngineName(Sha1Engine engine) {
       return "sha-ni";
     case Sha1Engine::kAvx512:
       return "avx512";
+    case Sha1Engine::kAvx2:
+      return "avx2";
   }
   return "";
 }
@@ -511,6 +530,9 @@ void Pbkdf2HmacSha1Batch(Sha1Engine engine, std::span<const ByteView> passwords,
         break;
       case Sha1Engine::kAvx512:
         IterateAvx512(chains, iterations - 1);
+        break;
+      case Sha1Engine::kAvx2:
+        IterateAvx2(chains, iterations - 1);
         break;
       case Sha1Engine::kPortable:
         IteratePortable(chains, iterations - 1);

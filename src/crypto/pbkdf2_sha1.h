@@ -28,14 +28,15 @@ enum class Sha1Engine : std::uint8_t {
   kPortable,  // Plain C++ on 32-bit words; every x86-64 (and elsewhere).
   kShaNi,     // The SHA extensions (sha1rnds4 ...), where the CPU has them.
   kAvx512,    // 16 candidates in the lanes of AVX-512 registers.
+  kAvx2,      // 8 candidates in the lanes of AVX2 registers.
 };
 
-// The fastest engine this CPU runs (AVX-512, else SHA-NI, else portable:
-// the order bench/crypto/pbkdf2_bench measures).
+// The fastest engine this CPU runs (AVX-512, else AVX2, else SHA-NI, else
+// portable: the order bench/crypto/pbkdf2_bench measures).
 Sha1Engine BestSha1Engine();
 // Whether this CPU runs `engine`.
 bool Sha1EngineAvailable(Sha1Engine engine);
-// "portable", "sha-ni", "avx512".
+// "portable", "sha-ni", "avx512", "avx2".
 std::string_view Sha1EngineName(Sha1Engine engine);
 
 // PBKDF2-HMAC-SHA1 of one password into `out` (any length; iterations

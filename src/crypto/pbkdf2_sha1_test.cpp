@@ -33,7 +33,8 @@ Bytes Reference(ByteView password, ByteView salt, std::uint32_t iterations,
 
 std::vector<Sha1Engine> Engines() {
   std::vector<Sha1Engine> engines = {Sha1Engine::kPortable};
-  for (Sha1Engine engine : {Sha1Engine::kShaNi, Sha1Engine::kAvx512}) {
+  for (Sha1Engine engine :
+       {Sha1Engine::kShaNi, Sha1Engine::kAvx512, Sha1Engine::kAvx2}) {
     if (Sha1EngineAvailable(engine)) engines.push_back(engine);
   }
   return engines;
