@@ -1,0 +1,345 @@
+// The seed-search engine (seed_search.h).
+//
+// The checkpoint (a small JSON file, rewritten atomically): what search it
+// belongs to (fingerprint, range, center, chunk, shard) and which of the
+// shard's chunks are done, as a count of leading chunks done and the
+// numbers of the ones done beyond it (chunks finish out of order across
+// threads). A chunk cut short by a stop is not done: it is searched again.
+
+#include "recover/seed_search.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kintsugi {
+namespace {
+
+// Seeds handed to the tester at once: small enough that a stop is seen
+// within a fraction of a second, large enough for its batching.
+constexpr std::uint32_t kTestBatch = 256;
+constexpr std::size_t kMaxCheckpointBytes = 16 * 1024 * 1024;
+constexpr int kCheckpointVersion = 1;
+
+// The chunks on each side of the center.
+struct Sides {
+  std::uint64_t up = 0;    // Chunks at and above the center.
+  std::uint64_t down = 0;  // Chunks below it.
+};
+
+Sides CountSides(const SeedSearchOptions& o) {
+  const std::uint64_t center = std::clamp(o.center, o.first, o.last);
+  Sides sides;
+  sides.up = (o.last - center) / o.chunk + 1;
+  const std::uint64_t below = center - o.first;
+  sides.down = below / o.chunk + (below % o.chunk != 0 ? 1 : 0);
+  return sides;
+}
+
+// The per-shard sequence numbers m (chunk k + N * m) of a shard.
+std::uint64_t ShardChunks(const SeedSearchOptions& o) {
+  const std::uint64_t total = SeedChunkCount(o);
+  if (o.shard.index >= total) return 0;
+  return (total - o.shard.index + o.shard.count - 1) / o.shard.count;
+}
+
+Status CheckOptions(const SeedSearchOptions& o) {
+  if (o.first > o.last) {
+    return InvalidArgumentError("seed range: the first seed is after the last");
+  }
+  if (o.chunk == 0) return InvalidArgumentError("seed chunk of 0");
+  if (o.shard.count == 0 || o.shard.index >= o.shard.count) {
+    return InvalidArgumentError("bad shard");
+  }
+  return Status::Ok();
+}
+
+// The checkpoint's identity: what must match for it to be used.
+nlohmann::json Identity(const SeedSearchOptions& o) {
+  return {{"fingerprint", o.fingerprint},
+          {"first", o.first},
+          {"last", o.last},
+          {"center", std::clamp(o.center, o.first, o.last)},
+          {"chunk", o.chunk},
+          {"shard", {o.shard.index, o.shard.count}}};
+}
+
+// Done chunks of the shard: all below `below`, and those in `above`.
+struct Progress {
+  std::uint64_t below = 0;
+  std::set<std::uint64_t> above;
+
+  void Add(std::uint64_t m) {
+    if (m < below) return;
+    above.insert(m);
+    while (!above.empty() && *above.begin() == below) {
+      above.erase(above.begin());
+      ++below;
+    }
+  }
+  bool Has(std::uint64_t m) const { return m < below || above.count(m) != 0; }
+};
+
+// Reads the checkpoint at `path` into `progress` when it belongs to this
+// search. A missing file or another search's: nothing (fresh start).
+Status ReadCheckpoint(FileSystem& fs, const SeedSearchOptions& o,
+                      std::uint64_t shard_chunks, Progress& progress) {
+  Result<Bytes> bytes = ReadWholeFile(fs, o.checkpoint, kMaxCheckpointBytes);
+  if (!bytes) {
+    if (bytes.error().code() == StatusCode::kNotFound) return Status::Ok();
+    return bytes.error();
+  }
+  const nlohmann::json doc = nlohmann::json::parse(
+      bytes->begin(), bytes->end(), nullptr, /*allow_exceptions=*/false);
+  auto corrupt = [&] {
+    return CorruptError(fmt::format(
+        "the seed search checkpoint {} is damaged; remove it to start the "
+        "search over",
+        o.checkpoint.string()));
+  };
+  if (!doc.is_object() || !doc.contains("kintsugi_seed_checkpoint") ||
+      !doc.contains("search") || !doc.contains("done_below") ||
+      !doc.contains("done")) {
+    return corrupt();
+  }
+  if (doc["kintsugi_seed_checkpoint"] != kCheckpointVersion ||
+      doc["search"] != Identity(o)) {
+    return Status::Ok();  // Another search's: not used.
+  }
+  const nlohmann::json& below = doc["done_below"];
+  const nlohmann::json& done = doc["done"];
+  if (!below.is_number_unsigned() || !done.is_array() ||
+      below.get<std::uint64_t>() > shard_chunks) {
+    return corrupt();
+  }
+  progress.below = below.get<std::uint64_t>();
+  for (const nlohmann::json& m : done) {
+    if (!m.is_number_unsigned() || m.get<std::uint64_t>() >= shard_chunks) {
+      return corrupt();
+    }
+    progress.Add(m.get<std::uint64_t>());
+  }
+  return Status::Ok();
+}
+
+Status WriteCheckpoint(FileSystem& fs, const SeedSearchOptions& o,
+                       const Progress& progress) {
+  const nlohmann::json doc = {{"kintsugi_seed_checkpoint", kCheckpointVersion},
+                              {"search", Identity(o)},
+                              {"done_below", progress.below},
+                              {"done", progress.above}};
+  const std::string text = doc.dump() + "\n";
+  const Path temporary = o.checkpoint.string() + ".tmp";
+  if (Status removed = fs.Remove(temporary);
+      !removed.ok() && removed.code() != StatusCode::kNotFound) {
+    return removed;
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
+                            fs.CreateNew(temporary));
+  KINTSUGI_RETURN_IF_ERROR(file->Append(ByteView(
+      reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
+  KINTSUGI_RETURN_IF_ERROR(file->Sync());
+  KINTSUGI_RETURN_IF_ERROR(file->Close());
+  KINTSUGI_RETURN_IF_ERROR(fs.RenameReplacing(temporary, o.checkpoint));
+  return fs.SyncDir(o.checkpoint.parent_path().empty()
+                        ? Path(".")
+                        : o.checkpoint.parent_path());
+}
+
+// The seeds that chunks 0..n-1 (all shards' numbers) span, for
+// `covered_*`: from the outermost "down" chunk among them to the outermost
+// "up" one.
+void CoveredBounds(const SeedSearchOptions& o, std::uint64_t n,
+                   SeedSearchResult& result) {
+  result.covered_first = 1;
+  result.covered_last = 0;
+  if (n == 0) return;
+  const Sides sides = CountSides(o);
+  const std::uint64_t center = std::clamp(o.center, o.first, o.last);
+  const std::uint64_t up = std::min((n - 1) / 2, sides.up - 1);
+  result.covered_last = SeedChunk(o, 2 * up)->second;
+  result.covered_first = center;
+  if (n >= 2 && sides.down > 0) {
+    const std::uint64_t down = std::min((n - 2) / 2, sides.down - 1);
+    result.covered_first = SeedChunk(o, 2 * down + 1)->first;
+  }
+}
+
+}  // namespace
+
+Result<SeedShard> ParseSeedShard(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  auto bad = [&] {
+    return InvalidArgumentError(
+        fmt::format("bad shard \"{}\": give K/N with 1 <= K <= N", text));
+  };
+  if (slash == std::string_view::npos) return bad();
+  std::uint32_t k = 0;
+  std::uint32_t n = 0;
+  const std::string_view ks = text.substr(0, slash);
+  const std::string_view ns = text.substr(slash + 1);
+  auto parse = [](std::string_view s, std::uint32_t& out) {
+    if (s.empty()) return false;
+    auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return error == std::errc() && end == s.data() + s.size();
+  };
+  if (!parse(ks, k) || !parse(ns, n) || k == 0 || n == 0 || k > n) {
+    return bad();
+  }
+  return SeedShard{k - 1, n};
+}
+
+std::uint64_t SeedChunkCount(const SeedSearchOptions& o) {
+  if (!CheckOptions(o).ok()) return 0;
+  const Sides sides = CountSides(o);
+  const std::uint64_t pairs = std::max(sides.up, sides.down);
+  // Chunk 2j is "up" j, chunk 2j + 1 is "down" j; the last "down" may be
+  // past the end when "up" has more (then it is empty).
+  return sides.down >= sides.up ? 2 * pairs : 2 * pairs - 1;
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> SeedChunk(
+    const SeedSearchOptions& o, std::uint64_t n) {
+  if (!CheckOptions(o).ok() || n >= SeedChunkCount(o)) return std::nullopt;
+  const Sides sides = CountSides(o);
+  const std::uint64_t center = std::clamp(o.center, o.first, o.last);
+  const std::uint64_t j = n / 2;
+  if (n % 2 == 0) {
+    if (j >= sides.up) return std::nullopt;
+    const std::uint64_t first = center + j * o.chunk;
+    const std::uint64_t last =
+        first + std::min<std::uint64_t>(o.chunk - 1, o.last - first);
+    return std::make_pair(first, last);
+  }
+  if (j >= sides.down) return std::nullopt;
+  const std::uint64_t last = center - j * o.chunk - 1;
+  const std::uint64_t first =
+      last - std::min<std::uint64_t>(o.chunk - 1, last - o.first);
+  return std::make_pair(first, last);
+}
+
+Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
+                                       const SeedSearchOptions& options,
+                                       WorkerPool& pool, FileSystem& fs,
+                                       const StopToken& stop) {
+  KINTSUGI_RETURN_IF_ERROR(CheckOptions(options));
+  const std::uint64_t shard_chunks = ShardChunks(options);
+  const auto chunk_of = [&](std::uint64_t m) {
+    return SeedChunk(
+        options, options.shard.index + std::uint64_t{options.shard.count} * m);
+  };
+  SeedSearchResult result;
+  for (std::uint64_t m = 0; m < shard_chunks; ++m) {
+    if (auto c = chunk_of(m)) result.shard_seeds += c->second - c->first + 1;
+  }
+  Progress progress;
+  if (!options.checkpoint.empty()) {
+    KINTSUGI_RETURN_IF_ERROR(
+        ReadCheckpoint(fs, options, shard_chunks, progress));
+  }
+  for (std::uint64_t m = 0; m < shard_chunks; ++m) {
+    if (!progress.Has(m)) continue;
+    if (auto c = chunk_of(m)) result.resumed += c->second - c->first + 1;
+  }
+  SearchControl control(stop, result.shard_seeds, options.on_progress);
+  if (result.resumed > 0) control.Advance(result.resumed).IgnoreError();
+
+  std::mutex mutex;  // Guards progress, found, since_write, write_error.
+  std::optional<std::uint64_t> found;
+  std::uint32_t since_write = 0;
+  Status write_error = Status::Ok();
+  std::atomic<std::uint64_t> tested{0};
+  // A task that found the seed stops the batch with this status.
+  const Status found_sentinel = AlreadyExistsError("seed found");
+
+  auto save = [&]() -> Status {
+    if (options.checkpoint.empty()) return Status::Ok();
+    return WriteCheckpoint(fs, options, progress);
+  };
+
+  Status batch = pool.ParallelFor(
+      static_cast<std::size_t>(shard_chunks), stop,
+      [&](std::size_t index, unsigned) -> Status {
+        const std::uint64_t m = index;
+        {
+          std::lock_guard lock(mutex);
+          if (found) return found_sentinel;
+          if (progress.Has(m)) return Status::Ok();
+        }
+        const auto chunk = chunk_of(m);
+        if (chunk) {
+          std::vector<std::uint64_t> hits;
+          std::uint64_t seed = chunk->first;
+          while (true) {
+            const std::uint64_t left = chunk->second - seed + 1;
+            const auto count = static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(left, kTestBatch));
+            hits.clear();
+            tester.Test(seed, count, hits);
+            tested += count;
+            for (std::uint64_t hit : hits) {
+              if (hit < seed || hit - seed >= count) continue;
+              if (tester.Confirm(hit)) {
+                std::lock_guard lock(mutex);
+                if (!found) found = hit;
+                return found_sentinel;
+              }
+            }
+            KINTSUGI_RETURN_IF_ERROR(control.Advance(count));
+            if (count == left) break;
+            seed += count;
+          }
+        }
+        std::lock_guard lock(mutex);
+        progress.Add(m);
+        if (++since_write >= options.checkpoint_every_chunks) {
+          since_write = 0;
+          if (Status saved = save(); !saved.ok()) {
+            write_error = saved;
+            return saved;
+          }
+        }
+        return Status::Ok();
+      });
+
+  result.tested = tested.load();
+  std::lock_guard lock(mutex);
+  if (found) {
+    result.seed = found;
+    // The search is over: its checkpoint is of no more use.
+    if (!options.checkpoint.empty()) {
+      Status removed = fs.Remove(options.checkpoint);
+      if (!removed.ok() && removed.code() != StatusCode::kNotFound) {
+        return removed;
+      }
+    }
+  } else {
+    if (!write_error.ok()) return write_error;
+    // Stopped or exhausted: what was done is kept for the next run.
+    KINTSUGI_RETURN_IF_ERROR(save());
+    if (!batch.ok()) return batch;
+    result.complete = progress.below == shard_chunks;
+  }
+  CoveredBounds(
+      options,
+      progress.below == 0
+          ? 0
+          : options.shard.index +
+                std::uint64_t{options.shard.count} * (progress.below - 1) + 1,
+      result);
+  return result;
+}
+
+}  // namespace kintsugi
