@@ -48,6 +48,8 @@ kintsugi_find_package(nlohmann_json 3 DEBIAN nlohmann-json3-dev)
 kintsugi_find_package(CLI11 DEBIAN libcli11-dev)
 kintsugi_find_package(yaml-cpp DEBIAN libyaml-cpp-dev)
 kintsugi_find_package(SQLite3 DEBIAN libsqlite3-dev)
+# The PostgreSQL key store's client (pipeline mode: libpq 14 or later).
+kintsugi_pkg_check_modules(libpq libpq>=14 DEBIAN libpq-dev)
 kintsugi_pkg_check_modules(sodium libsodium DEBIAN libsodium-dev)
 kintsugi_pkg_check_modules(hyperscan libhs DEBIAN libhyperscan-dev)
 kintsugi_pkg_check_modules(yara yara DEBIAN libyara-dev)

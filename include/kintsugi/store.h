@@ -4,8 +4,8 @@
 // their authors, looked up by victim ID, campaign or public-key fingerprint,
 // or tried one after another for families whose files name no key.
 //
-// One interface, several backends (SQLite now, PostgreSQL later); every
-// backend passes the same conformance suite
+// One interface, two backends (SQLite, embedded; PostgreSQL, for a portal
+// on several machines); every backend passes the same conformance suite
 // (src/store/store_conformance_test.cpp). Keys stay in SecretBytes from the
 // store to the decryptor; no operation logs key bytes.
 //
@@ -148,5 +148,32 @@ class KeyStore {
 // kCorrupt for a file that is not an SQLite database or is damaged;
 // kInvalidArgument for an SQLite database that is not a key store.
 Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(const std::string& path);
+
+// Opens the PostgreSQL key store that `conninfo` names (a libpq connection
+// string: a postgresql:// URL or key=value pairs; passwords may also come
+// from PGPASSWORD or ~/.pgpass), creating its tables in the schema
+// "kintsugi" and bringing them up to date; several processes may open one
+// database at once (docs/key-format.md §7). Text fields must be UTF-8
+// without NUL bytes (kInvalidArgument). Errors name the server and database,
+// never the password: kInvalidArgument for a malformed string or a database
+// whose kintsugi schema is not a key store, kUnavailable for a server that
+// cannot be reached, kUnauthenticated for refused credentials, kNotFound for
+// a database that does not exist, kUnsupported for a store written by a
+// newer Kintsugi.
+Result<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(
+    const std::string& conninfo);
+
+// Whether `db` names a PostgreSQL store: it starts with "postgresql://" or
+// "postgres://". Anything else is the path of an SQLite file (libpq's
+// key=value strings are not recognised here: a path may contain "=").
+bool IsPostgresKeyStoreUrl(std::string_view db);
+
+// Opens the store `db` names: OpenPostgresKeyStore for a PostgreSQL URL,
+// else OpenSqliteKeyStore.
+Result<std::unique_ptr<KeyStore>> OpenKeyStore(const std::string& db);
+
+// `db` as it may be shown to users and logs: a URL's password replaced by
+// "***".
+std::string KeyStoreDisplayName(const std::string& db);
 
 }  // namespace kintsugi

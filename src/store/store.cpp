@@ -7,11 +7,13 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "kintsugi/limits.h"
+#include "store/postgres_store.h"
 
 namespace kintsugi {
 namespace {
@@ -137,6 +139,20 @@ Status ValidateKeyRecord(const KeyRecord& record) {
     return InvalidArgumentError("the date must be YYYY-MM-DD");
   }
   return Status::Ok();
+}
+
+bool IsPostgresKeyStoreUrl(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<KeyStore>> OpenKeyStore(const std::string& db) {
+  if (IsPostgresKeyStoreUrl(db)) return OpenPostgresKeyStore(db);
+  return OpenSqliteKeyStore(db);
+}
+
+std::string KeyStoreDisplayName(const std::string& db) {
+  if (IsPostgresKeyStoreUrl(db)) return store::RedactConninfo(db);
+  return db;
 }
 
 }  // namespace kintsugi

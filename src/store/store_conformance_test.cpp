@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "core/testing/status_matchers.h"
 #include "kintsugi/store.h"
 #include "store/store_test_env.h"
+#include "store/testing/postgres_test_env.h"
 
 namespace kintsugi::store {
 namespace {
@@ -81,6 +83,10 @@ template <typename Env>
 class KeyStoreConformanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    if constexpr (Env::kNeedsPostgres) {
+      KINTSUGI_POSTGRES_CLUSTER_OR_SKIP(cluster);
+      ASSERT_THAT(env_.Prepare(*cluster), IsOk());
+    }
     auto store = env_.Open();
     ASSERT_THAT(store, IsOk());
     store_ = std::move(*store);
@@ -133,7 +139,7 @@ struct EnvNames {
   }
 };
 
-using Envs = ::testing::Types<testing::SqliteEnv>;
+using Envs = ::testing::Types<testing::SqliteEnv, testing::PostgresEnv>;
 TYPED_TEST_SUITE(KeyStoreConformanceTest, Envs, EnvNames);
 
 TYPED_TEST(KeyStoreConformanceTest, ANewStoreIsEmpty) {
@@ -141,6 +147,22 @@ TYPED_TEST(KeyStoreConformanceTest, ANewStoreIsEmpty) {
   EXPECT_THAT(this->Lookup("stop-djvu", HandleKind::kVictimId, "x"), IsEmpty());
   EXPECT_THAT(this->Released("babuk-nas"), IsEmpty());
   EXPECT_THAT(this->Exported(), IsEmpty());
+}
+
+TYPED_TEST(KeyStoreConformanceTest, TheLargestKeyFits) {
+  // 64 KiB of bytes that do not compress: more than a B-tree index entry
+  // holds, so a backend must not index the key bytes themselves.
+  std::string big(64 * 1024, '\0');
+  std::uint32_t state = 1;
+  for (char& c : big) {
+    state = state * 1103515245u + 12345u;
+    c = static_cast<char>(state >> 24);
+  }
+  const KeyRecord record = Victim("big", big);
+  ASSERT_THAT(this->Import({record}), IsOk());
+  EXPECT_THAT(this->Lookup("stop-djvu", HandleKind::kVictimId, "big"),
+              ElementsAre(See(record)));
+  EXPECT_THAT(this->Import({record}), StatusIs(StatusCode::kAlreadyExists));
 }
 
 TYPED_TEST(KeyStoreConformanceTest, LookupIsExact) {
@@ -241,6 +263,38 @@ TYPED_TEST(KeyStoreConformanceTest, AVisitorErrorStopsTheScan) {
               StatusIs(StatusCode::kCancelled));
   EXPECT_EQ(visited, 1);
   EXPECT_EQ(this->Exported().size(), 3u);
+}
+
+TYPED_TEST(KeyStoreConformanceTest, AVisitorMayLookKeysUp) {
+  // store.h: a scan's visitor may call Lookup() on the same store.
+  ASSERT_THAT(
+      this->Import({Anonymous("k1"), Anonymous("k2"), Victim("id", "k3")}),
+      IsOk());
+  int found = 0;
+  EXPECT_THAT(this->store().ForEachReleased(
+                  "babuk-nas",
+                  [this, &found](const KeyRecord&) {
+                    auto keys = this->store().Lookup(
+                        "stop-djvu", {HandleKind::kVictimId, "id"});
+                    if (!keys) return keys.status();
+                    found += static_cast<int>(keys->size());
+                    return Status::Ok();
+                  }),
+              IsOk());
+  EXPECT_EQ(found, 2);
+}
+
+TYPED_TEST(KeyStoreConformanceTest, ScansKeepImportOrderOverManyKeys) {
+  // More keys than a backend reads at once (the PostgreSQL cursor's batch).
+  std::vector<KeyRecord> records;
+  for (int i = 0; i < 600; ++i) {
+    records.push_back(Anonymous("key-" + std::to_string(599 - i)));
+  }
+  ASSERT_THAT(this->Import(records), IsOk());
+  std::vector<Seen> expected;
+  for (const KeyRecord& record : records) expected.push_back(See(record));
+  EXPECT_EQ(this->Released("babuk-nas"), expected);
+  EXPECT_EQ(this->Exported(), expected);
 }
 
 TYPED_TEST(KeyStoreConformanceTest, AnInvalidRecordImportsNothing) {
