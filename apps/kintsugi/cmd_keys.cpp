@@ -25,21 +25,20 @@ struct KeysOptions {
   std::string source;  // import: --source.
 };
 
-// The store's path: --db, else the default one (DefaultKeyStorePath).
-Result<std::string> StorePath(const KeysOptions& keys) {
+// The store: --db (an SQLite path or a PostgreSQL URL), else the default
+// SQLite file (DefaultKeyStorePath).
+Result<std::string> StoreLocation(const KeysOptions& keys) {
   if (!keys.db.empty()) return keys.db;
   return DefaultKeyStorePath();
 }
 
+// Opens the store; `shown` gets its name as printed (a URL's password
+// hidden).
 Result<std::unique_ptr<KeyStore>> OpenStore(const KeysOptions& keys,
-                                            std::string* path) {
-  KINTSUGI_ASSIGN_OR_RETURN(*path, StorePath(keys));
-  if (path->starts_with("postgresql://") || path->starts_with("postgres://")) {
-    return UnsupportedError(
-        "PostgreSQL key stores are not available in this version yet; give "
-        "--db PATH for an SQLite file");
-  }
-  return OpenSqliteKeyStore(*path);
+                                            std::string* shown) {
+  KINTSUGI_ASSIGN_OR_RETURN(const std::string location, StoreLocation(keys));
+  *shown = KeyStoreDisplayName(location);
+  return OpenKeyStore(location);
 }
 
 // The line of the record named by the store's "record N: ..." (1-based,
@@ -206,7 +205,8 @@ void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
   const auto add_db = [](CLI::App* sub) {
     sub->add_option("--db", keys.db,
                     "The key store: an SQLite file (default: "
-                    "$XDG_DATA_HOME/kintsugi/keys.sqlite)")
+                    "$XDG_DATA_HOME/kintsugi/keys.sqlite) or a "
+                    "postgresql:// URL")
         ->check(NonEmpty());
   };
 

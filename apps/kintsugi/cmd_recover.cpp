@@ -278,12 +278,9 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
       }
     }
     if (!db.empty()) {
-      if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-        return ReportFailure(
-            global, UnsupportedError("PostgreSQL key stores are not available "
-                                     "in this version yet; give --db PATH"));
-      }
-      auto store = OpenSqliteKeyStore(db);
+      // One store (one connection) for the run; the pipeline asks it from
+      // one worker at a time.
+      auto store = OpenKeyStore(db);
       if (!store) return ReportFailure(global, store.error());
       options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
     }
@@ -396,9 +393,9 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                     "nothing");
   command
       ->add_option("--db", args->db,
-                   "Key store (SQLite file) for key-lookup decryptors; "
-                   "default: $XDG_DATA_HOME/kintsugi/keys.sqlite if it "
-                   "exists")
+                   "Key store for key-lookup decryptors: an SQLite file "
+                   "or a postgresql:// URL; default: "
+                   "$XDG_DATA_HOME/kintsugi/keys.sqlite if it exists")
       ->check(NonEmpty());
   command
       ->add_option("--key-server", args->key_server,

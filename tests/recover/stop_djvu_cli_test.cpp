@@ -26,6 +26,7 @@
 #include "families/stop_djvu/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "kintsugi/fs.h"
+#include "store/testing/postgres_test_env.h"
 
 namespace kintsugi {
 namespace {
@@ -85,6 +86,8 @@ class StopDjvuCli : public ::testing::Test {
     std::error_code ec;
     stdfs::remove_all(dir_, ec);  // Our own mkdtemp folder only.
   }
+  void RecoverWithAKeyImportedInto(const std::string& db);
+
   Path dir_;
   Path victim_;
   std::unique_ptr<crypto::RsaPrivateKey> key_;
@@ -110,9 +113,10 @@ TEST_F(StopDjvuCli, RecoversWithTheKeyInHex) {
   EXPECT_THAT(*out, ElementsAreArray(plain_));
 }
 
-TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoTheStore) {
-  // Issue 9: a seized key imported by `kintsugi keys import`, then looked
-  // up by the file's personal ID (no --key, no --family).
+// Issue 9: a seized key imported by `kintsugi keys import --db DB`, then
+// looked up by the file's personal ID by `kintsugi recover --db DB` (no
+// --key, no --family). The same on every store.
+void StopDjvuCli::RecoverWithAKeyImportedInto(const std::string& db) {
   const SecretBytes pem = *key_->ToPem();
   const Path dump = dir_ / "seized.jsonl";
   {
@@ -125,14 +129,12 @@ TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoTheStore) {
     std::ofstream out(dump);
     out << line.dump() << "\n";
   }
-  const Path db = dir_ / "keys.sqlite";
-  EXPECT_EQ(RunCli({"keys", "import", dump.string(), "--db", db.string(),
-                    "--source", "test"},
-                   dir_ / "import.txt"),
-            0);
+  EXPECT_EQ(
+      RunCli({"keys", "import", dump.string(), "--db", db, "--source", "test"},
+             dir_ / "import.txt"),
+      0);
   const Path json = dir_ / "out.json";
-  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--db", db.string()},
-                   json),
+  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--db", db}, json),
             0);
   const nlohmann::json report = ReadJson(json);
   const nlohmann::json* f = FileEntry(report, "report.pdf.djvu");
@@ -141,6 +143,16 @@ TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoTheStore) {
   auto out = ReadWholeFile(RealFileSystem(), victim_ / "report.pdf", 1 << 20);
   ASSERT_TRUE(out.ok());
   EXPECT_THAT(*out, ElementsAreArray(plain_));
+}
+
+TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoTheStore) {
+  RecoverWithAKeyImportedInto((dir_ / "keys.sqlite").string());
+}
+
+TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoAPostgresqlStore) {
+  KINTSUGI_POSTGRES_CLUSTER_OR_SKIP(cluster);
+  ASSERT_OK_AND_ASSIGN(const std::string database, cluster->CreateDatabase());
+  RecoverWithAKeyImportedInto(cluster->Url(database));
 }
 
 TEST_F(StopDjvuCli, WithoutAKeyItIsKeyNotFoundWithTheId) {
