@@ -497,9 +497,12 @@ class PostgresKeyStore final : public KeyStore {
       nulls = 0;
       const ExecStatusType status = PQresultStatus(result.get());
       if (status == PGRES_PIPELINE_SYNC) return failure;
-      const std::size_t index = next < sent ? next : sent - 1;
-      ++next;
+      const std::size_t index = next++;
       if (status == PGRES_COMMAND_OK || !failure.ok()) continue;
+      if (index >= sent) {  // A result no insert of ours asked for.
+        failure = PgStatus(result.get(), conn(), "importing");
+        continue;
+      }
       const std::string where = fmt::format("record {}", index + 1);
       const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
       if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") {
