@@ -155,6 +155,21 @@ TEST_F(StopDjvuCli, RecoversWithAKeyImportedIntoAPostgresqlStore) {
   RecoverWithAKeyImportedInto(cluster->Url(database));
 }
 
+TEST_F(StopDjvuCli, AnUnreachablePostgresqlStoreStopsTheRun) {
+  // No server behind the socket folder: unavailable (exit 9) before any
+  // file is touched.
+  const Path json = dir_ / "out.json";
+  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--db",
+                    "postgresql://kintsugi@/keys?host=/nonexistent-kpg"},
+                   json),
+            9);
+  EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
+  auto still =
+      ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu", 1 << 20);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(*still, encrypted_);
+}
+
 TEST_F(StopDjvuCli, WithoutAKeyItIsKeyNotFoundWithTheId) {
   const Path json = dir_ / "out.json";
   EXPECT_EQ(
