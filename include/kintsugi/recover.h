@@ -134,6 +134,17 @@ struct RecoverOptions {
   Path journal_dir;
   // Worker threads; 0 = all cores (capped at limits::kMaxThreads).
   unsigned threads = 0;
+  // Seed searches (issue 10; seed-search decryptors only), in the family's
+  // seed units (Hidden Tear: milliseconds since boot): only seeds in
+  // [first, last] (unset: the family's whole space); start at `seed_around`
+  // (unset: the family's estimate or the low end) and go outward; `shard`
+  // "K/N" makes this run part K of N (1 <= K <= N), the N parts covering
+  // the space exactly once (empty: the whole; kInvalidArgument for a bad
+  // one); `variant` picks a family's parameter set (empty: every one).
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> seed_range;
+  std::optional<std::uint64_t> seed_around;
+  std::string shard;
+  std::string variant;
   // Decrypt and verify, report what would be written, write nothing.
   bool dry_run = false;
   // Do not keep outputs that cannot be verified.

@@ -21,12 +21,14 @@
 #include <vector>
 
 #include "core/stop_token.h"
+#include "core/worker_pool.h"
 #include "kintsugi/bytes.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/secret.h"
 #include "kintsugi/status.h"
+#include "recover/seed_search.h"
 
 namespace kintsugi::recover {
 
@@ -166,6 +168,26 @@ struct StoredKey {
 using KeyLookup = std::function<Result<std::vector<StoredKey>>(
     std::string_view family, std::string_view handle)>;
 
+// What the user said about a seed search (issue 10), and where it runs:
+// for the decryptors whose strategy is kSeedSearch (seed_search.h).
+struct SeedSearchInputs {
+  // --seed-range A-B: only these seeds (both included), in the family's
+  // seed units. Unset: the family's whole space.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> range;
+  // --around: where to start, in the family's seed units. Unset: the
+  // family's own estimate (or the low end of its space).
+  std::optional<std::uint64_t> around;
+  SeedShard shard;      // --shard K/N.
+  std::string variant;  // --variant: a family's parameter set; empty: all.
+  // The workers of the search (all cores, or --threads); null: none (then
+  // a search runs on the calling thread).
+  WorkerPool* pool = nullptr;
+  // Where the checkpoint goes (the run's journal folder, through
+  // `state_fs`); empty or null (a dry run): no checkpoint.
+  FileSystem* state_fs = nullptr;
+  Path checkpoint_dir;
+};
+
 // The user's inputs to a run, as decryptors see them.
 struct RunInputs {
   std::vector<KnownPlaintextPair> pairs;
@@ -193,6 +215,7 @@ struct RunInputs {
   KeySearch search;
   // The key store, for key-lookup decryptors; null: none (then only --key).
   KeyLookup key_lookup;
+  SeedSearchInputs seed;
 };
 
 // A decryptor prepared for one run. Thread-safe.

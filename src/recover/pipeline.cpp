@@ -422,6 +422,26 @@ Result<RecoverReport> RunRecovery(
 
   RunInputs inputs;
   inputs.search.stop = stop;
+  // Seed searches run in Prepare, before any file: on every core (or
+  // --threads), whatever the number of files, in a pool that is gone before
+  // the files' pool starts.
+  std::optional<WorkerPool> search_pool;
+  inputs.seed.range = options.seed_range;
+  inputs.seed.around = options.seed_around;
+  if (!options.shard.empty()) {
+    KINTSUGI_ASSIGN_OR_RETURN(inputs.seed.shard, ParseSeedShard(options.shard));
+  }
+  inputs.seed.variant = options.variant;
+  if (std::any_of(chosen.begin(), chosen.end(), [](const Decryptor* d) {
+        return d->info().strategy == Strategy::kSeedSearch;
+      })) {
+    search_pool.emplace(options.threads);
+    inputs.seed.pool = &*search_pool;
+  }
+  if (!options.dry_run) {
+    inputs.seed.state_fs = &fs;
+    inputs.seed.checkpoint_dir = journal_dir;
+  }
   inputs.pairs = options.pairs;
   inputs.key = options.key;
   inputs.iv = options.iv;
@@ -493,6 +513,8 @@ Result<RecoverReport> RunRecovery(
     }
     runs.push_back(PreparedDecryptor{decryptor, std::move(*run)});
   }
+  inputs.seed.pool = nullptr;
+  search_pool.reset();
   std::vector<const DecryptorRun*> run_views;
   for (const PreparedDecryptor& p : runs) run_views.push_back(p.run.get());
 

@@ -232,9 +232,12 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> SeedChunk(
 
 Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
                                        const SeedSearchOptions& options,
-                                       WorkerPool& pool, FileSystem& fs,
+                                       WorkerPool& pool, FileSystem* state,
                                        const StopToken& stop) {
   KINTSUGI_RETURN_IF_ERROR(CheckOptions(options));
+  if (!options.checkpoint.empty() && state == nullptr) {
+    return InvalidArgumentError("a seed search checkpoint needs a file system");
+  }
   const std::uint64_t shard_chunks = ShardChunks(options);
   const auto chunk_of = [&](std::uint64_t m) {
     return SeedChunk(
@@ -247,7 +250,7 @@ Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
   Progress progress;
   if (!options.checkpoint.empty()) {
     KINTSUGI_RETURN_IF_ERROR(
-        ReadCheckpoint(fs, options, shard_chunks, progress));
+        ReadCheckpoint(*state, options, shard_chunks, progress));
   }
   for (std::uint64_t m = 0; m < shard_chunks; ++m) {
     if (!progress.Has(m)) continue;
@@ -266,7 +269,7 @@ Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
 
   auto save = [&]() -> Status {
     if (options.checkpoint.empty()) return Status::Ok();
-    return WriteCheckpoint(fs, options, progress);
+    return WriteCheckpoint(*state, options, progress);
   };
 
   Status batch = pool.ParallelFor(
@@ -320,7 +323,7 @@ Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
     result.seed = found;
     // The search is over: its checkpoint is of no more use.
     if (!options.checkpoint.empty()) {
-      Status removed = fs.Remove(options.checkpoint);
+      Status removed = state->Remove(options.checkpoint);
       if (!removed.ok() && removed.code() != StatusCode::kNotFound) {
         return removed;
       }

@@ -98,10 +98,11 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> SeedChunk(
 // written, so that a later call resumes. kInvalidArgument for a range with
 // first > last, a chunk of 0 or a bad shard; a damaged checkpoint of this
 // search is kCorrupt (its message says to remove it); an I/O error writing
-// it is returned as is.
+// it is returned as is. `fs` holds the checkpoint; it may be null only when
+// there is none.
 Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
                                        const SeedSearchOptions& options,
-                                       WorkerPool& pool, FileSystem& fs,
+                                       WorkerPool& pool, FileSystem* fs,
                                        const StopToken& stop);
 
 }  // namespace kintsugi

@@ -105,7 +105,7 @@ TEST(SeedSearchTest, ShardsTogetherTestEverySeedExactlyOnce) {
         SeedSearchOptions o = Options(0, 999, center, 16);
         o.shard = {k, n};
         WorkerPool pool(3);
-        auto result = RunSeedSearch(tester, o, pool, fs, StopToken());
+        auto result = RunSeedSearch(tester, o, pool, &fs, StopToken());
         ASSERT_THAT(result, IsOk());
         EXPECT_TRUE(result->complete);
         EXPECT_FALSE(result->seed.has_value());
@@ -127,7 +127,7 @@ TEST(SeedSearchTest, FindsTheSeedThatConfirmsNotACheapFalsePositive) {
   tester.real = 123456;
   SeedSearchOptions o = Options(0, (1ULL << 20) - 1, 100000, 1024);
   WorkerPool pool(4);
-  auto result = RunSeedSearch(tester, o, pool, fs, StopToken());
+  auto result = RunSeedSearch(tester, o, pool, &fs, StopToken());
   ASSERT_THAT(result, IsOk());
   ASSERT_TRUE(result->seed.has_value());
   EXPECT_EQ(*result->seed, 123456U);
@@ -148,7 +148,7 @@ TEST(SeedSearchTest, AStoppedSearchResumesFromItsCheckpoint) {
   first_run.stop_after = 30000;
   {
     WorkerPool pool(3);
-    auto stopped = RunSeedSearch(first_run, o, pool, fs, source.token());
+    auto stopped = RunSeedSearch(first_run, o, pool, &fs, source.token());
     EXPECT_EQ(stopped.status().code(), StatusCode::kCancelled);
   }
   const auto before = first_run.times();
@@ -156,16 +156,15 @@ TEST(SeedSearchTest, AStoppedSearchResumesFromItsCheckpoint) {
   ASSERT_LT(before.size(), 100000U);
 
   RecordingTester second_run;
-  second_run.real = 0;  // In the outermost chunk: found last.
   WorkerPool pool(3);
-  auto resumed = RunSeedSearch(second_run, o, pool, fs, StopToken());
+  auto resumed = RunSeedSearch(second_run, o, pool, &fs, StopToken());
   ASSERT_THAT(resumed, IsOk());
-  ASSERT_TRUE(resumed->seed.has_value());
-  EXPECT_EQ(*resumed->seed, 0U);
+  EXPECT_TRUE(resumed->complete);
   EXPECT_GE(resumed->resumed, 29000U);  // The checkpoint held most of it.
-  // Together the runs tried every seed up to the find; the second run did
-  // not redo what the checkpoint had, beyond the chunks in flight at the
-  // stop (at most 3 workers * 100 seeds, each cut short).
+  EXPECT_EQ(resumed->resumed + resumed->tested, 100000U);
+  // Together the runs tried every seed; the second run did not redo what
+  // the checkpoint had, beyond the chunks in flight at the stop (at most 3
+  // workers * 100 seeds, each cut short).
   const auto after = second_run.times();
   std::uint64_t redone = 0;
   for (const auto& [seed, count] : after) {
@@ -176,7 +175,21 @@ TEST(SeedSearchTest, AStoppedSearchResumesFromItsCheckpoint) {
   for (const auto& [seed, count] : before) all.insert(seed);
   for (const auto& [seed, count] : after) all.insert(seed);
   EXPECT_EQ(all.size(), 100000U);
-  // A found seed ends the search: the checkpoint is removed.
+}
+
+TEST(SeedSearchTest, AFoundSeedRemovesTheCheckpoint) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.CreateDirs("/state"), IsOk());
+  SeedSearchOptions o = Options(0, 9999, 5000, 100);
+  o.checkpoint = "/state/search.json";
+  o.checkpoint_every_chunks = 1;
+  RecordingTester tester;
+  tester.real = 7777;
+  WorkerPool pool(2);
+  auto result = RunSeedSearch(tester, o, pool, &fs, StopToken());
+  ASSERT_THAT(result, IsOk());
+  ASSERT_TRUE(result->seed.has_value());
+  EXPECT_EQ(*result->seed, 7777U);
   EXPECT_EQ(fs.Stat("/state/search.json").status().code(),
             StatusCode::kNotFound);
 }
@@ -188,14 +201,14 @@ TEST(SeedSearchTest, AnExhaustedSearchSaysWhatItCoveredAndIsNotRedone) {
   o.checkpoint = "/state/search.json";
   RecordingTester tester;
   WorkerPool pool(2);
-  auto result = RunSeedSearch(tester, o, pool, fs, StopToken());
+  auto result = RunSeedSearch(tester, o, pool, &fs, StopToken());
   ASSERT_THAT(result, IsOk());
   EXPECT_FALSE(result->seed.has_value());
   EXPECT_TRUE(result->complete);
   EXPECT_EQ(result->covered_first, 1000U);
   EXPECT_EQ(result->covered_last, 1999U);
   RecordingTester again;
-  auto rerun = RunSeedSearch(again, o, pool, fs, StopToken());
+  auto rerun = RunSeedSearch(again, o, pool, &fs, StopToken());
   ASSERT_THAT(rerun, IsOk());
   EXPECT_EQ(rerun->tested, 0U);
   EXPECT_EQ(rerun->resumed, 1000U);
@@ -209,10 +222,10 @@ TEST(SeedSearchTest, ACheckpointOfAnotherSearchIsNotUsed) {
   o.checkpoint = "/state/search.json";
   RecordingTester tester;
   WorkerPool pool(2);
-  ASSERT_THAT(RunSeedSearch(tester, o, pool, fs, StopToken()), IsOk());
+  ASSERT_THAT(RunSeedSearch(tester, o, pool, &fs, StopToken()), IsOk());
   o.fingerprint = "another file";
   RecordingTester other;
-  auto result = RunSeedSearch(other, o, pool, fs, StopToken());
+  auto result = RunSeedSearch(other, o, pool, &fs, StopToken());
   ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->resumed, 0U);
   EXPECT_EQ(result->tested, 1000U);
@@ -236,7 +249,7 @@ TEST(SeedSearchTest, ADamagedCheckpointIsAClearError) {
     ASSERT_THAT((*file)->Close(), IsOk());
     RecordingTester tester;
     WorkerPool pool(1);
-    auto result = RunSeedSearch(tester, o, pool, fs, StopToken());
+    auto result = RunSeedSearch(tester, o, pool, &fs, StopToken());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().code(), StatusCode::kCorrupt);
     EXPECT_THAT(result.error().message(), HasSubstr("remove it"));
@@ -250,16 +263,16 @@ TEST(SeedSearchTest, BadOptionsAreRefused) {
   WorkerPool pool(1);
   SeedSearchOptions reversed = Options(10, 5, 7, 1);
   EXPECT_EQ(
-      RunSeedSearch(tester, reversed, pool, fs, StopToken()).error().code(),
+      RunSeedSearch(tester, reversed, pool, &fs, StopToken()).error().code(),
       StatusCode::kInvalidArgument);
   SeedSearchOptions no_chunk = Options(0, 5, 0, 0);
   EXPECT_EQ(
-      RunSeedSearch(tester, no_chunk, pool, fs, StopToken()).error().code(),
+      RunSeedSearch(tester, no_chunk, pool, &fs, StopToken()).error().code(),
       StatusCode::kInvalidArgument);
   SeedSearchOptions bad_shard = Options(0, 5, 0, 1);
   bad_shard.shard = {3, 3};
   EXPECT_EQ(
-      RunSeedSearch(tester, bad_shard, pool, fs, StopToken()).error().code(),
+      RunSeedSearch(tester, bad_shard, pool, &fs, StopToken()).error().code(),
       StatusCode::kInvalidArgument);
 }
 
