@@ -41,12 +41,62 @@ struct RecoverArgs {
   std::string out_dir;
   std::string db;
   std::string key_server;
+  std::string seed_range;
+  std::string around;
+  std::string shard;
+  std::string variant;
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
   bool dry_run = false;
   bool verified_only = false;
 };
+
+// A seed as the user writes it (--around, --seed-range): a number, or a
+// duration such as 2h13m, 90m, 1d4h, 1500ms, taken as milliseconds since
+// boot (the unit of Hidden Tear's Environment.TickCount seed).
+Result<std::uint64_t> ParseSeedValue(std::string_view text) {
+  auto bad = [&] {
+    return InvalidArgumentError(
+        "bad seed \"" + std::string(text) +
+        "\": give a number or a duration such as 2h13m, 45m, 1d4h, 1500ms");
+  };
+  if (text.empty()) return bad();
+  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (text.size() > 19) return bad();
+    return std::stoull(std::string(text));
+  }
+  std::uint64_t total = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t digits = text.find_first_not_of("0123456789", at);
+    if (digits == at || digits == std::string_view::npos || digits - at > 9) {
+      return bad();
+    }
+    const std::uint64_t n =
+        std::stoull(std::string(text.substr(at, digits - at)));
+    std::size_t unit_end = text.find_first_of("0123456789", digits);
+    if (unit_end == std::string_view::npos) unit_end = text.size();
+    const std::string_view unit = text.substr(digits, unit_end - digits);
+    std::uint64_t ms = 0;
+    if (unit == "d") {
+      ms = 86'400'000;
+    } else if (unit == "h") {
+      ms = 3'600'000;
+    } else if (unit == "m") {
+      ms = 60'000;
+    } else if (unit == "s") {
+      ms = 1'000;
+    } else if (unit == "ms") {
+      ms = 1;
+    } else {
+      return bad();
+    }
+    total += n * ms;
+    at = unit_end;
+  }
+  return total;
+}
 
 // The terminal's width in columns; 0 when unknown.
 std::size_t TerminalWidth() {
@@ -203,6 +253,34 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
           global, InvalidArgumentError("--key: " + key.error().message()));
     options.key = std::move(*key);
   }
+  // Seed searches (issue 10).
+  if (!args.seed_range.empty()) {
+    // "A-B": split at the dash between two values.
+    const std::size_t dash = args.seed_range.find('-', 1);
+    if (dash == std::string::npos) {
+      return ReportFailure(global,
+                           InvalidArgumentError("--seed-range: give A-B, e.g. "
+                                                "5000000-5600000 or 1h-3h"));
+    }
+    auto first =
+        ParseSeedValue(std::string_view(args.seed_range).substr(0, dash));
+    auto last =
+        ParseSeedValue(std::string_view(args.seed_range).substr(dash + 1));
+    if (!first) return ReportFailure(global, first.error());
+    if (!last) return ReportFailure(global, last.error());
+    if (*first > *last) {
+      return ReportFailure(global,
+                           InvalidArgumentError("--seed-range: A is after B"));
+    }
+    options.seed_range = std::make_pair(*first, *last);
+  }
+  if (!args.around.empty()) {
+    auto around = ParseSeedValue(args.around);
+    if (!around) return ReportFailure(global, around.error());
+    options.seed_around = *around;
+  }
+  options.shard = args.shard;  // Checked by Recover().
+  options.variant = args.variant;
   if (!args.iv_hex.empty()) {
     auto iv = SecretBytes::FromHex(args.iv_hex);
     if (!iv)
@@ -383,6 +461,26 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->add_option("--journal", args->journal_dir,
                    "Keep the journal (what a rerun resumes from) in DIR; "
                    "default: in --out, else a per-user state folder")
+      ->check(NonEmpty());
+  command
+      ->add_option("--seed-range", args->seed_range,
+                   "Seed searches (--family hidden-tear): only seeds A-B, "
+                   "as numbers or uptimes (1h-3h)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--around", args->around,
+                   "Seed searches: start here and go outward (a number or "
+                   "an uptime such as 2h13m)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--shard", args->shard,
+                   "Seed searches: run part K of N (1/4 ... 4/4); the N "
+                   "parts cover the space once")
+      ->check(NonEmpty());
+  command
+      ->add_option("--variant", args->variant,
+                   "Seed searches: a family's parameter set (Hidden Tear: "
+                   "hiddentear, bankaccountsummary, mireware); default: all")
       ->check(NonEmpty());
   command
       ->add_option("--threads", args->threads,

@@ -181,6 +181,12 @@ enum class MessageId : std::uint16_t {
   kRecoverProbeStopDjvuExtensionNoFooter,
   kRecoverProbeStopDjvuForcedNoFooter,
   kDecryptorStopDjvuNeeds,
+  // Hidden Tear (issue 10): the seed search and what it needs.
+  kRecoverHiddenTearSearchNeeded,
+  kRecoverHiddenTearNoSample,
+  kRecoverSeedNotFound,
+  kRecoverHiddenTearKeyFound,
+  kDecryptorHiddenTearNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

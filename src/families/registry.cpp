@@ -6,6 +6,7 @@
 
 // Each family's header, then its line in AllDecryptors(): all that adding a
 // family changes outside its folder (docs/writing-a-decryptor.md).
+#include "families/hidden_tear/hidden_tear.h"
 #include "families/jigsaw/jigsaw.h"
 #include "families/nemucod/nemucod.h"
 #include "families/stop_djvu/stop_djvu.h"
@@ -18,6 +19,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &JigsawDecryptor(),
       &NemucodDecryptor(),
       &StopDjvuDecryptor(),
+      &HiddenTearDecryptor(),
   };
   return kAll;
 }

@@ -89,6 +89,10 @@ constexpr std::string_view kIdArgs[] = {"id"};
 constexpr std::string_view kIdExtensionsArgs[] = {"id", "extensions"};
 constexpr std::string_view kIdCountArgs[] = {"id", "count"};
 constexpr std::string_view kIdErrorArgs[] = {"id", "error"};
+constexpr std::string_view kSeedNotFoundArgs[] = {
+    "first", "last", "covered_first", "covered_last"};
+constexpr std::string_view kHiddenTearFoundArgs[] = {"seed", "variant",
+                                                     "password"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -288,6 +292,16 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverProbeStopDjvuForcedNoFooter,
      "recover.probe_stop_djvu_forced_no_footer", kNoArgs},
     {MessageId::kDecryptorStopDjvuNeeds, "decryptor.stop_djvu_needs", kNoArgs},
+    {MessageId::kRecoverHiddenTearSearchNeeded,
+     "recover.hidden_tear_search_needed", kNoArgs},
+    {MessageId::kRecoverHiddenTearNoSample, "recover.hidden_tear_no_sample",
+     kNoArgs},
+    {MessageId::kRecoverSeedNotFound, "recover.seed_not_found",
+     kSeedNotFoundArgs},
+    {MessageId::kRecoverHiddenTearKeyFound, "recover.hidden_tear_key_found",
+     kHiddenTearFoundArgs},
+    {MessageId::kDecryptorHiddenTearNeeds, "decryptor.hidden_tear_needs",
+     kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
