@@ -134,6 +134,11 @@ inline constexpr std::size_t kMaxKeyHandleBytes = 256;
 inline constexpr std::size_t kMaxKeyBytes = 64 * 1024;
 // Provenance texts (source, case reference).
 inline constexpr std::size_t kMaxKeyProvenanceBytes = 1024;
+// Keys tried one after another on a file of a family whose files name no
+// key (Babuk, recovery-schemes.md §3.8: each try is one X25519 and two
+// SHA-256, well under a millisecond; the leaks hold a few dozen keys), so a
+// store filled with thousands of them cannot make every file take seconds.
+inline constexpr std::size_t kMaxKeysTriedPerFamily = 1024;
 }  // namespace kintsugi::limits
 namespace kintsugi::limits {
 // A key dump read by `kintsugi keys import`, whole (it is imported in one

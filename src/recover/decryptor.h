@@ -187,6 +187,14 @@ struct SeedSearchInputs {
   FileSystem* state_fs = nullptr;
   Path checkpoint_dir;
 };
+// The seam for families whose files name no key (e.g. Babuk,
+// recovery-schemes.md §3.8): every released key the store holds for the KB
+// family `family` (kintsugi/store.h ForEachReleased), to be tried one after
+// another; kResourceExhausted when there are more than
+// limits::kMaxKeysTriedPerFamily, a Status when the store fails. Called
+// from many worker threads at once.
+using ReleasedKeys =
+    std::function<Result<std::vector<StoredKey>>(std::string_view family)>;
 
 // The user's inputs to a run, as decryptors see them.
 struct RunInputs {
@@ -216,6 +224,9 @@ struct RunInputs {
   // The key store, for key-lookup decryptors; null: none (then only --key).
   KeyLookup key_lookup;
   SeedSearchInputs seed;
+  // The same store, for families whose files name no key; null when
+  // key_lookup is.
+  ReleasedKeys released_keys;
 };
 
 // A decryptor prepared for one run. Thread-safe.

@@ -41,6 +41,15 @@ Message DecryptorDetail(const std::string& detail) {
   return Message{MessageId::kRecoverDecryptorDetail, {{"detail", detail}}};
 }
 
+// Where a stored key came from, for the report (never key bytes).
+std::string StoreKeyOrigin(const KeyRecord& record) {
+  std::string origin = "key store";
+  if (!record.provenance.source.empty()) {
+    origin += " (" + record.provenance.source + ")";
+  }
+  return origin;
+}
+
 // Drives one file through triage, key and output stage.
 class Pipeline {
  public:
@@ -474,12 +483,28 @@ Result<RecoverReport> RunRecovery(
                         KeyHandle{HandleKind::kVictimId, std::string(handle)}));
       std::vector<StoredKey> keys;
       for (KeyRecord& record : records) {
-        std::string origin = "key store";
-        if (!record.provenance.source.empty()) {
-          origin += " (" + record.provenance.source + ")";
-        }
+        std::string origin = StoreKeyOrigin(record);
         keys.push_back(StoredKey{std::move(record.key), std::move(origin)});
       }
+      return keys;
+    };
+    inputs.released_keys =
+        [&store_mutex, store = options.key_store](
+            std::string_view family) -> Result<std::vector<StoredKey>> {
+      std::lock_guard lock(store_mutex);
+      std::vector<StoredKey> keys;
+      KINTSUGI_RETURN_IF_ERROR(
+          store->ForEachReleased(family, [&](const KeyRecord& record) {
+            if (keys.size() >= limits::kMaxKeysTriedPerFamily) {
+              return ResourceExhaustedError(
+                  "more than " +
+                  std::to_string(limits::kMaxKeysTriedPerFamily) +
+                  " released keys of " + std::string(family) +
+                  " to try on each file");
+            }
+            keys.push_back(StoredKey{record.key, StoreKeyOrigin(record)});
+            return Status::Ok();
+          }));
       return keys;
     };
   }
