@@ -187,6 +187,19 @@ enum class MessageId : std::uint16_t {
   kRecoverSeedNotFound,
   kRecoverHiddenTearKeyFound,
   kDecryptorHiddenTearNeeds,
+  // Babuk NAS and ESXi (recovery-schemes.md §3.8).
+  kRecoverBabukNoFooter,
+  kRecoverBabukEsxiTooShort,
+  kRecoverBabukBadPublicKey,
+  kRecoverBabukNoKeys,
+  kRecoverBabukKeysNoFit,
+  kRecoverBabukLookupFailed,
+  // Why a Babuk probe took a file, and what the decryptors need.
+  kRecoverProbeBabukNasMarker,
+  kRecoverProbeBabukNasForcedNoMarker,
+  kRecoverProbeBabukEsxiExtension,
+  kRecoverProbeBabukEsxiForced,
+  kDecryptorBabukNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -6,6 +6,7 @@
 
 // Each family's header, then its line in AllDecryptors(): all that adding a
 // family changes outside its folder (docs/writing-a-decryptor.md).
+#include "families/babuk/babuk.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/jigsaw/jigsaw.h"
 #include "families/nemucod/nemucod.h"
@@ -16,10 +17,8 @@ namespace families {
 
 std::span<const recover::Decryptor* const> AllDecryptors() {
   static const recover::Decryptor* const kAll[] = {
-      &JigsawDecryptor(),
-      &NemucodDecryptor(),
-      &StopDjvuDecryptor(),
-      &HiddenTearDecryptor(),
+      &JigsawDecryptor(),   &NemucodDecryptor(),   &StopDjvuDecryptor(),
+      &BabukNasDecryptor(), &BabukEsxiDecryptor(), &HiddenTearDecryptor(),
   };
   return kAll;
 }

@@ -93,6 +93,8 @@ constexpr std::string_view kSeedNotFoundArgs[] = {
     "first", "last", "covered_first", "covered_last"};
 constexpr std::string_view kHiddenTearFoundArgs[] = {"seed", "variant",
                                                      "password"};
+constexpr std::string_view kPublicKeyArgs[] = {"public_key"};
+constexpr std::string_view kCountPublicKeyArgs[] = {"count", "public_key"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -302,6 +304,25 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kHiddenTearFoundArgs},
     {MessageId::kDecryptorHiddenTearNeeds, "decryptor.hidden_tear_needs",
      kNoArgs},
+    {MessageId::kRecoverBabukNoFooter, "recover.babuk_no_footer", kSizeArgs},
+    {MessageId::kRecoverBabukEsxiTooShort, "recover.babuk_esxi_too_short",
+     kSizeArgs},
+    {MessageId::kRecoverBabukBadPublicKey, "recover.babuk_bad_public_key",
+     kPublicKeyArgs},
+    {MessageId::kRecoverBabukNoKeys, "recover.babuk_no_keys", kPublicKeyArgs},
+    {MessageId::kRecoverBabukKeysNoFit, "recover.babuk_keys_no_fit",
+     kCountPublicKeyArgs},
+    {MessageId::kRecoverBabukLookupFailed, "recover.babuk_lookup_failed",
+     kErrorArgs},
+    {MessageId::kRecoverProbeBabukNasMarker, "recover.probe_babuk_nas_marker",
+     kNoArgs},
+    {MessageId::kRecoverProbeBabukNasForcedNoMarker,
+     "recover.probe_babuk_nas_forced_no_marker", kNoArgs},
+    {MessageId::kRecoverProbeBabukEsxiExtension,
+     "recover.probe_babuk_esxi_extension", kNoArgs},
+    {MessageId::kRecoverProbeBabukEsxiForced, "recover.probe_babuk_esxi_forced",
+     kNoArgs},
+    {MessageId::kDecryptorBabukNeeds, "decryptor.babuk_needs", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
