@@ -17,7 +17,9 @@
 #include "families/babuk/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/limits.h"
 #include "kintsugi/recover.h"
+#include "kintsugi/store.h"
 
 namespace kintsugi::families {
 namespace {
@@ -590,6 +592,86 @@ TEST_F(BabukStoreTest, WrongKeysOrAFailingStoreAreSaidSo) {
   EXPECT_EQ(outcome.verdict, recover::KeyVerdict::kDamaged);
   EXPECT_EQ(outcome.message.id, MessageId::kRecoverBabukLookupFailed);
   EXPECT_EQ(ArgText(outcome.message, "error"), "database is locked");
+}
+
+// --- Through the pipeline's seam to a key store (RecoverOptions::key_store)
+
+// A store holding `keys` as released keys of family "babuk".
+class FakeStore final : public KeyStore {
+ public:
+  explicit FakeStore(std::vector<SecretBytes> keys) : keys_(std::move(keys)) {}
+  Status Import(std::span<const KeyRecord>) override {
+    return UnsupportedError("read-only");
+  }
+  Result<std::vector<KeyRecord>> Lookup(std::string_view,
+                                        const KeyHandle&) override {
+    return std::vector<KeyRecord>{};
+  }
+  Status ForEachReleased(std::string_view family,
+                         const KeyVisitor& visit) override {
+    families_asked.emplace_back(family);
+    if (family != kBabukKeyFamily) return Status::Ok();
+    for (const SecretBytes& key : keys_) {
+      KeyRecord record;
+      record.family = "babuk";
+      record.key_type = KeyType::kX25519Private;
+      record.key = key;
+      record.provenance.source = "leak";
+      KINTSUGI_RETURN_IF_ERROR(visit(record));
+    }
+    return Status::Ok();
+  }
+  Result<KeyStoreStats> Stats() override { return KeyStoreStats{}; }
+  Status Export(const KeyVisitor&) override { return Status::Ok(); }
+
+  std::vector<std::string> families_asked;
+
+ private:
+  std::vector<SecretBytes> keys_;
+};
+
+TEST(BabukStorePipelineTest, ReleasedBabukKeysAreAskedOnceAndTried) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  const Bytes pdf = MakeSample(FileKind::kPdf, 5000);
+  ASSERT_THAT(
+      fs.AddFile(kDir / "a.pdf.babyk", Specimen(BabukBuild::kNas, pdf, 600)),
+      IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "b.pdf.babyk", Specimen(BabukBuild::kNas, pdf, 601)),
+      IsOk());
+  auto store = std::make_shared<FakeStore>(
+      std::vector<SecretBytes>{OtherKey(), AttackerKey()});
+  RecoverOptions options = Options("", nullptr);
+  options.key_store = store;
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  for (const char* name : {"a.pdf.babyk", "b.pdf.babyk"}) {
+    const FileOutcome* f = Find(report, kDir / name);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->status, RecoverStatus::kRecovered) << RenderEnglish(f->detail);
+    EXPECT_EQ(f->key_source, "key store (leak)");
+  }
+  // Once per run and decryptor that needed keys (the ESXi decryptor took
+  // no file), whatever the number of files.
+  EXPECT_THAT(store->families_asked, ElementsAreArray({"babuk"}));
+}
+
+TEST(BabukStorePipelineTest, MoreReleasedKeysThanTheLimitIsAnErrorNotNoKey) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "a.pdf.babyk",
+                         Specimen(BabukBuild::kNas,
+                                  MakeSample(FileKind::kPdf, 5000), 602)),
+              IsOk());
+  std::vector<SecretBytes> keys(limits::kMaxKeysTriedPerFamily + 1, OtherKey());
+  RecoverOptions options = Options("babuk", nullptr);
+  options.key_store = std::make_shared<FakeStore>(std::move(keys));
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  ASSERT_EQ(report.files.size(), 1u);
+  EXPECT_EQ(report.files[0].status, RecoverStatus::kError);
+  EXPECT_EQ(report.files[0].detail.id, MessageId::kRecoverBabukLookupFailed);
+  EXPECT_THAT(ArgText(report.files[0].detail, "error"),
+              ::testing::HasSubstr("more than 1024"));
 }
 
 }  // namespace
