@@ -6,16 +6,17 @@
 #include <bit>
 #include <utility>
 
-// Section numbers below are those of the Sosemanuk specification
-// (eSTREAM submission, 2005): §2.1 Serpent and its key schedule, §3 the
-// LFSR and the FSM, §4 the output transformation, §5 initialisation.
+// The parts of the Sosemanuk specification (eSTREAM submission, 2005) are
+// named below as it names them: "Serpent" (S-boxes, linear transformation,
+// key schedule, Serpent24), "LFSR", "FSM", "output transformation" and
+// "initialisation". The eSTREAM vectors in sosemanuk_test.cpp check them.
 
 namespace kintsugi::crypto {
 namespace {
 
 using Word = std::uint32_t;
 
-// §2.1: the eight Serpent S-boxes, as 4-bit tables.
+// Serpent: the eight Serpent S-boxes, as 4-bit tables.
 constexpr std::uint8_t kSboxes[8][16] = {
     {3, 8, 15, 1, 10, 6, 5, 11, 14, 13, 4, 2, 7, 0, 9, 12},
     {15, 12, 2, 7, 9, 0, 5, 10, 1, 11, 14, 8, 6, 13, 3, 4},
@@ -69,7 +70,7 @@ void SboxTwo(std::array<Word, 4>& x) {
   x = {r2, r3, r1, r4};
 }
 
-// §2.1: Serpent's linear transformation.
+// Serpent: its linear transformation.
 void LinearTransform(std::array<Word, 4>& x) {
   x[0] = std::rotl(x[0], 13);
   x[2] = std::rotl(x[2], 3);
@@ -83,7 +84,7 @@ void LinearTransform(std::array<Word, 4>& x) {
   x[2] = std::rotl(x[2], 22);
 }
 
-// §3.1: GF(2^8) = GF(2)[x] / (x^8 + x^7 + x^5 + x^3 + 1), beta = x.
+// LFSR: GF(2^8) = GF(2)[x] / (x^8 + x^7 + x^5 + x^3 + 1), beta = x.
 constexpr std::uint8_t GfMul(std::uint8_t a, std::uint8_t b) {
   unsigned product = 0;
   unsigned aa = a;
@@ -101,7 +102,7 @@ constexpr std::uint8_t BetaPower(unsigned k) {
   return r;
 }
 
-// §3.1: alpha is a root of X^4 + b^23 X^3 + b^245 X^2 + b^48 X + b^239 over
+// LFSR: alpha is a root of X^4 + b^23 X^3 + b^245 X^2 + b^48 X + b^239 over
 // GF(2^8), and GF(2^32) words hold the coefficient of X^3 in the top byte.
 // alpha * w = (w << 8) ^ kMulAlpha[w >> 24]; alpha^-1 * w = (w >> 8) ^
 // kDivAlpha[w & 0xff], where X^-1 = b^16 X^3 + b^39 X^2 + b^6 X + b^64
@@ -147,7 +148,7 @@ void StoreLe(Word w, std::uint8_t* p) {
   p[3] = static_cast<std::uint8_t>(w >> 24);
 }
 
-// §2.1: Serpent24 needs 25 round keys of 4 words.
+// Serpent: Serpent24 needs 25 round keys of 4 words.
 constexpr std::size_t kRoundKeys = 25;
 
 }  // namespace
@@ -159,7 +160,7 @@ Result<Sosemanuk> Sosemanuk::Create(ByteView key, ByteView iv) {
   if (iv.size() > kSosemanukIvBytes) {
     return InvalidArgumentError("a Sosemanuk IV is at most 16 bytes");
   }
-  // §2.1: a short key gets a 1 bit after its last bit, then zeros.
+  // Serpent: a short key gets a 1 bit after its last bit, then zeros.
   std::array<std::uint8_t, kSosemanukMaxKeyBytes> padded{};
   std::copy(key.begin(), key.end(), padded.begin());
   if (key.size() < kSosemanukMaxKeyBytes) padded[key.size()] = 0x01;
@@ -179,8 +180,8 @@ Result<Sosemanuk> Sosemanuk::Create(ByteView key, ByteView iv) {
     Sbox(static_cast<int>((35 - j) % 8), k);
   }
 
-  // §5: Serpent24 over the IV; the outputs of rounds 12, 18 and 24 fill the
-  // LFSR and the FSM.
+  // Initialisation: Serpent24 over the IV; the outputs of rounds 12, 18 and 24
+  // fill the LFSR and the FSM.
   std::array<std::uint8_t, kSosemanukIvBytes> iv_padded{};
   std::copy(iv.begin(), iv.end(), iv_padded.begin());
   std::array<Word, 4> x{};
@@ -249,21 +250,22 @@ void Sosemanuk::Wipe() {
   used_ = kSosemanukBlockBytes;
 }
 
-// §3 and §4: twenty steps, four at a time through Serpent1 (S-box S2 in
-// bitslice mode), each output XORed with the LFSR words that left it.
+// LFSR, FSM and output transformation: twenty steps, four at a time through
+// Serpent1 (S-box S2 in bitslice mode), each output XORed with the LFSR words
+// that left it.
 void Sosemanuk::NextBlock() {
   for (std::size_t group = 0; group < 5; ++group) {
     std::array<Word, 4> f{};
     std::array<Word, 4> dropped{};
     for (std::size_t k = 0; k < 4; ++k) {
-      // §3.2: R1_t = R2_{t-1} + mux(lsb(R1_{t-1}), s_{t+1}, s_{t+1} ^
+      // FSM: R1_t = R2_{t-1} + mux(lsb(R1_{t-1}), s_{t+1}, s_{t+1} ^
       // s_{t+8}); R2_t = Trans(R1_{t-1}); f_t = (s_{t+9} + R1_t) ^ R2_t.
       const Word old_r1 = r1_;
       r1_ = r2_ + ((old_r1 & 1u) != 0 ? s_[1] ^ s_[8] : s_[1]);
       r2_ = std::rotl(old_r1 * 0x54655307u, 7);
       f[k] = (s_[9] + r1_) ^ r2_;
       dropped[k] = s_[0];
-      // §3.1: s_{t+10} = s_{t+9} ^ alpha^-1 s_{t+3} ^ alpha s_t.
+      // LFSR: s_{t+10} = s_{t+9} ^ alpha^-1 s_{t+3} ^ alpha s_t.
       const Word next = s_[9] ^ DivAlpha(s_[3]) ^ MulAlpha(s_[0]);
       std::copy(s_.begin() + 1, s_.end(), s_.begin());
       s_[9] = next;
