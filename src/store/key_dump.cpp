@@ -15,12 +15,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "kintsugi/key_families.h"
 #include "kintsugi/limits.h"
+#include "store/csv.h"
 
 namespace kintsugi {
 namespace {
@@ -97,10 +100,12 @@ std::optional<std::string> StringField(const Json& object,
   return it->get<std::string>();
 }
 
-// The key bytes the store keeps for `type`, from key_pem or key_hex.
+// The key bytes the store keeps for `type`, from key_pem or key_hex; an RSA
+// key's modulus size in `*rsa_bits`.
 Result<SecretBytes> KeyBytes(KeyType type,
                              const std::optional<std::string>& pem,
-                             const std::optional<std::string>& hex) {
+                             const std::optional<std::string>& hex,
+                             int* rsa_bits) {
   if (pem.has_value() == hex.has_value()) {
     return InvalidArgumentError("give exactly one of key_pem and key_hex");
   }
@@ -112,6 +117,7 @@ Result<SecretBytes> KeyBytes(KeyType type,
         return InvalidArgumentError(
             "key_pem is not an unencrypted PEM RSA private key");
       }
+      *rsa_bits = EVP_PKEY_get_bits(key.get());
       return SecretBytes(ByteView(
           reinterpret_cast<const std::uint8_t*>(pem->data()), pem->size()));
     }
@@ -122,6 +128,7 @@ Result<SecretBytes> KeyBytes(KeyType type,
       if (key == nullptr || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
         return InvalidArgumentError("key_hex is not a DER RSA private key");
       }
+      *rsa_bits = EVP_PKEY_get_bits(key.get());
       return der;
     }
     case KeyType::kX25519Private: {
@@ -161,9 +168,63 @@ Result<SecretBytes> KeyBytes(KeyType type,
   return InvalidArgumentError("unknown key type");
 }
 
+std::string KeyTypeList(std::span<const KeyType> types) {
+  std::string list;
+  for (const KeyType type : types) {
+    if (!list.empty()) list += " or ";
+    list += KeyTypeName(type);
+  }
+  return list;
+}
+
+// Whether `record` fits its family (docs/key-format.md §4): a key-lookup
+// family's key types, RSA size and handle; otherwise a family of the
+// knowledge base (`*no_decryptor` set), or an unknown family.
+Status CheckFamily(const KeyRecord& record, int rsa_bits,
+                   const KeyDumpDefaults& defaults, bool* no_decryptor) {
+  const KeyFamily* family = FindKeyFamily(record.family);
+  if (family == nullptr) {
+    if (defaults.kb_families.contains(record.family)) {
+      *no_decryptor = true;
+      return Status::Ok();
+    }
+    return InvalidArgumentError(fmt::format(
+        "unknown family \"{}\": not in the knowledge base", record.family));
+  }
+  const auto& types = family->key_types;
+  if (std::find(types.begin(), types.end(), record.key_type) == types.end()) {
+    return InvalidArgumentError(
+        fmt::format("the {} decryptors take {} keys, not {}", family->id,
+                    KeyTypeList(types), KeyTypeName(record.key_type)));
+  }
+  if (family->rsa_bits != 0 && rsa_bits != 0 && rsa_bits != family->rsa_bits) {
+    return InvalidArgumentError(
+        fmt::format("the {} decryptors take RSA-{} keys, not RSA-{}",
+                    family->id, family->rsa_bits, rsa_bits));
+  }
+  if (record.handle.kind != family->handle_kind) {
+    if (family->handle_kind == HandleKind::kNone) {
+      return InvalidArgumentError(
+          fmt::format("{} files name no key: give no handle", family->id));
+    }
+    return InvalidArgumentError(
+        fmt::format("{} keys are looked up by a {} handle, not {}", family->id,
+                    HandleKindName(family->handle_kind),
+                    HandleKindName(record.handle.kind)));
+  }
+  if (family->handle_fits != nullptr &&
+      !family->handle_fits(record.handle.value)) {
+    return InvalidArgumentError(fmt::format("the {} handle is not {}",
+                                            family->id, family->handle_format));
+  }
+  return Status::Ok();
+}
+
 // Checks one record of a dump; the record, or what is wrong with it.
+// `*no_decryptor`: the record is for a family no decryptor uses yet.
 Result<KeyRecord> ReadRecord(const Json& object,
-                             const KeyDumpDefaults& defaults) {
+                             const KeyDumpDefaults& defaults,
+                             bool* no_decryptor) {
   if (!object.is_object()) {
     return InvalidArgumentError("a record is a JSON object");
   }
@@ -207,9 +268,12 @@ Result<KeyRecord> ReadRecord(const Json& object,
   record.provenance.source = source.value_or(defaults.source);
   record.provenance.case_reference = case_reference.value_or("");
   record.provenance.date = date.value_or("");
-  KINTSUGI_ASSIGN_OR_RETURN(record.key,
-                            KeyBytes(record.key_type, key_pem, key_hex));
+  int rsa_bits = 0;
+  KINTSUGI_ASSIGN_OR_RETURN(
+      record.key, KeyBytes(record.key_type, key_pem, key_hex, &rsa_bits));
   KINTSUGI_RETURN_IF_ERROR(ValidateKeyRecord(record));
+  KINTSUGI_RETURN_IF_ERROR(
+      CheckFamily(record, rsa_bits, defaults, no_decryptor));
   return record;
 }
 
@@ -303,7 +367,8 @@ class DumpReader {
 
   void Add(const Json& value, std::size_t line) {
     ++dump_.record_count;
-    auto record = ReadRecord(value, defaults_);
+    bool no_decryptor = false;
+    auto record = ReadRecord(value, defaults_, &no_decryptor);
     if (!record) return Problem(line, record.error().message());
     auto duplicate = DuplicateKey(*record);
     if (!duplicate) return Problem(line, duplicate.error().message());
@@ -315,6 +380,7 @@ class DumpReader {
                          : fmt::format("the same {} handle as line {}",
                                        record->family, it->second));
     }
+    if (no_decryptor) ++dump_.no_decryptor_count;
     if (dump_.problems.empty()) {
       dump_.records.push_back(std::move(*record));
       dump_.lines.push_back(line);
@@ -323,9 +389,17 @@ class DumpReader {
 
   // A line of JSON lines that is not JSON: a record, rejected.
   void Unreadable(std::size_t line) {
-    ++dump_.record_count;
-    Problem(line, "not valid JSON (or not UTF-8)");
+    Reject(line, "not valid JSON (or not UTF-8)");
   }
+
+  // Text that is no record (a CSV header or row that cannot be read), counted
+  // as one rejected record.
+  void Reject(std::size_t line, std::string message) {
+    ++dump_.record_count;
+    Problem(line, std::move(message));
+  }
+
+  std::size_t record_count() const { return dump_.record_count; }
 
   void Problem(std::size_t line, std::string message) {
     ++dump_.rejected_count;
@@ -344,6 +418,74 @@ class DumpReader {
   std::map<std::string, std::size_t> seen_;
   ParsedKeyDump dump_;
 };
+
+// What is wrong with a CSV header (docs/key-format.md §1), or "".
+std::string HeaderProblem(const std::vector<std::string>& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    if (std::find(kFields.begin(), kFields.end(), name) == kFields.end()) {
+      return name.empty()
+                 ? fmt::format("the header's column {} has no name", i + 1)
+                 : fmt::format("unknown column \"{}\" in the header", name);
+    }
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i),
+                  name) != names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return fmt::format("the column \"{}\" is named twice", name);
+    }
+  }
+  const auto has = [&names](std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  if (!has("family") || !has("key_type") ||
+      !(has("key_pem") || has("key_hex"))) {
+    return "the header names no \"family\", \"key_type\", or neither "
+           "\"key_pem\" nor \"key_hex\" column (the first row of a CSV dump "
+           "is its header)";
+  }
+  return "";
+}
+
+// A CSV dump: a header row of field names, then one record per row, an
+// empty cell being an absent field. Each row becomes the JSON object of the
+// same fields, so that both shapes are checked by the same code.
+void ReadCsvDump(std::string_view text, DumpReader& reader) {
+  store::CsvReader csv(text);
+  store::CsvRecord header;
+  const store::CsvReader::Next first = csv.Read(&header);
+  if (first == store::CsvReader::Next::kEnd) return;
+  if (first == store::CsvReader::Next::kSyntaxError ||
+      !header.problem.empty()) {
+    return reader.Reject(header.line, header.problem + " (in the header)");
+  }
+  if (std::string problem = HeaderProblem(header.fields); !problem.empty()) {
+    return reader.Reject(header.line, std::move(problem));
+  }
+  const std::vector<std::string>& names = header.fields;
+  store::CsvRecord row;
+  while (true) {
+    const store::CsvReader::Next next = csv.Read(&row);
+    if (next == store::CsvReader::Next::kEnd) return;
+    if (next == store::CsvReader::Next::kSyntaxError) {
+      return reader.Reject(row.line, row.problem);
+    }
+    if (row.fields.size() != names.size()) {
+      reader.Reject(row.line, fmt::format("{} field(s), but the header has {}",
+                                          row.fields.size(), names.size()));
+      continue;
+    }
+    if (!row.problem.empty()) {
+      reader.Reject(row.line,
+                    fmt::format("column \"{}\": {}", names[row.problem_field],
+                                row.problem));
+      continue;
+    }
+    Json object = Json::object();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (!row.fields[i].empty()) object[names[i]] = std::move(row.fields[i]);
+    }
+    reader.Add(object, row.line);
+  }
+}
 
 std::string HexOf(ByteView bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -395,8 +537,11 @@ Result<ParsedKeyDump> ParseKeyDump(std::string_view text,
     return std::move(reader).Finish();
   }
   if (text[first] != '{') {
-    return InvalidArgumentError(
-        "a key dump is a JSON array or JSON lines of records");
+    ReadCsvDump(text.substr(start), reader);
+    if (reader.record_count() == 0) {
+      return InvalidArgumentError("the CSV dump has a header but no records");
+    }
+    return std::move(reader).Finish();
   }
   std::size_t line_start = start;
   std::size_t line_number = 1;

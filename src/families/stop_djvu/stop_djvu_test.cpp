@@ -15,6 +15,7 @@
 #include "families/stop_djvu/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
+#include "kintsugi/key_families.h"
 #include "kintsugi/recover.h"
 
 namespace kintsugi::families {
@@ -111,6 +112,28 @@ TEST(StopDjvuFooterTest, BadFootersHaveTheirOwnError) {
     EXPECT_EQ(ParseStopFooter(id_broken).error, StopFooterError::kIdDamaged)
         << int{bad};
   }
+}
+
+// The key store checks imported personal IDs with its own copy of the
+// footer's rule (kintsugi/key_families.h): a key the import accepts must be
+// one a footer can name, and the other way round.
+TEST(StopDjvuFooterTest, TheKeyStoreTakesExactlyTheIdsOfFooters) {
+  const Bytes file = Specimen(formats::samples::MakeText(100));
+  const std::size_t id_at = file.size() - 38 - kStopIdBytes;
+  const std::string id(file.begin() + static_cast<std::ptrdiff_t>(id_at),
+                       file.begin() + static_cast<std::ptrdiff_t>(id_at + 40));
+  EXPECT_TRUE(IsStopPersonalId(id));
+  for (int b = 0; b < 256; ++b) {
+    Bytes changed = file;
+    changed[id_at + 7] = static_cast<std::uint8_t>(b);
+    std::string changed_id = id;
+    changed_id[7] = static_cast<char>(b);
+    EXPECT_EQ(ParseStopFooter(changed).error == StopFooterError::kNone,
+              IsStopPersonalId(changed_id))
+        << b;
+  }
+  EXPECT_FALSE(IsStopPersonalId(id.substr(1)));
+  EXPECT_FALSE(IsStopPersonalId(id + "A"));
 }
 
 TEST(StopDjvuFooterTest, RegionIsFiveBytesIn150KiBAtMost) {

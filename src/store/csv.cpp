@@ -1,0 +1,124 @@
+// CSV (RFC 4180) records with their lines, for key dumps (csv.h).
+
+#include "store/csv.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "core/utf8.h"
+
+namespace kintsugi::store {
+namespace {
+
+// What is wrong with `field`'s bytes, or "".
+std::string_view FieldProblem(std::string_view field) {
+  std::size_t at = 0;
+  while (at < field.size()) {
+    if (field[at] == '\0') return "a NUL byte";
+    const auto c = DecodeUtf8(field, at);
+    if (!c) return "not UTF-8";
+    at += c->length;
+  }
+  return "";
+}
+
+}  // namespace
+
+CsvReader::Next CsvReader::Read(CsvRecord* record) {
+  record->fields.clear();
+  record->problem.clear();
+  record->problem_field = 0;
+  const std::size_t size = text_.size();
+  const auto at = [this, size](std::size_t i) {
+    return i < size ? text_[i] : '\0';
+  };
+  // A CR ends a line only before an LF or at the end of the text.
+  const auto line_end = [&](std::size_t i) {
+    return at(i) == '\n' ||
+           (i < size && at(i) == '\r' && (i + 1 == size || at(i + 1) == '\n'));
+  };
+  if (stopped_) return Next::kEnd;
+  // CRLF or LF; never past the end (a CR alone may end the text).
+  const auto skip_line_end = [&] {
+    position_ = std::min(position_ + (at(position_) == '\r' ? 2 : 1), size);
+    ++line_;
+  };
+  while (position_ < size && line_end(position_)) skip_line_end();
+  if (position_ >= size) {
+    stopped_ = true;
+    return Next::kEnd;
+  }
+  record->line = line_;
+  const auto fail = [&](std::string problem) {
+    stopped_ = true;
+    record->fields.clear();
+    record->problem = std::move(problem);
+    return Next::kSyntaxError;
+  };
+  while (true) {
+    std::string field;
+    if (position_ < size && at(position_) == '"') {
+      const std::size_t open_line = line_;
+      ++position_;
+      while (true) {
+        if (position_ >= size) {
+          return fail(fmt::format(
+              "the quoted field opened on line {} is never closed (is the "
+              "file cut short?)",
+              open_line));
+        }
+        const char c = text_[position_];
+        if (c == '"') {
+          if (position_ + 1 < size && at(position_ + 1) == '"') {
+            field += '"';
+            position_ += 2;
+            continue;
+          }
+          ++position_;
+          break;
+        }
+        if (c == '\n') ++line_;
+        field += c;
+        ++position_;
+      }
+      if (position_ < size && at(position_) != ',' && !line_end(position_)) {
+        return fail(
+            "text after a closing quote (a quote inside a quoted field is "
+            "written twice)");
+      }
+    } else {
+      while (position_ < size && at(position_) != ',' && !line_end(position_)) {
+        const char c = text_[position_];
+        if (c == '"') {
+          return fail(
+              "a quote inside an unquoted field (quote the whole field and "
+              "write the quote twice)");
+        }
+        if (c == '\r') return fail("a carriage return that ends no line");
+        field += c;
+        ++position_;
+      }
+    }
+    record->fields.push_back(std::move(field));
+    if (position_ >= size) break;  // The last record, without a line break.
+    if (at(position_) == ',') {
+      ++position_;
+      continue;
+    }
+    skip_line_end();
+    break;
+  }
+  for (std::size_t i = 0; i < record->fields.size(); ++i) {
+    const std::string_view problem = FieldProblem(record->fields[i]);
+    if (!problem.empty()) {
+      record->problem = std::string(problem);
+      record->problem_field = i;
+      break;
+    }
+  }
+  return Next::kRecord;
+}
+
+}  // namespace kintsugi::store

@@ -1,0 +1,55 @@
+// The key-lookup families and what their decryptors accept
+// (include/kintsugi/key_families.h, docs/key-format.md §4).
+
+#include "kintsugi/key_families.h"
+
+#include <algorithm>
+#include <array>
+
+namespace kintsugi {
+namespace {
+
+// §3.7: the decryptor RSA-OAEP-decrypts the per-file UUID with the private
+// key stored under the file's personal ID; RsaPrivateKey::Parse takes PEM
+// or DER, and only RSA-2048 fits the 256-byte block.
+constexpr std::array kStopDjvuKeyTypes = {KeyType::kRsaPrivatePem,
+                                          KeyType::kRsaPrivateDer};
+// §3.8: every released X25519 private key is tried; the files name none.
+constexpr std::array kBabukKeyTypes = {KeyType::kX25519Private};
+
+const std::array<KeyFamily, 2> kKeyFamilies = {{
+    {.id = "babuk",
+     .decryptors = "babuk-nas, babuk-esxi",
+     .key_types = kBabukKeyTypes,
+     .rsa_bits = 0,
+     .handle_kind = HandleKind::kNone,
+     .handle_format = "",
+     .handle_fits = nullptr},
+    {.id = "stop-djvu",
+     .decryptors = "stop-djvu",
+     .key_types = kStopDjvuKeyTypes,
+     .rsa_bits = 2048,
+     .handle_kind = HandleKind::kVictimId,
+     .handle_format = "a personal ID of 40 printable ASCII characters",
+     .handle_fits = IsStopPersonalId},
+}};
+
+}  // namespace
+
+std::span<const KeyFamily> KeyFamilies() { return kKeyFamilies; }
+
+const KeyFamily* FindKeyFamily(std::string_view id) {
+  for (const KeyFamily& family : kKeyFamilies) {
+    if (family.id == id) return &family;
+  }
+  return nullptr;
+}
+
+bool IsStopPersonalId(std::string_view handle) {
+  // footer.cpp's check, kept equal by stop_djvu_test.
+  return handle.size() == 40 &&
+         std::all_of(handle.begin(), handle.end(),
+                     [](char c) { return c > ' ' && c < 0x7f; });
+}
+
+}  // namespace kintsugi
