@@ -142,12 +142,23 @@ class KeyStore {
   virtual Status Export(const KeyVisitor& visit) = 0;
 };
 
+// Whether opening a key store that does not exist creates it: an import
+// does; reading commands (stats, export, lookups) must not leave an empty
+// store behind as a side effect.
+enum class KeyStoreCreation : std::uint8_t {
+  kCreateIfMissing,
+  kMustExist,  // kNotFound when there is none; nothing is created.
+};
+
 // Opens the SQLite key store at `path`, creating it (mode 0600, and its
-// folder 0700 when it has to be made) if it does not exist, and brings its
-// schema up to date. kUnsupported for a store written by a newer Kintsugi;
+// folder 0700 when it has to be made) if it does not exist and `creation`
+// allows, and brings its schema up to date. kNotFound for a missing store
+// under kMustExist; kUnsupported for a store written by a newer Kintsugi;
 // kCorrupt for a file that is not an SQLite database or is damaged;
 // kInvalidArgument for an SQLite database that is not a key store.
-Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(const std::string& path);
+Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(
+    const std::string& path,
+    KeyStoreCreation creation = KeyStoreCreation::kCreateIfMissing);
 
 // Opens the PostgreSQL key store that `conninfo` names (a libpq connection
 // string: a postgresql:// URL or key=value pairs; passwords may also come

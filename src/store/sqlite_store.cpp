@@ -471,11 +471,25 @@ Status Migrate(sqlite3* db) {
 
 }  // namespace
 
-Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(const std::string& path) {
+Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(
+    const std::string& path, KeyStoreCreation creation) {
   if (path.empty()) return InvalidArgumentError("no key store path given");
-  KINTSUGI_RETURN_IF_ERROR(
-      MakeFolders(std::filesystem::path(path).parent_path()));
-  KINTSUGI_RETURN_IF_ERROR(CreatePrivateFile(path));
+  if (creation == KeyStoreCreation::kCreateIfMissing) {
+    KINTSUGI_RETURN_IF_ERROR(
+        MakeFolders(std::filesystem::path(path).parent_path()));
+    KINTSUGI_RETURN_IF_ERROR(CreatePrivateFile(path));
+  } else {
+    // SQLite is opened without SQLITE_OPEN_CREATE below: a store removed
+    // between this check and the open fails there, and is not made.
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+      const int error = errno;
+      if (error == ENOENT || error == ENOTDIR) {
+        return NotFoundError(path + ": no key store there");
+      }
+      return ErrnoToStatus(error, path + ": opening the key store");
+    }
+  }
 
   sqlite3* raw = nullptr;
   const int code = sqlite3_open_v2(

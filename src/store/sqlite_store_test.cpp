@@ -69,6 +69,29 @@ class Umask {
   mode_t old_;
 };
 
+// Regression (issue 9): `keys stats` and `keys export` on a store that did
+// not exist created an empty one as a side effect.
+TEST(SqliteKeyStoreTest, AStoreThatMustExistIsNeverCreated) {
+  TempFolder folder;
+  const auto file = folder.path() / "keys.sqlite";
+  const auto deeper = folder.path() / "no-such-folder" / "keys.sqlite";
+  for (const auto& path : {file, deeper}) {
+    EXPECT_THAT(OpenSqliteKeyStore(path.string(), KeyStoreCreation::kMustExist),
+                StatusIs(StatusCode::kNotFound));
+    EXPECT_FALSE(std::filesystem::exists(path)) << path;
+  }
+  EXPECT_FALSE(std::filesystem::exists(deeper.parent_path()));
+  // Once made, it opens for reading.
+  ASSERT_OK_AND_ASSIGN(auto made, OpenSqliteKeyStore(file.string()));
+  ASSERT_THAT(made->Import(OneKey()), IsOk());
+  made.reset();
+  ASSERT_OK_AND_ASSIGN(
+      auto store,
+      OpenSqliteKeyStore(file.string(), KeyStoreCreation::kMustExist));
+  ASSERT_OK_AND_ASSIGN(const KeyStoreStats stats, store->Stats());
+  EXPECT_EQ(stats.Total(), 1u);
+}
+
 TEST(SqliteKeyStoreTest, TheFileIsPrivateWhateverTheUmask) {
   TempFolder folder;
   const Umask umask(0);
