@@ -200,6 +200,21 @@ enum class MessageId : std::uint16_t {
   kRecoverProbeBabukEsxiExtension,
   kRecoverProbeBabukEsxiForced,
   kDecryptorBabukNeeds,
+  // `kintsugi keys` (issue 9): what the key store's failures mean (one id
+  // per status code, the store's own text as `detail`), and the outcome of
+  // an import, export or count.
+  kKeysStoreNotFound,
+  kKeysStoreNotAStore,
+  kKeysStoreCorrupt,
+  kKeysStoreUnsupported,
+  kKeysStoreIoError,
+  kKeysStoreFailed,
+  kKeysImported,
+  kKeysNoDecryptor,
+  kKeysRejected,
+  kKeysMoreProblems,
+  kKeysExported,
+  kKeysCounted,
   kCount,  // Not a message: the number of ids.
 };
 

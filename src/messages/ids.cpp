@@ -33,6 +33,17 @@ constexpr std::string_view kSizeFooter[] = {"size",     "footer", "rule",
 constexpr std::string_view kSizeModuloFooter[] = {
     "size", "modulus",  "remainder", "footer",
     "rule", "strength", "file",      "line"};
+// `kintsugi keys`.
+constexpr std::string_view kDbArgs[] = {"db"};
+constexpr std::string_view kDbDetailArgs[] = {"db", "detail"};
+constexpr std::string_view kDbCodeDetailArgs[] = {"db", "code", "detail"};
+constexpr std::string_view kKeysImportedArgs[] = {"count", "file", "db"};
+constexpr std::string_view kCountFamiliesArgs[] = {"count", "families"};
+constexpr std::string_view kKeysRejectedArgs[] = {"file", "rejected",
+                                                  "records"};
+constexpr std::string_view kFileCountArgs[] = {"file", "count"};
+constexpr std::string_view kKeysExportedArgs[] = {"count", "db", "out"};
+constexpr std::string_view kDbCountArgs[] = {"db", "count"};
 constexpr std::string_view kContact[] = {"kind", "contact", "families"};
 constexpr std::string_view kSimilarity[] = {"percent", "shared"};
 constexpr std::string_view kFamilyName[] = {"name"};
@@ -323,6 +334,18 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverProbeBabukEsxiForced, "recover.probe_babuk_esxi_forced",
      kNoArgs},
     {MessageId::kDecryptorBabukNeeds, "decryptor.babuk_needs", kNoArgs},
+    {MessageId::kKeysStoreNotFound, "keys.store_not_found", kDbArgs},
+    {MessageId::kKeysStoreNotAStore, "keys.store_not_a_store", kDbDetailArgs},
+    {MessageId::kKeysStoreCorrupt, "keys.store_corrupt", kDbDetailArgs},
+    {MessageId::kKeysStoreUnsupported, "keys.store_unsupported", kDbDetailArgs},
+    {MessageId::kKeysStoreIoError, "keys.store_io_error", kDbDetailArgs},
+    {MessageId::kKeysStoreFailed, "keys.store_failed", kDbCodeDetailArgs},
+    {MessageId::kKeysImported, "keys.imported", kKeysImportedArgs},
+    {MessageId::kKeysNoDecryptor, "keys.no_decryptor", kCountFamiliesArgs},
+    {MessageId::kKeysRejected, "keys.rejected", kKeysRejectedArgs},
+    {MessageId::kKeysMoreProblems, "keys.more_problems", kFileCountArgs},
+    {MessageId::kKeysExported, "keys.exported", kKeysExportedArgs},
+    {MessageId::kKeysCounted, "keys.counted", kDbCountArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
