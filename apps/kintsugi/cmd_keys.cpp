@@ -2,9 +2,11 @@
 // format in docs/key-format.md): the key store of seized and leaked keys.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,8 +14,10 @@
 #include "cli.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/key_dump.h"
+#include "kintsugi/key_families.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
+#include "kintsugi/message.h"
 #include "kintsugi/store.h"
 
 namespace kintsugi::cli {
@@ -32,13 +36,65 @@ Result<std::string> StoreLocation(const KeysOptions& keys) {
   return DefaultKeyStorePath();
 }
 
-// Opens the store; `shown` gets its name as printed (a URL's password
-// hidden).
+// Opens the store; only an import creates one (`creation`: an SQLite file;
+// a PostgreSQL database must exist). `shown` gets its name as printed (a
+// URL's password hidden).
 Result<std::unique_ptr<KeyStore>> OpenStore(const KeysOptions& keys,
-                                            std::string* shown) {
+                                            std::string* shown,
+                                            KeyStoreCreation creation) {
   KINTSUGI_ASSIGN_OR_RETURN(const std::string location, StoreLocation(keys));
   *shown = KeyStoreDisplayName(location);
-  return OpenKeyStore(location);
+  if (IsPostgresKeyStoreUrl(location)) return OpenKeyStore(location);
+  return OpenSqliteKeyStore(location, creation);
+}
+
+// The message for a failure of the store at `db` (docs/messages.md): an id
+// per status code, the store's own text as the detail. `opening`: an
+// invalid argument then means a file that is not a key store.
+Message StoreFailureMessage(const std::string& db, const Status& status,
+                            bool opening) {
+  std::string detail = status.message();
+  if (detail.starts_with(db + ": ")) detail.erase(0, db.size() + 2);
+  const std::string safe_db = SanitizeForLog(db);
+  const auto with_detail = [&](MessageId id) {
+    return Message{id, {{"db", safe_db}, {"detail", detail}}};
+  };
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return Message{MessageId::kKeysStoreNotFound, {{"db", safe_db}}};
+    case StatusCode::kCorrupt:
+      return with_detail(MessageId::kKeysStoreCorrupt);
+    case StatusCode::kUnsupported:
+      return with_detail(MessageId::kKeysStoreUnsupported);
+    case StatusCode::kIoError:
+    case StatusCode::kPermissionDenied:
+      return with_detail(MessageId::kKeysStoreIoError);
+    case StatusCode::kInvalidArgument:
+      if (opening) return with_detail(MessageId::kKeysStoreNotAStore);
+      break;
+    default:
+      break;
+  }
+  return Message{MessageId::kKeysStoreFailed,
+                 {{"db", safe_db},
+                  {"code", std::string(StatusCodeName(status.code()))},
+                  {"detail", detail}}};
+}
+
+// Prints a failure of the store at `db` (empty: none was chosen) as its
+// message, with its code, as ReportFailure does; returns its exit code.
+int ReportStoreFailure(const GlobalOptions& options, const std::string& db,
+                       const Status& status, bool opening) {
+  if (db.empty()) return ReportFailure(options, status);
+  const std::string code(StatusCodeName(status.code()));
+  const std::string text =
+      RenderEnglish(StoreFailureMessage(db, status, opening));
+  std::fprintf(stderr, "kintsugi: error: %s: %s\n", code.c_str(),
+               SanitizeForLog(text).c_str());
+  if (options.json) {
+    PrintJson({{"error", {{"code", code}, {"message", text}}}});
+  }
+  return ExitCodeFor(status);
 }
 
 // The line of the record named by the store's "record N: ..." (1-based,
@@ -65,14 +121,19 @@ int ReportProblems(const GlobalOptions& options, const std::string& file,
     problems.push_back({{"line", problem.line}, {"message", problem.message}});
   }
   if (dump.problems.size() < dump.rejected_count) {
-    std::fprintf(stderr, "%s: %zu more problem(s) not shown\n",
-                 safe_file.c_str(), dump.rejected_count - dump.problems.size());
+    const std::string more = RenderEnglish(
+        Message{MessageId::kKeysMoreProblems,
+                {{"file", safe_file},
+                 {"count", static_cast<std::int64_t>(dump.rejected_count -
+                                                     dump.problems.size())}}});
+    std::fprintf(stderr, "%s\n", more.c_str());
   }
   const std::size_t accepted = dump.record_count - dump.rejected_count;
-  const Status status =
-      InvalidArgumentError(file + ": " + std::to_string(dump.rejected_count) +
-                           " of " + std::to_string(dump.record_count) +
-                           " record(s) rejected, nothing imported");
+  const Status status = InvalidArgumentError(RenderEnglish(
+      Message{MessageId::kKeysRejected,
+              {{"file", file},
+               {"rejected", static_cast<std::int64_t>(dump.rejected_count)},
+               {"records", static_cast<std::int64_t>(dump.record_count)}}}));
   std::fprintf(stderr, "kintsugi: error: %s\n",
                SanitizeForLog(status.ToString()).c_str());
   if (options.json) {
@@ -93,7 +154,18 @@ int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
   if (!text) return ReportFailure(options, text.error());
   const std::string_view view(reinterpret_cast<const char*>(text->data()),
                               text->size());
-  auto dump = ParseKeyDump(view, {keys.source});
+  // A record's family must be a key-lookup family or one of the knowledge
+  // base (docs/key-format.md §4).
+  auto kb = LoadKnowledgeBase(options);
+  if (!kb) {
+    ReportFailure(options, kb.error().WithContext("knowledge base: "));
+    return kExitKbInvalid;
+  }
+  KeyDumpDefaults defaults{keys.source, {}};
+  for (const kb::Family& family : kb->families) {
+    defaults.kb_families.insert(family.id);
+  }
+  auto dump = ParseKeyDump(view, defaults);
   if (!dump) {
     return ReportFailure(options, dump.error().WithContext(keys.file + ": "));
   }
@@ -101,8 +173,10 @@ int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
     return ReportProblems(options, keys.file, *dump);
   }
   std::string path;
-  auto store = OpenStore(keys, &path);
-  if (!store) return ReportFailure(options, store.error());
+  auto store = OpenStore(keys, &path, KeyStoreCreation::kCreateIfMissing);
+  if (!store) {
+    return ReportStoreFailure(options, path, store.error(), /*opening=*/true);
+  }
   const Status imported = (*store)->Import(dump->records);
   if (!imported.ok()) {
     const std::size_t line = LineOfStoreError(imported, dump->lines);
@@ -118,26 +192,58 @@ int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
            message.substr(std::min(message.find(": ") + 2, message.size()))});
       return ReportProblems(options, keys.file, duplicate);
     }
-    return ReportFailure(options, imported.WithContext(keys.file + ": ")
-                                      .WithContext("nothing imported: "));
+    return ReportStoreFailure(
+        options, path,
+        imported.WithContext("nothing imported from " + keys.file + ": "),
+        /*opening=*/false);
+  }
+  // Keys for families of the knowledge base that no decryptor uses yet.
+  std::set<std::string> no_decryptor;
+  for (const KeyRecord& record : dump->records) {
+    if (FindKeyFamily(record.family) == nullptr) {
+      no_decryptor.insert(record.family);
+    }
+  }
+  std::string families;
+  for (const std::string& family : no_decryptor) {
+    families += (families.empty() ? "" : ", ") + family;
   }
   if (options.json) {
     PrintJson({{"imported", dump->records.size()},
                {"accepted", dump->records.size()},
                {"rejected", 0},
+               {"no_decryptor", dump->no_decryptor_count},
+               {"no_decryptor_families", no_decryptor},
                {"db", path}});
   } else if (!options.quiet) {
-    std::printf("Imported %zu key(s) from %s into %s\n", dump->records.size(),
-                SanitizeForLog(keys.file).c_str(),
-                SanitizeForLog(path).c_str());
+    std::printf(
+        "%s\n",
+        RenderEnglish(
+            Message{MessageId::kKeysImported,
+                    {{"count", static_cast<std::int64_t>(dump->records.size())},
+                     {"file", SanitizeForLog(keys.file)},
+                     {"db", SanitizeForLog(path)}}})
+            .c_str());
+  }
+  if (dump->no_decryptor_count > 0 && !options.quiet) {
+    std::fprintf(
+        stderr, "kintsugi: %s\n",
+        SanitizeForLog(
+            RenderEnglish(Message{
+                MessageId::kKeysNoDecryptor,
+                {{"count", static_cast<std::int64_t>(dump->no_decryptor_count)},
+                 {"families", families}}}))
+            .c_str());
   }
   return kExitOk;
 }
 
 int RunExport(const GlobalOptions& options, const KeysOptions& keys) {
   std::string path;
-  auto store = OpenStore(keys, &path);
-  if (!store) return ReportFailure(options, store.error());
+  auto store = OpenStore(keys, &path, KeyStoreCreation::kMustExist);
+  if (!store) {
+    return ReportStoreFailure(options, path, store.error(), /*opening=*/true);
+  }
   // The file holds keys in clear: created new, readable by its owner only.
   auto out = RealFileSystem().CreateNew(Path(keys.file));
   if (!out) return ReportFailure(options, out.error());
@@ -159,19 +265,27 @@ int RunExport(const GlobalOptions& options, const KeysOptions& keys) {
   if (options.json) {
     PrintJson({{"exported", count}, {"out", keys.file}, {"db", path}});
   } else if (!options.quiet) {
-    std::printf("Exported %zu key(s) from %s to %s\n", count,
-                SanitizeForLog(path).c_str(),
-                SanitizeForLog(keys.file).c_str());
+    std::printf(
+        "%s\n",
+        RenderEnglish(Message{MessageId::kKeysExported,
+                              {{"count", static_cast<std::int64_t>(count)},
+                               {"db", SanitizeForLog(path)},
+                               {"out", SanitizeForLog(keys.file)}}})
+            .c_str());
   }
   return kExitOk;
 }
 
 int RunStats(const GlobalOptions& options, const KeysOptions& keys) {
   std::string path;
-  auto store = OpenStore(keys, &path);
-  if (!store) return ReportFailure(options, store.error());
+  auto store = OpenStore(keys, &path, KeyStoreCreation::kMustExist);
+  if (!store) {
+    return ReportStoreFailure(options, path, store.error(), /*opening=*/true);
+  }
   auto stats = (*store)->Stats();
-  if (!stats) return ReportFailure(options, stats.error());
+  if (!stats) {
+    return ReportStoreFailure(options, path, stats.error(), /*opening=*/false);
+  }
   if (options.json) {
     nlohmann::json families = nlohmann::json::object();
     for (const KeyStoreStats::Row& row : stats->rows) {
@@ -183,9 +297,13 @@ int RunStats(const GlobalOptions& options, const KeysOptions& keys) {
     return kExitOk;
   }
   if (options.quiet) return kExitOk;
-  std::printf("%llu key(s) in %s\n",
-              static_cast<unsigned long long>(stats->Total()),
-              SanitizeForLog(path).c_str());
+  std::printf(
+      "%s\n",
+      RenderEnglish(
+          Message{MessageId::kKeysCounted,
+                  {{"db", SanitizeForLog(path)},
+                   {"count", static_cast<std::int64_t>(stats->Total())}}})
+          .c_str());
   for (const KeyStoreStats::Row& row : stats->rows) {
     std::printf("  %-24s %-10s %llu\n", SanitizeForLog(row.family).c_str(),
                 std::string(ReleaseStateName(row.state)).c_str(),
@@ -212,7 +330,8 @@ void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
 
   CLI::App* import_command = command->add_subcommand(
       "import", "Import a key dump (all or nothing; docs/key-format.md)");
-  import_command->add_option("FILE", keys.file, "The dump: JSON or JSON lines")
+  import_command
+      ->add_option("FILE", keys.file, "The dump: JSON, JSON lines or CSV")
       ->required()
       ->check(NonEmpty());
   import_command
