@@ -28,6 +28,7 @@ std::string_view FieldProblem(std::string_view field) {
 
 CsvReader::Next CsvReader::Read(CsvRecord* record) {
   record->fields.clear();
+  record->field_count = 0;
   record->problem.clear();
   record->problem_field = 0;
   const std::size_t size = text_.size();
@@ -101,7 +102,9 @@ CsvReader::Next CsvReader::Read(CsvRecord* record) {
         ++position_;
       }
     }
-    record->fields.push_back(std::move(field));
+    if (record->field_count++ < max_fields_) {
+      record->fields.push_back(std::move(field));
+    }
     if (position_ >= size) break;  // The last record, without a line break.
     if (at(position_) == ',') {
       ++position_;

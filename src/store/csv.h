@@ -23,7 +23,9 @@ namespace kintsugi::store {
 
 struct CsvRecord {
   std::size_t line = 0;  // 1-based line of its first byte.
+  // The first CsvReader::max_fields fields; `field_count` counts them all.
   std::vector<std::string> fields;
+  std::size_t field_count = 0;
   // Non-empty when a field holds a NUL byte or is not UTF-8: what is wrong
   // with field `problem_field` (0-based); the record is not to be used.
   std::string problem;
@@ -32,8 +34,11 @@ struct CsvRecord {
 
 class CsvReader {
  public:
-  // `text` must outlive the reader.
-  explicit CsvReader(std::string_view text) : text_(text) {}
+  // `text` must outlive the reader. A record keeps at most `max_fields`
+  // fields (it counts the rest): a row of millions of commas must not
+  // become millions of strings.
+  CsvReader(std::string_view text, std::size_t max_fields)
+      : text_(text), max_fields_(max_fields) {}
 
   enum class Next { kRecord, kEnd, kSyntaxError };
 
@@ -45,6 +50,7 @@ class CsvReader {
 
  private:
   std::string_view text_;
+  std::size_t max_fields_;
   std::size_t position_ = 0;
   std::size_t line_ = 1;
   bool stopped_ = false;

@@ -449,7 +449,9 @@ std::string HeaderProblem(const std::vector<std::string>& names) {
 // empty cell being an absent field. Each row becomes the JSON object of the
 // same fields, so that both shapes are checked by the same code.
 void ReadCsvDump(std::string_view text, DumpReader& reader) {
-  store::CsvReader csv(text);
+  // One more than the fields of a record: enough to tell a header that
+  // names a field twice or an unknown one.
+  store::CsvReader csv(text, kFields.size() + 1);
   store::CsvRecord header;
   const store::CsvReader::Next first = csv.Read(&header);
   if (first == store::CsvReader::Next::kEnd) return;
@@ -468,9 +470,9 @@ void ReadCsvDump(std::string_view text, DumpReader& reader) {
     if (next == store::CsvReader::Next::kSyntaxError) {
       return reader.Reject(row.line, row.problem);
     }
-    if (row.fields.size() != names.size()) {
+    if (row.field_count != names.size()) {
       reader.Reject(row.line, fmt::format("{} field(s), but the header has {}",
-                                          row.fields.size(), names.size()));
+                                          row.field_count, names.size()));
       continue;
     }
     if (!row.problem.empty()) {

@@ -407,6 +407,21 @@ TEST(KeyDumpCsvTest, EveryBadRowIsNamedWithItsLine) {
                           ProblemAt(8, "hex")));
 }
 
+TEST(KeyDumpCsvTest, AVeryWideRowIsCountedNotKept) {
+  const std::string header = "family,handle,key_type,key_hex\n";
+  ASSERT_OK_AND_ASSIGN(
+      const ParsedKeyDump parsed,
+      Parse(header + std::string(kKbOnly) + std::string(100'000, ',') + "\n"));
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(ProblemAt(2, "100001 field(s), but the header has 4")));
+  ASSERT_OK_AND_ASSIGN(const ParsedKeyDump wide_header,
+                       Parse(header.substr(0, header.size() - 1) +
+                             std::string(100'000, ',') + "\n"));
+  EXPECT_THAT(wide_header.problems,
+              ElementsAre(ProblemAt(1, "column 5 has no name")));
+}
+
 TEST(KeyDumpCsvTest, ASyntaxErrorStopsTheReadingWithItsLine) {
   const std::string header = "family,handle,key_type,key_hex,key_pem\n";
   const std::string good = std::string(kKbOnly) + ",a,seed,01,\n";
