@@ -1,6 +1,7 @@
 // Fuzz target: a key dump (docs/key-format.md: JSON or CSV) from arbitrary
 // bytes. Parsing must never crash or hang, and must keep its promises:
 //  - records come back only from a dump without problems, one line each;
+//  - each problem is English or a message with its declared arguments;
 //  - every record passes ValidateKeyRecord (what every store checks);
 //  - what it accepts, written back with KeyDumpLine, reads back clean with
 //    the same number of records.
@@ -12,6 +13,7 @@
 
 #include "fuzz_target.h"
 #include "kintsugi/key_dump.h"
+#include "kintsugi/message.h"
 #include "kintsugi/store.h"
 
 namespace {
@@ -33,6 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   Check(parsed->problems.empty() || parsed->records.empty());
   Check(parsed->records.size() == parsed->lines.size());
   Check(parsed->rejected_count <= parsed->record_count);
+  for (const kintsugi::KeyDumpProblem& problem : parsed->problems) {
+    Check(problem.detail.id == kintsugi::MessageId::kCount
+              ? !problem.message.empty()
+              : problem.message.empty() &&
+                    kintsugi::HasDeclaredArgs(problem.detail));
+  }
   std::string again;
   for (const kintsugi::KeyRecord& record : parsed->records) {
     Check(kintsugi::ValidateKeyRecord(record).ok());

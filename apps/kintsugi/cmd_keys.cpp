@@ -116,9 +116,12 @@ int ReportProblems(const GlobalOptions& options, const std::string& file,
   const std::string safe_file = SanitizeForLog(file);
   nlohmann::json problems = nlohmann::json::array();
   for (const KeyDumpProblem& problem : dump.problems) {
+    const std::string text = problem.detail.id == MessageId::kCount
+                                 ? problem.message
+                                 : RenderEnglish(problem.detail);
     std::fprintf(stderr, "%s:%zu: error: %s\n", safe_file.c_str(), problem.line,
-                 SanitizeForLog(problem.message).c_str());
-    problems.push_back({{"line", problem.line}, {"message", problem.message}});
+                 SanitizeForLog(text).c_str());
+    problems.push_back({{"line", problem.line}, {"message", text}});
   }
   if (dump.problems.size() < dump.rejected_count) {
     const std::string more = RenderEnglish(
@@ -189,7 +192,8 @@ int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
       duplicate.rejected_count = 1;
       duplicate.problems.push_back(
           {line,
-           message.substr(std::min(message.find(": ") + 2, message.size()))});
+           message.substr(std::min(message.find(": ") + 2, message.size())),
+           {}});
       return ReportProblems(options, keys.file, duplicate);
     }
     return ReportStoreFailure(

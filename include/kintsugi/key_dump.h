@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kintsugi/message.h"
 #include "kintsugi/status.h"
 #include "kintsugi/store.h"
 
@@ -30,10 +31,13 @@ struct KeyDumpDefaults {
   std::set<std::string, std::less<>> kb_families;
 };
 
-// A problem with one record of a dump: its 1-based line and what is wrong.
+// A problem with one record of a dump: its 1-based line and what is wrong,
+// as a message (docs/messages.md, keys.*) or, for the problems not made
+// messages yet, in English (`message`, empty when `detail` is set).
 struct KeyDumpProblem {
   std::size_t line = 0;
   std::string message;
+  Message detail;  // id kCount: see `message`.
 };
 
 struct ParsedKeyDump {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "kintsugi/message.h"
 #include "kintsugi/store.h"
 
 namespace kintsugi {
@@ -22,9 +23,9 @@ struct KeyFamily {
   int rsa_bits = 0;
   // How the family's files name their key.
   HandleKind handle_kind = HandleKind::kNone;
-  // What a handle of this family looks like, in words (for docs and
-  // problems); empty for kNone.
-  std::string_view handle_format;
+  // What a handle of this family looks like, as a message without
+  // arguments (for problems); kCount for kNone.
+  MessageId handle_format = MessageId::kCount;
   // Whether `handle` has the family's format; null: any value.
   bool (*handle_fits)(std::string_view handle) = nullptr;
 };

@@ -215,6 +215,26 @@ enum class MessageId : std::uint16_t {
   kKeysMoreProblems,
   kKeysExported,
   kKeysCounted,
+  // What is wrong with a record of a key dump (KeyDumpProblem::detail):
+  // CSV syntax and header, and the family checks (docs/key-format.md).
+  kKeysCsvUnclosedQuote,
+  kKeysCsvTextAfterQuote,
+  kKeysCsvQuoteInField,
+  kKeysCsvBareCr,
+  kKeysCsvNulByte,
+  kKeysCsvNotUtf8,
+  kKeysCsvWidth,
+  kKeysCsvUnknownColumn,
+  kKeysCsvColumnTwice,
+  kKeysCsvUnnamedColumn,
+  kKeysCsvHeaderIncomplete,
+  kKeysUnknownFamily,
+  kKeysFamilyKeyType,
+  kKeysFamilyRsaSize,
+  kKeysFamilyNoHandle,
+  kKeysFamilyHandleKind,
+  kKeysFamilyHandleFormat,
+  kKeysStopDjvuIdFormat,
   kCount,  // Not a message: the number of ids.
 };
 

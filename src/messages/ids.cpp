@@ -44,6 +44,15 @@ constexpr std::string_view kKeysRejectedArgs[] = {"file", "rejected",
 constexpr std::string_view kFileCountArgs[] = {"file", "count"};
 constexpr std::string_view kKeysExportedArgs[] = {"count", "db", "out"};
 constexpr std::string_view kDbCountArgs[] = {"db", "count"};
+constexpr std::string_view kOpenedArgs[] = {"opened"};
+constexpr std::string_view kColumnArgs[] = {"column"};
+constexpr std::string_view kWidthArgs[] = {"fields", "columns"};
+constexpr std::string_view kNumberArgs[] = {"number"};
+constexpr std::string_view kFamilyArgs[] = {"family"};
+constexpr std::string_view kFamilyKeyTypeArgs[] = {"family", "types", "type"};
+constexpr std::string_view kFamilyRsaArgs[] = {"family", "bits", "given"};
+constexpr std::string_view kFamilyKindArgs[] = {"family", "kind", "given"};
+constexpr std::string_view kFamilyFormatArgs[] = {"family", "format"};
 constexpr std::string_view kContact[] = {"kind", "contact", "families"};
 constexpr std::string_view kSimilarity[] = {"percent", "shared"};
 constexpr std::string_view kFamilyName[] = {"name"};
@@ -346,6 +355,27 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kKeysMoreProblems, "keys.more_problems", kFileCountArgs},
     {MessageId::kKeysExported, "keys.exported", kKeysExportedArgs},
     {MessageId::kKeysCounted, "keys.counted", kDbCountArgs},
+    {MessageId::kKeysCsvUnclosedQuote, "keys.csv_unclosed_quote", kOpenedArgs},
+    {MessageId::kKeysCsvTextAfterQuote, "keys.csv_text_after_quote", kNoArgs},
+    {MessageId::kKeysCsvQuoteInField, "keys.csv_quote_in_field", kNoArgs},
+    {MessageId::kKeysCsvBareCr, "keys.csv_bare_cr", kNoArgs},
+    {MessageId::kKeysCsvNulByte, "keys.csv_nul_byte", kColumnArgs},
+    {MessageId::kKeysCsvNotUtf8, "keys.csv_not_utf8", kColumnArgs},
+    {MessageId::kKeysCsvWidth, "keys.csv_width", kWidthArgs},
+    {MessageId::kKeysCsvUnknownColumn, "keys.csv_unknown_column", kColumnArgs},
+    {MessageId::kKeysCsvColumnTwice, "keys.csv_column_twice", kColumnArgs},
+    {MessageId::kKeysCsvUnnamedColumn, "keys.csv_unnamed_column", kNumberArgs},
+    {MessageId::kKeysCsvHeaderIncomplete, "keys.csv_header_incomplete",
+     kNoArgs},
+    {MessageId::kKeysUnknownFamily, "keys.unknown_family", kFamilyArgs},
+    {MessageId::kKeysFamilyKeyType, "keys.family_key_type", kFamilyKeyTypeArgs},
+    {MessageId::kKeysFamilyRsaSize, "keys.family_rsa_size", kFamilyRsaArgs},
+    {MessageId::kKeysFamilyNoHandle, "keys.family_no_handle", kFamilyArgs},
+    {MessageId::kKeysFamilyHandleKind, "keys.family_handle_kind",
+     kFamilyKindArgs},
+    {MessageId::kKeysFamilyHandleFormat, "keys.family_handle_format",
+     kFamilyFormatArgs},
+    {MessageId::kKeysStopDjvuIdFormat, "keys.stop_djvu_id_format", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

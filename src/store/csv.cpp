@@ -2,8 +2,6 @@
 
 #include "store/csv.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -12,16 +10,16 @@
 namespace kintsugi::store {
 namespace {
 
-// What is wrong with `field`'s bytes, or "".
-std::string_view FieldProblem(std::string_view field) {
+// What is wrong with `field`'s bytes.
+CsvProblem FieldProblem(std::string_view field) {
   std::size_t at = 0;
   while (at < field.size()) {
-    if (field[at] == '\0') return "a NUL byte";
+    if (field[at] == '\0') return CsvProblem::kNulByte;
     const auto c = DecodeUtf8(field, at);
-    if (!c) return "not UTF-8";
+    if (!c) return CsvProblem::kNotUtf8;
     at += c->length;
   }
-  return "";
+  return CsvProblem::kNone;
 }
 
 }  // namespace
@@ -29,8 +27,9 @@ std::string_view FieldProblem(std::string_view field) {
 CsvReader::Next CsvReader::Read(CsvRecord* record) {
   record->fields.clear();
   record->field_count = 0;
-  record->problem.clear();
+  record->problem = CsvProblem::kNone;
   record->problem_field = 0;
+  record->quote_line = 0;
   const std::size_t size = text_.size();
   const auto at = [this, size](std::size_t i) {
     return i < size ? text_[i] : '\0';
@@ -52,10 +51,10 @@ CsvReader::Next CsvReader::Read(CsvRecord* record) {
     return Next::kEnd;
   }
   record->line = line_;
-  const auto fail = [&](std::string problem) {
+  const auto fail = [&](CsvProblem problem) {
     stopped_ = true;
     record->fields.clear();
-    record->problem = std::move(problem);
+    record->problem = problem;
     return Next::kSyntaxError;
   };
   while (true) {
@@ -65,10 +64,8 @@ CsvReader::Next CsvReader::Read(CsvRecord* record) {
       ++position_;
       while (true) {
         if (position_ >= size) {
-          return fail(fmt::format(
-              "the quoted field opened on line {} is never closed (is the "
-              "file cut short?)",
-              open_line));
+          record->quote_line = open_line;
+          return fail(CsvProblem::kUnclosedQuote);
         }
         const char c = text_[position_];
         if (c == '"') {
@@ -85,19 +82,15 @@ CsvReader::Next CsvReader::Read(CsvRecord* record) {
         ++position_;
       }
       if (position_ < size && at(position_) != ',' && !line_end(position_)) {
-        return fail(
-            "text after a closing quote (a quote inside a quoted field is "
-            "written twice)");
+        return fail(CsvProblem::kTextAfterQuote);
       }
     } else {
       while (position_ < size && at(position_) != ',' && !line_end(position_)) {
         const char c = text_[position_];
         if (c == '"') {
-          return fail(
-              "a quote inside an unquoted field (quote the whole field and "
-              "write the quote twice)");
+          return fail(CsvProblem::kQuoteInField);
         }
-        if (c == '\r') return fail("a carriage return that ends no line");
+        if (c == '\r') return fail(CsvProblem::kBareCr);
         field += c;
         ++position_;
       }
@@ -114,9 +107,9 @@ CsvReader::Next CsvReader::Read(CsvRecord* record) {
     break;
   }
   for (std::size_t i = 0; i < record->fields.size(); ++i) {
-    const std::string_view problem = FieldProblem(record->fields[i]);
-    if (!problem.empty()) {
-      record->problem = std::string(problem);
+    const CsvProblem problem = FieldProblem(record->fields[i]);
+    if (problem != CsvProblem::kNone) {
+      record->problem = problem;
       record->problem_field = i;
       break;
     }

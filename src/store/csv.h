@@ -15,21 +15,33 @@
 // 4180 is a few dozen lines.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kintsugi::store {
 
+// What is wrong with a record: its bytes (kNulByte, kNotUtf8: the record is
+// not to be used, but reading goes on) or the syntax (reading stops).
+enum class CsvProblem : std::uint8_t {
+  kNone,
+  kNulByte,
+  kNotUtf8,
+  kUnclosedQuote,   // A quoted field runs to the end of the text.
+  kTextAfterQuote,  // `"a"b`.
+  kQuoteInField,    // `a"b`.
+  kBareCr,          // A CR that is not followed by LF nor ends the text.
+};
+
 struct CsvRecord {
   std::size_t line = 0;  // 1-based line of its first byte.
   // The first CsvReader::max_fields fields; `field_count` counts them all.
   std::vector<std::string> fields;
   std::size_t field_count = 0;
-  // Non-empty when a field holds a NUL byte or is not UTF-8: what is wrong
-  // with field `problem_field` (0-based); the record is not to be used.
-  std::string problem;
-  std::size_t problem_field = 0;
+  CsvProblem problem = CsvProblem::kNone;
+  std::size_t problem_field = 0;  // kNulByte, kNotUtf8: which (0-based).
+  std::size_t quote_line = 0;     // kUnclosedQuote: the line it opened on.
 };
 
 class CsvReader {

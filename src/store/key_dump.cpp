@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -177,54 +178,58 @@ std::string KeyTypeList(std::span<const KeyType> types) {
   return list;
 }
 
-// Whether `record` fits its family (docs/key-format.md §4): a key-lookup
+// Whether `record` fits its family (docs/key-format.md §4.1): a key-lookup
 // family's key types, RSA size and handle; otherwise a family of the
-// knowledge base (`*no_decryptor` set), or an unknown family.
-Status CheckFamily(const KeyRecord& record, int rsa_bits,
-                   const KeyDumpDefaults& defaults, bool* no_decryptor) {
-  const KeyFamily* family = FindKeyFamily(record.family);
+// knowledge base (`*no_decryptor` set). What is wrong, or nullopt.
+std::optional<Message> CheckFamily(const KeyRecord& record, int rsa_bits,
+                                   const KeyDumpDefaults& defaults,
+                                   bool* no_decryptor) {
+  const std::string id = record.family;
+  const KeyFamily* family = FindKeyFamily(id);
   if (family == nullptr) {
-    if (defaults.kb_families.contains(record.family)) {
+    if (defaults.kb_families.contains(id)) {
       *no_decryptor = true;
-      return Status::Ok();
+      return std::nullopt;
     }
-    return InvalidArgumentError(fmt::format(
-        "unknown family \"{}\": not in the knowledge base", record.family));
+    return Message{MessageId::kKeysUnknownFamily, {{"family", id}}};
   }
   const auto& types = family->key_types;
   if (std::find(types.begin(), types.end(), record.key_type) == types.end()) {
-    return InvalidArgumentError(
-        fmt::format("the {} decryptors take {} keys, not {}", family->id,
-                    KeyTypeList(types), KeyTypeName(record.key_type)));
+    return Message{MessageId::kKeysFamilyKeyType,
+                   {{"family", id},
+                    {"types", KeyTypeList(types)},
+                    {"type", std::string(KeyTypeName(record.key_type))}}};
   }
   if (family->rsa_bits != 0 && rsa_bits != 0 && rsa_bits != family->rsa_bits) {
-    return InvalidArgumentError(
-        fmt::format("the {} decryptors take RSA-{} keys, not RSA-{}",
-                    family->id, family->rsa_bits, rsa_bits));
+    return Message{MessageId::kKeysFamilyRsaSize,
+                   {{"family", id},
+                    {"bits", std::int64_t{family->rsa_bits}},
+                    {"given", std::int64_t{rsa_bits}}}};
   }
   if (record.handle.kind != family->handle_kind) {
     if (family->handle_kind == HandleKind::kNone) {
-      return InvalidArgumentError(
-          fmt::format("{} files name no key: give no handle", family->id));
+      return Message{MessageId::kKeysFamilyNoHandle, {{"family", id}}};
     }
-    return InvalidArgumentError(
-        fmt::format("{} keys are looked up by a {} handle, not {}", family->id,
-                    HandleKindName(family->handle_kind),
-                    HandleKindName(record.handle.kind)));
+    return Message{
+        MessageId::kKeysFamilyHandleKind,
+        {{"family", id},
+         {"kind", std::string(HandleKindName(family->handle_kind))},
+         {"given", std::string(HandleKindName(record.handle.kind))}}};
   }
   if (family->handle_fits != nullptr &&
       !family->handle_fits(record.handle.value)) {
-    return InvalidArgumentError(fmt::format("the {} handle is not {}",
-                                            family->id, family->handle_format));
+    return Message{
+        MessageId::kKeysFamilyHandleFormat,
+        {{"family", id},
+         {"format", std::vector<Message>{Message{family->handle_format, {}}}}}};
   }
-  return Status::Ok();
+  return std::nullopt;
 }
 
-// Checks one record of a dump; the record, or what is wrong with it.
-// `*no_decryptor`: the record is for a family no decryptor uses yet.
+// Checks one record of a dump, but for its family; the record (and an RSA
+// key's size in `*rsa_bits`), or what is wrong with it.
 Result<KeyRecord> ReadRecord(const Json& object,
-                             const KeyDumpDefaults& defaults,
-                             bool* no_decryptor) {
+                             const KeyDumpDefaults& defaults, int* rsa_bits) {
   if (!object.is_object()) {
     return InvalidArgumentError("a record is a JSON object");
   }
@@ -268,12 +273,9 @@ Result<KeyRecord> ReadRecord(const Json& object,
   record.provenance.source = source.value_or(defaults.source);
   record.provenance.case_reference = case_reference.value_or("");
   record.provenance.date = date.value_or("");
-  int rsa_bits = 0;
   KINTSUGI_ASSIGN_OR_RETURN(
-      record.key, KeyBytes(record.key_type, key_pem, key_hex, &rsa_bits));
+      record.key, KeyBytes(record.key_type, key_pem, key_hex, rsa_bits));
   KINTSUGI_RETURN_IF_ERROR(ValidateKeyRecord(record));
-  KINTSUGI_RETURN_IF_ERROR(
-      CheckFamily(record, rsa_bits, defaults, no_decryptor));
   return record;
 }
 
@@ -367,9 +369,14 @@ class DumpReader {
 
   void Add(const Json& value, std::size_t line) {
     ++dump_.record_count;
-    bool no_decryptor = false;
-    auto record = ReadRecord(value, defaults_, &no_decryptor);
+    int rsa_bits = 0;
+    auto record = ReadRecord(value, defaults_, &rsa_bits);
     if (!record) return Problem(line, record.error().message());
+    bool no_decryptor = false;
+    if (auto misfit =
+            CheckFamily(*record, rsa_bits, defaults_, &no_decryptor)) {
+      return Problem(line, std::move(*misfit));
+    }
     auto duplicate = DuplicateKey(*record);
     if (!duplicate) return Problem(line, duplicate.error().message());
     const auto [it, inserted] = seen_.emplace(*duplicate, line);
@@ -398,13 +405,23 @@ class DumpReader {
     ++dump_.record_count;
     Problem(line, std::move(message));
   }
+  void Reject(std::size_t line, Message detail) {
+    ++dump_.record_count;
+    Problem(line, std::move(detail));
+  }
 
   std::size_t record_count() const { return dump_.record_count; }
 
   void Problem(std::size_t line, std::string message) {
+    Problem(KeyDumpProblem{line, std::move(message), {}});
+  }
+  void Problem(std::size_t line, Message detail) {
+    Problem(KeyDumpProblem{line, "", std::move(detail)});
+  }
+  void Problem(KeyDumpProblem problem) {
     ++dump_.rejected_count;
     if (dump_.problems.size() < limits::kMaxKeyDumpProblems) {
-      dump_.problems.push_back({line, std::move(message)});
+      dump_.problems.push_back(std::move(problem));
     }
     // Records are kept only while the dump is clean.
     dump_.records.clear();
@@ -419,18 +436,20 @@ class DumpReader {
   ParsedKeyDump dump_;
 };
 
-// What is wrong with a CSV header (docs/key-format.md §1), or "".
-std::string HeaderProblem(const std::vector<std::string>& names) {
+// What is wrong with a CSV header (docs/key-format.md §1.1), or nullopt.
+std::optional<Message> HeaderProblem(const std::vector<std::string>& names) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::string& name = names[i];
+    if (name.empty()) {
+      return Message{MessageId::kKeysCsvUnnamedColumn,
+                     {{"number", static_cast<std::int64_t>(i + 1)}}};
+    }
     if (std::find(kFields.begin(), kFields.end(), name) == kFields.end()) {
-      return name.empty()
-                 ? fmt::format("the header's column {} has no name", i + 1)
-                 : fmt::format("unknown column \"{}\" in the header", name);
+      return Message{MessageId::kKeysCsvUnknownColumn, {{"column", name}}};
     }
     if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i),
                   name) != names.begin() + static_cast<std::ptrdiff_t>(i)) {
-      return fmt::format("the column \"{}\" is named twice", name);
+      return Message{MessageId::kKeysCsvColumnTwice, {{"column", name}}};
     }
   }
   const auto has = [&names](std::string_view name) {
@@ -438,11 +457,32 @@ std::string HeaderProblem(const std::vector<std::string>& names) {
   };
   if (!has("family") || !has("key_type") ||
       !(has("key_pem") || has("key_hex"))) {
-    return "the header names no \"family\", \"key_type\", or neither "
-           "\"key_pem\" nor \"key_hex\" column (the first row of a CSV dump "
-           "is its header)";
+    return Message{MessageId::kKeysCsvHeaderIncomplete, {}};
   }
-  return "";
+  return std::nullopt;
+}
+
+// The message for a CSV record's problem; `column` names the field of a
+// NUL byte or invalid UTF-8 (its header name, or its number in the header).
+Message CsvProblemMessage(const store::CsvRecord& record, std::string column) {
+  switch (record.problem) {
+    case store::CsvProblem::kNulByte:
+      return Message{MessageId::kKeysCsvNulByte, {{"column", column}}};
+    case store::CsvProblem::kNotUtf8:
+      return Message{MessageId::kKeysCsvNotUtf8, {{"column", column}}};
+    case store::CsvProblem::kUnclosedQuote:
+      return Message{
+          MessageId::kKeysCsvUnclosedQuote,
+          {{"opened", static_cast<std::int64_t>(record.quote_line)}}};
+    case store::CsvProblem::kTextAfterQuote:
+      return Message{MessageId::kKeysCsvTextAfterQuote, {}};
+    case store::CsvProblem::kQuoteInField:
+      return Message{MessageId::kKeysCsvQuoteInField, {}};
+    case store::CsvProblem::kBareCr:
+    case store::CsvProblem::kNone:  // Not called for it.
+      break;
+  }
+  return Message{MessageId::kKeysCsvBareCr, {}};
 }
 
 // A CSV dump: a header row of field names, then one record per row, an
@@ -455,12 +495,13 @@ void ReadCsvDump(std::string_view text, DumpReader& reader) {
   store::CsvRecord header;
   const store::CsvReader::Next first = csv.Read(&header);
   if (first == store::CsvReader::Next::kEnd) return;
-  if (first == store::CsvReader::Next::kSyntaxError ||
-      !header.problem.empty()) {
-    return reader.Reject(header.line, header.problem + " (in the header)");
+  if (header.problem != store::CsvProblem::kNone) {
+    return reader.Reject(
+        header.line,
+        CsvProblemMessage(header, std::to_string(header.problem_field + 1)));
   }
-  if (std::string problem = HeaderProblem(header.fields); !problem.empty()) {
-    return reader.Reject(header.line, std::move(problem));
+  if (auto problem = HeaderProblem(header.fields)) {
+    return reader.Reject(header.line, std::move(*problem));
   }
   const std::vector<std::string>& names = header.fields;
   store::CsvRecord row;
@@ -468,17 +509,18 @@ void ReadCsvDump(std::string_view text, DumpReader& reader) {
     const store::CsvReader::Next next = csv.Read(&row);
     if (next == store::CsvReader::Next::kEnd) return;
     if (next == store::CsvReader::Next::kSyntaxError) {
-      return reader.Reject(row.line, row.problem);
+      return reader.Reject(row.line, CsvProblemMessage(row, ""));
     }
     if (row.field_count != names.size()) {
-      reader.Reject(row.line, fmt::format("{} field(s), but the header has {}",
-                                          row.field_count, names.size()));
+      reader.Reject(
+          row.line,
+          Message{MessageId::kKeysCsvWidth,
+                  {{"fields", static_cast<std::int64_t>(row.field_count)},
+                   {"columns", static_cast<std::int64_t>(names.size())}}});
       continue;
     }
-    if (!row.problem.empty()) {
-      reader.Reject(row.line,
-                    fmt::format("column \"{}\": {}", names[row.problem_field],
-                                row.problem));
+    if (row.problem != store::CsvProblem::kNone) {
+      reader.Reject(row.line, CsvProblemMessage(row, names[row.problem_field]));
       continue;
     }
     Json object = Json::object();

@@ -21,6 +21,7 @@
 
 #include "core/testing/status_matchers.h"
 #include "kintsugi/key_families.h"
+#include "kintsugi/message.h"
 
 namespace kintsugi {
 namespace {
@@ -117,9 +118,21 @@ std::string Key(const KeyRecord& record) {
   return std::string(key.begin(), key.end());
 }
 
+// A problem's text as the CLI prints it: its message in English, or its
+// English text for the problems not made messages yet. A message must carry
+// exactly its declared arguments.
+std::string Text(const KeyDumpProblem& problem) {
+  if (problem.detail.id == MessageId::kCount) return problem.message;
+  EXPECT_TRUE(HasDeclaredArgs(problem.detail))
+      << MessageIdName(problem.detail.id);
+  EXPECT_THAT(problem.message, IsEmpty());
+  return RenderEnglish(problem.detail);
+}
+
 MATCHER_P2(ProblemAt, line, text, "") {
+  *result_listener << "line " << arg.line << ": " << Text(arg);
   return arg.line == static_cast<std::size_t>(line) &&
-         arg.message.find(text) != std::string::npos;
+         Text(arg).find(text) != std::string::npos;
 }
 
 TEST(KeyDumpTest, JsonLinesReadBack) {
@@ -559,7 +572,7 @@ TEST(KeyFamilyTest, TheTableNamesEachFamilyOnce) {
     EXPECT_EQ(FindKeyFamily(family.id), &family);
     EXPECT_FALSE(family.key_types.empty()) << family.id;
     EXPECT_EQ(family.handle_kind == HandleKind::kNone,
-              family.handle_format.empty())
+              family.handle_format == MessageId::kCount)
         << family.id;
   }
   EXPECT_NE(FindKeyFamily("babuk"), nullptr);

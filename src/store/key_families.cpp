@@ -23,14 +23,14 @@ const std::array<KeyFamily, 2> kKeyFamilies = {{
      .key_types = kBabukKeyTypes,
      .rsa_bits = 0,
      .handle_kind = HandleKind::kNone,
-     .handle_format = "",
+     .handle_format = MessageId::kCount,
      .handle_fits = nullptr},
     {.id = "stop-djvu",
      .decryptors = "stop-djvu",
      .key_types = kStopDjvuKeyTypes,
      .rsa_bits = 2048,
      .handle_kind = HandleKind::kVictimId,
-     .handle_format = "a personal ID of 40 printable ASCII characters",
+     .handle_format = MessageId::kKeysStopDjvuIdFormat,
      .handle_fits = IsStopPersonalId},
 }};
 
