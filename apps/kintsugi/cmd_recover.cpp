@@ -358,7 +358,11 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     if (!db.empty()) {
       // One store (one connection) for the run; the pipeline asks it from
       // one worker at a time.
-      auto store = OpenKeyStore(db);
+      // A run reads keys: a store that does not exist is an error, not an
+      // empty store created as a side effect.
+      auto store = IsPostgresKeyStoreUrl(db)
+                       ? OpenKeyStore(db)
+                       : OpenSqliteKeyStore(db, KeyStoreCreation::kMustExist);
       if (!store) return ReportFailure(global, store.error());
       options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
     }

@@ -18,6 +18,7 @@
 
 #include "kintsugi/key_dump.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/message.h"
 
 namespace kintsugi {
 namespace {
@@ -274,7 +275,17 @@ class KeyServerStore final : public KeyStore {
       Result<ParsedKeyDump> parsed = ParseKeyDump(text, defaults);
       text.assign(text.size(), '\0');
       if (!parsed || !parsed->problems.empty() || parsed->records.size() != 1) {
-        return bad(fmt::format("a malformed key (record {})", i + 1));
+        // Why, without the record's contents: the dump's own words, or the
+        // name of its message.
+        std::string why;
+        if (parsed && !parsed->problems.empty()) {
+          const KeyDumpProblem& problem = parsed->problems.front();
+          why = problem.detail.id != MessageId::kCount
+                    ? std::string(MessageIdName(problem.detail.id))
+                    : problem.message;
+        }
+        return bad(fmt::format("a malformed key (record {}{}{})", i + 1,
+                               why.empty() ? "" : ": ", why));
       }
       KeyRecord& record = parsed->records.front();
       if (record.family != family ||

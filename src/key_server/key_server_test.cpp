@@ -77,7 +77,8 @@ class FakeServer {
 
 const std::string& RsaPem() {
   static const std::string pem = [] {
-    EVP_PKEY* key = EVP_RSA_gen(1024);
+    // RSA-2048: the only size the stop-djvu family takes.
+    EVP_PKEY* key = EVP_RSA_gen(2048);
     BIO* bio = BIO_new(BIO_s_mem());
     PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
     char* data = nullptr;

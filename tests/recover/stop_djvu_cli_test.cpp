@@ -199,5 +199,19 @@ TEST_F(StopDjvuCli, AKeyThatIsNotAnRsaKeyIsRefused) {
   EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
 }
 
+TEST_F(StopDjvuCli, ADbThatDoesNotExistIsAnErrorAndIsNotCreated) {
+  // A run reads keys: --db naming no store was an empty store created as a
+  // side effect (and every file key_not_found).
+  const Path missing = dir_ / "typo.sqlite";
+  EXPECT_NE(RunCli({"recover", victim_.string(), "--db", missing.string()},
+                   dir_ / "out.txt"),
+            0);
+  EXPECT_FALSE(stdfs::exists(missing));
+  auto still = ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu",
+                             1 << 20);
+  ASSERT_TRUE(still.ok());
+  EXPECT_THAT(*still, ElementsAreArray(encrypted_));
+}
+
 }  // namespace
 }  // namespace kintsugi
