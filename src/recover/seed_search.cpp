@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -259,9 +260,9 @@ Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
   SearchControl control(stop, result.shard_seeds, options.on_progress);
   if (result.resumed > 0) control.Advance(result.resumed).IgnoreError();
 
-  std::mutex mutex;  // Guards progress, found, since_write, write_error.
+  std::mutex mutex;  // Guards progress, found, last_write, write_error.
   std::optional<std::uint64_t> found;
-  std::uint32_t since_write = 0;
+  auto last_write = std::chrono::steady_clock::now();
   Status write_error = Status::Ok();
   std::atomic<std::uint64_t> tested{0};
   // A task that found the seed stops the batch with this status.
@@ -307,8 +308,9 @@ Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
         }
         std::lock_guard lock(mutex);
         progress.Add(m);
-        if (++since_write >= options.checkpoint_every_chunks) {
-          since_write = 0;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_write >= options.checkpoint_interval) {
+          last_write = now;
           if (Status saved = save(); !saved.ok()) {
             write_error = saved;
             return saved;

@@ -16,6 +16,7 @@
 // threads or shards. Shard K of N takes the chunks whose number is K
 // modulo N: the shards of one search cover the range exactly once.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -62,10 +63,11 @@ struct SeedSearchOptions {
   // search (another family, file or parameter set) is not used.
   std::string fingerprint;
   // The checkpoint file; empty: none. Written (atomically, through `fs`)
-  // every `checkpoint_every_chunks` chunks and when the search ends without
-  // a find; read at the start when it exists and fits.
+  // while the search runs, at most every `checkpoint_interval` (as a chunk
+  // ends), so that a killed search loses little; and when it stops or ends
+  // without a find. Read at the start when it exists and fits.
   Path checkpoint;
-  std::uint32_t checkpoint_every_chunks = 64;
+  std::chrono::milliseconds checkpoint_interval{2000};
   SearchProgressCallback on_progress;  // Candidates of this shard.
 };
 

@@ -140,7 +140,7 @@ TEST(SeedSearchTest, AStoppedSearchResumesFromItsCheckpoint) {
   ASSERT_THAT(fs.CreateDirs("/state"), IsOk());
   SeedSearchOptions o = Options(0, 99999, 50000, 100);
   o.checkpoint = "/state/search.json";
-  o.checkpoint_every_chunks = 5;
+  o.checkpoint_interval = std::chrono::milliseconds(0);
 
   RecordingTester first_run;
   StopSource source;
@@ -177,12 +177,45 @@ TEST(SeedSearchTest, AStoppedSearchResumesFromItsCheckpoint) {
   EXPECT_EQ(all.size(), 100000U);
 }
 
+// A search killed outright (no stop, no final write) still leaves a
+// checkpoint of what it had done: it is written while the search runs.
+class PeekingTester final : public SeedTester {
+ public:
+  explicit PeekingTester(io::MemoryFileSystem& fs) : fs_(fs) {}
+  void Test(std::uint64_t first, std::uint32_t count,
+            std::vector<std::uint64_t>&) const override {
+    if (first >= 5000 && !seen_.exchange(true)) {
+      saw_checkpoint_ = fs_.Stat("/state/search.json").ok();
+    }
+    (void)count;
+  }
+  bool Confirm(std::uint64_t) const override { return false; }
+  bool saw_checkpoint() const { return saw_checkpoint_; }
+
+ private:
+  io::MemoryFileSystem& fs_;
+  mutable std::atomic<bool> seen_{false};
+  mutable std::atomic<bool> saw_checkpoint_{false};
+};
+
+TEST(SeedSearchTest, TheCheckpointIsWrittenWhileTheSearchRuns) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.CreateDirs("/state"), IsOk());
+  SeedSearchOptions o = Options(0, 9999, 0, 100);
+  o.checkpoint = "/state/search.json";
+  o.checkpoint_interval = std::chrono::milliseconds(0);
+  PeekingTester tester(fs);
+  WorkerPool pool(1);
+  ASSERT_THAT(RunSeedSearch(tester, o, pool, &fs, StopToken()), IsOk());
+  EXPECT_TRUE(tester.saw_checkpoint());
+}
+
 TEST(SeedSearchTest, AFoundSeedRemovesTheCheckpoint) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.CreateDirs("/state"), IsOk());
   SeedSearchOptions o = Options(0, 9999, 5000, 100);
   o.checkpoint = "/state/search.json";
-  o.checkpoint_every_chunks = 1;
+  o.checkpoint_interval = std::chrono::milliseconds(0);
   RecordingTester tester;
   tester.real = 7777;
   WorkerPool pool(2);
