@@ -169,12 +169,31 @@ void CoveredBounds(const SeedSearchOptions& o, std::uint64_t n,
   if (n == 0) return;
   const Sides sides = CountSides(o);
   const std::uint64_t center = std::clamp(o.center, o.first, o.last);
-  const std::uint64_t up = std::min((n - 1) / 2, sides.up - 1);
-  result.covered_last = SeedChunk(o, 2 * up)->second;
+  // How many chunks of each side are among the first n (SeedChunk's order).
+  const std::uint64_t both = std::min(sides.up, sides.down);
+  std::uint64_t ups = 0;
+  std::uint64_t downs = 0;
+  if (n <= 2 * both) {
+    ups = (n + 1) / 2;
+    downs = n / 2;
+  } else if (sides.up > sides.down) {
+    ups = n - both;
+    downs = both;
+  } else {
+    ups = both;
+    downs = n - both;
+  }
+  // The outermost chunk of each side among them (up: ups >= 1, since
+  // chunk 0 is "up").
+  const std::uint64_t up_first = center + (ups - 1) * std::uint64_t{o.chunk};
+  result.covered_last =
+      up_first + std::min<std::uint64_t>(o.chunk - 1, o.last - up_first);
   result.covered_first = center;
-  if (n >= 2 && sides.down > 0) {
-    const std::uint64_t down = std::min((n - 2) / 2, sides.down - 1);
-    result.covered_first = SeedChunk(o, 2 * down + 1)->first;
+  if (downs > 0) {
+    const std::uint64_t down_last =
+        center - (downs - 1) * std::uint64_t{o.chunk} - 1;
+    result.covered_first =
+        down_last - std::min<std::uint64_t>(o.chunk - 1, down_last - o.first);
   }
 }
 
@@ -205,10 +224,7 @@ Result<SeedShard> ParseSeedShard(std::string_view text) {
 std::uint64_t SeedChunkCount(const SeedSearchOptions& o) {
   if (!CheckOptions(o).ok()) return 0;
   const Sides sides = CountSides(o);
-  const std::uint64_t pairs = std::max(sides.up, sides.down);
-  // Chunk 2j is "up" j, chunk 2j + 1 is "down" j; the last "down" may be
-  // past the end when "up" has more (then it is empty).
-  return sides.down >= sides.up ? 2 * pairs : 2 * pairs - 1;
+  return sides.up + sides.down;
 }
 
 std::optional<std::pair<std::uint64_t, std::uint64_t>> SeedChunk(
@@ -216,15 +232,25 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> SeedChunk(
   if (!CheckOptions(o).ok() || n >= SeedChunkCount(o)) return std::nullopt;
   const Sides sides = CountSides(o);
   const std::uint64_t center = std::clamp(o.center, o.first, o.last);
-  const std::uint64_t j = n / 2;
-  if (n % 2 == 0) {
-    if (j >= sides.up) return std::nullopt;
+  // Alternating while both sides have chunks (2j: "up" j, 2j + 1: "down"
+  // j), then the side that has more, so that every number is a chunk and
+  // shards by number stay even.
+  const std::uint64_t both = std::min(sides.up, sides.down);
+  bool up = false;
+  std::uint64_t j = 0;
+  if (n < 2 * both) {
+    up = n % 2 == 0;
+    j = n / 2;
+  } else {
+    up = sides.up > sides.down;
+    j = both + (n - 2 * both);
+  }
+  if (up) {
     const std::uint64_t first = center + j * o.chunk;
     const std::uint64_t last =
         first + std::min<std::uint64_t>(o.chunk - 1, o.last - first);
     return std::make_pair(first, last);
   }
-  if (j >= sides.down) return std::nullopt;
   const std::uint64_t last = center - j * o.chunk - 1;
   const std::uint64_t first =
       last - std::min<std::uint64_t>(o.chunk - 1, last - o.first);

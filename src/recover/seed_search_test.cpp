@@ -110,6 +110,9 @@ TEST(SeedSearchTest, ShardsTogetherTestEverySeedExactlyOnce) {
         EXPECT_TRUE(result->complete);
         EXPECT_FALSE(result->seed.has_value());
         shard_seeds += result->shard_seeds;
+        // Even shares, whatever side of the center the range lies on.
+        EXPECT_LE(result->shard_seeds, (1000 / n) + 2 * 16U);
+        EXPECT_GE(result->shard_seeds + 2 * 16U, 1000 / n);
         EXPECT_EQ(result->tested, result->shard_seeds);
       }
       EXPECT_EQ(shard_seeds, 1000U);
@@ -319,7 +322,10 @@ TEST(SeedSearchTest, TheWholeSixtyFourBitRangeDoesNotOverflow) {
   ASSERT_TRUE(below.has_value());
   EXPECT_EQ(below->second, UINT64_MAX - 6);
   EXPECT_EQ(below->second - below->first + 1, 1U << 20);
-  EXPECT_FALSE(SeedChunk(o, 2).has_value());  // The top side ran out.
+  // The top side ran out: the numbers go on down.
+  auto next = SeedChunk(o, 2);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->second, below->first - 1);
 }
 
 TEST(SeedShardTest, ParsesKOfN) {
