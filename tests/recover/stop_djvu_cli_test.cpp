@@ -207,8 +207,8 @@ TEST_F(StopDjvuCli, ADbThatDoesNotExistIsAnErrorAndIsNotCreated) {
                    dir_ / "out.txt"),
             0);
   EXPECT_FALSE(stdfs::exists(missing));
-  auto still = ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu",
-                             1 << 20);
+  auto still =
+      ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu", 1 << 20);
   ASSERT_TRUE(still.ok());
   EXPECT_THAT(*still, ElementsAreArray(encrypted_));
 }

@@ -223,9 +223,9 @@ class HiddenTearRun final : public recover::DecryptorRun {
       probe.reason = Message{MessageId::kRecoverProbeForced,
                              {{"decryptor", "hidden-tear"}}};
     } else {
-      probe.reason = Message{MessageId::kRecoverProbeExtension,
-                             {{"name", "Hidden Tear"},
-                              {"extension", std::string(kExtension)}}};
+      probe.reason = Message{
+          MessageId::kRecoverProbeExtension,
+          {{"name", "Hidden Tear"}, {"extension", std::string(kExtension)}}};
     }
     if (file.size % kBlock != 0) return probe;
     if (key_ && Match(file, probe.original_name)) probe.confidence = 90;
