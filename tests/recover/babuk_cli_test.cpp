@@ -26,6 +26,7 @@
 #include "families/babuk/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "kintsugi/fs.h"
+#include "store/testing/postgres_test_env.h"
 
 namespace kintsugi {
 namespace {
@@ -113,6 +114,8 @@ class BabukCli : public ::testing::Test {
   }
 
   // The specimen sidecars are inputs too; check only the files named.
+  void RecoverWithKeysImportedInto(const std::string& db);
+
   void ExpectOtherUntouched(const nlohmann::json& report) {
     const nlohmann::json* f = FileEntry(report, "other.pdf.babyk");
     ASSERT_NE(f, nullptr) << report.dump();
@@ -136,7 +139,9 @@ class BabukCli : public ::testing::Test {
   std::string other_public_;
 };
 
-TEST_F(BabukCli, RecoversNasAndEsxiWithKeysImportedIntoTheStore) {
+// Imports the leaked keys into the store `db` (a path or a PostgreSQL
+// URL) with `kintsugi keys import`, then recovers with `recover --db`.
+void BabukCli::RecoverWithKeysImportedInto(const std::string& db) {
   // Two released keys (a decoy first), as a leak would hold several.
   const Path dump = dir_ / "leak.jsonl";
   {
@@ -149,14 +154,12 @@ TEST_F(BabukCli, RecoversNasAndEsxiWithKeysImportedIntoTheStore) {
       out << line.dump() << "\n";
     }
   }
-  const Path db = dir_ / "keys.sqlite";
-  ASSERT_EQ(RunCli({"keys", "import", dump.string(), "--db", db.string(),
-                    "--source", "test"},
-                   dir_ / "import.txt"),
-            0);
+  ASSERT_EQ(
+      RunCli({"keys", "import", dump.string(), "--db", db, "--source", "test"},
+             dir_ / "import.txt"),
+      0);
   const Path json = dir_ / "out.json";
-  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--db", db.string()},
-                   json),
+  EXPECT_EQ(RunCli({"recover", victim_.string(), "--json", "--db", db}, json),
             1);  // other.pdf.babyk is key_not_found: partial (docs/cli.md).
   const nlohmann::json report = ReadJson(json);
   struct Expect {
@@ -180,6 +183,17 @@ TEST_F(BabukCli, RecoversNasAndEsxiWithKeysImportedIntoTheStore) {
     EXPECT_THAT(Read(victim_ / e.original), ElementsAreArray(*e.plain));
   }
   ExpectOtherUntouched(report);
+}
+
+TEST_F(BabukCli, RecoversNasAndEsxiWithKeysImportedIntoTheStore) {
+  RecoverWithKeysImportedInto((dir_ / "keys.sqlite").string());
+}
+
+TEST_F(BabukCli, RecoversNasAndEsxiWithKeysImportedIntoAPostgresqlStore) {
+  // The same with --db postgresql://... (issue 9's "done when").
+  KINTSUGI_POSTGRES_CLUSTER_OR_SKIP(cluster);
+  ASSERT_OK_AND_ASSIGN(const std::string database, cluster->CreateDatabase());
+  RecoverWithKeysImportedInto(cluster->Url(database));
 }
 
 TEST_F(BabukCli, RecoversWithTheKeyInHex) {
