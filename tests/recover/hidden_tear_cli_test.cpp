@@ -129,7 +129,8 @@ TEST_F(HiddenTearCli, TwoShardsFindTheSeedAndAKilledShardResumes) {
   EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
 
   // Shard 2/2 is killed outright once its checkpoint is on disk.
-  const std::string checkpoint_name = "seed-search-hidden-tear-2-of-2.json";
+  const std::string checkpoint_name =
+      "seed-search-hidden-tear-hiddentear-2-of-2.json";
   std::vector<std::string> args = Args("2/2");
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);

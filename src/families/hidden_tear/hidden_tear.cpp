@@ -364,30 +364,45 @@ class HiddenTear final : public recover::Decryptor {
     options.center = inputs.seed.around.value_or(options.first);
     options.chunk = 1 << 12;
     options.shard = inputs.seed.shard;
-    std::string names;
-    for (const HiddenTearVariant* v : variants) {
-      names += std::string(v->name) + ",";
-    }
-    options.fingerprint = "hidden-tear|" + names + "|" + sample->path.string() +
-                          "|" + std::to_string(sample->size) + "|" +
-                          ToHex(sample->first);
-    if (inputs.seed.state_fs != nullptr &&
-        !inputs.seed.checkpoint_dir.empty()) {
-      options.checkpoint = inputs.seed.checkpoint_dir /
-                           ("seed-search-hidden-tear-" +
-                            std::to_string(options.shard.index + 1) + "-of-" +
-                            std::to_string(options.shard.count) + ".json");
-    }
     options.on_progress = inputs.search.on_progress;
-    Tester tester(variants, *sample);
     std::optional<WorkerPool> own_pool;
     WorkerPool* pool = inputs.seed.pool;
     if (pool == nullptr) pool = &own_pool.emplace(1);
-    KINTSUGI_ASSIGN_OR_RETURN(
-        SeedSearchResult result,
-        RunSeedSearch(tester, options, *pool, inputs.seed.state_fs,
-                      inputs.search.stop));
-    if (!result.seed) {
+    // One parameter set after the other over the whole window, the
+    // original's first: most victims meet it, and each set costs as much
+    // as a search of its own (interleaving them would make every search
+    // as slow as all of them).
+    std::optional<SeedSearchResult> found;
+    SeedSearchResult last_result;
+    const HiddenTearVariant* variant = nullptr;
+    for (const HiddenTearVariant* candidate : variants) {
+      options.fingerprint = "hidden-tear|" + std::string(candidate->name) +
+                            "|" + sample->path.string() + "|" +
+                            std::to_string(sample->size) + "|" +
+                            ToHex(sample->first);
+      options.checkpoint.clear();
+      if (inputs.seed.state_fs != nullptr &&
+          !inputs.seed.checkpoint_dir.empty()) {
+        options.checkpoint =
+            inputs.seed.checkpoint_dir /
+            ("seed-search-hidden-tear-" + std::string(candidate->name) + "-" +
+             std::to_string(options.shard.index + 1) + "-of-" +
+             std::to_string(options.shard.count) + ".json");
+      }
+      Tester tester({candidate}, *sample);
+      KINTSUGI_ASSIGN_OR_RETURN(
+          SeedSearchResult result,
+          RunSeedSearch(tester, options, *pool, inputs.seed.state_fs,
+                        inputs.search.stop));
+      if (result.seed) {
+        found = result;
+        variant = candidate;
+        break;
+      }
+      last_result = result;
+    }
+    if (!found) {
+      const SeedSearchResult& result = last_result;
       return make(std::nullopt, KeyVerdict::kNotFound,
                   Message{MessageId::kRecoverSeedNotFound,
                           {{"first", static_cast<std::int64_t>(options.first)},
@@ -397,10 +412,7 @@ class HiddenTear final : public recover::Decryptor {
                            {"covered_last",
                             static_cast<std::int64_t>(result.covered_last)}}});
     }
-    const HiddenTearVariant* variant = tester.Which(*result.seed);
-    if (variant == nullptr) {
-      return InternalError("a confirmed Hidden Tear seed no longer fits");
-    }
+    const SeedSearchResult& result = *found;
     const std::string password =
         HiddenTearPassword(*variant, static_cast<std::int32_t>(*result.seed));
     const SecretBytes key_iv = HiddenTearKeyIv(*variant, password);
