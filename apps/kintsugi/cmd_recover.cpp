@@ -381,6 +381,33 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
+    // A key search (a seed search may take hours): how far, how fast, and
+    // how long is left, a few times a second, on one line.
+    options.on_key_search = [start = std::chrono::steady_clock::now(),
+                             shown = std::chrono::steady_clock::time_point()](
+                                const KeySearchProgress& p) mutable {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - shown < std::chrono::milliseconds(250) && p.done < p.total) {
+        return;
+      }
+      shown = now;
+      const double seconds = std::chrono::duration<double>(now - start).count();
+      const double rate =
+          seconds > 0 ? static_cast<double>(p.done) / seconds : 0.0;
+      const double left =
+          rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
+      std::fprintf(stderr,
+                   "\r%s: %llu of %llu candidates (%.1f%%), %.0f/s, "
+                   "about %.0f min left   ",
+                   SanitizeForLog(p.decryptor).c_str(),
+                   static_cast<unsigned long long>(p.done),
+                   static_cast<unsigned long long>(p.total),
+                   p.total > 0 ? 100.0 * static_cast<double>(p.done) /
+                                     static_cast<double>(p.total)
+                               : 100.0,
+                   rate, left / 60.0);
+      if (p.done >= p.total) std::fprintf(stderr, "\n");
+    };
   }
   // Each file is printed as soon as it is done (in input order), so that
   // nothing grows with the number of files; the summary comes last.
