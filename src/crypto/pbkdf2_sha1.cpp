@@ -39,10 +39,6 @@ constexpr Words5 kSha1Iv = {0x67452301U, 0xefcdab89U, 0x98badcfeU, 0x10325476U,
 // 20-byte digest after the 64-byte key block.
 constexpr std::uint32_t kDigestBlockBits = (64 + 20) * 8;
 
-constexpr std::uint32_t Rotl(std::uint32_t x, int n) {
-  return (x << n) | (x >> (32 - n));
-}
-
 std::uint32_t LoadBe32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
          (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
@@ -55,39 +51,43 @@ void StoreBe32(std::uint32_t v, std::uint8_t* p) {
   p[3] = static_cast<std::uint8_t>(v);
 }
 
-// FIPS 180-4 §6.1.2, with a 16-word rolling schedule.
-void CompressPortable(Words5& h, const Block& block) {
-  std::uint32_t w[16];
-  std::copy(block.begin(), block.end(), w);
-  std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+// FIPS 180-4 §6.1.2 with a 16-word rolling schedule, written once over the
+// word type: std::uint32_t here (the portable engine and the HMAC set-up),
+// a vector of lanes for the lane engines below.
+template <typename V>
+inline __attribute__((always_inline)) void CompressLanes(V* h, V* w) {
+// A macro, not a lambda: a function returning V would be an ABI question.
+#define KINTSUGI_ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+  V a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+#pragma GCC unroll 80
   for (int t = 0; t < 80; ++t) {
-    std::uint32_t wt;
+    V wt;
     if (t < 16) {
       wt = w[t];
     } else {
-      wt = Rotl(
-          w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15], 1);
+      wt = w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15];
+      wt = KINTSUGI_ROTL(wt, 1);
       w[t & 15] = wt;
     }
-    std::uint32_t f;
+    V f;
     std::uint32_t k;
     if (t < 20) {
-      f = (b & c) | (~b & d);
+      f = d ^ (b & (c ^ d));
       k = 0x5a827999U;
     } else if (t < 40) {
       f = b ^ c ^ d;
       k = 0x6ed9eba1U;
     } else if (t < 60) {
-      f = (b & c) | (b & d) | (c & d);
+      f = (b & c) | (d & (b | c));
       k = 0x8f1bbcdcU;
     } else {
       f = b ^ c ^ d;
       k = 0xca62c1d6U;
     }
-    const std::uint32_t temp = Rotl(a, 5) + f + e + k + wt;
+    const V temp = KINTSUGI_ROTL(a, 5) + f + e + k + wt;
     e = d;
     d = c;
-    c = Rotl(b, 30);
+    c = KINTSUGI_ROTL(b, 30);
     b = a;
     a = temp;
   }
@@ -96,6 +96,13 @@ void CompressPortable(Words5& h, const Block& block) {
   h[2] += c;
   h[3] += d;
   h[4] += e;
+#undef KINTSUGI_ROTL
+}
+
+void CompressPortable(Words5& h, const Block& block) {
+  std::uint32_t w[16];
+  std::copy(block.begin(), block.end(), w);
+  CompressLanes<std::uint32_t>(h.data(), w);
 }
 
 Block BlockFromBytes(const std::uint8_t* bytes) {
@@ -304,51 +311,6 @@ KINTSUGI_SHA_NI void IterateShaNi(std::span<Chain> chains,
 // picks vprold/vpternlogd where the ISA has them), and compiled for each
 // ISA by the wrappers below, which the template is always inlined into.
 // Vectors are passed by pointer only (no ABI question for the template).
-template <typename V>
-inline __attribute__((always_inline)) void CompressLanes(V* h, V* w) {
-// A macro, not a lambda: a function returning V would be an ABI question.
-#define KINTSUGI_ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-  V a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-#pragma GCC unroll 80
-  for (int t = 0; t < 80; ++t) {
-    V wt;
-    if (t < 16) {
-      wt = w[t];
-    } else {
-      wt = w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15];
-      wt = KINTSUGI_ROTL(wt, 1);
-      w[t & 15] = wt;
-    }
-    V f;
-    std::uint32_t k;
-    if (t < 20) {
-      f = d ^ (b & (c ^ d));
-      k = 0x5a827999U;
-    } else if (t < 40) {
-      f = b ^ c ^ d;
-      k = 0x6ed9eba1U;
-    } else if (t < 60) {
-      f = (b & c) | (d & (b | c));
-      k = 0x8f1bbcdcU;
-    } else {
-      f = b ^ c ^ d;
-      k = 0xca62c1d6U;
-    }
-    const V temp = KINTSUGI_ROTL(a, 5) + f + e + k + wt;
-    e = d;
-    d = c;
-    c = KINTSUGI_ROTL(b, 30);
-    b = a;
-    a = temp;
-  }
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
-#undef KINTSUGI_ROTL
-}
-
 template <typename V>
 inline __attribute__((always_inline)) void IterateLanes(std::span<Chain> chains,
                                                         std::uint32_t rounds) {
