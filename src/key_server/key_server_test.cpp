@@ -17,63 +17,14 @@
 #include <utility>
 #include <vector>
 
+#include "key_server/testing/fake_key_server.h"
+
 namespace kintsugi {
 namespace {
 
 using ::testing::HasSubstr;
 
-// An HTTP server on 127.0.0.1 (an ephemeral port) that answers every GET
-// with `answer` and records the requests it got.
-class FakeServer {
- public:
-  struct Request {
-    std::string path;
-    std::string handle_kind;
-    std::string handle;
-    std::string body;
-  };
-  using Answer =
-      std::function<void(const httplib::Request&, httplib::Response&)>;
-
-  explicit FakeServer(Answer answer) : answer_(std::move(answer)) {
-    server_.Get(".*", [this](const httplib::Request& request,
-                             httplib::Response& response) {
-      {
-        std::lock_guard lock(mutex_);
-        requests_.push_back(
-            Request{request.path, request.get_param_value("handle_kind"),
-                    request.get_param_value("handle"), request.body});
-      }
-      answer_(request, response);
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~FakeServer() {
-    // stop() before the loop runs would leave it running: wait for it.
-    while (!server_.is_running()) std::this_thread::yield();
-    server_.stop();
-    thread_.join();
-  }
-  FakeServer(const FakeServer&) = delete;
-  FakeServer& operator=(const FakeServer&) = delete;
-
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
-  std::vector<Request> requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  Answer answer_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::vector<Request> requests_;
-};
+using FakeServer = testing::FakeKeyServer;
 
 const std::string& RsaPem() {
   static const std::string pem = [] {
@@ -225,7 +176,7 @@ TEST(KeyServerTest, AServerThatIsNotThereIsUnavailable) {
   int port = 0;
   {
     FakeServer gone(Json(nlohmann::json::array()));
-    port = std::stoi(gone.url().substr(gone.url().rfind(':') + 1));
+    port = gone.port();
   }
   auto store = Open("http://127.0.0.1:" + std::to_string(port));
   auto keys = store->Lookup("stop-djvu", Victim());

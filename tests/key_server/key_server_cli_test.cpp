@@ -27,6 +27,7 @@
 #include "crypto/rsa_oaep.h"
 #include "families/stop_djvu/testing/specimens.h"
 #include "formats/testing/sample_files.h"
+#include "key_server/testing/fake_key_server.h"
 #include "kintsugi/fs.h"
 
 namespace kintsugi {
@@ -35,53 +36,7 @@ namespace {
 namespace stdfs = std::filesystem;
 using ::testing::ElementsAreArray;
 
-// Answers GETs with `answer`; keeps each request's target and headers.
-class KeyServer {
- public:
-  using Answer =
-      std::function<void(const httplib::Request&, httplib::Response&)>;
-  explicit KeyServer(Answer answer) : answer_(std::move(answer)) {
-    server_.Get(".*", [this](const httplib::Request& request,
-                             httplib::Response& response) {
-      {
-        std::lock_guard lock(mutex_);
-        targets_.push_back(request.target);
-        bodies_.push_back(request.body);
-      }
-      answer_(request, response);
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~KeyServer() {
-    while (!server_.is_running()) std::this_thread::yield();
-    server_.stop();
-    thread_.join();
-  }
-  KeyServer(const KeyServer&) = delete;
-  KeyServer& operator=(const KeyServer&) = delete;
-
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
-  std::vector<std::string> targets() {
-    std::lock_guard lock(mutex_);
-    return targets_;
-  }
-  std::vector<std::string> bodies() {
-    std::lock_guard lock(mutex_);
-    return bodies_;
-  }
-
- private:
-  Answer answer_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::vector<std::string> targets_;
-  std::vector<std::string> bodies_;
-};
+using KeyServer = testing::FakeKeyServer;
 
 nlohmann::json ReadJson(const Path& path) {
   std::ifstream in(path);
@@ -173,11 +128,11 @@ TEST_F(KeyServerCli, RecoversWithAKeyFromTheServerAndSendsOnlyFamilyAndId) {
   auto out = ReadWholeFile(RealFileSystem(), victim_ / "report.pdf", 1 << 20);
   ASSERT_TRUE(out.ok());
   EXPECT_THAT(*out, ElementsAreArray(plain_));
-  const auto targets = server.targets();
-  ASSERT_EQ(targets.size(), 1U);
-  EXPECT_EQ(targets[0],
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1U);
+  EXPECT_EQ(requests[0].target,
             "/api/v1/keys/stop-djvu?handle_kind=victim-id&handle=" + id_);
-  EXPECT_EQ(server.bodies(), std::vector<std::string>{""});
+  EXPECT_EQ(requests[0].body, "");
 }
 
 TEST_F(KeyServerCli, AServerWithoutTheKeyIsKeyNotFound) {
