@@ -378,6 +378,16 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
         LayerKeyStores(std::move(options.key_store),
                        std::shared_ptr<KeyStore>(std::move(*remote)));
   }
+  // What a seed search will cover and cost, before it runs (stderr: stdout
+  // may be JSON).
+  if (!global.quiet) {
+    options.on_key_search_plan = [](std::string_view decryptor,
+                                    const Message& plan) {
+      std::fprintf(stderr, "%s: %s\n",
+                   SanitizeForLog(std::string(decryptor)).c_str(),
+                   SanitizeForLog(RenderEnglish(plan)).c_str());
+    };
+  }
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };

@@ -235,6 +235,8 @@ enum class MessageId : std::uint16_t {
   kKeysFamilyHandleKind,
   kKeysFamilyHandleFormat,
   kKeysStopDjvuIdFormat,
+  // Seed searches: what a search will cover and cost, said before it runs.
+  kRecoverSeedSearchPlan,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -164,6 +164,11 @@ struct RecoverOptions {
   std::function<void(FileOutcome&&)> on_file;
   // Called (serialised per search) as a long key search goes on.
   std::function<void(const KeySearchProgress&)> on_key_search;
+  // Called before a long key search starts, with what it will search and
+  // what that should cost on this machine (recover.seed_search_plan), so
+  // that a user can stop a search of the wrong window before it runs for
+  // hours. Arguments: the decryptor id and the message.
+  std::function<void(std::string_view, const Message&)> on_key_search_plan;
   // When set and it becomes true, no new file is started; the run returns
   // after finishing or cleaning up the files in flight, with `cancelled`
   // set in the report.

@@ -111,6 +111,9 @@ constexpr std::string_view kIdCountArgs[] = {"id", "count"};
 constexpr std::string_view kIdErrorArgs[] = {"id", "error"};
 constexpr std::string_view kSeedNotFoundArgs[] = {
     "first", "last", "covered_first", "covered_last"};
+constexpr std::string_view kSeedSearchPlanArgs[] = {
+    "seeds",   "first",   "last", "center",
+    "variant", "minutes", "rate", "workers"};
 constexpr std::string_view kHiddenTearFoundArgs[] = {"seed", "variant",
                                                      "password"};
 constexpr std::string_view kPublicKeyArgs[] = {"public_key"};
@@ -376,6 +379,8 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kKeysFamilyHandleFormat, "keys.family_handle_format",
      kFamilyFormatArgs},
     {MessageId::kKeysStopDjvuIdFormat, "keys.stop_djvu_id_format", kNoArgs},
+    {MessageId::kRecoverSeedSearchPlan, "recover.seed_search_plan",
+     kSeedSearchPlanArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

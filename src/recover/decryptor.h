@@ -153,6 +153,9 @@ class StreamDecryption {
 struct KeySearch {
   StopToken stop;
   SearchProgressCallback on_progress;  // May be empty.
+  // What a search is about to do and cost (RecoverOptions::
+  // on_key_search_plan); may be empty.
+  std::function<void(const Message&)> on_plan;
 };
 
 // A key from the key store (issue 9), as a decryptor receives it.

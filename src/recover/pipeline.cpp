@@ -529,6 +529,12 @@ Result<RecoverReport> RunRecovery(
             std::string(decryptor->info().id), at.done, at.total});
       };
     }
+    inputs.search.on_plan = nullptr;
+    if (options.on_key_search_plan) {
+      inputs.search.on_plan = [&options, decryptor](const Message& plan) {
+        options.on_key_search_plan(decryptor->info().id, plan);
+      };
+    }
     auto run = decryptor->Prepare(source, inputs);
     // A key search cut short: the run stops before its first file.
     if (!run && stop.stop_requested()) return stopped_report();

@@ -31,6 +31,8 @@ namespace {
 // Seeds handed to the tester at once: small enough that a stop is seen
 // within a fraction of a second, large enough for its batching.
 constexpr std::uint32_t kTestBatch = 256;
+// Seeds timed to estimate a search's rate before it starts.
+constexpr std::uint64_t kCalibrationSeeds = 64;
 constexpr std::size_t kMaxCheckpointBytes = 16 * 1024 * 1024;
 constexpr int kCheckpointVersion = 1;
 
@@ -282,6 +284,29 @@ Result<SeedSearchResult> RunSeedSearch(const SeedTester& tester,
   for (std::uint64_t m = 0; m < shard_chunks; ++m) {
     if (!progress.Has(m)) continue;
     if (auto c = chunk_of(m)) result.resumed += c->second - c->first + 1;
+  }
+  if (options.on_plan) {
+    // The rate: one worker's time for a batch at the center, times the
+    // workers (the candidates are independent). These seeds are searched
+    // again in order; a batch costs a fraction of a second.
+    SeedSearchPlan plan;
+    plan.shard_seeds = result.shard_seeds;
+    plan.left = result.shard_seeds - result.resumed;
+    plan.workers = pool.size();
+    if (auto first = chunk_of(0); first && plan.left > 0) {
+      const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+          first->second - first->first + 1, kCalibrationSeeds));
+      std::vector<std::uint64_t> ignored;
+      const auto start = std::chrono::steady_clock::now();
+      tester.Test(first->first, count, ignored);
+      const double seconds = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
+      if (seconds > 0) {
+        plan.seeds_per_second = count / seconds * plan.workers;
+      }
+    }
+    options.on_plan(plan);
   }
   SearchControl control(stop, result.shard_seeds, options.on_progress);
   if (result.resumed > 0) control.Advance(result.resumed).IgnoreError();

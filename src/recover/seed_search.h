@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,14 @@ struct SeedShard {
 // kInvalidArgument otherwise.
 Result<SeedShard> ParseSeedShard(std::string_view text);
 
+// What a search is about to do, for the user to check before it runs.
+struct SeedSearchPlan {
+  std::uint64_t shard_seeds = 0;  // This shard's seeds in the range.
+  std::uint64_t left = 0;         // Of those, not in the checkpoint.
+  double seeds_per_second = 0;    // Measured here, every worker counted.
+  unsigned workers = 1;
+};
+
 struct SeedSearchOptions {
   std::uint64_t first = 0;  // The range, both ends included.
   std::uint64_t last = 0;
@@ -69,6 +78,9 @@ struct SeedSearchOptions {
   Path checkpoint;
   std::chrono::milliseconds checkpoint_interval{2000};
   SearchProgressCallback on_progress;  // Candidates of this shard.
+  // Called once before the search starts, with what is left to search and
+  // the rate measured on a few candidates (all workers counted).
+  std::function<void(const SeedSearchPlan&)> on_plan;
 };
 
 struct SeedSearchResult {

@@ -328,6 +328,28 @@ TEST(SeedSearchTest, TheWholeSixtyFourBitRangeDoesNotOverflow) {
   EXPECT_EQ(next->second, below->first - 1);
 }
 
+TEST(SeedSearchTest, SaysWhatItWillSearchBeforeItStarts) {
+  io::MemoryFileSystem fs;
+  RecordingTester tester;
+  SeedSearchOptions o = Options(0, 9999, 100, 500);
+  std::vector<SeedSearchPlan> plans;
+  std::uint64_t tested_before_plan = 0;
+  o.on_plan = [&](const SeedSearchPlan& plan) {
+    plans.push_back(plan);
+    tested_before_plan = tester.times().size();
+  };
+  WorkerPool pool(2);
+  auto result = RunSeedSearch(tester, o, pool, &fs, StopToken());
+  ASSERT_THAT(result, IsOk());
+  ASSERT_EQ(plans.size(), 1U);
+  EXPECT_EQ(plans[0].shard_seeds, 10000U);
+  EXPECT_EQ(plans[0].left, 10000U);
+  EXPECT_EQ(plans[0].workers, 2U);
+  EXPECT_GT(plans[0].seeds_per_second, 0.0);
+  // Only the few calibration seeds were tried before the plan was said.
+  EXPECT_LE(tested_before_plan, 64U);
+}
+
 TEST(SeedShardTest, ParsesKOfN) {
   auto shard = ParseSeedShard("2/5");
   ASSERT_THAT(shard, IsOk());

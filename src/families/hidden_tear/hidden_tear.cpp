@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -284,6 +285,41 @@ class HiddenTearRun final : public recover::DecryptorRun {
   std::vector<ReportedKey> reported_;
 };
 
+// An uptime in milliseconds as "[Nd ]H:MM:SS", the form a user compares
+// with the boot and attack times.
+std::string Uptime(std::uint64_t ms) {
+  const std::uint64_t s = ms / 1000;
+  const std::uint64_t days = s / 86400;
+  char text[64];
+  std::snprintf(text, sizeof text, "%llu:%02llu:%02llu",
+                static_cast<unsigned long long>((s / 3600) % 24),
+                static_cast<unsigned long long>((s / 60) % 60),
+                static_cast<unsigned long long>(s % 60));
+  return days > 0 ? std::to_string(days) + "d " + text : std::string(text);
+}
+
+// recover.seed_search_plan for the search `options` is about to run.
+Message PlanMessage(const SeedSearchOptions& options,
+                    const SeedSearchPlan& plan,
+                    const HiddenTearVariant& variant) {
+  const double seconds =
+      plan.seeds_per_second > 0
+          ? static_cast<double>(plan.left) / plan.seeds_per_second
+          : 0.0;
+  const std::uint64_t center =
+      std::clamp(options.center, options.first, options.last);
+  return Message{
+      MessageId::kRecoverSeedSearchPlan,
+      {{"seeds", static_cast<std::int64_t>(plan.left)},
+       {"first", Uptime(options.first)},
+       {"last", Uptime(options.last)},
+       {"center", Uptime(center)},
+       {"variant", std::string(variant.name)},
+       {"minutes", static_cast<std::int64_t>(seconds / 60.0 + 0.999)},
+       {"rate", static_cast<std::int64_t>(plan.seeds_per_second)},
+       {"workers", static_cast<std::int64_t>(plan.workers)}}};
+}
+
 Result<std::vector<const HiddenTearVariant*>> ChosenVariants(
     std::string_view name) {
   std::vector<const HiddenTearVariant*> chosen;
@@ -388,6 +424,12 @@ class HiddenTear final : public recover::Decryptor {
             ("seed-search-hidden-tear-" + std::string(candidate->name) + "-" +
              std::to_string(options.shard.index + 1) + "-of-" +
              std::to_string(options.shard.count) + ".json");
+      }
+      options.on_plan = nullptr;
+      if (inputs.search.on_plan) {
+        options.on_plan = [&](const SeedSearchPlan& plan) {
+          inputs.search.on_plan(PlanMessage(options, plan, *candidate));
+        };
       }
       Tester tester({candidate}, *sample);
       KINTSUGI_ASSIGN_OR_RETURN(

@@ -98,6 +98,31 @@ TEST(HiddenTearTest, ASearchFindsTheSeedAndRecoversEveryFileOfTheRun) {
   EXPECT_EQ(reused.files[0].status, RecoverStatus::kRecovered);
 }
 
+TEST(HiddenTearTest, SaysWhatTheSearchWillCoverBeforeItRuns) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "a.pdf.locked", families_testing::HiddenTearEncrypt(
+                                            MakeSample(FileKind::kPdf, 300),
+                                            3'600'500, Variant("hiddentear"))),
+      IsOk());
+  RecoverOptions options = Search(3'600'000, 3'601'000, 3'600'000);
+  options.variant = "hiddentear";
+  std::vector<Message> plans;
+  options.on_key_search_plan = [&](std::string_view decryptor,
+                                   const Message& plan) {
+    EXPECT_EQ(decryptor, "hidden-tear");
+    plans.push_back(plan);
+  };
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].id, MessageId::kRecoverSeedSearchPlan);
+  EXPECT_TRUE(HasDeclaredArgs(plans[0]));
+  // The window as uptimes: one hour after boot.
+  EXPECT_THAT(RenderEnglish(plans[0]), ::testing::HasSubstr("1:00:00"));
+  EXPECT_THAT(RenderEnglish(plans[0]), ::testing::HasSubstr("1001 seeds"));
+}
+
 TEST(HiddenTearTest, FindsADerivativesParameters) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddDirs(kDir), IsOk());
