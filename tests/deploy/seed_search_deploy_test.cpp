@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/testing/cli_testing.h"
+#include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/hidden_tear/testing/specimens.h"
@@ -36,6 +37,8 @@ extern char** environ;
 
 namespace kintsugi {
 namespace {
+
+using testing::ReadJson;
 
 namespace stdfs = std::filesystem;
 using ::testing::ElementsAreArray;
@@ -64,13 +67,6 @@ int RunProcess(const std::vector<std::string>& argv,
   int status = 0;
   if (waitpid(pid, &status, 0) != pid) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-nlohmann::json ReadJson(const Path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
 }
 
 std::optional<Path> Find(const Path& dir, const std::string& name) {

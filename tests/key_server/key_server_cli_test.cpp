@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/testing/cli_testing.h"
+#include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/rsa_oaep.h"
 #include "families/stop_djvu/testing/specimens.h"
@@ -33,17 +34,12 @@
 namespace kintsugi {
 namespace {
 
+using testing::ReadJson;
+
 namespace stdfs = std::filesystem;
 using ::testing::ElementsAreArray;
 
 using KeyServer = testing::FakeKeyServer;
-
-nlohmann::json ReadJson(const Path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
-}
 
 class KeyServerCli : public ::testing::Test {
  protected:

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/testing/cli_testing.h"
+#include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/x25519.h"
 #include "families/babuk/testing/specimens.h"
@@ -31,6 +32,9 @@
 namespace kintsugi {
 namespace {
 
+using testing::FileEntry;
+using testing::ReadJson;
+
 namespace stdfs = std::filesystem;
 using families::BabukBuild;
 using ::testing::ElementsAreArray;
@@ -39,33 +43,11 @@ int RunCli(const std::vector<std::string>& args, const Path& stdout_path) {
   return testing::RunCliToFile(args, stdout_path);
 }
 
-nlohmann::json ReadJson(const Path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
-}
-
-const nlohmann::json* FileEntry(const nlohmann::json& report,
-                                std::string_view name) {
-  if (!report.contains("files")) return nullptr;
-  for (const nlohmann::json& f : report["files"]) {
-    if (Path(f["path"].get<std::string>()).filename() == name) return &f;
-  }
-  return nullptr;
-}
-
-std::string Text(const nlohmann::json& j, const std::string& pointer) {
-  const nlohmann::json::json_pointer at(pointer);
-  return j.contains(at) && j.at(at).is_string() ? j.at(at).get<std::string>()
-                                                : std::string();
-}
-
 // The decryptor's message, inside the folder's identification when
 // identify ran (recover.with_choice, docs/messages.md).
 nlohmann::json KeyMessage(const nlohmann::json& file) {
   const nlohmann::json message = file.value("message", nlohmann::json());
-  if (Text(message, "/id") == "recover.with_choice") {
+  if (testing::JsonText(message, "/id") == "recover.with_choice") {
     return message["args"]["detail"][0];
   }
   return message;
@@ -121,9 +103,11 @@ class BabukCli : public ::testing::Test {
     ASSERT_NE(f, nullptr) << report.dump();
     EXPECT_EQ((*f)["status"], "key_not_found") << f->dump();
     const nlohmann::json message = KeyMessage(*f);
-    EXPECT_EQ(Text(message, "/id"), "recover.babuk_keys_no_fit") << f->dump();
-    EXPECT_EQ(Text(message, "/args/public_key"), other_public_);
-    EXPECT_THAT(Text(*f, "/detail"), ::testing::HasSubstr(other_public_));
+    EXPECT_EQ(testing::JsonText(message, "/id"), "recover.babuk_keys_no_fit")
+        << f->dump();
+    EXPECT_EQ(testing::JsonText(message, "/args/public_key"), other_public_);
+    EXPECT_THAT(testing::JsonText(*f, "/detail"),
+                ::testing::HasSubstr(other_public_));
     EXPECT_FALSE(stdfs::exists(victim_ / "other.pdf"));
     EXPECT_EQ(Read(victim_ / "other.pdf.babyk"), other_);
   }
@@ -179,7 +163,8 @@ void BabukCli::RecoverWithKeysImportedInto(const std::string& db) {
     EXPECT_EQ((*f)["status"], "recovered") << f->dump();
     EXPECT_EQ((*f)["decryptor"], e.decryptor);
     EXPECT_EQ((*f)["verified_by"], e.verified_by) << f->dump();
-    EXPECT_EQ(Text(*f, "/key_source"), "key store (test)") << f->dump();
+    EXPECT_EQ(testing::JsonText(*f, "/key_source"), "key store (test)")
+        << f->dump();
     EXPECT_THAT(Read(victim_ / e.original), ElementsAreArray(*e.plain));
   }
   ExpectOtherUntouched(report);
@@ -207,7 +192,7 @@ TEST_F(BabukCli, RecoversWithTheKeyInHex) {
     const nlohmann::json* f = FileEntry(report, name);
     ASSERT_NE(f, nullptr) << report.dump();
     EXPECT_EQ((*f)["status"], "recovered") << f->dump();
-    EXPECT_EQ(Text(*f, "/key_source"), "--key");
+    EXPECT_EQ(testing::JsonText(*f, "/key_source"), "--key");
   }
   EXPECT_THAT(Read(victim_ / "report.pdf"), ElementsAreArray(pdf_));
   ExpectOtherUntouched(report);
@@ -221,8 +206,9 @@ TEST_F(BabukCli, WithoutKeysEveryFileIsKeyNotFoundWithItsPublicKey) {
   ASSERT_NE(f, nullptr) << report.dump();
   EXPECT_EQ((*f)["status"], "key_not_found") << f->dump();
   const nlohmann::json message = KeyMessage(*f);
-  EXPECT_EQ(Text(message, "/id"), "recover.babuk_no_keys") << f->dump();
-  EXPECT_EQ(Text(message, "/args/public_key"), other_public_);
+  EXPECT_EQ(testing::JsonText(message, "/id"), "recover.babuk_no_keys")
+      << f->dump();
+  EXPECT_EQ(testing::JsonText(message, "/args/public_key"), other_public_);
   EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
   EXPECT_FALSE(stdfs::exists(victim_ / "vm.log"));
 }

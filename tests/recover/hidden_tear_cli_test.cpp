@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/testing/cli_testing.h"
+#include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/hidden_tear/testing/specimens.h"
@@ -34,6 +35,8 @@
 namespace kintsugi {
 namespace {
 
+using testing::ReadJson;
+
 namespace stdfs = std::filesystem;
 using ::testing::ElementsAreArray;
 
@@ -41,13 +44,6 @@ using ::testing::ElementsAreArray;
 // last (shard K/N takes the chunks whose number is K - 1 modulo N).
 constexpr std::int32_t kSeed = 29 * 4096 + 100;
 const char kRange[] = "0-122879";
-
-nlohmann::json ReadJson(const Path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
-}
 
 class HiddenTearCli : public ::testing::Test {
  protected:

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/testing/cli_testing.h"
+#include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/aes_cbc.h"
 #include "families/testing/specimens.h"
@@ -36,6 +37,8 @@
 namespace kintsugi {
 namespace {
 
+using testing::ReadJson;
+
 namespace stdfs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -43,13 +46,6 @@ using ::testing::Not;
 // Runs `kintsugi ARGS...` to the end; stdout goes to `stdout_path`.
 int RunCli(const std::vector<std::string>& args, const Path& stdout_path) {
   return testing::RunCliToFile(args, stdout_path);
-}
-
-nlohmann::json ReadJson(const Path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
 }
 
 // The JSON entry of the file named `name`.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/testing/cli_testing.h"
+#include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/rsa_oaep.h"
 #include "families/stop_djvu/testing/specimens.h"
@@ -31,34 +32,15 @@
 namespace kintsugi {
 namespace {
 
+using testing::FileEntry;
+using testing::ReadJson;
+
 namespace stdfs = std::filesystem;
 using ::testing::ElementsAreArray;
 
 // Runs `kintsugi ARGS...` to the end; stdout goes to `stdout_path`.
 int RunCli(const std::vector<std::string>& args, const Path& stdout_path) {
   return testing::RunCliToFile(args, stdout_path);
-}
-
-nlohmann::json ReadJson(const Path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, /*allow_exceptions=*/false);
-}
-
-const nlohmann::json* FileEntry(const nlohmann::json& report,
-                                std::string_view name) {
-  if (!report.contains("files")) return nullptr;
-  for (const nlohmann::json& f : report["files"]) {
-    if (Path(f["path"].get<std::string>()).filename() == name) return &f;
-  }
-  return nullptr;
-}
-
-std::string Text(const nlohmann::json& j, const std::string& pointer) {
-  const nlohmann::json::json_pointer at(pointer);
-  return j.contains(at) && j.at(at).is_string() ? j.at(at).get<std::string>()
-                                                : std::string();
 }
 
 class StopDjvuCli : public ::testing::Test {
@@ -180,9 +162,10 @@ TEST_F(StopDjvuCli, WithoutAKeyItIsKeyNotFoundWithTheId) {
   const nlohmann::json* f = FileEntry(report, "report.pdf.djvu");
   ASSERT_NE(f, nullptr) << report.dump();
   EXPECT_EQ((*f)["status"], "key_not_found") << f->dump();
-  EXPECT_EQ(Text(*f, "/message/id"), "recover.stop_djvu_no_key_offline_like");
-  EXPECT_EQ(Text(*f, "/message/args/id"), id_);
-  EXPECT_THAT(Text(*f, "/detail"), ::testing::HasSubstr(id_));
+  EXPECT_EQ(testing::JsonText(*f, "/message/id"),
+            "recover.stop_djvu_no_key_offline_like");
+  EXPECT_EQ(testing::JsonText(*f, "/message/args/id"), id_);
+  EXPECT_THAT(testing::JsonText(*f, "/detail"), ::testing::HasSubstr(id_));
   EXPECT_FALSE(stdfs::exists(victim_ / "report.pdf"));
   auto still =
       ReadWholeFile(RealFileSystem(), victim_ / "report.pdf.djvu", 1 << 20);
