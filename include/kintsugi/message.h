@@ -237,6 +237,7 @@ enum class MessageId : std::uint16_t {
   kKeysStopDjvuIdFormat,
   // Seed searches: what a search will cover and cost, said before it runs.
   kRecoverSeedSearchPlan,
+  kRecoverSeedShardEmpty,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -114,6 +114,7 @@ constexpr std::string_view kSeedNotFoundArgs[] = {
 constexpr std::string_view kSeedSearchPlanArgs[] = {
     "seeds",   "first",   "last", "center",
     "variant", "minutes", "rate", "workers"};
+constexpr std::string_view kSeedShardEmptyArgs[] = {"shard", "first", "last"};
 constexpr std::string_view kHiddenTearFoundArgs[] = {"seed", "variant",
                                                      "password"};
 constexpr std::string_view kPublicKeyArgs[] = {"public_key"};
@@ -381,6 +382,8 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kKeysStopDjvuIdFormat, "keys.stop_djvu_id_format", kNoArgs},
     {MessageId::kRecoverSeedSearchPlan, "recover.seed_search_plan",
      kSeedSearchPlanArgs},
+    {MessageId::kRecoverSeedShardEmpty, "recover.seed_shard_empty",
+     kSeedShardEmptyArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -443,6 +443,16 @@ class HiddenTear final : public recover::Decryptor {
       }
       last_result = result;
     }
+    if (!found && last_result.shard_seeds == 0) {
+      // More parts than chunks: this one had nothing to search.
+      return make(
+          std::nullopt, KeyVerdict::kNotFound,
+          Message{MessageId::kRecoverSeedShardEmpty,
+                  {{"shard", std::to_string(options.shard.index + 1) + "/" +
+                                 std::to_string(options.shard.count)},
+                   {"first", static_cast<std::int64_t>(options.first)},
+                   {"last", static_cast<std::int64_t>(options.last)}}});
+    }
     if (!found) {
       const SeedSearchResult& result = last_result;
       return make(std::nullopt, KeyVerdict::kNotFound,

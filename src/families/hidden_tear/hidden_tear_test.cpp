@@ -123,6 +123,25 @@ TEST(HiddenTearTest, SaysWhatTheSearchWillCoverBeforeItRuns) {
   EXPECT_THAT(RenderEnglish(plans[0]), ::testing::HasSubstr("1001 seeds"));
 }
 
+TEST(HiddenTearTest, APartWithNothingToSearchSaysSo) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(
+      fs.AddFile(kDir / "a.pdf.locked", families_testing::HiddenTearEncrypt(
+                                            MakeSample(FileKind::kPdf, 300), 5,
+                                            Variant("hiddentear"))),
+      IsOk());
+  // 100 seeds are one chunk: part 2 of 2 has none.
+  RecoverOptions options = Search(0, 99);
+  options.shard = "2/2";
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+  ASSERT_EQ(report.files.size(), 1u);
+  EXPECT_EQ(report.files[0].status, RecoverStatus::kKeyNotFound);
+  EXPECT_EQ(report.files[0].detail.id, MessageId::kRecoverSeedShardEmpty)
+      << RenderEnglish(report.files[0].detail);
+  EXPECT_TRUE(HasDeclaredArgs(report.files[0].detail));
+}
+
 TEST(HiddenTearTest, FindsADerivativesParameters) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddDirs(kDir), IsOk());
