@@ -2,11 +2,13 @@
 
 #include <sodium.h>
 
-#include <algorithm>
-#include <array>
 #include <limits>
 
+#include "crypto/keystream_offset.h"
+
 namespace kintsugi::crypto {
+
+static_assert(kChaCha20BlockBytes == internal::kStreamBlockBytes);
 
 Status ChaCha20IetfXor(ByteView key, ByteView nonce,
                        std::uint64_t stream_offset, ByteView in,
@@ -32,32 +34,13 @@ Status ChaCha20IetfXor(ByteView key, ByteView nonce,
     return ResourceExhaustedError(
         "past the end of the IETF ChaCha20 keystream (256 GiB)");
   }
-  auto block = static_cast<std::uint32_t>(stream_offset / kChaCha20BlockBytes);
-  const std::size_t skip =
-      static_cast<std::size_t>(stream_offset % kChaCha20BlockBytes);
-  std::size_t done = 0;
-  if (skip != 0) {
-    // The rest of a block begun earlier: XOR a whole block in a buffer and
-    // keep the part that lines up with `in`.
-    std::array<std::uint8_t, kChaCha20BlockBytes> buffer{};
-    const std::size_t take = std::min(in.size(), kChaCha20BlockBytes - skip);
-    std::copy_n(in.begin(), take,
-                buffer.begin() + static_cast<std::ptrdiff_t>(skip));
-    crypto_stream_chacha20_ietf_xor_ic(buffer.data(), buffer.data(),
-                                       buffer.size(), nonce.data(), block,
-                                       key.data());
-    std::copy_n(buffer.begin() + static_cast<std::ptrdiff_t>(skip), take,
-                out.begin());
-    sodium_memzero(buffer.data(), buffer.size());
-    done = take;
-    ++block;
-  }
-  if (done < in.size()) {
-    const ByteView rest = in.Last(in.size() - done);
-    crypto_stream_chacha20_ietf_xor_ic(out.subspan(done).data(), rest.data(),
-                                       rest.size(), nonce.data(), block,
-                                       key.data());
-  }
+  internal::XorFromOffset<std::uint32_t>(
+      stream_offset, in, out,
+      [&](std::uint8_t* to, const std::uint8_t* from, std::size_t size,
+          std::uint32_t block) {
+        crypto_stream_chacha20_ietf_xor_ic(to, from, size, nonce.data(), block,
+                                           key.data());
+      });
   return Status::Ok();
 }
 

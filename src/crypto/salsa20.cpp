@@ -2,10 +2,11 @@
 
 #include <sodium.h>
 
-#include <algorithm>
-#include <array>
+#include "crypto/keystream_offset.h"
 
 namespace kintsugi::crypto {
+
+static_assert(kSalsa20BlockBytes == internal::kStreamBlockBytes);
 
 Status Salsa20Xor(ByteView key, ByteView nonce, std::uint64_t stream_offset,
                   ByteView in, std::span<std::uint8_t> out) {
@@ -21,30 +22,13 @@ Status Salsa20Xor(ByteView key, ByteView nonce, std::uint64_t stream_offset,
     return InvalidArgumentError("Salsa20 output too small");
   }
   if (in.empty()) return Status::Ok();
-  std::uint64_t block = stream_offset / kSalsa20BlockBytes;
-  const std::size_t skip =
-      static_cast<std::size_t>(stream_offset % kSalsa20BlockBytes);
-  std::size_t done = 0;
-  if (skip != 0) {
-    // The rest of a block begun earlier: XOR a whole block in a buffer and
-    // keep the part that lines up with `in`.
-    std::array<std::uint8_t, kSalsa20BlockBytes> buffer{};
-    const std::size_t take = std::min(in.size(), kSalsa20BlockBytes - skip);
-    std::copy_n(in.begin(), take,
-                buffer.begin() + static_cast<std::ptrdiff_t>(skip));
-    crypto_stream_salsa20_xor_ic(buffer.data(), buffer.data(), buffer.size(),
-                                 nonce.data(), block, key.data());
-    std::copy_n(buffer.begin() + static_cast<std::ptrdiff_t>(skip), take,
-                out.begin());
-    sodium_memzero(buffer.data(), buffer.size());
-    done = take;
-    ++block;
-  }
-  if (done < in.size()) {
-    const ByteView rest = in.Last(in.size() - done);
-    crypto_stream_salsa20_xor_ic(out.subspan(done).data(), rest.data(),
-                                 rest.size(), nonce.data(), block, key.data());
-  }
+  internal::XorFromOffset<std::uint64_t>(
+      stream_offset, in, out,
+      [&](std::uint8_t* to, const std::uint8_t* from, std::size_t size,
+          std::uint64_t block) {
+        crypto_stream_salsa20_xor_ic(to, from, size, nonce.data(), block,
+                                     key.data());
+      });
   return Status::Ok();
 }
 
