@@ -15,6 +15,7 @@
 #include "families/babuk/cipher.h"
 #include "families/babuk/layout.h"
 #include "families/babuk/testing/specimens.h"
+#include "families/testing/report_lookup.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
 #include "kintsugi/limits.h"
@@ -23,6 +24,9 @@
 
 namespace kintsugi::families {
 namespace {
+
+using families_testing::ArgText;
+using families_testing::Find;
 
 using formats::FileKind;
 using formats::samples::MakeSample;
@@ -56,22 +60,6 @@ RecoverOptions Options(std::string family, const SecretBytes* key) {
   options.family = std::move(family);
   if (key != nullptr) options.key = *key;
   return options;
-}
-
-const FileOutcome* Find(const RecoverReport& report, const Path& path) {
-  for (const FileOutcome& f : report.files) {
-    if (f.path == path) return &f;
-  }
-  return nullptr;
-}
-
-std::string ArgText(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (auto* text = std::get_if<std::string>(&arg.value)) return *text;
-    }
-  }
-  return "";
 }
 
 // --- The layout (§3.8) ---

@@ -8,6 +8,7 @@
 
 #include "core/testing/status_matchers.h"
 #include "crypto/aes_cbc.h"
+#include "families/testing/report_lookup.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
@@ -18,6 +19,8 @@
 
 namespace kintsugi::families {
 namespace {
+
+using families_testing::Find;
 
 using formats::FileKind;
 using formats::samples::MakeSample;
@@ -30,13 +33,6 @@ RecoverOptions Options() {
   options.paths = {kDir};
   options.threads = 2;
   return options;
-}
-
-const FileOutcome* Find(const RecoverReport& report, const Path& path) {
-  for (const FileOutcome& f : report.files) {
-    if (f.path == path) return &f;
-  }
-  return nullptr;
 }
 
 // §3.1 test vector through the decryptor itself (known-answer test).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/testing/status_matchers.h"
+#include "families/testing/report_lookup.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
@@ -21,18 +22,13 @@
 namespace kintsugi::families {
 namespace {
 
+using families_testing::Find;
+
 using formats::FileKind;
 using formats::samples::MakeSample;
 using ::testing::HasSubstr;
 
 const Path kDir = "/victim";
-
-const FileOutcome* Find(const RecoverReport& report, const Path& path) {
-  for (const FileOutcome& f : report.files) {
-    if (f.path == path) return &f;
-  }
-  return nullptr;
-}
 
 struct Variant {
   std::uint64_t region;

@@ -13,6 +13,7 @@
 #include "crypto/rsa_oaep.h"
 #include "families/stop_djvu/footer.h"
 #include "families/stop_djvu/testing/specimens.h"
+#include "families/testing/report_lookup.h"
 #include "formats/testing/sample_files.h"
 #include "io/memory_file_system.h"
 #include "kintsugi/key_families.h"
@@ -20,6 +21,9 @@
 
 namespace kintsugi::families {
 namespace {
+
+using families_testing::ArgText;
+using families_testing::Find;
 
 using formats::FileKind;
 using formats::samples::MakeSample;
@@ -59,22 +63,6 @@ RecoverOptions Options(std::optional<SecretBytes> key) {
   options.family = "stop-djvu";
   options.key = std::move(key);
   return options;
-}
-
-const FileOutcome* Find(const RecoverReport& report, const Path& path) {
-  for (const FileOutcome& f : report.files) {
-    if (f.path == path) return &f;
-  }
-  return nullptr;
-}
-
-std::string ArgText(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (auto* text = std::get_if<std::string>(&arg.value)) return *text;
-    }
-  }
-  return "";
 }
 
 // --- The footer (§3.7 "Layout") ---
