@@ -44,8 +44,7 @@ Result<std::unique_ptr<KeyStore>> OpenStore(const KeysOptions& keys,
                                             KeyStoreCreation creation) {
   KINTSUGI_ASSIGN_OR_RETURN(const std::string location, StoreLocation(keys));
   *shown = KeyStoreDisplayName(location);
-  if (IsPostgresKeyStoreUrl(location)) return OpenKeyStore(location);
-  return OpenSqliteKeyStore(location, creation);
+  return OpenKeyStore(location, creation);
 }
 
 // The message for a failure of the store at `db` (docs/messages.md): an id

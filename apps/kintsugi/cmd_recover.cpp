@@ -360,9 +360,7 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
       // one worker at a time.
       // A run reads keys: a store that does not exist is an error, not an
       // empty store created as a side effect.
-      auto store = IsPostgresKeyStoreUrl(db)
-                       ? OpenKeyStore(db)
-                       : OpenSqliteKeyStore(db, KeyStoreCreation::kMustExist);
+      auto store = OpenKeyStore(db, KeyStoreCreation::kMustExist);
       if (!store) return ReportFailure(global, store.error());
       options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
     }

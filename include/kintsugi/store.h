@@ -179,9 +179,12 @@ Result<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(
 // key=value strings are not recognised here: a path may contain "=").
 bool IsPostgresKeyStoreUrl(std::string_view db);
 
-// Opens the store `db` names: OpenPostgresKeyStore for a PostgreSQL URL,
-// else OpenSqliteKeyStore.
-Result<std::unique_ptr<KeyStore>> OpenKeyStore(const std::string& db);
+// Opens the store `db` names: OpenPostgresKeyStore for a PostgreSQL URL
+// (the database must exist, whatever `creation` says), else
+// OpenSqliteKeyStore with `creation`.
+Result<std::unique_ptr<KeyStore>> OpenKeyStore(
+    const std::string& db,
+    KeyStoreCreation creation = KeyStoreCreation::kCreateIfMissing);
 
 // `db` as it may be shown to users and logs: a URL's password replaced by
 // "***".

@@ -145,9 +145,10 @@ bool IsPostgresKeyStoreUrl(std::string_view db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
 }
 
-Result<std::unique_ptr<KeyStore>> OpenKeyStore(const std::string& db) {
+Result<std::unique_ptr<KeyStore>> OpenKeyStore(const std::string& db,
+                                               KeyStoreCreation creation) {
   if (IsPostgresKeyStoreUrl(db)) return OpenPostgresKeyStore(db);
-  return OpenSqliteKeyStore(db);
+  return OpenSqliteKeyStore(db, creation);
 }
 
 std::string KeyStoreDisplayName(const std::string& db) {
