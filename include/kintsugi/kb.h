@@ -170,9 +170,22 @@ struct AllowEntry {
   Location where;
 };
 
+// A contact string that is never an attacker's (docs/kb-format.md §7): a
+// documentation example (the Bitcoin wiki's 1BoatSLR..., RFC 2606 domains),
+// a donation or exchange address quoted in ordinary mail. Either `value`
+// (one normalised contact) or `domain` (every e-mail address and URL at
+// that host) is set.
+struct AllowContact {
+  std::string value;
+  std::string domain;
+  std::string reason;
+  Location where;
+};
+
 struct KnowledgeBase {
   std::vector<Family> families;
   std::vector<AllowEntry> allow_list;
+  std::vector<AllowContact> allow_contacts;
   // Rules retracted without a release: "family-id" or "family-id/rule-id".
   std::vector<std::string> disabled;
   // Root folder the KB was loaded from (to resolve reference notes); empty
@@ -230,6 +243,12 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
 
 // Case-insensitive lookup of a family by id, name or alias.
 const Family* FindFamily(const KnowledgeBase& kb, std::string_view name);
+
+// The allow-list entry that `contact` (a normalised contact value: an
+// e-mail address, a host, a URL without scheme, a wallet) falls under, or
+// null: such a contact is never an attacker's and never evidence.
+const AllowContact* FindAllowedContact(const std::vector<AllowContact>& allowed,
+                                       std::string_view contact);
 
 // The YAML spelling of each enum value (docs/kb-format.md §3), for output.
 std::string_view RuleKindName(RuleKind kind);

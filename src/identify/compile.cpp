@@ -291,7 +291,9 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
     {
       for (const kb::Contact& contact : family.contacts) {
         if (contact.value.empty() ||
-            contact.value.size() > limits::kMaxContactBytes) {
+            contact.value.size() > limits::kMaxContactBytes ||
+            kb::FindAllowedContact(kb.allow_contacts, contact.value) !=
+                nullptr) {
           continue;
         }
         std::string key = ContactKey(contact.value);

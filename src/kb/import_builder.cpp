@@ -157,6 +157,21 @@ std::map<std::string, std::set<std::string>> Rebrands(
       }
     }
   }
+  // Two families that give the same attacker contact (an e-mail address, an
+  // onion host, a Tox ID) are one operator under two names: a rebrand, or a
+  // name the sources split. Three or more is a public address, not
+  // evidence (BuildFamilies drops it).
+  std::map<std::pair<ContactKind, std::string>, std::set<std::string>> users;
+  for (const auto& [id, draft] : drafts) {
+    for (const auto& [contact, sources] : draft.contacts) {
+      users[contact].insert(id);
+    }
+  }
+  for (const auto& [contact, ids] : users) {
+    if (ids.size() != 2) continue;
+    related[*ids.begin()].insert(*ids.rbegin());
+    related[*ids.rbegin()].insert(*ids.begin());
+  }
   for (const auto& [id, draft] : drafts) {
     for (const std::string& other : draft.curated_related) {
       if (other == id || !drafts.contains(other)) continue;
@@ -247,7 +262,8 @@ void AddPhrases(
 
 }  // namespace
 
-KnowledgeBase BuildFamilies(Drafts& all_drafts, ImportReport* report) {
+KnowledgeBase BuildFamilies(Drafts& all_drafts, ImportReport* report,
+                            const std::vector<AllowContact>& allowed) {
   std::map<std::string, Draft>& drafts = all_drafts.all();
   KnowledgeBase kb;
   // How many families use each extension, note name and contact.
@@ -258,6 +274,11 @@ KnowledgeBase BuildFamilies(Drafts& all_drafts, ImportReport* report) {
     for (const auto& [ext, v] : draft.exts) ++ext_count[ext];
     for (const auto& [note, v] : draft.notes) ++note_count[note];
     for (const auto& [contact, v] : draft.contacts) ++contact_count[contact];
+  }
+  for (auto& [id, draft] : drafts) {
+    std::erase_if(draft.contacts, [&](const auto& entry) {
+      return FindAllowedContact(allowed, entry.first.second) != nullptr;
+    });
   }
   std::map<std::string, std::set<std::string>> related = Rebrands(drafts);
   // Which families' notes contain each line.

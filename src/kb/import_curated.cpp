@@ -94,6 +94,7 @@ void ApplyCurated(const std::vector<Family>& curated, Drafts& drafts) {
     if (facts.name != facts.id) family.name = facts.name;
     for (const auto& alias : facts.aliases) AddUnique(&family.aliases, alias);
     if (!facts.platforms.empty()) family.platforms = facts.platforms;
+    if (!facts.first_seen.empty()) family.first_seen = facts.first_seen;
     for (const Source& source : facts.sources) {
       AddSource(&family.sources, source);
     }
@@ -118,6 +119,50 @@ void ApplyCurated(const std::vector<Family>& curated, Drafts& drafts) {
     }
     if (!facts.fixtures.empty()) draft.curated_fixture = facts.fixtures[0];
   }
+}
+
+Status ApplyFirstSeen(FileSystem& fs, const Path& dir, Drafts& drafts) {
+  const Path path = dir / "first-seen.tsv";
+  if (!fs.Stat(path)) return Status::Ok();
+  KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes,
+                            ReadWholeFile(fs, path, limits::kMaxKbFileBytes));
+  const std::string file = path.string();
+  std::string_view text = ByteView(bytes).AsChars();
+  for (int line = 1; !text.empty(); ++line) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    const std::string_view row = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    if (row.empty() || row[0] == '#') continue;
+    const std::size_t tab1 = row.find('\t');
+    const std::size_t tab2 =
+        tab1 == std::string_view::npos ? tab1 : row.find('\t', tab1 + 1);
+    if (tab2 == std::string_view::npos) {
+      return At(file, line, "expected: id, date and source, tab-separated");
+    }
+    const std::string id(row.substr(0, tab1));
+    const std::string date(row.substr(tab1 + 1, tab2 - tab1 - 1));
+    const std::string source(row.substr(tab2 + 1));
+    const auto digits = [&](std::size_t from, std::size_t n) {
+      return std::all_of(date.begin() + static_cast<std::ptrdiff_t>(from),
+                         date.begin() + static_cast<std::ptrdiff_t>(from + n),
+                         [](char c) { return c >= '0' && c <= '9'; });
+    };
+    const bool date_ok =
+        (date.size() == 4 && digits(0, 4)) ||
+        (date.size() == 7 && digits(0, 4) && date[4] == '-' && digits(5, 2) &&
+         date.substr(5) >= "01" && date.substr(5) <= "12");
+    if (!date_ok) {
+      return At(file, line, "date '" + date + "' is not YYYY or YYYY-MM");
+    }
+    if (source.empty()) return At(file, line, "no source for '" + id + "'");
+    // Like curated facts that only amend a family, a date does not create
+    // one (an import from part of the sources).
+    if (!drafts.Contains(id)) continue;
+    Family& family = drafts.For(id).family;
+    family.first_seen = date;
+    AddSource(&family.sources, Source{"curated", "first seen: " + source});
+  }
+  return Status::Ok();
 }
 
 }  // namespace kintsugi::kb::import

@@ -107,6 +107,41 @@ TEST(CuratedReaderTest, FactsReachTheirFamily) {
   EXPECT_EQ(demo->fixtures[0].note_name, "DEMO_README.txt");
 }
 
+TEST(CuratedReaderTest, FirstSeenTableDatesFamiliesWithItsSource) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile("/cur/first-seen.tsv",
+                         ByteView::FromString(
+                             "# id, date, source\n"
+                             "demo\t2019-05\tVendor blog, 'Demo' (2019)\n")),
+              IsOk());
+  Drafts drafts;
+  drafts.For("demo");
+  ASSERT_THAT(ApplyFirstSeen(fs, "/cur", drafts), IsOk());
+  const Family& demo = drafts.For("demo").family;
+  EXPECT_EQ(demo.first_seen, "2019-05");
+  EXPECT_THAT(demo.sources,
+              Contains(AllOf(Field(&Source::dataset, "curated"),
+                             Field(&Source::entry,
+                                   "first seen: Vendor blog, 'Demo' (2019)"))));
+  // No table: nothing to do. A family the import lacks is not created.
+  Drafts none;
+  EXPECT_THAT(ApplyFirstSeen(fs, "/elsewhere", none), IsOk());
+  EXPECT_THAT(ApplyFirstSeen(fs, "/cur", none), IsOk());
+  EXPECT_FALSE(none.Contains("demo"));
+
+  for (const auto& [row, error] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"demo\t2019-13\tx\n", ":1: date '2019-13' is not YYYY or YYYY-MM"},
+           {"demo\t2019\n", ":1: expected: id, date and source"},
+           {"demo\t2019\t\n", ":1: no source for 'demo'"}}) {
+    ASSERT_THAT(fs.AddFile("/bad/first-seen.tsv", ByteView::FromString(row)),
+                IsOk());
+    EXPECT_THAT(ApplyFirstSeen(fs, "/bad", drafts),
+                CorruptWith("/bad/first-seen.tsv" + error));
+    ASSERT_THAT(fs.Remove("/bad/first-seen.tsv"), IsOk());
+  }
+}
+
 TEST(CuratedReaderTest, ShippedFilesParse) {
   const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
   ASSERT_NE(root, nullptr) << "KINTSUGI_SOURCE_ROOT is not set";

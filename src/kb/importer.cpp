@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "kb/kb_format.h"
+#include "kintsugi/limits.h"
 #include "text/indicators.h"
 #include "text/markup.h"
 #include "text/shingles.h"
@@ -44,6 +45,24 @@ void Drafts::Claim(Draft& draft, const std::string& name) {
 
 Draft* Drafts::ForFolder(const std::string& name, ImportReport* report) {
   std::string id = Lookup(name);
+  if (id.empty()) {
+    // "moneymessage" is MISP's "Money Message", "thegentlemen" its "The
+    // Gentlemen": the same name without the spaces and hyphens.
+    const auto squash = [](std::string_view slug) {
+      std::string out;
+      for (const char c : slug) {
+        if (c != '-') out.push_back(c);
+      }
+      return out;
+    };
+    const std::string wanted = squash(Slug(name));
+    for (const auto& [key, owner] : key_owner_) {
+      if (!wanted.empty() && squash(key) == wanted) {
+        id = owner;
+        break;
+      }
+    }
+  }
   if (id.empty()) {
     id = CanonicalId(Slug(name));
     if (id.empty()) return nullptr;
@@ -207,8 +226,20 @@ Result<KnowledgeBase> BuildKnowledgeBase(FileSystem& fs,
     KINTSUGI_ASSIGN_OR_RETURN(std::vector<Family> curated,
                               import::ReadCurated(fs, options.curated));
     import::ApplyCurated(curated, drafts);
+    KINTSUGI_RETURN_IF_ERROR(
+        import::ApplyFirstSeen(fs, options.curated, drafts));
   }
-  return import::BuildFamilies(drafts, report);
+  // The hand-written allow list in the output folder names contacts that
+  // are never an attacker's (documentation examples, donation addresses).
+  KnowledgeBase allow;
+  if (const Path path = options.out / "allow-list.yaml"; fs.Stat(path)) {
+    KINTSUGI_ASSIGN_OR_RETURN(Bytes bytes,
+                              ReadWholeFile(fs, path, limits::kMaxKbFileBytes));
+    KINTSUGI_RETURN_IF_ERROR(
+        internal::ParseAllowList(ByteView(bytes).AsChars(), path.string(),
+                                 &allow.allow_list, &allow.allow_contacts));
+  }
+  return import::BuildFamilies(drafts, report, allow.allow_contacts);
 }
 
 Result<ImportReport> ImportKnowledgeBase(FileSystem& fs,

@@ -119,12 +119,21 @@ Result<Family> ParseCuratedFamily(std::string_view text,
 Result<std::vector<Family>> ReadCurated(FileSystem& fs, const Path& dir);
 // Applies curated facts to the drafts (docs/kb-format.md §10, step 8).
 void ApplyCurated(const std::vector<Family>& curated, Drafts& drafts);
+// kb-curated/first-seen.tsv: `id<TAB>YYYY[-MM]<TAB>public source` per line
+// ('#' comments), when each family was first publicly seen. Applied after
+// the curated families to the families the import has (a date creates
+// none); a malformed line is an error with the file and line. A missing
+// file is no error.
+Status ApplyFirstSeen(FileSystem& fs, const Path& dir, Drafts& drafts);
 
 // --- the builder
 // --------------------------------------------------------------
 
 // Turns the drafts into families: rebrands, strengths, phrases, contacts,
 // fixtures (docs/kb-format.md §10, steps 2-7, and §11).
-KnowledgeBase BuildFamilies(Drafts& drafts, ImportReport* report);
+// Contacts on `allowed` (the allow list's, docs/kb-format.md §7) are never
+// an attacker's: left out.
+KnowledgeBase BuildFamilies(Drafts& drafts, ImportReport* report,
+                            const std::vector<AllowContact>& allowed = {});
 
 }  // namespace kintsugi::kb::import

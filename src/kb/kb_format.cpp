@@ -584,10 +584,40 @@ Result<Family> ParseFamily(std::string_view text, const std::string& file) {
 }
 
 Status ParseAllowList(std::string_view text, const std::string& file,
-                      std::vector<AllowEntry>* out) {
+                      std::vector<AllowEntry>* out,
+                      std::vector<AllowContact>* contacts) {
   return Guarded(text, file, [&](const YAML::Node& root) {
     ForEachKey(root, "the allow list",
                [&](const std::string& key, const YAML::Node& list) {
+                 if (key == "contacts") {
+                   auto parsed =
+                       List<AllowContact>(list, key, [&](const YAML::Node& n) {
+                         AllowContact entry;
+                         entry.where = {file, LineOf(n)};
+                         ForEachKey(
+                             n, "an allowed contact",
+                             [&](const std::string& k, const YAML::Node& v) {
+                               if (k == "value") {
+                                 entry.value = Scalar(v, k);
+                               } else if (k == "domain") {
+                                 entry.domain = ToLower(Scalar(v, k));
+                               } else if (k == "reason") {
+                                 entry.reason = Scalar(v, k);
+                               } else {
+                                 return false;
+                               }
+                               return true;
+                             });
+                         if (entry.value.empty() == entry.domain.empty()) {
+                           Fail(n,
+                                "allowed contact needs exactly one of "
+                                "'value' and 'domain'");
+                         }
+                         return entry;
+                       });
+                   if (contacts != nullptr) *contacts = std::move(parsed);
+                   return true;
+                 }
                  if (key != "allow") return false;
                  *out = List<AllowEntry>(list, key, [&](const YAML::Node& n) {
                    AllowEntry entry;

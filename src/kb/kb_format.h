@@ -44,8 +44,11 @@ std::string ToLower(std::string_view text);
 // Parses one family document. `file` is the name used in diagnostics
 // ("kb/akira.yaml"); errors are kCorrupt "file:line: message".
 Result<Family> ParseFamily(std::string_view text, const std::string& file);
+// `contacts` may be null: the file's `contacts` list is then checked and
+// dropped.
 Status ParseAllowList(std::string_view text, const std::string& file,
-                      std::vector<AllowEntry>* out);
+                      std::vector<AllowEntry>* out,
+                      std::vector<AllowContact>* contacts = nullptr);
 Status ParseDisabledList(std::string_view text, const std::string& file,
                          std::vector<std::string>* out);
 

@@ -213,6 +213,39 @@ TEST(LoadFromFilesTest, AllowListErrorsNameFileAndLine) {
   EXPECT_THAT(kb.error().message(), HasSubstr("kb/allow-list.yaml:2:"));
 }
 
+TEST(LoadFromFilesTest, AllowListContactsByValueOrDomain) {
+  std::vector<internal::KbFile> files{
+      {"allow-list.yaml",
+       ByteView::FromString("contacts:\n"
+                            "  - value: 1BoatSLRHtKNngkdXEeobR76b53LETtpyT\n"
+                            "    reason: wiki example\n"
+                            "  - domain: Example.COM\n"
+                            "    reason: RFC 2606\n")}};
+  ASSERT_OK_AND_ASSIGN(KnowledgeBase kb, internal::LoadFromFiles(files, "kb/"));
+  ASSERT_THAT(kb.allow_contacts, SizeIs(2));
+  EXPECT_EQ(kb.allow_contacts[1].domain, "example.com");
+  const auto& allowed = kb.allow_contacts;
+  EXPECT_EQ(FindAllowedContact(allowed, "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"),
+            &allowed[0]);
+  EXPECT_EQ(FindAllowedContact(allowed, "joe@example.com"), &allowed[1]);
+  EXPECT_EQ(FindAllowedContact(allowed, "http://www.example.com/pay/"),
+            &allowed[1]);
+  EXPECT_EQ(FindAllowedContact(allowed, "example.com"), &allowed[1]);
+  // Neither a look-alike host nor another address.
+  EXPECT_EQ(FindAllowedContact(allowed, "joe@notexample.com"), nullptr);
+  EXPECT_EQ(FindAllowedContact(allowed, "joe@example.com.evil.onion"), nullptr);
+  EXPECT_EQ(FindAllowedContact(allowed, "1BoatSLRHtKNngkdXEeobR76b53LETtpy"),
+            nullptr);
+
+  files[0].data = ByteView::FromString(
+      "contacts:\n  - value: a@b.c\n    domain: b.c\n    reason: r\n");
+  auto both = internal::LoadFromFiles(files, "kb/");
+  ASSERT_FALSE(both.has_value());
+  EXPECT_THAT(both.error().message(),
+              HasSubstr("kb/allow-list.yaml:2: allowed contact needs exactly "
+                        "one of 'value' and 'domain'"));
+}
+
 TEST(LoadKnowledgeBaseTest, ReadsFamiliesListsAndNotesThroughTheFileSystem) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddFile("/kb/akira.yaml", ByteView::FromString(kGood)),

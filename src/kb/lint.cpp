@@ -272,6 +272,20 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
       }
     }
   }
+  for (const auto& entry : kb.allow_contacts) {
+    if (entry.reason.empty()) {
+      Add(&out, Or(entry.where, allow_file), "allowed contact has no reason");
+    }
+  }
+  for (const auto& family : kb.families) {
+    for (const auto& contact : family.contacts) {
+      if (FindAllowedContact(kb.allow_contacts, contact.value) != nullptr) {
+        Add(&out, Or(contact.where, family.where),
+            "contact '" + contact.value +
+                "' is on the allow list: never an attacker's");
+      }
+    }
+  }
   for (const auto& entry : kb.disabled) {
     std::string id = entry.substr(0, entry.find('/'));
     if (!by_id.contains(id)) {

@@ -250,6 +250,18 @@ TEST(LintTest, AllowAndDisableLists) {
   ExpectOneError(kb, "names no family");
 }
 
+TEST(LintTest, AFamilyContactOnTheAllowListIsAnError) {
+  KnowledgeBase kb = CleanKb();
+  kb.allow_contacts.push_back({"", "example.com", "RFC 2606", {}});
+  EXPECT_THAT(Lint(kb), IsEmpty());
+  kb.families[0].contacts.push_back(
+      {ContactKind::kEmail, "pay@example.com", {{"curated", "test"}}, {}});
+  ExpectOneError(kb, "contact 'pay@example.com' is on the allow list");
+  kb.families[0].contacts.clear();
+  kb.allow_contacts[0].reason.clear();
+  ExpectOneError(kb, "allowed contact has no reason");
+}
+
 TEST(LintTest, RuleForANewerEngineIsAWarning) {
   KnowledgeBase kb = CleanKb();
   kb.families[0].rules[0].min_engine = "99.0";

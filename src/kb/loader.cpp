@@ -65,8 +65,8 @@ Result<KnowledgeBase> LoadFromFiles(const std::vector<KbFile>& files,
       continue;
     }
     if (file.path == kAllowListFile) {
-      KINTSUGI_RETURN_IF_ERROR(
-          ParseAllowList(file.data.AsChars(), shown, &kb.allow_list));
+      KINTSUGI_RETURN_IF_ERROR(ParseAllowList(
+          file.data.AsChars(), shown, &kb.allow_list, &kb.allow_contacts));
       continue;
     }
     if (file.path == kDisabledFile) {

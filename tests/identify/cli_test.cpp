@@ -391,6 +391,40 @@ TEST(IdentifyCliTest, ExamplesAreIdentifiedWithTheBuiltInKb) {
               ::testing::Not(::testing::HasSubstr("not in this version")));
 }
 
+// Issue 15: a benign e-mail that quotes the Bitcoin wiki's example address
+// was "Identified: File-Locker, 0.69" because a source listed it. An
+// allow-listed contact (kb/allow-list.yaml) is never evidence, typed alone
+// or inside a text.
+TEST(IdentifyCliTest, DocumentationExampleContactsAreNoEvidence) {
+  const std::filesystem::path path = UniqueTempPath("mail.txt");
+  {
+    std::ofstream out(path);
+    out << "Hi Anna,\n\nfor the workshop slides on Bitcoin payments I used "
+           "the wiki's example address 1BoatSLRHtKNngkdXEeobR76b53LETtpyT "
+           "and the BIP 173 one, bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4."
+           "\nQuestions to bob@example.com please.\n\nThanks, Bob\n";
+  }
+  const CliRun mail = Kintsugi("identify --json " + Quote(path));
+  std::filesystem::remove(path);
+  ASSERT_EQ(mail.exit_code, 0) << mail.out;
+  auto json = nlohmann::json::parse(mail.out);
+  EXPECT_EQ(json["verdict"], "unknown") << mail.out;
+  for (const auto& candidate : json["candidates"]) {
+    EXPECT_LT(candidate["score"].get<double>(), 0.3) << mail.out;
+  }
+  const CliRun contact =
+      Kintsugi("identify --json --contact 1BoatSLRHtKNngkdXEeobR76b53LETtpyT");
+  ASSERT_EQ(contact.exit_code, 0) << contact.out;
+  json = nlohmann::json::parse(contact.out);
+  EXPECT_EQ(json["verdict"], "unknown") << contact.out;
+  EXPECT_TRUE(json["candidates"].empty()) << contact.out;
+  // A bare mail domain is no attacker's contact either.
+  const CliRun domain = Kintsugi("identify --json --contact cock.li");
+  ASSERT_EQ(domain.exit_code, 0) << domain.out;
+  EXPECT_TRUE(nlohmann::json::parse(domain.out)["candidates"].empty())
+      << domain.out;
+}
+
 TEST(IdentifyCliTest, BuiltDecryptorIsOfferedAsAvailable) {
   // Jigsaw's decryptor is built in: an encrypted-looking "*.docx.fun" file
   // names it as available. The content is a fixed pseudo-random pattern
