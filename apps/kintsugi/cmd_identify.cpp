@@ -62,6 +62,9 @@ void PrintHuman(const identify::Report& report,
   // The answer first, then what can be done about it.
   std::printf("%s\n",
               Clean(RenderEnglish(identify::VerdictSummary(report))).c_str());
+  if (const auto why = identify::ExplainVerdict(report)) {
+    std::printf("%s\n", Clean(RenderEnglish(*why)).c_str());
+  }
   if (report.verdict == identify::Verdict::kIdentified) {
     const identify::Candidate& best = candidates.front();
     for (const Message& advice :

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -232,6 +233,13 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
 // The verdict in one sentence ("Identified: STOP/Djvu (stop-djvu), score
 // 0.93."; "Ambiguous: it could be ...", naming report.named candidates).
 Message VerdictSummary(const Report& report);
+
+// Why the best candidate won over the runner-up, in one sentence: the
+// strongest evidence the runner-up has nothing of the kind of
+// (verdict.why), or else the best one's stronger evidence of a kind both
+// have (verdict.why_stronger). Nothing when there is no runner-up, the
+// verdict is unknown, or the two rest on the same evidence.
+std::optional<Message> ExplainVerdict(const Report& report);
 
 // What can be done about a family's files, in sentences: whether they can
 // be recovered offline, by this build (`decryptor_available`: whether this

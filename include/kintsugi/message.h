@@ -238,6 +238,11 @@ enum class MessageId : std::uint16_t {
   // Seed searches: what a search will cover and cost, said before it runs.
   kRecoverSeedSearchPlan,
   kRecoverSeedShardEmpty,
+  // Why the best candidate won over the runner-up (issue 15).
+  kVerdictWhy,
+  kVerdictWhyStronger,
+  kEvidenceOnionNamesFamily,
+  kEvidenceNamesFamilyInWord,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -70,6 +70,45 @@ Message VerdictSummary(const Report& report) {
                  {{"names", std::move(names)}}};
 }
 
+std::optional<Message> ExplainVerdict(const Report& report) {
+  const auto& candidates = report.candidates;
+  if (report.verdict == Verdict::kUnknown || candidates.size() < 2) {
+    return std::nullopt;
+  }
+  const Candidate& best = candidates[0];
+  const Candidate& rival = candidates[1];
+  const auto rival_has = [&](const Evidence& e, bool same_detail) {
+    return std::any_of(
+        rival.evidence.begin(), rival.evidence.end(), [&](const Evidence& r) {
+          return r.kind == e.kind && (!same_detail || r.detail == e.detail);
+        });
+  };
+  const std::vector<MessageArg> names = {{"name", best.name},
+                                         {"other", rival.name}};
+  // Evidence is strongest first; weak evidence explains only when nothing
+  // else does.
+  for (const bool weak : {false, true}) {
+    for (const Evidence& e : best.evidence) {
+      if (e.weak != weak || rival_has(e, false)) continue;
+      Message why{MessageId::kVerdictWhy, names};
+      why.args.push_back({"evidence", std::vector<Message>{e.detail}});
+      return why;
+    }
+  }
+  for (const Evidence& e : best.evidence) {
+    if (rival_has(e, true)) continue;
+    const auto same_kind =
+        std::find_if(rival.evidence.begin(), rival.evidence.end(),
+                     [&](const Evidence& r) { return r.kind == e.kind; });
+    if (same_kind == rival.evidence.end()) continue;
+    Message why{MessageId::kVerdictWhyStronger, names};
+    why.args.push_back({"evidence", std::vector<Message>{e.detail}});
+    why.args.push_back({"rival", std::vector<Message>{same_kind->detail}});
+    return why;
+  }
+  return std::nullopt;
+}
+
 std::vector<Message> RecoveryAdvice(kb::RecoveryPossible recovery,
                                     std::string_view decryptor,
                                     std::span<const std::string> needs,

@@ -62,6 +62,62 @@ TEST(VerdictSummaryTest, AmbiguousNamesTheCandidatesWithinTheMargin) {
               HasSubstr("(related families: rebrands share notes)"));
 }
 
+Evidence RuleEvidence(EvidenceKind kind, std::string pattern,
+                      bool weak = false) {
+  Evidence e;
+  e.kind = kind;
+  e.detail =
+      Message{kind == EvidenceKind::kExtension ? MessageId::kEvidenceExtension
+                                               : MessageId::kEvidenceNotePhrase,
+              {{"pattern", std::move(pattern)},
+               {"rule", "r"},
+               {"strength", weak ? "weak" : "medium"},
+               {"file", "f.yaml"},
+               {"line", std::int64_t{3}}}};
+  e.source = "note.txt";
+  e.weak = weak;
+  return e;
+}
+
+TEST(ExplainVerdictTest, NamesTheEvidenceTheRunnerUpLacks) {
+  Report report;
+  report.verdict = Verdict::kIdentified;
+  report.candidates = {MakeCandidate("phobos", 0.8),
+                       MakeCandidate("dharma", 0.4)};
+  report.named = 1;
+  const Evidence shared =
+      RuleEvidence(EvidenceKind::kNotePhrase, "all your files");
+  report.candidates[0].evidence = {
+      shared, RuleEvidence(EvidenceKind::kExtension, ".eking")};
+  report.candidates[1].evidence = {shared};
+  auto why = ExplainVerdict(report);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_TRUE(HasDeclaredArgs(*why));
+  EXPECT_THAT(RenderEnglish(*why),
+              HasSubstr("Why Name of phobos rather than Name of dharma: file "
+                        "name ends in \".eking\""));
+  EXPECT_THAT(RenderEnglish(*why), Not(HasSubstr("all your files")));
+
+  // Both have evidence of every kind: the stronger of the same kind.
+  report.candidates[1].evidence.push_back(
+      RuleEvidence(EvidenceKind::kExtension, ".locked", /*weak=*/true));
+  why = ExplainVerdict(report);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->id, MessageId::kVerdictWhyStronger);
+  EXPECT_TRUE(HasDeclaredArgs(*why));
+  EXPECT_THAT(RenderEnglish(*why), HasSubstr(".eking"));
+  EXPECT_THAT(RenderEnglish(*why), HasSubstr(".locked"));
+
+  // The same evidence on both sides, one candidate, or unknown: nothing.
+  report.candidates[1].evidence = report.candidates[0].evidence;
+  EXPECT_FALSE(ExplainVerdict(report).has_value());
+  report.candidates.pop_back();
+  EXPECT_FALSE(ExplainVerdict(report).has_value());
+  report.candidates.push_back(MakeCandidate("dharma", 0.1));
+  report.verdict = Verdict::kUnknown;
+  EXPECT_FALSE(ExplainVerdict(report).has_value());
+}
+
 TEST(VerdictSummaryTest, IdentifiedAndUnknown) {
   Report report;
   report.verdict = Verdict::kIdentified;

@@ -38,6 +38,11 @@ constexpr std::string_view kDbArgs[] = {"db"};
 constexpr std::string_view kDbDetailArgs[] = {"db", "detail"};
 constexpr std::string_view kDbCodeDetailArgs[] = {"db", "code", "detail"};
 constexpr std::string_view kKeysImportedArgs[] = {"count", "file", "db"};
+// Why the best candidate won (identify).
+constexpr std::string_view kVerdictWhyArgs[] = {"name", "other", "evidence"};
+constexpr std::string_view kVerdictWhyStrongerArgs[] = {"name", "other",
+                                                        "evidence", "rival"};
+constexpr std::string_view kOnionNamesFamilyArgs[] = {"onion", "name"};
 constexpr std::string_view kCountFamiliesArgs[] = {"count", "families"};
 constexpr std::string_view kKeysRejectedArgs[] = {"file", "rejected",
                                                   "records"};
@@ -384,6 +389,13 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kSeedSearchPlanArgs},
     {MessageId::kRecoverSeedShardEmpty, "recover.seed_shard_empty",
      kSeedShardEmptyArgs},
+    {MessageId::kVerdictWhy, "verdict.why", kVerdictWhyArgs},
+    {MessageId::kVerdictWhyStronger, "verdict.why_stronger",
+     kVerdictWhyStrongerArgs},
+    {MessageId::kEvidenceOnionNamesFamily, "evidence.onion_names_family",
+     kOnionNamesFamilyArgs},
+    {MessageId::kEvidenceNamesFamilyInWord, "evidence.names_family_in_word",
+     kFamilyName},
 }};
 
 // The table is in enum order, so an id is its own index.
