@@ -50,6 +50,11 @@ constexpr double kCosineWeight = 10.0;
 constexpr double kMaxSimilarityWeight = 6.5;
 // A note that names the family (a medium rule's weight).
 constexpr double kNameMentionWeight = 1.6;
+constexpr double kCommonNameWeight = 0.6;  // A weak rule's.
+// When the note names a family: its name's weight, and the factor on the
+// note-wording evidence of the families it does not name.
+constexpr double kSelfNamedWeight = 3.6;
+constexpr double kBorrowedWordingFactor = 0.25;
 // A note at least this similar to a reference note identifies on its own.
 constexpr double kStrongCosine = 0.7;
 
@@ -57,7 +62,10 @@ struct Hit {
   double weight = 0.0;
   bool weak = false;
   bool supporting = false;  // Counts only next to other evidence.
-  std::string key;          // One contribution per key (rule, contact...).
+  // The note's wording (similarity, phrases): what a template, a builder or
+  // a copied note shares between families.
+  bool wording = false;
+  std::string key;  // One contribution per key (rule, contact...).
   Evidence evidence;
 };
 
@@ -165,6 +173,7 @@ class Matcher {
   }
 
   void Finish(Report& report) {
+    DiscountBorrowedWording();
     std::vector<Candidate> candidates;
     for (auto& [family, hits] : hits_) {
       Candidate c;
@@ -233,6 +242,8 @@ class Matcher {
     args.push_back({"line", static_cast<std::int64_t>(info.rule.where.line)});
     hit.evidence.detail = Message{id, std::move(args)};
     hit.evidence.source = source;
+    hit.wording = info.rule.kind == kb::RuleKind::kNotePhrase ||
+                  info.rule.kind == kb::RuleKind::kNoteRegex;
     AddHit(info.family, std::move(hit));
   }
 
@@ -275,6 +286,14 @@ class Matcher {
         });
         continue;
       }
+      if (indicator.kind == IndicatorKind::kOnion) {
+        for (const FamilyNames::Mention& mention :
+             kb_.family_names.FindHostPrefix(indicator.value)) {
+          AddNameMention(mention, source, MessageId::kEvidenceOnionNamesFamily,
+                         {{"onion", Shorten(indicator.value, 24)},
+                          {"name", mention.name}});
+        }
+      }
       std::vector<std::string> keys;
       if (indicator.kind == IndicatorKind::kTelegram) {
         keys.push_back("telegram:" + indicator.value);
@@ -290,6 +309,23 @@ class Matcher {
         AddContactHits(key, source, IndicatorKindName(indicator.kind));
       }
     }
+  }
+
+  void AddNameMention(const FamilyNames::Mention& mention,
+                      const std::string& source, MessageId id,
+                      std::vector<MessageArg> args) {
+    Hit hit;
+    // An ordinary word ("protected", "zero") may not be the name at all:
+    // weak evidence, which never decides alone.
+    hit.weight = mention.common ? kCommonNameWeight : kNameMentionWeight;
+    hit.weak = mention.common;
+    hit.key = "name-mention";
+    hit.evidence.kind = EvidenceKind::kNoteNamesFamily;
+    hit.evidence.detail = Message{id, std::move(args)};
+    hit.evidence.source = source;
+    named_.insert(kb_.families[mention.family].id);
+    if (!mention.common) self_named_.insert(mention.family);
+    AddHit(mention.family, std::move(hit));
   }
 
   void AddContactHits(const std::string& key, const std::string& source,
@@ -391,12 +427,27 @@ class Matcher {
                      : MessageId::kEvidenceNoteRegex,
                  {{"pattern", Shorten(rule.pattern)}});
     }
+    // What makes the text a ransom note beyond ransom words: the KB's
+    // rules or wording, or an address only attackers give (an onion host,
+    // a Tox or Session ID, a wallet). Licences, copyright files and
+    // documentation have ransom words and e-mail addresses too.
+    if (!name_rules.empty() || !text_rules.empty() ||
+        std::any_of(indicators.begin(), indicators.end(),
+                    [](const Indicator& i) {
+                      return i.kind != IndicatorKind::kEmail &&
+                             i.kind != IndicatorKind::kUrl &&
+                             i.kind != IndicatorKind::kVictimId;
+                    })) {
+      surely_a_note_ = true;
+    }
     for (const SimilarityModel::Match& match :
          kb_.similarity.Score(folded, kMinCosine, kMaxCandidates)) {
+      surely_a_note_ = true;
       Hit hit;
       hit.weight = std::min(kMaxSimilarityWeight,
                             (match.cosine - kMinCosine) * kCosineWeight);
       hit.key = "similarity";
+      hit.wording = true;
       hit.evidence.kind = EvidenceKind::kNoteSimilarity;
       hit.evidence.detail =
           Message{MessageId::kEvidenceSimilarity,
@@ -409,15 +460,13 @@ class Matcher {
     for (const std::string_view text :
          {std::string_view(folded), std::string_view(input.file_name)}) {
       for (const FamilyNames::Mention& mention : kb_.family_names.Find(text)) {
-        Hit hit;
-        hit.weight = kNameMentionWeight;
-        hit.key = "name-mention";
-        hit.evidence.kind = EvidenceKind::kNoteNamesFamily;
-        hit.evidence.detail = Message{MessageId::kEvidenceNamesFamily,
-                                      {{"name", std::string(mention.name)}}};
-        hit.evidence.source = source;
-        named_.insert(kb_.families[mention.family].id);
-        AddHit(mention.family, std::move(hit));
+        AddNameMention(mention, source, MessageId::kEvidenceNamesFamily,
+                       {{"name", mention.name}});
+      }
+      for (const FamilyNames::Mention& mention :
+           kb_.family_names.FindInWords(text)) {
+        AddNameMention(mention, source, MessageId::kEvidenceNamesFamilyInWord,
+                       {{"name", mention.name}});
       }
     }
     AddIndicators(indicators, source, summary);
@@ -552,6 +601,37 @@ class Matcher {
     }
   }
 
+  // A note that names one family while its wording is another's (a leaked
+  // builder's template, a copied note: Babuk's for a dozen groups, LockBit's
+  // for its imitators) belongs to the family it names: the wording of a
+  // family the note does not name counts for less, and the named family's
+  // own name for more (held-back evaluation, docs/benchmarks-identify.md).
+  void DiscountBorrowedWording() {
+    if (!surely_a_note_) {
+      // A text that mentions a family's name and has nothing else of a
+      // ransom note (a copyright file that credits "Akira", a manual that
+      // mentions Python): the names are weak hints, never a candidate.
+      for (auto& [family, hits] : hits_) {
+        for (Hit& hit : hits) {
+          if (hit.key == "name-mention") hit.weak = true;
+        }
+      }
+      return;
+    }
+    if (self_named_.empty()) return;
+    for (auto& [family, hits] : hits_) {
+      const bool named = self_named_.count(family) != 0;
+      for (Hit& hit : hits) {
+        if (named && hit.key == "name-mention") {
+          hit.weight = kSelfNamedWeight;
+          hit.weak = false;
+        } else if (!named && hit.wording) {
+          hit.weight *= kBorrowedWordingFactor;
+        }
+      }
+    }
+  }
+
   // Per family: one contribution per key (its strongest), then diminishing
   // returns over the contributions, weak ones capped; score = 1 - e^(-t/3).
   static double Combine(std::vector<Hit>& hits) {
@@ -590,14 +670,18 @@ class Matcher {
   }
 
   // Whether a family's case rests on more than a moderately similar note:
-  // a non-weak rule, contact, marker or YARA match, or a note that is
-  // nearly the same as a reference note. Rebrands share note templates, so
-  // similarity alone names a "possible" family, not an identified one
-  // (held-back evaluation, docs/benchmarks-identify.md).
+  // a non-weak rule, contact, marker or YARA match (not its name alone), or
+  // a note that is nearly the same as a reference note. Rebrands share note
+  // templates, so similarity alone names a "possible" family, not an identified
+  // one (held-back evaluation, docs/benchmarks-identify.md).
   static bool Corroborated(const std::vector<Hit>& hits) {
     for (const Hit& hit : hits) {
       if (hit.weak || hit.supporting) continue;
-      if (hit.key != "similarity") return true;
+      // A name is what an imitator or a rebrand copies first, and a
+      // template's phrases what a copied note keeps.
+      if (hit.key == "name-mention") continue;
+      if (hit.key != "similarity" && !hit.wording) return true;
+      if (hit.key != "similarity") continue;
       if (hit.weight >= (kStrongCosine - kMinCosine) * kCosineWeight) {
         return true;
       }
@@ -633,6 +717,9 @@ class Matcher {
   std::map<std::uint32_t, std::vector<Hit>> hits_;
   std::map<std::string, bool> corroborated_;
   std::set<std::string> named_;  // Families the notes name.
+  bool surely_a_note_ = false;   // More than ransom words (AddNote).
+  // Of those, named by a name that is not an ordinary word.
+  std::set<std::uint32_t> self_named_;
   std::vector<Evidence> unattributed_;
 };
 

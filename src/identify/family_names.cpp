@@ -27,6 +27,71 @@ bool IsGenericName(std::string_view name) {
   return std::find(kGeneric.begin(), kGeneric.end(), name) != kGeneric.end();
 }
 
+// One-word family names that notes also use as ordinary words
+// ("Protected", "Waiting", "Revolution", "Nightmare"): a note may mean the
+// word, so such a mention is evidence, never the note naming itself
+// (Mention::common). The KB's one-word names found in a standard English
+// word list (Debian's wamerican), less those that in a ransom note can only
+// be the name (proper names and rare words: "Hive", "Hades", "Phobos",
+// "Sugar", "Valencia"), plus "good day". Sorted.
+constexpr std::string_view kCommonWordNames[] = {
+    "agenda",      "alma",        "alpha",         "alphabet",   "amnesia",
+    "android",     "apocalypse",  "arcane",        "armageddon", "assembly",
+    "atom",        "aura",        "aurora",        "aware",      "bart",
+    "beast",       "bert",        "blackout",      "blank",      "blind",
+    "blog",        "blooper",     "boom",          "brazilian",  "brick",
+    "brotherhood", "cactus",      "chaos",         "cheers",     "chip",
+    "christmas",   "clay",        "cloak",         "clock",      "clouded",
+    "colossus",    "common",      "consciousness", "core",       "corp",
+    "cortex",      "creeper",     "creepy",        "crying",     "crypt",
+    "crystal",     "curator",     "cute",          "cyclone",    "czech",
+    "dale",        "damage",      "dangerous",     "deadlock",   "deadly",
+    "death",       "defender",    "delta",         "demo",       "desktop",
+    "desolated",   "diamond",     "district",      "dodger",     "domino",
+    "done",        "donut",       "dumb",          "dusk",       "embargo",
+    "encrypt",     "endurance",   "enigma",        "enmity",     "entropy",
+    "epsilon",     "eruption",    "eternal",       "eternity",   "evil",
+    "evolution",   "executioner", "exorcist",      "exotic",     "explorer",
+    "extractor",   "fake",        "final",         "first",      "flamingo",
+    "foxy",        "frag",        "freezing",      "frog",       "frozen",
+    "fury",        "fusion",      "gamma",         "genesis",    "gentlemen",
+    "ghost",       "gibberish",   "global",        "globe",      "good day",
+    "gotcha",      "grep",        "grief",         "groove",     "hacked",
+    "havoc",       "haze",        "homeland",      "honor",      "house",
+    "hunt",        "hunters",     "insane",        "insomnia",   "interlock",
+    "iron",        "jackpot",     "james",         "judge",      "karma",
+    "karo",        "kindest",     "knight",        "knot",       "korean",
+    "lamer",       "landslide",   "lick",          "light",      "lime",
+    "lock",        "locked",      "locker",        "lockout",    "locus",
+    "losers",      "lucky",       "mafia",         "magic",      "magician",
+    "mars",        "matrix",      "meow",          "mercury",    "mimic",
+    "mine",        "mini",        "monte",         "monument",   "mortar",
+    "moth",        "mystic",      "nemesis",       "nightmare",  "nitrogen",
+    "nova",        "nuke",        "oceans",        "offline",    "ogre",
+    "ordinal",     "outsider",    "paradise",      "parasite",   "payday",
+    "payload",     "payment",     "pear",          "phantom",    "phoenix",
+    "pickles",     "planetary",   "play",          "playboy",    "plus",
+    "poison",      "polyglot",    "pompous",       "potato",     "prank",
+    "predator",    "prism",       "protected",     "providence", "pulpy",
+    "pump",        "purge",       "quantum",       "qwerty",     "radar",
+    "ramp",        "ransomed",    "rapid",         "rapture",    "razor",
+    "rector",      "relic",       "resurrection",  "revenge",    "revolution",
+    "reynolds",    "risen",       "rook",          "root",       "rotor",
+    "ruby",        "rush",        "russian",       "sage",       "salami",
+    "salsa",       "sanction",    "sanctions",     "scarecrow",  "scatterbrain",
+    "scraper",     "serpent",     "shade",         "shadow",     "shark",
+    "shrug",       "sigma",       "silent",        "skull",      "slam",
+    "slug",        "smash",       "snake",         "snatch",     "solider",
+    "solo",        "solve",       "spider",        "spook",      "sport",
+    "spring",      "steel",       "stinger",       "stop",       "storm",
+    "streamer",    "stupid",      "superb",        "surprise",   "survey",
+    "telegram",    "tilde",       "tortoise",      "toxic",      "trojan",
+    "tron",        "turkish",     "tycoon",        "tyrant",     "underground",
+    "unknown",     "unsafe",      "vanguard",      "vapor",      "vendetta",
+    "vortex",      "waffle",      "waiting",       "warlock",    "warrior",
+    "wiki",        "your",        "zero",          "zipper",
+};
+
 bool IsWordByte(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -34,6 +99,11 @@ bool IsWordByte(char c) {
 }
 
 }  // namespace
+
+bool IsCommonWordName(std::string_view name) {
+  return std::binary_search(std::begin(kCommonWordNames),
+                            std::end(kCommonWordNames), name);
+}
 
 std::vector<std::string> NameWords(std::string_view text) {
   std::vector<std::string> out;
@@ -86,6 +156,19 @@ void FamilyNames::Add(std::uint32_t family, std::string_view name) {
   }
   if (letters < kMinNameLetters) return;
   if (words.size() == 1 && IsGenericName(key)) return;
+  // "The Gentlemen" signs as "GENTLEMEN" too, "Ragnar Locker" as
+  // "RagnarLocker".
+  if (words.size() > 1 && words[0] == "the") {
+    Add(family, std::string_view(key).substr(4));
+  }
+  if (words.size() > 1) {
+    std::string joined;
+    for (const std::string& word : words) joined += word;
+    auto& owners = names_[joined];
+    if (std::find(owners.begin(), owners.end(), family) == owners.end()) {
+      owners.push_back(family);
+    }
+  }
   auto& families = names_[key];
   if (std::find(families.begin(), families.end(), family) == families.end()) {
     families.push_back(family);
@@ -122,9 +205,80 @@ std::vector<FamilyNames::Mention> FamilyNames::Find(
       const bool seen =
           std::any_of(out.begin(), out.end(),
                       [&](const Mention& m) { return m.family == family; });
-      if (!seen && out.size() < 64) out.push_back({family, key});
+      if (!seen && out.size() < 64) {
+        out.push_back({family, key, IsCommonWordName(key)});
+      }
     }
   });
+  return out;
+}
+
+std::vector<FamilyNames::Mention> FamilyNames::FindInWords(
+    std::string_view text) const {
+  // Words that groups glue to their name in e-mail addresses, handles and
+  // sites ("kuipersupport@", "blacksnaketeam", "decryptorkrypt@").
+  static constexpr std::string_view kGlue[] = {
+      "team",      "support",  "help",    "group",   "gang",     "decrypt",
+      "decryptor", "recovery", "restore", "service", "official", "leaks",
+      "leak",      "blog",     "news",    "chat",    "mail",     "locker",
+      "ransom",    "data",     "files",   "admin",   "company",  "corp"};
+  const auto glue_or_digits = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(),
+                       [](char c) { return c >= '0' && c <= '9'; }) ||
+           std::find(std::begin(kGlue), std::end(kGlue), part) !=
+               std::end(kGlue);
+  };
+  // Names of 5 letters or more, not ordinary words, joined to glue or
+  // digits only: a name inside an ordinary word ("conti" in "continue")
+  // is not the name.
+  constexpr std::size_t kMinInWord = 5;
+  std::vector<Mention> out;
+  const auto add = [&](std::string_view name) {
+    if (name.size() < kMinInWord || IsCommonWordName(name)) return;
+    const auto found = names_.find(std::string(name));
+    if (found == names_.end()) return;
+    for (const std::uint32_t family : found->second) {
+      const bool seen =
+          std::any_of(out.begin(), out.end(),
+                      [&](const Mention& m) { return m.family == family; });
+      if (!seen && out.size() < 64) {
+        out.push_back({family, std::string(name), false});
+      }
+    }
+  };
+  for (const std::string& word : NameWords(text)) {
+    if (word.size() <= kMinInWord) continue;
+    const std::string_view w(word);
+    for (std::size_t cut = kMinInWord; cut + 1 < w.size(); ++cut) {
+      if (glue_or_digits(w.substr(cut))) add(w.substr(0, cut));
+      if (glue_or_digits(w.substr(0, w.size() - cut))) {
+        add(w.substr(w.size() - cut));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<FamilyNames::Mention> FamilyNames::FindHostPrefix(
+    std::string_view host) const {
+  // A v3 onion address is 56 base32 characters: a prefix that spells a
+  // name of 4 letters or more is chosen, not chance (1 in 26^4 per name).
+  constexpr std::size_t kMinPrefix = kMinNameLetters;
+  constexpr std::size_t kMaxPrefix = 24;
+  std::vector<Mention> out;
+  std::string key;
+  for (std::size_t i = 0; i < host.size() && i < kMaxPrefix; ++i) {
+    const char c = host[i];
+    if (c < 'a' || c > 'z') break;
+    key.push_back(c);
+    if (key.size() < kMinPrefix) continue;
+    const auto found = names_.find(key);
+    if (found == names_.end()) continue;
+    // A vanity address is chosen: even an ordinary word is the name.
+    for (const std::uint32_t family : found->second) {
+      out.push_back({family, key, false});
+    }
+  }
   return out;
 }
 

@@ -18,6 +18,9 @@ namespace kintsugi::identify {
 // non-ASCII bytes, so names in other scripts survive), in order.
 std::vector<std::string> NameWords(std::string_view text);
 
+// Whether a one-word name is also an ordinary English word.
+bool IsCommonWordName(std::string_view name);
+
 class FamilyNames {
  public:
   // Adds a name or alias of `family`; ignored when it is too short, too
@@ -32,9 +35,20 @@ class FamilyNames {
   struct Mention {
     std::uint32_t family = 0;
     std::string name;
+    // The name is also an ordinary English word ("protected", "hive").
+    bool common = false;
   };
   // Names in `text`, each (family, name) once.
   std::vector<Mention> Find(std::string_view text) const;
+  // Names of 5 letters or more joined to digits or to a word such as
+  // "team" or "support" inside a longer word of `text` ("kuipersupport",
+  // "decryptorkrypt", "novagroup2023"), each family once; never an
+  // ordinary word.
+  std::vector<Mention> FindInWords(std::string_view text) const;
+  // One-word names that `host` (an onion address, lowercase) begins with:
+  // groups choose vanity addresses that spell their name
+  // ("lynxch2k5...onion", "akiral2iz6...onion").
+  std::vector<Mention> FindHostPrefix(std::string_view host) const;
 
   std::size_t size() const { return names_.size(); }
 
