@@ -57,6 +57,8 @@ constexpr double kSelfNamedWeight = 3.6;
 constexpr double kBorrowedWordingFactor = 0.25;
 // A note at least this similar to a reference note identifies on its own.
 constexpr double kStrongCosine = 0.7;
+// A text at least this similar to a reference note is a ransom note.
+constexpr double kNoteLikeCosine = 0.2;
 
 struct Hit {
   double weight = 0.0;
@@ -442,7 +444,9 @@ class Matcher {
     }
     for (const SimilarityModel::Match& match :
          kb_.similarity.Score(folded, kMinCosine, kMaxCandidates)) {
-      surely_a_note_ = true;
+      // A README shares a few phrases with some note ("download",
+      // "windows"); a fifth of a note's wording is more than chance.
+      if (match.cosine >= kNoteLikeCosine) surely_a_note_ = true;
       Hit hit;
       hit.weight = std::min(kMaxSimilarityWeight,
                             (match.cosine - kMinCosine) * kCosineWeight);

@@ -35,61 +35,61 @@ bool IsGenericName(std::string_view name) {
 // be the name (proper names and rare words: "Hive", "Hades", "Phobos",
 // "Sugar", "Valencia"), plus "good day". Sorted.
 constexpr std::string_view kCommonWordNames[] = {
-    "agenda",      "alma",        "alpha",         "alphabet",   "amnesia",
-    "android",     "apocalypse",  "arcane",        "armageddon", "assembly",
-    "atom",        "aura",        "aurora",        "aware",      "bart",
-    "beast",       "bert",        "blackout",      "blank",      "blind",
-    "blog",        "blooper",     "boom",          "brazilian",  "brick",
-    "brotherhood", "cactus",      "chaos",         "cheers",     "chip",
-    "christmas",   "clay",        "cloak",         "clock",      "clouded",
-    "colossus",    "common",      "consciousness", "core",       "corp",
-    "cortex",      "creeper",     "creepy",        "crying",     "crypt",
-    "crystal",     "curator",     "cute",          "cyclone",    "czech",
-    "dale",        "damage",      "dangerous",     "deadlock",   "deadly",
-    "death",       "defender",    "delta",         "demo",       "desktop",
-    "desolated",   "diamond",     "district",      "dodger",     "domino",
-    "done",        "donut",       "dumb",          "dusk",       "embargo",
-    "encrypt",     "endurance",   "enigma",        "enmity",     "entropy",
-    "epsilon",     "eruption",    "eternal",       "eternity",   "evil",
-    "evolution",   "executioner", "exorcist",      "exotic",     "explorer",
-    "extractor",   "fake",        "final",         "first",      "flamingo",
-    "foxy",        "frag",        "freezing",      "frog",       "frozen",
-    "fury",        "fusion",      "gamma",         "genesis",    "gentlemen",
-    "ghost",       "gibberish",   "global",        "globe",      "good day",
-    "gotcha",      "grep",        "grief",         "groove",     "hacked",
-    "havoc",       "haze",        "homeland",      "honor",      "house",
-    "hunt",        "hunters",     "insane",        "insomnia",   "interlock",
-    "iron",        "jackpot",     "james",         "judge",      "karma",
-    "karo",        "kindest",     "knight",        "knot",       "korean",
-    "lamer",       "landslide",   "lick",          "light",      "lime",
-    "lock",        "locked",      "locker",        "lockout",    "locus",
-    "losers",      "lucky",       "mafia",         "magic",      "magician",
-    "mars",        "matrix",      "meow",          "mercury",    "mimic",
-    "mine",        "mini",        "monte",         "monument",   "mortar",
-    "moth",        "mystic",      "nemesis",       "nightmare",  "nitrogen",
-    "nova",        "nuke",        "oceans",        "offline",    "ogre",
-    "ordinal",     "outsider",    "paradise",      "parasite",   "payday",
-    "payload",     "payment",     "pear",          "phantom",    "phoenix",
-    "pickles",     "planetary",   "play",          "playboy",    "plus",
-    "poison",      "polyglot",    "pompous",       "potato",     "prank",
-    "predator",    "prism",       "protected",     "providence", "pulpy",
-    "pump",        "purge",       "quantum",       "qwerty",     "radar",
-    "ramp",        "ransomed",    "rapid",         "rapture",    "razor",
-    "rector",      "relic",       "resurrection",  "revenge",    "revolution",
-    "reynolds",    "risen",       "rook",          "root",       "rotor",
-    "ruby",        "rush",        "russian",       "sage",       "salami",
-    "salsa",       "sanction",    "sanctions",     "scarecrow",  "scatterbrain",
-    "scraper",     "serpent",     "shade",         "shadow",     "shark",
-    "shrug",       "sigma",       "silent",        "skull",      "slam",
-    "slug",        "smash",       "snake",         "snatch",     "solider",
-    "solo",        "solve",       "spider",        "spook",      "sport",
-    "spring",      "steel",       "stinger",       "stop",       "storm",
-    "streamer",    "stupid",      "superb",        "surprise",   "survey",
-    "telegram",    "tilde",       "tortoise",      "toxic",      "trojan",
-    "tron",        "turkish",     "tycoon",        "tyrant",     "underground",
-    "unknown",     "unsafe",      "vanguard",      "vapor",      "vendetta",
-    "vortex",      "waffle",      "waiting",       "warlock",    "warrior",
-    "wiki",        "your",        "zero",          "zipper",
+    "agenda",       "alma",        "alpha",         "alphabet",     "amnesia",
+    "android",      "apocalypse",  "arcane",        "armageddon",   "assembly",
+    "atom",         "aura",        "aurora",        "aware",        "bart",
+    "beast",        "bert",        "blackout",      "blank",        "blind",
+    "blog",         "blooper",     "boom",          "brazilian",    "brick",
+    "brotherhood",  "cactus",      "chaos",         "cheers",       "chip",
+    "christmas",    "clay",        "cloak",         "clock",        "clouded",
+    "colossus",     "common",      "consciousness", "core",         "corp",
+    "cortex",       "creeper",     "creepy",        "crying",       "crypt",
+    "crystal",      "curator",     "cute",          "cyclone",      "czech",
+    "dale",         "damage",      "dangerous",     "deadlock",     "deadly",
+    "death",        "defender",    "delta",         "demo",         "desktop",
+    "desolated",    "diamond",     "district",      "dodger",       "domino",
+    "done",         "donut",       "dumb",          "dusk",         "embargo",
+    "encrypt",      "endurance",   "enigma",        "enmity",       "entropy",
+    "epsilon",      "eruption",    "eternal",       "eternity",     "evil",
+    "evolution",    "executioner", "exorcist",      "exotic",       "explorer",
+    "extractor",    "fake",        "final",         "first",        "flamingo",
+    "foxy",         "frag",        "freezing",      "frog",         "frozen",
+    "fury",         "fusion",      "gamma",         "genesis",      "gentlemen",
+    "ghost",        "gibberish",   "global",        "globe",        "good day",
+    "gotcha",       "grep",        "grief",         "groove",       "hacked",
+    "havoc",        "haze",        "homeland",      "honor",        "house",
+    "hunt",         "hunters",     "insane",        "insomnia",     "interlock",
+    "iron",         "jackpot",     "james",         "judge",        "karma",
+    "karo",         "kindest",     "knight",        "knot",         "korean",
+    "lamer",        "landslide",   "lick",          "light",        "lime",
+    "lock",         "locked",      "locker",        "lockout",      "locus",
+    "losers",       "lucky",       "mafia",         "magic",        "magician",
+    "mars",         "matrix",      "meow",          "mercury",      "mimic",
+    "mine",         "mini",        "monte",         "monument",     "mortar",
+    "moth",         "mystic",      "nemesis",       "nightmare",    "nitrogen",
+    "nova",         "nuke",        "oceans",        "offline",      "ogre",
+    "ordinal",      "outsider",    "paradise",      "parasite",     "payday",
+    "payload",      "payment",     "pear",          "phantom",      "phoenix",
+    "pickles",      "planetary",   "play",          "playboy",      "plus",
+    "poison",       "polyglot",    "pompous",       "potato",       "prank",
+    "predator",     "prism",       "protected",     "providence",   "pulpy",
+    "pump",         "purge",       "python",        "quantum",      "qwerty",
+    "radar",        "ramp",        "ransomed",      "rapid",        "rapture",
+    "razor",        "rector",      "relic",         "resurrection", "revenge",
+    "revolution",   "reynolds",    "risen",         "rook",         "root",
+    "rotor",        "ruby",        "rush",          "russian",      "sage",
+    "salami",       "salsa",       "sanction",      "sanctions",    "scarecrow",
+    "scatterbrain", "scraper",     "serpent",       "shade",        "shadow",
+    "shark",        "shrug",       "sigma",         "silent",       "skull",
+    "slam",         "slug",        "smash",         "snake",        "snatch",
+    "solider",      "solo",        "solve",         "spider",       "spook",
+    "sport",        "spring",      "steel",         "stinger",      "stop",
+    "storm",        "streamer",    "stupid",        "superb",       "surprise",
+    "survey",       "telegram",    "tilde",         "tortoise",     "toxic",
+    "trojan",       "tron",        "turkish",       "tycoon",       "tyrant",
+    "underground",  "unknown",     "unsafe",        "vanguard",     "vapor",
+    "vendetta",     "vortex",      "waffle",        "waiting",      "warlock",
+    "warrior",      "wiki",        "your",          "zero",         "zipper",
 };
 
 bool IsWordByte(char c) {
@@ -160,6 +160,28 @@ void FamilyNames::Add(std::uint32_t family, std::string_view name) {
   // "RagnarLocker".
   if (words.size() > 1 && words[0] == "the") {
     Add(family, std::string_view(key).substr(4));
+  }
+  // "AbyssLocker" is written "Abyss Locker", "BlackHunt" "Black Hunt".
+  if (words.size() == 1) {
+    static constexpr std::string_view kSuffixes[] = {
+        "locker", "lock", "crypt", "crypter", "cryptor", "spy",   "leaks",
+        "leak",   "team", "group", "gang",    "ware",    "ransom"};
+    static constexpr std::string_view kPrefixes[] = {
+        "black", "dark",  "red",   "blue",  "white",
+        "green", "cyber", "money", "hello", "big"};
+    const std::string_view word = key;
+    for (const std::string_view suffix : kSuffixes) {
+      if (word.size() >= suffix.size() + 4 && word.ends_with(suffix)) {
+        Add(family, std::string(word.substr(0, word.size() - suffix.size())) +
+                        " " + std::string(suffix));
+      }
+    }
+    for (const std::string_view prefix : kPrefixes) {
+      if (word.size() >= prefix.size() + 4 && word.starts_with(prefix)) {
+        Add(family, std::string(prefix) + " " +
+                        std::string(word.substr(prefix.size())));
+      }
+    }
   }
   if (words.size() > 1) {
     std::string joined;
