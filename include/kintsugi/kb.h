@@ -22,7 +22,8 @@ namespace kintsugi::kb {
 
 // The KB format version this engine understands. A rule whose `min_engine`
 // is newer is skipped at load time (with a log note), not misread.
-inline constexpr std::string_view kEngineVersion = "1.0";
+// 1.1: file-marker rules with `fields` (docs/kb-format.md §3).
+inline constexpr std::string_view kEngineVersion = "1.1";
 
 // Where a fact or rule was defined, for diagnostics ("kb/stop-djvu.yaml:42").
 struct Location {
@@ -62,6 +63,46 @@ enum class Anchor : std::uint8_t {
   kTail,   // Anywhere in the last limits::kFileTailBytes.
 };
 
+// How a kFileMarker field is read (docs/kb-format.md §3, "Fields").
+enum class FieldType : std::uint8_t {
+  kU8,
+  kLe16,
+  kLe32,
+  kLe64,
+  kBe16,
+  kBe32,
+  kBe64,
+  // `length` bytes of key material (an X25519 public key, an RSA blob):
+  // varied bytes that are not text, so that a text or a zero-filled file
+  // that happens to end in a short tag does not match.
+  kKey,
+};
+
+// A bound of a numeric field: a number, or the file's size plus `delta`
+// ("size - 534"), for fields that must agree with the size of the file.
+struct FieldBound {
+  bool relative_to_size = false;
+  std::uint64_t value = 0;  // When !relative_to_size.
+  std::int64_t delta = 0;   // When relative_to_size.
+};
+
+// A check on a field of an encrypted file next to a kFileMarker's marker:
+// a mode magic with alternatives, a length stored in a footer, an original
+// size that must agree with the file size (Phobos, Akira).
+struct FileField {
+  // Where the field starts, from the start of the rule's marker (or, for a
+  // rule without marker bytes, from its anchor point); negative: before it.
+  std::int64_t at = 0;
+  FieldType type = FieldType::kLe32;
+  std::uint64_t length = 0;  // kKey only: how many bytes.
+  // Numeric types: the field is one of `values` (when any), and within
+  // [min, max] (each when set).
+  std::vector<std::uint64_t> values;
+  std::optional<FieldBound> min;
+  std::optional<FieldBound> max;
+  Location where;
+};
+
 struct Rule {
   std::string id;  // Unique within the family, e.g. "ext-eking".
   RuleKind kind = RuleKind::kExtension;
@@ -75,6 +116,10 @@ struct Rule {
   Bytes marker;
   Anchor anchor = Anchor::kStart;
   std::uint64_t offset = 0;
+  // kFileMarker: checks on fields next to the marker; a rule with fields
+  // may have no marker bytes (Akira's footer has no magic). Needs engine
+  // 1.1.
+  std::vector<FileField> fields;
   // kSizeRelation only: size % modulus == remainder, and, when non-zero,
   // the file carries a fixed-size footer of `footer_bytes`.
   std::uint64_t modulus = 0;
@@ -254,6 +299,7 @@ const AllowContact* FindAllowedContact(const std::vector<AllowContact>& allowed,
 std::string_view RuleKindName(RuleKind kind);
 std::string_view StrengthName(Strength strength);
 std::string_view AnchorName(Anchor anchor);
+std::string_view FieldTypeName(FieldType type);
 std::string_view ContactKindName(ContactKind kind);
 std::string_view RecoveryPossibleName(RecoveryPossible possible);
 

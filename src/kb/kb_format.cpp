@@ -44,6 +44,16 @@ constexpr NameTable<Anchor, 4> kAnchorNames{{
     {Anchor::kHead, "head"},
     {Anchor::kTail, "tail"},
 }};
+constexpr NameTable<FieldType, 8> kFieldTypeNames{{
+    {FieldType::kU8, "u8"},
+    {FieldType::kLe16, "le16"},
+    {FieldType::kLe32, "le32"},
+    {FieldType::kLe64, "le64"},
+    {FieldType::kBe16, "be16"},
+    {FieldType::kBe32, "be32"},
+    {FieldType::kBe64, "be64"},
+    {FieldType::kKey, "key"},
+}};
 constexpr NameTable<ContactKind, 9> kContactKindNames{{
     {ContactKind::kEmail, "email"},
     {ContactKind::kOnion, "onion"},
@@ -151,6 +161,65 @@ std::uint64_t Uint(const YAML::Node& node, std::string_view key) {
   return out;
 }
 
+// Far beyond any offset a rule can use (identify reads 64 KiB at each end),
+// small enough that offset arithmetic cannot overflow.
+constexpr std::uint64_t kMaxFieldDistance = std::uint64_t{1} << 48;
+
+// "-32", "4", "0xa8": a signed offset.
+std::int64_t Int(const YAML::Node& node, std::string_view key) {
+  std::string value = Scalar(node, key);
+  std::string_view digits = value;
+  const bool negative = digits.starts_with("-");
+  if (negative) digits.remove_prefix(1);
+  int base = 10;
+  if (digits.starts_with("0x")) {
+    base = 16;
+    digits.remove_prefix(2);
+  }
+  std::uint64_t magnitude = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(),
+                                   magnitude, base);
+  if (digits.empty() || ec != std::errc() ||
+      ptr != digits.data() + digits.size() || magnitude > kMaxFieldDistance) {
+    Fail(node, "'" + std::string(key) + "' must be an integer below 2^48");
+  }
+  const auto signed_magnitude = static_cast<std::int64_t>(magnitude);
+  return negative ? -signed_magnitude : signed_magnitude;
+}
+
+// A field bound: a number ("178", "0xb2"), "size", or "size - N" /
+// "size + N" (docs/kb-format.md §3, "Fields").
+FieldBound Bound(const YAML::Node& node, std::string_view key) {
+  std::string value = Scalar(node, key);
+  FieldBound bound;
+  std::string_view rest = value;
+  if (!rest.starts_with("size")) {
+    bound.value = Uint(node, key);
+    return bound;
+  }
+  bound.relative_to_size = true;
+  rest.remove_prefix(4);
+  auto trim = [](std::string_view& text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  };
+  trim(rest);
+  if (rest.empty()) return bound;
+  const char sign = rest.front();
+  rest.remove_prefix(1);
+  trim(rest);
+  std::uint64_t magnitude = 0;
+  auto [ptr, ec] =
+      std::from_chars(rest.data(), rest.data() + rest.size(), magnitude);
+  if ((sign != '-' && sign != '+') || rest.empty() || ec != std::errc() ||
+      ptr != rest.data() + rest.size() || magnitude > kMaxFieldDistance) {
+    Fail(node, "'" + std::string(key) +
+                   "' must be a number, 'size', 'size - N' or 'size + N'");
+  }
+  bound.delta = static_cast<std::int64_t>(magnitude);
+  if (sign == '-') bound.delta = -bound.delta;
+  return bound;
+}
+
 std::vector<std::string> StringList(const YAML::Node& node,
                                     std::string_view key) {
   if (!node.IsSequence()) {
@@ -220,7 +289,64 @@ void ForEachKey(const YAML::Node& node, std::string_view what,
 
 int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
 
-Rule ParseRule(const YAML::Node& node, const std::string& file) {
+template <typename T, typename F>
+std::vector<T> List(const YAML::Node& node, std::string_view key,
+                    F&& parse_one) {
+  if (!node.IsSequence()) {
+    Fail(node, "'" + std::string(key) + "' must be a list");
+  }
+  std::vector<T> out;
+  out.reserve(node.size());
+  for (const auto& item : node) out.push_back(parse_one(item));
+  return out;
+}
+
+FileField ParseField(const YAML::Node& node, const std::string& file) {
+  FileField field;
+  field.where = {file, LineOf(node)};
+  bool has_type = false;
+  ForEachKey(node, "a field", [&](const std::string& key, const YAML::Node& v) {
+    if (key == "at") {
+      field.at = Int(v, key);
+    } else if (key == "type") {
+      field.type = Enum(v, key, kFieldTypeNames);
+      has_type = true;
+    } else if (key == "length") {
+      field.length = Uint(v, key);
+    } else if (key == "values") {
+      if (!v.IsSequence()) Fail(v, "'values' must be a list");
+      for (const auto& item : v) field.values.push_back(Uint(item, key));
+    } else if (key == "min") {
+      field.min = Bound(v, key);
+    } else if (key == "max") {
+      field.max = Bound(v, key);
+    } else if (key == "equals") {
+      field.min = Bound(v, key);
+      field.max = field.min;
+    } else {
+      return false;
+    }
+    return true;
+  });
+  if (!has_type) Fail(node, "field without a 'type'");
+  if (node["equals"] && (node["min"] || node["max"])) {
+    Fail(node, "a field has 'equals' or 'min'/'max', not both");
+  }
+  const bool key_type = field.type == FieldType::kKey;
+  if (key_type != (field.length != 0)) {
+    Fail(node, key_type ? "a 'key' field needs a 'length'"
+                        : "'length' is for 'key' fields only");
+  }
+  if (key_type && (!field.values.empty() || field.min || field.max)) {
+    Fail(node, "a 'key' field takes no values or bounds");
+  }
+  if (field.length > limits::kMaxPatternBytes) {
+    Fail(node, "'length' longer than limits::kMaxPatternBytes");
+  }
+  return field;
+}
+
+Rule ParseRuleBody(const YAML::Node& node, const std::string& file) {
   Rule rule;
   rule.where = {file, LineOf(node)};
   bool has_kind = false;
@@ -254,6 +380,9 @@ Rule ParseRule(const YAML::Node& node, const std::string& file) {
       rule.remainder = Uint(v, key);
     } else if (key == "footer_bytes") {
       rule.footer_bytes = Uint(v, key);
+    } else if (key == "fields") {
+      rule.fields = List<FileField>(
+          v, key, [&](const YAML::Node& n) { return ParseField(n, file); });
     } else if (key == "min_engine") {
       rule.min_engine = Scalar(v, key);
     } else if (key == "sources") {
@@ -269,6 +398,29 @@ Rule ParseRule(const YAML::Node& node, const std::string& file) {
     Fail(node, "marker longer than limits::kMaxPatternBytes");
   }
   return rule;
+}
+
+// A rule for a newer engine may use keys and values this engine does not
+// know: it is kept with its id and min_engine only, and the loader drops it
+// (docs/kb-format.md §6), instead of the whole KB failing to load.
+Rule ParseRule(const YAML::Node& node, const std::string& file) {
+  try {
+    return ParseRuleBody(node, file);
+  } catch (const FormatError&) {
+    const YAML::Node min_engine =
+        node.IsMap() ? node["min_engine"] : YAML::Node();
+    if (!min_engine.IsDefined() || !min_engine.IsScalar() ||
+        !IsNewerThanEngine(min_engine.Scalar())) {
+      throw;
+    }
+    Rule rule;
+    rule.where = {file, LineOf(node)};
+    if (const YAML::Node id = node["id"]; id.IsDefined() && id.IsScalar()) {
+      rule.id = id.Scalar();
+    }
+    rule.min_engine = min_engine.Scalar();
+    return rule;
+  }
 }
 
 Contact ParseContact(const YAML::Node& node, const std::string& file) {
@@ -351,18 +503,6 @@ Fixture ParseFixture(const YAML::Node& node, const std::string& file) {
   return fixture;
 }
 
-template <typename T, typename F>
-std::vector<T> List(const YAML::Node& node, std::string_view key,
-                    F&& parse_one) {
-  if (!node.IsSequence()) {
-    Fail(node, "'" + std::string(key) + "' must be a list");
-  }
-  std::vector<T> out;
-  out.reserve(node.size());
-  for (const auto& item : node) out.push_back(parse_one(item));
-  return out;
-}
-
 Family ParseFamilyNode(const YAML::Node& root, const std::string& file) {
   Family family;
   family.where = {file, LineOf(root)};
@@ -434,72 +574,6 @@ Status Guarded(std::string_view text, const std::string& file, F&& parse) {
   }
 }
 
-// --- writing ---------------------------------------------------------------
-
-// A YAML double-quoted scalar: every byte outside printable ASCII escaped,
-// so any string round-trips and the file stays plain ASCII.
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else if (c >= 0x80) {
-      // One UTF-8 character as a \u or \U escape; an invalid byte becomes
-      // U+FFFD (strictly decoded: an escape of a code point the reader
-      // rejects would break the round trip).
-      std::uint32_t code = 0xfffd;
-      if (const std::optional<Utf8Char> decoded = DecodeUtf8(text, i)) {
-        code = decoded->code;
-        i += decoded->length - 1;
-      }
-      char buffer[16];
-      if (code > 0xffff) {
-        std::snprintf(buffer, sizeof buffer, "\\U%08x", code);
-      } else {
-        std::snprintf(buffer, sizeof buffer, "\\u%04x", code);
-      }
-      out += buffer;
-    } else {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-      out += buffer;
-    }
-  }
-  out += '"';
-  return out;
-}
-
-void WriteList(std::string* out, std::string_view indent, std::string_view key,
-               const std::vector<std::string>& items) {
-  if (items.empty()) return;
-  *out += std::string(indent) + std::string(key) + ":\n";
-  for (const auto& item : items) {
-    *out += std::string(indent) + "  - " + Quote(item) + "\n";
-  }
-}
-
-void WriteSources(std::string* out, std::string_view indent,
-                  const std::vector<Source>& sources) {
-  std::vector<std::string> items;
-  items.reserve(sources.size());
-  for (const auto& s : sources) items.push_back(FormatSource(s));
-  WriteList(out, indent, "sources", items);
-}
-
-bool IsPrintable(const Bytes& bytes) {
-  return !bytes.empty() &&
-         std::all_of(bytes.begin(), bytes.end(),
-                     [](std::uint8_t b) { return b >= 0x20 && b < 0x7f; });
-}
-
 }  // namespace
 
 std::string_view RuleKindSpelling(RuleKind kind) {
@@ -520,6 +594,37 @@ std::string_view AnchorSpelling(Anchor anchor) {
 std::optional<Anchor> ParseAnchor(std::string_view name) {
   return ValueOf(kAnchorNames, name);
 }
+std::string_view FieldTypeSpelling(FieldType type) {
+  return NameOf(kFieldTypeNames, type);
+}
+std::optional<FieldType> ParseFieldType(std::string_view name) {
+  return ValueOf(kFieldTypeNames, name);
+}
+std::size_t FieldTypeWidth(FieldType type) {
+  switch (type) {
+    case FieldType::kU8:
+      return 1;
+    case FieldType::kLe16:
+    case FieldType::kBe16:
+      return 2;
+    case FieldType::kLe32:
+    case FieldType::kBe32:
+      return 4;
+    case FieldType::kLe64:
+    case FieldType::kBe64:
+      return 8;
+    case FieldType::kKey:
+      return 0;
+  }
+  return 0;
+}
+std::string FormatFieldBound(const FieldBound& bound) {
+  if (!bound.relative_to_size) return std::to_string(bound.value);
+  if (bound.delta == 0) return "size";
+  // |delta| <= 2^48 (the parser's limit): no overflow in the negation.
+  return bound.delta < 0 ? "size - " + std::to_string(-bound.delta)
+                         : "size + " + std::to_string(bound.delta);
+}
 std::string_view ContactKindSpelling(ContactKind kind) {
   return NameOf(kContactKindNames, kind);
 }
@@ -535,24 +640,6 @@ std::optional<RecoveryPossible> ParseRecoveryPossible(std::string_view name) {
 
 std::string FormatSource(const Source& source) {
   return source.dataset + ":" + source.entry;
-}
-
-bool IsNewerThanEngine(std::string_view version) {
-  auto parse = [](std::string_view v, int* major, int* minor) {
-    std::size_t dot = v.find('.');
-    std::string_view a = v.substr(0, dot);
-    std::string_view b =
-        dot == std::string_view::npos ? "0" : v.substr(dot + 1);
-    auto r1 = std::from_chars(a.data(), a.data() + a.size(), *major);
-    auto r2 = std::from_chars(b.data(), b.data() + b.size(), *minor);
-    return !a.empty() && !b.empty() && r1.ec == std::errc() &&
-           r1.ptr == a.data() + a.size() && r2.ec == std::errc() &&
-           r2.ptr == b.data() + b.size();
-  };
-  int major = 0, minor = 0, engine_major = 0, engine_minor = 0;
-  if (!parse(version, &major, &minor)) return true;
-  parse(kEngineVersion, &engine_major, &engine_minor);
-  return major != engine_major ? major > engine_major : minor > engine_minor;
 }
 
 std::string ToLower(std::string_view text) {
@@ -659,108 +746,6 @@ Status ParseDisabledList(std::string_view text, const std::string& file,
   });
 }
 
-std::string FamilyToYaml(const Family& family) {
-  std::string out;
-  out.reserve(4096);
-  out += "# Kintsugi knowledge base, format: docs/kb-format.md\n";
-  out += "id: " + Quote(family.id) + "\n";
-  out += "name: " + Quote(family.name) + "\n";
-  WriteList(&out, "", "aliases", family.aliases);
-  if (!family.first_seen.empty()) {
-    out += "first_seen: " + Quote(family.first_seen) + "\n";
-  }
-  if (!family.last_seen.empty()) {
-    out += "last_seen: " + Quote(family.last_seen) + "\n";
-  }
-  WriteList(&out, "", "platforms", family.platforms);
-  WriteList(&out, "", "references", family.references);
-  WriteList(&out, "", "related", family.related);
-  WriteSources(&out, "", family.sources);
-  if (family.disabled) out += "disabled: true\n";
-  if (!family.rules.empty()) {
-    out += "rules:\n";
-    for (const auto& rule : family.rules) {
-      out += "  - id: " + Quote(rule.id) + "\n";
-      out += "    kind: " + std::string(RuleKindSpelling(rule.kind)) + "\n";
-      out += "    strength: " + std::string(StrengthSpelling(rule.strength)) +
-             "\n";
-      if (!rule.pattern.empty()) {
-        out += "    pattern: " + Quote(rule.pattern) + "\n";
-      }
-      if (rule.is_regex) out += "    regex: true\n";
-      if (rule.kind == RuleKind::kFileMarker) {
-        if (IsPrintable(rule.marker)) {
-          out += "    marker_text: " +
-                 Quote(std::string(rule.marker.begin(), rule.marker.end())) +
-                 "\n";
-        } else {
-          out += "    marker_hex: " + Quote(ToHex(rule.marker)) + "\n";
-        }
-        out += "    anchor: " + std::string(AnchorSpelling(rule.anchor)) + "\n";
-        out += "    offset: " + std::to_string(rule.offset) + "\n";
-      }
-      if (rule.kind == RuleKind::kSizeRelation) {
-        out += "    modulus: " + std::to_string(rule.modulus) + "\n";
-        out += "    remainder: " + std::to_string(rule.remainder) + "\n";
-        if (rule.footer_bytes != 0) {
-          out +=
-              "    footer_bytes: " + std::to_string(rule.footer_bytes) + "\n";
-        }
-      }
-      if (!rule.min_engine.empty()) {
-        out += "    min_engine: " + Quote(rule.min_engine) + "\n";
-      }
-      WriteSources(&out, "    ", rule.sources);
-    }
-  }
-  if (!family.contacts.empty()) {
-    out += "contacts:\n";
-    for (const auto& contact : family.contacts) {
-      out +=
-          "  - kind: " + std::string(ContactKindSpelling(contact.kind)) + "\n";
-      out += "    value: " + Quote(contact.value) + "\n";
-      WriteSources(&out, "    ", contact.sources);
-    }
-  }
-  WriteList(&out, "", "reference_notes", family.reference_notes);
-  const Recovery& r = family.recovery;
-  if (r.possible != RecoveryPossible::kUnknown || !r.decryptor.empty() ||
-      !r.notes.empty() || !r.sources.empty()) {
-    out += "recovery:\n";
-    out += "  possible: " + std::string(RecoveryPossibleSpelling(r.possible)) +
-           "\n";
-    if (!r.decryptor.empty())
-      out += "  decryptor: " + Quote(r.decryptor) + "\n";
-    if (!r.strategy.empty()) out += "  strategy: " + Quote(r.strategy) + "\n";
-    if (r.planned) out += "  planned: true\n";
-    WriteList(&out, "  ", "needs", r.needs);
-    if (!r.notes.empty()) out += "  notes: " + Quote(r.notes) + "\n";
-    WriteSources(&out, "  ", r.sources);
-  }
-  if (!family.fixtures.empty()) {
-    out += "fixtures:\n";
-    for (const auto& f : family.fixtures) {
-      out += std::string("  - positive: ") + (f.positive ? "true" : "false") +
-             "\n";
-      WriteList(&out, "    ", "file_names", f.file_names);
-      if (!f.note_name.empty()) {
-        out += "    note_name: " + Quote(f.note_name) + "\n";
-      }
-      if (!f.note_text.empty()) {
-        out += "    note_text: " + Quote(f.note_text) + "\n";
-      }
-      WriteList(&out, "    ", "contacts", f.contacts);
-      if (!f.file_head.empty()) {
-        out += "    file_head_hex: " + Quote(ToHex(f.file_head)) + "\n";
-      }
-      if (!f.file_tail.empty()) {
-        out += "    file_tail_hex: " + Quote(ToHex(f.file_tail)) + "\n";
-      }
-    }
-  }
-  return out;
-}
-
 }  // namespace kintsugi::kb::internal
 
 namespace kintsugi::kb {
@@ -773,6 +758,9 @@ std::string_view StrengthName(Strength strength) {
 }
 std::string_view AnchorName(Anchor anchor) {
   return internal::AnchorSpelling(anchor);
+}
+std::string_view FieldTypeName(FieldType type) {
+  return internal::FieldTypeSpelling(type);
 }
 std::string_view ContactKindName(ContactKind kind) {
   return internal::ContactKindSpelling(kind);

@@ -20,6 +20,12 @@ std::string_view StrengthSpelling(Strength strength);
 std::optional<Strength> ParseStrength(std::string_view name);
 std::string_view AnchorSpelling(Anchor anchor);
 std::optional<Anchor> ParseAnchor(std::string_view name);
+std::string_view FieldTypeSpelling(FieldType type);
+std::optional<FieldType> ParseFieldType(std::string_view name);
+// The width in bytes of a numeric field type; kKey: 0 (its `length`).
+std::size_t FieldTypeWidth(FieldType type);
+// A field bound as written: "178", "size", "size - 534".
+std::string FormatFieldBound(const FieldBound& bound);
 std::string_view ContactKindSpelling(ContactKind kind);
 std::optional<ContactKind> ParseContactKind(std::string_view name);
 std::string_view RecoveryPossibleSpelling(RecoveryPossible possible);
@@ -31,6 +37,11 @@ std::string FormatSource(const Source& source);
 // True when `version` ("1.0") is newer than kEngineVersion. An unparsable
 // version counts as newer (skipped, not misread).
 bool IsNewerThanEngine(std::string_view version);
+// True when `version` is older than `than` ("1.0" < "1.1"); an unparsable
+// version counts as older.
+bool IsOlderThan(std::string_view version, std::string_view than);
+// The first engine version that reads file-marker `fields`.
+inline constexpr std::string_view kFieldsEngineVersion = "1.1";
 
 // Appended extensions so common that they can never decide alone (many
 // unrelated families and benign tools use them). Lowercase, with the dot.

@@ -119,6 +119,130 @@ TEST(ParseFamilyTest, MalformedValuesNameTheirLine) {
   ExpectErrorAt("name: x\n", 1, "without an 'id'");
 }
 
+constexpr std::string_view kFields = R"(id: "phobos"
+rules:
+  - id: "footer"
+    kind: file-marker
+    strength: strong
+    anchor: end
+    offset: 178
+    fields:
+      - at: 4
+        type: le32
+        values: ["0xaf77bc0f", 4037500434]
+      - at: 168
+        type: le32
+        min: 0xb2
+        max: "size"
+      - at: -32
+        type: key
+        length: 32
+      - at: 170
+        type: u8
+        equals: "size - 534"
+      - at: 171
+        type: be16
+        max: "size + 3"
+    min_engine: "1.1"
+    sources: ["curated:test"]
+)";
+
+TEST(ParseFamilyTest, ReadsFields) {
+  ASSERT_OK_AND_ASSIGN(Family family, Parse(kFields));
+  ASSERT_THAT(family.rules, SizeIs(1));
+  const Rule& rule = family.rules[0];
+  EXPECT_TRUE(rule.marker.empty());
+  ASSERT_THAT(rule.fields, SizeIs(5));
+  EXPECT_EQ(rule.fields[0].at, 4);
+  EXPECT_EQ(rule.fields[0].type, FieldType::kLe32);
+  EXPECT_EQ(rule.fields[0].values,
+            (std::vector<std::uint64_t>{0xAF77BC0F, 0xF0A75E12}));
+  EXPECT_EQ(rule.fields[0].where.line, 9);
+  ASSERT_TRUE(rule.fields[1].min && rule.fields[1].max);
+  EXPECT_FALSE(rule.fields[1].min->relative_to_size);
+  EXPECT_EQ(rule.fields[1].min->value, 0xB2u);
+  EXPECT_TRUE(rule.fields[1].max->relative_to_size);
+  EXPECT_EQ(rule.fields[1].max->delta, 0);
+  EXPECT_EQ(rule.fields[2].at, -32);
+  EXPECT_EQ(rule.fields[2].type, FieldType::kKey);
+  EXPECT_EQ(rule.fields[2].length, 32u);
+  ASSERT_TRUE(rule.fields[3].min && rule.fields[3].max);
+  EXPECT_EQ(rule.fields[3].min->delta, -534);
+  EXPECT_EQ(rule.fields[3].max->delta, -534);
+  EXPECT_EQ(rule.fields[4].max->delta, 3);
+  EXPECT_EQ(rule.min_engine, "1.1");
+}
+
+TEST(ParseFamilyTest, MalformedFieldsNameTheirLine) {
+  const std::string base =
+      "id: x\nrules:\n  - id: r\n    kind: file-marker\n"
+      "    fields:\n      - at: 4\n";
+  ExpectErrorAt(base + "        type: le24\n", 7, "'type' is 'le24'");
+  ExpectErrorAt(base + "        type: le32\n        max: \"size * 2\"\n", 8,
+                "'size - N'");
+  ExpectErrorAt(base + "        type: le32\n        max: \"sizes\"\n", 8,
+                "'size - N'");
+  ExpectErrorAt(base + "        type: key\n", 6, "needs a 'length'");
+  ExpectErrorAt(base + "        type: u8\n        length: 4\n", 6,
+                "for 'key' fields only");
+  ExpectErrorAt(base +
+                    "        type: key\n        length: 4\n"
+                    "        max: 3\n",
+                6, "no values or bounds");
+  ExpectErrorAt(base +
+                    "        type: u8\n        equals: 1\n"
+                    "        max: 3\n",
+                6, "not both");
+  ExpectErrorAt(base + "        type: u8\n        colour: red\n", 8,
+                "unknown key 'colour' in a field");
+  ExpectErrorAt(base + "        type: u8\n        values: 3\n", 8,
+                "must be a list");
+  ExpectErrorAt(
+      "id: x\nrules:\n  - id: r\n    kind: file-marker\n"
+      "    fields:\n      - at: 1x\n        type: u8\n",
+      6, "integer below 2^48");
+  ExpectErrorAt(
+      "id: x\nrules:\n  - id: r\n    kind: file-marker\n"
+      "    fields:\n      - type: u8\n        at: -0x1000000000001\n",
+      7, "integer below 2^48");
+}
+
+TEST(FamilyToYamlTest, RoundTripsFields) {
+  ASSERT_OK_AND_ASSIGN(Family family, Parse(kFields));
+  const std::string yaml = internal::FamilyToYaml(family);
+  ASSERT_OK_AND_ASSIGN(Family again, Parse(yaml));
+  EXPECT_EQ(internal::FamilyToYaml(again), yaml);
+  ASSERT_THAT(again.rules[0].fields, SizeIs(5));
+  EXPECT_EQ(again.rules[0].fields[0].values, family.rules[0].fields[0].values);
+  EXPECT_EQ(again.rules[0].fields[3].max->delta, -534);
+  EXPECT_EQ(again.rules[0].fields[2].length, 32u);
+  EXPECT_THAT(yaml, HasSubstr("equals: \"size - 534\""));
+  EXPECT_THAT(yaml, HasSubstr("\"0xaf77bc0f\""));
+}
+
+// A rule for a newer engine may use what this engine does not know; it is
+// skipped, and the rest of the family loads. The same rule without a newer
+// min_engine is an error, as any other unknown key.
+TEST(LoadFromFilesTest, ToleratesWhatANewerEngineRuleUses) {
+  const std::string text =
+      "id: akira\nsources: [\"curated:t\"]\nrules:\n"
+      "  - id: future\n    kind: file-hologram\n    sparkle: 3\n"
+      "    min_engine: \"9.0\"\n"
+      "  - id: ext\n    kind: extension\n    pattern: .akira\n";
+  std::vector<internal::KbFile> files{
+      {"akira.yaml", ByteView::FromString(text)}};
+  ASSERT_OK_AND_ASSIGN(KnowledgeBase kb, internal::LoadFromFiles(files, "kb/"));
+  ASSERT_THAT(kb.families[0].rules, SizeIs(1));
+  EXPECT_EQ(kb.families[0].rules[0].id, "ext");
+  EXPECT_EQ(kb.skipped_rules, 1u);
+  std::string current = text;
+  current.replace(current.find("9.0"), 3, "1.1");
+  files[0].data = ByteView::FromString(current);
+  auto failed = internal::LoadFromFiles(files, "kb/");
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_THAT(failed.error().message(), HasSubstr("kb/akira.yaml:5:"));
+}
+
 TEST(ParseFamilyTest, YamlSyntaxErrorNamesTheLine) {
   ExpectErrorAt("id: x\nname: [a, b\n", 3, "");
   ExpectErrorAt("", 1, "empty document");

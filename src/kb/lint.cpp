@@ -105,6 +105,77 @@ void LintDecryptor(const Family& family,
   }
 }
 
+// Whether `value` fits in a field of `width` bytes.
+bool Fits(std::uint64_t value, std::size_t width) {
+  return width >= 8 || value < (std::uint64_t{1} << (8 * width));
+}
+
+// A file-marker's fields (docs/kb-format.md §3, "Fields"): each must sit in
+// the bytes identify reads, check something, and need the engine that reads
+// it.
+void LintFields(const Rule& rule, const std::string& prefix,
+                const Location& where, std::vector<Diagnostic>* out) {
+  if (rule.fields.empty()) return;
+  if (rule.anchor != Anchor::kStart && rule.anchor != Anchor::kEnd) {
+    Add(out, where, prefix + "fields need anchor start or end");
+  }
+  if (rule.min_engine.empty() ||
+      internal::IsOlderThan(rule.min_engine, internal::kFieldsEngineVersion)) {
+    Add(out, where,
+        prefix + "a rule with fields needs min_engine \"" +
+            std::string(internal::kFieldsEngineVersion) +
+            "\" (older engines would match its marker alone)");
+  }
+  if (rule.marker.empty() && rule.anchor == Anchor::kEnd && rule.offset == 0) {
+    Add(out, where, prefix + "a footer layout needs its size as 'offset'");
+  }
+  for (const FileField& field : rule.fields) {
+    const Location& at = Or(field.where, where);
+    const std::string what =
+        prefix + "field at " + std::to_string(field.at) + ": ";
+    const std::size_t width = field.type == FieldType::kKey
+                                  ? static_cast<std::size_t>(field.length)
+                                  : internal::FieldTypeWidth(field.type);
+    const bool numeric = field.type != FieldType::kKey;
+    if (numeric && field.values.empty() && !field.min && !field.max) {
+      Add(out, at, what + "checks nothing (give values, min, max or equals)");
+    }
+    for (const std::uint64_t value : field.values) {
+      if (!Fits(value, width)) {
+        Add(out, at,
+            what + "value " + std::to_string(value) + " does not fit in " +
+                std::string(internal::FieldTypeSpelling(field.type)));
+      }
+    }
+    if (field.min && field.max && !field.min->relative_to_size &&
+        !field.max->relative_to_size && field.min->value > field.max->value) {
+      Add(out, at, what + "min is above max");
+    }
+    // Where the field lies in the 64 KiB identify reads at that end.
+    // Clamped: an offset past 2^48 lies outside either way.
+    const auto offset = static_cast<std::int64_t>(
+        std::min<std::uint64_t>(rule.offset, std::uint64_t{1} << 48));
+    const auto span = static_cast<std::int64_t>(width);
+    if (rule.anchor == Anchor::kEnd) {
+      const std::int64_t distance = offset - field.at;
+      if (distance < span ||
+          distance > static_cast<std::int64_t>(limits::kFileTailBytes)) {
+        Add(out, at,
+            what + "lies outside the file's last " +
+                std::to_string(limits::kFileTailBytes) + " bytes");
+      }
+    } else if (rule.anchor == Anchor::kStart) {
+      const std::int64_t start = offset + field.at;
+      if (start < 0 ||
+          start + span > static_cast<std::int64_t>(limits::kFileHeadBytes)) {
+        Add(out, at,
+            what + "lies outside the file's first " +
+                std::to_string(limits::kFileHeadBytes) + " bytes");
+      }
+    }
+  }
+}
+
 void LintRule(const Family& family, const Rule& rule,
               std::vector<Diagnostic>* out) {
   const std::string prefix = "rule '" + rule.id + "': ";
@@ -114,7 +185,10 @@ void LintRule(const Family& family, const Rule& rule,
   }
   switch (rule.kind) {
     case RuleKind::kFileMarker:
-      if (rule.marker.empty()) Add(out, where, prefix + "empty marker");
+      if (rule.marker.empty() && rule.fields.empty()) {
+        Add(out, where, prefix + "empty marker");
+      }
+      LintFields(rule, prefix, where, out);
       break;
     case RuleKind::kSizeRelation:
       if (rule.modulus == 0) {

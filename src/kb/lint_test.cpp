@@ -131,6 +131,68 @@ TEST(LintTest, ExtensionWithoutDot) {
   ExpectOneError(kb, "starts with '.'");
 }
 
+// A Phobos-like footer layout: no marker bytes, two fields.
+Rule FooterLayout() {
+  Rule rule = MakeRule("layout", RuleKind::kFileMarker, Strength::kStrong, "");
+  rule.anchor = Anchor::kEnd;
+  rule.offset = 178;
+  rule.min_engine = "1.1";
+  FileField magic;
+  magic.at = 4;
+  magic.type = FieldType::kLe32;
+  magic.values = {0xAF77BC0F, 0xF0A75E12};
+  magic.where = {"kb/layout", 12};
+  FileField length = magic;
+  length.at = 168;
+  length.values.clear();
+  length.min = FieldBound{false, 178, 0};
+  length.max = FieldBound{true, 0, 0};
+  length.where = {"kb/layout", 15};
+  rule.fields = {magic, length};
+  return rule;
+}
+
+TEST(LintTest, FieldsAreChecked) {
+  KnowledgeBase kb = CleanKb();
+  kb.families[0].rules.push_back(FooterLayout());
+  EXPECT_THAT(Lint(kb), IsEmpty());
+  // Each mistake on its own, at the field's line where it is the field's.
+  Family& family = kb.families[0];
+  family.rules[1].min_engine.clear();
+  ExpectOneError(kb, "needs min_engine \"1.1\"");
+  family.rules[1].min_engine = "1.0";
+  ExpectOneError(kb, "needs min_engine");
+  family.rules[1] = FooterLayout();
+  family.rules[1].anchor = Anchor::kTail;
+  EXPECT_THAT(Lint(kb), Contains(Field(&Diagnostic::message,
+                                       HasSubstr("anchor start or end"))));
+  family.rules[1] = FooterLayout();
+  family.rules[1].fields[0].values = {0x1FFFFFFFFull};
+  ExpectOneError(kb, "does not fit in le32");
+  EXPECT_EQ(Lint(kb)[0].where.line, 12);
+  family.rules[1] = FooterLayout();
+  family.rules[1].fields[0].values.clear();
+  ExpectOneError(kb, "checks nothing");
+  family.rules[1] = FooterLayout();
+  family.rules[1].fields[1].max = FieldBound{false, 100, 0};
+  ExpectOneError(kb, "min is above max");
+  family.rules[1] = FooterLayout();
+  family.rules[1].fields[1].at = 176;  // 2 bytes before the end: too short.
+  ExpectOneError(kb, "outside the file's last");
+  family.rules[1].fields[1].at = -70000;
+  ExpectOneError(kb, "outside the file's last");
+  family.rules[1] = FooterLayout();
+  family.rules[1].anchor = Anchor::kStart;
+  family.rules[1].offset = 0;
+  family.rules[1].fields[1].at = -1;
+  ExpectOneError(kb, "outside the file's first");
+  family.rules[1] = FooterLayout();
+  family.rules[1].offset = 0;
+  EXPECT_THAT(Lint(kb),
+              Contains(Field(&Diagnostic::message,
+                             HasSubstr("needs its size as 'offset'"))));
+}
+
 TEST(LintTest, MarkerAndSizeRelation) {
   KnowledgeBase kb = CleanKb();
   Rule marker = MakeRule("m", RuleKind::kFileMarker, Strength::kStrong, "");
