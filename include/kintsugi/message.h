@@ -243,6 +243,10 @@ enum class MessageId : std::uint16_t {
   kVerdictWhyStronger,
   kEvidenceOnionNamesFamily,
   kEvidenceNamesFamilyInWord,
+  // A file-marker rule without marker bytes whose fields all hold (a
+  // footer layout such as Akira's): {fields} checked.
+  kEvidenceLayoutHead,
+  kEvidenceLayoutTail,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -108,6 +108,36 @@ void AddName(NameMatcher& matcher, kb::RuleKind kind,
   }
 }
 
+// What a rule looks for, so that rules of several families that look for
+// the same thing share their weight. Markers and size relations have no
+// pattern: their bytes, place, fields and sizes are the key (without them
+// every marker of the KB would count as shared by every family that has
+// one, and weigh a fraction of its strength).
+std::string PatternKey(const kb::Rule& rule) {
+  std::string key = fmt::format("{}|{}|{}", static_cast<int>(rule.kind),
+                                rule.is_regex ? 1 : 0, Lower(rule.pattern));
+  if (rule.kind == kb::RuleKind::kFileMarker) {
+    key += fmt::format("|{}|{}|{}", static_cast<int>(rule.anchor), rule.offset,
+                       ToHex(rule.marker));
+    for (const kb::FileField& field : rule.fields) {
+      key += fmt::format("|{}:{}:{}", field.at, static_cast<int>(field.type),
+                         field.length);
+      for (const std::uint64_t value : field.values) {
+        key += fmt::format(",{}", value);
+      }
+      for (const auto& bound : {field.min, field.max}) {
+        key += bound ? fmt::format(";{}:{}:{}", bound->relative_to_size ? 1 : 0,
+                                   bound->value, bound->delta)
+                     : std::string(";-");
+      }
+    }
+  } else if (rule.kind == kb::RuleKind::kSizeRelation) {
+    key += fmt::format("|{}|{}|{}", rule.modulus, rule.remainder,
+                       rule.footer_bytes);
+  }
+  return key;
+}
+
 Result<Bytes> ReadNote(const kb::KnowledgeBase& kb,
                        const CompileOptions& options, const std::string& path) {
   if (const auto found = kb.note_texts.find(path);
@@ -158,10 +188,7 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
 
   // Pass 1: which rules are in, and how many families share each pattern.
   std::map<std::string, std::set<std::uint32_t>> pattern_families;
-  auto pattern_key = [](const kb::Rule& rule) {
-    return fmt::format("{}|{}|{}", static_cast<int>(rule.kind),
-                       rule.is_regex ? 1 : 0, Lower(rule.pattern));
-  };
+  auto pattern_key = [](const kb::Rule& rule) { return PatternKey(rule); };
   std::size_t rule_count = 0;
   // kb.families index -> compiled family index (none when disabled).
   std::vector<std::optional<std::uint32_t>> compiled(kb.families.size());
@@ -240,7 +267,7 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
         victim_ids.push_back({"^(?:" + rule.pattern + ")$", single, id, where});
         break;
       case kb::RuleKind::kFileMarker:
-        if (rule.marker.empty()) {
+        if (rule.marker.empty() && rule.fields.empty()) {
           stats.warnings.push_back(where + ": marker without bytes");
           break;
         }

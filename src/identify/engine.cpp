@@ -518,6 +518,17 @@ class Matcher {
         indicators.push_back({IndicatorKind::kVictimId, id, 0});
       }
       AddIndicators(indicators, source, summary);
+      // A contact where the ID formats put one, which is no e-mail or
+      // address the scanner knows (a messenger handle): looked up as typed.
+      for (const std::string& contact : name.contacts) {
+        const std::string key = ContactKey(contact);
+        const bool known = std::any_of(
+            indicators.begin(), indicators.end(),
+            [&](const Indicator& i) { return ContactKey(i.value) == key; });
+        if (known) continue;
+        AddContactHits(key, source, "contact");
+        AddContactHits("telegram:" + key, source, "contact");
+      }
     }
     if (input.content.empty()) return;
     const ByteView head(input.content);
@@ -551,42 +562,27 @@ class Matcher {
                    std::move(args));
         continue;
       }
+      if (!MatchesFileMarker(rule, head, tail, input.size)) continue;
       const ByteView marker(rule.marker);
-      bool found = false;
-      switch (rule.anchor) {
-        case kb::Anchor::kStart:
-          found =
-              head.MatchesAt(static_cast<std::size_t>(std::min<std::uint64_t>(
-                                 rule.offset, SIZE_MAX)),
-                             marker);
-          break;
-        case kb::Anchor::kEnd:
-          // `offset` is the distance of the marker's start from the end.
-          if (rule.offset <= tail.size() && rule.offset >= marker.size()) {
-            found = tail.MatchesAt(
-                tail.size() - static_cast<std::size_t>(rule.offset), marker);
-          }
-          break;
-        case kb::Anchor::kHead:
-          found = head.Find(marker).has_value();
-          break;
-        case kb::Anchor::kTail:
-          found = tail.Find(marker).has_value();
-          break;
+      const bool at_head =
+          rule.anchor == kb::Anchor::kStart || rule.anchor == kb::Anchor::kHead;
+      if (marker.empty()) {
+        // A layout of fields only (Akira's footer).
+        AddRuleHit(index, source,
+                   at_head ? MessageId::kEvidenceLayoutHead
+                           : MessageId::kEvidenceLayoutTail,
+                   {{"fields", static_cast<std::int64_t>(rule.fields.size())}});
+        continue;
       }
-      if (found) {
-        const bool printable =
-            std::all_of(marker.begin(), marker.end(),
-                        [](std::uint8_t b) { return b >= 0x20 && b < 0x7F; });
-        AddRuleHit(
-            index, source,
-            rule.anchor == kb::Anchor::kStart ||
-                    rule.anchor == kb::Anchor::kHead
-                ? MessageId::kEvidenceMarkerHead
-                : MessageId::kEvidenceMarkerTail,
-            {{"marker", printable ? "\"" + Shorten(marker.AsChars(), 48) + "\""
-                                  : Shorten(ToHex(marker), 48)}});
-      }
+      const bool printable =
+          std::all_of(marker.begin(), marker.end(),
+                      [](std::uint8_t b) { return b >= 0x20 && b < 0x7F; });
+      AddRuleHit(
+          index, source,
+          at_head ? MessageId::kEvidenceMarkerHead
+                  : MessageId::kEvidenceMarkerTail,
+          {{"marker", printable ? "\"" + Shorten(marker.AsChars(), 48) + "\""
+                                : Shorten(ToHex(marker), 48)}});
     }
     AddYara(head, source);
     if (input.size > input.content.size()) AddYara(tail, source);

@@ -24,6 +24,8 @@ constexpr std::string_view kVictimId[] = {"id", "rule", "strength", "file",
                                           "line"};
 constexpr std::string_view kMarker[] = {"marker", "rule", "strength", "file",
                                         "line"};
+constexpr std::string_view kLayout[] = {"fields", "rule", "strength", "file",
+                                        "line"};
 constexpr std::string_view kSize[] = {"size", "rule", "strength", "file",
                                       "line"};
 constexpr std::string_view kSizeModulo[] = {
@@ -396,6 +398,8 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kOnionNamesFamilyArgs},
     {MessageId::kEvidenceNamesFamilyInWord, "evidence.names_family_in_word",
      kFamilyName},
+    {MessageId::kEvidenceLayoutHead, "evidence.layout_head", kLayout},
+    {MessageId::kEvidenceLayoutTail, "evidence.layout_tail", kLayout},
 }};
 
 // The table is in enum order, so an id is its own index.
