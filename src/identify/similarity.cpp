@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "text/shingles.h"
 
@@ -14,9 +16,7 @@ void SimilarityModel::AddReference(std::uint32_t family,
                                    std::string_view folded) {
   std::vector<std::uint64_t> shingles = NoteShingles(folded);
   if (shingles.empty()) return;
-  const auto index = static_cast<std::uint32_t>(notes_.size());
   notes_.push_back({family, 0.0});
-  for (const std::uint64_t s : shingles) postings_[s].push_back(index);
   pending_.push_back(std::move(shingles));
 }
 
@@ -26,23 +26,53 @@ void SimilarityModel::Finish() {
   family_count_ = families.size();
   const auto n = static_cast<double>(std::max<std::size_t>(family_count_, 1));
   unseen_idf_ = std::log(1.0 + n);
-  for (const auto& [shingle, notes] : postings_) {
-    std::unordered_set<std::uint32_t> in_families;
-    for (const std::uint32_t note : notes) {
-      in_families.insert(notes_[note].family);
+  // Every (shingle, note) pair, sorted: each shingle's notes ascending.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    for (const std::uint64_t s : pending_[i]) {
+      pairs.emplace_back(s, static_cast<std::uint32_t>(i));
     }
-    idf_[shingle] = std::log(1.0 + n / static_cast<double>(in_families.size()));
   }
+  std::sort(pairs.begin(), pairs.end());
+  shingles_.clear();
+  idf_.clear();
+  posting_begin_.clear();
+  postings_.clear();
+  postings_.reserve(pairs.size());
+  std::vector<std::uint32_t> in_families;
+  for (std::size_t k = 0; k < pairs.size();) {
+    const std::uint64_t shingle = pairs[k].first;
+    shingles_.push_back(shingle);
+    posting_begin_.push_back(static_cast<std::uint32_t>(postings_.size()));
+    in_families.clear();
+    for (; k < pairs.size() && pairs[k].first == shingle; ++k) {
+      postings_.push_back(pairs[k].second);
+      in_families.push_back(notes_[pairs[k].second].family);
+    }
+    std::sort(in_families.begin(), in_families.end());
+    const auto distinct = static_cast<double>(
+        std::unique(in_families.begin(), in_families.end()) -
+        in_families.begin());
+    idf_.push_back(std::log(1.0 + n / distinct));
+  }
+  posting_begin_.push_back(static_cast<std::uint32_t>(postings_.size()));
   for (std::size_t i = 0; i < notes_.size(); ++i) {
     double sum = 0.0;
     for (const std::uint64_t s : pending_[i]) {
-      const double w = idf_[s];
+      const double w = idf_[Find(s)];
       sum += w * w;
     }
     notes_[i].norm = std::sqrt(sum);
   }
   pending_.clear();
   pending_.shrink_to_fit();
+}
+
+std::size_t SimilarityModel::Find(std::uint64_t shingle) const {
+  const auto found =
+      std::lower_bound(shingles_.begin(), shingles_.end(), shingle);
+  if (found == shingles_.end() || *found != shingle) return shingles_.size();
+  return static_cast<std::size_t>(found - shingles_.begin());
 }
 
 std::vector<SimilarityModel::Match> SimilarityModel::Score(
@@ -55,16 +85,17 @@ std::vector<SimilarityModel::Match> SimilarityModel::Score(
   std::vector<std::uint32_t> shared(notes_.size(), 0);
   double query_sum = 0.0;
   for (const std::uint64_t s : shingles) {
-    const auto idf = idf_.find(s);
-    if (idf == idf_.end()) {
+    const std::size_t index = Find(s);
+    if (index == shingles_.size()) {
       query_sum += unseen_idf_ * unseen_idf_;
       continue;
     }
-    const double w = idf->second;
+    const double w = idf_[index];
     query_sum += w * w;
-    for (const std::uint32_t note : postings_.at(s)) {
-      dot[note] += w * w;
-      ++shared[note];
+    for (std::uint32_t p = posting_begin_[index]; p < posting_begin_[index + 1];
+         ++p) {
+      dot[postings_[p]] += w * w;
+      ++shared[postings_[p]];
     }
   }
   const double query_norm = std::sqrt(query_sum);

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace kintsugi::identify {
@@ -44,11 +43,22 @@ class SimilarityModel {
     std::uint32_t family = 0;
     double norm = 0.0;
   };
+
+  // The index of `shingle` in shingles_, or shingles_.size().
+  std::size_t Find(std::uint64_t shingle) const;
+
   std::vector<Note> notes_;
   std::vector<std::vector<std::uint64_t>> pending_;  // Until Finish.
-  // Shingle -> notes that contain it.
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> postings_;
-  std::unordered_map<std::uint64_t, double> idf_;
+  // From Finish on: each distinct shingle of the reference notes, in
+  // ascending order, with its weight (inverse family frequency) and the
+  // notes that contain it, postings_[posting_begin_[i] ..
+  // posting_begin_[i + 1]). Flat arrays rather than hash tables: a lookup
+  // is a binary search, and they can be stored and loaded as a few copies
+  // of bytes (issue #15 "Cold start").
+  std::vector<std::uint64_t> shingles_;
+  std::vector<double> idf_;
+  std::vector<std::uint32_t> posting_begin_;
+  std::vector<std::uint32_t> postings_;
   double unseen_idf_ = 0.0;
   std::size_t family_count_ = 0;
 };
