@@ -70,6 +70,14 @@ Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options) {
   return loaded;
 }
 
+Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
+    const GlobalOptions& options) {
+  if (options.kb_dir.empty()) return identify::CompileBuiltInKb();
+  KINTSUGI_ASSIGN_OR_RETURN(kb::KnowledgeBase loaded,
+                            LoadKnowledgeBase(options));
+  return identify::Compile(loaded);
+}
+
 int NotAvailableYet(const GlobalOptions& options, std::string_view command,
                     std::string_view issue) {
   const std::string message = "'kintsugi " + std::string(command) +

@@ -6,10 +6,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
 #include "kintsugi/status.h"
 #include "kintsugi/status_table.h"
@@ -52,6 +54,13 @@ const CLI::Validator& NonEmpty();
 // one that is not a KB at all) is refused rather than answering "unknown"
 // to everything; callers exit kExitKbInvalid.
 Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options);
+
+// The KB identify matches against, compiled: the built-in one as it was
+// compiled when the binary was built (identify::CompileBuiltInKb, in
+// milliseconds), or the --kb folder loaded and compiled now. Errors as
+// LoadKnowledgeBase, or the compiler's.
+Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
+    const GlobalOptions& options);
 
 // Each cmd_<name>.cpp defines one of these: it adds its subcommand to `app`
 // and sets `*handler` when the subcommand is chosen.

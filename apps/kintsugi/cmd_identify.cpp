@@ -115,12 +115,7 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
                      "more than " + std::to_string(limits::kMaxIdentifyInputs) +
                      " inputs in one request; identify a sample of them"));
   }
-  Result<kb::KnowledgeBase> kb = LoadKnowledgeBase(options);
-  if (!kb) {
-    ReportFailure(options, kb.error().WithContext("knowledge base: "));
-    return kExitKbInvalid;
-  }
-  auto compiled = identify::Compile(*kb);
+  auto compiled = LoadCompiledKb(options);
   if (!compiled) {
     ReportFailure(options, compiled.error().WithContext("knowledge base: "));
     return kExitKbInvalid;

@@ -291,13 +291,9 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   // Without --family, identify's evidence helps choose each file's
   // decryptor; a KB that cannot be used leaves the choice to probing.
   if (options.family.empty() && !Interrupted()) {
-    auto loaded = LoadKnowledgeBase(global);
-    Status kb_status = loaded.status();
-    if (loaded) {
-      auto compiled = identify::Compile(*loaded);
-      kb_status = compiled.status();
-      if (compiled) options.kb = *compiled;
-    }
+    auto compiled = LoadCompiledKb(global);
+    Status kb_status = compiled.status();
+    if (compiled) options.kb = *compiled;
     if (!kb_status.ok() && !global.kb_dir.empty()) {
       // A KB the user named and that cannot be used is refused, as by
       // identify, rather than quietly ignored.

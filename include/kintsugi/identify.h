@@ -217,8 +217,6 @@ class CompiledKb {
   struct Impl;
 
  private:
-  friend Result<std::shared_ptr<const CompiledKb>> Compile(
-      const kb::KnowledgeBase& kb, const CompileOptions& options);
   explicit CompiledKb(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
@@ -229,6 +227,14 @@ class CompiledKb {
 // KB has no usable rule at all; kResourceExhausted past limits::kMaxKbRules.
 Result<std::shared_ptr<const CompiledKb>> Compile(
     const kb::KnowledgeBase& kb, const CompileOptions& options = {});
+
+// The KB built into the binary (kb::LoadEmbeddedKnowledgeBase), compiled.
+// It is compiled when the binary is built and loaded in milliseconds
+// (docs/kb-format.md §9); when that precompiled copy does not fit (built
+// for another KB, Hyperscan version or CPU, or damaged) the embedded KB is
+// compiled now instead, with the same result. Defined in the
+// kintsugi::builtin_kb library, which a program using it links.
+Result<std::shared_ptr<const CompiledKb>> CompileBuiltInKb();
 
 // The verdict in one sentence ("Identified: STOP/Djvu (stop-djvu), score
 // 0.93."; "Ambiguous: it could be ...", naming report.named candidates).

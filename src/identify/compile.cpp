@@ -180,8 +180,34 @@ CompiledKb::CompiledKb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CompiledKb::~CompiledKb() = default;
 const CompileStats& CompiledKb::stats() const { return impl_->stats; }
 
+Status CompiledKb::Impl::AllocPrototype() {
+  // One scratch space big enough for every database; Identify clones it.
+  hs_scratch_t** scratch = prototype.address();
+  KINTSUGI_RETURN_IF_ERROR(file_names.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(note_names.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(allow_names.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(note_text.AllocScratch(scratch));
+  KINTSUGI_RETURN_IF_ERROR(victim_ids.AllocScratch(scratch));
+  return Status::Ok();
+}
+
+std::shared_ptr<const CompiledKb> CompiledKb::Impl::Share(
+    std::unique_ptr<Impl> impl) {
+  return std::shared_ptr<const CompiledKb>(new CompiledKb(std::move(impl)));
+}
+
 Result<std::shared_ptr<const CompiledKb>> Compile(
     const kb::KnowledgeBase& kb, const CompileOptions& options) {
+  KINTSUGI_ASSIGN_OR_RETURN(std::unique_ptr<CompiledKb::Impl> impl,
+                            internal::CompileImpl(kb, options, nullptr));
+  return CompiledKb::Impl::Share(std::move(impl));
+}
+
+namespace internal {
+
+Result<std::unique_ptr<CompiledKb::Impl>> CompileImpl(
+    const kb::KnowledgeBase& kb, const CompileOptions& options,
+    const hs_platform_info_t* platform) {
   auto impl = std::make_unique<CompiledKb::Impl>();
   CompileStats& stats = impl->stats;
   const std::set<std::string> disabled(kb.disabled.begin(), kb.disabled.end());
@@ -282,14 +308,14 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
   stats.name_patterns = impl->file_names.size();
   stats.note_patterns = impl->note_names.size() + note_text.size();
   stats.markers = impl->markers.size();
-  KINTSUGI_RETURN_IF_ERROR(impl->file_names.Compile(stats.warnings));
-  KINTSUGI_RETURN_IF_ERROR(impl->note_names.Compile(stats.warnings));
+  KINTSUGI_RETURN_IF_ERROR(impl->file_names.Compile(stats.warnings, platform));
+  KINTSUGI_RETURN_IF_ERROR(impl->note_names.Compile(stats.warnings, platform));
   KINTSUGI_ASSIGN_OR_RETURN(
       impl->note_text,
-      PatternSet::Compile(std::move(note_text), stats.warnings));
+      PatternSet::Compile(std::move(note_text), stats.warnings, platform));
   KINTSUGI_ASSIGN_OR_RETURN(
       impl->victim_ids,
-      PatternSet::Compile(std::move(victim_ids), stats.warnings));
+      PatternSet::Compile(std::move(victim_ids), stats.warnings, platform));
 
   // The allow-list: benign look-alikes, matched before any family.
   for (const kb::AllowEntry& entry : kb.allow_list) {
@@ -305,7 +331,7 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
         impl->allow_names, entry.kind, entry.pattern, entry.is_regex, id,
         fmt::format("{}:{}: allow-list", entry.where.file, entry.where.line));
   }
-  KINTSUGI_RETURN_IF_ERROR(impl->allow_names.Compile(stats.warnings));
+  KINTSUGI_RETURN_IF_ERROR(impl->allow_names.Compile(stats.warnings, platform));
 
   // Contacts: exact lookup of normalised values. A contact that several
   // families share (a public Tor download link) says less about each.
@@ -381,18 +407,18 @@ Result<std::shared_ptr<const CompiledKb>> Compile(
     stats.reference_notes = impl->similarity.reference_count();
   }
 
-  // One scratch space big enough for every database; Identify clones it.
-  hs_scratch_t** scratch = impl->prototype.address();
-  KINTSUGI_RETURN_IF_ERROR(impl->file_names.AllocScratch(scratch));
-  KINTSUGI_RETURN_IF_ERROR(impl->note_names.AllocScratch(scratch));
-  KINTSUGI_RETURN_IF_ERROR(impl->allow_names.AllocScratch(scratch));
-  KINTSUGI_RETURN_IF_ERROR(impl->note_text.AllocScratch(scratch));
-  KINTSUGI_RETURN_IF_ERROR(impl->victim_ids.AllocScratch(scratch));
+  if (platform == nullptr) {
+    // A database for another CPU may not run on this one: the precompiler
+    // only stores it, and the loader allocates scratch where it runs.
+    KINTSUGI_RETURN_IF_ERROR(impl->AllocPrototype());
+  }
   if (!stats.warnings.empty()) {
     Log(LogLevel::kDebug, "identify: {} compile warnings",
         stats.warnings.size());
   }
-  return std::shared_ptr<const CompiledKb>(new CompiledKb(std::move(impl)));
+  return impl;
 }
+
+}  // namespace internal
 
 }  // namespace kintsugi::identify

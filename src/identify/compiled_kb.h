@@ -3,6 +3,7 @@
 // Internals of CompiledKb shared by its translation units.
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -17,6 +18,9 @@
 
 namespace kintsugi::identify {
 
+// A member added here is stored in the precompiled KB only once it is added
+// to the list in precompiled_kb.cpp (VisitFields for Impl); until then the
+// build fails there, by design (docs/kb-format.md §9.1).
 struct CompiledKb::Impl {
   struct FamilyInfo {
     std::string id;
@@ -53,6 +57,13 @@ struct CompiledKb::Impl {
   Scratch prototype;
   CompileStats stats;
 
+  // Allocates `prototype` for every database; the last step of compiling
+  // or loading a precompiled KB.
+  Status AllocPrototype();
+  // The finished KB, shared (a nested class may call CompiledKb's private
+  // constructor).
+  static std::shared_ptr<const CompiledKb> Share(std::unique_ptr<Impl> impl);
+
   // Scratch spaces of finished Identify calls, reused so a call costs no
   // allocation (100,000 file names a second, issue #3 "Speed").
   Scratch TakeScratch() const;
@@ -63,5 +74,16 @@ struct CompiledKb::Impl {
 
 // The lookup key of a contact: what ExtractIndicators yields for it.
 std::string ContactKey(std::string_view value);
+
+namespace internal {
+
+// Compile() with the Hyperscan databases built for `platform` (null: this
+// CPU); the build-time precompiler builds them for a baseline CPU
+// (precompiled_kb.h).
+Result<std::unique_ptr<CompiledKb::Impl>> CompileImpl(
+    const kb::KnowledgeBase& kb, const CompileOptions& options,
+    const hs_platform_info_t* platform);
+
+}  // namespace internal
 
 }  // namespace kintsugi::identify

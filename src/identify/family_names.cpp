@@ -218,6 +218,17 @@ void FamilyNames::Finish() {
   seen_by_.clear();
 }
 
+bool FamilyNames::FamiliesBelow(std::size_t n) const {
+  for (const auto* table : {&names_, &seen_by_}) {
+    for (const auto& [name, families] : *table) {
+      for (const std::uint32_t family : families) {
+        if (family >= n) return false;
+      }
+    }
+  }
+  return true;
+}
+
 std::vector<FamilyNames::Mention> FamilyNames::Find(
     std::string_view text) const {
   std::vector<Mention> out;

@@ -52,6 +52,19 @@ class FamilyNames {
 
   std::size_t size() const { return names_.size(); }
 
+  // True when every family index is below `n` (names read back from the
+  // precompiled KB are checked before use).
+  bool FamiliesBelow(std::size_t n) const;
+
+  // Calls `f` with every member, for the precompiled KB (precompiled_kb.cpp,
+  // docs/kb-format.md §9): a member added below and not here fails to
+  // compile.
+  template <typename Self, typename F>
+  static void VisitFields(Self& self, F&& f) {
+    auto& [names, seen_by] = self;
+    f(names, seen_by);
+  }
+
  private:
   template <typename F>
   void ForEachNgram(const std::vector<std::string>& words, F&& f) const;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "core/testing/status_matchers.h"
+#include "identify/testing/fixture_inputs.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
@@ -17,40 +18,7 @@
 namespace kintsugi::identify {
 namespace {
 
-std::vector<Input> FixtureInputs(const kb::Fixture& fixture) {
-  std::vector<Input> inputs;
-  for (const std::string& name : fixture.file_names) {
-    inputs.push_back(FileNameInput(name));
-  }
-  if (!fixture.note_text.empty()) {
-    Input note;
-    note.kind = InputKind::kNote;
-    note.file_name = fixture.note_name.empty() ? "note.txt" : fixture.note_name;
-    note.source = note.file_name;
-    note.content = ByteView::FromString(fixture.note_text).ToBytes();
-    note.size = note.content.size();
-    inputs.push_back(std::move(note));
-  } else if (!fixture.note_name.empty()) {
-    inputs.push_back(FileNameInput(fixture.note_name));
-  }
-  for (const std::string& contact : fixture.contacts) {
-    auto input = ContactInput(contact);
-    if (input) inputs.push_back(std::move(*input));
-  }
-  if (!fixture.file_head.empty() || !fixture.file_tail.empty()) {
-    Input file;
-    file.kind = InputKind::kEncryptedFile;
-    file.source = "fixture-file";
-    file.file_name = fixture.file_names.empty() ? "" : fixture.file_names[0];
-    file.content =
-        fixture.file_head.empty() ? fixture.file_tail : fixture.file_head;
-    file.tail =
-        fixture.file_tail.empty() ? fixture.file_head : fixture.file_tail;
-    file.size = file.content.size() + file.tail.size();
-    inputs.push_back(std::move(file));
-  }
-  return inputs;
-}
+using identify_testing::FixtureInputs;
 
 // True if `family` is the answer, or one of the answers of an ambiguous
 // verdict (within 0.15 of the best score, as Decide() groups them).

@@ -37,11 +37,23 @@ void NameMatcher::AddPattern(PatternSet::Pattern pattern) {
   ++count_;
 }
 
-Status NameMatcher::Compile(std::vector<std::string>& warnings) {
-  KINTSUGI_ASSIGN_OR_RETURN(patterns_,
-                            PatternSet::Compile(std::move(pending_), warnings));
+Status NameMatcher::Compile(std::vector<std::string>& warnings,
+                            const hs_platform_info_t* platform) {
+  KINTSUGI_ASSIGN_OR_RETURN(
+      patterns_, PatternSet::Compile(std::move(pending_), warnings, platform));
   pending_.clear();
   return Status::Ok();
+}
+
+bool NameMatcher::IdsBelow(std::size_t n) const {
+  for (const auto* table : {&suffixes_, &wholes_}) {
+    for (const auto& [literal, ids] : *table) {
+      for (const unsigned id : ids) {
+        if (id >= n) return false;
+      }
+    }
+  }
+  return true;
 }
 
 void NameMatcher::Match(std::string_view name, hs_scratch_t* scratch,

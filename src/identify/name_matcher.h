@@ -27,8 +27,10 @@ class NameMatcher {
   // A Hyperscan pattern over the whole name.
   void AddPattern(PatternSet::Pattern pattern);
 
-  // Compiles the patterns (invalid ones are dropped into `warnings`).
-  Status Compile(std::vector<std::string>& warnings);
+  // Compiles the patterns (invalid ones are dropped into `warnings`) for
+  // `platform` (null: this CPU).
+  Status Compile(std::vector<std::string>& warnings,
+                 const hs_platform_info_t* platform = nullptr);
   Status AllocScratch(hs_scratch_t** scratch) const {
     return patterns_.AllocScratch(scratch);
   }
@@ -39,6 +41,19 @@ class NameMatcher {
              const std::function<void(unsigned)>& on_match) const;
 
   std::size_t size() const { return count_; }
+
+  // True when every literal's id is below `n` (a matcher read back from the
+  // precompiled KB is checked before use).
+  bool IdsBelow(std::size_t n) const;
+
+  // Calls `f` with every member, for the precompiled KB (precompiled_kb.cpp,
+  // docs/kb-format.md §9): a member added below and not here fails to
+  // compile.
+  template <typename Self, typename F>
+  static void VisitFields(Self& self, F&& f) {
+    auto& [suffixes, suffix_lengths, wholes, pending, patterns, count] = self;
+    f(suffixes, suffix_lengths, wholes, pending, patterns, count);
+  }
 
  private:
   std::unordered_map<std::string, std::vector<unsigned>> suffixes_;

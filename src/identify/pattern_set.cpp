@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace kintsugi::identify {
 namespace {
@@ -37,7 +38,8 @@ std::string EscapeForRegex(std::string_view literal) {
 }
 
 Result<PatternSet> PatternSet::Compile(std::vector<Pattern> patterns,
-                                       std::vector<std::string>& warnings) {
+                                       std::vector<std::string>& warnings,
+                                       const hs_platform_info_t* platform) {
   PatternSet set;
   // Drop expressions Hyperscan cannot parse, one by one, with a warning.
   std::vector<Pattern> valid;
@@ -75,7 +77,7 @@ Result<PatternSet> PatternSet::Compile(std::vector<Pattern> patterns,
     const hs_error_t rc =
         hs_compile_multi(expressions.data(), flags.data(), ids.data(),
                          static_cast<unsigned>(valid.size()), HS_MODE_BLOCK,
-                         nullptr, &database, &error);
+                         platform, &database, &error);
     if (rc == HS_SUCCESS) {
       set.database_.reset(database, DatabaseDeleter());
       set.count_ = valid.size();
@@ -96,9 +98,50 @@ Result<PatternSet> PatternSet::Compile(std::vector<Pattern> patterns,
   return ResourceExhaustedError("too many patterns failed to compile");
 }
 
+Result<Bytes> PatternSet::Serialize() const {
+  if (database_ == nullptr) return Bytes();
+  char* bytes = nullptr;
+  std::size_t length = 0;
+  if (hs_serialize_database(database_.get(), &bytes, &length) != HS_SUCCESS) {
+    return ResourceExhaustedError("cannot serialise a hyperscan database");
+  }
+  // Hyperscan hands out malloc'd bytes; copy them once into Bytes.
+  const auto* begin = reinterpret_cast<const std::uint8_t*>(bytes);  // NOLINT
+  Bytes out(begin, begin + length);
+  std::free(bytes);  // NOLINT: Hyperscan allocates with malloc.
+  return out;
+}
+
+Result<PatternSet> PatternSet::Deserialize(ByteView bytes, std::size_t count) {
+  PatternSet set;
+  if (bytes.empty()) {
+    if (count != 0) return CorruptError("hyperscan database missing");
+    return set;
+  }
+  hs_database_t* database = nullptr;
+  const hs_error_t rc = hs_deserialize_database(
+      reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+      bytes.size(), &database);
+  if (rc != HS_SUCCESS) {
+    if (rc == HS_DB_VERSION_ERROR || rc == HS_DB_PLATFORM_ERROR) {
+      return UnsupportedError(
+          fmt::format("hyperscan database not for this build ({})", rc));
+    }
+    return CorruptError(fmt::format("hyperscan database rejected ({})", rc));
+  }
+  set.database_.reset(database, DatabaseDeleter());
+  set.count_ = count;
+  return set;
+}
+
 Status PatternSet::AllocScratch(hs_scratch_t** scratch) const {
   if (database_ == nullptr) return Status::Ok();
-  if (hs_alloc_scratch(database_.get(), scratch) != HS_SUCCESS) {
+  const hs_error_t rc = hs_alloc_scratch(database_.get(), scratch);
+  if (rc == HS_DB_VERSION_ERROR || rc == HS_DB_PLATFORM_ERROR) {
+    return UnsupportedError(
+        fmt::format("hyperscan database not for this CPU ({})", rc));
+  }
+  if (rc != HS_SUCCESS) {
     return ResourceExhaustedError("cannot allocate hyperscan scratch space");
   }
   return Status::Ok();

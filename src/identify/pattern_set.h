@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "kintsugi/bytes.h"
 #include "kintsugi/status.h"
 
 namespace kintsugi::identify {
@@ -33,9 +34,18 @@ class PatternSet {
 
   // Compiles `patterns`. Invalid ones (unsupported syntax) are dropped and
   // described in `warnings`; only a Hyperscan failure on valid input is an
-  // error.
-  static Result<PatternSet> Compile(std::vector<Pattern> patterns,
-                                    std::vector<std::string>& warnings);
+  // error. `platform` is the CPU the database is for; null: this one.
+  static Result<PatternSet> Compile(
+      std::vector<Pattern> patterns, std::vector<std::string>& warnings,
+      const hs_platform_info_t* platform = nullptr);
+
+  // The database as bytes (hs_serialize_database), empty for an empty set,
+  // for the precompiled KB (docs/kb-format.md §9).
+  Result<Bytes> Serialize() const;
+  // The inverse of Serialize, for a set of `count` patterns. kCorrupt when
+  // Hyperscan rejects the bytes, kUnsupported when the database was built
+  // by another Hyperscan version or for a CPU this one is not.
+  static Result<PatternSet> Deserialize(ByteView bytes, std::size_t count);
 
   bool empty() const { return database_ == nullptr; }
   std::size_t size() const { return count_; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -73,6 +74,23 @@ std::size_t SimilarityModel::Find(std::uint64_t shingle) const {
       std::lower_bound(shingles_.begin(), shingles_.end(), shingle);
   if (found == shingles_.end() || *found != shingle) return shingles_.size();
   return static_cast<std::size_t>(found - shingles_.begin());
+}
+
+bool SimilarityModel::WellFormed(std::size_t families) const {
+  if (idf_.size() != shingles_.size() ||
+      posting_begin_.size() != shingles_.size() + 1 ||
+      posting_begin_.front() != 0 ||
+      posting_begin_.back() != postings_.size() ||
+      !std::is_sorted(posting_begin_.begin(), posting_begin_.end()) ||
+      std::adjacent_find(shingles_.begin(), shingles_.end(),
+                         std::greater_equal<>()) != shingles_.end()) {
+    return false;
+  }
+  return std::all_of(
+             notes_.begin(), notes_.end(),
+             [&](const Note& note) { return note.family < families; }) &&
+         std::all_of(postings_.begin(), postings_.end(),
+                     [&](std::uint32_t note) { return note < notes_.size(); });
 }
 
 std::vector<SimilarityModel::Match> SimilarityModel::Score(

@@ -38,12 +38,28 @@ class SimilarityModel {
 
   std::size_t reference_count() const { return notes_.size(); }
 
- private:
+  // True when every index inside points inside (a model read back from
+  // the precompiled KB is checked before use): notes name families below
+  // `families`, postings name notes, the tables agree in length.
+  bool WellFormed(std::size_t families) const;
+
   struct Note {
     std::uint32_t family = 0;
     double norm = 0.0;
   };
 
+  // Calls `f` with every member, for the precompiled KB (precompiled_kb.cpp,
+  // docs/kb-format.md §9): a member added below and not here fails to
+  // compile.
+  template <typename Self, typename F>
+  static void VisitFields(Self& self, F&& f) {
+    auto& [notes, pending, shingles, idf, posting_begin, postings, unseen_idf,
+           family_count] = self;
+    f(notes, pending, shingles, idf, posting_begin, postings, unseen_idf,
+      family_count);
+  }
+
+ private:
   // The index of `shingle` in shingles_, or shingles_.size().
   std::size_t Find(std::uint64_t shingle) const;
 
@@ -53,7 +69,7 @@ class SimilarityModel {
   // ascending order, with its weight (inverse family frequency) and the
   // notes that contain it, postings_[posting_begin_[i] ..
   // posting_begin_[i + 1]). Flat arrays rather than hash tables: a lookup
-  // is a binary search, and they can be stored and loaded as a few copies
+  // is a binary search, and the precompiled KB loads them as a few copies
   // of bytes (issue #15 "Cold start").
   std::vector<std::uint64_t> shingles_;
   std::vector<double> idf_;

@@ -22,4 +22,8 @@ Bytes PackBundle(const std::vector<KbFile>& files);
 // limits::kMaxKbBundleBytes.
 Result<std::vector<KbFile>> UnpackBundle(ByteView bundle);
 
+// The bundle built into the binary (embedded_kb.cpp); the precompiled KB
+// checks that it was made from these bytes (docs/kb-format.md §9).
+ByteView EmbeddedBundle();
+
 }  // namespace kintsugi::kb::internal

@@ -35,13 +35,17 @@ extern const std::uint8_t kintsugi_kb_bundle_end[];
 
 namespace kintsugi::kb {
 
-Result<KnowledgeBase> LoadEmbeddedKnowledgeBase() {
+ByteView internal::EmbeddedBundle() {
   // The symbols' difference is the only pointer arithmetic here, on bytes
   // we built ourselves.
   auto size = static_cast<std::size_t>(kintsugi_kb_bundle_end -
                                        kintsugi_kb_bundle_start);
-  ByteView bundle(kintsugi_kb_bundle_start, size);
-  KINTSUGI_ASSIGN_OR_RETURN(auto files, internal::UnpackBundle(bundle));
+  return ByteView(kintsugi_kb_bundle_start, size);
+}
+
+Result<KnowledgeBase> LoadEmbeddedKnowledgeBase() {
+  KINTSUGI_ASSIGN_OR_RETURN(auto files,
+                            internal::UnpackBundle(internal::EmbeddedBundle()));
   return internal::LoadFromFiles(files, "kb/");
 }
 
