@@ -15,6 +15,7 @@
 #include <concepts>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -39,9 +40,11 @@ using Impl = CompiledKb::Impl;
 
 KINTSUGI_FIELDS(kb::Source, dataset, entry)
 KINTSUGI_FIELDS(kb::Location, file, line)
+KINTSUGI_FIELDS(kb::FieldBound, relative_to_size, value, delta)
+KINTSUGI_FIELDS(kb::FileField, at, type, length, values, min, max, where)
 KINTSUGI_FIELDS(kb::Rule, id, kind, strength, pattern, is_regex, marker, anchor,
-                offset, modulus, remainder, footer_bytes, min_engine, sources,
-                where)
+                offset, fields, modulus, remainder, footer_bytes, min_engine,
+                sources, where)
 KINTSUGI_FIELDS(kb::Recovery, possible, decryptor, planned, strategy, needs,
                 notes, sources)
 KINTSUGI_FIELDS(kb::AllowEntry, kind, pattern, is_regex, reason, where)
@@ -99,6 +102,15 @@ template <>
 constexpr kb::RecoveryPossible LastValue() {
   return kb::RecoveryPossible::kUnknown;
 }
+template <>
+constexpr kb::FieldType LastValue() {
+  return kb::FieldType::kKey;
+}
+
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename E>
+struct IsOptional<std::optional<E>> : std::true_type {};
 
 template <typename T>
 struct IsVector : std::false_type {};
@@ -142,6 +154,9 @@ class Encoder {
     } else if constexpr (std::is_same_v<T, std::string>) {
       PutCount(value.size());
       out_.insert(out_.end(), value.begin(), value.end());
+    } else if constexpr (IsOptional<T>::value) {
+      Put(value.has_value());
+      if (value.has_value()) Put(*value);
     } else if constexpr (IsVector<T>::value) {
       using E = typename T::value_type;
       PutCount(value.size());
@@ -240,6 +255,11 @@ class Decoder {
     } else if constexpr (std::is_same_v<T, std::string>) {
       const ByteView chars = GetRaw(GetCount(1));
       value.assign(chars.AsChars());
+    } else if constexpr (IsOptional<T>::value) {
+      bool present = false;
+      Get(present);
+      value.reset();
+      if (ok() && present) Get(value.emplace());
     } else if constexpr (IsVector<T>::value) {
       using E = typename T::value_type;
       if constexpr (kRawElements<E>) {
