@@ -559,7 +559,7 @@ TEST(PipelineIdentifyTest, NamedFamilyWinsATieAndOnlyInItsFolder) {
   EXPECT_EQ(files.at("report.doc.x").decryptor, "alpha");
   EXPECT_EQ(files.at("report.doc.x").status, RecoverStatus::kNeedsInput);
   EXPECT_THAT(RenderEnglish(files.at("report.doc.x").detail),
-              HasSubstr("identified as Alpha from DECRYPT.txt"));
+              HasSubstr("possibly Alpha from DECRYPT.txt"));
   // The note is in /v, not in /v/other: no evidence there.
   EXPECT_EQ(files.at("plan.doc.x").decryptor, "beta");
   EXPECT_THAT(RenderEnglish(files.at("plan.doc.x").detail),
@@ -609,8 +609,9 @@ TEST(PipelineIdentifyTest, CloseCallGoesToTheNamedFamilyButStructureWins) {
     ASSERT_OK_AND_ASSIGN(RecoverReport report,
                          RunRecovery(fs, options, decryptors));
     EXPECT_EQ(ByName(report).at("report.doc.x").decryptor, "beta");
-    EXPECT_THAT(RenderEnglish(ByName(report).at("report.doc.x").detail),
-                HasSubstr("identify names Alpha (from HOW_TO_RESTORE.html)"));
+    EXPECT_THAT(
+        RenderEnglish(ByName(report).at("report.doc.x").detail),
+        HasSubstr("identify says possibly Alpha (from HOW_TO_RESTORE.html)"));
   }
   {  // Alpha's probe rejects the file: identify never makes it accept it.
     const FakeDecryptor beta("beta", "beta", ".x", 30);
