@@ -93,6 +93,10 @@ void ApplyCurated(const std::vector<Family>& curated, Drafts& drafts) {
     // ParseFamily gives a file without a name the id as its name.
     if (facts.name != facts.id) family.name = facts.name;
     for (const auto& alias : facts.aliases) AddUnique(&family.aliases, alias);
+    // The public write-ups a curated fact cites join the imported ones.
+    for (const auto& reference : facts.references) {
+      AddUnique(&family.references, reference);
+    }
     if (!facts.platforms.empty()) family.platforms = facts.platforms;
     if (!facts.first_seen.empty()) family.first_seen = facts.first_seen;
     for (const Source& source : facts.sources) {

@@ -18,6 +18,7 @@ using ::testing::Field;
 
 constexpr std::string_view kGood = R"(id: "demo"
 name: "Demo"
+references: ["https://example.org/demo-write-up"]
 sources: ["curated:recovery-schemes.md 9.9"]
 rules:
   - id: "ext-demo"
@@ -61,7 +62,7 @@ TEST(CuratedReaderTest, UnknownKeyNamesFileAndLine) {
   std::string text(kGood);
   text.replace(text.find("    strength"), 0, "    strenght: weak\n");
   EXPECT_THAT(ParseCuratedFamily(text, "kb-curated/demo.yaml").status(),
-              CorruptWith("kb-curated/demo.yaml:7: unknown key 'strenght'"));
+              CorruptWith("kb-curated/demo.yaml:8: unknown key 'strenght'"));
 }
 
 TEST(CuratedReaderTest, RuleWithoutSourceIsRefusedAtItsLine) {
@@ -70,7 +71,7 @@ TEST(CuratedReaderTest, RuleWithoutSourceIsRefusedAtItsLine) {
       "    sources: [\"curated:recovery-schemes.md 9.9\"]\n";
   text.erase(text.find(rule_source), rule_source.size());
   EXPECT_THAT(ParseCuratedFamily(text, "kb-curated/demo.yaml").status(),
-              CorruptWith("kb-curated/demo.yaml:5: curated rule 'ext-demo' "
+              CorruptWith("kb-curated/demo.yaml:6: curated rule 'ext-demo' "
                           "without sources"));
 }
 
@@ -97,6 +98,7 @@ TEST(CuratedReaderTest, FactsReachTheirFamily) {
   const Family* demo = FindFamily(kb, "demo");
   ASSERT_NE(demo, nullptr);
   EXPECT_EQ(demo->name, "Demo");
+  EXPECT_THAT(demo->references, Contains("https://example.org/demo-write-up"));
   // The curated extension replaced the imported one: one rule, curated.
   EXPECT_EQ(demo->rules.size(), 1u);
   EXPECT_THAT(demo->rules,
