@@ -227,10 +227,33 @@ struct AllowContact {
   Location where;
 };
 
+// Families whose notes come from one source (docs/kb-format.md §7.1): a
+// rebrand, a leaked builder or source code, a ransomware-as-a-service kit's
+// affiliates, an open-source kit's forks. Their notes share a template, so
+// the template's wording cannot tell them apart: identify names the group
+// and the member that the evidence separating members (contacts, IDs,
+// extensions, note names, markers) favours.
+struct Group {
+  std::string id;    // Stable, lowercase, [a-z0-9-], e.g. "conti-builder".
+  std::string name;  // Display name, e.g. "Conti's leaked builder".
+  // How the members are related: "rebrand", "builder" (a leaked or sold
+  // builder or source code), "affiliates" (one kit, many operators) or
+  // "fork" (an open-source kit's derivatives). See kGroupKinds.
+  std::string kind;
+  std::vector<std::string> members;  // Family ids, at least two.
+  std::string shares;  // What the members have in common, in words.
+  std::vector<Source> sources;
+  Location where;
+};
+inline constexpr std::string_view kGroupKinds[] = {"rebrand", "builder",
+                                                   "affiliates", "fork"};
+
 struct KnowledgeBase {
   std::vector<Family> families;
   std::vector<AllowEntry> allow_list;
   std::vector<AllowContact> allow_contacts;
+  // kb/groups.yaml: families whose notes share a template.
+  std::vector<Group> groups;
   // Rules retracted without a release: "family-id" or "family-id/rule-id".
   std::vector<std::string> disabled;
   // Root folder the KB was loaded from (to resolve reference notes); empty
@@ -285,6 +308,9 @@ struct LintOptions {
 // fixture, unknown related families, ... Empty means clean.
 std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
                              const LintOptions& options = {});
+
+// The group `family` (an id) belongs to, or null.
+const Group* FindGroup(const KnowledgeBase& kb, std::string_view family);
 
 // Case-insensitive lookup of a family by id, name or alias.
 const Family* FindFamily(const KnowledgeBase& kb, std::string_view name);

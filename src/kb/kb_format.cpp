@@ -14,10 +14,22 @@
 #include <utility>
 
 #include "core/utf8.h"
+#include "kb/yaml_read.h"
 #include "kintsugi/limits.h"
 
 namespace kintsugi::kb::internal {
 namespace {
+
+using yaml::Bool;
+using yaml::Fail;
+using yaml::ForEachKey;
+using yaml::FormatError;
+using yaml::Guarded;
+using yaml::LineOf;
+using yaml::List;
+using yaml::Scalar;
+using yaml::Sources;
+using yaml::StringList;
 
 template <typename E, std::size_t N>
 using NameTable = std::array<std::pair<E, std::string_view>, N>;
@@ -115,34 +127,6 @@ constexpr std::array<std::string_view, 22> kGenericNoteNames{
 
 // --- parsing ---------------------------------------------------------------
 
-// Thrown inside this file only, caught in the public entry points.
-struct FormatError {
-  int line;
-  std::string message;
-};
-
-[[noreturn]] void Fail(const YAML::Node& node, std::string message) {
-  throw FormatError{node.Mark().line + 1, std::move(message)};
-}
-
-std::string Scalar(const YAML::Node& node, std::string_view key) {
-  if (!node.IsScalar()) {
-    Fail(node, "'" + std::string(key) + "' must be a string");
-  }
-  const std::string& value = node.Scalar();
-  if (value.size() > limits::kMaxPatternBytes * 64) {
-    Fail(node, "'" + std::string(key) + "' is too long");
-  }
-  return value;
-}
-
-bool Bool(const YAML::Node& node, std::string_view key) {
-  std::string value = Scalar(node, key);
-  if (value == "true") return true;
-  if (value == "false") return false;
-  Fail(node, "'" + std::string(key) + "' must be true or false");
-}
-
 std::uint64_t Uint(const YAML::Node& node, std::string_view key) {
   std::string value = Scalar(node, key);
   std::uint64_t out = 0;
@@ -220,29 +204,6 @@ FieldBound Bound(const YAML::Node& node, std::string_view key) {
   return bound;
 }
 
-std::vector<std::string> StringList(const YAML::Node& node,
-                                    std::string_view key) {
-  if (!node.IsSequence()) {
-    Fail(node, "'" + std::string(key) + "' must be a list");
-  }
-  std::vector<std::string> out;
-  out.reserve(node.size());
-  for (const auto& item : node) out.push_back(Scalar(item, key));
-  return out;
-}
-
-std::vector<Source> Sources(const YAML::Node& node) {
-  std::vector<Source> out;
-  for (const auto& text : StringList(node, "sources")) {
-    std::size_t colon = text.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-      Fail(node, "source '" + text + "' must be 'dataset:entry'");
-    }
-    out.push_back({text.substr(0, colon), text.substr(colon + 1)});
-  }
-  return out;
-}
-
 Bytes Hex(const YAML::Node& node, std::string_view key) {
   auto bytes = FromHex(Scalar(node, key));
   if (!bytes.has_value()) {
@@ -266,39 +227,6 @@ E Enum(const YAML::Node& node, std::string_view key,
                    "'; expected one of " + allowed);
   }
   return *parsed;
-}
-
-// Calls `handle(key, value)` for each entry of a mapping; a key the handler
-// does not know is an error (typos are caught).
-template <typename Handler>
-void ForEachKey(const YAML::Node& node, std::string_view what,
-                Handler&& handle) {
-  if (!node.IsMap()) Fail(node, std::string(what) + " must be a mapping");
-  std::set<std::string, std::less<>> seen;
-  for (const auto& entry : node) {
-    const YAML::Node& key_node = entry.first;
-    std::string key = Scalar(key_node, "key");
-    if (!seen.insert(key).second) {
-      Fail(key_node, "duplicate key '" + key + "' in " + std::string(what));
-    }
-    if (!handle(key, entry.second)) {
-      Fail(key_node, "unknown key '" + key + "' in " + std::string(what));
-    }
-  }
-}
-
-int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
-
-template <typename T, typename F>
-std::vector<T> List(const YAML::Node& node, std::string_view key,
-                    F&& parse_one) {
-  if (!node.IsSequence()) {
-    Fail(node, "'" + std::string(key) + "' must be a list");
-  }
-  std::vector<T> out;
-  out.reserve(node.size());
-  for (const auto& item : node) out.push_back(parse_one(item));
-  return out;
 }
 
 FileField ParseField(const YAML::Node& node, const std::string& file) {
@@ -553,27 +481,6 @@ Family ParseFamilyNode(const YAML::Node& root, const std::string& file) {
   return family;
 }
 
-// Runs `parse` on the document in `text`, turning every exception into a
-// kCorrupt Status with file:line.
-template <typename F>
-Status Guarded(std::string_view text, const std::string& file, F&& parse) {
-  try {
-    YAML::Node root = YAML::Load(std::string(text));
-    if (!root.IsDefined() || root.IsNull()) {
-      return CorruptError(file + ":1: empty document");
-    }
-    parse(root);
-    return Status::Ok();
-  } catch (const FormatError& e) {
-    return CorruptError(file + ":" + std::to_string(e.line) + ": " + e.message);
-  } catch (const YAML::Exception& e) {
-    return CorruptError(file + ":" + std::to_string(e.mark.line + 1) + ": " +
-                        e.msg);
-  } catch (const std::exception& e) {
-    return CorruptError(file + ": " + e.what());
-  }
-}
-
 }  // namespace
 
 std::string_view RuleKindSpelling(RuleKind kind) {
@@ -668,82 +575,6 @@ Result<Family> ParseFamily(std::string_view text, const std::string& file) {
     family = ParseFamilyNode(root, file);
   }));
   return family;
-}
-
-Status ParseAllowList(std::string_view text, const std::string& file,
-                      std::vector<AllowEntry>* out,
-                      std::vector<AllowContact>* contacts) {
-  return Guarded(text, file, [&](const YAML::Node& root) {
-    ForEachKey(root, "the allow list",
-               [&](const std::string& key, const YAML::Node& list) {
-                 if (key == "contacts") {
-                   auto parsed =
-                       List<AllowContact>(list, key, [&](const YAML::Node& n) {
-                         AllowContact entry;
-                         entry.where = {file, LineOf(n)};
-                         ForEachKey(
-                             n, "an allowed contact",
-                             [&](const std::string& k, const YAML::Node& v) {
-                               if (k == "value") {
-                                 entry.value = Scalar(v, k);
-                               } else if (k == "domain") {
-                                 entry.domain = ToLower(Scalar(v, k));
-                               } else if (k == "reason") {
-                                 entry.reason = Scalar(v, k);
-                               } else {
-                                 return false;
-                               }
-                               return true;
-                             });
-                         if (entry.value.empty() == entry.domain.empty()) {
-                           Fail(n,
-                                "allowed contact needs exactly one of "
-                                "'value' and 'domain'");
-                         }
-                         return entry;
-                       });
-                   if (contacts != nullptr) *contacts = std::move(parsed);
-                   return true;
-                 }
-                 if (key != "allow") return false;
-                 *out = List<AllowEntry>(list, key, [&](const YAML::Node& n) {
-                   AllowEntry entry;
-                   entry.where = {file, LineOf(n)};
-                   ForEachKey(n, "an allow entry",
-                              [&](const std::string& k, const YAML::Node& v) {
-                                if (k == "kind") {
-                                  entry.kind = Enum(v, k, kRuleKindNames);
-                                } else if (k == "pattern") {
-                                  entry.pattern = Scalar(v, k);
-                                } else if (k == "regex") {
-                                  entry.is_regex = Bool(v, k);
-                                } else if (k == "reason") {
-                                  entry.reason = Scalar(v, k);
-                                } else {
-                                  return false;
-                                }
-                                return true;
-                              });
-                   if (entry.pattern.empty()) {
-                     Fail(n, "allow entry without a 'pattern'");
-                   }
-                   return entry;
-                 });
-                 return true;
-               });
-  });
-}
-
-Status ParseDisabledList(std::string_view text, const std::string& file,
-                         std::vector<std::string>* out) {
-  return Guarded(text, file, [&](const YAML::Node& root) {
-    ForEachKey(root, "the disable list",
-               [&](const std::string& key, const YAML::Node& list) {
-                 if (key != "disabled") return false;
-                 *out = StringList(list, key);
-                 return true;
-               });
-  });
 }
 
 }  // namespace kintsugi::kb::internal

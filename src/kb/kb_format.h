@@ -62,6 +62,9 @@ Status ParseAllowList(std::string_view text, const std::string& file,
                       std::vector<AllowContact>* contacts = nullptr);
 Status ParseDisabledList(std::string_view text, const std::string& file,
                          std::vector<std::string>* out);
+// kb/groups.yaml (docs/kb-format.md §7.1). Members are checked by Lint.
+Status ParseGroups(std::string_view text, const std::string& file,
+                   std::vector<Group>* out);
 
 // One file of a KB, by path relative to the KB root ("akira.yaml",
 // "notes/akira/readme.txt").

@@ -240,6 +240,46 @@ bool FixtureIsEmpty(const Fixture& f) {
 
 }  // namespace
 
+// kb/groups.yaml (docs/kb-format.md §7.1): unique ids, members that exist,
+// each family in one group at most (identify names one group), and the
+// public sources that say the members share a template.
+namespace {
+
+void LintGroups(const KnowledgeBase& kb,
+                const std::map<std::string, const Family*, std::less<>>& by_id,
+                std::vector<Diagnostic>* out) {
+  const Location groups_file{"groups.yaml", 0};
+  std::set<std::string> ids;
+  std::map<std::string, std::string> group_of;
+  for (const Group& group : kb.groups) {
+    const Location where = Or(group.where, groups_file);
+    if (!ids.insert(group.id).second) {
+      Add(out, where, "duplicate group id '" + group.id + "'");
+    }
+    if (group.sources.empty()) {
+      Add(out, where, "group '" + group.id + "' has no source");
+    }
+    if (group.shares.empty()) {
+      Add(out, where, "group '" + group.id + "' does not say what is shared");
+    }
+    for (const std::string& member : group.members) {
+      if (!by_id.contains(member)) {
+        Add(out, where,
+            "group '" + group.id + "': member '" + member +
+                "' names no family");
+      }
+      const auto [it, added] = group_of.emplace(member, group.id);
+      if (!added) {
+        Add(out, where,
+            "family '" + member + "' is in groups '" + it->second + "' and '" +
+                group.id + "'");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
                              const LintOptions& options) {
   std::vector<Diagnostic> out;
@@ -360,6 +400,7 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
       }
     }
   }
+  LintGroups(kb, by_id, &out);
   for (const auto& entry : kb.disabled) {
     std::string id = entry.substr(0, entry.find('/'));
     if (!by_id.contains(id)) {

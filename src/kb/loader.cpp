@@ -15,11 +15,12 @@ namespace {
 
 constexpr std::string_view kAllowListFile = "allow-list.yaml";
 constexpr std::string_view kDisabledFile = "disabled.yaml";
+constexpr std::string_view kGroupsFile = "groups.yaml";
 constexpr std::string_view kNotesPrefix = "notes/";
 
 bool IsFamilyFile(std::string_view path) {
   return path.find('/') == std::string_view::npos && path.ends_with(".yaml") &&
-         path != kAllowListFile && path != kDisabledFile;
+         path != kAllowListFile && path != kDisabledFile && path != kGroupsFile;
 }
 
 // Retracts the families and rules named in the disable list
@@ -72,6 +73,11 @@ Result<KnowledgeBase> LoadFromFiles(const std::vector<KbFile>& files,
     if (file.path == kDisabledFile) {
       KINTSUGI_RETURN_IF_ERROR(
           ParseDisabledList(file.data.AsChars(), shown, &kb.disabled));
+      continue;
+    }
+    if (file.path == kGroupsFile) {
+      KINTSUGI_RETURN_IF_ERROR(
+          ParseGroups(file.data.AsChars(), shown, &kb.groups));
       continue;
     }
     if (!IsFamilyFile(file.path)) continue;
@@ -160,6 +166,16 @@ Result<KnowledgeBase> LoadKnowledgeBase(FileSystem& fs, const Path& dir) {
   Log(LogLevel::kInfo, "kb: loaded {} families from {}", kb.families.size(),
       display);
   return kb;
+}
+
+const Group* FindGroup(const KnowledgeBase& kb, std::string_view family) {
+  for (const Group& group : kb.groups) {
+    if (std::find(group.members.begin(), group.members.end(), family) !=
+        group.members.end()) {
+      return &group;
+    }
+  }
+  return nullptr;
 }
 
 const Family* FindFamily(const KnowledgeBase& kb, std::string_view name) {
