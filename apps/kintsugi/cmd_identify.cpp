@@ -65,6 +65,9 @@ void PrintHuman(const identify::Report& report,
   if (const auto why = identify::ExplainVerdict(report)) {
     std::printf("%s\n", Clean(RenderEnglish(*why)).c_str());
   }
+  if (const auto group = identify::ExplainGroup(report)) {
+    std::printf("%s\n", Clean(RenderEnglish(*group)).c_str());
+  }
   if (report.verdict == identify::Verdict::kIdentified) {
     const identify::Candidate& best = candidates.front();
     for (const Message& advice :

@@ -195,7 +195,8 @@ Report IdentifyNote(const CompiledKb& compiled, const HeldNote& note) {
 }
 
 // Rebrands and aliases named in the KB count as right in the lenient
-// figures: `related` either way.
+// figures: `related` either way, and the members of one group
+// (kb/groups.yaml).
 class Relations {
  public:
   explicit Relations(const kb::KnowledgeBase& kb) {
@@ -203,6 +204,13 @@ class Relations {
       for (const std::string& other : family.related) {
         related_[family.id].insert(other);
         related_[other].insert(family.id);
+      }
+    }
+    for (const kb::Group& group : kb.groups) {
+      for (const std::string& a : group.members) {
+        for (const std::string& b : group.members) {
+          if (a != b) related_[a].insert(b);
+        }
       }
     }
   }

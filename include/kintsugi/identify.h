@@ -137,6 +137,26 @@ struct InputSummary {
   std::string allow_listed;
 };
 
+// The best candidate's group (kb/groups.yaml): families whose notes come
+// from one builder, kit or rebrand, so that the template's wording cannot
+// tell them apart. Identify names the group and the member that the
+// evidence separating members favours.
+struct GroupFinding {
+  std::string id;
+  std::string name;
+  std::string kind;    // "rebrand", "builder", "affiliates" or "fork".
+  std::string shares;  // What the members share, in words (the KB's).
+  std::vector<std::string> members;       // Every member's id.
+  std::vector<std::string> member_names;  // Their display names.
+  // The members among the candidates, best first.
+  std::vector<std::string> candidates;
+  // The member favoured by evidence only one member can have (its own
+  // extension, note name, renaming or ID pattern, marker, contact or name);
+  // empty when nothing but the shared template speaks.
+  std::string favoured;
+  std::vector<Evidence> separating;  // The favoured member's such evidence.
+};
+
 struct Report {
   Verdict verdict = Verdict::kUnknown;
   std::vector<Candidate> candidates;  // Best first.
@@ -149,6 +169,9 @@ struct Report {
   // Evidence that names no family (e.g. a user's YARA rule without
   // `family` meta).
   std::vector<Evidence> unattributed;
+  // Set when the verdict is not unknown and the best candidate is in a
+  // group.
+  std::optional<GroupFinding> group;
 };
 
 // The user's own YARA rules (--yara RULES), compiled once. A match of a rule
@@ -246,6 +269,12 @@ Message VerdictSummary(const Report& report);
 // have (verdict.why_stronger). Nothing when there is no runner-up, the
 // verdict is unknown, or the two rest on the same evidence.
 std::optional<Message> ExplainVerdict(const Report& report);
+
+// The group finding in one sentence: the group, its members and the one
+// the separating evidence favours (verdict.group_favours), or that only
+// the shared template speaks (verdict.group_undecided). Nothing without a
+// group finding.
+std::optional<Message> ExplainGroup(const Report& report);
 
 // What can be done about a family's files, in sentences: whether they can
 // be recovered offline, by this build (`decryptor_available`: whether this

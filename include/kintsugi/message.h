@@ -247,6 +247,9 @@ enum class MessageId : std::uint16_t {
   // footer layout such as Akira's): {fields} checked.
   kEvidenceLayoutHead,
   kEvidenceLayoutTail,
+  // The group a verdict's families share a note template with (issue 15).
+  kVerdictGroupFavours,
+  kVerdictGroupUndecided,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -109,6 +109,35 @@ std::optional<Message> ExplainVerdict(const Report& report) {
   return std::nullopt;
 }
 
+std::optional<Message> ExplainGroup(const Report& report) {
+  if (!report.group.has_value() || report.candidates.empty()) {
+    return std::nullopt;
+  }
+  const GroupFinding& group = *report.group;
+  std::string members;
+  for (const std::string& name : group.member_names) {
+    if (!members.empty()) members += ", ";
+    members += name;
+  }
+  std::string name = report.candidates.front().name;
+  std::vector<Message> evidence;
+  if (!group.favoured.empty()) {
+    const auto member =
+        std::find(group.members.begin(), group.members.end(), group.favoured);
+    name = group.member_names.at(
+        static_cast<std::size_t>(member - group.members.begin()));
+    for (const Evidence& e : group.separating) {
+      if (evidence.empty()) evidence.push_back(e.detail);
+    }
+  }
+  return Message{group.favoured.empty() ? MessageId::kVerdictGroupUndecided
+                                        : MessageId::kVerdictGroupFavours,
+                 {{"group", group.name},
+                  {"members", std::move(members)},
+                  {"name", std::move(name)},
+                  {"evidence", std::move(evidence)}}};
+}
+
 std::vector<Message> RecoveryAdvice(kb::RecoveryPossible recovery,
                                     std::string_view decryptor,
                                     std::span<const std::string> needs,

@@ -382,6 +382,29 @@ Result<std::unique_ptr<CompiledKb::Impl>> CompileImpl(
     }
   }
 
+  // Groups of families that share a note template, with their compiled
+  // members only (a disabled member is not named).
+  for (const kb::Group& group : kb.groups) {
+    kb::Group compiled_group = group;
+    std::erase_if(compiled_group.members, [&](const std::string& member) {
+      return std::none_of(impl->families.begin(), impl->families.end(),
+                          [&](const CompiledKb::Impl::FamilyInfo& info) {
+                            return info.id == member;
+                          });
+    });
+    if (compiled_group.members.size() < 2) continue;
+    const auto index = static_cast<std::uint32_t>(impl->groups.size());
+    for (CompiledKb::Impl::FamilyInfo& info : impl->families) {
+      if (info.group == CompiledKb::Impl::kNoGroup &&
+          std::find(compiled_group.members.begin(),
+                    compiled_group.members.end(),
+                    info.id) != compiled_group.members.end()) {
+        info.group = index;
+      }
+    }
+    impl->groups.push_back(std::move(compiled_group));
+  }
+
   // The similarity model from each family's reference notes.
   {
     for (std::size_t f = 0; f < kb.families.size(); ++f) {

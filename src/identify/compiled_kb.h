@@ -3,6 +3,7 @@
 // Internals of CompiledKb shared by its translation units.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,7 +28,10 @@ struct CompiledKb::Impl {
     std::string name;
     std::vector<std::string> related;
     kb::Recovery recovery;
+    // Index in `groups`, or kNoGroup.
+    std::uint32_t group = kNoGroup;
   };
+  static constexpr std::uint32_t kNoGroup = 0xFFFFFFFF;
   // A rule as the matcher needs it; PatternSet ids index `rules`.
   struct RuleInfo {
     std::uint32_t family = 0;
@@ -43,6 +47,8 @@ struct CompiledKb::Impl {
   };
 
   std::vector<FamilyInfo> families;
+  // kb/groups.yaml, members that are compiled (enabled) only.
+  std::vector<kb::Group> groups;
   std::vector<RuleInfo> rules;
   std::vector<kb::AllowEntry> allow;
   NameMatcher file_names;   // kExtension, kFilenamePattern.
@@ -83,6 +89,14 @@ namespace internal {
 Result<std::unique_ptr<CompiledKb::Impl>> CompileImpl(
     const kb::KnowledgeBase& kb, const CompileOptions& options,
     const hs_platform_info_t* platform);
+
+// The finding for the best candidate's group `group` (an index in
+// kb.groups): its members among `candidates`, and the member that
+// `separating` evidence (per family id) favours (group_finding.cpp).
+GroupFinding FindGroupFinding(
+    const CompiledKb::Impl& kb, std::uint32_t group,
+    const std::vector<Candidate>& candidates,
+    const std::map<std::string, std::vector<Evidence>>& separating);
 
 }  // namespace internal
 

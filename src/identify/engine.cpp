@@ -71,6 +71,14 @@ struct Hit {
   Evidence evidence;
 };
 
+// Evidence one member of a group has and its siblings cannot share: not
+// weak, not the template's wording or likeness (a name, an extension, a note
+// name, a marker, an ID, a contact).
+bool Separates(const Hit& hit) {
+  return !hit.weak && !hit.supporting && !hit.wording &&
+         hit.key != "similarity";
+}
+
 std::string Shorten(std::string_view text, std::size_t max = 80) {
   if (text.size() <= max) return std::string(text);
   return std::string(text.substr(0, max)) + "...";
@@ -182,7 +190,9 @@ class Matcher {
       const Impl::FamilyInfo& info = kb_.families[family];
       c.score = Combine(hits);
       if (c.score < kListScore) continue;
-      corroborated_[info.id] = Corroborated(hits);
+      const bool grouped = info.group != Impl::kNoGroup;
+      corroborated_[info.id] = Corroborated(hits, grouped);
+      if (grouped) group_of_[info.id] = info.group;
       c.family = info.id;
       c.name = info.name;
       c.recovery = info.recovery.possible;
@@ -202,6 +212,7 @@ class Matcher {
             });
         if (!seen && c.evidence.size() < 20) {
           c.evidence.push_back(hit.evidence);
+          if (Separates(hit)) separating_[info.id].push_back(hit.evidence);
         }
       }
       candidates.push_back(std::move(c));
@@ -214,6 +225,13 @@ class Matcher {
     if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
     report.verdict = Decide(candidates);
     report.named = Named(report.verdict, candidates);
+    if (report.verdict != Verdict::kUnknown) {
+      const auto group = group_of_.find(candidates.front().family);
+      if (group != group_of_.end()) {
+        report.group = internal::FindGroupFinding(kb_, group->second,
+                                                  candidates, separating_);
+      }
+    }
     report.candidates = std::move(candidates);
     report.unattributed = std::move(unattributed_);
   }
@@ -674,14 +692,15 @@ class Matcher {
   // a note that is nearly the same as a reference note. Rebrands share note
   // templates, so similarity alone names a "possible" family, not an identified
   // one (held-back evaluation, docs/benchmarks-identify.md).
-  static bool Corroborated(const std::vector<Hit>& hits) {
+  // (A group's members share a template: likeness then names no member.)
+  static bool Corroborated(const std::vector<Hit>& hits, bool grouped) {
     for (const Hit& hit : hits) {
       if (hit.weak || hit.supporting) continue;
       // A name is what an imitator or a rebrand copies first, and a
       // template's phrases what a copied note keeps.
       if (hit.key == "name-mention") continue;
       if (hit.key != "similarity" && !hit.wording) return true;
-      if (hit.key != "similarity") continue;
+      if (hit.key != "similarity" || grouped) continue;
       if (hit.weight >= (kStrongCosine - kMinCosine) * kCosineWeight) {
         return true;
       }
@@ -694,8 +713,19 @@ class Matcher {
       return Verdict::kUnknown;
     }
     const Candidate& best = candidates[0];
-    const bool close_rival = candidates.size() > 1 &&
-                             candidates[1].score > best.score - kCloseMargin;
+    // A member of the best one's group close by on the template alone is
+    // no rival once the best one has evidence of its own (kb/groups.yaml).
+    const auto template_sibling = [&](const Candidate& c) {
+      const auto a = group_of_.find(best.family);
+      const auto b = group_of_.find(c.family);
+      return a != group_of_.end() && b != group_of_.end() &&
+             a->second == b->second && separating_.count(best.family) != 0 &&
+             separating_.count(c.family) == 0;
+    };
+    const bool close_rival = std::any_of(
+        candidates.begin() + 1, candidates.end(), [&](const Candidate& c) {
+          return c.score > best.score - kCloseMargin && !template_sibling(c);
+        });
     // The note names another candidate but not the best one: the note
     // itself disagrees with the rest of the evidence (often a rebrand).
     const bool names_other =
@@ -716,6 +746,9 @@ class Matcher {
   const YaraRules* yara_;
   std::map<std::uint32_t, std::vector<Hit>> hits_;
   std::map<std::string, bool> corroborated_;
+  // Per family: evidence telling a group's members apart; its group.
+  std::map<std::string, std::vector<Evidence>> separating_;
+  std::map<std::string, std::uint32_t> group_of_;
   std::set<std::string> named_;  // Families the notes name.
   bool surely_a_note_ = false;   // More than ransom words (AddNote).
   // Of those, named by a name that is not an ordinary word.

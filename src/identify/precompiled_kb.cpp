@@ -52,7 +52,8 @@ KINTSUGI_FIELDS(CompileStats, families, name_patterns, note_patterns, markers,
                 contacts, reference_notes, skipped_rules, warnings)
 KINTSUGI_FIELDS(PatternSet::Pattern, expression, flags, id, where)
 KINTSUGI_FIELDS(SimilarityModel::Note, family, norm)
-KINTSUGI_FIELDS(Impl::FamilyInfo, id, name, related, recovery)
+KINTSUGI_FIELDS(kb::Group, id, name, kind, members, shares, sources, where)
+KINTSUGI_FIELDS(Impl::FamilyInfo, id, name, related, recovery, group)
 KINTSUGI_FIELDS(Impl::RuleInfo, family, rule, weight)
 KINTSUGI_FIELDS(Impl::ContactInfo, family, value, weight)
 
@@ -63,14 +64,15 @@ KINTSUGI_FIELDS(Impl::ContactInfo, family, value, weight)
 template <typename Self, typename F>
 requires std::same_as<std::remove_const_t<Self>, Impl>
 void VisitFields(Self& self, F&& f) {
-  auto& [families, rules, allow, file_names, note_names, note_text, victim_ids,
-         allow_names, markers, contacts, similarity, family_names, prototype,
-         stats, pool_mutex, pool] = self;
+  auto& [families, groups, rules, allow, file_names, note_names, note_text,
+         victim_ids, allow_names, markers, contacts, similarity, family_names,
+         prototype, stats, pool_mutex, pool] = self;
   (void)prototype;
   (void)pool_mutex;
   (void)pool;
-  f(families, rules, allow, file_names, note_names, note_text, victim_ids,
-    allow_names, markers, contacts, similarity, family_names, stats);
+  f(families, groups, rules, allow, file_names, note_names, note_text,
+    victim_ids, allow_names, markers, contacts, similarity, family_names,
+    stats);
 }
 
 // Classes with private members list them in a static VisitFields.

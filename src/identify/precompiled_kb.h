@@ -28,7 +28,7 @@ namespace kintsugi::identify::internal {
 
 inline constexpr std::string_view kPrecompiledMagic = "KSKBPREC";
 // Bump on any change to the layout of the payload or the header.
-inline constexpr std::uint32_t kPrecompiledFormatVersion = 1;
+inline constexpr std::uint32_t kPrecompiledFormatVersion = 2;
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
 Sha256Digest Sha256Of(ByteView bytes);

@@ -44,6 +44,8 @@ constexpr std::string_view kKeysImportedArgs[] = {"count", "file", "db"};
 constexpr std::string_view kVerdictWhyArgs[] = {"name", "other", "evidence"};
 constexpr std::string_view kVerdictWhyStrongerArgs[] = {"name", "other",
                                                         "evidence", "rival"};
+constexpr std::string_view kVerdictGroupArgs[] = {"group", "members", "name",
+                                                  "evidence"};
 constexpr std::string_view kOnionNamesFamilyArgs[] = {"onion", "name"};
 constexpr std::string_view kCountFamiliesArgs[] = {"count", "families"};
 constexpr std::string_view kKeysRejectedArgs[] = {"file", "rejected",
@@ -400,6 +402,10 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kFamilyName},
     {MessageId::kEvidenceLayoutHead, "evidence.layout_head", kLayout},
     {MessageId::kEvidenceLayoutTail, "evidence.layout_tail", kLayout},
+    {MessageId::kVerdictGroupFavours, "verdict.group_favours",
+     kVerdictGroupArgs},
+    {MessageId::kVerdictGroupUndecided, "verdict.group_undecided",
+     kVerdictGroupArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

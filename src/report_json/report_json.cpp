@@ -156,6 +156,26 @@ std::string IdentifyReportJson(const identify::Report& report,
     }
     out["unattributed_evidence"] = std::move(unattributed);
   }
+  if (report.group.has_value()) {
+    const identify::GroupFinding& g = *report.group;
+    Json separating = Json::array();
+    for (const identify::Evidence& e : g.separating) {
+      separating.push_back(EvidenceToJson(e));
+    }
+    Json group = {{"id", g.id},
+                  {"name", g.name},
+                  {"kind", g.kind},
+                  {"shares", g.shares},
+                  {"members", g.members},
+                  {"candidates", g.candidates},
+                  {"favoured", NullIfEmpty(g.favoured)},
+                  {"separating_evidence", std::move(separating)}};
+    if (const auto why = identify::ExplainGroup(report)) {
+      group["explanation"] = RenderEnglish(*why);
+      group["explanation_message"] = MessageToJson(*why);
+    }
+    out["group"] = std::move(group);
+  }
   return Dump(out);
 }
 
