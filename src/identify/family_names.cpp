@@ -135,7 +135,7 @@ void FamilyNames::ForEachNgram(const std::vector<std::string>& words,
       if (n > 0) key.push_back(' ');
       key += words[i + n];
       const auto found = names_.find(key);
-      if (found != names_.end()) f(found->first, found->second);
+      if (found != names_.end()) f(found->first, found->second, i, i + n + 1);
     }
   }
 }
@@ -154,8 +154,23 @@ void FamilyNames::Add(std::uint32_t family, std::string_view name) {
                  static_cast<unsigned char>(c) >= 0x80;
         }));
   }
-  if (letters < kMinNameLetters) return;
+  // "0apt", "3am": three letters with digits are a name, not a word.
+  const bool digits = std::any_of(key.begin(), key.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+  if (letters < kMinNameLetters &&
+      !(digits && letters + 1 >= kMinNameLetters && key.size() >= 4)) {
+    return;
+  }
   if (words.size() == 1 && IsGenericName(key)) return;
+  // "Ragnar Locker" signs as "Ragnar" too, "Osiris Project" as "Osiris"
+  // (its onion address begins "osiris...").
+  static constexpr std::string_view kGenericLastWords[] = {
+      "locker", "ransomware", "team", "group", "gang", "project"};
+  if (words.size() == 2 &&
+      std::find(std::begin(kGenericLastWords), std::end(kGenericLastWords),
+                words[1]) != std::end(kGenericLastWords)) {
+    Add(family, words[0]);
+  }
   // "The Gentlemen" signs as "GENTLEMEN" too, "Ragnar Locker" as
   // "RagnarLocker".
   if (words.size() > 1 && words[0] == "the") {
@@ -199,16 +214,15 @@ void FamilyNames::Add(std::uint32_t family, std::string_view name) {
 
 void FamilyNames::SeeReferenceNote(std::uint32_t family,
                                    std::string_view folded) {
-  ForEachNgram(
-      NameWords(folded),
-      [&](const std::string& key, const std::vector<std::uint32_t>& owners) {
-        if (std::find(owners.begin(), owners.end(), family) != owners.end())
-          return;
-        auto& seen = seen_by_[key];
-        if (std::find(seen.begin(), seen.end(), family) == seen.end()) {
-          seen.push_back(family);
-        }
-      });
+  ForEachNgram(NameWords(folded), [&](const std::string& key,
+                                      const std::vector<std::uint32_t>& owners,
+                                      std::size_t, std::size_t) {
+    if (std::find(owners.begin(), owners.end(), family) != owners.end()) return;
+    auto& seen = seen_by_[key];
+    if (std::find(seen.begin(), seen.end(), family) == seen.end()) {
+      seen.push_back(family);
+    }
+  });
 }
 
 void FamilyNames::Finish() {
@@ -232,14 +246,29 @@ bool FamilyNames::FamiliesBelow(std::size_t n) const {
 std::vector<FamilyNames::Mention> FamilyNames::Find(
     std::string_view text) const {
   std::vector<Mention> out;
-  ForEachNgram(NameWords(text), [&](const std::string& key,
-                                    const std::vector<std::uint32_t>& owners) {
+  const std::vector<std::string> words = NameWords(text);
+  // An ordinary word used as a name: "encrypted by Shadow Ransomware",
+  // "we call ourselves Fog".
+  static constexpr std::string_view kNameFollowers[] = {
+      "ransomware", "locker", "team", "group", "gang", "crew"};
+  const auto used_as_name = [&](std::size_t begin, std::size_t end) {
+    return (end < words.size() &&
+            std::find(std::begin(kNameFollowers), std::end(kNameFollowers),
+                      words[end]) != std::end(kNameFollowers)) ||
+           (begin > 0 && words[begin - 1] == "ourselves");
+  };
+  ForEachNgram(words, [&](const std::string& key,
+                          const std::vector<std::uint32_t>& owners,
+                          std::size_t begin, std::size_t end) {
+    const bool common = IsCommonWordName(key) && !used_as_name(begin, end);
     for (const std::uint32_t family : owners) {
-      const bool seen =
-          std::any_of(out.begin(), out.end(),
-                      [&](const Mention& m) { return m.family == family; });
-      if (!seen && out.size() < 64) {
-        out.push_back({family, key, IsCommonWordName(key)});
+      const auto seen =
+          std::find_if(out.begin(), out.end(),
+                       [&](const Mention& m) { return m.family == family; });
+      if (seen == out.end() && out.size() < 64) {
+        out.push_back({family, key, common});
+      } else if (seen != out.end() && seen->common && !common) {
+        seen->common = false;
       }
     }
   });
