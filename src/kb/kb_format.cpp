@@ -101,15 +101,18 @@ std::optional<E> ValueOf(const NameTable<E, N>& table, std::string_view name) {
 }
 
 // Generic extensions (docs/kb-format.md §5): each is used by dozens of MISP
-// families or by benign tools.
-constexpr std::array<std::string_view, 40> kGenericExtensions{
+// families or by benign tools, or is an ordinary file type that a few
+// families also append (TeslaCrypt 3.0's ".mp3"): every such file on a disk
+// would otherwise be a candidate.
+constexpr std::array<std::string_view, 43> kGenericExtensions{
     ".locked", ".encrypted", ".crypt",   ".enc",    ".crypted", ".locky",
     ".lock",   ".crypto",    ".cry",     ".aes",    ".aes256",  ".rsa",
     ".encr",   ".crypz",     ".hacked",  ".fucked", ".bin",     ".dll",
     ".exe",    ".key",       ".bak",     ".backup", ".zip",     ".rar",
     ".7z",     ".tmp",       ".txt",     ".dat",    ".data",    ".pay",
     ".ransom", ".btc",       ".xxx",     ".zzz",    ".aaa",     ".abc",
-    ".ccc",    ".vvv",       ".locked2", ".cipher",
+    ".ccc",    ".vvv",       ".locked2", ".cipher", ".html",    ".htm",
+    ".mp3",
 };
 constexpr std::array<std::string_view, 22> kGenericNoteNames{
     "readme.txt",          "read_me.txt",
