@@ -250,6 +250,8 @@ enum class MessageId : std::uint16_t {
   // The group a verdict's families share a note template with (issue 15).
   kVerdictGroupFavours,
   kVerdictGroupUndecided,
+  // How a file's key was found, joined to its detail (KeyOutcome::found).
+  kRecoverWithKey,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -129,6 +129,8 @@ constexpr std::string_view kHiddenTearFoundArgs[] = {"seed", "variant",
 constexpr std::string_view kPublicKeyArgs[] = {"public_key"};
 constexpr std::string_view kCountPublicKeyArgs[] = {"count", "public_key"};
 
+constexpr std::string_view kDetailKeyArgs[] = {"detail", "key"};
+
 constexpr std::span<const std::string_view> kNoArgs{};
 
 constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
@@ -406,6 +408,7 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kVerdictGroupArgs},
     {MessageId::kVerdictGroupUndecided, "verdict.group_undecided",
      kVerdictGroupArgs},
+    {MessageId::kRecoverWithKey, "recover.with_key", kDetailKeyArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -103,6 +103,11 @@ struct Key {
   // the file holds and its stream says it is not Complete(), so the output
   // is kept only as unverified (issue 16).
   bool truncated = false;
+  // The original's permission bits where the encrypted file records them
+  // (Linux.Encoder's header, recovery-schemes.md §3.4); unset: none. The
+  // output takes them, but never more read or write permission than the
+  // encrypted copy has, and its owner can always read it (output_stage.h).
+  std::optional<std::uint32_t> mode = std::nullopt;
 };
 
 enum class KeyVerdict : std::uint8_t {
@@ -122,6 +127,10 @@ struct KeyOutcome {
   // truncated).
   std::string detail;
   Message message;
+  // With kFound: how this file's key was found (e.g. the seed a search
+  // found and the file's own key drawn from it), added to the file's detail
+  // as `recover.with_key` whatever becomes of the output; id kCount: none.
+  Message found{};
 };
 
 // Decrypts one file as a stream. Output never exceeds input + 16 bytes per

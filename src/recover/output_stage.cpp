@@ -123,6 +123,14 @@ formats::Verification Incomplete(formats::Verification verification,
 
 }  // namespace
 
+std::uint32_t OutputMode(std::optional<std::uint32_t> encrypted,
+                         std::optional<std::uint32_t> original) {
+  const std::uint32_t copy = encrypted ? *encrypted & 0777u : kPrivateFileMode;
+  if (!original) return copy;
+  // Execute bits grant no reading: the original's stand.
+  return (*original & 0777u & (copy | 0111u)) | 0400u;
+}
+
 std::string CandidateName(const std::string& name, unsigned attempt,
                           bool unverified, bool* shortened) {
   const Path p(name);
@@ -280,8 +288,9 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   // The output gets the encrypted file's permissions (ASSURANCE.md): never
   // readable by more users than the encrypted copy was.
   const auto encrypted_info = fs_.Stat(path, /*follow_symlinks=*/true);
-  auto sink = fs_.CreateNew(
-      temp, encrypted_info ? encrypted_info->mode & 0777u : kPrivateFileMode);
+  std::optional<std::uint32_t> encrypted_mode;
+  if (encrypted_info) encrypted_mode = encrypted_info->mode;
+  auto sink = fs_.CreateNew(temp, OutputMode(encrypted_mode, request.mode));
   if (!sink) {
     journal_.Abandoned(path).IgnoreError();
     return Fail(std::move(outcome), RecoverStatus::kError,

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -59,7 +60,19 @@ struct OutputRequest {
   StreamDecryption* decryption;
   Path dir;          // The output folder.
   std::string name;  // The output's first-choice name in `dir`.
+  // The original's permission bits, when the decryptor read them from the
+  // file (Key::mode); unset: the output takes the encrypted file's.
+  std::optional<std::uint32_t> mode = std::nullopt;
 };
+
+// The permission bits of an output: the encrypted file's (`encrypted`,
+// unset when it cannot be read: owner only); or the original's (`original`)
+// less any read or write bit the encrypted copy lacks (ASSURANCE.md: never
+// readable or writable by more users than the encrypted copy), and never
+// unreadable by its owner (a rerun reads it back). Only the 0777 bits: no
+// set-user-ID, set-group-ID or sticky bit comes from a file.
+std::uint32_t OutputMode(std::optional<std::uint32_t> encrypted,
+                         std::optional<std::uint32_t> original);
 
 // Thread-safe: one stage serves every worker of a run.
 class OutputStage {

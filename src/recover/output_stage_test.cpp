@@ -99,6 +99,22 @@ TEST(CandidateNameTest, ALongNameIsShortenedKeepingItsExtension) {
   EXPECT_TRUE(cut.ends_with("\xc3\xa9.txt")) << cut;
 }
 
+TEST(OutputModeTest, TheOriginalsBitsNeverWidenTheEncryptedCopys) {
+  // No original's bits: the encrypted copy's; none readable: owner only.
+  EXPECT_EQ(OutputMode(0100640, std::nullopt), 0640u);
+  EXPECT_EQ(OutputMode(std::nullopt, std::nullopt), kPrivateFileMode);
+  // The original's bits (Linux.Encoder's header), read and write no wider
+  // than the encrypted copy's, execute bits its own.
+  EXPECT_EQ(OutputMode(0644, 0600), 0600u);
+  EXPECT_EQ(OutputMode(0644, 0755), 0755u);
+  EXPECT_EQ(OutputMode(0644, 0666), 0644u);
+  EXPECT_EQ(OutputMode(0600, 0644), 0600u);
+  // No set-user-ID, set-group-ID or sticky bit; the owner can read it.
+  EXPECT_EQ(OutputMode(0644, 0104755), 0755u);
+  EXPECT_EQ(OutputMode(0644, 07000), 0400u);
+  EXPECT_EQ(OutputMode(0644, 0200), 0600u);
+}
+
 TEST(OutputStageTest, ALongNameWhoseFirstChoiceIsTakenIsShortenedAndSaysSo) {
   Stage s;
   const std::string name = std::string(251, 'n') + ".txt";

@@ -239,6 +239,7 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
   request.dir = out_dir_.empty() ? path.parent_path()
                                  : (out_dir_ / item.rel).parent_path();
   request.name = choice.probe.original_name;
+  request.mode = key.key.mode;
   FileOutcome written = output_.Write(request, std::move(outcome), buffers);
   // Issue 16: what the decryptor says of a key it found (e.g. it fits but
   // the file is truncated) follows the output's detail.
@@ -247,6 +248,18 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
                  {{"detail", std::vector<Message>{written.detail}},
                   {"warning", std::vector<Message>{key.message}}}};
     written.detail = std::move(both);
+  }
+  // How the key was found (e.g. the seed a search found), for every file
+  // it was used on.
+  if (key.found.id != MessageId::kCount) {
+    if (written.detail.id == MessageId::kCount) {
+      written.detail = std::move(key.found);
+    } else {
+      Message both{MessageId::kRecoverWithKey,
+                   {{"detail", std::vector<Message>{written.detail}},
+                    {"key", std::vector<Message>{key.found}}}};
+      written.detail = std::move(both);
+    }
   }
   return written;
 }
