@@ -252,6 +252,17 @@ enum class MessageId : std::uint16_t {
   kVerdictGroupUndecided,
   // How a file's key was found, joined to its detail (KeyOutcome::found).
   kRecoverWithKey,
+  // Linux.Encoder.1 (recovery-schemes.md §3.4, issue 10): the seed search
+  // anchored on each file's IV, what it found and why a file has no key.
+  kRecoverLinuxEncoderFileKey,
+  kRecoverLinuxEncoderSeedFound,
+  kRecoverLinuxEncoderSearchPlan,
+  kRecoverLinuxEncoderSeedNotFound,
+  kRecoverLinuxEncoderKeyMisfit,
+  kRecoverLinuxEncoderBadHeader,
+  kRecoverLinuxEncoderNotInRun,
+  kRecoverProbeLinuxEncoderHeader,
+  kDecryptorLinuxEncoderNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

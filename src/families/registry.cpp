@@ -9,6 +9,7 @@
 #include "families/babuk/babuk.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/jigsaw/jigsaw.h"
+#include "families/linux_encoder/linux_encoder.h"
 #include "families/nemucod/nemucod.h"
 #include "families/stop_djvu/stop_djvu.h"
 
@@ -17,8 +18,9 @@ namespace families {
 
 std::span<const recover::Decryptor* const> AllDecryptors() {
   static const recover::Decryptor* const kAll[] = {
-      &JigsawDecryptor(),   &NemucodDecryptor(),   &StopDjvuDecryptor(),
-      &BabukNasDecryptor(), &BabukEsxiDecryptor(), &HiddenTearDecryptor(),
+      &JigsawDecryptor(),       &NemucodDecryptor(),   &StopDjvuDecryptor(),
+      &BabukNasDecryptor(),     &BabukEsxiDecryptor(), &HiddenTearDecryptor(),
+      &LinuxEncoderDecryptor(),
   };
   return kAll;
 }

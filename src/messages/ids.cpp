@@ -130,6 +130,20 @@ constexpr std::string_view kPublicKeyArgs[] = {"public_key"};
 constexpr std::string_view kCountPublicKeyArgs[] = {"count", "public_key"};
 
 constexpr std::string_view kDetailKeyArgs[] = {"detail", "key"};
+constexpr std::string_view kLinuxEncoderFileKeyArgs[] = {
+    "seed", "time", "index", "key", "key_hex", "iv"};
+constexpr std::string_view kLinuxEncoderSeedFoundArgs[] = {
+    "seed", "time", "file", "index", "pairs", "iv"};
+constexpr std::string_view kLinuxEncoderPlanArgs[] = {
+    "seeds", "first",    "last", "center", "pairs",
+    "file",  "duration", "rate", "workers"};
+constexpr std::string_view kLinuxEncoderNotFoundArgs[] = {
+    "first",        "last",       "covered_first", "covered_last",
+    "covered_from", "covered_to", "pairs",         "file"};
+constexpr std::string_view kLinuxEncoderMisfitArgs[] = {"seed", "index",
+                                                        "file"};
+constexpr std::string_view kSeedsPairsArgs[] = {"seeds", "pairs"};
+constexpr std::string_view kReasonBlobArgs[] = {"reason", "blob"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -409,6 +423,24 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kVerdictGroupUndecided, "verdict.group_undecided",
      kVerdictGroupArgs},
     {MessageId::kRecoverWithKey, "recover.with_key", kDetailKeyArgs},
+    {MessageId::kRecoverLinuxEncoderFileKey, "recover.linux_encoder_file_key",
+     kLinuxEncoderFileKeyArgs},
+    {MessageId::kRecoverLinuxEncoderSeedFound,
+     "recover.linux_encoder_seed_found", kLinuxEncoderSeedFoundArgs},
+    {MessageId::kRecoverLinuxEncoderSearchPlan,
+     "recover.linux_encoder_search_plan", kLinuxEncoderPlanArgs},
+    {MessageId::kRecoverLinuxEncoderSeedNotFound,
+     "recover.linux_encoder_seed_not_found", kLinuxEncoderNotFoundArgs},
+    {MessageId::kRecoverLinuxEncoderKeyMisfit,
+     "recover.linux_encoder_key_misfit", kLinuxEncoderMisfitArgs},
+    {MessageId::kRecoverLinuxEncoderBadHeader,
+     "recover.linux_encoder_bad_header", kSizeArgs},
+    {MessageId::kRecoverLinuxEncoderNotInRun,
+     "recover.linux_encoder_not_in_run", kSeedsPairsArgs},
+    {MessageId::kRecoverProbeLinuxEncoderHeader,
+     "recover.probe_linux_encoder_header", kReasonBlobArgs},
+    {MessageId::kDecryptorLinuxEncoderNeeds, "decryptor.linux_encoder_needs",
+     kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -1,10 +1,10 @@
 // End to end (issue 16, "Honest statuses"): what `kintsugi recover` says of
 // files it cannot or must not decrypt. A Nemucod pair whose original is one
-// byte off is refused by offset; a Linux.Encoder file gets "unsupported"
-// with its family, never another family's error or "not encrypted" (and a
-// STOP/Djvu file, now that its decryptor is built, "key_not_found" with its
-// personal ID); a truncated Jigsaw file with the right --key says the key
-// fits and keeps what it holds as unverified.
+// byte off is refused by offset; a Linux.Encoder file and a STOP/Djvu file,
+// now that their decryptors are built, get their own family's
+// "key_not_found" (with the seeds searched, with the personal ID), never
+// another family's error or "not encrypted"; a truncated Jigsaw file with
+// the right --key says the key fits and keeps what it holds as unverified.
 //
 // Specimens (recovery-schemes.md §0): synthetic plaintext; Nemucod with a
 // locally drawn key; Jigsaw with a local key; STOP/Djvu and Linux.Encoder as
@@ -165,7 +165,8 @@ Bytes LinuxEncoderLikeFile() {
 
 // The defects: a STOP/Djvu file was "not_encrypted" ("looks like an
 // ordinary jpeg file"); Linux.Encoder files were an "error" of family
-// jigsaw ("not a multiple of 16"). With the built-in KB.
+// jigsaw ("not a multiple of 16"). With the built-in KB. Both decryptors
+// are built now: each file is its own family's key_not_found.
 TEST_F(HonestStatuses, Issue16FilesOfFamiliesNotBuiltAreUnsupported) {
   const Path stop = dir_ / "victim" / "stop";
   const Path linux = dir_ / "victim" / "linux";
@@ -196,17 +197,18 @@ TEST_F(HonestStatuses, Issue16FilesOfFamiliesNotBuiltAreUnsupported) {
   EXPECT_EQ(Text(*djvu, "/message/args/detail/0/args/id"),
             "6se9RaIxXF9m70zWmx7nL3bVRp691w4SNY8UCir0");
   EXPECT_THAT(Text(*djvu, "/detail"), Not(HasSubstr("ordinary")));
-  // The built-in KB names Linux.Encoder only as a possibility here (a note
-  // name and a shared extension): unsupported, and not Jigsaw's error.
+  // Issue 10: the Linux.Encoder decryptor is built, and its header picks
+  // it: a seed search around the file's time that finds nothing (the
+  // stand-in IV is no seed's), not Jigsaw's error.
   const nlohmann::json* encoder = FileEntry(report, "report.docx.encrypted");
   ASSERT_NE(encoder, nullptr);
-  EXPECT_EQ((*encoder)["status"], "unsupported");
-  EXPECT_TRUE((*encoder)["family"].is_null());
-  EXPECT_TRUE((*encoder)["decryptor"].is_null());
+  EXPECT_EQ((*encoder)["status"], "key_not_found");
+  EXPECT_EQ((*encoder)["family"], "linux-encoder");
+  EXPECT_EQ((*encoder)["decryptor"], "linux-encoder");
+  EXPECT_THAT(Text(*encoder, "/detail"), HasSubstr("no seed from"));
   EXPECT_THAT(Text(*encoder, "/detail"), Not(HasSubstr("multiple of 16")));
 
-  // A KB that identifies the folder: unsupported with that family and what
-  // recovering it needs.
+  // A KB that identifies the folder: the same, with that family.
   const Path kb = dir_ / "kb";
   ASSERT_TRUE(stdfs::create_directories(kb));
   std::ofstream(kb / "linux-encoder.yaml") << R"(id: linux-encoder
@@ -231,15 +233,14 @@ recovery:
   EXPECT_EQ(RunCli({"recover", linux.string(), "--json", "--dry-run", "--kb",
                     kb.string()},
                    json),
-            0);
+            1);
   const nlohmann::json identified = ReadJson(json);
   encoder = FileEntry(identified, "report.docx.encrypted");
   ASSERT_NE(encoder, nullptr);
-  EXPECT_EQ((*encoder)["status"], "unsupported");
+  EXPECT_EQ((*encoder)["status"], "key_not_found");
   EXPECT_EQ((*encoder)["family"], "linux-encoder");
-  EXPECT_TRUE((*encoder)["decryptor"].is_null());
-  EXPECT_THAT(Text(*encoder, "/detail"),
-              HasSubstr("original modification times"));
+  EXPECT_EQ((*encoder)["decryptor"], "linux-encoder");
+  EXPECT_THAT(Text(*encoder, "/detail"), HasSubstr("no seed from"));
 }
 
 // The defect: a truncated Jigsaw file, with the right key given, was
