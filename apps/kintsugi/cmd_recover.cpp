@@ -499,13 +499,13 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->check(NonEmpty());
   command
       ->add_option("--seed-range", args->seed_range,
-                   "Seed searches (--family hidden-tear): only seeds A-B, "
-                   "as numbers or uptimes (1h-3h)")
+                   "Seed searches: only seeds A-B, as numbers or uptimes "
+                   "(Hidden Tear: 1h-3h; Linux.Encoder: Unix times)")
       ->check(NonEmpty());
   command
       ->add_option("--around", args->around,
                    "Seed searches: start here and go outward (a number or "
-                   "an uptime such as 2h13m)")
+                   "an uptime such as 2h13m; Linux.Encoder: a Unix time)")
       ->check(NonEmpty());
   command
       ->add_option("--shard", args->shard,
