@@ -263,6 +263,19 @@ enum class MessageId : std::uint16_t {
   kRecoverLinuxEncoderNotInRun,
   kRecoverProbeLinuxEncoderHeader,
   kDecryptorLinuxEncoderNeeds,
+  // Seed searches over clock seeds (issue 10): DMA Locker (§3.5).
+  kRecoverSeedClockPlan,
+  kRecoverSeedClockNotFound,
+  kRecoverGivenKeyNoHeader,
+  kRecoverDmaLockerSearchNeeded,
+  kRecoverDmaLockerNoSample,
+  kRecoverDmaLockerTooShort,
+  kRecoverDmaLockerKey,
+  kRecoverDmaLockerSeedFound,
+  kRecoverDmaLockerNotInStream,
+  kRecoverDmaLockerUncheckable,
+  kRecoverProbeDmaLockerMarker,
+  kDecryptorDmaLockerNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -7,6 +7,7 @@
 // Each family's header, then its line in AllDecryptors(): all that adding a
 // family changes outside its folder (docs/writing-a-decryptor.md).
 #include "families/babuk/babuk.h"
+#include "families/dma_locker/dma_locker.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/jigsaw/jigsaw.h"
 #include "families/linux_encoder/linux_encoder.h"
@@ -21,6 +22,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &JigsawDecryptor(),       &NemucodDecryptor(),   &StopDjvuDecryptor(),
       &BabukNasDecryptor(),     &BabukEsxiDecryptor(), &HiddenTearDecryptor(),
       &LinuxEncoderDecryptor(),
+      &DmaLockerDecryptor(),
   };
   return kAll;
 }

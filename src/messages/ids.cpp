@@ -144,6 +144,21 @@ constexpr std::string_view kLinuxEncoderMisfitArgs[] = {"seed", "index",
                                                         "file"};
 constexpr std::string_view kSeedsPairsArgs[] = {"seeds", "pairs"};
 constexpr std::string_view kReasonBlobArgs[] = {"reason", "blob"};
+constexpr std::string_view kRecoverSeedClockPlanArgs[] = {
+    "seeds", "first",   "last", "center", "variant",
+    "keys",  "minutes", "rate", "workers"};
+constexpr std::string_view kRecoverSeedClockNotFoundArgs[] = {
+    "first", "last", "covered_first", "covered_last", "from", "to", "keys"};
+constexpr std::string_view kRecoverGivenKeyNoHeaderArgs[] = {"kind"};
+constexpr std::string_view kRecoverDmaLockerTooShortArgs[] = {"size"};
+constexpr std::string_view kRecoverDmaLockerKeyArgs[] = {
+    "seed", "time", "generator", "index", "key"};
+constexpr std::string_view kRecoverDmaLockerSeedFoundArgs[] = {
+    "seed", "time", "generator", "index", "sample"};
+constexpr std::string_view kRecoverDmaLockerNotInStreamArgs[] = {
+    "seed", "generator", "keys"};
+constexpr std::string_view kRecoverDmaLockerUncheckableArgs[] = {"seed",
+                                                                 "generator"};
 
 constexpr std::span<const std::string_view> kNoArgs{};
 
@@ -440,6 +455,30 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverProbeLinuxEncoderHeader,
      "recover.probe_linux_encoder_header", kReasonBlobArgs},
     {MessageId::kDecryptorLinuxEncoderNeeds, "decryptor.linux_encoder_needs",
+     kNoArgs},
+    {MessageId::kRecoverSeedClockPlan, "recover.seed_clock_plan",
+     kRecoverSeedClockPlanArgs},
+    {MessageId::kRecoverSeedClockNotFound, "recover.seed_clock_not_found",
+     kRecoverSeedClockNotFoundArgs},
+    {MessageId::kRecoverGivenKeyNoHeader, "recover.given_key_no_header",
+     kRecoverGivenKeyNoHeaderArgs},
+    {MessageId::kRecoverDmaLockerSearchNeeded,
+     "recover.dma_locker_search_needed", kNoArgs},
+    {MessageId::kRecoverDmaLockerNoSample, "recover.dma_locker_no_sample",
+     kNoArgs},
+    {MessageId::kRecoverDmaLockerTooShort, "recover.dma_locker_too_short",
+     kRecoverDmaLockerTooShortArgs},
+    {MessageId::kRecoverDmaLockerKey, "recover.dma_locker_key",
+     kRecoverDmaLockerKeyArgs},
+    {MessageId::kRecoverDmaLockerSeedFound, "recover.dma_locker_seed_found",
+     kRecoverDmaLockerSeedFoundArgs},
+    {MessageId::kRecoverDmaLockerNotInStream,
+     "recover.dma_locker_not_in_stream", kRecoverDmaLockerNotInStreamArgs},
+    {MessageId::kRecoverDmaLockerUncheckable, "recover.dma_locker_uncheckable",
+     kRecoverDmaLockerUncheckableArgs},
+    {MessageId::kRecoverProbeDmaLockerMarker, "recover.probe_dma_locker_marker",
+     kNoArgs},
+    {MessageId::kDecryptorDmaLockerNeeds, "decryptor.dma_locker_needs",
      kNoArgs},
 }};
 
