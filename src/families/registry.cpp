@@ -21,8 +21,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
   static const recover::Decryptor* const kAll[] = {
       &JigsawDecryptor(),       &NemucodDecryptor(),   &StopDjvuDecryptor(),
       &BabukNasDecryptor(),     &BabukEsxiDecryptor(), &HiddenTearDecryptor(),
-      &LinuxEncoderDecryptor(),
-      &DmaLockerDecryptor(),
+      &LinuxEncoderDecryptor(), &DmaLockerDecryptor(),
   };
   return kAll;
 }
