@@ -45,6 +45,7 @@ struct RecoverArgs {
   std::string around;
   std::string shard;
   std::string variant;
+  std::string victim_id;
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -281,6 +282,7 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   }
   options.shard = args.shard;  // Checked by Recover().
   options.variant = args.variant;
+  options.victim_id = args.victim_id;  // Checked by the decryptor.
   if (!args.iv_hex.empty()) {
     auto iv = SecretBytes::FromHex(args.iv_hex);
     if (!iv)
@@ -516,6 +518,11 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->add_option("--variant", args->variant,
                    "Seed searches: a family's parameter set (Hidden Tear: "
                    "hiddentear, bankaccountsummary, mireware); default: all")
+      ->check(NonEmpty());
+  command
+      ->add_option("--victim-id", args->victim_id,
+                   "Seed searches (Princess Locker): the victim ID the ransom "
+                   "note shows, when the note is not among the inputs")
       ->check(NonEmpty());
   command
       ->add_option("--threads", args->threads,

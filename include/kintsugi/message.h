@@ -276,6 +276,14 @@ enum class MessageId : std::uint16_t {
   kRecoverDmaLockerUncheckable,
   kRecoverProbeDmaLockerMarker,
   kDecryptorDmaLockerNeeds,
+  // Princess Locker (§3.6): its seed search anchored on the victim ID.
+  kRecoverPrincessLockerNoSample,
+  kRecoverPrincessLockerIdNotFound,
+  kRecoverPrincessLockerKeyNotFound,
+  kRecoverPrincessLockerKeyNoFit,
+  kRecoverPrincessLockerKey,
+  kRecoverPrincessLockerKeyFound,
+  kDecryptorPrincessLockerNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

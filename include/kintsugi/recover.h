@@ -145,6 +145,10 @@ struct RecoverOptions {
   std::optional<std::uint64_t> seed_around;
   std::string shard;
   std::string variant;
+  // A victim ID from a ransom note, for a seed search it anchors (Princess
+  // Locker, recovery-schemes.md §3.6); empty: the note among the inputs,
+  // if any.
+  std::string victim_id;
   // Decrypt and verify, report what would be written, write nothing.
   bool dry_run = false;
   // Do not keep outputs that cannot be verified.

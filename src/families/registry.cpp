@@ -12,6 +12,7 @@
 #include "families/jigsaw/jigsaw.h"
 #include "families/linux_encoder/linux_encoder.h"
 #include "families/nemucod/nemucod.h"
+#include "families/princess_locker/princess_locker.h"
 #include "families/stop_djvu/stop_djvu.h"
 
 namespace kintsugi {
@@ -19,9 +20,11 @@ namespace families {
 
 std::span<const recover::Decryptor* const> AllDecryptors() {
   static const recover::Decryptor* const kAll[] = {
-      &JigsawDecryptor(),       &NemucodDecryptor(),   &StopDjvuDecryptor(),
-      &BabukNasDecryptor(),     &BabukEsxiDecryptor(), &HiddenTearDecryptor(),
-      &LinuxEncoderDecryptor(), &DmaLockerDecryptor(),
+      &JigsawDecryptor(),         &NemucodDecryptor(),
+      &StopDjvuDecryptor(),       &BabukNasDecryptor(),
+      &BabukEsxiDecryptor(),      &HiddenTearDecryptor(),
+      &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
+      &PrincessLockerDecryptor(),
   };
   return kAll;
 }

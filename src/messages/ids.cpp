@@ -160,6 +160,16 @@ constexpr std::string_view kRecoverDmaLockerNotInStreamArgs[] = {
 constexpr std::string_view kRecoverDmaLockerUncheckableArgs[] = {"seed",
                                                                  "generator"};
 
+constexpr std::string_view kRecoverPrincessLockerIdNotFoundArgs[] = {
+    "id", "first", "last", "from", "to"};
+constexpr std::string_view kRecoverPrincessLockerKeyNotFoundArgs[] = {
+    "id", "id_seeds", "window"};
+constexpr std::string_view kRecoverPrincessLockerKeyNoFitArgs[] = {"kind"};
+constexpr std::string_view kRecoverPrincessLockerKeyArgs[] = {
+    "seed", "time", "length", "hashing", "padding", "key"};
+constexpr std::string_view kRecoverPrincessLockerKeyFoundArgs[] = {
+    "seed", "time", "string", "length", "hashing"};
+
 constexpr std::span<const std::string_view> kNoArgs{};
 
 constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
@@ -480,6 +490,22 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kNoArgs},
     {MessageId::kDecryptorDmaLockerNeeds, "decryptor.dma_locker_needs",
      kNoArgs},
+    {MessageId::kRecoverPrincessLockerNoSample,
+     "recover.princess_locker_no_sample", kNoArgs},
+    {MessageId::kRecoverPrincessLockerIdNotFound,
+     "recover.princess_locker_id_not_found",
+     kRecoverPrincessLockerIdNotFoundArgs},
+    {MessageId::kRecoverPrincessLockerKeyNotFound,
+     "recover.princess_locker_key_not_found",
+     kRecoverPrincessLockerKeyNotFoundArgs},
+    {MessageId::kRecoverPrincessLockerKeyNoFit,
+     "recover.princess_locker_key_no_fit", kRecoverPrincessLockerKeyNoFitArgs},
+    {MessageId::kRecoverPrincessLockerKey, "recover.princess_locker_key",
+     kRecoverPrincessLockerKeyArgs},
+    {MessageId::kRecoverPrincessLockerKeyFound,
+     "recover.princess_locker_key_found", kRecoverPrincessLockerKeyFoundArgs},
+    {MessageId::kDecryptorPrincessLockerNeeds,
+     "decryptor.princess_locker_needs", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -191,6 +191,9 @@ struct SeedSearchInputs {
   std::optional<std::uint64_t> around;
   SeedShard shard;      // --shard K/N.
   std::string variant;  // --variant: a family's parameter set; empty: all.
+  // --victim-id: the ID a ransom note shows, where it anchors a search
+  // (Princess Locker); empty: none given.
+  std::string victim_id;
   // The workers of the search (all cores, or --threads); null: none (then
   // a search runs on the calling thread).
   WorkerPool* pool = nullptr;

@@ -454,6 +454,7 @@ Result<RecoverReport> RunRecovery(
     KINTSUGI_ASSIGN_OR_RETURN(inputs.seed.shard, ParseSeedShard(options.shard));
   }
   inputs.seed.variant = options.variant;
+  inputs.seed.victim_id = options.victim_id;
   if (std::any_of(chosen.begin(), chosen.end(), [](const Decryptor* d) {
         return d->info().strategy == Strategy::kSeedSearch;
       })) {
