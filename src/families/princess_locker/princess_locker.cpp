@@ -1,7 +1,5 @@
 #include "families/princess_locker/princess_locker.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -43,9 +41,6 @@ constexpr std::size_t kStringLength = 32;
 constexpr std::size_t kShortestKey = 21;
 constexpr PrincessHashing kHashings[] = {PrincessHashing::kHalf,
                                          PrincessHashing::kFull};
-// Candidate keys per seed: 12 lengths, 2 readings of the hashing.
-constexpr std::uint64_t kKeysPerSeed =
-    (kStringLength - kShortestKey + 1) * std::size(kHashings);
 // §3.6 "Recovery" step 2: the key's seed lies just below the ID's (the
 // spec's specimens: within 100 s; hasherezade's keygen walks down 100
 // seeds a round). An hour below, the ID's own second included.
@@ -218,15 +213,19 @@ bool Confirmed(ReadOnlyFileSystem& fs, const Sample& sample, Candidate& c) {
 // run whose start the key fits too: every file has the same key.
 class KeyTrial {
  public:
-  KeyTrial(ReadOnlyFileSystem& fs, std::span<const Sample> samples)
-      : fs_(fs), samples_(samples), sample_(samples.front()) {}
+  KeyTrial(ReadOnlyFileSystem& fs, std::span<const Sample> samples,
+           std::vector<PrincessHashing> hashings)
+      : fs_(fs),
+        samples_(samples),
+        sample_(samples.front()),
+        hashings_(std::move(hashings)) {}
 
   // The (skip + 1)-th candidate of `seed` that passes the cheap test.
   std::optional<Candidate> Cheap(crypto::AesEcb& cipher, std::uint32_t seed,
                                  std::size_t skip) const {
     const std::string string = PrincessKeyString(seed);
     for (std::size_t length = kShortestKey; length <= kStringLength; ++length) {
-      for (PrincessHashing hashing : kHashings) {
+      for (PrincessHashing hashing : hashings_) {
         const Key16 key = PrincessAesKey(string, length, hashing);
         if (StartFits(cipher, sample_, key) && skip-- == 0) {
           return Candidate{seed, length, hashing, key, true};
@@ -267,6 +266,7 @@ class KeyTrial {
   ReadOnlyFileSystem& fs_;
   std::span<const Sample> samples_;
   const Sample& sample_;
+  std::vector<PrincessHashing> hashings_;
 };
 
 // Without the ID: each seed is a key seed.
@@ -652,11 +652,30 @@ Result<std::unique_ptr<recover::DecryptorRun>> PrincessLocker::Prepare(
   }
   const Sample& sample = run.samples.front();
   const std::uint64_t estimate = run.earliest.value_or(sample.mtime);
-  const KeyTrial trial(fs, run.samples);
+  // --variant: one reading of the hashing; another family's name is not
+  // this one's to refuse unless the user chose this family.
+  std::vector<PrincessHashing> hashings;
+  for (PrincessHashing hashing : kHashings) {
+    if (inputs.seed.variant == PrincessHashingName(hashing)) {
+      hashings.push_back(hashing);
+    }
+  }
+  if (hashings.empty()) {
+    if (inputs.forced && !inputs.seed.variant.empty()) {
+      return InvalidArgumentError("unknown Princess Locker variant \"" +
+                                  inputs.seed.variant +
+                                  "\" (known: half, full)");
+    }
+    hashings.assign(std::begin(kHashings), std::end(kHashings));
+  }
+  const std::uint64_t keys_per_seed =
+      (kStringLength - kShortestKey + 1) * hashings.size();
+  const KeyTrial trial(fs, run.samples, hashings);
   ClockSearch search;
   search.decryptor = "princess-locker";
   search.fingerprint = sample.path.string() + "|" +
-                       std::to_string(sample.size) + "|" + ToHex(sample.first);
+                       std::to_string(sample.size) + "|" + ToHex(sample.first) +
+                       "|" + std::to_string(keys_per_seed);
   std::optional<Candidate> found;
   std::optional<ClockSearchOutcome> outcome;
   std::vector<std::uint64_t> id_seeds;
@@ -690,7 +709,7 @@ Result<std::unique_ptr<recover::DecryptorRun>> PrincessLocker::Prepare(
                                                  kSecondsBelow, kSecondsAbove));
     search.window = *window;
     search.variant = "key lengths 21-32, both hashings";
-    search.keys = kKeysPerSeed;
+    search.keys = keys_per_seed;
     search.chunk = 1 << 10;
     const KeyTester tester(trial);
     KINTSUGI_ASSIGN_OR_RETURN(outcome, RunClockSearch(tester, search, inputs));
@@ -703,7 +722,7 @@ Result<std::unique_ptr<recover::DecryptorRun>> PrincessLocker::Prepare(
     }
   }
   if (!found) {
-    Message why = ClockNotFoundMessage(*outcome, kKeysPerSeed);
+    Message why = ClockNotFoundMessage(*outcome, keys_per_seed);
     if (run.id && why.id != MessageId::kRecoverSeedShardEmpty) {
       if (id_seeds.empty()) {
         why = Message{
@@ -745,48 +764,6 @@ Result<std::unique_ptr<recover::DecryptorRun>> PrincessLocker::Prepare(
 }
 
 }  // namespace
-
-std::string PrincessKeyString(std::uint32_t seed) {
-  prng::MsvcRand random(seed);
-  std::string string(kStringLength, '\0');
-  for (char& c : string) {
-    c = kPrincessCharset[static_cast<std::size_t>(
-        random.Next() % static_cast<int>(kPrincessCharset.size()))];
-  }
-  return string;
-}
-
-std::string PrincessId(std::uint32_t seed, std::size_t length) {
-  prng::MsvcRand random(seed);
-  std::string id(length, '\0');
-  for (char& c : id) {
-    c = kPrincessCharset[static_cast<std::size_t>(
-        random.Next() % static_cast<int>(kPrincessCharset.size()))];
-  }
-  return recover::AsciiLower(id);
-}
-
-std::string_view PrincessHashingName(PrincessHashing hashing) {
-  return hashing == PrincessHashing::kHalf ? "half" : "full";
-}
-
-std::array<std::uint8_t, 16> PrincessAesKey(std::string_view key_string,
-                                            std::size_t length,
-                                            PrincessHashing hashing) {
-  // The characters as UTF-16LE (all ASCII: each byte, then a zero).
-  std::uint8_t utf16[2 * kStringLength] = {};
-  length = std::min({length, key_string.size(), kStringLength});
-  for (std::size_t i = 0; i < length; ++i) {
-    utf16[2 * i] = static_cast<std::uint8_t>(key_string[i]);
-  }
-  const std::size_t hashed =
-      hashing == PrincessHashing::kHalf ? length : 2 * length;
-  std::uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(utf16, hashed, digest);
-  std::array<std::uint8_t, 16> key{};
-  std::copy(digest, digest + key.size(), key.begin());
-  return key;
-}
 
 const recover::Decryptor& PrincessLockerDecryptor() {
   static const PrincessLocker decryptor;

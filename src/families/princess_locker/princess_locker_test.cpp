@@ -284,7 +284,8 @@ TEST(PrincessLockerTest, DamagedOrForeignFilesGetAClearStatus) {
   EXPECT_EQ(still, cut);
 }
 
-TEST(PrincessLockerTest, WithoutANoteOrFamilyItTakesNothing) {
+TEST(PrincessLockerTest,
+     WithoutANoteOrFamilyItTakesNothingAndOptionsAreChecked) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddDirs(kDir), IsOk());
   const PrincessKeyChoice choice{1479427200, 21, PrincessHashing::kHalf, true};
@@ -298,6 +299,24 @@ TEST(PrincessLockerTest, WithoutANoteOrFamilyItTakesNothing) {
   bad.family = "princess-locker";
   bad.victim_id = "not an id!";
   EXPECT_EQ(Recover(fs, bad).status().code(), StatusCode::kInvalidArgument);
+  // One reading of the hashing, by name; another name is refused.
+  RecoverOptions one = Options();
+  one.family = "princess-locker";
+  one.seed_range = std::make_pair(std::uint64_t{1479427200} - 5,
+                                  std::uint64_t{1479427200} + 5);
+  one.variant = "full";
+  ASSERT_OK_AND_ASSIGN(RecoverReport missed, Recover(fs, one));
+  ASSERT_EQ(missed.files.size(), 1u);
+  EXPECT_EQ(missed.files[0].status, RecoverStatus::kKeyNotFound);
+  EXPECT_THAT(RenderEnglish(missed.files[0].detail), HasSubstr("12 keys each"));
+  one.variant = "half";
+  one.journal_dir = "/state2";
+  ASSERT_OK_AND_ASSIGN(RecoverReport found, Recover(fs, one));
+  ASSERT_EQ(found.files.size(), 1u);
+  EXPECT_EQ(found.files[0].status, RecoverStatus::kRecovered)
+      << RenderEnglish(found.files[0].detail);
+  one.variant = "quarter";
+  EXPECT_EQ(Recover(fs, one).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
