@@ -132,18 +132,19 @@ Result<ClockSearchOutcome> RunClockSearch(const SeedTester& tester,
   return outcome;
 }
 
+Message ShardEmptyMessage(const SeedSearchOptions& options) {
+  return Message{MessageId::kRecoverSeedShardEmpty,
+                 {{"shard", std::to_string(options.shard.index + 1) + "/" +
+                                std::to_string(options.shard.count)},
+                  {"first", static_cast<std::int64_t>(options.first)},
+                  {"last", static_cast<std::int64_t>(options.last)}}};
+}
+
 Message ClockNotFoundMessage(const ClockSearchOutcome& outcome,
                              std::uint64_t keys) {
   const SeedSearchOptions& options = outcome.options;
   const SeedSearchResult& result = outcome.result;
-  if (result.shard_seeds == 0) {
-    // More parts than chunks: this one had nothing to search.
-    return Message{MessageId::kRecoverSeedShardEmpty,
-                   {{"shard", std::to_string(options.shard.index + 1) + "/" +
-                                  std::to_string(options.shard.count)},
-                    {"first", static_cast<std::int64_t>(options.first)},
-                    {"last", static_cast<std::int64_t>(options.last)}}};
-  }
+  if (result.shard_seeds == 0) return ShardEmptyMessage(options);
   return Message{
       MessageId::kRecoverSeedClockNotFound,
       {{"first", static_cast<std::int64_t>(options.first)},

@@ -27,6 +27,11 @@ inline constexpr std::uint64_t kLastClockSeed = 0xffffffffULL;
 // `unix_seconds` as "2016-02-20 21:46:40" (UTC).
 std::string UtcTime(std::uint64_t unix_seconds);
 
+// recover.seed_shard_empty: this part (--shard K/N) of a search had no
+// seeds of the window to search (more parts than chunks). Shared by every
+// seed-searching family.
+Message ShardEmptyMessage(const SeedSearchOptions& options);
+
 // The modification time of `path` in whole seconds (rounded down); nullopt
 // when it cannot be read or is before 1970.
 std::optional<std::uint64_t> MtimeSeconds(ReadOnlyFileSystem& fs,

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -16,6 +15,7 @@
 
 #include "crypto/aes_cbc.h"
 #include "families/linux_encoder/layout.h"
+#include "families/seed_clock.h"
 #include "formats/file_validator.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/message.h"
@@ -102,15 +102,7 @@ std::string_view ReadingName(IvReading reading) {
 
 // A Unix time as "2015-11-11 15:26:57 UTC": the form a user compares with
 // the attack's time.
-std::string Utc(std::uint64_t seconds) {
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  char text[64] = "?";
-  if (gmtime_r(&t, &tm) != nullptr) {
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  }
-  return text;
-}
+std::string Utc(std::uint64_t seconds) { return UtcTime(seconds) + " UTC"; }
 
 // A seed as "1447255617 (2015-11-11 15:26:57 UTC)": the number
 // --seed-range takes and the time it is.
@@ -583,14 +575,7 @@ Message NotFound(const SeedSearchOptions& options,
                     {"index", static_cast<std::int64_t>(misfit->second)},
                     {"file", sample.path.filename().string()}}};
   }
-  if (result.shard_seeds == 0) {
-    // More parts than chunks: this one had nothing to search.
-    return Message{MessageId::kRecoverSeedShardEmpty,
-                   {{"shard", std::to_string(options.shard.index + 1) + "/" +
-                                  std::to_string(options.shard.count)},
-                    {"first", static_cast<std::int64_t>(options.first)},
-                    {"last", static_cast<std::int64_t>(options.last)}}};
-  }
+  if (result.shard_seeds == 0) return ShardEmptyMessage(options);
   return Message{
       MessageId::kRecoverLinuxEncoderSeedNotFound,
       {{"first", static_cast<std::int64_t>(options.first)},
