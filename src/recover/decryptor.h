@@ -244,6 +244,22 @@ struct RunInputs {
   ReleasedKeys released_keys;
 };
 
+// How much of the original an encrypted file still holds unencrypted, by
+// the family's layout (issue 11: what a responder can salvage from a file
+// even without its key; partial encryption is normal).
+struct IntactBytes {
+  // The original's size when the layout tells it exactly (a footer or
+  // header of known length, a size-keeping cipher); unset when padding
+  // hides it.
+  std::optional<std::uint64_t> original_size;
+  // Bytes of the original stored unencrypted in the file, at their own
+  // offsets (0 for a scheme that encrypts every byte).
+  std::uint64_t intact = 0;
+  // `intact` is a lower bound: the encrypted length depends on what only
+  // the key tells (Nemucod: 1,024 or 2,048 bytes).
+  bool at_least = false;
+};
+
 // A decryptor prepared for one run. Thread-safe.
 class DecryptorRun {
  public:
@@ -254,6 +270,16 @@ class DecryptorRun {
                              const ProbeResult& probe) const = 0;
   virtual Result<std::unique_ptr<StreamDecryption>> StartDecryption(
       const Key& key, std::uint64_t file_size) const = 0;
+  // How much of a file Probe() accepted is still the original's plaintext,
+  // by the layout of `probe.variant`; nothing when the layout cannot say
+  // (the file is too short to be this scheme's, or the family's layout is
+  // not known). Reads nothing beyond the sample.
+  virtual std::optional<IntactBytes> Intact(const FileSample& file,
+                                            const ProbeResult& probe) const {
+    (void)file;
+    (void)probe;
+    return std::nullopt;
+  }
   // Keys worth telling the user about (e.g. a key recovered from a pair).
   virtual std::vector<ReportedKey> ReportedKeys() const { return {}; }
 };

@@ -111,6 +111,21 @@ class BabukRun final : public recover::DecryptorRun {
         released_(std::move(released)),
         forced_(forced) {}
 
+  // §3.8: the spans the build's region rule encrypts, the footer after.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)probe;
+    const std::uint64_t footer = BabukFooterBytes(build_);
+    if (file.size < footer) return std::nullopt;
+    const std::uint64_t original = file.size - footer;
+    std::uint64_t encrypted = 0;
+    for (auto span = BabukSpanFrom(build_, original, 0); span;
+         span = BabukSpanFrom(build_, original, span->end)) {
+      encrypted += span->end - span->begin;
+    }
+    return recover::IntactBytes{original, original - encrypted, false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     return build_ == BabukBuild::kNas ? ProbeNas(file) : ProbeEsxi(file);
   }

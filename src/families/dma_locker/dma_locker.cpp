@@ -404,6 +404,16 @@ class DmaRun final : public recover::DecryptorRun {
         no_key_(std::move(no_key)),
         reported_(std::move(reported)) {}
 
+  // §3.5 "Layout and cipher": the 0x88-byte header, then the original
+  // with whole blocks of its 45 chunks encrypted.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)probe;
+    if (file.size < kDmaHeaderBytes) return std::nullopt;
+    const DmaLayout layout(file.size - kDmaHeaderBytes);
+    return recover::IntactBytes{layout.size(), layout.PlainBytes(), false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     if (!HasMarker(file.head)) return probe;

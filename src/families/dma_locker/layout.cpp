@@ -113,6 +113,11 @@ DmaLayout::Run DmaLayout::At(std::uint64_t at) const {
   return Run{true, block, block + kBlock};
 }
 
+std::uint64_t DmaLayout::PlainBytes() const {
+  const std::uint64_t remainder = region_ - kChunks * chunk_;
+  return kChunks * (chunk_ % kBlock) + remainder % kBlock + (size_ - region_);
+}
+
 bool DmaLayout::AnyEncrypted() const {
   // A 45th of E, or the remainder, holds a whole block.
   return chunk_ >= kBlock || region_ - kChunks * chunk_ >= kBlock;

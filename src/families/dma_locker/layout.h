@@ -44,6 +44,9 @@ class DmaLayout {
   bool FirstBlockEncrypted() const { return chunk_ >= 16; }
   // Whether any byte is encrypted.
   bool AnyEncrypted() const;
+  // How many bytes of the original stay plaintext: each chunk's tail short
+  // of a whole block, and everything beyond E.
+  std::uint64_t PlainBytes() const;
 
  private:
   std::uint64_t size_;

@@ -212,6 +212,15 @@ class HiddenTearRun final : public recover::DecryptorRun {
         no_key_(std::move(no_key)),
         reported_(std::move(reported)) {}
 
+  // §3.3 (AES-CBC of the whole file, PKCS#7): every byte of the original is
+  // encrypted.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)file;
+    (void)probe;
+    return recover::IntactBytes{std::nullopt, 0, false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     auto original = OriginalName(file.name, forced_);

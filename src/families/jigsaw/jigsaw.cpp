@@ -66,6 +66,15 @@ class JigsawRun final : public recover::DecryptorRun {
         forced_(forced),
         user_key_(user_key) {}
 
+  // §3.1 (AES-CBC of the whole file, PKCS#7): every byte of the original is
+  // encrypted.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)file;
+    (void)probe;
+    return recover::IntactBytes{std::nullopt, 0, false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     // §3.1: PKCS#7 padding makes every output at least one block long, so

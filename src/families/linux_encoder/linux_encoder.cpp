@@ -395,6 +395,15 @@ class LinuxEncoderRun final : public recover::DecryptorRun {
         no_key_(std::move(no_key)),
         reported_(std::move(reported)) {}
 
+  // §3.4 (the header, then AES-CBC of the whole file): every byte of the
+  // original is encrypted.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)file;
+    (void)probe;
+    return recover::IntactBytes{std::nullopt, 0, false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     // Its output is never empty (a header at least): an empty file is not

@@ -81,6 +81,20 @@ class NemucodRun final : public recover::DecryptorRun {
         needs_(std::move(needs)),
         refusal_(std::move(refusal)) {}
 
+  // §3.2: the first H bytes XORed, the size kept. H (1,024 or 2,048) is
+  // known once the key is; before, at least the bytes past 2,048 are
+  // intact. The 7-zip variant packs the whole file: nothing is.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    if (probe.variant == "7-zip") {
+      return recover::IntactBytes{std::nullopt, 0, false};
+    }
+    const std::uint64_t region = key_ ? key_->region : kNemucodHeaderReadBytes;
+    const std::uint64_t encrypted = std::min(file.size, region);
+    return recover::IntactBytes{file.size, file.size - encrypted,
+                                !key_ && file.size > 1024};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     if (recover::EndsWithIgnoreCase(file.name, kNemucodExtension) &&

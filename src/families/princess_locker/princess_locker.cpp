@@ -366,6 +366,15 @@ class PrincessRun final : public recover::DecryptorRun {
         no_key_(std::move(no_key)),
         reported_(std::move(reported)) {}
 
+  // §3.6 (AES-128-CBC of the whole file from offset 0): every byte of the
+  // original is encrypted.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)file;
+    (void)probe;
+    return recover::IntactBytes{std::nullopt, 0, false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     if (!active_ || file.size == 0) return probe;

@@ -112,6 +112,20 @@ class StopDjvuRun final : public recover::DecryptorRun {
               bool forced)
       : given_(std::move(given)), lookup_(std::move(lookup)), forced_(forced) {}
 
+  // §3.7 "Layout": 5 plain bytes, at most 150 KiB of ciphertext, the rest
+  // of the original plain, then the 334-byte footer.
+  std::optional<recover::IntactBytes> Intact(
+      const FileSample& file, const ProbeResult& probe) const override {
+    (void)probe;
+    if (file.size < kStopFooterBytes) return std::nullopt;
+    const std::uint64_t original = file.size - kStopFooterBytes;
+    const std::uint64_t encrypted =
+        original > kStopPlainHeadBytes
+            ? std::min(original - kStopPlainHeadBytes, kStopEncryptedBytes)
+            : 0;
+    return recover::IntactBytes{original, original - encrypted, false};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     const StopFooterParse parse = ParseStopFooter(file.tail);

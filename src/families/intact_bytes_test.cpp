@@ -1,0 +1,118 @@
+// Issue 11: every decryptor says how much of an encrypted file is still the
+// original's plaintext, by its family's layout, so that scan can tell a
+// responder what is salvageable without a key.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "families/registry.h"
+#include "io/memory_file_system.h"
+#include "recover/decryptor.h"
+
+namespace kintsugi::families {
+namespace {
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+// What Intact() says for a file of `size` bytes accepted with `variant`
+// (it reads only the size and the variant, never the bytes).
+std::optional<recover::IntactBytes> IntactOf(std::string_view id,
+                                             std::uint64_t size,
+                                             std::string variant = "") {
+  io::MemoryFileSystem fs;
+  for (const recover::Decryptor* decryptor : AllDecryptors()) {
+    if (decryptor->info().id != id) continue;
+    recover::RunInputs inputs;
+    auto run = decryptor->Prepare(fs, inputs);
+    if (!run) return std::nullopt;
+    recover::FileSample sample{"/x/f", "f", size, ByteView(), ByteView()};
+    recover::ProbeResult probe;
+    probe.variant = std::move(variant);
+    return (*run)->Intact(sample, probe);
+  }
+  ADD_FAILURE() << "no decryptor " << id;
+  return std::nullopt;
+}
+
+TEST(IntactBytesTest, EveryDecryptorKnowsItsLayout) {
+  for (const recover::Decryptor* decryptor : AllDecryptors()) {
+    SCOPED_TRACE(decryptor->info().id);
+    EXPECT_TRUE(IntactOf(decryptor->info().id, 10 * kMiB).has_value());
+  }
+}
+
+TEST(IntactBytesTest, StopDjvuEncryptsOnly150KiBAfterFivePlainBytes) {
+  // §3.7: 5 plain, 153,600 encrypted, the rest plain, 334 bytes of footer.
+  auto big = IntactOf("stop-djvu", 1'000'000 + 334);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->original_size, 1'000'000u);
+  EXPECT_EQ(big->intact, 1'000'000u - 153'600u);
+  EXPECT_FALSE(big->at_least);
+  auto small = IntactOf("stop-djvu", 100 + 334);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->intact, 5u);
+  auto tiny = IntactOf("stop-djvu", 3 + 334);
+  ASSERT_TRUE(tiny);
+  EXPECT_EQ(tiny->intact, 3u);
+  EXPECT_FALSE(IntactOf("stop-djvu", 333).has_value());
+}
+
+TEST(IntactBytesTest, BabukNasEncryptsFourMiBOrOneMiBInTen) {
+  // §3.8 NAS: up to 20 MiB the first min(n, 4 MiB); above, 1 MiB every
+  // 10 MiB. 38 bytes of footer.
+  auto small = IntactOf("babuk-nas", 10 * kMiB + 38);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->original_size, 10 * kMiB);
+  EXPECT_EQ(small->intact, 6 * kMiB);
+  auto large = IntactOf("babuk-nas", 105 * kMiB + 38);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->intact, 105 * kMiB - 10 * kMiB);
+  auto whole = IntactOf("babuk-nas", 1000 + 38);
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->intact, 0u);
+}
+
+TEST(IntactBytesTest, BabukEsxiEncryptsAtMost512MiB) {
+  auto large = IntactOf("babuk-esxi", 600 * kMiB + 32);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->original_size, 600 * kMiB);
+  EXPECT_EQ(large->intact, 88 * kMiB);
+}
+
+TEST(IntactBytesTest, DmaLockerLeavesEachChunksPartialBlockPlain) {
+  // §3.5: 45 chunks of floor(E/45) and a remainder; only whole blocks of
+  // each are encrypted. E = 45 * 100 + 7: chunks of 100 leave 4 plain each,
+  // the 7-byte remainder is plain.
+  auto dma = IntactOf("dma-locker", 0x88 + 45 * 100 + 7);
+  ASSERT_TRUE(dma);
+  EXPECT_EQ(dma->original_size, 45u * 100u + 7u);
+  EXPECT_EQ(dma->intact, 45u * 4u + 7u);
+}
+
+TEST(IntactBytesTest, NemucodWithoutAKeyIsALowerBound) {
+  auto nemucod = IntactOf("nemucod", 10'000);
+  ASSERT_TRUE(nemucod);
+  EXPECT_EQ(nemucod->original_size, 10'000u);
+  EXPECT_EQ(nemucod->intact, 10'000u - 2048u);
+  EXPECT_TRUE(nemucod->at_least);
+  auto packed = IntactOf("nemucod", 10'000, "7-zip");
+  ASSERT_TRUE(packed);
+  EXPECT_EQ(packed->intact, 0u);
+}
+
+TEST(IntactBytesTest, WholeFileSchemesLeaveNothing) {
+  for (const char* id :
+       {"jigsaw", "hidden-tear", "linux-encoder", "princess-locker"}) {
+    SCOPED_TRACE(id);
+    auto whole = IntactOf(id, 4096);
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->intact, 0u);
+    EXPECT_FALSE(whole->original_size.has_value());
+  }
+}
+
+}  // namespace
+}  // namespace kintsugi::families
