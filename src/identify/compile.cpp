@@ -18,6 +18,28 @@
 #include "text/markup.h"
 
 namespace kintsugi::identify {
+
+EvidenceKind EvidenceKindOf(kb::RuleKind kind) {
+  switch (kind) {
+    case kb::RuleKind::kExtension:
+      return EvidenceKind::kExtension;
+    case kb::RuleKind::kFilenamePattern:
+      return EvidenceKind::kFilenamePattern;
+    case kb::RuleKind::kNoteName:
+      return EvidenceKind::kNoteName;
+    case kb::RuleKind::kNotePhrase:
+      return EvidenceKind::kNotePhrase;
+    case kb::RuleKind::kNoteRegex:
+      return EvidenceKind::kNoteRegex;
+    case kb::RuleKind::kFileMarker:
+      return EvidenceKind::kFileMarker;
+    case kb::RuleKind::kSizeRelation:
+      return EvidenceKind::kSizeRelation;
+    case kb::RuleKind::kVictimId:
+      return EvidenceKind::kVictimId;
+  }
+  return EvidenceKind::kFileMarker;
+}
 namespace {
 
 using text::DecodedText;

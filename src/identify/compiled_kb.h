@@ -81,6 +81,9 @@ struct CompiledKb::Impl {
 // The lookup key of a contact: what ExtractIndicators yields for it.
 std::string ContactKey(std::string_view value);
 
+// What a hit of a rule of `kind` is evidence of.
+EvidenceKind EvidenceKindOf(kb::RuleKind kind);
+
 namespace internal {
 
 // Compile() with the Hyperscan databases built for `platform` (null: this

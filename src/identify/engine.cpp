@@ -93,28 +93,6 @@ std::string FormatSize(std::uint64_t size) {
                      static_cast<double>(size) / (1024.0 * 1024.0));
 }
 
-EvidenceKind EvidenceKindOf(kb::RuleKind kind) {
-  switch (kind) {
-    case kb::RuleKind::kExtension:
-      return EvidenceKind::kExtension;
-    case kb::RuleKind::kFilenamePattern:
-      return EvidenceKind::kFilenamePattern;
-    case kb::RuleKind::kNoteName:
-      return EvidenceKind::kNoteName;
-    case kb::RuleKind::kNotePhrase:
-      return EvidenceKind::kNotePhrase;
-    case kb::RuleKind::kNoteRegex:
-      return EvidenceKind::kNoteRegex;
-    case kb::RuleKind::kFileMarker:
-      return EvidenceKind::kFileMarker;
-    case kb::RuleKind::kSizeRelation:
-      return EvidenceKind::kSizeRelation;
-    case kb::RuleKind::kVictimId:
-      return EvidenceKind::kVictimId;
-  }
-  return EvidenceKind::kFileMarker;
-}
-
 // Words of payment, encryption and recovery, as FoldText leaves them
 // (ASCII lowercased), in the languages notes are written in most. One of
 // them, a contact or a KB rule is what makes a text a ransom note; a text
@@ -248,7 +226,10 @@ class Matcher {
     const Impl::RuleInfo& info = kb_.rules[rule_index];
     Hit hit;
     hit.weight = info.weight;
-    hit.weak = info.rule.strength == kb::Strength::kWeak;
+    // A note name that matched only once folded (FoldWholeName: a
+    // sanitised or copied name) is a weaker sign than the name itself.
+    hit.weak = info.rule.strength == kb::Strength::kWeak ||
+               std::count(folded_.begin(), folded_.end(), rule_index) != 0;
     hit.supporting = info.rule.kind == kb::RuleKind::kSizeRelation;
     hit.key = fmt::format("rule:{}", rule_index);
     hit.evidence.kind = EvidenceKindOf(info.rule.kind);
@@ -277,7 +258,8 @@ class Matcher {
 
   void ScanNames(const NameMatcher& matcher, std::string_view name,
                  const std::function<void(unsigned)>& on_rule) {
-    matcher.Match(name, scratch_, on_rule);
+    folded_.clear();
+    matcher.Match(name, scratch_, on_rule, &folded_);
   }
 
   // Returns the reason when `name` is on the allow-list for `kinds`.
@@ -743,6 +725,7 @@ class Matcher {
 
   const Impl& kb_;
   hs_scratch_t* scratch_;
+  std::vector<unsigned> folded_;  // Of the last ScanNames.
   const YaraRules* yara_;
   std::map<std::uint32_t, std::vector<Hit>> hits_;
   std::map<std::string, bool> corroborated_;

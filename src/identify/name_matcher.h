@@ -18,11 +18,26 @@
 
 namespace kintsugi::identify {
 
+// A note name as whole-name rules compare it: ASCII lower case, every run
+// of separators and brackets (space _ - + ! ~ # [ ] ( ) { }) one '_', and a
+// copy's " (N)" before the extension dropped. Names mangled by a download
+// or a sanitiser still match ("_README-WARNING_.txt" is Makop's
+// "+README-WARNING+.txt"), while "_README_.txt" stays apart from
+// "README.txt".
+std::string FoldWholeName(std::string_view name);
+
 class NameMatcher {
  public:
+  // A whole-name entry: its id, and its literal in lower case, which tells
+  // an exact match from a folded one.
+  struct WholeEntry {
+    unsigned id = 0;
+    std::string literal;
+  };
+
   // `literal` matches a name that ends with it, ignoring ASCII case.
   void AddSuffix(std::string_view literal, unsigned id);
-  // `literal` matches a name equal to it, ignoring ASCII case.
+  // `literal` matches a name equal to it as FoldWholeName compares them.
   void AddWhole(std::string_view literal, unsigned id);
   // A Hyperscan pattern over the whole name.
   void AddPattern(PatternSet::Pattern pattern);
@@ -36,9 +51,12 @@ class NameMatcher {
   }
 
   // Calls `on_match(id)` once for each entry that matches `name`, in
-  // increasing id order.
+  // increasing id order. The whole-name entries that match only once
+  // folded (the name is not the literal, ignoring case) are also added to
+  // `folded` when given, before `on_match` is called.
   void Match(std::string_view name, hs_scratch_t* scratch,
-             const std::function<void(unsigned)>& on_match) const;
+             const std::function<void(unsigned)>& on_match,
+             std::vector<unsigned>* folded = nullptr) const;
 
   std::size_t size() const { return count_; }
 
@@ -58,7 +76,8 @@ class NameMatcher {
  private:
   std::unordered_map<std::string, std::vector<unsigned>> suffixes_;
   std::vector<std::size_t> suffix_lengths_;  // Distinct, ascending.
-  std::unordered_map<std::string, std::vector<unsigned>> wholes_;
+  // Keyed by FoldWholeName.
+  std::unordered_map<std::string, std::vector<WholeEntry>> wholes_;
   std::vector<PatternSet::Pattern> pending_;
   PatternSet patterns_;
   std::size_t count_ = 0;

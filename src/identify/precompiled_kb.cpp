@@ -51,6 +51,7 @@ KINTSUGI_FIELDS(kb::AllowEntry, kind, pattern, is_regex, reason, where)
 KINTSUGI_FIELDS(CompileStats, families, name_patterns, note_patterns, markers,
                 contacts, reference_notes, skipped_rules, warnings)
 KINTSUGI_FIELDS(PatternSet::Pattern, expression, flags, id, where)
+KINTSUGI_FIELDS(NameMatcher::WholeEntry, id, literal)
 KINTSUGI_FIELDS(SimilarityModel::Note, family, norm)
 KINTSUGI_FIELDS(kb::Group, id, name, kind, members, shares, sources, where)
 KINTSUGI_FIELDS(Impl::FamilyInfo, id, name, related, recovery, group)

@@ -28,7 +28,7 @@ namespace kintsugi::identify::internal {
 
 inline constexpr std::string_view kPrecompiledMagic = "KSKBPREC";
 // Bump on any change to the layout of the payload or the header.
-inline constexpr std::uint32_t kPrecompiledFormatVersion = 2;
+inline constexpr std::uint32_t kPrecompiledFormatVersion = 3;
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
 Sha256Digest Sha256Of(ByteView bytes);
