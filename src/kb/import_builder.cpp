@@ -274,6 +274,14 @@ KnowledgeBase BuildFamilies(Drafts& all_drafts, ImportReport* report,
     for (const auto& [ext, v] : draft.exts) ++ext_count[ext];
     for (const auto& [note, v] : draft.notes) ++note_count[note];
     for (const auto& [contact, v] : draft.contacts) ++contact_count[contact];
+    // A curated extension or note name took the imported one's place
+    // (ApplyCurated): the family still uses it, and other families' use of
+    // it is no less shared.
+    for (const Rule& rule : draft.curated_rules) {
+      if (rule.is_regex) continue;
+      if (rule.kind == RuleKind::kExtension) ++ext_count[ToLower(rule.pattern)];
+      if (rule.kind == RuleKind::kNoteName) ++note_count[ToLower(rule.pattern)];
+    }
   }
   for (auto& [id, draft] : drafts) {
     std::erase_if(draft.contacts, [&](const auto& entry) {
