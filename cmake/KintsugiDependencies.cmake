@@ -60,6 +60,9 @@ kintsugi_pkg_check_modules(xxhash libxxhash DEBIAN libxxhash-dev)
 # HTTP(S) for the key-server client (src/key_server), built by Debian with
 # OpenSSL: the .pc file carries -DCPPHTTPLIB_OPENSSL_SUPPORT.
 kintsugi_pkg_check_modules(httplib cpp-httplib DEBIAN libcpp-httplib-dev)
+# Disk images (ext2/3/4, FAT, NTFS; DOS and GPT partition tables) read
+# without mounting them: scan --image, recover --image (issue 11).
+kintsugi_pkg_check_modules(tsk tsk DEBIAN libtsk-dev)
 
 # yaml-cpp 0.7 on Debian exports the target "yaml-cpp" without a namespace.
 if(TARGET yaml-cpp AND NOT TARGET yaml-cpp::yaml-cpp)

@@ -148,3 +148,27 @@ inline constexpr std::size_t kMaxKeyDumpBytes = 512 * kMiB;
 // Problems reported for one dump; the rest are counted.
 inline constexpr std::size_t kMaxKeyDumpProblems = 100;
 }  // namespace kintsugi::limits
+
+// --- disk images (src/io/disk_image*: scan and recover --image) ------------
+namespace kintsugi::limits {
+// Bytes of the image that one call (opening it, a Stat, a ListDir, the
+// metadata behind one ReadAt) may read, beyond the bytes a ReadAt returns.
+// The Sleuth Kit walks structures the image describes; a damaged one can
+// send it round a loop, and this ends the loop with kResourceExhausted. A
+// sound file system needs far less: an ext4 group descriptor table of a
+// 16 TiB volume is 8 MiB, and NTFS's whole MFT, which The Sleuth Kit may
+// read to find a folder's orphans, is 1 GiB for a million files.
+inline constexpr std::uint64_t kMaxDiskImageBytesPerCall = 2048 * kMiB;
+// Symbolic links followed while resolving one path inside an image: Linux's
+// own limit (ELOOP after 40), so a link loop ends.
+inline constexpr std::size_t kMaxDiskImageSymlinkHops = 40;
+// A symbolic link's target read from an image: PATH_MAX.
+inline constexpr std::size_t kMaxDiskImageLinkBytes = 4096;
+// Partitions of one image shown: a GPT table holds 128 entries by default;
+// a chain of DOS logical partitions could claim thousands.
+inline constexpr std::size_t kMaxDiskImagePartitions = 256;
+// Names in one folder of an image: more than any real folder holds (ext4's
+// htree stops near 10 million), and bounded so that a damaged directory
+// cannot make a listing take all memory.
+inline constexpr std::size_t kMaxDiskImageDirEntries = 20'000'000;
+}  // namespace kintsugi::limits
