@@ -47,8 +47,8 @@ void ReadSome(kintsugi::ReadOnlyFileSystem& fs, const Path& path,
   if (!file) return CheckExpected(file.error());
   std::vector<std::uint8_t> buffer(kReadChunk);
   // The head, and the tail where it is elsewhere.
-  for (std::uint64_t at : {std::uint64_t{0},
-                           size > kReadChunk ? size - kReadChunk : 0}) {
+  for (std::uint64_t at :
+       {std::uint64_t{0}, size > kReadChunk ? size - kReadChunk : 0}) {
     if (budget < kReadChunk) return;
     budget -= kReadChunk;
     auto n = (*file)->ReadAt(at, buffer);

@@ -53,7 +53,6 @@ Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImage(const Path& image);
 
 // The same over an image held in memory (the fuzz target and tests); the
 // bytes are copied.
-Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImageBytes(
-    ByteView image);
+Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImageBytes(ByteView image);
 
 }  // namespace kintsugi

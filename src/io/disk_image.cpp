@@ -58,8 +58,8 @@ FileType FromMetaType(TSK_FS_META_TYPE_ENUM type) {
 
 // A partition (or the whole image holding a file system directly).
 struct Volume {
-  std::string name;          // "p1"; empty for a bare file system.
-  std::uint64_t device = 0;  // The partition's number; 0 when bare.
+  std::string name;           // "p1"; empty for a bare file system.
+  std::uint64_t device = 0;   // The partition's number; 0 when bare.
   TSK_FS_INFO* fs = nullptr;  // Null: no file system The Sleuth Kit knows.
   Status fs_error;            // Why `fs` is null.
 };
@@ -113,6 +113,9 @@ class OpenedImage {
   Result<Node> Resolve(const Path& path, bool follow_last);
   Result<Listing> List(const Node& dir, const Path& shown);
   Result<TskFile> OpenMeta(const Node& node, const Path& shown);
+  // kResourceExhausted for a file whose size The Sleuth Kit cannot map in
+  // bounded time (limits::kMaxDiskImageFileBeyondImage).
+  Status CheckSize(const TSK_FS_META& meta, const Path& shown);
   Result<FileInfo> Info(const Node& node, const Path& shown);
   std::string Shown(const Path& path) const {
     return image_->name() + ":" + path.string();
@@ -149,10 +152,9 @@ Status OpenedImage::Load() {
       return TskFailure(*image_, StatusCode::kCorrupt, "", name);
     }
     const std::string no_vs = TakeTskError();
-    return UnsupportedError("disk_image.unrecognised: " + name +
-                            ": no file system (" + no_fs +
-                            ") and no partition table (" + no_vs +
-                            ") The Sleuth Kit knows");
+    return UnsupportedError(
+        "disk_image.unrecognised: " + name + ": no file system (" + no_fs +
+        ") and no partition table (" + no_vs + ") The Sleuth Kit knows");
   }
   partitioned_ = true;
   // Numbered as Linux numbers them (kintsugi/disk_image.h).
@@ -223,11 +225,15 @@ Result<Listing> OpenedImage::List(const Node& dir, const Path& shown) {
   const auto key = std::make_pair(dir.volume, dir.addr);
   if (auto it = listings_.find(key); it != listings_.end()) return it->second;
   TSK_FS_INFO* fs = volume.fs;
+  {
+    KINTSUGI_ASSIGN_OR_RETURN(TskFile self, OpenMeta(dir, shown));
+    KINTSUGI_RETURN_IF_ERROR(CheckSize(*self->meta, shown));
+  }
   image_->StartCall(limits::kMaxDiskImageBytesPerCall);
   TSK_FS_DIR* tsk_dir = tsk_fs_dir_open_meta(fs, dir.addr);
   if (tsk_dir == nullptr) {
-    return TskFailure(*image_, StatusCode::kCorrupt,
-                      "disk_image.bad_folder", Shown(shown));
+    return TskFailure(*image_, StatusCode::kCorrupt, "disk_image.bad_folder",
+                      Shown(shown));
   }
   const std::size_t count = tsk_fs_dir_getsize(tsk_dir);
   auto entries = std::make_shared<std::vector<Entry>>();
@@ -257,12 +263,20 @@ Result<Listing> OpenedImage::List(const Node& dir, const Path& shown) {
       break;
     }
     Entry entry{text, name->meta_addr, FromNameType(name->type)};
-    if (name->type == TSK_FS_NAME_TYPE_UNDEF) {
-      // The folder does not say: the file's metadata does.
+    // The folder does not say what the entry is, or it may be one of The
+    // Sleuth Kit's virtual files under a name of the file system's
+    // (exFAT's "$ALLOC_BITMAP", "$UPCASE_TABLE"): its metadata says.
+    if (name->type == TSK_FS_NAME_TYPE_UNDEF || text.front() == '$') {
+      bool virtual_file = false;
       if (TSK_FS_FILE* file = tsk_fs_dir_get(tsk_dir, i)) {
-        if (file->meta != nullptr) entry.type = FromMetaType(file->meta->type);
+        if (file->meta != nullptr) {
+          entry.type = FromMetaType(file->meta->type);
+          virtual_file = file->meta->type == TSK_FS_META_TYPE_VIRT ||
+                         file->meta->type == TSK_FS_META_TYPE_VIRT_DIR;
+        }
         tsk_fs_file_close(file);
       }
+      if (virtual_file) continue;
     }
     entries->push_back(std::move(entry));
   }
@@ -294,6 +308,18 @@ Result<TskFile> OpenedImage::OpenMeta(const Node& node, const Path& shown) {
                       Shown(shown));
   }
   return file;
+}
+
+Status OpenedImage::CheckSize(const TSK_FS_META& meta, const Path& shown) {
+  const std::uint64_t size =
+      meta.size < 0 ? 0 : static_cast<std::uint64_t>(meta.size);
+  if (size <= image_->size() + limits::kMaxDiskImageFileBeyondImage) {
+    return Status::Ok();
+  }
+  return ResourceExhaustedError(
+      "disk_image.limit: " + Shown(shown) + ": claims " + std::to_string(size) +
+      " bytes, far more than the image holds "
+      "(limits::kMaxDiskImageFileBeyondImage; damaged, or very sparse)");
 }
 
 Result<FileInfo> OpenedImage::Info(const Node& node, const Path& shown) {
@@ -345,8 +371,7 @@ Result<std::string> OpenedImage::LinkTarget(const Node& node,
 Result<Node> OpenedImage::Resolve(const Path& path, bool follow_last) {
   KINTSUGI_RETURN_IF_ERROR(CheckPath(path));
   if (!path.is_absolute()) {
-    return InvalidArgumentError("disk_image.relative_path: " +
-                                Shown(path));
+    return InvalidArgumentError("disk_image.relative_path: " + Shown(path));
   }
   // Components still to resolve, the next one last.
   std::vector<std::string> pending;
@@ -424,7 +449,9 @@ Result<Node> OpenedImage::Resolve(const Path& path, bool follow_last) {
 class ImageFile final : public ReadableFile {
  public:
   ImageFile(std::shared_ptr<OpenedImage> image, TskFile file, Path path)
-      : image_(std::move(image)), file_(std::move(file)), path_(std::move(path)) {
+      : image_(std::move(image)),
+        file_(std::move(file)),
+        path_(std::move(path)) {
     const TSK_OFF_T size = file_->meta->size;
     size_ = size < 0 ? 0 : static_cast<std::uint64_t>(size);
   }
@@ -442,10 +469,9 @@ class ImageFile final : public ReadableFile {
         std::min<std::uint64_t>(out.size(), size_ - offset));
     std::lock_guard lock(image_->mutex());
     image_->image().StartCall(limits::kMaxDiskImageBytesPerCall + n);
-    const ssize_t read =
-        tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(offset),
-                         reinterpret_cast<char*>(out.data()), n,
-                         TSK_FS_FILE_READ_FLAG_NONE);
+    const ssize_t read = tsk_fs_file_read(
+        file_.get(), static_cast<TSK_OFF_T>(offset),
+        reinterpret_cast<char*>(out.data()), n, TSK_FS_FILE_READ_FLAG_NONE);
     if (read <= 0) {
       return TskFailure(image_->image(), StatusCode::kCorrupt,
                         "disk_image.read_failed", image_->Shown(path_));
@@ -474,6 +500,7 @@ class ImageFileSystem final : public ReadOnlyFileSystem {
                               ": a folder, not a file");
     }
     KINTSUGI_ASSIGN_OR_RETURN(TskFile file, image_->OpenMeta(node, path));
+    KINTSUGI_RETURN_IF_ERROR(image_->CheckSize(*file->meta, path));
     const FileType type = FromMetaType(file->meta->type);
     if (type != FileType::kRegular) {
       return UnsupportedError("disk_image.not_a_file: " + image_->Shown(path) +
@@ -533,13 +560,11 @@ Result<std::unique_ptr<ReadOnlyFileSystem>> OpenFrom(
 }  // namespace io::disk_image
 
 Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImage(const Path& image) {
-  KINTSUGI_ASSIGN_OR_RETURN(auto bytes,
-                            io::disk_image::OpenImageFile(image));
+  KINTSUGI_ASSIGN_OR_RETURN(auto bytes, io::disk_image::OpenImageFile(image));
   return io::disk_image::OpenFrom(std::move(bytes), image.string());
 }
 
-Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImageBytes(
-    ByteView image) {
+Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImageBytes(ByteView image) {
   return io::disk_image::OpenFrom(io::disk_image::ImageInMemory(image),
                                   "(image in memory)");
 }

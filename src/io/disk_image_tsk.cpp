@@ -100,10 +100,10 @@ Result<std::unique_ptr<ImageBytes>> OpenImageFile(const Path& path) {
   }
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
     ::close(fd);
-    return UnsupportedError(
-        "disk_image.not_a_file: " + path.string() +
-        (S_ISDIR(st.st_mode) ? ": a folder, not an image file"
-                             : ": neither a file nor a block device"));
+    return UnsupportedError("disk_image.not_a_file: " + path.string() +
+                            (S_ISDIR(st.st_mode)
+                                 ? ": a folder, not an image file"
+                                 : ": neither a file nor a block device"));
   }
   // A block device's size is where its end is.
   const off_t end = ::lseek(fd, 0, SEEK_END);
@@ -172,8 +172,7 @@ long TskImage::Read(std::int64_t offset, char* buffer, std::size_t length) {
   budget_ -= length;
   auto read = bytes_->ReadAt(
       static_cast<std::uint64_t>(offset),
-      std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(buffer),
-                              length));
+      std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(buffer), length));
   if (!read) {
     tsk_error_reset();
     tsk_error_set_errno(TSK_ERR_IMG_READ);

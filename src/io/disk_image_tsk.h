@@ -46,6 +46,7 @@ class TskImage {
 
   TSK_IMG_INFO* info() { return info_; }
   const std::string& name() const { return name_; }
+  std::uint64_t size() const { return bytes_->size(); }
 
   // Starts a call that may read at most `bytes` bytes of the image; reads
   // beyond fail (The Sleuth Kit then fails the call) and exhausted() says
