@@ -7,9 +7,9 @@
 
 #include "kintsugi/disk_image.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,13 +18,13 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/testing/cli_testing.h"
 #include "core/testing/status_matchers.h"
+#include "io/testing/image_tools.h"
 #include "kintsugi/fs.h"
 
 namespace kintsugi {
@@ -33,40 +33,8 @@ namespace {
 namespace stdfs = std::filesystem;
 using ::testing::ElementsAre;
 
-// Where the image tools are: PATH, then the sbin folders a non-root PATH
-// may lack. Empty when not installed.
-std::string FindTool(const std::string& name) {
-  std::vector<std::string> dirs;
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream s(path);
-    for (std::string dir; std::getline(s, dir, ':');) dirs.push_back(dir);
-  }
-  for (const char* dir : {"/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
-    dirs.push_back(dir);
-  }
-  for (const std::string& dir : dirs) {
-    const stdfs::path candidate = stdfs::path(dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
-
-// Runs a shell command quietly; true when it exited 0.
-bool RunQuietly(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-std::string Quote(const stdfs::path& path) {
-  std::string out = "'";
-  for (char c : path.string()) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+using testing::FindImageTool;
+using testing::RunQuietly;
 
 Bytes RandomBytes(std::size_t size, unsigned seed) {
   std::mt19937 rng(seed);
@@ -89,8 +57,7 @@ Bytes ReadFile(const stdfs::path& path) {
 // Mtimes on even seconds, before 2038 and after 1980: what FAT can hold.
 void SetMtime(const stdfs::path& path, std::int64_t seconds) {
   const timespec times[2] = {{seconds, 0}, {seconds, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW),
-            0)
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0)
       << path;
 }
 
@@ -119,7 +86,8 @@ std::map<std::string, Seen> WalkTree(const stdfs::path& root,
                                      WalkOptions options) {
   std::map<std::string, Seen> out;
   for (const auto& entry : stdfs::recursive_directory_iterator(root)) {
-    const std::string rel = "/" + entry.path().lexically_relative(root).string();
+    const std::string rel =
+        "/" + entry.path().lexically_relative(root).string();
     struct stat st {};
     EXPECT_EQ(::lstat(entry.path().c_str(), &st), 0);
     Seen seen;
@@ -214,8 +182,7 @@ class DiskImageTest : public ::testing::Test {
     WriteFile(tree_ / "docs" / "deep" / "big.bin", RandomBytes(300000, 3));
     WriteFile(tree_ / "docs" / "deep" / "deeper" / "note.txt",
               {'h', 'i', '\n'});
-    WriteFile(tree_ / "fotos-été" / "страница 文件.jpg",
-              RandomBytes(70000, 4));
+    WriteFile(tree_ / "fotos-été" / "страница 文件.jpg", RandomBytes(70000, 4));
     std::int64_t t = 1'600'000'000;
     for (const auto& e : stdfs::recursive_directory_iterator(tree_)) {
       if (e.is_regular_file()) SetMtime(e.path(), t += 2);
@@ -235,11 +202,12 @@ class DiskImageTest : public ::testing::Test {
   // An ext4 image of the tree (mke2fs -d), or "" with the reason skipped.
   stdfs::path MakeExt4(const std::string& options = "",
                        const std::string& size = "8M") {
-    const std::string mke2fs = FindTool("mke2fs");
+    const std::string mke2fs = FindImageTool("mke2fs");
     if (mke2fs.empty()) return "";
     const stdfs::path image = dir_ / "ext4.img";
     EXPECT_TRUE(RunQuietly(mke2fs + " -q -t ext4 -F " + options + " -d " +
-                    Quote(tree_) + " " + Quote(image) + " " + size));
+                           testing::ShellQuote(tree_) + " " +
+                           testing::ShellQuote(image) + " " + size));
     return image;
   }
 
@@ -314,19 +282,19 @@ TEST_F(DiskImageTest, Ext4SymlinksAreReportedAndFollowedOnlyWhenAsked) {
 }
 
 TEST_F(DiskImageTest, FatImageReadsAsTheTreeItCameFrom) {
-  const std::string mkfs = FindTool("mkfs.fat");
-  const std::string mcopy = FindTool("mcopy");
+  const std::string mkfs = FindImageTool("mkfs.fat");
+  const std::string mcopy = FindImageTool("mcopy");
   if (mkfs.empty() || mcopy.empty()) {
     GTEST_SKIP() << "mkfs.fat (dosfstools) or mcopy (mtools) not installed";
   }
   MakeTree(/*symlinks=*/false);  // FAT has none.
   const stdfs::path image = dir_ / "fat.img";
-  ASSERT_TRUE(RunQuietly(mkfs + " -C " + Quote(image) + " 8192"));
-  std::string copy = "cd " + Quote(tree_) +
+  ASSERT_TRUE(RunQuietly(mkfs + " -C " + testing::ShellQuote(image) + " 8192"));
+  std::string copy = "cd " + testing::ShellQuote(tree_) +
                      " && LC_ALL=C.UTF-8 MTOOLS_SKIP_CHECK=1 " + mcopy +
-                     " -s -m -i " + Quote(image);
+                     " -s -m -i " + testing::ShellQuote(image);
   for (const auto& e : stdfs::directory_iterator(tree_)) {
-    copy += " " + Quote(e.path().filename());
+    copy += " " + testing::ShellQuote(e.path().filename());
   }
   ASSERT_TRUE(RunQuietly(copy + " ::"));
   auto fs = OpenDiskImage(image);
@@ -342,8 +310,8 @@ TEST_F(DiskImageTest, FatImageReadsAsTheTreeItCameFrom) {
 TEST_F(DiskImageTest, PartitionsAreTopLevelFolders) {
   MakeTree(/*symlinks=*/false);
   constexpr std::uint64_t kSector = 512;
-  constexpr std::uint64_t kFirst = 2048;          // 1 MiB.
-  constexpr std::uint64_t kSectors = 8 * 2048;    // 8 MiB each.
+  constexpr std::uint64_t kFirst = 2048;        // 1 MiB.
+  constexpr std::uint64_t kSectors = 8 * 2048;  // 8 MiB each.
   const stdfs::path image =
       MakeExt4("-E offset=" + std::to_string(kFirst * kSector), "8M");
   if (image.empty()) GTEST_SKIP() << "mke2fs (e2fsprogs) is not installed";
@@ -390,15 +358,97 @@ TEST_F(DiskImageTest, PartitionsAreTopLevelFolders) {
   EXPECT_EQ(up->size(), 2u);
 }
 
+// CRC-32 (IEEE, reflected), as GPT's headers carry it.
+std::uint32_t Crc32(const std::uint8_t* data, std::size_t size) {
+  std::uint32_t crc = 0xffffffffu;
+  for (std::size_t i = 0; i < size; ++i) {
+    crc ^= data[i];
+    for (int bit = 0; bit < 8; ++bit) {
+      crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+  }
+  return ~crc;
+}
+
+void PutLe(Bytes& out, std::size_t at, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) {
+    out[at + static_cast<std::size_t>(i)] =
+        static_cast<std::uint8_t>(value >> (8 * i));
+  }
+}
+
+// A GPT disk (UEFI 2.x §5.3) with the ext4 file system in its third entry:
+// numbered by its entry, /p3, as Linux would name it sda3.
+TEST_F(DiskImageTest, GptPartitionsAreNumberedByTheirEntry) {
+  MakeTree(/*symlinks=*/false);
+  constexpr std::uint64_t kSector = 512;
+  constexpr std::uint64_t kFirst = 2048;
+  constexpr std::uint64_t kSectors = 8 * 2048;
+  const stdfs::path image =
+      MakeExt4("-E offset=" + std::to_string(kFirst * kSector), "8M");
+  if (image.empty()) GTEST_SKIP() << "mke2fs (e2fsprogs) is not installed";
+  const std::uint64_t total = kFirst + kSectors + 64;
+  stdfs::resize_file(image, total * kSector);
+  Bytes head(34 * kSector, 0);
+  // The protective MBR.
+  head[446 + 4] = 0xee;
+  PutLe(head, 446 + 8, 1, 4);
+  PutLe(head, 446 + 12, total - 1, 4);
+  head[510] = 0x55;
+  head[511] = 0xaa;
+  // Entry 3 (index 2) of 128: Linux file system data.
+  const std::size_t entries = 2 * kSector;
+  const std::size_t entry = entries + 2 * 128;
+  const std::uint8_t linux_data[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84,
+                                       0x72, 0x47, 0x8e, 0x79, 0x3d, 0x69,
+                                       0xd8, 0x47, 0x7d, 0xe4};
+  std::copy(std::begin(linux_data), std::end(linux_data),
+            head.begin() + static_cast<std::ptrdiff_t>(entry));
+  head[entry + 16] = 1;  // A unique GUID that is not zero.
+  PutLe(head, entry + 32, kFirst, 8);
+  PutLe(head, entry + 40, kFirst + kSectors - 1, 8);
+  // The header.
+  const std::size_t h = kSector;
+  const char signature[] = "EFI PART";
+  std::copy(signature, signature + 8,
+            head.begin() + static_cast<std::ptrdiff_t>(h));
+  PutLe(head, h + 8, 0x00010000, 4);
+  PutLe(head, h + 12, 92, 4);
+  PutLe(head, h + 24, 1, 8);
+  PutLe(head, h + 32, total - 1, 8);
+  PutLe(head, h + 40, 34, 8);
+  PutLe(head, h + 48, total - 34, 8);
+  head[h + 56] = 7;  // Disk GUID.
+  PutLe(head, h + 72, 2, 8);
+  PutLe(head, h + 80, 128, 4);
+  PutLe(head, h + 84, 128, 4);
+  PutLe(head, h + 88, Crc32(head.data() + entries, 128 * 128), 4);
+  PutLe(head, h + 16, Crc32(head.data() + h, 92), 4);
+  {
+    std::fstream out(image, std::ios::binary | std::ios::in | std::ios::out);
+    out.write(reinterpret_cast<const char*>(head.data()),
+              static_cast<std::streamsize>(head.size()));
+  }
+  auto fs = OpenDiskImage(image);
+  ASSERT_THAT(fs, IsOk());
+  auto top = (*fs)->ListDir("/");
+  ASSERT_THAT(top, IsOk());
+  ASSERT_EQ(top->size(), 1u);
+  EXPECT_EQ((*top)[0].name, "p3");
+  std::map<std::string, Seen> seen;
+  WalkImage(**fs, "/p3", "/", {}, seen);
+  EXPECT_EQ(seen, WalkTree(tree_, {}));
+}
+
 TEST_F(DiskImageTest, ConcurrentReadersGetTheRightBytes) {
   MakeTree(/*symlinks=*/false);
   const stdfs::path image = MakeExt4();
   if (image.empty()) GTEST_SKIP() << "mke2fs (e2fsprogs) is not installed";
   auto fs = OpenDiskImage(image);
   ASSERT_THAT(fs, IsOk());
-  const std::vector<std::string> files = {
-      "/docs/deep/big.bin", "/docs/odd.bin", "/docs/block.bin",
-      "/fotos-été/страница 文件.jpg"};
+  const std::vector<std::string> files = {"/docs/deep/big.bin", "/docs/odd.bin",
+                                          "/docs/block.bin",
+                                          "/fotos-été/страница 文件.jpg"};
   std::vector<bool> same(files.size(), false);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -445,9 +495,9 @@ TEST_F(DiskImageTest, TruncatedExt4ImageFailsCleanly) {
     SCOPED_TRACE(keep);
     auto fs = OpenDiskImageBytes(ByteView(whole).First(keep));
     if (!fs) {
-      EXPECT_THAT(fs.error().code(),
-                  ::testing::AnyOf(StatusCode::kCorrupt,
-                                   StatusCode::kUnsupported));
+      EXPECT_THAT(
+          fs.error().code(),
+          ::testing::AnyOf(StatusCode::kCorrupt, StatusCode::kUnsupported));
       continue;
     }
     // What is read is what the file holds; what is cut off is an error.
@@ -455,9 +505,8 @@ TEST_F(DiskImageTest, TruncatedExt4ImageFailsCleanly) {
     if (big) {
       EXPECT_TRUE(*big == ReadFile(tree_ / "docs/deep/big.bin"));
     } else {
-      EXPECT_THAT(big.error().code(),
-                  ::testing::AnyOf(StatusCode::kCorrupt,
-                                   StatusCode::kNotFound));
+      EXPECT_THAT(big.error().code(), ::testing::AnyOf(StatusCode::kCorrupt,
+                                                       StatusCode::kNotFound));
     }
   }
 }
