@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "journal_place.h"
+#include "kintsugi/disk_image.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
@@ -34,6 +35,7 @@ namespace {
 
 struct RecoverArgs {
   std::vector<std::string> paths;
+  std::string image;  // --image FILE: the paths are inside it.
   std::string family;
   std::vector<std::string> pairs;
   std::string key_hex;
@@ -214,10 +216,10 @@ void PrintSummary(const RecoverReport& report) {
   }
 }
 
-// A --pair side must be an existing regular file (after symbolic links).
-Status CheckPairSide(const Path& path) {
-  KINTSUGI_ASSIGN_OR_RETURN(const FileInfo info,
-                            RealFileSystem().Stat(path, true));
+// A --pair side must be an existing regular file (after symbolic links) of
+// the source: the host, or the --image.
+Status CheckPairSide(ReadOnlyFileSystem& source, const Path& path) {
+  KINTSUGI_ASSIGN_OR_RETURN(const FileInfo info, source.Stat(path, true));
   if (info.type == FileType::kRegular) return Status::Ok();
   return InvalidArgumentError("--pair: " + path.string() +
                               (info.type == FileType::kDirectory
@@ -226,8 +228,32 @@ Status CheckPairSide(const Path& path) {
 }
 
 int Run(const GlobalOptions& global, const RecoverArgs& args) {
+  if (args.paths.empty() && args.image.empty()) {
+    std::fprintf(stderr,
+                 "kintsugi: recover: give the encrypted files or folders "
+                 "(PATH...), or --image FILE --out DIR\n");
+    return kExitUsage;
+  }
+  // A disk image is read, never written to: the outputs must go elsewhere.
+  std::unique_ptr<ReadOnlyFileSystem> image;
+  if (!args.image.empty()) {
+    if (args.out_dir.empty()) {
+      std::fprintf(stderr,
+                   "kintsugi: recover --image needs --out DIR: the outputs "
+                   "are written there, never into the image\n");
+      return kExitUsage;
+    }
+    auto opened = OpenDiskImage(args.image);
+    if (!opened) return ReportFailure(global, opened.error());
+    image = std::move(*opened);
+  }
+  ReadOnlyFileSystem& source = image ? *image : RealFileSystem();
   RecoverOptions options;
-  for (const std::string& p : args.paths) options.paths.emplace_back(p);
+  for (const std::string& p : args.paths) {
+    // Paths inside an image are its file system's paths, from its root.
+    options.paths.emplace_back(image && p.front() != '/' ? "/" + p : p);
+  }
+  if (image && options.paths.empty()) options.paths.emplace_back("/");
   options.family = args.family;
   for (const std::string& pair : args.pairs) {
     const std::size_t eq = pair.find('=');
@@ -242,7 +268,7 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   // than as whatever reading a folder as a file would give later.
   for (const KnownPlaintextPair& pair : options.pairs) {
     for (const Path& side : {pair.encrypted, pair.original}) {
-      if (Status file = CheckPairSide(side); !file.ok()) {
+      if (Status file = CheckPairSide(source, side); !file.ok()) {
         return ReportFailure(global, file);
       }
     }
@@ -440,7 +466,8 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     report->dry_run = options.dry_run;
     report->cancelled = true;
   } else {
-    report = Recover(RealFileSystem(), options);
+    report = image ? Recover(*image, RealFileSystem(), options)
+                   : Recover(RealFileSystem(), options);
   }
   bar->Finish();
   if (!report) {
@@ -473,8 +500,16 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       "Decrypt files where recovery is possible (never touches the originals)");
   auto args = std::make_shared<RecoverArgs>();
   // No option takes an empty value: "--key ''" would read as no key.
-  command->add_option("PATH", args->paths, "Encrypted files or folders")
-      ->required()
+  command
+      ->add_option("PATH", args->paths,
+                   "Encrypted files or folders (with --image: paths inside "
+                   "the image; default: all of it)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--image", args->image,
+                   "Read the inputs from this disk image (raw/dd: ext2/3/4, "
+                   "FAT, NTFS; DOS or GPT partitions as /p1, /p2, ...), "
+                   "read-only, nothing mounted; needs --out")
       ->check(NonEmpty());
   command
       ->add_option("--family", args->family,
