@@ -18,7 +18,7 @@
 //
 // What is left out of listings: "." and "..", deleted and unallocated
 // names, The Sleuth Kit's virtual entries ($OrphanFiles, FAT's $MBR, $FAT1,
-// $FAT2) and NTFS's metadata files in its root ($MFT, $LogFile, $Bitmap,
+// $FAT2, and a FAT volume's label) and NTFS's metadata files in its root ($MFT, $LogFile, $Bitmap,
 // $Extend, ...: MFT records 0-15). Names are as the file system stores them
 // (UTF-8 for FAT long names and NTFS). Symbolic links are reported as
 // FileType::kSymlink and followed, inside the image only, by

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,10 @@ namespace {
 // reserved records: MFT records below 16. They are the file system's
 // structures, not the user's files.
 constexpr TSK_INUM_T kFirstNtfsUserRecord = 16;
+
+// What The Sleuth Kit appends to a FAT volume label's name
+// (tsk/fs/fatxxfs_meta.c) when it lists the label as a root entry.
+constexpr std::string_view kFatVolumeLabelSuffix = " (Volume Label Entry)";
 
 // Folder listings kept for resolving paths (a walk Stats every entry of
 // the folder it just listed); the cache is emptied past this many.
@@ -239,6 +244,8 @@ Result<Listing> OpenedImage::List(const Node& dir, const Path& shown) {
   auto entries = std::make_shared<std::vector<Entry>>();
   const bool ntfs_root =
       TSK_FS_TYPE_ISNTFS(fs->ftype) != 0 && dir.addr == fs->root_inum;
+  const bool fat_root =
+      TSK_FS_TYPE_ISFAT(fs->ftype) != 0 && dir.addr == fs->root_inum;
   Status status;
   for (std::size_t i = 0; i < count; ++i) {
     const TSK_FS_NAME* name = tsk_fs_dir_get_name(tsk_dir, i);
@@ -255,6 +262,9 @@ Result<Listing> OpenedImage::List(const Node& dir, const Path& shown) {
       continue;  // $OrphanFiles, FAT's $MBR, $FAT1, $FAT2.
     }
     if (ntfs_root && name->meta_addr < kFirstNtfsUserRecord) continue;
+    // The Sleuth Kit shows a FAT volume's label as a file of the root
+    // named "LABEL (Volume Label Entry)", of type regular: not a file.
+    if (fat_root && text.ends_with(kFatVolumeLabelSuffix)) continue;
     if (entries->size() == limits::kMaxDiskImageDirEntries) {
       status = ResourceExhaustedError(
           "disk_image.limit: " + Shown(shown) + ": more than " +

@@ -289,7 +289,8 @@ TEST_F(DiskImageTest, FatImageReadsAsTheTreeItCameFrom) {
   }
   MakeTree(/*symlinks=*/false);  // FAT has none.
   const stdfs::path image = dir_ / "fat.img";
-  ASSERT_TRUE(RunQuietly(mkfs + " -C " + testing::ShellQuote(image) + " 8192"));
+  ASSERT_TRUE(RunQuietly(mkfs + " -n KINTSUGI -C " +
+                         testing::ShellQuote(image) + " 8192"));
   std::string copy = "cd " + testing::ShellQuote(tree_) +
                      " && LC_ALL=C.UTF-8 MTOOLS_SKIP_CHECK=1 " + mcopy +
                      " -s -m -i " + testing::ShellQuote(image);
