@@ -328,8 +328,8 @@ Status OpenedImage::CheckSize(const TSK_FS_META& meta, const Path& shown) {
   }
   return ResourceExhaustedError(
       "disk_image.limit: " + Shown(shown) + ": claims " + std::to_string(size) +
-      " bytes, far more than the image holds "
-      "(limits::kMaxDiskImageFileBeyondImage; damaged, or very sparse)");
+      " bytes, more than the whole image holds "
+      "(limits::kMaxDiskImageFileBeyondImage; damaged, or sparse)");
 }
 
 Result<FileInfo> OpenedImage::Info(const Node& node, const Path& shown) {
