@@ -18,10 +18,10 @@
 //
 // What is left out of listings: "." and "..", deleted and unallocated
 // names, The Sleuth Kit's virtual entries ($OrphanFiles, FAT's $MBR, $FAT1,
-// $FAT2, and a FAT volume's label) and NTFS's metadata files in its root ($MFT, $LogFile, $Bitmap,
-// $Extend, ...: MFT records 0-15). Names are as the file system stores them
-// (UTF-8 for FAT long names and NTFS). Symbolic links are reported as
-// FileType::kSymlink and followed, inside the image only, by
+// $FAT2, and a FAT volume's label) and NTFS's metadata files in its root ($MFT,
+// $LogFile, $Bitmap, $Extend, ...: MFT records 0-15). Names are as the file
+// system stores them (UTF-8 for FAT long names and NTFS). Symbolic links are
+// reported as FileType::kSymlink and followed, inside the image only, by
 // Stat(follow_symlinks = true) and OpenForRead, never by ListDir. Stat's
 // `device` is the partition number (0 for a bare file system) and `inode`
 // the file system's metadata address.
@@ -34,7 +34,10 @@
 // kUnsupported (the message starts with a message id, docs/messages.md
 // "Disk images"), and every call's image reads are bounded
 // (limits::kMaxDiskImageBytesPerCall), so a looping structure ends with
-// kResourceExhausted rather than a hang.
+// kResourceExhausted rather than a hang; so does opening or listing a file
+// that claims to be larger than the whole image
+// (limits::kMaxDiskImageFileBeyondImage: damaged, or sparse), whose holes
+// The Sleuth Kit would otherwise map one by one.
 
 #include <memory>
 
