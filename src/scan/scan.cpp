@@ -18,6 +18,7 @@
 
 #include "core/stop_token.h"
 #include "core/worker_pool.h"
+#include "families/babuk/layout.h"
 #include "families/registry.h"
 #include "families/stop_djvu/footer.h"
 #include "identify/file_evidence.h"
@@ -68,9 +69,14 @@ class Classifier {
  public:
   Classifier(ReadOnlyFileSystem& source, const ScanOptions& options,
              std::span<const PreparedDecryptor> runs)
-      : source_(source), options_(options), runs_(runs) {}
+      : source_(source), options_(options), runs_(runs) {
+    no_folder_.kb = options_.kb.get();
+  }
 
-  Outcome Classify(const WalkItem& item, Folder& folder, Bytes& buffer);
+  // `notes_phase`: the notes of the folders are still being found, so
+  // their evidence is not asked for yet (it would depend on the order).
+  Outcome Classify(const WalkItem& item, Folder& folder, Bytes& buffer,
+                   bool notes_phase);
   std::uint64_t bytes_read() const { return bytes_read_.load(); }
 
  private:
@@ -78,7 +84,7 @@ class Classifier {
   // The verdict of recover's triage, mapped to a class; `content`: the
   // file's bytes were read (else a file no family takes is clean).
   void FromTriage(const FileSample& sample, Folder& folder, bool content,
-                  ScannedFile& file);
+                  bool notes_phase, ScannedFile& file);
   // A text file that identify takes for a ransom note: true, with `file`
   // set, and the note kept for its folder's evidence.
   bool AsNote(ByteView bytes, std::uint64_t size, const std::string& name,
@@ -88,6 +94,8 @@ class Classifier {
   ReadOnlyFileSystem& source_;
   const ScanOptions& options_;
   std::span<const PreparedDecryptor> runs_;
+  // Identify for the file's own evidence, without its folder's.
+  recover::FolderEvidence no_folder_;
   std::atomic<std::uint64_t> bytes_read_{0};
 };
 
@@ -132,11 +140,24 @@ bool Classifier::AsNote(ByteView bytes, std::uint64_t size,
   input.size = size;
   const identify::Input inputs[] = {input};
   const identify::Report report = options_.kb->Identify(inputs);
-  // Text with nothing of a ransom note about it is the victim's own.
+  // Text with nothing of a ransom note about it is the victim's own; so is
+  // text whose only evidence is its name ("hello.txt" saying "hello": a
+  // note name of HelloXD's).
   if (report.inputs.empty() ||
       report.inputs.front().kind != identify::InputKind::kNote) {
     return false;
   }
+  const bool only_names =
+      !report.candidates.empty() &&
+      std::all_of(report.candidates.begin(), report.candidates.end(),
+                  [](const identify::Candidate& c) {
+                    return std::all_of(
+                        c.evidence.begin(), c.evidence.end(),
+                        [](const identify::Evidence& e) {
+                          return e.kind == identify::EvidenceKind::kNoteName;
+                        });
+                  });
+  if (only_names) return false;
   file.klass = ScanClass::kNote;
   if (report.verdict != identify::Verdict::kUnknown &&
       !report.candidates.empty()) {
@@ -152,9 +173,12 @@ bool Classifier::AsNote(ByteView bytes, std::uint64_t size,
 }
 
 void Classifier::FromTriage(const FileSample& sample, Folder& folder,
-                            bool content, ScannedFile& file) {
-  const recover::Triage triage =
-      recover::TriageFile(runs_, sample, [&] { return EvidenceFor(folder); });
+                            bool content, bool notes_phase, ScannedFile& file) {
+  const recover::Triage triage = recover::TriageFile(
+      runs_, sample, [&]() -> const recover::FolderEvidence* {
+        if (options_.kb == nullptr) return nullptr;
+        return notes_phase ? &no_folder_ : EvidenceFor(folder);
+      });
   file.detail = triage.detail;
   if (triage.choice) {
     const recover::DecryptorInfo& info =
@@ -179,10 +203,11 @@ void Classifier::FromTriage(const FileSample& sample, Folder& folder,
     file.klass = ScanClass::kSuspicious;
   } else {
     file.klass = ScanClass::kClean;
+    file.detail = {};  // Nothing to say, and a million files to keep.
   }
   if (file.klass == ScanClass::kEncrypted) {
     file.campaign = CampaignId(file.family, sample.name, sample.tail);
-    if (content) file.intact_bytes = IntactBytes(file.family, sample.size);
+    if (content) file.intact_bytes = IntactBytes(file.decryptor, sample.size);
   }
 }
 
@@ -207,12 +232,12 @@ Outcome Classifier::ByName(const WalkItem& item, Folder& folder) {
   }
   file.size = item.size;
   const FileSample sample{item.path, name, item.size, {}, {}};
-  FromTriage(sample, folder, /*content=*/false, file);
+  FromTriage(sample, folder, /*content=*/false, /*notes_phase=*/false, file);
   return outcome;
 }
 
 Outcome Classifier::Classify(const WalkItem& item, Folder& folder,
-                             Bytes& buffer) {
+                             Bytes& buffer, bool notes_phase) {
   if (options_.names_only) {
     Outcome outcome = ByName(item, folder);
     return outcome;
@@ -281,7 +306,7 @@ Outcome Classifier::Classify(const WalkItem& item, Folder& folder,
     return outcome;
   }
   const FileSample sample{path, name, held, head, tail};
-  FromTriage(sample, folder, /*content=*/true, file);
+  FromTriage(sample, folder, /*content=*/true, notes_phase, file);
   return outcome;
 }
 
@@ -314,11 +339,34 @@ std::string CampaignId(std::string_view family, std::string_view name,
   return evidence.ids.empty() ? std::string() : evidence.ids.front();
 }
 
-std::optional<std::uint64_t> IntactBytes(std::string_view family,
+std::optional<std::uint64_t> IntactBytes(std::string_view decryptor,
                                          std::uint64_t size) {
-  if (family == "stop-djvu" && size >= families::kStopFooterBytes) {
+  if (decryptor == "stop-djvu") {
+    if (size < families::kStopFooterBytes) return std::nullopt;
     const families::StopRegion region = families::StopRegionFor(size);
     return region.original_size - (region.end - region.begin);
+  }
+  if (decryptor == "babuk-nas") {
+    if (size < families::kBabukNasFooterBytes) return std::nullopt;
+    const std::uint64_t original = size - families::kBabukNasFooterBytes;
+    if (original <= families::kBabukNasSmallLimit) {
+      return original - std::min(original, families::kBabukNasSmallBytes);
+    }
+    std::uint64_t encrypted = 0;
+    for (std::uint64_t at = 0; at < original;
+         at += families::kBabukNasBlockPeriod) {
+      encrypted += std::min(families::kBabukNasBlockBytes, original - at);
+    }
+    return original - encrypted;
+  }
+  if (decryptor == "babuk-esxi") {
+    if (size < families::kBabukEsxiFooterBytes) return std::nullopt;
+    const std::uint64_t original = size - families::kBabukEsxiFooterBytes;
+    return original - std::min(original, families::kBabukEsxiMaxBytes);
+  }
+  if (decryptor == "jigsaw" || decryptor == "hidden-tear" ||
+      decryptor == "linux-encoder") {
+    return 0;
   }
   return std::nullopt;
 }
@@ -437,8 +485,9 @@ Result<ScanReport> RunScanWith(
             if (stop.stop_requested()) return stop.status();
             const FileRef& ref = (*phase)[k];
             Folder& folder = *folders[ref.folder];
-            outcomes[ref.result] = classifier.Classify(
-                folder.batch.items[ref.item], folder, buffers[worker]);
+            outcomes[ref.result] =
+                classifier.Classify(folder.batch.items[ref.item], folder,
+                                    buffers[worker], phase == &notes);
             outcomes[ref.result].done = true;
           }
           return Status::Ok();

@@ -85,6 +85,8 @@ class ScanTreeTest : public ::testing::Test {
                                  "We agreed to plant more tulips.\n")),
                 IsOk());
     ASSERT_THAT(fs_.AddFile("/v/b/empty.dat", ByteView()), IsOk());
+    // A note name of HelloXD's, but the victim's own text.
+    ASSERT_THAT(fs_.AddFile("/v/b/hello.txt", Text("hello\n")), IsOk());
     ASSERT_THAT(fs_.AddFile("/v/b/image.png", formats::samples::MakePng(8, 8)),
                 IsOk());
     ASSERT_THAT(fs_.AddSymlink("/v/b/up", "/v"), IsOk());
@@ -125,12 +127,13 @@ TEST_F(ScanTreeTest, EachFileGetsItsClass) {
                           Pair("/v/a/report.pdf.fun", "encrypted:jigsaw"),
                           Pair("/v/b/blob.bin", "suspicious:"),
                           Pair("/v/b/empty.dat", "clean:"),
+                          Pair("/v/b/hello.txt", "clean:"),
                           Pair("/v/b/image.png", "clean:"),
                           Pair("/v/b/minutes.txt", "clean:")));
   EXPECT_EQ(report->count(ScanClass::kEncrypted), 3u);
   EXPECT_EQ(report->count(ScanClass::kNote), 1u);
   EXPECT_EQ(report->count(ScanClass::kSuspicious), 1u);
-  EXPECT_EQ(report->count(ScanClass::kClean), 3u);
+  EXPECT_EQ(report->count(ScanClass::kClean), 4u);
   EXPECT_EQ(report->symlinks_skipped, 1u);
   // The folder that cannot be listed is an error, not a failure.
   ASSERT_EQ(report->errors.size(), 1u);
@@ -213,7 +216,7 @@ TEST_F(ScanTreeTest, AnUnreadableFileIsAnErrorOfItsOwn) {
   ASSERT_THAT(fs_.SetMode("/v/b/blob.bin", 0), IsOk());
   auto report = RunScan(fs_, Options());
   ASSERT_THAT(report, IsOk());
-  EXPECT_EQ(report->files.size(), 7u);
+  EXPECT_EQ(report->files.size(), 8u);
   ASSERT_EQ(report->errors.size(), 2u);
   EXPECT_EQ(report->errors[0].path, "/v/b/blob.bin");
   EXPECT_EQ(report->errors[0].error.id, MessageId::kRecoverCannotOpen);
@@ -224,7 +227,7 @@ TEST_F(ScanTreeTest, ALoopIsReportedNotFollowedForever) {
   options.follow_symlinks = true;
   auto report = RunScan(fs_, options);
   ASSERT_THAT(report, IsOk());
-  EXPECT_EQ(report->files.size(), 8u);  // Each file once.
+  EXPECT_EQ(report->files.size(), 9u);  // Each file once.
   bool loop = false;
   for (const ScanError& e : report->errors) {
     loop |= e.error.id == MessageId::kRecoverFolderVisited;
@@ -237,11 +240,11 @@ TEST_F(ScanTreeTest, TheJsonHasTheIssuesContract) {
   ASSERT_THAT(report, IsOk());
   const Json json = Json::parse(ScanReportJson(*report));
   const Json& summary = json.at("summary");
-  EXPECT_EQ(summary.at("files"), 8);
+  EXPECT_EQ(summary.at("files"), 9);
   EXPECT_EQ(summary.at("encrypted"), 3);
   EXPECT_EQ(summary.at("notes"), 1);
   EXPECT_EQ(summary.at("suspicious"), 1);
-  EXPECT_EQ(summary.at("clean"), 3);
+  EXPECT_EQ(summary.at("clean"), 4);
   EXPECT_EQ(summary.at("by_family"), (Json{{"jigsaw", 2}, {"stop-djvu", 1}}));
   EXPECT_TRUE(summary.at("first_encrypted").is_string());
   EXPECT_TRUE(summary.at("last_encrypted").is_string());
@@ -258,7 +261,8 @@ TEST_F(ScanTreeTest, TheJsonHasTheIssuesContract) {
   EXPECT_TRUE(file.at("mtime").is_string());
   EXPECT_EQ(json.at("errors").at(0).at("path"), "/v/locked");
   EXPECT_TRUE(json.at("errors").at(0).at("error").is_string());
-  EXPECT_EQ(json.at("files").at(4).at("family"), nullptr);
+  EXPECT_EQ(json.at("files").at(4).at("family"), nullptr);  // blob.bin
+  EXPECT_EQ(json.at("files").at(4).at("class"), "suspicious");
   // Every key and type, as tests/json/scan.shape.json lists them.
   const Json shape = Json::parse(SourceFile("tests/json/scan.shape.json"));
   EXPECT_THAT(testing::JsonShapeErrors(json, shape), IsEmpty()) << json.dump(2);
@@ -305,6 +309,21 @@ TEST(ScanTimelineTest, FirstLastAndFilesPerMinute) {
             "2023-11-14T22:18:00Z");
   EXPECT_EQ(json.at("timeline").at("per_minute").at(1).at("files"), 1);
   EXPECT_EQ(scan::MinuteOf(-1), -kMinute);
+}
+
+TEST(ScanIntactBytesTest, WhereTheLayoutIsKnown) {
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  // STOP/Djvu: 334-byte footer, bytes 5 .. 5 + 150 KiB encrypted.
+  EXPECT_EQ(scan::IntactBytes("stop-djvu", 1'000'000 + 334),
+            1'000'000u - 153'600u);
+  EXPECT_EQ(scan::IntactBytes("stop-djvu", 334 + 100), 5u);
+  // Babuk NAS: 38-byte footer; 4 MiB of 10 MiB; 3 blocks of 25 MiB.
+  EXPECT_EQ(scan::IntactBytes("babuk-nas", 10 * kMiB + 38), 6 * kMiB);
+  EXPECT_EQ(scan::IntactBytes("babuk-nas", 25 * kMiB + 38), 22 * kMiB);
+  EXPECT_EQ(scan::IntactBytes("babuk-esxi", kMiB + 32), 0u);
+  EXPECT_EQ(scan::IntactBytes("jigsaw", 4096), 0u);
+  EXPECT_EQ(scan::IntactBytes("nemucod", 4096), std::nullopt);
+  EXPECT_EQ(scan::IntactBytes("", 4096), std::nullopt);
 }
 
 TEST(ScanExcludeTest, NamesAndPaths) {
