@@ -22,10 +22,12 @@
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
 #include "kintsugi/key_server.h"
+#include "kintsugi/limits.h"
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/report_json.h"
+#include "kintsugi/scan.h"
 #include "kintsugi/store.h"
 #include "progress_bar.h"
 
@@ -46,6 +48,7 @@ struct RecoverArgs {
   std::string shard;
   std::string variant;
   std::string victim_id;
+  std::string from_scan;
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -228,6 +231,37 @@ Status CheckPairSide(const Path& path) {
 int Run(const GlobalOptions& global, const RecoverArgs& args) {
   RecoverOptions options;
   for (const std::string& p : args.paths) options.paths.emplace_back(p);
+  // --from-scan: exactly the files a scan marked recoverable now (issue
+  // 11), instead of PATHs.
+  if (args.from_scan.empty() == args.paths.empty()) {
+    std::fprintf(stderr,
+                 "kintsugi: recover: give PATHs or --from-scan REPORT.json "
+                 "(one of the two)\n");
+    return kExitUsage;
+  }
+  if (!args.from_scan.empty()) {
+    auto text = ReadWholeFile(RealFileSystem(), args.from_scan,
+                              limits::kMaxScanReportBytes);
+    if (!text) {
+      return ReportFailure(global, text.error().WithContext("--from-scan: "));
+    }
+    auto paths = RecoverableFromScanJson(std::string_view(
+        reinterpret_cast<const char*>(text->data()), text->size()));
+    if (!paths) {
+      return ReportFailure(global, paths.error().WithContext("--from-scan: "));
+    }
+    if (paths->empty()) {
+      if (global.json) {
+        std::printf("%s\n", RecoverReportJson(RecoverReport{}).c_str());
+      } else if (!global.quiet) {
+        std::printf("%s\n",
+                    RenderEnglish(Message{MessageId::kScanFromScanNothing, {}})
+                        .c_str());
+      }
+      return kExitOk;
+    }
+    options.paths = std::move(*paths);
+  }
   options.family = args.family;
   for (const std::string& pair : args.pairs) {
     const std::size_t eq = pair.find('=');
@@ -474,7 +508,11 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
   auto args = std::make_shared<RecoverArgs>();
   // No option takes an empty value: "--key ''" would read as no key.
   command->add_option("PATH", args->paths, "Encrypted files or folders")
-      ->required()
+      ->check(NonEmpty());
+  command
+      ->add_option("--from-scan", args->from_scan,
+                   "Recover exactly the files this `kintsugi scan --json` "
+                   "report marks recoverable now (instead of PATHs)")
       ->check(NonEmpty());
   command
       ->add_option("--family", args->family,
