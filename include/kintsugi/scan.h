@@ -98,9 +98,14 @@ struct ScannedFile {
   // A key is at hand now (hard-coded, in the key store): `kintsugi recover`
   // decrypts it without anything more.
   bool recoverable_now = false;
-  // Bytes of the original still in the clear where the family's layout is
-  // known (partial encryption); unset: not known.
+  // Partial encryption: bytes of the original still in the clear, where the
+  // decryptor knows its family's layout (DecryptorRun::Intact); unset: not
+  // known. `intact_at_least`: a lower bound (the encrypted length depends
+  // on the key). `original_size`: the original's size where the layout
+  // tells it exactly.
   std::optional<std::uint64_t> intact_bytes;
+  bool intact_at_least = false;
+  std::optional<std::uint64_t> original_size;
   // Why, as a message (the triage's detail); id kCount: nothing to say.
   Message detail;
 };

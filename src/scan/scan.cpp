@@ -18,7 +18,6 @@
 
 #include "core/stop_token.h"
 #include "core/worker_pool.h"
-#include "families/babuk/layout.h"
 #include "families/registry.h"
 #include "families/stop_djvu/footer.h"
 #include "identify/file_evidence.h"
@@ -192,6 +191,13 @@ void Classifier::FromTriage(const FileSample& sample, Folder& folder,
           triage.choice->prepared->run->FindKey(sample, triage.choice->probe);
       file.recoverable_now = key.verdict == recover::KeyVerdict::kFound;
       if (key.message.id != MessageId::kCount) file.detail = key.message;
+      // Partial encryption: what the layout leaves of the original.
+      if (auto intact = triage.choice->prepared->run->Intact(
+              sample, triage.choice->probe)) {
+        file.intact_bytes = intact->intact;
+        file.intact_at_least = intact->at_least;
+        file.original_size = intact->original_size;
+      }
     }
   } else if (triage.status == RecoverStatus::kUnsupported &&
              !triage.family.empty()) {
@@ -207,7 +213,6 @@ void Classifier::FromTriage(const FileSample& sample, Folder& folder,
   }
   if (file.klass == ScanClass::kEncrypted) {
     file.campaign = CampaignId(file.family, sample.name, sample.tail);
-    if (content) file.intact_bytes = IntactBytes(file.decryptor, sample.size);
   }
 }
 
@@ -337,38 +342,6 @@ std::string CampaignId(std::string_view family, std::string_view name,
   }
   const identify::FileNameEvidence evidence = identify::ParseFileName(name);
   return evidence.ids.empty() ? std::string() : evidence.ids.front();
-}
-
-std::optional<std::uint64_t> IntactBytes(std::string_view decryptor,
-                                         std::uint64_t size) {
-  if (decryptor == "stop-djvu") {
-    if (size < families::kStopFooterBytes) return std::nullopt;
-    const families::StopRegion region = families::StopRegionFor(size);
-    return region.original_size - (region.end - region.begin);
-  }
-  if (decryptor == "babuk-nas") {
-    if (size < families::kBabukNasFooterBytes) return std::nullopt;
-    const std::uint64_t original = size - families::kBabukNasFooterBytes;
-    if (original <= families::kBabukNasSmallLimit) {
-      return original - std::min(original, families::kBabukNasSmallBytes);
-    }
-    std::uint64_t encrypted = 0;
-    for (std::uint64_t at = 0; at < original;
-         at += families::kBabukNasBlockPeriod) {
-      encrypted += std::min(families::kBabukNasBlockBytes, original - at);
-    }
-    return original - encrypted;
-  }
-  if (decryptor == "babuk-esxi") {
-    if (size < families::kBabukEsxiFooterBytes) return std::nullopt;
-    const std::uint64_t original = size - families::kBabukEsxiFooterBytes;
-    return original - std::min(original, families::kBabukEsxiMaxBytes);
-  }
-  if (decryptor == "jigsaw" || decryptor == "hidden-tear" ||
-      decryptor == "linux-encoder") {
-    return 0;
-  }
-  return std::nullopt;
 }
 
 Result<ScanReport> RunScanWith(

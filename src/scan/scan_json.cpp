@@ -45,7 +45,10 @@ Json FileJson(const ScannedFile& f) {
       {"decryptor", OrNull(f.decryptor)},
       {"campaign", OrNull(f.campaign)},
       {"recoverable_now", f.recoverable_now},
-      {"intact_bytes", f.intact_bytes ? Json(*f.intact_bytes) : Json(nullptr)}};
+      {"intact_bytes", f.intact_bytes ? Json(*f.intact_bytes) : Json(nullptr)},
+      {"intact_at_least", f.intact_at_least},
+      {"original_size",
+       f.original_size ? Json(*f.original_size) : Json(nullptr)}};
   if (f.klass != ScanClass::kClean && f.detail.id != MessageId::kCount) {
     file["detail"] = RenderEnglish(f.detail);
   }
@@ -147,12 +150,16 @@ std::string ScanReportJson(const ScanReport& report) {
 
 Result<std::vector<Path>> RecoverableFromScanJson(std::string_view json) {
   const Json document = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  // Issue 11's contract: a recover report has "summary" and "files" too,
+  // but no "families" nor a summary of encrypted files.
   if (document.is_discarded() || !document.is_object() ||
       !document.contains("files") || !document["files"].is_array() ||
-      !document.contains("summary")) {
+      !document.contains("families") || !document["families"].is_array() ||
+      !document.contains("summary") || !document["summary"].is_object() ||
+      !document["summary"].contains("encrypted")) {
     return InvalidArgumentError(
-        "not a report of kintsugi scan --json (no \"summary\" and "
-        "\"files\")");
+        "not a report of kintsugi scan --json (no \"summary\", "
+        "\"families\" and \"files\")");
   }
   std::vector<Path> paths;
   for (const Json& file : document["files"]) {

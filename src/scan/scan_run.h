@@ -27,17 +27,6 @@ Result<ScanReport> RunScanWith(
 std::string CampaignId(std::string_view family, std::string_view name,
                        ByteView tail);
 
-// Bytes of the original still in the clear in an encrypted file of
-// `size` bytes taken by `decryptor` (a DecryptorInfo::id), where the
-// scheme's layout says: STOP/Djvu leaves all but at most 150 KiB after the
-// first 5 bytes (recovery-schemes.md §3.7), Babuk NAS encrypts the first
-// 4 MiB up to 20 MiB and 1 MiB in every 10 MiB above, Babuk ESXi the first
-// 512 MiB (§3.8), Jigsaw, Hidden Tear and Linux.Encoder the whole file
-// (§3.1, §3.3, §3.4). Unset where it is not known (no decryptor, or a
-// region that depends on the key, as Nemucod's).
-std::optional<std::uint64_t> IntactBytes(std::string_view decryptor,
-                                         std::uint64_t size);
-
 // Whether `name` (a file or folder name) or `path` matches the --exclude
 // `pattern` (ScanOptions::excludes).
 bool MatchesExclude(std::string_view pattern, const Path& path);

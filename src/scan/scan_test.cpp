@@ -168,6 +168,10 @@ TEST_F(ScanTreeTest, FamiliesSayWhatIsRecoverableAndWhatItNeeds) {
   ASSERT_TRUE(photo.intact_bytes.has_value());
   EXPECT_EQ(*photo.intact_bytes,
             stop_size_ - families::kStopFooterBytes - 153'600);
+  EXPECT_FALSE(photo.intact_at_least);
+  EXPECT_EQ(photo.original_size, stop_size_ - families::kStopFooterBytes);
+  // Jigsaw encrypts every byte.
+  EXPECT_EQ(report->files[1].intact_bytes, 0u);
 }
 
 TEST_F(ScanTreeTest, ReadsOnlyHeadsAndTailsOnce) {
@@ -274,6 +278,9 @@ TEST_F(ScanTreeTest, TheJsonHasTheIssuesContract) {
                                         Path("/v/a/report.pdf.fun")));
   EXPECT_THAT(RecoverableFromScanJson("{\"verdict\": 1}"),
               StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      RecoverableFromScanJson(R"({"summary": {"counts": {}}, "files": []})"),
+      StatusIs(StatusCode::kInvalidArgument));  // recover's
   EXPECT_THAT(RecoverableFromScanJson("not json"),
               StatusIs(StatusCode::kInvalidArgument));
 }
@@ -309,21 +316,6 @@ TEST(ScanTimelineTest, FirstLastAndFilesPerMinute) {
             "2023-11-14T22:18:00Z");
   EXPECT_EQ(json.at("timeline").at("per_minute").at(1).at("files"), 1);
   EXPECT_EQ(scan::MinuteOf(-1), -kMinute);
-}
-
-TEST(ScanIntactBytesTest, WhereTheLayoutIsKnown) {
-  constexpr std::uint64_t kMiB = 1024 * 1024;
-  // STOP/Djvu: 334-byte footer, bytes 5 .. 5 + 150 KiB encrypted.
-  EXPECT_EQ(scan::IntactBytes("stop-djvu", 1'000'000 + 334),
-            1'000'000u - 153'600u);
-  EXPECT_EQ(scan::IntactBytes("stop-djvu", 334 + 100), 5u);
-  // Babuk NAS: 38-byte footer; 4 MiB of 10 MiB; 3 blocks of 25 MiB.
-  EXPECT_EQ(scan::IntactBytes("babuk-nas", 10 * kMiB + 38), 6 * kMiB);
-  EXPECT_EQ(scan::IntactBytes("babuk-nas", 25 * kMiB + 38), 22 * kMiB);
-  EXPECT_EQ(scan::IntactBytes("babuk-esxi", kMiB + 32), 0u);
-  EXPECT_EQ(scan::IntactBytes("jigsaw", 4096), 0u);
-  EXPECT_EQ(scan::IntactBytes("nemucod", 4096), std::nullopt);
-  EXPECT_EQ(scan::IntactBytes("", 4096), std::nullopt);
 }
 
 TEST(ScanExcludeTest, NamesAndPaths) {
