@@ -107,13 +107,23 @@ void Aggregate(std::span<const recover::PreparedDecryptor> runs,
   report.families.clear();
   for (auto& [id, tally] : families) {
     FamilyVerdict& verdict = tally.verdict;
+    if (tally.decryptors.empty()) {
+      // A family known by its notes (or identify) alone: this build's
+      // decryptor for it, if any.
+      for (const recover::PreparedDecryptor& run : runs) {
+        if (run.decryptor->info().family_id == id) {
+          ++tally.decryptors[std::string(run.decryptor->info().id)];
+          break;
+        }
+      }
+    }
     if (!tally.decryptors.empty()) {
       verdict.decryptor = MostFirst(tally.decryptors).front().first;
       for (const recover::PreparedDecryptor& run : runs) {
         const recover::DecryptorInfo& info = run.decryptor->info();
         if (info.id != verdict.decryptor) continue;
         verdict.strategy = std::string(recover::StrategyName(info.strategy));
-        if (verdict.recoverable_now < verdict.files) {
+        if (verdict.files == 0 || verdict.recoverable_now < verdict.files) {
           verdict.needs = NeedsOf(info.strategy);
           if (info.needs != MessageId::kCount) {
             verdict.advice.push_back(Message{info.needs, {}});

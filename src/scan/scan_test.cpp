@@ -196,6 +196,16 @@ TEST_F(ScanTreeTest, ExcludesLeaveOutNamesAndPaths) {
               ElementsAre(Pair("/v/a/_readme.txt", "note:stop-djvu"),
                           Pair("/v/a/photo.jpg.boop", "encrypted:stop-djvu")));
   EXPECT_EQ(report->excluded, 3u);  // Folder b and two files.
+
+  // A family known by its note alone still gets this build's decryptor.
+  options.excludes.push_back("*.boop");
+  report = RunScan(fs_, options);
+  ASSERT_THAT(report, IsOk());
+  ASSERT_EQ(report->families.size(), 1u);
+  EXPECT_EQ(report->families[0].files, 0u);
+  EXPECT_EQ(report->families[0].notes, 1u);
+  EXPECT_EQ(report->families[0].decryptor, "stop-djvu");
+  EXPECT_THAT(report->families[0].needs, ElementsAre("key-in-store"));
 }
 
 TEST_F(ScanTreeTest, NamesOnlyOpensNothing) {
