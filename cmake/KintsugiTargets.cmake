@@ -3,9 +3,10 @@
 #
 #   kintsugi_library(NAME SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 #       -> static library kintsugi_NAME (alias kintsugi::NAME)
-#   kintsugi_test(NAME SOURCES ... [DEPS ...] [USES_CLI])
+#   kintsugi_test(NAME SOURCES ... [DEPS ...] [USES_CLI] [LABELS ...])
 #       -> GoogleTest executable NAME, its tests registered with CTest;
-#          USES_CLI: it runs the built `kintsugi`, so building NAME builds it
+#          USES_CLI: it runs the built `kintsugi`, so building NAME builds it;
+#          LABELS: CTest labels of its tests ("slow": ctest -L slow / -LE slow)
 #   kintsugi_fuzzer(NAME SOURCES ... [DEPS ...])
 #       -> with clang and KINTSUGI_FUZZ: a libFuzzer binary NAME;
 #          sources see fuzz/ ("fuzz_target.h") and src/ on the include path;
@@ -48,14 +49,19 @@ function(kintsugi_test name)
   if(NOT KINTSUGI_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "USES_CLI" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "USES_CLI" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   # kintsugi::testing brings main() (src/core/testing/test_main.cpp),
   # which sets KINTSUGI_SOURCE_ROOT and KINTSUGI_BINARY for the tests.
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} kintsugi::testing)
   _kintsugi_own_code(${name})
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  if(ARG_LABELS)
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+                         PROPERTIES LABELS "${ARG_LABELS}")
+  else()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  endif()
   if(ARG_USES_CLI)
     add_dependencies(${name} kintsugi_cli)
   endif()

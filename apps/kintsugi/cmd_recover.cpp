@@ -23,10 +23,12 @@
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
 #include "kintsugi/key_server.h"
+#include "kintsugi/limits.h"
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/report_json.h"
+#include "kintsugi/scan.h"
 #include "kintsugi/store.h"
 #include "progress_bar.h"
 
@@ -48,6 +50,7 @@ struct RecoverArgs {
   std::string shard;
   std::string variant;
   std::string victim_id;
+  std::string from_scan;
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -252,6 +255,38 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   for (const std::string& p : args.paths) {
     // Paths inside an image are its file system's paths, from its root.
     options.paths.emplace_back(image && p.front() != '/' ? "/" + p : p);
+  }
+  // --from-scan: exactly the files a scan marked recoverable now (issue
+  // 11), instead of PATHs (with --image, neither: all of the image).
+  if ((!args.from_scan.empty() && !args.paths.empty()) ||
+      (args.from_scan.empty() && args.paths.empty() && !image)) {
+    std::fprintf(stderr,
+                 "kintsugi: recover: give PATHs or --from-scan REPORT.json "
+                 "(one of the two)\n");
+    return kExitUsage;
+  }
+  if (!args.from_scan.empty()) {
+    auto text = ReadWholeFile(RealFileSystem(), args.from_scan,
+                              limits::kMaxScanReportBytes);
+    if (!text) {
+      return ReportFailure(global, text.error().WithContext("--from-scan: "));
+    }
+    auto paths = RecoverableFromScanJson(std::string_view(
+        reinterpret_cast<const char*>(text->data()), text->size()));
+    if (!paths) {
+      return ReportFailure(global, paths.error().WithContext("--from-scan: "));
+    }
+    if (paths->empty()) {
+      if (global.json) {
+        std::printf("%s\n", RecoverReportJson(RecoverReport{}).c_str());
+      } else if (!global.quiet) {
+        std::printf("%s\n",
+                    RenderEnglish(Message{MessageId::kScanFromScanNothing, {}})
+                        .c_str());
+      }
+      return kExitOk;
+    }
+    options.paths = std::move(*paths);
   }
   if (image && options.paths.empty()) options.paths.emplace_back("/");
   options.family = args.family;
@@ -510,6 +545,11 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                    "Read the inputs from this disk image (raw/dd: ext2/3/4, "
                    "FAT, NTFS; DOS or GPT partitions as /p1, /p2, ...), "
                    "read-only, nothing mounted; needs --out")
+      ->check(NonEmpty());
+  command
+      ->add_option("--from-scan", args->from_scan,
+                   "Recover exactly the files this `kintsugi scan --json` "
+                   "report marks recoverable now (instead of PATHs)")
       ->check(NonEmpty());
   command
       ->add_option("--family", args->family,

@@ -180,3 +180,25 @@ inline constexpr std::size_t kMaxDiskImagePartitions = 256;
 // cannot make a listing take all memory.
 inline constexpr std::size_t kMaxDiskImageDirEntries = 20'000'000;
 }  // namespace kintsugi::limits
+
+// --- scan (src/scan: the triage of a tree, issue 11) -----------------------
+namespace kintsugi::limits {
+// A file whose name looks like a note's (text, HTML, HTA, RTF) is read whole
+// up to this size, in one read, so that identify sees the whole note: real
+// notes are a few KiB. A larger one is read like any file (head and tail).
+inline constexpr std::uint64_t kScanNoteBytes = 64 * kKiB;
+// Note paths and campaign IDs listed per family in the report; the counts
+// are exact, the lists are examples.
+inline constexpr std::size_t kScanListedPerFamily = 10;
+// Folders and extensions listed in by_folder / by_extension (most files
+// first): a chart shows the top few, a tree of a million folders would
+// otherwise make the report as long as its file list.
+inline constexpr std::size_t kScanListedBuckets = 1000;
+// Files of one folder classified as one task: a folder of 100,000 files is
+// spread over the workers, and a task is long enough to cost nothing to
+// hand over.
+inline constexpr std::size_t kScanFilesPerTask = 64;
+// A scan report read back by `recover --from-scan`: about 300 bytes a file,
+// so a scan of three million files.
+inline constexpr std::size_t kMaxScanReportBytes = 1024 * kMiB;
+}  // namespace kintsugi::limits

@@ -284,6 +284,22 @@ enum class MessageId : std::uint16_t {
   kRecoverPrincessLockerKey,
   kRecoverPrincessLockerKeyFound,
   kDecryptorPrincessLockerNeeds,
+  // Scan (issue 11): the terminal summary of `kintsugi scan`.
+  kScanSummaryEncrypted,
+  kScanSummaryNone,
+  kScanRecoverableNow,
+  kScanNotes,
+  kScanSuspicious,
+  kScanTimeline,
+  kScanFamily,
+  kScanFamilyNoDecryptor,
+  kScanFamilyNeeds,
+  kScanFamilyCampaigns,
+  kScanErrors,
+  kScanLeftOut,
+  kScanNamesOnly,
+  kScanInterrupted,
+  kScanFromScanNothing,
   kCount,  // Not a message: the number of ids.
 };
 

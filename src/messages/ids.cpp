@@ -170,6 +170,23 @@ constexpr std::string_view kRecoverPrincessLockerKeyArgs[] = {
 constexpr std::string_view kRecoverPrincessLockerKeyFoundArgs[] = {
     "seed", "time", "string", "length", "hashing"};
 
+// `kintsugi scan`'s summary.
+constexpr std::string_view kScanArgsSummaryEncrypted[] = {"encrypted", "files",
+                                                          "families"};
+constexpr std::string_view kScanArgsSummaryNone[] = {"files"};
+constexpr std::string_view kScanArgsRecoverableNow[] = {"files"};
+constexpr std::string_view kScanArgsNotes[] = {"notes", "paths"};
+constexpr std::string_view kScanArgsSuspicious[] = {"files"};
+constexpr std::string_view kScanArgsTimeline[] = {"first", "last", "rate"};
+constexpr std::string_view kScanArgsFamily[] = {
+    "family", "files", "notes", "decryptor", "strategy", "recoverable"};
+constexpr std::string_view kScanArgsFamilyNoDecryptor[] = {"family", "files",
+                                                           "notes"};
+constexpr std::string_view kScanArgsFamilyNeeds[] = {"needs"};
+constexpr std::string_view kScanArgsFamilyCampaigns[] = {"ids"};
+constexpr std::string_view kScanArgsErrors[] = {"errors", "path", "error"};
+constexpr std::string_view kScanArgsLeftOut[] = {"symlinks", "excluded",
+                                                 "other"};
 constexpr std::span<const std::string_view> kNoArgs{};
 
 constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
@@ -506,6 +523,25 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      "recover.princess_locker_key_found", kRecoverPrincessLockerKeyFoundArgs},
     {MessageId::kDecryptorPrincessLockerNeeds,
      "decryptor.princess_locker_needs", kNoArgs},
+    {MessageId::kScanSummaryEncrypted, "scan.summary_encrypted",
+     kScanArgsSummaryEncrypted},
+    {MessageId::kScanSummaryNone, "scan.summary_none", kScanArgsSummaryNone},
+    {MessageId::kScanRecoverableNow, "scan.recoverable_now",
+     kScanArgsRecoverableNow},
+    {MessageId::kScanNotes, "scan.notes", kScanArgsNotes},
+    {MessageId::kScanSuspicious, "scan.suspicious", kScanArgsSuspicious},
+    {MessageId::kScanTimeline, "scan.timeline", kScanArgsTimeline},
+    {MessageId::kScanFamily, "scan.family", kScanArgsFamily},
+    {MessageId::kScanFamilyNoDecryptor, "scan.family_no_decryptor",
+     kScanArgsFamilyNoDecryptor},
+    {MessageId::kScanFamilyNeeds, "scan.family_needs", kScanArgsFamilyNeeds},
+    {MessageId::kScanFamilyCampaigns, "scan.family_campaigns",
+     kScanArgsFamilyCampaigns},
+    {MessageId::kScanErrors, "scan.errors", kScanArgsErrors},
+    {MessageId::kScanLeftOut, "scan.left_out", kScanArgsLeftOut},
+    {MessageId::kScanNamesOnly, "scan.names_only", kNoArgs},
+    {MessageId::kScanInterrupted, "scan.interrupted", kNoArgs},
+    {MessageId::kScanFromScanNothing, "scan.from_scan_nothing", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

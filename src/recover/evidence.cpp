@@ -13,16 +13,6 @@
 namespace kintsugi::recover {
 namespace {
 
-// Ransom notes are text, HTML, HTA or RTF files; only such names are read
-// to find them (reading every file of a folder would double the run's I/O).
-bool NoteLikeName(const Path& path) {
-  static constexpr std::string_view kExtensions[] = {".txt", ".html", ".htm",
-                                                     ".hta", ".rtf"};
-  const std::string ext = AsciiLower(path.extension().native());
-  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) !=
-         std::end(kExtensions);
-}
-
 // Words ransom-note names use ("HOW_TO_DECRYPT.txt", "_readme.txt",
 // "RESTORE-FILES.html"): such names are read first, before a victim's own
 // text files.
@@ -46,6 +36,14 @@ bool IsFor(const Decryptor& decryptor, const NamedFamily& family) {
 }
 
 }  // namespace
+
+bool NoteLikeName(const Path& path) {
+  static constexpr std::string_view kExtensions[] = {".txt", ".html", ".htm",
+                                                     ".hta", ".rtf"};
+  const std::string ext = AsciiLower(path.extension().native());
+  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) !=
+         std::end(kExtensions);
+}
 
 FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
                                     const identify::CompiledKb& kb,
@@ -94,6 +92,12 @@ FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
     }
     inputs.push_back(identify::FileNameInput(name));
   }
+  return EvidenceFromInputs(kb, inputs, note_sources);
+}
+
+FolderEvidence EvidenceFromInputs(const identify::CompiledKb& kb,
+                                  std::span<const identify::Input> inputs,
+                                  const std::set<std::string>& note_sources) {
   FolderEvidence evidence;
   evidence.kb = &kb;
   if (inputs.empty()) return evidence;

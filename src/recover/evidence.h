@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -64,12 +65,24 @@ struct FolderEvidence {
   const identify::CompiledKb* kb = nullptr;
 };
 
+// Ransom notes are text, HTML, HTA or RTF files; only files with such names
+// are read to find them (reading every file of a folder would double a
+// run's I/O).
+bool NoteLikeName(const Path& path);
+
 // Runs identify over the files of one folder: the ransom notes among them
 // (text-like names, note-like names first) and the names and a few heads of
 // the others, within the limits::kMaxRecover*PerFolder bounds.
 FolderEvidence GatherFolderEvidence(ReadOnlyFileSystem& fs,
                                     const identify::CompiledKb& kb,
                                     std::span<const WalkItem* const> files);
+
+// Identify's answer for one folder from inputs already read (scan reads
+// each file once and hands over the notes it found and the folder's names);
+// `note_sources` names the notes among them, for NamedFamily::from.
+FolderEvidence EvidenceFromInputs(const identify::CompiledKb& kb,
+                                  std::span<const identify::Input> inputs,
+                                  const std::set<std::string>& note_sources);
 
 // The family identify attributes one file to from its own evidence (name,
 // head and tail markers, size), when the verdict is "identified".

@@ -36,7 +36,7 @@ WalkItem Walker::Problem(const Path& path, RecoverStatus status,
   outcome->status = status;
   outcome->detail = std::move(detail);
   return WalkItem{
-      path, path.lexically_relative(base_), 0, std::move(outcome), {}};
+      path, path.lexically_relative(base_), 0, std::move(outcome), {}, 0};
 }
 
 bool Walker::Emit(WalkBatch batch) {
@@ -68,6 +68,7 @@ bool Walker::WalkRoot(const Path& root, const Path& base,
                         {{"error", info.error().message()}}}));
     return Emit(std::move(batch));
   }
+  root_device_ = info->device;
   if (info->type == FileType::kDirectory) {
     if (MayEnter(root, *info, 0, batch.items)) {
       return WalkFolder(root, FolderId{info->device, info->inode}, 0);
@@ -96,8 +97,8 @@ void Walker::AddFile(const Path& path, const FileInfo& info,
   if (side_file_names_.count(AsciiLower(path.filename().native())) > 0) {
     side_files_.push_back(path);
   }
-  items.push_back(
-      WalkItem{path, path.lexically_relative(base_), info.size, nullptr, id});
+  items.push_back(WalkItem{path, path.lexically_relative(base_), info.size,
+                           nullptr, id, info.mtime_ns});
 }
 
 bool Walker::MayEnter(const Path& path, const FileInfo& info, std::size_t depth,
@@ -111,6 +112,10 @@ bool Walker::MayEnter(const Path& path, const FileInfo& info, std::size_t depth,
     // A link back up the tree: a loop.
     problems.push_back(Problem(path, RecoverStatus::kUnsupported,
                                Message{MessageId::kRecoverFolderVisited, {}}));
+    return false;
+  }
+  if (options_.one_file_system && depth > 0 && info.device != root_device_) {
+    ++counts_.other_file_systems;
     return false;
   }
   if (!visited_.insert(id).second) {
@@ -175,6 +180,13 @@ bool Walker::WalkFolder(const Path& dir, FolderId self, std::size_t depth) {
       info = *stat;
     } else {
       info.type = entry.type;
+    }
+    if (options_.exclude &&
+        (info.type == FileType::kRegular ||
+         info.type == FileType::kDirectory) &&
+        options_.exclude(child, info.type == FileType::kDirectory)) {
+      ++counts_.excluded;
+      continue;
     }
     if (info.type == FileType::kRegular) {
       AddFile(child, info, batch.items);

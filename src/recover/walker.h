@@ -40,7 +40,8 @@ struct WalkItem {
   Path rel;  // Relative to its root's base (OutputBases), for --out.
   std::uint64_t size = 0;
   std::unique_ptr<FileOutcome> preset;
-  FileId id{};  // Of a file (not of a problem).
+  FileId id{};                // Of a file (not of a problem).
+  std::int64_t mtime_ns = 0;  // Of a file (scan's timeline).
 };
 
 // What the walk found directly in one folder, in name order: its files and
@@ -73,12 +74,22 @@ struct WalkOptions {
   // the others are counted in WalkCounts::duplicates. Files not listed are
   // handed over as found, so no identity is kept for them.
   std::vector<FileId> repeated;
+  // Entries not to hand over or enter (scan --exclude): called with each
+  // entry's path and whether it is a folder; true leaves it out (counted in
+  // WalkCounts::excluded). Roots are never excluded. May be empty.
+  std::function<bool(const Path&, bool folder)> exclude;
+  // Enter no folder on another device than its root's (scan
+  // --one-file-system); such folders are counted in
+  // WalkCounts::other_file_systems.
+  bool one_file_system = false;
 };
 
 // What the walk left out on purpose, for the summary.
 struct WalkCounts {
-  std::uint64_t symlinks_skipped = 0;  // Links inside the tree not followed.
-  std::uint64_t duplicates = 0;        // Files or folders reached again.
+  std::uint64_t symlinks_skipped = 0;    // Links inside the tree not followed.
+  std::uint64_t duplicates = 0;          // Files or folders reached again.
+  std::uint64_t excluded = 0;            // Entries WalkOptions::exclude took.
+  std::uint64_t other_file_systems = 0;  // Folders not entered (other device).
 };
 
 class Walker {
@@ -116,6 +127,7 @@ class Walker {
   std::set<std::string> side_file_names_;  // Lowercase.
   Path base_;
   const BatchSink* sink_ = nullptr;
+  std::uint64_t root_device_ = 0;  // Of the root being walked.
   std::set<FolderId> visited_;
   std::vector<FolderId> ancestors_;  // Of the folder being walked.
   std::set<FileId> repeated_seen_;

@@ -1,0 +1,179 @@
+// `kintsugi scan --json` (docs/cli.md "scan", issue 11's contract) and its
+// reading back by `kintsugi recover --from-scan`.
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kintsugi/scan.h"
+
+namespace kintsugi {
+namespace {
+
+using Json = nlohmann::json;
+
+// "2026-12-03T14:05:09Z": the UTC second of `ns` since the epoch.
+std::string IsoTime(std::int64_t ns) {
+  std::int64_t seconds = ns / 1'000'000'000;
+  if (ns % 1'000'000'000 < 0) --seconds;
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[40];
+  const std::size_t n =
+      std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(text, n);
+}
+
+Json OrNull(const std::string& text) {
+  return text.empty() ? Json(nullptr) : Json(text);
+}
+
+Json TimeOrNull(const std::optional<std::int64_t>& ns) {
+  return ns ? Json(IsoTime(*ns)) : Json(nullptr);
+}
+
+Json FileJson(const ScannedFile& f) {
+  Json file = {
+      {"path", f.path.string()},
+      {"class", std::string(ScanClassName(f.klass))},
+      {"family", OrNull(f.family)},
+      {"size", f.size},
+      {"mtime", IsoTime(f.mtime_ns)},
+      {"decryptor", OrNull(f.decryptor)},
+      {"campaign", OrNull(f.campaign)},
+      {"recoverable_now", f.recoverable_now},
+      {"intact_bytes", f.intact_bytes ? Json(*f.intact_bytes) : Json(nullptr)},
+      {"intact_at_least", f.intact_at_least},
+      {"original_size",
+       f.original_size ? Json(*f.original_size) : Json(nullptr)}};
+  if (f.klass != ScanClass::kClean && f.detail.id != MessageId::kCount) {
+    file["detail"] = RenderEnglish(f.detail);
+  }
+  return file;
+}
+
+}  // namespace
+
+std::string ScanReportJson(const ScanReport& report) {
+  Json by_family = Json::object();
+  std::uint64_t recoverable = 0;
+  for (const FamilyVerdict& f : report.families) {
+    if (f.files > 0) by_family[f.family] = f.files;
+    recoverable += f.recoverable_now;
+  }
+  Json summary = {{"files", report.files.size()},
+                  {"encrypted", report.count(ScanClass::kEncrypted)},
+                  {"notes", report.count(ScanClass::kNote)},
+                  {"suspicious", report.count(ScanClass::kSuspicious)},
+                  {"clean", report.count(ScanClass::kClean)},
+                  {"by_family", std::move(by_family)},
+                  {"first_encrypted", TimeOrNull(report.first_encrypted_ns)},
+                  {"last_encrypted", TimeOrNull(report.last_encrypted_ns)},
+                  {"recoverable_now", recoverable},
+                  {"errors", report.errors.size()}};
+  Json families = Json::array();
+  for (const FamilyVerdict& f : report.families) {
+    Json needs = Json::array();
+    for (const std::string& need : f.needs) needs.push_back(need);
+    Json advice = Json::array();
+    for (const Message& m : f.advice) advice.push_back(RenderEnglish(m));
+    Json notes = Json::array();
+    for (const Path& p : f.note_paths) notes.push_back(p.string());
+    families.push_back({{"family", f.family},
+                        {"files", f.files},
+                        {"decryptor", OrNull(f.decryptor)},
+                        {"recoverable_now", f.recoverable_now},
+                        {"needs", std::move(needs)},
+                        {"strategy", OrNull(f.strategy)},
+                        {"advice", std::move(advice)},
+                        {"notes", f.notes},
+                        {"note_paths", std::move(notes)},
+                        {"campaigns", f.campaigns}});
+  }
+  Json files = Json::array();
+  for (const ScannedFile& f : report.files) files.push_back(FileJson(f));
+  Json errors = Json::array();
+  for (const ScanError& e : report.errors) {
+    errors.push_back({{"path", e.path.string()},
+                      {"error", RenderEnglish(e.error)},
+                      {"id", std::string(MessageIdName(e.error.id))}});
+  }
+  Json per_minute = Json::array();
+  for (const auto& [minute, count] : report.per_minute) {
+    per_minute.push_back({{"minute", IsoTime(minute)}, {"files", count}});
+  }
+  double rate = 0.0;
+  if (report.first_encrypted_ns && report.last_encrypted_ns) {
+    const double minutes = static_cast<double>(*report.last_encrypted_ns -
+                                               *report.first_encrypted_ns) /
+                           60e9;
+    rate = static_cast<double>(report.count(ScanClass::kEncrypted)) /
+           std::max(1.0, minutes);
+  }
+  Json by_folder = Json::array();
+  for (const auto& [folder, count] : report.by_folder) {
+    by_folder.push_back({{"folder", folder.string()}, {"encrypted", count}});
+  }
+  Json by_extension = Json::array();
+  for (const auto& [extension, count] : report.by_extension) {
+    by_extension.push_back({{"extension", extension}, {"files", count}});
+  }
+  Json roots = Json::array();
+  for (const Path& root : report.roots) roots.push_back(root.string());
+  Json document = {{"summary", std::move(summary)},
+                   {"families", std::move(families)},
+                   {"files", std::move(files)},
+                   {"errors", std::move(errors)},
+                   {"timeline",
+                    {{"first", TimeOrNull(report.first_encrypted_ns)},
+                     {"last", TimeOrNull(report.last_encrypted_ns)},
+                     {"files_per_minute", rate},
+                     {"per_minute", std::move(per_minute)}}},
+                   {"by_folder", std::move(by_folder)},
+                   {"by_extension", std::move(by_extension)},
+                   {"scanned",
+                    {{"roots", std::move(roots)},
+                     {"image", OrNull(report.image)},
+                     {"kb_version", OrNull(report.kb_version)},
+                     {"names_only", report.names_only},
+                     {"bytes_read", report.bytes_read},
+                     {"symlinks_skipped", report.symlinks_skipped},
+                     {"duplicates_skipped", report.duplicates_skipped},
+                     {"excluded", report.excluded},
+                     {"other_file_systems", report.other_file_systems},
+                     {"cancelled", report.cancelled}}}};
+  return document.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+Result<std::vector<Path>> RecoverableFromScanJson(std::string_view json) {
+  const Json document = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  // Issue 11's contract: a recover report has "summary" and "files" too,
+  // but no "families" nor a summary of encrypted files.
+  if (document.is_discarded() || !document.is_object() ||
+      !document.contains("files") || !document["files"].is_array() ||
+      !document.contains("families") || !document["families"].is_array() ||
+      !document.contains("summary") || !document["summary"].is_object() ||
+      !document["summary"].contains("encrypted")) {
+    return InvalidArgumentError(
+        "not a report of kintsugi scan --json (no \"summary\", "
+        "\"families\" and \"files\")");
+  }
+  std::vector<Path> paths;
+  for (const Json& file : document["files"]) {
+    if (!file.is_object() || !file.contains("path") ||
+        !file["path"].is_string()) {
+      return InvalidArgumentError("a file of the scan report has no path");
+    }
+    const auto recoverable = file.find("recoverable_now");
+    if (recoverable != file.end() && recoverable->is_boolean() &&
+        recoverable->get<bool>()) {
+      paths.emplace_back(file["path"].get<std::string>());
+    }
+  }
+  return paths;
+}
+
+}  // namespace kintsugi
