@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "interrupt.h"
+#include "kintsugi/disk_image.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
@@ -25,6 +26,7 @@ struct ScanArgs {
   std::vector<std::string> paths;
   std::vector<std::string> excludes;
   std::string db;
+  std::string image;
   unsigned threads = 0;
   bool names_only = false;
   bool one_file_system = false;
@@ -155,7 +157,22 @@ void PrintSummary(const ScanReport& report) {
 
 int Run(const GlobalOptions& global, const ScanArgs& args) {
   ScanOptions options;
-  for (const std::string& p : args.paths) options.paths.emplace_back(p);
+  // --image: the paths are inside the image (default: all of it), read
+  // through The Sleuth Kit without mounting or writing anything.
+  std::unique_ptr<ReadOnlyFileSystem> image;
+  if (!args.image.empty()) {
+    auto opened = OpenDiskImage(args.image);
+    if (!opened) return ReportFailure(global, opened.error());
+    image = std::move(*opened);
+    options.image = args.image;
+  } else if (args.paths.empty()) {
+    std::fprintf(stderr, "kintsugi: scan: give PATHs, or --image FILE\n");
+    return kExitUsage;
+  }
+  for (const std::string& p : args.paths) {
+    options.paths.emplace_back(image && p.front() != '/' ? "/" + p : p);
+  }
+  if (image && options.paths.empty()) options.paths.emplace_back("/");
   options.excludes = args.excludes;
   options.threads = args.threads;
   options.names_only = args.names_only;
@@ -187,7 +204,7 @@ int Run(const GlobalOptions& global, const ScanArgs& args) {
     if (!store) return ReportFailure(global, store.error());
     options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
   }
-  auto report = RunScan(RealFileSystem(), options);
+  auto report = RunScan(image ? *image : RealFileSystem(), options);
   if (!report) return ReportFailure(global, report.error());
   if (global.json) {
     std::string json = ScanReportJson(*report);
@@ -209,8 +226,16 @@ void AddScanCommand(CLI::App& app, const GlobalOptions& options,
                          "Triage a tree: which files are encrypted, by what, "
                          "and which can be recovered");
   auto args = std::make_shared<ScanArgs>();
-  command->add_option("PATH", args->paths, "Files or folders to scan")
-      ->required()
+  command
+      ->add_option("PATH", args->paths,
+                   "Files or folders to scan (with --image: paths inside the "
+                   "image; default: all of it)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--image", args->image,
+                   "Scan a disk image (raw/dd: ext2/3/4, FAT, NTFS; DOS or "
+                   "GPT partitions as /p1, /p2, ...), read-only, nothing "
+                   "mounted")
       ->check(NonEmpty());
   command
       ->add_option("--exclude", args->excludes,

@@ -3,7 +3,8 @@
 // victim's untouched files and random data: exact counts per class in the
 // JSON contract, the summary's answer first, --names-only, --exclude, and
 // `recover --from-scan` recovering exactly what the scan called
-// recoverable now.
+// recoverable now; and an ext4 and a FAT image built from the same tree
+// (mke2fs -d, mkfs.fat + mcopy: nothing mounted) classified as the tree.
 //
 // Specimens (recovery-schemes.md §0): synthetic plaintext, Jigsaw with its
 // published hard-coded key, STOP/Djvu under a locally generated RSA key,
@@ -29,6 +30,7 @@
 #include "families/stop_djvu/testing/specimens.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
+#include "io/testing/image_tools.h"
 #include "kintsugi/fs.h"
 
 namespace kintsugi {
@@ -219,6 +221,76 @@ TEST_F(ScanCli, RecoverFromScanTakesExactlyTheRecoverableFiles) {
       testing::RunCliToFile({"recover", "--from-scan", recovered.string()},
                             dir_ / "bad.txt"),
       3);
+}
+
+}  // namespace
+}  // namespace kintsugi
+
+namespace kintsugi {
+namespace {
+
+// Path (relative to the scanned root, with a leading '/') -> "class family"
+// of every file of a scan report.
+std::map<std::string, std::string> Classification(const Json& report,
+                                                  const std::string& root) {
+  std::map<std::string, std::string> out;
+  for (const Json& file : report.at("files")) {
+    std::string path = file.at("path").get<std::string>();
+    if (!root.empty() && path.rfind(root, 0) == 0)
+      path = path.substr(root.size());
+    const Json& family = file.at("family");
+    out[path] = file.at("class").get<std::string>() + " " +
+                (family.is_null() ? "-" : family.get<std::string>());
+  }
+  return out;
+}
+
+TEST_F(ScanCli, DiskImagesGiveTheSameClassificationAsTheTree) {
+  const std::string mke2fs = testing::FindImageTool("mke2fs");
+  const std::string mkfs_fat = testing::FindImageTool("mkfs.fat");
+  const std::string mcopy = testing::FindImageTool("mcopy");
+  if (mke2fs.empty() || mkfs_fat.empty() || mcopy.empty()) {
+    GTEST_SKIP() << "mke2fs, mkfs.fat or mcopy is not installed";
+  }
+  // FAT holds no symbolic links, and mcopy would follow this one to "/".
+  stdfs::remove(tree_ / "misc" / "root-link");
+  const Path tree_json = dir_ / "tree.json";
+  ASSERT_EQ(
+      testing::RunCliToFile({"scan", tree_.string(), "--json"}, tree_json), 0);
+  const auto expected =
+      Classification(testing::ReadJson(tree_json), tree_.string());
+  ASSERT_EQ(expected.size(),
+            static_cast<std::size_t>(kJigsaw + kStop + kHiddenTear + kNotes +
+                                     kRandom + kClean));
+
+  const Path ext4 = dir_ / "ext4.img";
+  ASSERT_TRUE(testing::RunQuietly(mke2fs + " -q -t ext4 -F -d " +
+                                  testing::ShellQuote(tree_) + " " +
+                                  testing::ShellQuote(ext4) + " 16M"));
+  const Path fat = dir_ / "fat.img";
+  ASSERT_TRUE(testing::RunQuietly(mkfs_fat + " -C " + testing::ShellQuote(fat) +
+                                  " 16384"));
+  ASSERT_TRUE(testing::RunQuietly(mcopy + " -s -i " + testing::ShellQuote(fat) +
+                                  " " + testing::ShellQuote(tree_) + "/* ::"));
+
+  for (const Path& image : {ext4, fat}) {
+    SCOPED_TRACE(image.filename().string());
+    const Path json = dir_ / (image.filename().string() + ".json");
+    ASSERT_EQ(testing::RunCliToFile(
+                  {"scan", "--image", image.string(), "--json"}, json),
+              0);
+    const Json report = testing::ReadJson(json);
+    EXPECT_EQ(report.at("scanned").at("image"), image.string());
+    EXPECT_EQ(Classification(report, ""), expected);
+    EXPECT_EQ(report.at("summary").at("by_family"),
+              testing::ReadJson(tree_json).at("summary").at("by_family"));
+  }
+  // A path inside the image limits the scan to it.
+  const Path docs = dir_ / "docs.json";
+  ASSERT_EQ(testing::RunCliToFile(
+                {"scan", "--image", ext4.string(), "docs", "--json"}, docs),
+            0);
+  EXPECT_EQ(testing::ReadJson(docs).at("summary").at("encrypted"), kJigsaw);
 }
 
 }  // namespace
