@@ -187,6 +187,31 @@ constexpr std::string_view kScanArgsFamilyCampaigns[] = {"ids"};
 constexpr std::string_view kScanArgsErrors[] = {"errors", "path", "error"};
 constexpr std::string_view kScanArgsLeftOut[] = {"symlinks", "excluded",
                                                  "other"};
+// The scan's HTML report.
+constexpr std::string_view kScanReportBadFieldArgs[] = {"field", "expected"};
+constexpr std::string_view kScanReportBadJsonArgs[] = {"error"};
+constexpr std::string_view kScanReportScannedRootsArgs[] = {"roots"};
+constexpr std::string_view kScanReportScannedImageArgs[] = {"image"};
+constexpr std::string_view kScanReportKbVersionArgs[] = {"version"};
+constexpr std::string_view kScanReportGeneratedArgs[] = {"time"};
+constexpr std::string_view kScanReportAnswerEncryptedArgs[] = {"count", "files",
+                                                               "families"};
+constexpr std::string_view kScanReportAnswerNoneArgs[] = {"files"};
+constexpr std::string_view kScanReportAnswerRecoverableArgs[] = {"count"};
+constexpr std::string_view kScanReportAnswerFamilyArgs[] = {
+    "family", "files", "recoverable", "decryptor"};
+constexpr std::string_view kScanReportAnswerFamilyNoDecryptorArgs[] = {"family",
+                                                                       "files"};
+constexpr std::string_view kScanReportAnswerNeedsArgs[] = {"needs"};
+constexpr std::string_view kScanReportAnswerNotesArgs[] = {"count"};
+constexpr std::string_view kScanReportAnswerSuspiciousArgs[] = {"count"};
+constexpr std::string_view kScanReportAnswerWindowArgs[] = {"first", "last"};
+constexpr std::string_view kScanReportAnswerErrorsArgs[] = {"count"};
+constexpr std::string_view kScanReportMoreRowsArgs[] = {"count"};
+constexpr std::string_view kScanReportChartTimelineArgs[] = {"minutes"};
+constexpr std::string_view kScanReportChartMoreArgs[] = {"count"};
+constexpr std::string_view kScanReportTimelineRangeArgs[] = {"first", "last"};
+
 constexpr std::span<const std::string_view> kNoArgs{};
 
 constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
@@ -542,6 +567,92 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kScanNamesOnly, "scan.names_only", kNoArgs},
     {MessageId::kScanInterrupted, "scan.interrupted", kNoArgs},
     {MessageId::kScanFromScanNothing, "scan.from_scan_nothing", kNoArgs},
+    {MessageId::kScanReportBadField, "scan_report.bad_field",
+     kScanReportBadFieldArgs},
+    {MessageId::kScanReportBadJson, "scan_report.bad_json",
+     kScanReportBadJsonArgs},
+    {MessageId::kScanReportTitle, "scan_report.title", kNoArgs},
+    {MessageId::kScanReportScannedRoots, "scan_report.scanned_roots",
+     kScanReportScannedRootsArgs},
+    {MessageId::kScanReportScannedImage, "scan_report.scanned_image",
+     kScanReportScannedImageArgs},
+    {MessageId::kScanReportKbVersion, "scan_report.kb_version",
+     kScanReportKbVersionArgs},
+    {MessageId::kScanReportGenerated, "scan_report.generated",
+     kScanReportGeneratedArgs},
+    {MessageId::kScanReportAnswerHeading, "scan_report.answer_heading",
+     kNoArgs},
+    {MessageId::kScanReportAnswerEncrypted, "scan_report.answer_encrypted",
+     kScanReportAnswerEncryptedArgs},
+    {MessageId::kScanReportAnswerNone, "scan_report.answer_none",
+     kScanReportAnswerNoneArgs},
+    {MessageId::kScanReportAnswerRecoverable, "scan_report.answer_recoverable",
+     kScanReportAnswerRecoverableArgs},
+    {MessageId::kScanReportAnswerFamily, "scan_report.answer_family",
+     kScanReportAnswerFamilyArgs},
+    {MessageId::kScanReportAnswerFamilyNoDecryptor,
+     "scan_report.answer_family_no_decryptor",
+     kScanReportAnswerFamilyNoDecryptorArgs},
+    {MessageId::kScanReportAnswerNeeds, "scan_report.answer_needs",
+     kScanReportAnswerNeedsArgs},
+    {MessageId::kScanReportAnswerNotes, "scan_report.answer_notes",
+     kScanReportAnswerNotesArgs},
+    {MessageId::kScanReportAnswerSuspicious, "scan_report.answer_suspicious",
+     kScanReportAnswerSuspiciousArgs},
+    {MessageId::kScanReportAnswerWindow, "scan_report.answer_window",
+     kScanReportAnswerWindowArgs},
+    {MessageId::kScanReportAnswerErrors, "scan_report.answer_errors",
+     kScanReportAnswerErrorsArgs},
+    {MessageId::kScanReportOverviewHeading, "scan_report.overview_heading",
+     kNoArgs},
+    {MessageId::kScanReportFamiliesHeading, "scan_report.families_heading",
+     kNoArgs},
+    {MessageId::kScanReportNotesHeading, "scan_report.notes_heading", kNoArgs},
+    {MessageId::kScanReportTimelineHeading, "scan_report.timeline_heading",
+     kNoArgs},
+    {MessageId::kScanReportErrorsHeading, "scan_report.errors_heading",
+     kNoArgs},
+    {MessageId::kScanReportFilesHeading, "scan_report.files_heading", kNoArgs},
+    {MessageId::kScanReportColumnFamily, "scan_report.column_family", kNoArgs},
+    {MessageId::kScanReportColumnFiles, "scan_report.column_files", kNoArgs},
+    {MessageId::kScanReportColumnDecryptor, "scan_report.column_decryptor",
+     kNoArgs},
+    {MessageId::kScanReportColumnRecoverable, "scan_report.column_recoverable",
+     kNoArgs},
+    {MessageId::kScanReportColumnNeeds, "scan_report.column_needs", kNoArgs},
+    {MessageId::kScanReportColumnPath, "scan_report.column_path", kNoArgs},
+    {MessageId::kScanReportColumnSize, "scan_report.column_size", kNoArgs},
+    {MessageId::kScanReportColumnModified, "scan_report.column_modified",
+     kNoArgs},
+    {MessageId::kScanReportColumnError, "scan_report.column_error", kNoArgs},
+    {MessageId::kScanReportColumnClass, "scan_report.column_class", kNoArgs},
+    {MessageId::kScanReportClassEncrypted, "scan_report.class_encrypted",
+     kNoArgs},
+    {MessageId::kScanReportClassNote, "scan_report.class_note", kNoArgs},
+    {MessageId::kScanReportClassSuspicious, "scan_report.class_suspicious",
+     kNoArgs},
+    {MessageId::kScanReportClassClean, "scan_report.class_clean", kNoArgs},
+    {MessageId::kScanReportFilesScanned, "scan_report.files_scanned", kNoArgs},
+    {MessageId::kScanReportNoDecryptor, "scan_report.no_decryptor", kNoArgs},
+    {MessageId::kScanReportUnknownFamily, "scan_report.unknown_family",
+     kNoArgs},
+    {MessageId::kScanReportNoExtension, "scan_report.no_extension", kNoArgs},
+    {MessageId::kScanReportNothing, "scan_report.nothing", kNoArgs},
+    {MessageId::kScanReportMoreRows, "scan_report.more_rows",
+     kScanReportMoreRowsArgs},
+    {MessageId::kScanReportChartFamilies, "scan_report.chart_families",
+     kNoArgs},
+    {MessageId::kScanReportChartFolders, "scan_report.chart_folders", kNoArgs},
+    {MessageId::kScanReportChartExtensions, "scan_report.chart_extensions",
+     kNoArgs},
+    {MessageId::kScanReportChartTimeline, "scan_report.chart_timeline",
+     kScanReportChartTimelineArgs},
+    {MessageId::kScanReportChartMore, "scan_report.chart_more",
+     kScanReportChartMoreArgs},
+    {MessageId::kScanReportTimelineRange, "scan_report.timeline_range",
+     kScanReportTimelineRangeArgs},
+    {MessageId::kScanReportNoTimeline, "scan_report.no_timeline", kNoArgs},
+    {MessageId::kScanReportFooter, "scan_report.footer", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
