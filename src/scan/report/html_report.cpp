@@ -19,13 +19,16 @@ namespace kintsugi {
 namespace scan_report {
 namespace {
 
-// Screen and print (A4) styles. Long paths wrap anywhere so that no table
-// is wider than the page; rows, figures and the answer do not split across
-// pages, and table headings repeat on each.
+// Screen and print (A4) styles. Long names wrap, so that nothing is wider
+// than the page: in text where they overflow, in the tables' cells of names
+// (paths, families, needs) anywhere, so a table's narrowest width does not
+// count them whole; rows, figures and the answer do not split across pages,
+// and table headings repeat on each.
 constexpr std::string_view kStyle = R"css(
 :root{color-scheme:light}
 body{font:14px/1.45 "DejaVu Sans",system-ui,sans-serif;color:#1d1d1f;
-background:#fff;max-width:60rem;margin:1.5rem auto;padding:0 1rem}
+background:#fff;max-width:60rem;margin:1.5rem auto;padding:0 1rem;
+overflow-wrap:break-word}
 h1{font-size:1.6rem;margin:.2rem 0}
 h2{font-size:1.25rem;border-bottom:2px solid #c8961e;padding-bottom:.15rem;
 margin-top:2rem}

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -183,13 +184,24 @@ class ScanReportBrowserTest : public ::testing::Test {
     dir_ = testing::MakeTestDir("scan-report");
     ASSERT_FALSE(dir_.empty());
     const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
-    const std::string json =
-        ReadFile(fs::path(root == nullptr ? "." : root) /
-                 "src/scan/report/testdata/sample_scan.json");
+    sample_ = ReadFile(fs::path(root == nullptr ? "." : root) /
+                       "src/scan/report/testdata/sample_scan.json");
+    ASSERT_NO_FATAL_FAILURE(WriteReport(sample_));
+  }
+
+  // Writes the report of `json` where Chromium() opens it, with `script`
+  // (a test's probe) before </body>.
+  void WriteReport(const std::string& json, const std::string& script = "") {
     Result<std::string> page = RenderScanReportHtml(json);
     ASSERT_TRUE(page.ok()) << page.status().ToString();
+    std::string html = std::move(*page);
+    if (!script.empty()) {
+      const std::size_t end = html.rfind("</body>");
+      ASSERT_NE(end, std::string::npos);
+      html.insert(end, "<script>" + script + "</script>");
+    }
     report_ = dir_ / "report.html";
-    std::ofstream(report_, std::ios::binary) << *page;
+    std::ofstream(report_, std::ios::binary) << html;
   }
 
   void TearDown() override {
@@ -222,6 +234,7 @@ class ScanReportBrowserTest : public ::testing::Test {
   }
 
   std::string chromium_;
+  std::string sample_;
   fs::path dir_;
   fs::path report_;
 };
@@ -306,6 +319,32 @@ TEST_F(ScanReportBrowserTest, ThePagePrintsToPdf) {
   }
   EXPECT_GE(pages, 1u);
   EXPECT_LE(pages, 6u);
+  // On A4 (the page's @page rule; Chromium's default is Letter): 595 x 842
+  // points.
+  const std::size_t box = bytes.find("/MediaBox [0 0 ");
+  ASSERT_NE(box, std::string::npos);
+  const double width = std::strtod(bytes.c_str() + box + 15, nullptr);
+  EXPECT_NEAR(width, 595.3, 1.0);
+}
+
+TEST_F(ScanReportBrowserTest, NoTableIsWiderThanAnA4Page) {
+  // A path of 400 characters without a break, a long family name, and a
+  // window as wide as an A4 page's text (182 mm at 96 dpi: 688 px).
+  nlohmann::json scan = nlohmann::json::parse(sample_);
+  const std::string long_name = "/" + std::string(400, 'x') + ".djvu";
+  scan["files"][0]["path"] = long_name;
+  scan["errors"][0]["path"] = long_name;
+  scan["families"][0]["family"] = std::string(120, 'f');
+  scan["families"][0]["needs"] = std::string(300, 'n');
+  ASSERT_NO_FATAL_FAILURE(
+      WriteReport(scan.dump(),
+                  "document.body.setAttribute('data-width', "
+                  "String(document.documentElement.scrollWidth));"));
+  const std::string dom =
+      Chromium("width", {"--dump-dom", "--window-size=688,1000"});
+  const std::size_t at = dom.find("data-width=\"");
+  ASSERT_NE(at, std::string::npos) << "the probe did not run";
+  EXPECT_LE(std::stoi(dom.substr(at + 12)), 688);
 }
 
 }  // namespace
