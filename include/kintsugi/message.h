@@ -354,6 +354,12 @@ enum class MessageId : std::uint16_t {
   kScanReportTimelineRange,
   kScanReportNoTimeline,
   kScanReportFooter,
+  kScanReportNeedKeyInStore,
+  kScanReportNeedOriginalFile,
+  kScanReportNeedSeedSearch,
+  kScanReportColumnIntact,
+  kScanReportCancelled,
+  kScanReportNamesOnly,
   kCount,  // Not a message: the number of ids.
 };
 

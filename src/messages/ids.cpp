@@ -653,6 +653,15 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kScanReportTimelineRangeArgs},
     {MessageId::kScanReportNoTimeline, "scan_report.no_timeline", kNoArgs},
     {MessageId::kScanReportFooter, "scan_report.footer", kNoArgs},
+    {MessageId::kScanReportNeedKeyInStore, "scan_report.need_key_in_store",
+     kNoArgs},
+    {MessageId::kScanReportNeedOriginalFile, "scan_report.need_original_file",
+     kNoArgs},
+    {MessageId::kScanReportNeedSeedSearch, "scan_report.need_seed_search",
+     kNoArgs},
+    {MessageId::kScanReportColumnIntact, "scan_report.column_intact", kNoArgs},
+    {MessageId::kScanReportCancelled, "scan_report.cancelled", kNoArgs},
+    {MessageId::kScanReportNamesOnly, "scan_report.names_only", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

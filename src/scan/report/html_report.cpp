@@ -44,6 +44,7 @@ th{background:#f3efe6}
 .time{white-space:nowrap}
 td.wrap{overflow-wrap:anywhere}
 .more{color:#555;font-style:italic}
+.warning{border-left:4px solid #b3261e;background:#fdf1ef;padding:.4rem .6rem}
 figure{margin:1rem 0}
 figcaption{font-weight:600;margin-bottom:.3rem}
 svg.chart{max-width:100%;height:auto;font:12px "DejaVu Sans",sans-serif}
@@ -175,6 +176,13 @@ void Page::Header() {
 
 void Page::Answer() {
   SectionStart("answer", MessageId::kScanReportAnswerHeading);
+  const auto warn = [&](MessageId id) {
+    out_ += "<p class=\"warning\">";
+    Say(id);
+    out_ += "</p>\n";
+  };
+  if (view_.cancelled) warn(MessageId::kScanReportCancelled);
+  if (view_.names_only) warn(MessageId::kScanReportNamesOnly);
   out_ += "<p class=\"lead\">";
   if (view_.encrypted > 0) {
     std::string families;
@@ -237,9 +245,14 @@ void Page::Answer() {
 }
 
 void Page::AnswerFamilies() {
-  if (view_.families.empty()) return;
+  // A family with notes only is in the table, not in the answer.
+  const auto has_files = [](const FamilyRow& row) { return row.files > 0; };
+  if (std::none_of(view_.families.begin(), view_.families.end(), has_files)) {
+    return;
+  }
   out_ += "<ul class=\"verdicts\">\n";
   for (const FamilyRow& row : view_.families) {
+    if (!has_files(row)) continue;
     out_ += "<li>";
     if (row.decryptor.empty()) {
       Say(MessageId::kScanReportAnswerFamilyNoDecryptor,
@@ -341,11 +354,15 @@ void Page::FileTable(FileClass file_class, std::int64_t summary_count) {
     return;
   }
   const bool with_family = file_class != FileClass::kClean;
+  const bool with_intact = std::any_of(
+      list.shown.begin(), list.shown.end(),
+      [](const ListedFile& f) { return f.intact_bytes.has_value(); });
   out_ += "<table class=\"files\" data-class=\"" + std::string(name) +
           "\"><thead><tr>";
   Heading(MessageId::kScanReportColumnPath);
   if (with_family) Heading(MessageId::kScanReportColumnFamily);
   Heading(MessageId::kScanReportColumnSize, "num");
+  if (with_intact) Heading(MessageId::kScanReportColumnIntact, "num");
   Heading(MessageId::kScanReportColumnModified);
   out_ += "</tr></thead>\n<tbody>\n";
   for (const ListedFile& file : list.shown) {
@@ -357,6 +374,10 @@ void Page::FileTable(FileClass file_class, std::int64_t summary_count) {
            "wrap");
     }
     Cell(file.size ? Digits(*file.size) : std::string(), "num");
+    if (with_intact) {
+      Cell(file.intact_bytes ? Digits(*file.intact_bytes) : std::string(),
+           "num");
+    }
     Cell(file.mtime, "time");
     out_ += "</tr>\n";
   }

@@ -112,11 +112,13 @@ TEST(ScanReportHtmlTest, TheAnswerSaysCountsFamiliesAndNeeds) {
                                        {"files", std::int64_t{4}},
                                        {"recoverable", std::int64_t{3}},
                                        {"decryptor", "stop-djvu"}})));
-  EXPECT_THAT(answer,
-              HasSubstr(Shown(MessageId::kScanReportAnswerNeeds,
-                              {{"needs",
-                                "the private key of the run, in the key "
-                                "store"}})));
+  EXPECT_THAT(
+      answer,
+      HasSubstr(Shown(
+          MessageId::kScanReportAnswerNeeds,
+          {{"needs",
+            RenderEnglish(Message{MessageId::kScanReportNeedKeyInStore, {}}) +
+                "; the private key of the run, in the key store"}})));
   EXPECT_THAT(answer, HasSubstr(Shown(MessageId::kScanReportAnswerNotes,
                                       {{"count", std::int64_t{2}}})));
   EXPECT_THAT(answer, HasSubstr(Shown(MessageId::kScanReportAnswerSuspicious,
@@ -149,7 +151,7 @@ TEST(ScanReportHtmlTest, ChartsAreInlineSvgWithABarPerLabel) {
   };
   EXPECT_EQ(bars_in("id=\"chart-families\""), 2u);
   EXPECT_EQ(bars_in("id=\"chart-folders\""), 3u);
-  EXPECT_EQ(bars_in("id=\"chart-extensions\""), 6u);
+  EXPECT_EQ(bars_in("id=\"chart-extensions\""), 2u);
   EXPECT_EQ(bars_in("id=\"chart-timeline\""), 4u);  // 4 minutes with files.
   EXPECT_THAT(page, HasSubstr(Shown(MessageId::kScanReportChartTimeline,
                                     {{"minutes", std::int64_t{1}}})));
@@ -164,7 +166,8 @@ TEST(ScanReportHtmlTest, ChartsAreCountedFromTheFilesWhenTheJsonHasNone) {
   EXPECT_THAT(page, HasSubstr("id=\"chart-folders\""));
   EXPECT_THAT(page, HasSubstr("<title>/srv/share/finance: 3</title>"));
   EXPECT_THAT(page, HasSubstr("<title>.djvu: 4</title>"));
-  EXPECT_THAT(page, HasSubstr("<title>.txt: 3</title>"));
+  EXPECT_THAT(page, HasSubstr("<title>.babyk: 2</title>"));
+  EXPECT_THAT(page, Not(HasSubstr("<title>.txt:")));  // Not encrypted.
   // Encrypted files' minutes: 02:14 (2), 02:15, 02:17, 02:21 (2).
   EXPECT_THAT(page, HasSubstr("<title>2026-11-20 02:14: 2</title>"));
   EXPECT_THAT(page, HasSubstr("<title>2026-11-20 02:21: 2</title>"));
@@ -211,7 +214,7 @@ TEST(ScanReportHtmlTest, EveryStringOfTheJsonIsEscaped) {
   scan["summary"]["by_family"][evil] = 1;
   scan["summary"]["first_encrypted"] = evil;
   scan["summary"]["last_encrypted"] = evil;
-  for (const char* key : {"family", "decryptor", "needs"}) {
+  for (const char* key : {"family", "decryptor", "needs", "advice"}) {
     scan["families"][0][key] = evil;
   }
   for (Json& file : scan["files"]) {
@@ -233,6 +236,47 @@ TEST(ScanReportHtmlTest, EveryStringOfTheJsonIsEscaped) {
   EXPECT_THAT(page, Not(HasSubstr("'\"&")));
   EXPECT_THAT(page, HasSubstr("&lt;img src=x onerror=alert(1)&gt;&#39;&quot;"
                               "&amp;"));
+}
+
+TEST(ScanReportHtmlTest, PartlyEncryptedFilesSayHowMuchIsIntact) {
+  const std::string page = Page(Sample());
+  const std::size_t from = page.find("data-class=\"encrypted\"");
+  const std::string table =
+      page.substr(from, page.find("</table>", from) - from);
+  EXPECT_THAT(table, HasSubstr(Shown(MessageId::kScanReportColumnIntact)));
+  EXPECT_THAT(table, HasSubstr("<td class=\"num\">2146807</td>"));
+  // Untouched files have no such column.
+  const std::size_t clean = page.find("data-class=\"clean\"");
+  EXPECT_THAT(page.substr(clean, page.find("</table>", clean) - clean),
+              Not(HasSubstr(Shown(MessageId::kScanReportColumnIntact))));
+}
+
+TEST(ScanReportHtmlTest, AnInterruptedOrNamesOnlyScanSaysSoFirst) {
+  EXPECT_THAT(Page(Sample()), Not(HasSubstr("class=\"warning\"")));
+  Json scan = Sample();
+  scan["scanned"]["cancelled"] = true;
+  scan["scanned"]["names_only"] = true;
+  const std::string page = Page(scan);
+  const std::size_t cancelled =
+      page.find(Shown(MessageId::kScanReportCancelled));
+  const std::size_t names_only =
+      page.find(Shown(MessageId::kScanReportNamesOnly));
+  ASSERT_NE(cancelled, std::string::npos);
+  ASSERT_NE(names_only, std::string::npos);
+  EXPECT_LT(cancelled, page.find("<p class=\"lead\">"));
+  EXPECT_LT(names_only, page.find("<p class=\"lead\">"));
+}
+
+TEST(ScanReportHtmlTest, AFamilyWithOnlyNotesIsInTheTableNotTheAnswer) {
+  Json scan = Sample();
+  scan["families"].push_back({{"family", "notes-only"},
+                              {"files", 0},
+                              {"decryptor", nullptr},
+                              {"recoverable_now", 0},
+                              {"needs", Json::array()}});
+  const std::string page = Page(scan);
+  EXPECT_EQ(Occurrences(page, "<tr class=\"family\">"), 3u);
+  EXPECT_EQ(Occurrences(page, "notes-only"), 1u);
 }
 
 TEST(ScanReportHtmlTest, BytesThatAreNotUtf8BecomeReplacementCharacters) {
@@ -384,6 +428,12 @@ TEST(ScanReportHtmlTest, MalformedJsonIsAnErrorNamingTheField) {
        "files[2].size", "integer"},
       {"mtime a number", [](Json& s) { s["files"][5]["mtime"] = 5; },
        "files[5].mtime", "null|string"},
+      {"intact text", [](Json& s) { s["files"][0]["intact_bytes"] = "1"; },
+       "files[0].intact_bytes", "integer"},
+      {"advice a number", [](Json& s) { s["families"][0]["advice"] = 1; },
+       "families[0].advice", "null|string|{\"id\", \"args\"}|array of them"},
+      {"cancelled text", [](Json& s) { s["scanned"]["cancelled"] = "no"; },
+       "scanned.cancelled", "boolean"},
       {"no errors", [](Json& s) { s.erase("errors"); }, "errors", "array"},
       {"error without text", [](Json& s) { s["errors"][0].erase("error"); },
        "errors[0].error", "string"},

@@ -143,6 +143,13 @@ class Reader {
     return Bad(std::move(field), optional ? kOptionalText : kText);
   }
 
+  // A boolean; absent or null is false.
+  Result<bool> Flag(const Json* value, std::string field) const {
+    if (value == nullptr || value->is_null()) return false;
+    if (!value->is_boolean()) return Bad(std::move(field), "boolean");
+    return value->get<bool>();
+  }
+
   Result<std::string> Needs(const Json* value, std::string field) const;
   Status ReadSummary(const Json& scan, ScanView& view) const;
   Status ReadFamilies(const Json& scan, ScanView& view) const;
@@ -160,9 +167,19 @@ class Reader {
   std::size_t rows_;
 };
 
+// The words for a need the scan names by a token (docs/cli.md "scan"); any
+// other text is shown as it is.
+std::string NeedText(const std::string& need, const MessageCatalog& catalog) {
+  MessageId id = MessageId::kCount;
+  if (need == "key-in-store") id = MessageId::kScanReportNeedKeyInStore;
+  if (need == "original-file") id = MessageId::kScanReportNeedOriginalFile;
+  if (need == "seed-search") id = MessageId::kScanReportNeedSeedSearch;
+  return id == MessageId::kCount ? need : Render(Message{id, {}}, catalog);
+}
+
 Result<std::string> Reader::Needs(const Json* value, std::string field) const {
   if (value == nullptr || value->is_null()) return std::string();
-  if (value->is_string()) return value->get<std::string>();
+  if (value->is_string()) return NeedText(value->get<std::string>(), catalog_);
   std::vector<const Json*> items;
   if (value->is_array()) {
     for (const Json& item : *value) items.push_back(&item);
@@ -173,7 +190,7 @@ Result<std::string> Reader::Needs(const Json* value, std::string field) const {
   for (const Json* item : items) {
     std::string text;
     if (item->is_string()) {
-      text = item->get<std::string>();
+      text = NeedText(item->get<std::string>(), catalog_);
     } else if (std::optional<Message> message = MessageFromJson(*item, 0)) {
       text = Render(*message, catalog_);
     } else {
@@ -242,6 +259,14 @@ Status Reader::ReadFamilies(const Json& scan, ScanView& view) const {
                                     Dotted(field, "recoverable_now")));
     KINTSUGI_ASSIGN_OR_RETURN(
         row.needs, Needs(Member(entry, "needs"), Dotted(field, "needs")));
+    // The scan's own sentences about the family (what its decryptor needs,
+    // why it has none) follow the needs.
+    KINTSUGI_ASSIGN_OR_RETURN(
+        const std::string advice,
+        Needs(Member(entry, "advice"), Dotted(field, "advice")));
+    if (!advice.empty()) {
+      row.needs += (row.needs.empty() ? "" : "; ") + advice;
+    }
     view.families.push_back(std::move(row));
   }
   return Status::Ok();
@@ -311,10 +336,16 @@ Status Reader::ReadFiles(const Json& scan, ScanView& view, bool count_folders,
     KINTSUGI_ASSIGN_OR_RETURN(
         std::string mtime,
         Text(Member(entry, "mtime"), Dotted(field, "mtime"), true));
+    std::optional<std::int64_t> intact;
+    if (const Json* bytes = Member(entry, "intact_bytes");
+        bytes != nullptr && !bytes->is_null()) {
+      KINTSUGI_ASSIGN_OR_RETURN(intact,
+                                Count(bytes, Dotted(field, "intact_bytes")));
+    }
     const std::string& path_text = path->get_ref<const std::string&>();
     const bool encrypted = *file_class == FileClass::kEncrypted;
     if (encrypted && count_folders) ++folders[FolderOf(path_text)];
-    if (count_extensions) ++extensions[ExtensionOf(path_text)];
+    if (encrypted && count_extensions) ++extensions[ExtensionOf(path_text)];
     if (encrypted && count_minutes) {
       if (const std::optional<std::int64_t> minute = EpochMinute(mtime)) {
         ++minutes[*minute];
@@ -324,7 +355,7 @@ Status Reader::ReadFiles(const Json& scan, ScanView& view, bool count_folders,
     ++list.total;
     if (list.shown.size() < rows_) {
       list.shown.push_back(
-          {path_text, std::move(family), size, std::move(mtime)});
+          {path_text, std::move(family), size, std::move(mtime), intact});
     }
   }
   if (count_folders) view.by_folder = MostFirst(folders);
@@ -438,6 +469,11 @@ Status Reader::ReadScanned(const Json& scan, ScanView& view) const {
   }
   KINTSUGI_ASSIGN_OR_RETURN(
       view.image, Text(Member(*scanned, "image"), "scanned.image", true));
+  KINTSUGI_ASSIGN_OR_RETURN(
+      view.cancelled, Flag(Member(*scanned, "cancelled"), "scanned.cancelled"));
+  KINTSUGI_ASSIGN_OR_RETURN(
+      view.names_only,
+      Flag(Member(*scanned, "names_only"), "scanned.names_only"));
   KINTSUGI_ASSIGN_OR_RETURN(
       view.kb_version,
       Text(Member(*scanned, "kb_version"), "scanned.kb_version", true));

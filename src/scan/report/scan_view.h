@@ -31,6 +31,8 @@ struct ListedFile {
   std::string family;  // Empty: none.
   std::optional<std::int64_t> size;
   std::string mtime;  // As the JSON gives it; empty: none.
+  // How much of the original is still in the clear (partial encryption).
+  std::optional<std::int64_t> intact_bytes;
 };
 
 // The first files of a class, and how many the class has in all.
@@ -44,7 +46,9 @@ struct FamilyRow {
   std::int64_t files = 0;
   std::string decryptor;  // Empty: no decryptor.
   std::int64_t recoverable_now = 0;
-  std::string needs;  // Rendered with the report's catalog; may be empty.
+  // Its needs and advice, rendered with the report's catalog (a need's
+  // token such as "key-in-store" in its words); may be empty.
+  std::string needs;
 };
 
 // A bar of a chart: a label (a family, a folder, an extension; empty for
@@ -79,13 +83,14 @@ struct ScanView {
   std::vector<std::string> roots;
   std::string image;
   std::string kb_version;
+  bool cancelled = false;   // The scan stopped before the end.
+  bool names_only = false;  // Classified from names alone.
 };
 
 // Reads `scan`, keeping `rows_per_list` files of each class and errors.
 // kInvalidArgument, whose message is scan_report.bad_field rendered by
 // `catalog`, when a field the report needs is missing or of another type.
-// Charts absent from the JSON are counted from its files: folders and
-// the timeline from encrypted files, extensions from all.
+// Charts absent from the JSON are counted from its encrypted files.
 Result<ScanView> ReadScan(const nlohmann::json& scan,
                           const MessageCatalog& catalog,
                           std::size_t rows_per_list);
