@@ -137,8 +137,9 @@ class Page {
   void Answer();
   void AnswerFamilies();
   void Charts();
+  // `empty_label` names a bar whose label is empty (kCount: left empty).
   void Chart(MessageId title, const std::vector<LabelCount>& counts,
-             std::string_view id);
+             std::string_view id, MessageId empty_label);
   void Families();
   void Notes();
   void Timeline();
@@ -274,14 +275,14 @@ void Page::AnswerFamilies() {
 }
 
 void Page::Chart(MessageId title, const std::vector<LabelCount>& counts,
-                 std::string_view id) {
+                 std::string_view id, MessageId empty_label) {
   if (counts.empty()) return;
   const std::string caption = Text(title);
   std::vector<Bar> bars;
   const std::size_t shown = std::min(counts.size(), options_.bars_per_chart);
   for (std::size_t i = 0; i < shown; ++i) {
-    bars.push_back({counts[i].label.empty()
-                        ? Text(MessageId::kScanReportNoExtension)
+    bars.push_back({counts[i].label.empty() && empty_label != MessageId::kCount
+                        ? Text(empty_label)
                         : counts[i].label,
                     counts[i].count});
   }
@@ -304,10 +305,12 @@ void Page::Charts() {
     return;
   }
   SectionStart("charts", MessageId::kScanReportOverviewHeading);
-  Chart(MessageId::kScanReportChartFamilies, view_.by_family, "chart-families");
-  Chart(MessageId::kScanReportChartFolders, view_.by_folder, "chart-folders");
+  Chart(MessageId::kScanReportChartFamilies, view_.by_family, "chart-families",
+        MessageId::kScanReportUnknownFamily);
+  Chart(MessageId::kScanReportChartFolders, view_.by_folder, "chart-folders",
+        MessageId::kCount);
   Chart(MessageId::kScanReportChartExtensions, view_.by_extension,
-        "chart-extensions");
+        "chart-extensions", MessageId::kScanReportNoExtension);
   out_ += "</section>\n";
 }
 
@@ -375,7 +378,10 @@ void Page::FileTable(FileClass file_class, std::int64_t summary_count) {
     }
     Cell(file.size ? Digits(*file.size) : std::string(), "num");
     if (with_intact) {
-      Cell(file.intact_bytes ? Digits(*file.intact_bytes) : std::string(),
+      // A lower bound (a key-dependent layout) reads "≥ N".
+      Cell(file.intact_bytes ? (file.intact_at_least ? "\u2265 " : "") +
+                                   Digits(*file.intact_bytes)
+                             : std::string(),
            "num");
     }
     Cell(file.mtime, "time");

@@ -18,6 +18,7 @@
 #include "core/testing/status_matchers.h"
 #include "kintsugi/message.h"
 #include "kintsugi/scan_report_html.h"
+#include "report_json/json_shape.h"
 #include "scan/report/html_text.h"
 #include "scan/report/svg_chart.h"
 
@@ -38,6 +39,19 @@ std::string SampleText() {
 }
 
 Json Sample() { return Json::parse(SampleText()); }
+
+TEST(ScanReportSampleTest, HasTheShapeOfTheScansJson) {
+  // The seam with the scan (docs/cli.md "scan"): the sample the report's
+  // tests use is what `kintsugi scan --json` prints, key for key.
+  const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+  std::ifstream in(std::string(root == nullptr ? "." : root) +
+                   "/tests/json/scan.shape.json");
+  if (!in) GTEST_SKIP() << "tests/json/scan.shape.json is not in this tree";
+  const Json shape = Json::parse(in, nullptr, false);
+  ASSERT_FALSE(shape.is_discarded());
+  EXPECT_THAT(kintsugi::testing::JsonShapeErrors(Sample(), shape),
+              ::testing::IsEmpty());
+}
 
 Json EmptyScan() {
   return Json::parse(R"({
@@ -173,6 +187,15 @@ TEST(ScanReportHtmlTest, ChartsAreCountedFromTheFilesWhenTheJsonHasNone) {
   EXPECT_THAT(page, HasSubstr("<title>2026-11-20 02:21: 2</title>"));
 }
 
+TEST(ScanReportHtmlTest, FilesWithoutAnExtensionHaveABarNamedSo) {
+  Json scan = Sample();
+  scan["by_extension"].push_back({{"extension", ""}, {"files", 2}});
+  const std::string page = Page(scan);
+  EXPECT_THAT(page,
+              HasSubstr("<title>" + Shown(MessageId::kScanReportNoExtension) +
+                        ": 2</title>"));
+}
+
 TEST(ScanReportHtmlTest, NoScriptNoExternalAssetAndEveryWordFromTheCatalog) {
   const std::string page = Page(Sample());
   for (const char* banned : {"<script", "src=", "href=", "url(", "@import",
@@ -245,6 +268,9 @@ TEST(ScanReportHtmlTest, PartlyEncryptedFilesSayHowMuchIsIntact) {
       page.substr(from, page.find("</table>", from) - from);
   EXPECT_THAT(table, HasSubstr(Shown(MessageId::kScanReportColumnIntact)));
   EXPECT_THAT(table, HasSubstr("<td class=\"num\">2146807</td>"));
+  Json bound = Sample();
+  bound["files"][3]["intact_at_least"] = true;
+  EXPECT_THAT(Page(bound), HasSubstr("<td class=\"num\">\u2265 2146807</td>"));
   // Untouched files have no such column.
   const std::size_t clean = page.find("data-class=\"clean\"");
   EXPECT_THAT(page.substr(clean, page.find("</table>", clean) - clean),

@@ -342,6 +342,9 @@ Status Reader::ReadFiles(const Json& scan, ScanView& view, bool count_folders,
       KINTSUGI_ASSIGN_OR_RETURN(intact,
                                 Count(bytes, Dotted(field, "intact_bytes")));
     }
+    KINTSUGI_ASSIGN_OR_RETURN(const bool at_least,
+                              Flag(Member(entry, "intact_at_least"),
+                                   Dotted(field, "intact_at_least")));
     const std::string& path_text = path->get_ref<const std::string&>();
     const bool encrypted = *file_class == FileClass::kEncrypted;
     if (encrypted && count_folders) ++folders[FolderOf(path_text)];
@@ -354,8 +357,8 @@ Status Reader::ReadFiles(const Json& scan, ScanView& view, bool count_folders,
     FileList& list = view.lists[static_cast<std::size_t>(*file_class)];
     ++list.total;
     if (list.shown.size() < rows_) {
-      list.shown.push_back(
-          {path_text, std::move(family), size, std::move(mtime), intact});
+      list.shown.push_back({path_text, std::move(family), size,
+                            std::move(mtime), intact, at_least});
     }
   }
   if (count_folders) view.by_folder = MostFirst(folders);

@@ -33,6 +33,7 @@ struct ListedFile {
   std::string mtime;  // As the JSON gives it; empty: none.
   // How much of the original is still in the clear (partial encryption).
   std::optional<std::int64_t> intact_bytes;
+  bool intact_at_least = false;  // intact_bytes is a lower bound.
 };
 
 // The first files of a class, and how many the class has in all.
