@@ -231,10 +231,11 @@ Status CheckPairSide(ReadOnlyFileSystem& source, const Path& path) {
 }
 
 int Run(const GlobalOptions& global, const RecoverArgs& args) {
-  if (args.paths.empty() && args.image.empty()) {
+  if (args.paths.empty() && args.image.empty() && args.from_scan.empty()) {
     std::fprintf(stderr,
                  "kintsugi: recover: give the encrypted files or folders "
-                 "(PATH...), or --image FILE --out DIR\n");
+                 "(PATH...), --from-scan REPORT.json, or --image FILE --out "
+                 "DIR\n");
     return kExitUsage;
   }
   // A disk image is read, never written to: the outputs must go elsewhere.

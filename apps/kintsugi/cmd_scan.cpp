@@ -17,6 +17,7 @@
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
 #include "kintsugi/scan.h"
+#include "kintsugi/scan_report_html.h"
 #include "kintsugi/store.h"
 
 namespace kintsugi::cli {
@@ -27,6 +28,7 @@ struct ScanArgs {
   std::vector<std::string> excludes;
   std::string db;
   std::string image;
+  std::string report_html;
   unsigned threads = 0;
   bool names_only = false;
   bool one_file_system = false;
@@ -206,8 +208,21 @@ int Run(const GlobalOptions& global, const ScanArgs& args) {
   }
   auto report = RunScan(image ? *image : RealFileSystem(), options);
   if (!report) return ReportFailure(global, report.error());
+  std::string json;
+  if (global.json || !args.report_html.empty()) json = ScanReportJson(*report);
+  if (!args.report_html.empty()) {
+    // The self-contained HTML report (issue 11), written as a new file: an
+    // existing file is never replaced.
+    auto html = RenderScanReportHtml(json);
+    if (!html) return ReportFailure(global, html.error());
+    const Status written =
+        WriteNewFile(RealFileSystem(), args.report_html,
+                     ByteView::FromString(*html), kPrivateFileMode);
+    if (!written.ok()) {
+      return ReportFailure(global, written.WithContext("--report: "));
+    }
+  }
   if (global.json) {
-    std::string json = ScanReportJson(*report);
     std::fwrite(json.data(), 1, json.size(), stdout);
     std::printf("\n");
   } else if (!global.quiet) {
@@ -230,6 +245,11 @@ void AddScanCommand(CLI::App& app, const GlobalOptions& options,
       ->add_option("PATH", args->paths,
                    "Files or folders to scan (with --image: paths inside the "
                    "image; default: all of it)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--report", args->report_html,
+                   "Also write a self-contained HTML report to FILE.html "
+                   "(a new file: an existing one is not replaced)")
       ->check(NonEmpty());
   command
       ->add_option("--image", args->image,

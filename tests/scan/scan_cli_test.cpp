@@ -245,6 +245,25 @@ std::map<std::string, std::string> Classification(const Json& report,
   return out;
 }
 
+TEST_F(ScanCli, TheHtmlReportIsANewSelfContainedFile) {
+  const Path html = dir_ / "report.html";
+  ASSERT_EQ(
+      testing::RunCliToFile({"scan", tree_.string(), "--report", html.string()},
+                            dir_ / "summary.txt"),
+      0);
+  const std::string page = ReadText(html);
+  EXPECT_THAT(page, StartsWith("<!DOCTYPE html>"));
+  EXPECT_THAT(page, HasSubstr("<svg"));
+  EXPECT_THAT(page, HasSubstr("stop-djvu"));
+  EXPECT_THAT(page, ::testing::Not(HasSubstr("src=\"http")));
+  // An existing file is never replaced.
+  EXPECT_NE(
+      testing::RunCliToFile({"scan", tree_.string(), "--report", html.string()},
+                            dir_ / "again.txt"),
+      0);
+  EXPECT_EQ(ReadText(html), page);
+}
+
 TEST_F(ScanCli, DiskImagesGiveTheSameClassificationAsTheTree) {
   const std::string mke2fs = testing::FindImageTool("mke2fs");
   const std::string mkfs_fat = testing::FindImageTool("mkfs.fat");
