@@ -21,6 +21,7 @@
 #include "recover/journal.h"
 #include "recover/output_digest.h"
 #include "recover/output_stage.h"
+#include "recover/store_keys.h"
 #include "recover/walker.h"
 
 namespace kintsugi::recover {
@@ -39,15 +40,6 @@ FileOutcome Outcome(const Path& path, RecoverStatus status, Message detail) {
 Message DecryptorDetail(const std::string& detail) {
   if (detail.empty()) return {};
   return Message{MessageId::kRecoverDecryptorDetail, {{"detail", detail}}};
-}
-
-// Where a stored key came from, for the report (never key bytes).
-std::string StoreKeyOrigin(const KeyRecord& record) {
-  std::string origin = "key store";
-  if (!record.provenance.source.empty()) {
-    origin += " (" + record.provenance.source + ")";
-  }
-  return origin;
 }
 
 // Drives one file through triage, key and output stage.
@@ -486,41 +478,8 @@ Result<RecoverReport> RunRecovery(
   // one thread at a time: kintsugi/store.h).
   std::mutex store_mutex;
   if (options.key_store) {
-    inputs.key_lookup =
-        [&store_mutex, store = options.key_store](
-            std::string_view family,
-            std::string_view handle) -> Result<std::vector<StoredKey>> {
-      std::lock_guard lock(store_mutex);
-      KINTSUGI_ASSIGN_OR_RETURN(
-          std::vector<KeyRecord> records,
-          store->Lookup(family,
-                        KeyHandle{HandleKind::kVictimId, std::string(handle)}));
-      std::vector<StoredKey> keys;
-      for (KeyRecord& record : records) {
-        std::string origin = StoreKeyOrigin(record);
-        keys.push_back(StoredKey{std::move(record.key), std::move(origin)});
-      }
-      return keys;
-    };
-    inputs.released_keys =
-        [&store_mutex, store = options.key_store](
-            std::string_view family) -> Result<std::vector<StoredKey>> {
-      std::lock_guard lock(store_mutex);
-      std::vector<StoredKey> keys;
-      KINTSUGI_RETURN_IF_ERROR(
-          store->ForEachReleased(family, [&](const KeyRecord& record) {
-            if (keys.size() >= limits::kMaxKeysTriedPerFamily) {
-              return ResourceExhaustedError(
-                  "more than " +
-                  std::to_string(limits::kMaxKeysTriedPerFamily) +
-                  " released keys of " + std::string(family) +
-                  " to try on each file");
-            }
-            keys.push_back(StoredKey{record.key, StoreKeyOrigin(record)});
-            return Status::Ok();
-          }));
-      return keys;
-    };
+    inputs.key_lookup = StoreKeyLookup(options.key_store, store_mutex);
+    inputs.released_keys = StoreReleasedKeys(options.key_store, store_mutex);
   }
   std::vector<PreparedDecryptor> runs;
   for (const Decryptor* decryptor : chosen) {
