@@ -6,6 +6,25 @@
 #include "formats/known_header.h"
 
 namespace kintsugi::families {
+
+// §3.2's primitives (nemucod.h).
+std::uint64_t NemucodRegionForKeyLength(std::size_t key_length) {
+  return (key_length == 255 || key_length > 1024) ? 2048 : 1024;
+}
+
+void NemucodXor(ByteView key, std::uint64_t region, std::uint64_t offset,
+                std::span<std::uint8_t> data) {
+  if (key.empty() || offset >= region) return;
+  const std::size_t n = static_cast<std::size_t>(
+      std::min<std::uint64_t>(data.size(), region - offset));
+  const auto k = key.span();
+  std::size_t at = static_cast<std::size_t>(offset % key.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    data[i] ^= k[at];
+    if (++at == k.size()) at = 0;
+  }
+}
+
 namespace {
 
 // A near period leaves at most one byte in this many disagreeing; a
