@@ -237,6 +237,14 @@ class CompiledKb {
 
   const CompileStats& stats() const;
 
+  // Sets `matched[i]` to whether a name rule of the KB (an extension, a
+  // file-name pattern, a note name, as compared in Identify) matches
+  // `names[i]`. A name none matches is no evidence by the KB's rules (an ID
+  // or contact written into a name is another matter: ParseFileName). For
+  // a names-only scan's screen of ordinary names (src/scan/name_screen.h).
+  void MatchNameRules(std::span<const std::string_view> names,
+                      std::vector<bool>& matched) const;
+
   struct Impl;
 
  private:

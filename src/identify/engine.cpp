@@ -779,4 +779,20 @@ Report CompiledKb::Identify(std::span<const Input> inputs,
   return report;
 }
 
+void CompiledKb::MatchNameRules(std::span<const std::string_view> names,
+                                std::vector<bool>& matched) const {
+  matched.assign(names.size(), false);
+  Scratch scratch = impl_->TakeScratch();
+  // Out of memory for a scratch: every name may match (the caller then
+  // asks Identify, which reports nothing without one).
+  const bool no_scratch =
+      impl_->prototype.get() != nullptr && scratch.get() == nullptr;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    matched[i] = no_scratch ||
+                 impl_->file_names.AnyMatch(names[i], scratch.get()) ||
+                 impl_->note_names.AnyMatch(names[i], scratch.get());
+  }
+  impl_->ReturnScratch(std::move(scratch));
+}
+
 }  // namespace kintsugi::identify

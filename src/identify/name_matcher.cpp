@@ -39,6 +39,12 @@ bool IsNameSeparator(char c) {
   }
 }
 
+std::size_t FilterHash(std::string_view last) {
+  std::size_t h = 0;
+  for (const char c : last) h = h * 131 + static_cast<unsigned char>(c);
+  return h;
+}
+
 }  // namespace
 
 std::string FoldWholeName(std::string_view name) {
@@ -104,7 +110,42 @@ Status NameMatcher::Compile(std::vector<std::string>& warnings,
   KINTSUGI_ASSIGN_OR_RETURN(
       patterns_, PatternSet::Compile(std::move(pending_), warnings, platform));
   pending_.clear();
+  IndexSuffixes();
   return Status::Ok();
+}
+
+void NameMatcher::IndexSuffixes() {
+  index_.long_ends.assign(kFilterBits / 64, 0);
+  index_.short_ends.assign(kFilterBits / 64, 0);
+  index_.single.clear();
+  for (const auto& [literal, ids] : suffixes_) {
+    const std::string_view view(literal);
+    if (view.size() < 2) {
+      index_.single.push_back(literal);
+      continue;
+    }
+    auto& filter = view.size() >= 4 ? index_.long_ends : index_.short_ends;
+    const std::size_t ends = view.size() >= 4 ? 4 : 2;
+    const std::size_t bit =
+        FilterHash(view.substr(view.size() - ends)) % kFilterBits;
+    filter[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  }
+}
+
+bool NameMatcher::MaySuffix(std::string_view lower) const {
+  if (index_.long_ends.empty()) return !suffixes_.empty();  // Not indexed.
+  auto in = [&lower](const std::vector<std::uint64_t>& filter,
+                     std::size_t ends) {
+    if (lower.size() < ends) return false;
+    const std::size_t bit =
+        FilterHash(lower.substr(lower.size() - ends)) % kFilterBits;
+    return (filter[bit / 64] >> (bit % 64) & 1u) != 0;
+  };
+  if (in(index_.long_ends, 4) || in(index_.short_ends, 2)) return true;
+  return std::any_of(index_.single.begin(), index_.single.end(),
+                     [&lower](const std::string& literal) {
+                       return lower.ends_with(literal);
+                     });
 }
 
 bool NameMatcher::IdsBelow(std::size_t n) const {
@@ -126,8 +167,9 @@ void NameMatcher::Match(std::string_view name, hs_scratch_t* scratch,
                         std::vector<unsigned>* folded) const {
   std::vector<unsigned> ids;
   const std::string lower = Lower(name);
+  const bool may_suffix = MaySuffix(lower);
   for (const std::size_t length : suffix_lengths_) {
-    if (length > lower.size()) break;
+    if (!may_suffix || length > lower.size()) break;
     const auto found = suffixes_.find(lower.substr(lower.size() - length));
     if (found != suffixes_.end()) {
       ids.insert(ids.end(), found->second.begin(), found->second.end());
@@ -146,6 +188,22 @@ void NameMatcher::Match(std::string_view name, hs_scratch_t* scratch,
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (const unsigned id : ids) on_match(id);
+}
+
+bool NameMatcher::AnyMatch(std::string_view name, hs_scratch_t* scratch) const {
+  if (count_ == 0) return false;
+  const std::string lower = Lower(name);
+  if (MaySuffix(lower)) {
+    for (const std::size_t length : suffix_lengths_) {
+      if (length > lower.size()) break;
+      if (suffixes_.count(lower.substr(lower.size() - length)) > 0) return true;
+    }
+  }
+  if (!wholes_.empty() && wholes_.count(FoldWholeName(name)) > 0) return true;
+  bool any = false;
+  patterns_.Scan(name, scratch,
+                 [&any](unsigned, unsigned long long) { any = true; });
+  return any;
 }
 
 }  // namespace kintsugi::identify

@@ -8,6 +8,7 @@
 // the full KB well under a second).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -58,18 +59,31 @@ class NameMatcher {
              const std::function<void(unsigned)>& on_match,
              std::vector<unsigned>* folded = nullptr) const;
 
+  // Whether any entry matches `name` (Match calling `on_match` at least
+  // once), without listing them: a names-only scan's screen asks it of
+  // every file name.
+  bool AnyMatch(std::string_view name, hs_scratch_t* scratch) const;
+
   std::size_t size() const { return count_; }
 
   // True when every literal's id is below `n` (a matcher read back from the
   // precompiled KB is checked before use).
   bool IdsBelow(std::size_t n) const;
 
+  // Builds the quick filter of the suffix literals, which Compile does; a
+  // matcher read back from the precompiled KB (whose fields VisitFields
+  // lists) calls it once read.
+  void IndexSuffixes();
+
   // Calls `f` with every member, for the precompiled KB (precompiled_kb.cpp,
   // docs/kb-format.md §9): a member added below and not here fails to
   // compile.
   template <typename Self, typename F>
   static void VisitFields(Self& self, F&& f) {
-    auto& [suffixes, suffix_lengths, wholes, pending, patterns, count] = self;
+    // `index` is derived (IndexSuffixes), not stored.
+    auto& [suffixes, suffix_lengths, wholes, pending, patterns, count, index] =
+        self;
+    (void)index;
     f(suffixes, suffix_lengths, wholes, pending, patterns, count);
   }
 
@@ -81,6 +95,20 @@ class NameMatcher {
   std::vector<PatternSet::Pattern> pending_;
   PatternSet patterns_;
   std::size_t count_ = 0;
+  // Derived from `suffixes_` (IndexSuffixes), not stored: one bit per hash
+  // of the last four characters of each literal at least that long
+  // (`long_ends`), and of the last two of the shorter ones (`short_ends`),
+  // so that most names need no lookup per suffix length; literals of one
+  // character are listed.
+  static constexpr std::size_t kFilterBits = 1u << 16;
+  struct SuffixIndex {
+    std::vector<std::uint64_t> long_ends;
+    std::vector<std::uint64_t> short_ends;
+    std::vector<std::string> single;
+  };
+  SuffixIndex index_;
+  // Whether a suffix literal may end `lower` (the name in lower case).
+  bool MaySuffix(std::string_view lower) const;
 };
 
 }  // namespace kintsugi::identify

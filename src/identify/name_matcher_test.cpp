@@ -54,5 +54,48 @@ TEST(NameMatcherTest, WholeNamesMatchFolded) {
   hs_free_scratch(scratch);
 }
 
+// The quick filter of suffixes (one, two, three and longer literals) never
+// hides a match: AnyMatch agrees with Match on every name, whatever the
+// case, and a matcher without patterns or wholes still matches suffixes.
+TEST(NameMatcherTest, AnyMatchAgreesWithMatch) {
+  NameMatcher matcher;
+  const std::vector<std::string> literals = {
+      ".J",      ".xy", ".abc", ".1txt",
+      ".locked", "z",   "_enc", ".id-ab12.[x@y.io].txt"};
+  unsigned id = 0;
+  for (const std::string& literal : literals) matcher.AddSuffix(literal, id++);
+  matcher.AddWhole("HOW_TO_DECRYPT.txt", id++);
+  matcher.AddPattern({"\\.[0-9]{5}$", 0, id++, "test"});
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(matcher.Compile(warnings).ok());
+  hs_scratch_t* scratch = nullptr;
+  ASSERT_TRUE(matcher.AllocScratch(&scratch).ok());
+  std::vector<std::string> names = {
+      "a.txt", "how to decrypt.TXT", "b.12345", "b.1234", "", "j", "q"};
+  for (const std::string& literal : literals) {
+    for (const std::string& stem :
+         {std::string("file"), std::string("x.pdf"), std::string()}) {
+      names.push_back(stem + literal);
+      std::string upper = stem + literal;
+      for (char& c : upper) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+      names.push_back(upper);
+      names.push_back(stem + literal + "x");
+      names.push_back(stem + literal.substr(1));
+    }
+  }
+  std::size_t matched = 0;
+  for (const std::string& name : names) {
+    bool any = false;
+    matcher.Match(name, scratch, [&any](unsigned) { any = true; });
+    EXPECT_EQ(matcher.AnyMatch(name, scratch), any) << name;
+    matched += any ? 1 : 0;
+  }
+  EXPECT_GT(matched, literals.size() * 4);
+  EXPECT_LT(matched, names.size());
+  hs_free_scratch(scratch);
+}
+
 }  // namespace
 }  // namespace kintsugi::identify

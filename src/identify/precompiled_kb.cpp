@@ -436,6 +436,10 @@ Result<std::unique_ptr<Impl>> DecodePrecompiledPayload(ByteView payload) {
   if (in.ok() && !in.AtEnd()) in.Fail("bytes after the end");
   if (!in.ok()) return in.status();
   KINTSUGI_RETURN_IF_ERROR(CheckIndices(*impl));
+  for (NameMatcher* matcher :
+       {&impl->file_names, &impl->note_names, &impl->allow_names}) {
+    matcher->IndexSuffixes();
+  }
   return impl;
 }
 
