@@ -26,6 +26,16 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> LowerSuffixes(
+    std::span<const std::string_view> suffixes) {
+  std::vector<std::string> out;
+  out.reserve(suffixes.size());
+  for (const std::string_view suffix : suffixes) {
+    out.push_back(AsciiLower(suffix));
+  }
+  return out;
+}
+
 bool EndsWithIgnoreCase(std::string_view name, std::string_view suffix) {
   if (suffix.size() > name.size()) return false;
   return AsciiLower(name.substr(name.size() - suffix.size())) ==

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -282,6 +283,16 @@ class DecryptorRun {
   }
   // Keys worth telling the user about (e.g. a key recovered from a pair).
   virtual std::vector<ReportedKey> ReportedKeys() const { return {}; }
+  // The name endings, in lower case and with their dot, that can make
+  // Probe() take a file whose sample says nothing (empty head and tail, any
+  // size): Probe() then takes no file whose name ends otherwise. Empty: no
+  // name is enough (a marker decides). Nothing (the default): any name may
+  // be (--family forced, a list of names read from a side file), and a
+  // names-only scan cannot skip asking Probe() (src/scan/name_screen.h).
+  // decryptor_contract_test checks the claim against Probe().
+  virtual std::optional<std::vector<std::string>> NameSuffixes() const {
+    return std::nullopt;
+  }
 };
 
 class Decryptor {
@@ -298,6 +309,15 @@ class Decryptor {
 };
 
 // Helpers for decryptors.
+
+// `suffixes` in ASCII lower case (DecryptorRun::NameSuffixes).
+std::vector<std::string> LowerSuffixes(
+    std::span<const std::string_view> suffixes);
+inline std::vector<std::string> LowerSuffixes(
+    std::initializer_list<std::string_view> suffixes) {
+  return LowerSuffixes(
+      std::span<const std::string_view>(suffixes.begin(), suffixes.size()));
+}
 // Lowercase ASCII copy.
 std::string AsciiLower(std::string_view text);
 // True if `name` ends with `suffix`, ignoring ASCII case.

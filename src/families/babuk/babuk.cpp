@@ -130,6 +130,13 @@ class BabukRun final : public recover::DecryptorRun {
     return build_ == BabukBuild::kNas ? ProbeNas(file) : ProbeEsxi(file);
   }
 
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (forced_) return std::nullopt;
+    // NAS files are told by their footer alone; ESXi files by the name.
+    if (build_ == BabukBuild::kNas) return std::vector<std::string>{};
+    return recover::LowerSuffixes({kBabykExtension});
+  }
+
   KeyOutcome FindKey(const FileSample& file,
                      const ProbeResult& probe) const override {
     KeyOutcome outcome;

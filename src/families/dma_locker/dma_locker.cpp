@@ -414,6 +414,11 @@ class DmaRun final : public recover::DecryptorRun {
     return recover::IntactBytes{layout.size(), layout.PlainBytes(), false};
   }
 
+  // Its files are told by their marker alone.
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    return std::vector<std::string>{};
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     if (!HasMarker(file.head)) return probe;

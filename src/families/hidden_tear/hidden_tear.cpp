@@ -221,6 +221,11 @@ class HiddenTearRun final : public recover::DecryptorRun {
     return recover::IntactBytes{std::nullopt, 0, false};
   }
 
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (forced_) return std::nullopt;
+    return recover::LowerSuffixes({kExtension});
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     auto original = OriginalName(file.name, forced_);

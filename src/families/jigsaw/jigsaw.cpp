@@ -75,6 +75,12 @@ class JigsawRun final : public recover::DecryptorRun {
     return recover::IntactBytes{std::nullopt, 0, false};
   }
 
+  // Names listed in its side file take any ending.
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (forced_ || !listed_.empty()) return std::nullopt;
+    return recover::LowerSuffixes(Info().extensions);
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     // §3.1: PKCS#7 padding makes every output at least one block long, so

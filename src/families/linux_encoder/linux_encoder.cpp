@@ -404,6 +404,11 @@ class LinuxEncoderRun final : public recover::DecryptorRun {
     return recover::IntactBytes{std::nullopt, 0, false};
   }
 
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (forced_) return std::nullopt;
+    return recover::LowerSuffixes({kExtension});
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     // Its output is never empty (a header at least): an empty file is not

@@ -95,6 +95,11 @@ class NemucodRun final : public recover::DecryptorRun {
                                 !key_ && file.size > 1024};
   }
 
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (forced_) return std::nullopt;
+    return recover::LowerSuffixes({kNemucodExtension});
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     if (recover::EndsWithIgnoreCase(file.name, kNemucodExtension) &&

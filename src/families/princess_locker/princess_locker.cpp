@@ -375,6 +375,16 @@ class PrincessRun final : public recover::DecryptorRun {
     return recover::IntactBytes{std::nullopt, 0, false};
   }
 
+  // The victim's extension, from the note or --victim-id; without one its
+  // files are not told at all (unless forced).
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (!active_ || (extension_.empty() && !forced_)) {
+      return std::vector<std::string>{};
+    }
+    if (forced_) return std::nullopt;
+    return recover::LowerSuffixes({"." + extension_});
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     if (!active_ || file.size == 0) return probe;

@@ -126,6 +126,11 @@ class StopDjvuRun final : public recover::DecryptorRun {
     return recover::IntactBytes{original, original - encrypted, false};
   }
 
+  std::optional<std::vector<std::string>> NameSuffixes() const override {
+    if (forced_) return std::nullopt;
+    return recover::LowerSuffixes(Info().extensions);
+  }
+
   ProbeResult Probe(const FileSample& file) const override {
     ProbeResult probe;
     const StopFooterParse parse = ParseStopFooter(file.tail);
