@@ -1,6 +1,12 @@
 #include "recover/walker.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "kintsugi/limits.h"
@@ -8,6 +14,127 @@
 #include "recover/journal.h"
 
 namespace kintsugi::recover {
+
+// A folder's entries, and which of them WalkOptions::screen passed.
+struct Listing {
+  Result<std::vector<DirEntry>> entries = std::vector<DirEntry>{};
+  std::vector<bool> plain;
+};
+
+namespace {
+
+Listing ListFolder(ReadOnlyFileSystem& fs, const WalkOptions& options,
+                   const Path& dir) {
+  Listing listing;
+  listing.entries = fs.ListDir(dir);
+  if (listing.entries && options.screen) {
+    options.screen(*listing.entries, listing.plain);
+  }
+  return listing;
+}
+
+}  // namespace
+
+// Lists the folders the walk will reach next on threads of its own
+// (WalkOptions::list_ahead_threads): Want() queues a folder, Take() hands
+// its listing over, waiting for it, or lists it now when no thread has
+// started on it yet.
+class ListAhead {
+ public:
+  ListAhead(ReadOnlyFileSystem& fs, const WalkOptions& options,
+            unsigned threads)
+      : fs_(fs), options_(options) {
+    for (unsigned i = 0; i < threads; ++i) {
+      threads_.emplace_back([this] { Work(); });
+    }
+  }
+  ~ListAhead() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wanted_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+  ListAhead(const ListAhead&) = delete;
+  ListAhead& operator=(const ListAhead&) = delete;
+
+  void Want(const Path& dir) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!slots_.try_emplace(dir.native()).second) return;
+      queue_.push_back(dir);
+    }
+    wanted_.notify_one();
+  }
+
+  Listing Take(const Path& dir) {
+    std::unique_lock lock(mutex_);
+    auto slot = slots_.find(dir.native());
+    if (slot != slots_.end()) {
+      const auto queued = std::find(queue_.begin(), queue_.end(), dir);
+      if (queued != queue_.end()) {
+        queue_.erase(queued);
+        slots_.erase(slot);
+      } else {
+        done_.wait(lock, [&] { return slot->second.done; });
+        Listing listing = std::move(slot->second.listing);
+        slots_.erase(slot);
+        return listing;
+      }
+    }
+    lock.unlock();
+    return ListFolder(fs_, options_, dir);
+  }
+
+  // Forgets a folder wanted but not entered.
+  void Drop(const Path& dir) {
+    std::unique_lock lock(mutex_);
+    auto slot = slots_.find(dir.native());
+    if (slot == slots_.end()) return;
+    const auto queued = std::find(queue_.begin(), queue_.end(), dir);
+    if (queued != queue_.end()) {
+      queue_.erase(queued);
+    } else {
+      done_.wait(lock, [&] { return slot->second.done; });
+    }
+    slots_.erase(slot);
+  }
+
+ private:
+  struct Slot {
+    bool done = false;
+    Listing listing;
+  };
+
+  void Work() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wanted_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      const Path dir = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      Listing listing = ListFolder(fs_, options_, dir);
+      lock.lock();
+      // The slot stays until Take() or Drop(), which wait for it.
+      Slot& slot = slots_[dir.native()];
+      slot.listing = std::move(listing);
+      slot.done = true;
+      done_.notify_all();
+    }
+  }
+
+  ReadOnlyFileSystem& fs_;
+  const WalkOptions options_;  // A copy: the walker may move.
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wanted_;
+  std::condition_variable done_;
+  std::deque<Path> queue_;
+  std::unordered_map<std::string, Slot> slots_;
+  bool stopping_ = false;
+};
 
 std::vector<FileId> RepeatedIds(std::vector<FileId>& ids) {
   std::sort(ids.begin(), ids.end());
@@ -27,7 +154,14 @@ Walker::Walker(ReadOnlyFileSystem& fs, WalkOptions options)
     side_file_names_.insert(AsciiLower(name));
   }
   std::sort(options_.repeated.begin(), options_.repeated.end());
+  if (options_.list_ahead_threads > 0) {
+    ahead_ =
+        std::make_unique<ListAhead>(fs_, options_, options_.list_ahead_threads);
+  }
 }
+
+Walker::~Walker() = default;
+Walker::Walker(Walker&&) noexcept = default;
 
 WalkItem Walker::Problem(const Path& path, RecoverStatus status,
                          Message detail) {
@@ -40,7 +174,7 @@ WalkItem Walker::Problem(const Path& path, RecoverStatus status,
 }
 
 bool Walker::Emit(WalkBatch batch) {
-  if (batch.items.empty()) return true;
+  if (batch.items.empty() && batch.screened.empty()) return true;
   if (sink_ != nullptr) return (*sink_)(std::move(batch));
   for (WalkItem& item : batch.items) items_.push_back(std::move(item));
   return true;
@@ -60,7 +194,7 @@ bool Walker::WalkRoot(const Path& root, const Path& base,
   ancestors_.clear();
   // A root is followed when it is a link: the user named it.
   auto info = fs_.Stat(root, true);
-  WalkBatch batch{root.parent_path(), {}};
+  WalkBatch batch{root.parent_path(), {}, {}};
   if (!info) {
     batch.items.push_back(
         Problem(root, RecoverStatus::kError,
@@ -139,8 +273,10 @@ bool Walker::MayEnter(const Path& path, const FileInfo& info, std::size_t depth,
 }
 
 bool Walker::WalkFolder(const Path& dir, FolderId self, std::size_t depth) {
-  WalkBatch batch{dir, {}};
-  auto entries = fs_.ListDir(dir);
+  WalkBatch batch{dir, {}, {}};
+  Listing listing = ahead_ ? ahead_->Take(dir) : ListFolder(fs_, options_, dir);
+  auto& entries = listing.entries;
+  const std::vector<bool>& plain = listing.plain;
   if (!entries) {
     batch.items.push_back(
         Problem(dir, RecoverStatus::kError,
@@ -149,8 +285,17 @@ bool Walker::WalkFolder(const Path& dir, FolderId self, std::size_t depth) {
     return Emit(std::move(batch));
   }
   std::vector<std::pair<Path, FileInfo>> folders;
-  for (const DirEntry& entry : *entries) {
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    DirEntry& entry = (*entries)[i];
     if (entry.name == kJournalDirName || IsTempName(entry.name)) continue;
+    if (!plain.empty() && plain[i]) {
+      if (options_.exclude && options_.exclude(dir / entry.name, false)) {
+        ++counts_.excluded;
+      } else {
+        batch.screened.push_back(std::move(entry.name));
+      }
+      continue;
+    }
     Path child = dir / entry.name;
     FileInfo info;
     if (entry.type == FileType::kSymlink) {
@@ -203,14 +348,34 @@ bool Walker::WalkFolder(const Path& dir, FolderId self, std::size_t depth) {
   if (!Emit(std::move(batch))) return false;
   ancestors_.push_back(self);
   bool go_on = true;
-  for (const auto& [path, info] : folders) {
-    WalkBatch problems{dir, {}};
+  // Listed ahead: the next few subfolders (each one's own subfolders are
+  // wanted when it is walked, so the nearest come first).
+  const std::size_t window =
+      ahead_ ? std::size_t{4} * options_.list_ahead_threads : 0;
+  for (std::size_t i = 0; i < std::min(window, folders.size()); ++i) {
+    ahead_->Want(folders[i].first);
+  }
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    const auto& [path, info] = folders[i];
+    if (ahead_ && i + window < folders.size()) {
+      ahead_->Want(folders[i + window].first);
+    }
+    WalkBatch problems{dir, {}, {}};
     if (MayEnter(path, info, depth + 1, problems.items)) {
       go_on = WalkFolder(path, FolderId{info.device, info.inode}, depth + 1);
     } else {
+      if (ahead_) ahead_->Drop(path);
       go_on = Emit(std::move(problems));
     }
-    if (!go_on) break;
+    if (!go_on) {
+      if (ahead_) {
+        for (std::size_t k = i + 1;
+             k < std::min(folders.size(), i + 1 + window); ++k) {
+          ahead_->Drop(folders[k].first);
+        }
+      }
+      break;
+    }
   }
   ancestors_.pop_back();
   return go_on;

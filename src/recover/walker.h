@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,9 @@ struct WalkItem {
 struct WalkBatch {
   Path folder;
   std::vector<WalkItem> items;
+  // The regular files WalkOptions::screen passed: their names only, in
+  // name order (not stat'ed, not among `items`).
+  std::vector<std::string> screened;
 };
 
 // Called with each batch as the walk goes; returning false stops the walk
@@ -82,6 +86,18 @@ struct WalkOptions {
   // --one-file-system); such folders are counted in
   // WalkCounts::other_file_systems.
   bool one_file_system = false;
+  // Called with each folder's entries: sets `plain[i]` for the regular
+  // files to hand over by name alone (WalkBatch::screened: no stat, no
+  // item; --exclude still applies). A names-only scan's screen
+  // (src/scan/name_screen.h). May be empty.
+  std::function<void(std::span<const DirEntry> entries,
+                     std::vector<bool>& plain)>
+      screen;
+  // Threads that list folders ahead of the walk (ListDir and `screen`),
+  // while it hands over the ones before: the walk's order and batches are
+  // the same, only sooner. 0: every folder is listed when the walk reaches
+  // it. The file system must allow calls from several threads.
+  unsigned list_ahead_threads = 0;
 };
 
 // What the walk left out on purpose, for the summary.
@@ -92,9 +108,14 @@ struct WalkCounts {
   std::uint64_t other_file_systems = 0;  // Folders not entered (other device).
 };
 
+class ListAhead;  // walker.cpp
+
 class Walker {
  public:
   Walker(ReadOnlyFileSystem& fs, WalkOptions options);
+  ~Walker();
+  Walker(Walker&&) noexcept;
+  Walker& operator=(Walker&&) = delete;
 
   // Walks `root`; items' `rel` is relative to `base` (a folder above it).
   // Folders are listed in name order (ReadOnlyFileSystem::ListDir): a
@@ -124,6 +145,7 @@ class Walker {
 
   ReadOnlyFileSystem& fs_;
   WalkOptions options_;
+  std::unique_ptr<ListAhead> ahead_;       // Null: folders listed when reached.
   std::set<std::string> side_file_names_;  // Lowercase.
   Path base_;
   const BatchSink* sink_ = nullptr;

@@ -314,5 +314,70 @@ TEST(WalkerTest, HandsOverAFoldersFilesAsOneBatchThenItsSubfolders) {
   EXPECT_EQ(calls, 1);
 }
 
+// Listing ahead on other threads changes nothing of what the walk hands
+// over, nor its order; the screen's names come by name only, never as
+// items, and excludes still apply to them. A stopped walk stops.
+TEST(WalkerTest, ListingAheadAndScreeningKeepTheWalk) {
+  io::MemoryFileSystem fs;
+  for (int d = 0; d < 12; ++d) {
+    const Path dir = kRoot / ("d" + std::to_string(d));
+    for (int f = 0; f < 7; ++f) {
+      ASSERT_THAT(fs.AddFile(dir / ("f" + std::to_string(f) + ".txt"), Some(1)),
+                  IsOk());
+      ASSERT_THAT(fs.AddFile(dir / "deep" / ("g" + std::to_string(f) + ".bin"),
+                             Some(2)),
+                  IsOk());
+    }
+  }
+  ASSERT_THAT(fs.AddSymlink(kRoot / "d3" / "up", kRoot), IsOk());
+  const auto walk = [&](unsigned threads, bool screen, std::size_t stop_after) {
+    WalkOptions options;
+    options.list_ahead_threads = threads;
+    options.follow_symlinks = true;
+    options.exclude = [](const Path& path, bool) {
+      return path.filename() == "f6.txt";
+    };
+    if (screen) {
+      options.screen = [](std::span<const DirEntry> entries,
+                          std::vector<bool>& plain) {
+        plain.assign(entries.size(), false);
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+          plain[i] = entries[i].type == FileType::kRegular &&
+                     entries[i].name.ends_with(".txt");
+        }
+      };
+    }
+    Walker walker(fs, std::move(options));
+    std::vector<std::string> seen;
+    std::size_t batches = 0;
+    walker.WalkRoot(kRoot, kRoot.parent_path(), [&](WalkBatch&& batch) {
+      for (const WalkItem& item : batch.items)
+        seen.push_back(item.path.string());
+      for (const std::string& name : batch.screened) {
+        seen.push_back("screened " + (batch.folder / name).string());
+      }
+      return ++batches != stop_after;
+    });
+    return std::pair{seen, walker.counts().excluded};
+  };
+  const auto [plain, plain_excluded] = walk(0, false, 0);
+  EXPECT_EQ(plain_excluded, 12u);
+  EXPECT_EQ(walk(3, false, 0).first, plain);
+  const auto [screened, screened_excluded] = walk(0, true, 0);
+  EXPECT_EQ(screened_excluded, 12u);
+  EXPECT_EQ(walk(2, true, 0).first, screened);
+  ASSERT_EQ(screened.size(), plain.size());
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (plain[i].ends_with(".txt")) {
+      EXPECT_EQ(screened[i], "screened " + plain[i]);
+    } else {
+      EXPECT_EQ(screened[i], plain[i]);
+    }
+  }
+  const auto stopped = walk(3, false, 4).first;
+  EXPECT_LT(stopped.size(), plain.size());
+  EXPECT_EQ(stopped, walk(0, false, 4).first);
+}
+
 }  // namespace
 }  // namespace kintsugi::recover
