@@ -57,7 +57,7 @@ void PrintSummary(const ScanReport& report) {
   const std::uint64_t encrypted = report.count(ScanClass::kEncrypted);
   if (encrypted == 0) {
     PrintLine(Message{MessageId::kScanSummaryNone,
-                      {{"files", Count(report.files.size())}}});
+                      {{"files", Count(report.total_files())}}});
   } else {
     std::string by;
     for (const FamilyVerdict& f : report.families) {
@@ -67,7 +67,7 @@ void PrintSummary(const ScanReport& report) {
     }
     PrintLine(Message{MessageId::kScanSummaryEncrypted,
                       {{"encrypted", Count(encrypted)},
-                       {"files", Count(report.files.size())},
+                       {"files", Count(report.total_files())},
                        {"families", by}}});
     std::uint64_t recoverable = 0;
     for (const FamilyVerdict& f : report.families) {
@@ -178,6 +178,8 @@ int Run(const GlobalOptions& global, const ScanArgs& args) {
   options.excludes = args.excludes;
   options.threads = args.threads;
   options.names_only = args.names_only;
+  // The summary counts clean files; the JSON and the HTML report list them.
+  options.list_clean = global.json || !args.report_html.empty();
   options.one_file_system = args.one_file_system;
   options.cancel = InterruptFlag();
   // The KB finds the notes and the families this build cannot decrypt; one

@@ -63,6 +63,11 @@ struct ScanOptions {
   // Classify from names alone: no file is opened (no note or suspicious
   // file can be told, and nothing is "recoverable now").
   bool names_only = false;
+  // List clean files in ScanReport::files. False: they are only counted
+  // (ScanReport::unlisted_clean), which a summary needs and a million-file
+  // tree's memory does not miss; a names-only scan then does not even stat
+  // a file whose name no rule can match (src/scan/name_screen.h).
+  bool list_clean = true;
   // Glob patterns (fnmatch) of entries to leave out: a pattern without '/'
   // is matched against each file's and folder's name, one with '/' against
   // its whole path. Roots are never left out.
@@ -139,8 +144,11 @@ struct FamilyVerdict {
 
 struct ScanReport {
   // Every regular file, in walk order (a folder's files by name, then its
-  // subfolders).
+  // subfolders); without the clean ones unless ScanOptions::list_clean.
   std::vector<ScannedFile> files;
+  // Clean files not in `files` (ScanOptions::list_clean false); counted in
+  // `counts` all the same.
+  std::uint64_t unlisted_clean = 0;
   std::vector<ScanError> errors;
   // Most encrypted files first.
   std::vector<FamilyVerdict> families;
@@ -167,6 +175,9 @@ struct ScanReport {
   std::uint64_t excluded = 0;
   std::uint64_t other_file_systems = 0;
   bool cancelled = false;
+
+  // Every regular file scanned, listed or not.
+  std::uint64_t total_files() const { return files.size() + unlisted_clean; }
 
   std::uint64_t count(ScanClass klass) const {
     return counts[static_cast<std::size_t>(klass)];

@@ -289,7 +289,7 @@ class DecryptorRun {
   // name is enough (a marker decides). Nothing (the default): any name may
   // be (--family forced, a list of names read from a side file), and a
   // names-only scan cannot skip asking Probe() (src/scan/name_screen.h).
-  // decryptor_contract_test checks the claim against Probe().
+  // src/scan/name_screen_test.cpp checks the claim against Probe().
   virtual std::optional<std::vector<std::string>> NameSuffixes() const {
     return std::nullopt;
   }

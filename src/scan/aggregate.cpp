@@ -61,6 +61,8 @@ std::int64_t MinuteOf(std::int64_t mtime_ns) {
 void Aggregate(std::span<const recover::PreparedDecryptor> runs,
                ScanReport& report) {
   report.counts = {};
+  report.counts[static_cast<std::size_t>(ScanClass::kClean)] =
+      report.unlisted_clean;
   std::map<std::string, FamilyTally> families;
   std::map<std::int64_t, std::uint64_t> minutes;
   std::map<Path, std::uint64_t> folders;

@@ -28,6 +28,7 @@
 #include "recover/store_keys.h"
 #include "recover/walker.h"
 #include "scan/aggregate.h"
+#include "scan/name_screen.h"
 #include "scan/scan_run.h"
 
 namespace kintsugi::scan {
@@ -112,10 +113,25 @@ const recover::FolderEvidence* Classifier::EvidenceFor(Folder& folder) {
     std::lock_guard lock(folder.mutex);
     std::vector<identify::Input> inputs = folder.notes;
     std::size_t names = 0;
-    for (const WalkItem& item : folder.batch.items) {
-      if (item.preset || recover::NoteLikeName(item.path)) continue;
-      if (names++ == limits::kMaxRecoverNamesPerFolder) break;
-      inputs.push_back(identify::FileNameInput(item.path.filename().string()));
+    // The files' names in name order: the items' and the screened ones
+    // (name_screen.h), as the walk listed them.
+    const auto& items = folder.batch.items;
+    const auto& screened = folder.batch.screened;
+    std::size_t i = 0;
+    std::size_t k = 0;
+    while (names < limits::kMaxRecoverNamesPerFolder &&
+           (i < items.size() || k < screened.size())) {
+      std::string name;
+      if (i < items.size()) name = items[i].path.filename().string();
+      if (k < screened.size() && (i == items.size() || screened[k] < name)) {
+        name = screened[k++];
+      } else {
+        const WalkItem& item = items[i++];
+        if (item.preset || recover::NoteLikeName(item.path)) continue;
+      }
+      if (recover::NoteLikeName(Path(name))) continue;
+      ++names;
+      inputs.push_back(identify::FileNameInput(name));
     }
     folder.evidence =
         recover::EvidenceFromInputs(*options_.kb, inputs, folder.note_sources);
@@ -315,6 +331,35 @@ Outcome Classifier::Classify(const WalkItem& item, Folder& folder,
   return outcome;
 }
 
+// Turns a folder's screened names back into files to classify (stat'ed as
+// the walk would have), in name order among its items.
+void Unscreen(ReadOnlyFileSystem& source, recover::WalkBatch& batch,
+              std::vector<ScanError>& errors) {
+  for (const std::string& name : batch.screened) {
+    Path path = batch.folder / name;
+    auto info = source.Stat(path, false);
+    if (!info) {
+      errors.push_back(
+          ScanError{path, Message{MessageId::kRecoverCannotRead,
+                                  {{"error", info.error().message()}}}});
+      continue;
+    }
+    if (info->type != FileType::kRegular) continue;  // Changed meanwhile.
+    WalkItem item;
+    item.path = std::move(path);
+    item.size = info->size;
+    item.id = {info->device, info->inode};
+    item.mtime_ns = info->mtime_ns;
+    batch.items.push_back(std::move(item));
+  }
+  batch.screened.clear();
+  std::stable_sort(batch.items.begin(), batch.items.end(),
+                   [](const WalkItem& a, const WalkItem& b) {
+                     return a.path.filename().native() <
+                            b.path.filename().native();
+                   });
+}
+
 // The walk problems that are errors of the scan: anything but a file that
 // is no regular file (a FIFO, a socket, a device), which is not a file to
 // classify and no failure either.
@@ -369,37 +414,6 @@ Result<ScanReport> RunScanWith(
   StopSource stop_source(options.cancel);
   const StopToken stop = stop_source.token();
 
-  // The walk, on this thread: it hands over folder after folder, kept for
-  // the classification (a path, a size and a time per file).
-  recover::WalkOptions walk;
-  walk.follow_symlinks = options.follow_symlinks;
-  walk.one_file_system = options.one_file_system;
-  if (!options.excludes.empty()) {
-    walk.exclude = [&options](const Path& path, bool) {
-      return std::any_of(
-          options.excludes.begin(), options.excludes.end(),
-          [&](const std::string& p) { return MatchesExclude(p, path); });
-    };
-  }
-  std::vector<std::unique_ptr<Folder>> folders;
-  {
-    recover::Walker walker(source, walk);
-    for (const Path& root : report.roots) {
-      const bool went_on =
-          walker.WalkRoot(root, root.parent_path(), [&](auto&& batch) {
-            auto folder = std::make_unique<Folder>();
-            folder->batch = std::move(batch);
-            folders.push_back(std::move(folder));
-            return !stop.stop_requested();
-          });
-      if (!went_on) break;
-    }
-    report.symlinks_skipped = walker.counts().symlinks_skipped;
-    report.duplicates_skipped = walker.counts().duplicates;
-    report.excluded = walker.counts().excluded;
-    report.other_file_systems = walker.counts().other_file_systems;
-  }
-
   // The decryptors, prepared with nothing from the user: no search runs
   // (a seed search runs only when asked for), and key lookups go to the
   // store.
@@ -421,11 +435,85 @@ Result<ScanReport> RunScanWith(
     runs.push_back(PreparedDecryptor{decryptor, std::move(*run)});
   }
 
+  // The walk, on this thread (with threads listing folders ahead of it):
+  // it hands over folder after folder, kept for the classification (a
+  // path, a size and a time per file).
+  recover::WalkOptions walk;
+  walk.follow_symlinks = options.follow_symlinks;
+  walk.one_file_system = options.one_file_system;
+  if (!options.excludes.empty()) {
+    walk.exclude = [&options](const Path& path, bool) {
+      return std::any_of(
+          options.excludes.begin(), options.excludes.end(),
+          [&](const std::string& p) { return MatchesExclude(p, path); });
+    };
+  }
+  // Names-only, clean files unlisted: the walk hands over the names no
+  // rule can match without a stat (name_screen.h).
+  std::optional<NameScreen> screen;
+  if (options.names_only && !options.list_clean) {
+    screen = NameScreen::Make(options.kb.get(), runs);
+  }
+  if (screen) {
+    walk.screen = [&screen](std::span<const DirEntry> entries,
+                            std::vector<bool>& plain) {
+      screen->Screen(entries, plain);
+    };
+  }
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, limits::kMaxThreads);
+  walk.list_ahead_threads = threads;
+  std::vector<std::unique_ptr<Folder>> folders;
+  {
+    recover::Walker walker(source, walk);
+    for (const Path& root : report.roots) {
+      const bool went_on =
+          walker.WalkRoot(root, root.parent_path(), [&](auto&& batch) {
+            auto folder = std::make_unique<Folder>();
+            folder->batch = std::move(batch);
+            folders.push_back(std::move(folder));
+            return !stop.stop_requested();
+          });
+      if (!went_on) break;
+    }
+    report.symlinks_skipped = walker.counts().symlinks_skipped;
+    report.duplicates_skipped = walker.counts().duplicates;
+    report.excluded = walker.counts().excluded;
+    report.other_file_systems = walker.counts().other_file_systems;
+  }
+
   // Notes first (their folders' evidence helps tell the other files), then
   // the rest; results go to their walk-order place.
   std::vector<FileRef> notes;
   std::vector<FileRef> others;
   std::size_t files = 0;
+  Classifier classifier(source, options, runs);
+  WorkerPool pool(threads);
+  std::vector<Bytes> buffers(pool.size());
+  // Screened names are clean unless their folder's evidence makes every
+  // file of it a family's (a family this build cannot decrypt): asked of
+  // one name, as a file of any size but empty, the folder's verdict for all.
+  // A folder of screened names alone has no evidence (none of its names
+  // matches anything).
+  std::vector<std::uint8_t> unscreen(folders.size(), 0);
+  const Status screened_ok = pool.ParallelFor(
+      folders.size(), stop, [&](std::size_t f, unsigned worker) -> Status {
+        Folder& folder = *folders[f];
+        const auto& batch = folder.batch;
+        if (batch.screened.empty() || batch.items.empty()) return Status::Ok();
+        WalkItem probe;
+        probe.path = batch.folder / batch.screened.front();
+        probe.size = 1;
+        const Outcome outcome =
+            classifier.Classify(probe, folder, buffers[worker], false);
+        unscreen[f] = outcome.file.klass != ScanClass::kClean;
+        return Status::Ok();
+      });
+  if (!screened_ok.ok()) report.cancelled = true;
+  for (std::size_t f = 0; f < folders.size(); ++f) {
+    if (unscreen[f] != 0) Unscreen(source, folders[f]->batch, report.errors);
+  }
   for (std::size_t f = 0; f < folders.size(); ++f) {
     const auto& items = folders[f]->batch.items;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -439,12 +527,6 @@ Result<ScanReport> RunScanWith(
     }
   }
   std::vector<Outcome> outcomes(files);
-  Classifier classifier(source, options, runs);
-  unsigned threads = options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, limits::kMaxThreads);
-  WorkerPool pool(threads);
-  std::vector<Bytes> buffers(pool.size());
   bool cut = false;
   for (const std::vector<FileRef>* phase : {&notes, &others}) {
     const std::size_t tasks = (phase->size() + limits::kScanFilesPerTask - 1) /
@@ -470,7 +552,7 @@ Result<ScanReport> RunScanWith(
       break;
     }
   }
-  report.cancelled = cut || stop.stop_requested();
+  report.cancelled = report.cancelled || cut || stop.stop_requested();
   report.bytes_read = classifier.bytes_read();
 
   // In walk order: the files with their size and time as the walk saw
@@ -490,11 +572,18 @@ Result<ScanReport> RunScanWith(
         report.errors.push_back(std::move(*outcome.error));
         continue;
       }
+      if (!options.list_clean && outcome.file.klass == ScanClass::kClean) {
+        ++report.unlisted_clean;
+        continue;
+      }
       outcome.file.path = item.path;
       outcome.file.mtime_ns = item.mtime_ns;
       report.files.push_back(std::move(outcome.file));
     }
+    if (!report.cancelled)
+      report.unlisted_clean += folder->batch.screened.size();
     folder->batch.items.clear();
+    folder->batch.screened.clear();
   }
   Aggregate(runs, report);
   return report;

@@ -64,7 +64,7 @@ std::string ScanReportJson(const ScanReport& report) {
     if (f.files > 0) by_family[f.family] = f.files;
     recoverable += f.recoverable_now;
   }
-  Json summary = {{"files", report.files.size()},
+  Json summary = {{"files", report.total_files()},
                   {"encrypted", report.count(ScanClass::kEncrypted)},
                   {"notes", report.count(ScanClass::kNote)},
                   {"suspicious", report.count(ScanClass::kSuspicious)},
