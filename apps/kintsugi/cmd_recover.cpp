@@ -257,8 +257,9 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     // Paths inside an image are its file system's paths, from its root.
     options.paths.emplace_back(image && p.front() != '/' ? "/" + p : p);
   }
-  // --from-scan: exactly the files a scan marked recoverable now (issue
-  // 11), instead of PATHs (with --image, neither: all of the image).
+  // --from-scan: exactly the files a scan marked recoverable now or found
+  // by a seed search (issue 11), instead of PATHs (with --image, neither:
+  // all of the image).
   if ((!args.from_scan.empty() && !args.paths.empty()) ||
       (args.from_scan.empty() && args.paths.empty() && !image)) {
     std::fprintf(stderr,
@@ -272,8 +273,12 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     if (!text) {
       return ReportFailure(global, text.error().WithContext("--from-scan: "));
     }
-    auto paths = RecoverableFromScanJson(std::string_view(
-        reinterpret_cast<const char*>(text->data()), text->size()));
+    // With --family, that decryptor's files alone (a seed search runs
+    // only for the family asked for).
+    auto paths = RecoverableFromScanJson(
+        std::string_view(reinterpret_cast<const char*>(text->data()),
+                         text->size()),
+        args.family);
     if (!paths) {
       return ReportFailure(global, paths.error().WithContext("--from-scan: "));
     }

@@ -195,9 +195,14 @@ Result<ScanReport> RunScan(ReadOnlyFileSystem& source,
 // Indented by two spaces; invalid UTF-8 in paths is replaced.
 std::string ScanReportJson(const ScanReport& report);
 
-// The files a scan's JSON report (ScanReportJson) marks recoverable now,
-// in its order, for `kintsugi recover --from-scan`. kInvalidArgument for a
+// The files a scan's JSON report (ScanReportJson) says `kintsugi recover
+// --from-scan` can take, in its order: those recoverable now, and the
+// encrypted files of families whose key a seed search finds (each such
+// family's search window is built around its earliest file's modification
+// time, the scan's timeline of it). With `decryptor_id` (recover
+// --family), only the files of that decryptor. kInvalidArgument for a
 // document that is not such a report.
-Result<std::vector<Path>> RecoverableFromScanJson(std::string_view json);
+Result<std::vector<Path>> RecoverableFromScanJson(
+    std::string_view json, std::string_view decryptor_id = {});
 
 }  // namespace kintsugi

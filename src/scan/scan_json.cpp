@@ -3,6 +3,7 @@
 
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -148,7 +149,8 @@ std::string ScanReportJson(const ScanReport& report) {
   return document.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
-Result<std::vector<Path>> RecoverableFromScanJson(std::string_view json) {
+Result<std::vector<Path>> RecoverableFromScanJson(
+    std::string_view json, std::string_view decryptor_id) {
   const Json document = Json::parse(json, nullptr, /*allow_exceptions=*/false);
   // Issue 11's contract: a recover report has "summary" and "files" too,
   // but no "families" nor a summary of encrypted files.
@@ -161,6 +163,24 @@ Result<std::vector<Path>> RecoverableFromScanJson(std::string_view json) {
         "not a report of kintsugi scan --json (no \"summary\", "
         "\"families\" and \"files\")");
   }
+  // The families whose keys a seed search finds: their files go too, and
+  // the search starts from their times (each family's window is built
+  // around its earliest file's modification time: the scan's timeline).
+  std::set<std::string> searched;
+  for (const Json& family : document["families"]) {
+    if (!family.is_object()) continue;
+    const auto name = family.find("family");
+    const auto needs = family.find("needs");
+    if (name == family.end() || !name->is_string() || needs == family.end() ||
+        !needs->is_array()) {
+      continue;
+    }
+    for (const Json& need : *needs) {
+      if (need.is_string() && need.get<std::string>() == "seed-search") {
+        searched.insert(name->get<std::string>());
+      }
+    }
+  }
   std::vector<Path> paths;
   for (const Json& file : document["files"]) {
     if (!file.is_object() || !file.contains("path") ||
@@ -168,8 +188,18 @@ Result<std::vector<Path>> RecoverableFromScanJson(std::string_view json) {
       return InvalidArgumentError("a file of the scan report has no path");
     }
     const auto recoverable = file.find("recoverable_now");
-    if (recoverable != file.end() && recoverable->is_boolean() &&
-        recoverable->get<bool>()) {
+    const bool now = recoverable != file.end() && recoverable->is_boolean() &&
+                     recoverable->get<bool>();
+    const auto family = file.find("family");
+    const auto decryptor = file.find("decryptor");
+    const bool by_search = family != file.end() && family->is_string() &&
+                           searched.count(family->get<std::string>()) > 0 &&
+                           decryptor != file.end() && decryptor->is_string() &&
+                           file.value("class", "") == "encrypted";
+    const bool chosen = decryptor_id.empty() ||
+                        (decryptor != file.end() && decryptor->is_string() &&
+                         decryptor->get<std::string>() == decryptor_id);
+    if ((now || by_search) && chosen) {
       paths.emplace_back(file["path"].get<std::string>());
     }
   }
