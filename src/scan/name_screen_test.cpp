@@ -20,6 +20,7 @@
 #include "io/memory_file_system.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/scan.h"
+#include "scan/scan_run.h"
 
 namespace kintsugi {
 namespace {
@@ -78,8 +79,9 @@ std::map<std::string, std::string> Verdicts(const ScanReport& report,
   return out;
 }
 
-// Scans `fs` names-only twice, listing clean files and screening them, and
-// checks both give the same verdicts; returns the listing scan's report.
+// Scans `fs` names-only three times: every name triaged (the reference),
+// screened and listed, screened and counted; checks all give the same
+// verdicts, and returns the reference.
 ScanReport ScanBothWays(io::MemoryFileSystem& fs) {
   ScanOptions options;
   options.paths = {"/t"};
@@ -87,13 +89,24 @@ ScanReport ScanBothWays(io::MemoryFileSystem& fs) {
   options.threads = 3;
   options.names_only = true;
   CountingFs listed_fs(fs);
-  auto listed = RunScan(listed_fs, options);
+  auto listed = scan::RunScanWith(listed_fs, options, families::AllDecryptors(),
+                                  /*screen_names=*/false);
   EXPECT_TRUE(listed.ok());
+  auto screened_listed = RunScan(fs, options);
+  EXPECT_TRUE(screened_listed.ok());
   options.list_clean = false;
   CountingFs screened_fs(fs);
   auto screened = RunScan(screened_fs, options);
   EXPECT_TRUE(screened.ok());
-  if (!listed.ok() || !screened.ok()) return {};
+  if (!listed.ok() || !screened.ok() || !screened_listed.ok()) return {};
+  EXPECT_EQ(Verdicts(*screened_listed, false), Verdicts(*listed, false));
+  EXPECT_EQ(screened_listed->counts, listed->counts);
+  for (std::size_t i = 0;
+       i < std::min(listed->files.size(), screened_listed->files.size()); ++i) {
+    EXPECT_EQ(screened_listed->files[i].path, listed->files[i].path);
+    EXPECT_EQ(screened_listed->files[i].size, listed->files[i].size);
+    EXPECT_EQ(screened_listed->files[i].mtime_ns, listed->files[i].mtime_ns);
+  }
   EXPECT_EQ(screened->counts, listed->counts);
   EXPECT_EQ(screened->total_files(), listed->total_files());
   EXPECT_EQ(Verdicts(*screened, false), Verdicts(*listed, true));

@@ -47,6 +47,10 @@ struct Folder {
   std::set<std::string> note_sources;
   std::once_flag once;
   recover::FolderEvidence evidence;
+  // Beside batch.items once screened names joined them (Unscreen): 1 for
+  // those the screen and the folder's evidence leave clean, which are only
+  // stat'ed (StatClean); empty when none did.
+  std::vector<std::uint8_t> known_clean;
 };
 
 // A file to classify: its folder and its place in the folder and in the
@@ -331,33 +335,63 @@ Outcome Classifier::Classify(const WalkItem& item, Folder& folder,
   return outcome;
 }
 
-// Turns a folder's screened names back into files to classify (stat'ed as
-// the walk would have), in name order among its items.
-void Unscreen(ReadOnlyFileSystem& source, recover::WalkBatch& batch,
+// Turns a folder's screened names into items, in name order among the
+// others. `known_clean`: the folder's evidence leaves them clean, and they
+// are stat'ed later, in parallel, for the list (StatClean); else they are
+// stat'ed now, as the walk would have, to be classified.
+void Unscreen(ReadOnlyFileSystem& source, Folder& folder, bool known_clean,
               std::vector<ScanError>& errors) {
+  recover::WalkBatch& batch = folder.batch;
+  std::vector<std::uint8_t> flags(batch.items.size(), 0);
   for (const std::string& name : batch.screened) {
-    Path path = batch.folder / name;
-    auto info = source.Stat(path, false);
-    if (!info) {
-      errors.push_back(
-          ScanError{path, Message{MessageId::kRecoverCannotRead,
-                                  {{"error", info.error().message()}}}});
-      continue;
-    }
-    if (info->type != FileType::kRegular) continue;  // Changed meanwhile.
     WalkItem item;
-    item.path = std::move(path);
-    item.size = info->size;
-    item.id = {info->device, info->inode};
-    item.mtime_ns = info->mtime_ns;
+    item.path = batch.folder / name;
+    if (!known_clean) {
+      auto info = source.Stat(item.path, false);
+      if (!info) {
+        errors.push_back(
+            ScanError{item.path, Message{MessageId::kRecoverCannotRead,
+                                         {{"error", info.error().message()}}}});
+        continue;
+      }
+      if (info->type != FileType::kRegular) continue;  // Changed meanwhile.
+      item.size = info->size;
+      item.id = {info->device, info->inode};
+      item.mtime_ns = info->mtime_ns;
+    }
     batch.items.push_back(std::move(item));
+    flags.push_back(known_clean ? 1 : 0);
   }
   batch.screened.clear();
-  std::stable_sort(batch.items.begin(), batch.items.end(),
-                   [](const WalkItem& a, const WalkItem& b) {
-                     return a.path.filename().native() <
-                            b.path.filename().native();
+  std::vector<std::size_t> order(batch.items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) {
+                     return batch.items[a].path.filename().native() <
+                            batch.items[b].path.filename().native();
                    });
+  std::vector<WalkItem> items;
+  items.reserve(order.size());
+  folder.known_clean.clear();
+  for (const std::size_t i : order) {
+    items.push_back(std::move(batch.items[i]));
+    folder.known_clean.push_back(flags[i]);
+  }
+  batch.items = std::move(items);
+  if (!known_clean) folder.known_clean.clear();
+}
+
+// A screened file its folder leaves clean, for the list: its size and time.
+Outcome StatClean(ReadOnlyFileSystem& source, WalkItem& item) {
+  auto info = source.Stat(item.path, false);
+  if (!info) {
+    return ReadError(item.path, MessageId::kRecoverCannotRead, info.error());
+  }
+  item.size = info->size;
+  item.mtime_ns = info->mtime_ns;
+  Outcome outcome;
+  outcome.file.size = info->size;
+  return outcome;
 }
 
 // The walk problems that are errors of the scan: anything but a file that
@@ -391,7 +425,7 @@ std::string CampaignId(std::string_view family, std::string_view name,
 
 Result<ScanReport> RunScanWith(
     ReadOnlyFileSystem& source, const ScanOptions& options,
-    std::span<const recover::Decryptor* const> decryptors) {
+    std::span<const recover::Decryptor* const> decryptors, bool screen_names) {
   if (options.paths.empty()) return InvalidArgumentError("no PATH given");
   for (const std::string& pattern : options.excludes) {
     if (pattern.empty()) {
@@ -448,10 +482,10 @@ Result<ScanReport> RunScanWith(
           [&](const std::string& p) { return MatchesExclude(p, path); });
     };
   }
-  // Names-only, clean files unlisted: the walk hands over the names no
-  // rule can match without a stat (name_screen.h).
+  // Names-only: the walk hands over the names no rule can match without a
+  // stat (name_screen.h).
   std::optional<NameScreen> screen;
-  if (options.names_only && !options.list_clean) {
+  if (options.names_only && screen_names) {
     screen = NameScreen::Make(options.kb.get(), runs);
   }
   if (screen) {
@@ -512,7 +546,12 @@ Result<ScanReport> RunScanWith(
       });
   if (!screened_ok.ok()) report.cancelled = true;
   for (std::size_t f = 0; f < folders.size(); ++f) {
-    if (unscreen[f] != 0) Unscreen(source, folders[f]->batch, report.errors);
+    if (folders[f]->batch.screened.empty()) continue;
+    if (unscreen[f] != 0) {
+      Unscreen(source, *folders[f], /*known_clean=*/false, report.errors);
+    } else if (options.list_clean) {
+      Unscreen(source, *folders[f], /*known_clean=*/true, report.errors);
+    }
   }
   for (std::size_t f = 0; f < folders.size(); ++f) {
     const auto& items = folders[f]->batch.items;
@@ -540,9 +579,14 @@ Result<ScanReport> RunScanWith(
             if (stop.stop_requested()) return stop.status();
             const FileRef& ref = (*phase)[k];
             Folder& folder = *folders[ref.folder];
-            outcomes[ref.result] =
-                classifier.Classify(folder.batch.items[ref.item], folder,
-                                    buffers[worker], phase == &notes);
+            WalkItem& item = folder.batch.items[ref.item];
+            if (!folder.known_clean.empty() &&
+                folder.known_clean[ref.item] != 0) {
+              outcomes[ref.result] = StatClean(source, item);
+            } else {
+              outcomes[ref.result] = classifier.Classify(
+                  item, folder, buffers[worker], phase == &notes);
+            }
             outcomes[ref.result].done = true;
           }
           return Status::Ok();

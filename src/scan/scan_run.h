@@ -16,9 +16,12 @@
 
 namespace kintsugi::scan {
 
+// `screen_names`: a names-only scan screens plain names (name_screen.h);
+// false triages every name, for the tests that check both agree.
 Result<ScanReport> RunScanWith(
     ReadOnlyFileSystem& source, const ScanOptions& options,
-    std::span<const recover::Decryptor* const> decryptors);
+    std::span<const recover::Decryptor* const> decryptors,
+    bool screen_names = true);
 
 // The campaign or victim ID a file of `family` carries: a STOP/Djvu
 // personal ID from its footer (recovery-schemes.md §3.7 "Layout"), else
