@@ -130,6 +130,7 @@ void PrintSummary(const ScanReport& report) {
                         {{"needs", std::vector<Message>(f.advice)}}},
                 "    ");
     }
+    if (f.search_plan) PrintLine(*f.search_plan, "    ");
     if (!f.campaigns.empty()) {
       std::string ids;
       for (const std::string& id : f.campaigns) {

@@ -74,6 +74,10 @@ struct ScanOptions {
   std::vector<std::string> excludes;
   // Do not enter folders on another file system than their root's.
   bool one_file_system = false;
+  // For each family whose key a seed search finds, start the search on its
+  // files only to measure it and say what it would cost
+  // (FamilyVerdict::search_plan); it is stopped before it searches.
+  bool plan_searches = true;
   bool follow_symlinks = false;
   // What the report names as the image scanned (scan --image); empty: a
   // tree.
@@ -137,6 +141,12 @@ struct FamilyVerdict {
   // The same in sentences (the decryptor's needs, or the KB's advice when
   // this build has no decryptor).
   std::vector<Message> advice;
+  // For a seed search: what `kintsugi recover --family` would search over
+  // these files and how long it would take on this machine, as recover
+  // says before it starts (its rate measured here, on these files); unset
+  // when not asked (names only, ScanOptions::plan_searches false) or the
+  // search said nothing.
+  std::optional<Message> search_plan;
   // Up to limits::kScanListedPerFamily note paths and campaign IDs.
   std::vector<Path> note_paths;
   std::vector<std::string> campaigns;

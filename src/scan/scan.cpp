@@ -30,6 +30,7 @@
 #include "scan/aggregate.h"
 #include "scan/name_screen.h"
 #include "scan/scan_run.h"
+#include "scan/search_plan.h"
 
 namespace kintsugi::scan {
 namespace {
@@ -630,6 +631,9 @@ Result<ScanReport> RunScanWith(
     folder->batch.screened.clear();
   }
   Aggregate(runs, report);
+  if (options.plan_searches && !options.names_only && !report.cancelled) {
+    PlanSearches(source, decryptors, threads, options.cancel, report);
+  }
   return report;
 }
 

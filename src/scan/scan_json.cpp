@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "kintsugi/scan.h"
@@ -110,6 +111,22 @@ std::string ScanReportJson(const ScanReport& report) {
     for (const Message& m : f.advice) advice.push_back(RenderEnglish(m));
     Json notes = Json::array();
     for (const Path& p : f.note_paths) notes.push_back(p.string());
+    // The plan of a seed search: in English, and its figures (seeds,
+    // minutes, rate, ...) as numbers and strings.
+    Json search = nullptr;
+    if (f.search_plan) {
+      Json args = Json::object();
+      for (const MessageArg& arg : f.search_plan->args) {
+        if (const auto* n = std::get_if<std::int64_t>(&arg.value)) {
+          args[arg.name] = *n;
+        } else if (const auto* t = std::get_if<std::string>(&arg.value)) {
+          args[arg.name] = *t;
+        }
+      }
+      search = {{"plan", RenderEnglish(*f.search_plan)},
+                {"id", std::string(MessageIdName(f.search_plan->id))},
+                {"args", std::move(args)}};
+    }
     families.push_back({{"family", f.family},
                         {"files", f.files},
                         {"decryptor", OrNull(f.decryptor)},
@@ -117,6 +134,7 @@ std::string ScanReportJson(const ScanReport& report) {
                         {"needs", std::move(needs)},
                         {"strategy", OrNull(f.strategy)},
                         {"advice", std::move(advice)},
+                        {"search", std::move(search)},
                         {"notes", f.notes},
                         {"note_paths", std::move(notes)},
                         {"campaigns", f.campaigns}});

@@ -206,11 +206,24 @@ TEST_F(ScanCli, RecoverFromScanTakesExactlyTheRecoverableFiles) {
   const Path scan = dir_ / "scan.json";
   ASSERT_EQ(testing::RunCliToFile({"scan", tree_.string(), "--json"}, scan), 0);
   const Json scanned = testing::ReadJson(scan);
+  // The seed search's cost, measured on this machine over the scan's Hidden
+  // Tear files (its plan, as recover says it before it starts).
+  bool planned = false;
   for (const Json& family : scanned.at("families")) {
     if (family.at("family") == "hidden-tear") {
       EXPECT_EQ(family.at("needs"), Json::array({"seed-search"}));
+      const Json& search = family.at("search");
+      ASSERT_TRUE(search.is_object()) << family.dump();
+      EXPECT_GT(search.at("args").at("seeds").get<std::int64_t>(), 0);
+      EXPECT_GT(search.at("args").at("rate").get<std::int64_t>(), 0);
+      EXPECT_TRUE(search.at("args").contains("minutes"));
+      EXPECT_THAT(search.at("plan").get<std::string>(), HasSubstr("seed"));
+      planned = true;
+    } else {
+      EXPECT_TRUE(family.at("search").is_null()) << family.dump();
     }
   }
+  EXPECT_TRUE(planned);
   const Path out = dir_ / "recovered";
   const Path recovered = dir_ / "recover.json";
   // Hidden Tear's search is not started unasked (it may take hours): its
