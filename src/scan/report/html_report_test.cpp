@@ -392,6 +392,16 @@ TEST(ScanReportHtmlTest, NeedsGivenAsAMessageAreRenderedByTheCatalog) {
                         Message{MessageId::kDecryptorNemucodNeeds, {}}))));
 }
 
+TEST(ScanReportHtmlTest, ASeedSearchsPlanIsAmongItsFamilysNeeds) {
+  Json scan = Sample();
+  scan["families"][0]["search"] = {
+      {"plan", "searching 2,000 seeds <about 1 minute>"},
+      {"id", "recover.seed_search_plan"},
+      {"args", {{"seeds", 2000}}}};
+  EXPECT_THAT(Page(scan),
+              HasSubstr("searching 2,000 seeds &lt;about 1 minute&gt;"));
+}
+
 TEST(ScanReportHtmlTest, TheCatalogGivenIsUsed) {
   Result<MessageCatalog> catalog = MessageCatalog::Parse(
       R"({"language": "fr", "messages": {
@@ -458,6 +468,13 @@ TEST(ScanReportHtmlTest, MalformedJsonIsAnErrorNamingTheField) {
        "files[0].intact_bytes", "integer"},
       {"advice a number", [](Json& s) { s["families"][0]["advice"] = 1; },
        "families[0].advice", "null|string|{\"id\", \"args\"}|array of them"},
+      {"search a list", [](Json& s) { s["families"][0]["search"] = {1}; },
+       "families[0].search", "object"},
+      {"search plan a number",
+       [](Json& s) {
+         s["families"][0]["search"] = {{"plan", 3}};
+       },
+       "families[0].search.plan", "null|string"},
       {"cancelled text", [](Json& s) { s["scanned"]["cancelled"] = "no"; },
        "scanned.cancelled", "boolean"},
       {"no errors", [](Json& s) { s.erase("errors"); }, "errors", "array"},

@@ -267,6 +267,15 @@ Status Reader::ReadFamilies(const Json& scan, ScanView& view) const {
     if (!advice.empty()) {
       row.needs += (row.needs.empty() ? "" : "; ") + advice;
     }
+    // A seed search's cost, as the scan measured it (null for others).
+    if (const Json* search = Member(entry, "search");
+        search != nullptr && !search->is_null()) {
+      if (!search->is_object()) return Bad(Dotted(field, "search"), kObject);
+      KINTSUGI_ASSIGN_OR_RETURN(
+          const std::string plan,
+          Text(Member(*search, "plan"), Dotted(field, "search.plan"), true));
+      if (!plan.empty()) row.needs += (row.needs.empty() ? "" : "; ") + plan;
+    }
     view.families.push_back(std::move(row));
   }
   return Status::Ok();
