@@ -4,7 +4,7 @@
 # keep-alive; wrk (Debian's) loads it with 64 and 256 connections, then
 # with 64 while 200 slow clients each hold a connection open; nginx serving
 # a static file of the same size is the baseline, as issue 14's load target
-# compares. Usage: bench/portal/http_choice/run.sh [seconds]
+# compares. Usage: docs/portal-http/run.sh [seconds]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-8}
