@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -37,6 +38,20 @@ Result<std::string> DefaultKeyStorePath() {
   return InvalidArgumentError(
       "no folder for the key store: neither XDG_DATA_HOME nor HOME is set to "
       "an absolute path; give --db PATH");
+}
+
+Result<std::shared_ptr<KeyStore>> OpenRunKeyStore(const std::string& db) {
+  std::string path = db;
+  if (path.empty()) {
+    if (auto fallback = DefaultKeyStorePath();
+        fallback && std::filesystem::exists(*fallback)) {
+      path = *fallback;
+    }
+  }
+  if (path.empty()) return std::shared_ptr<KeyStore>();
+  KINTSUGI_ASSIGN_OR_RETURN(auto store,
+                            OpenKeyStore(path, KeyStoreCreation::kMustExist));
+  return std::shared_ptr<KeyStore>(std::move(store));
 }
 
 void PrintJson(const nlohmann::json& document) {

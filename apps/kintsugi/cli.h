@@ -15,6 +15,7 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/status.h"
 #include "kintsugi/status_table.h"
+#include "kintsugi/store.h"
 
 namespace kintsugi::cli {
 
@@ -25,6 +26,11 @@ int ExitCodeFor(const Status& status);
 // $HOME/.local/share/kintsugi/keys.sqlite (absolute values only, as the XDG
 // specification asks); kInvalidArgument when neither is set.
 Result<std::string> DefaultKeyStorePath();
+
+// The key store a run reads (recover, scan): `db` (--db), else the default
+// one when it exists; null when there is none. A run never creates one
+// (`kintsugi keys import` does): a --db that does not exist is an error.
+Result<std::shared_ptr<KeyStore>> OpenRunKeyStore(const std::string& db);
 
 // Options every subcommand sees.
 struct GlobalOptions {

@@ -410,25 +410,13 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   // file, with the usual summary.
   options.cancel = InterruptFlag();
   options.follow_symlinks = args.follow_symlinks;
-  // The key store: --db, else the default one when it exists (a run never
-  // creates it; `kintsugi keys import` does).
+  // The key store: --db, else the default one when it exists. One store
+  // (one connection) for the run; the pipeline asks it from one worker at a
+  // time.
   {
-    std::string db = args.db;
-    if (db.empty()) {
-      if (auto path = DefaultKeyStorePath();
-          path && std::filesystem::exists(*path)) {
-        db = *path;
-      }
-    }
-    if (!db.empty()) {
-      // One store (one connection) for the run; the pipeline asks it from
-      // one worker at a time.
-      // A run reads keys: a store that does not exist is an error, not an
-      // empty store created as a side effect.
-      auto store = OpenKeyStore(db, KeyStoreCreation::kMustExist);
-      if (!store) return ReportFailure(global, store.error());
-      options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
-    }
+    auto store = OpenRunKeyStore(args.db);
+    if (!store) return ReportFailure(global, store.error());
+    options.key_store = std::move(*store);
   }
   // A key server, asked where the local store has no key (off unless
   // given: only the family and the victim ID are sent).

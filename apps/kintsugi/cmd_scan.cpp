@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -195,19 +194,12 @@ int Run(const GlobalOptions& global, const ScanArgs& args) {
     std::fprintf(stderr, "kintsugi: knowledge base not used (%s)\n",
                  SanitizeForLog(compiled.status().ToString()).c_str());
   }
-  // The key store, as recover finds it: --db, else the default one when it
-  // exists (a scan never creates one).
-  std::string db = args.db;
-  if (db.empty() && !args.names_only) {
-    if (auto path = DefaultKeyStorePath();
-        path && std::filesystem::exists(*path)) {
-      db = *path;
-    }
-  }
-  if (!db.empty()) {
-    auto store = OpenKeyStore(db, KeyStoreCreation::kMustExist);
+  // The key store, as recover finds it (a names-only scan asks it nothing:
+  // only --db is opened, so that a bad one is still an error).
+  if (!args.names_only || !args.db.empty()) {
+    auto store = OpenRunKeyStore(args.db);
     if (!store) return ReportFailure(global, store.error());
-    options.key_store = std::shared_ptr<KeyStore>(std::move(*store));
+    options.key_store = std::move(*store);
   }
   auto report = RunScan(image ? *image : RealFileSystem(), options);
   if (!report) return ReportFailure(global, report.error());
