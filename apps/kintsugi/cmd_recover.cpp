@@ -543,7 +543,9 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
   command
       ->add_option("--from-scan", args->from_scan,
                    "Recover exactly the files this `kintsugi scan --json` "
-                   "report marks recoverable now (instead of PATHs)")
+                   "report marks recoverable now, and those of its "
+                   "seed-search families (instead of PATHs; with --family, "
+                   "that family's alone)")
       ->check(NonEmpty());
   command
       ->add_option("--family", args->family,
