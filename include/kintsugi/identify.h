@@ -74,6 +74,19 @@ struct Input {
 // kResourceExhausted for text larger than limits::kMaxNoteBytes.
 Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path);
 
+// An input from bytes already in memory (the portal's identify: what the
+// browser read of a file), classified as ReadInput classifies a file of
+// `size` bytes whose first bytes are `head` and last bytes `tail` (only the
+// first limits::kFileHeadBytes of `head` and the last
+// limits::kFileTailBytes of `tail` are used; `tail` may be empty when
+// `head` holds the whole file). A note's text is `head` whole: a file that
+// reads as a note but is larger than `head` is a note of `head` alone.
+// `name` is the source, its last path component the file name. Errors as
+// ReadInput's for the same bytes, and kInvalidArgument when `head` is
+// longer than `size`.
+Result<Input> InputFromBytes(std::string_view name, std::uint64_t size,
+                             ByteView head, ByteView tail);
+
 // A contact typed by the user; kInvalidArgument if empty or longer than
 // limits::kMaxContactBytes.
 Result<Input> ContactInput(std::string_view text);

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "identify/file_evidence.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/limits.h"
@@ -68,6 +71,60 @@ Status CheckUtf16(const std::string& shown, ByteView bytes, bool whole) {
 
 }  // namespace
 
+namespace {
+
+// The one classification of ReadInput and InputFromBytes: `input` holds the
+// source, the file name, the file's size and its head (`content`, up to
+// limits::kFileHeadBytes, or the whole of a file its size says is empty);
+// `whole` reads the whole file (for a note), `tail` its last bytes.
+Result<Input> Classify(Input input, const std::function<Result<Bytes>()>& whole,
+                       const std::function<Result<Bytes>()>& tail) {
+  const std::string& shown = input.source;
+  const std::uint64_t size = input.size;
+  if (input.content.empty()) {
+    return InvalidArgumentError(shown + ": the file is empty");
+  }
+  const ContentVerdict verdict = ClassifyContent(input.content);
+  switch (verdict.content) {
+    case ContentClass::kNote:
+      if (size > limits::kMaxNoteBytes) {
+        return ResourceExhaustedError(fmt::format(
+            "{}: text of {} bytes is larger than a ransom note can be "
+            "(limit {} bytes); not read",
+            shown, size, limits::kMaxNoteBytes));
+      }
+      input.kind = InputKind::kNote;
+      if (size > input.content.size()) {
+        KINTSUGI_ASSIGN_OR_RETURN(input.content, whole());
+      }
+      input.size = input.content.size();
+      KINTSUGI_RETURN_IF_ERROR(CheckUtf16(shown, input.content, true));
+      return input;
+    case ContentClass::kEncryptedFile:
+      input.kind = InputKind::kEncryptedFile;
+      break;
+    case ContentClass::kOther:
+      // It declares itself UTF-16 text with a byte-order mark: the same
+      // rule as for a note (not for an encrypted file: those have high
+      // entropy, and their first two bytes can be anything).
+      if (ByteView(input.content).StartsWith(ByteView(kUtf16LeBom, 2)) ||
+          ByteView(input.content).StartsWith(ByteView(kUtf16BeBom, 2))) {
+        KINTSUGI_RETURN_IF_ERROR(
+            CheckUtf16(shown, input.content, size <= input.content.size()));
+      }
+      input.kind = InputKind::kOtherFile;
+      break;
+  }
+  if (size <= input.content.size()) {
+    input.tail = input.content;
+  } else {
+    KINTSUGI_ASSIGN_OR_RETURN(input.tail, tail());
+  }
+  return input;
+}
+
+}  // namespace
+
 Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path) {
   const std::string shown = path.string();
   KINTSUGI_ASSIGN_OR_RETURN(const FileInfo info,
@@ -94,48 +151,34 @@ Result<Input> ReadInput(ReadOnlyFileSystem& fs, const Path& path) {
                               ReadHead(fs, path, limits::kFileHeadBytes));
   }
   input.size = size;
-  if (input.content.empty()) {
-    return InvalidArgumentError(shown + ": the file is empty");
+  return Classify(
+      std::move(input),
+      [&] { return ReadWholeFile(fs, path, limits::kMaxNoteBytes); },
+      [&] { return ReadTail(fs, path, limits::kFileTailBytes); });
+}
+
+Result<Input> InputFromBytes(std::string_view name, std::uint64_t size,
+                             ByteView head, ByteView tail) {
+  Input input;
+  input.source = std::string(name);
+  const std::size_t slash = name.find_last_of("/\\");
+  input.file_name = std::string(
+      slash == std::string_view::npos ? name : name.substr(slash + 1));
+  if (size < head.size()) {
+    return InvalidArgumentError(input.source +
+                                ": the head is longer than the file's size");
   }
-  const ContentVerdict verdict = ClassifyContent(input.content);
-  switch (verdict.content) {
-    case ContentClass::kNote:
-      if (size > limits::kMaxNoteBytes) {
-        return ResourceExhaustedError(fmt::format(
-            "{}: text of {} bytes is larger than a ransom note can be "
-            "(limit {} bytes); not read",
-            shown, size, limits::kMaxNoteBytes));
-      }
-      input.kind = InputKind::kNote;
-      if (size > input.content.size()) {
-        KINTSUGI_ASSIGN_OR_RETURN(
-            input.content, ReadWholeFile(fs, path, limits::kMaxNoteBytes));
-      }
-      input.size = input.content.size();
-      KINTSUGI_RETURN_IF_ERROR(CheckUtf16(shown, input.content, true));
-      return input;
-    case ContentClass::kEncryptedFile:
-      input.kind = InputKind::kEncryptedFile;
-      break;
-    case ContentClass::kOther:
-      // It declares itself UTF-16 text with a byte-order mark: the same
-      // rule as for a note (not for an encrypted file: those have high
-      // entropy, and their first two bytes can be anything).
-      if (ByteView(input.content).StartsWith(ByteView(kUtf16LeBom, 2)) ||
-          ByteView(input.content).StartsWith(ByteView(kUtf16BeBom, 2))) {
-        KINTSUGI_RETURN_IF_ERROR(
-            CheckUtf16(shown, input.content, size <= input.content.size()));
-      }
-      input.kind = InputKind::kOtherFile;
-      break;
-  }
-  if (size <= input.content.size()) {
-    input.tail = input.content;
-  } else {
-    KINTSUGI_ASSIGN_OR_RETURN(input.tail,
-                              ReadTail(fs, path, limits::kFileTailBytes));
-  }
-  return input;
+  input.size = size;
+  input.content = head.First(limits::kFileHeadBytes).ToBytes();
+  const Bytes whole = head.ToBytes();
+  const Bytes last = tail.Last(limits::kFileTailBytes).ToBytes();
+  return Classify(
+      std::move(input),
+      [&]() -> Result<Bytes> {
+        // A note needs its whole text: what was sent is all there is.
+        return whole;
+      },
+      [&]() -> Result<Bytes> { return last; });
 }
 
 Result<Input> ContactInput(std::string_view text) {
