@@ -409,8 +409,9 @@ class MessageCatalog {
   static const MessageCatalog& English();
 
   // The template for `id`, choosing a plural form by `count` where the
-  // entry has them (English rules: "one" for 1, "other" otherwise); null
-  // when the catalog has no entry for `id`.
+  // entry has them ("=N" for exactly N, then the catalog language's CLDR
+  // category, PluralCategory, then "other"); null when the catalog has no
+  // entry for `id`.
   const std::string* Template(MessageId id, std::int64_t count) const;
 
   // Whether the catalog has an entry for `id`; the plural argument's name
@@ -431,6 +432,12 @@ class MessageCatalog {
   std::string language_;
   std::vector<Entry> entries_;  // Indexed by MessageId; empty forms: none.
 };
+
+// The CLDR cardinal plural category ("zero", "one", "two", "few", "many"
+// or "other") of the whole number `count` in the language `tag` ("ru",
+// "pt-BR"): the rules of the portal's languages (src/messages/plural.cpp);
+// a language without rules of its own gets English's ("one" for 1).
+std::string_view PluralCategory(std::string_view tag, std::int64_t count);
 
 // Renders `message` by `catalog`: each {name} in its template becomes the
 // argument of that name. A message the catalog lacks renders as its id and

@@ -134,7 +134,7 @@ const std::string* MessageCatalog::Template(MessageId id,
   }
   const Entry& entry = entries_[index];
   const std::string exact = "=" + std::to_string(count);
-  const std::string_view category = count == 1 ? "one" : "other";
+  const std::string_view category = PluralCategory(language_, count);
   const std::string* other = nullptr;
   const std::string* by_category = nullptr;
   for (const auto& [form, text] : entry.forms) {

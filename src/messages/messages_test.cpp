@@ -105,6 +105,55 @@ TEST(RenderTest, PluralFormsFollowTheCount) {
   EXPECT_THAT(similarity(0), HasSubstr("(0 shared phrases)"));
 }
 
+// CLDR's integer rules (src/messages/plural.cpp), spot-checked against the
+// examples of the CLDR 43 language plural rules chart.
+TEST(PluralCategoryTest, FollowsEachLanguagesRules) {
+  struct Case {
+    const char* language;
+    std::int64_t count;
+    const char* category;
+  };
+  const Case cases[] = {
+      {"en", 1, "one"},    {"en", 0, "other"},   {"en", 21, "other"},
+      {"fr", 0, "one"},    {"fr", 1, "one"},     {"fr", 2, "other"},
+      {"pt-BR", 0, "one"}, {"ja", 1, "other"},   {"zh", 2, "other"},
+      {"ru", 1, "one"},    {"ru", 21, "one"},    {"ru", 11, "many"},
+      {"ru", 3, "few"},    {"ru", 13, "many"},   {"ru", 5, "many"},
+      {"uk", 22, "few"},   {"pl", 1, "one"},     {"pl", 21, "many"},
+      {"pl", 22, "few"},   {"cs", 3, "few"},     {"cs", 5, "other"},
+      {"hr", 21, "one"},   {"hr", 12, "other"},  {"sl", 101, "one"},
+      {"sl", 102, "two"},  {"sl", 103, "few"},   {"lt", 11, "other"},
+      {"lt", 21, "one"},   {"lt", 9, "few"},     {"lv", 0, "zero"},
+      {"lv", 11, "zero"},  {"lv", 21, "one"},    {"ro", 0, "few"},
+      {"ro", 19, "few"},   {"ro", 20, "other"},  {"he", 2, "two"},
+      {"ga", 5, "few"},    {"ga", 8, "many"},    {"ga", 11, "other"},
+      {"mt", 0, "few"},    {"mt", 13, "many"},   {"mt", 2, "two"},
+      {"ar", 0, "zero"},   {"ar", 2, "two"},     {"ar", 103, "few"},
+      {"ar", 111, "many"}, {"ar", 100, "other"}, {"xx", 1, "one"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(PluralCategory(c.language, c.count), c.category)
+        << c.language << " " << c.count;
+  }
+}
+
+TEST(RenderTest, APluralFormIsChosenByTheCatalogsLanguage) {
+  auto russian = MessageCatalog::Parse(R"({"language": "ru", "messages": {
+    "evidence.similarity": {"plural": "shared", "one": "{shared} фраза",
+      "few": "{shared} фразы", "many": "{shared} фраз", "other": "{shared} ?"}
+  }})");
+  ASSERT_TRUE(russian.has_value());
+  const auto render = [&](std::int64_t shared) {
+    return Render(Message{MessageId::kEvidenceSimilarity,
+                          {{"percent", "80"}, {"shared", shared}}},
+                  *russian);
+  };
+  EXPECT_EQ(render(1), "1 фраза");
+  EXPECT_EQ(render(3), "3 фразы");
+  EXPECT_EQ(render(5), "5 фраз");
+  EXPECT_EQ(render(21), "21 фраза");
+}
+
 TEST(RenderTest, ExactPluralFormWinsOverTheCategory) {
   const auto notes = [](std::int64_t more) {
     return RenderEnglish(Message{MessageId::kOriginNotes,
