@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/report_json.h"
 
 namespace kintsugi::cli {
 namespace {
@@ -17,20 +18,7 @@ int RunFamilies(const GlobalOptions& options) {
     return code == kExitIo ? code : kExitKbInvalid;
   }
   if (options.json) {
-    nlohmann::json families = nlohmann::json::array();
-    for (const auto& family : loaded->families) {
-      const kb::Recovery& recovery = family.recovery;
-      families.push_back(
-          {{"id", family.id},
-           {"name", family.name},
-           {"aliases", family.aliases},
-           {"decryptor", recovery.decryptor.empty()
-                             ? nlohmann::json(nullptr)
-                             : nlohmann::json(recovery.decryptor)},
-           {"recovery",
-            std::string(kb::RecoveryPossibleName(recovery.possible))}});
-    }
-    PrintJson({{"families", families}});
+    std::printf("%s\n", FamiliesJson(*loaded).c_str());
     return kExitOk;
   }
   std::size_t with_decryptor = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/status.h"
 
@@ -33,6 +34,18 @@ struct UnreadInput {
 // decryptor. Indented by two spaces; invalid UTF-8 is replaced.
 std::string IdentifyReportJson(const identify::Report& report,
                                const std::vector<UnreadInput>& unread = {});
+
+// `kintsugi families --json` and the portal's GET /api/v1/families
+// (docs/api.md): {"families": [{"id", "name", "aliases", "decryptor",
+// "recovery"}]}, in the KB's order. Indented by two spaces.
+std::string FamiliesJson(const kb::KnowledgeBase& kb);
+
+// The portal's GET /api/v1/families/{id} (docs/api.md): one family's
+// public facts: {"id", "name", "aliases", "first_seen", "last_seen",
+// "platforms", "related", "references", "recovery": {"possible",
+// "decryptor", "available", "strategy", "needs"}, "indicators":
+// {"extensions", "note_names", "contacts": [{"kind", "value"}]}}.
+std::string FamilyJson(const kb::Family& family);
 
 // `kintsugi recover --json` (docs/cli.md): {"files": [...], "summary":
 // {...}}.

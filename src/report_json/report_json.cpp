@@ -100,6 +100,58 @@ Json EvidenceToJson(const identify::Evidence& e) {
 
 }  // namespace
 
+std::string FamiliesJson(const kb::KnowledgeBase& kb) {
+  Json families = Json::array();
+  for (const kb::Family& family : kb.families) {
+    families.push_back(
+        {{"id", family.id},
+         {"name", family.name},
+         {"aliases", family.aliases},
+         {"decryptor", NullIfEmpty(family.recovery.decryptor)},
+         {"recovery", kb::RecoveryPossibleName(family.recovery.possible)}});
+  }
+  return Json{{"families", std::move(families)}}.dump(
+      2, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string FamilyJson(const kb::Family& family) {
+  Json extensions = Json::array();
+  Json note_names = Json::array();
+  for (const kb::Rule& rule : family.rules) {
+    if (rule.is_regex) continue;
+    if (rule.kind == kb::RuleKind::kExtension) {
+      extensions.push_back(rule.pattern);
+    } else if (rule.kind == kb::RuleKind::kNoteName) {
+      note_names.push_back(rule.pattern);
+    }
+  }
+  Json contacts = Json::array();
+  for (const kb::Contact& contact : family.contacts) {
+    contacts.push_back({{"kind", kb::ContactKindName(contact.kind)},
+                        {"value", contact.value}});
+  }
+  const kb::Recovery& recovery = family.recovery;
+  const Json doc = {{"id", family.id},
+                    {"name", family.name},
+                    {"aliases", family.aliases},
+                    {"first_seen", NullIfEmpty(family.first_seen)},
+                    {"last_seen", NullIfEmpty(family.last_seen)},
+                    {"platforms", family.platforms},
+                    {"related", family.related},
+                    {"references", family.references},
+                    {"recovery",
+                     {{"possible", kb::RecoveryPossibleName(recovery.possible)},
+                      {"decryptor", NullIfEmpty(recovery.decryptor)},
+                      {"available", DecryptorBuilt(recovery.decryptor)},
+                      {"strategy", NullIfEmpty(recovery.strategy)},
+                      {"needs", recovery.needs}}},
+                    {"indicators",
+                     {{"extensions", std::move(extensions)},
+                      {"note_names", std::move(note_names)},
+                      {"contacts", std::move(contacts)}}}};
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string IdentifyReportJson(const identify::Report& report,
                                const std::vector<UnreadInput>& unread) {
   Json candidates = Json::array();
