@@ -60,6 +60,9 @@ kintsugi_pkg_check_modules(xxhash libxxhash DEBIAN libxxhash-dev)
 # HTTP(S) for the key-server client (src/key_server), built by Debian with
 # OpenSSL: the .pc file carries -DCPPHTTPLIB_OPENSSL_SUPPORT.
 kintsugi_pkg_check_modules(httplib cpp-httplib DEBIAN libcpp-httplib-dev)
+# The portal's HTTP server (docs/portal-http.md).
+kintsugi_pkg_check_modules(microhttpd libmicrohttpd>=0.9.75
+                           DEBIAN libmicrohttpd-dev)
 # Disk images (ext2/3/4, FAT, NTFS; DOS and GPT partition tables) read
 # without mounting them: scan --image, recover --image (issue 11).
 kintsugi_pkg_check_modules(tsk tsk DEBIAN libtsk-dev)

@@ -67,6 +67,15 @@ inline constexpr std::uint64_t kMaxSeedSearchSpan = 1ULL << 32;
 inline constexpr std::size_t kMaxUploadBytes = 32 * kMiB;
 // Wall-clock time for one request.
 inline constexpr unsigned kRequestTimeoutSeconds = 30;
+// A request body (identify's head and tail bytes of up to kMaxPortalFiles
+// files, in base64, with notes): larger ones are answered 413 unread.
+inline constexpr std::size_t kMaxPortalBodyBytes = 16 * kMiB;
+// Parts of one identify request: a victim's sample, not a whole disk
+// (`kintsugi scan` is for that).
+inline constexpr std::size_t kMaxPortalFiles = 64;
+inline constexpr std::size_t kMaxPortalNotes = 16;
+// A file or note name as the browser gives it.
+inline constexpr std::size_t kMaxPortalNameBytes = 1024;
 
 }  // namespace kintsugi::limits
 

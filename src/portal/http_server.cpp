@@ -1,0 +1,363 @@
+// The HTTP server over GNU libmicrohttpd (http_server.h, docs/portal-http.md).
+
+#include "portal/http_server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <thread>
+
+namespace kintsugi::portal {
+
+const std::string* HttpRequest::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+const std::string* HttpRequest::Query(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      const int high = HexValue(text[i + 1]);
+      const int low = HexValue(text[i + 2]);
+      if (high >= 0 && low >= 0) {
+        out += static_cast<char>(high * 16 + low);
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseFormBody(
+    std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  while (!body.empty()) {
+    const std::size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view()
+                                         : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    std::string name(pair.substr(0, eq));
+    std::string value(eq == std::string_view::npos ? std::string_view()
+                                                   : pair.substr(eq + 1));
+    std::replace(name.begin(), name.end(), '+', ' ');
+    std::replace(value.begin(), value.end(), '+', ' ');
+    fields.emplace_back(PercentDecode(name), PercentDecode(value));
+  }
+  return fields;
+}
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  HttpHandler handler;
+  MHD_Daemon* daemon = nullptr;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopped{false};
+};
+
+namespace {
+
+// One request's state, from its first callback to its completion.
+struct Pending {
+  HttpRequest request;
+  bool too_large = false;
+};
+
+MHD_Result CollectPair(void* cls, MHD_ValueKind /*kind*/, const char* key,
+                       const char* value) {
+  auto* pairs =
+      static_cast<std::vector<std::pair<std::string, std::string>>*>(cls);
+  if (key == nullptr) return MHD_YES;
+  pairs->emplace_back(key, value == nullptr ? "" : value);
+  return MHD_YES;
+}
+
+MHD_Result CollectHeader(void* cls, MHD_ValueKind kind, const char* key,
+                         const char* value) {
+  const MHD_Result result = CollectPair(cls, kind, key, value);
+  auto* pairs =
+      static_cast<std::vector<std::pair<std::string, std::string>>*>(cls);
+  if (!pairs->empty()) {
+    std::string& name = pairs->back().first;
+    std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+      return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
+  }
+  return result;
+}
+
+std::string PeerAddress(MHD_Connection* connection, bool* loopback) {
+  *loopback = false;
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "";
+  char text[INET6_ADDRSTRLEN] = {};
+  const sockaddr* address = info->client_addr;
+  if (address->sa_family == AF_INET) {
+    sockaddr_in in{};
+    std::memcpy(&in, address, sizeof in);
+    inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    *loopback = (ntohl(in.sin_addr.s_addr) >> 24) == 127;
+  } else if (address->sa_family == AF_INET6) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, address, sizeof in6);
+    inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
+    *loopback = IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr);
+  }
+  return text;
+}
+
+void FreeBody(void* cls) { delete static_cast<std::string*>(cls); }
+
+MHD_Result Queue(MHD_Connection* connection, const HttpServerOptions& options,
+                 HttpResponse response) {
+  auto* body = new std::string(std::move(response.body));
+  MHD_Response* reply = MHD_create_response_from_buffer_with_free_callback_cls(
+      body->size(), body->data(), &FreeBody, body);
+  if (reply == nullptr) {
+    delete body;
+    return MHD_NO;
+  }
+  for (const auto& [name, value] : options.default_headers) {
+    MHD_add_response_header(reply, name.c_str(), value.c_str());
+  }
+  MHD_add_response_header(reply, "Content-Type", response.content_type.c_str());
+  for (const auto& [name, value] : response.headers) {
+    MHD_add_response_header(reply, name.c_str(), value.c_str());
+  }
+  const MHD_Result result = MHD_queue_response(
+      connection, static_cast<unsigned>(response.status), reply);
+  MHD_destroy_response(reply);
+  return result;
+}
+
+HttpResponse Rejection(int status, std::string_view code,
+                       std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = std::string("{\"error\": {\"code\": \"") + std::string(code) +
+                  "\", \"message\": \"" + std::string(message) + "\"}}\n";
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+MHD_Result Reject(MHD_Connection* connection, const HttpServer::Impl& impl,
+                  int status, std::string_view code, std::string_view message) {
+  if (impl.options.on_reject) impl.options.on_reject(status);
+  return Queue(connection, impl.options, Rejection(status, code, message));
+}
+
+MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url,
+                  const char* method, const char* /*version*/,
+                  const char* upload_data, size_t* upload_data_size,
+                  void** state) {
+  auto& impl = *static_cast<HttpServer::Impl*>(cls);
+  auto* pending = static_cast<Pending*>(*state);
+  if (pending == nullptr) {
+    pending = new Pending;
+    *state = pending;
+    pending->request.method = method == nullptr ? "" : method;
+    pending->request.path = url == nullptr ? "" : url;
+    const char* length = MHD_lookup_connection_value(
+        connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length != nullptr &&
+        std::strtoull(length, nullptr, 10) > impl.options.max_body_bytes) {
+      // Answered now, the body never read: the connection is closed.
+      return Reject(connection, impl, 413, "too_large",
+                    "the request body is larger than the server accepts");
+    }
+    return MHD_YES;
+  }
+  if (*upload_data_size > 0) {
+    if (!pending->too_large &&
+        pending->request.body.size() + *upload_data_size <=
+            impl.options.max_body_bytes) {
+      pending->request.body.append(upload_data, *upload_data_size);
+    } else {
+      pending->too_large = true;
+      pending->request.body.clear();
+      pending->request.body.shrink_to_fit();
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  if (pending->too_large) {
+    return Reject(connection, impl, 413, "too_large",
+                  "the request body is larger than the server accepts");
+  }
+  HttpRequest& request = pending->request;
+  MHD_get_connection_values(connection, MHD_HEADER_KIND, &CollectHeader,
+                            &request.headers);
+  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectPair,
+                            &request.query);
+  bool loopback = false;
+  request.client = PeerAddress(connection, &loopback);
+  if (impl.options.trust_proxy && loopback) {
+    if (const std::string* real = request.Header("x-real-ip")) {
+      request.client = *real;
+    }
+  }
+  request.tls = !impl.options.tls_cert_pem.empty();
+  HttpResponse response;
+  impl.in_flight.fetch_add(1);
+  try {
+    response = impl.handler(request);
+  } catch (const std::exception&) {
+    response = Rejection(500, "internal", "the server failed to answer");
+  }
+  impl.in_flight.fetch_sub(1);
+  // The body is not needed any more: free it before the reply is sent.
+  request.body.clear();
+  request.body.shrink_to_fit();
+  return Queue(connection, impl.options, std::move(response));
+}
+
+void Completed(void* /*cls*/, MHD_Connection* /*connection*/, void** state,
+               MHD_RequestTerminationCode /*why*/) {
+  delete static_cast<Pending*>(*state);
+  *state = nullptr;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl, std::uint16_t port)
+    : impl_(std::move(impl)), port_(port) {}
+
+HttpServer::~HttpServer() { Stop(0); }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
+                                                      HttpHandler handler) {
+  sockaddr_in in{};
+  sockaddr_in6 in6{};
+  const sockaddr* address = nullptr;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+  if (inet_pton(AF_INET, options.address.c_str(), &in.sin_addr) == 1) {
+    in.sin_family = AF_INET;
+    in.sin_port = htons(options.port);
+    address = reinterpret_cast<const sockaddr*>(&in);
+  } else if (inet_pton(AF_INET6, options.address.c_str(), &in6.sin6_addr) ==
+             1) {
+    in6.sin6_family = AF_INET6;
+    in6.sin6_port = htons(options.port);
+    address = reinterpret_cast<const sockaddr*>(&in6);
+    flags |= MHD_USE_IPv6;
+  } else {
+    return InvalidArgumentError("not an IP address to listen on: " +
+                                options.address);
+  }
+  if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES) {
+    flags |= MHD_USE_EPOLL;
+  } else {
+    flags |= MHD_USE_POLL;
+  }
+  const bool tls =
+      !options.tls_cert_pem.empty() || !options.tls_key_pem.empty();
+  if (tls) {
+    if (options.tls_cert_pem.empty() || options.tls_key_pem.empty()) {
+      return InvalidArgumentError(
+          "TLS needs both a certificate and its key (--tls-cert, --tls-key)");
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      return UnsupportedError("this libmicrohttpd was built without TLS");
+    }
+    flags |= MHD_USE_TLS;
+  }
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->handler = std::move(handler);
+  const HttpServerOptions& o = impl->options;
+  const std::string where =
+      o.address + ":" + std::to_string(static_cast<unsigned>(o.port));
+  // Options that take pointers must outlive the call only: MHD copies the
+  // TLS material into its own credentials.
+  MHD_OptionItem items[12];
+  std::size_t n = 0;
+  items[n++] = {MHD_OPTION_SOCK_ADDR, 0, const_cast<sockaddr*>(address)};
+  items[n++] = {MHD_OPTION_CONNECTION_TIMEOUT,
+                static_cast<intptr_t>(o.idle_timeout_seconds), nullptr};
+  items[n++] = {MHD_OPTION_CONNECTION_LIMIT,
+                static_cast<intptr_t>(o.connection_limit), nullptr};
+  if (o.per_ip_connection_limit > 0) {
+    items[n++] = {MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                  static_cast<intptr_t>(o.per_ip_connection_limit), nullptr};
+  }
+  if (threads > 1) {
+    items[n++] = {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(threads),
+                  nullptr};
+  }
+  items[n++] = {MHD_OPTION_NOTIFY_COMPLETED,
+                reinterpret_cast<intptr_t>(&Completed), nullptr};
+  if (tls) {
+    items[n++] = {MHD_OPTION_HTTPS_MEM_CERT, 0,
+                  const_cast<char*>(o.tls_cert_pem.c_str())};
+    items[n++] = {MHD_OPTION_HTTPS_MEM_KEY, 0,
+                  const_cast<char*>(o.tls_key_pem.c_str())};
+  }
+  items[n++] = {MHD_OPTION_END, 0, nullptr};
+  impl->daemon =
+      MHD_start_daemon(flags, o.port, nullptr, nullptr, &Answer, impl.get(),
+                       MHD_OPTION_ARRAY, items, MHD_OPTION_END);
+  if (impl->daemon == nullptr) {
+    return UnavailableError(
+        "cannot serve on " + where +
+        (tls ? " (the address is in use, not this machine's, or the TLS "
+               "certificate or key is not valid PEM)"
+             : " (the address is in use or not this machine's)"));
+  }
+  const MHD_DaemonInfo* info =
+      MHD_get_daemon_info(impl->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  const std::uint16_t port = info == nullptr ? o.port : info->port;
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), port));
+}
+
+void HttpServer::Stop(unsigned grace_seconds) {
+  if (impl_ == nullptr || impl_->stopped.exchange(true)) return;
+  const MHD_socket listening = MHD_quiesce_daemon(impl_->daemon);
+  if (listening != MHD_INVALID_SOCKET) close(listening);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
+  while (impl_->in_flight.load() > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  MHD_stop_daemon(impl_->daemon);
+  impl_->daemon = nullptr;
+}
+
+}  // namespace kintsugi::portal

@@ -1,0 +1,57 @@
+#pragma once
+
+// What the portal's handlers share (portal.cpp for the API, site.cpp for
+// the pages): the knowledge base, the key stores, the limits, the metrics.
+// Immutable after start except the pools, limiters and counters, which
+// are safe to use from every server thread.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kintsugi/identify.h"
+#include "kintsugi/kb.h"
+#include "kintsugi/portal.h"
+#include "kintsugi/store.h"
+#include "portal/metrics.h"
+#include "portal/rate_limiter.h"
+
+namespace kintsugi::portal {
+
+// Key stores for the server's threads: a KeyStore is used by one thread at
+// a time (store.h), so each lookup borrows one, opening another when all
+// are busy.
+class KeyStorePool {
+ public:
+  explicit KeyStorePool(std::string db) : db_(std::move(db)) {}
+  bool empty() const { return db_.empty(); }
+  // Runs `use` with a store of its own.
+  Status With(const std::function<Status(KeyStore&)>& use);
+
+ private:
+  std::string db_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<KeyStore>> idle_;
+};
+
+struct PortalState {
+  explicit PortalState(const PortalOptions& o)
+      : options(o),
+        keys(o.db),
+        request_limit(o.requests.per_second, o.requests.burst),
+        identify_limit(o.identify.per_second, o.identify.burst),
+        key_limit(o.keys.per_second, o.keys.burst) {}
+
+  PortalOptions options;
+  std::map<std::string, const kb::Family*, std::less<>> families;
+  std::string families_json;
+  KeyStorePool keys;
+  RateLimiter request_limit;
+  RateLimiter identify_limit;
+  RateLimiter key_limit;
+  Metrics metrics;
+};
+
+}  // namespace kintsugi::portal
