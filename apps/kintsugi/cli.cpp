@@ -93,16 +93,4 @@ Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
   return identify::Compile(loaded);
 }
 
-int NotAvailableYet(const GlobalOptions& options, std::string_view command,
-                    std::string_view issue) {
-  const std::string message = "'kintsugi " + std::string(command) +
-                              "' is not available in this version yet (" +
-                              std::string(issue) + ")";
-  std::fprintf(stderr, "kintsugi: %s\n", message.c_str());
-  if (options.json) {
-    PrintJson({{"error", {{"code", "not_available"}, {"message", message}}}});
-  }
-  return kExitNotAvailable;
-}
-
 }  // namespace kintsugi::cli

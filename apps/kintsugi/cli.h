@@ -85,9 +85,4 @@ void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
 void AddFamiliesCommand(CLI::App& app, const GlobalOptions& options,
                         Handler* handler);
 
-// For subcommands not built yet: prints that clearly and returns
-// kExitNotAvailable.
-int NotAvailableYet(const GlobalOptions& options, std::string_view command,
-                    std::string_view issue);
-
 }  // namespace kintsugi::cli

@@ -31,7 +31,6 @@ struct ServeArgs {
 };
 
 int RunServe(const GlobalOptions& options, const ServeArgs& args) {
-  SetInterruptWording(InterruptWording::kStopping, !options.quiet);
   auto loaded = LoadKnowledgeBase(options);
   if (!loaded) {
     ReportFailure(options, loaded.error().WithContext("knowledge base: "));
@@ -50,8 +49,13 @@ int RunServe(const GlobalOptions& options, const ServeArgs& args) {
   portal.tls_key_file = args.tls_key;
   portal.threads = args.threads;
   portal.trust_proxy = args.trust_proxy;
-  if (args.rate_limit >= 0) {
+  if (args.rate_limit > 0) {
     portal.requests = {args.rate_limit, args.rate_limit * 4};
+  } else if (args.rate_limit == 0) {
+    // No per-client limits (a load test, or nginx limits in front), except
+    // the key lookups': those guard against enumeration.
+    portal.requests = {};
+    portal.identify = {};
   }
   // The key store: --db, else the default SQLite store, made (empty) when
   // there is none yet, so that keys imported later are served.
@@ -113,8 +117,8 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options,
                     "Behind a reverse proxy on this machine: the client is "
                     "X-Real-IP when the peer is loopback");
   command->add_option("--rate-limit", args->rate_limit,
-                      "Requests per second per client (0: no limit; "
-                      "default 50, bursts of 4 seconds' worth)");
+                      "Requests per second per client (default 50, bursts of "
+                      "4 seconds' worth); 0: no limit but the key lookups'");
   command->footer(
       "Exit codes: 0 stopped by SIGINT/SIGTERM, 3 bad option, 7 knowledge "
       "base invalid, 9 address in use (docs/cli.md).");

@@ -96,12 +96,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kintsugi: no subcommand given; see --help\n");
     return kExitUsage;
   }
-  // recover and identify watch the flag the first signal sets and stop
-  // cleanly; the other subcommands are short or write nothing that a rerun
-  // needs, so a signal simply ends them.
+  // recover, identify and serve watch the flag the first signal sets and
+  // stop cleanly (serve: finishing the requests in progress); the other
+  // subcommands are short or write nothing that a rerun needs, so a signal
+  // simply ends them.
   if (app.got_subcommand("recover")) {
     SetInterruptWording(InterruptWording::kFilesInFlight, !options.quiet);
-  } else if (app.got_subcommand("identify")) {
+  } else if (app.got_subcommand("identify") || app.got_subcommand("serve")) {
     SetInterruptWording(InterruptWording::kStopping, !options.quiet);
   } else if (LeaveInterruptsToTheSystem()) {
     return kExitInterrupted;
