@@ -23,6 +23,7 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/report_json.h"
 #include "kintsugi/store.h"
+#include "portal/site.h"
 
 namespace kintsugi {
 namespace {
@@ -82,6 +83,7 @@ class PortalTest : public ::testing::Test {
     options.compiled_kb = *compiled;
     options.db = (*dir_ / "keys.sqlite").string();
     options.keys = {0.001, 3};  // Three lookups, then 429.
+    options.requests = {1000, 1000};  // EveryPageInEveryLanguage asks 266.
     auto portal = Portal::Start(options);
     ASSERT_TRUE(portal.has_value()) << portal.error().ToString();
     portal_ = portal->release();
@@ -289,6 +291,36 @@ TEST_F(PortalTest, PagesAreServedInTheNegotiatedLanguage) {
   ASSERT_TRUE(css);
   EXPECT_EQ(css->status, 200);
   EXPECT_EQ(css->get_header_value("Content-Type"), "text/css; charset=utf-8");
+}
+
+// Every page in every language: served, in that language and direction,
+// linking every other language (the picker), with no key left untranslated.
+TEST_F(PortalTest, EveryPageInEveryLanguage) {
+  auto client = Client();
+  std::size_t languages = 0;
+  for (const auto& [code, name] : portal::KnownLanguages()) {
+    ++languages;
+    const std::string lang(code);
+    const bool rtl = lang == "ar" || lang == "he" || lang == "fa";
+    for (const char* page : {"", "identify", "decryptors", "prevention",
+                             "report", "partners", "privacy"}) {
+      const std::string path = "/" + lang + "/" + page;
+      auto reply = client.Get(path);
+      ASSERT_TRUE(reply) << path;
+      ASSERT_EQ(reply->status, 200) << path;
+      EXPECT_NE(reply->body.find("<html lang=\"" + lang + "\" dir=\"" +
+                                 (rtl ? "rtl" : "ltr") + "\">"),
+                std::string::npos)
+          << path;
+      EXPECT_EQ(reply->body.find(">portal."), std::string::npos) << path;
+      EXPECT_NE(reply->body.find("hreflang=\"ja\""), std::string::npos) << path;
+    }
+  }
+  EXPECT_GE(languages, 38u);
+  // Japanese from Accept-Language.
+  auto root = client.Get("/", {{"Accept-Language", "ja-JP,ja;q=0.9,en;q=0.8"}});
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->get_header_value("Location"), "/ja/");
 }
 
 TEST_F(PortalTest, ResultPageWorksWithoutJavaScript) {
