@@ -310,3 +310,58 @@ TEST(RecoverJsonTest, WrittenAsTheRunGoesItIsTheSameDocument) {
 }
 
 }  // namespace kintsugi
+
+namespace kintsugi {
+namespace {
+
+kb::Family SampleFamily() {
+  kb::Family family;
+  family.id = "stop-djvu";
+  family.name = "STOP/Djvu";
+  family.aliases = {"Djvu"};
+  family.first_seen = "2018";
+  family.platforms = {"windows"};
+  family.recovery.possible = kb::RecoveryPossible::kPartial;
+  family.recovery.decryptor = "stop-djvu";
+  family.recovery.strategy = "key-lookup";
+  family.recovery.needs = {"offline ID"};
+  kb::Rule extension;
+  extension.kind = kb::RuleKind::kExtension;
+  extension.pattern = ".djvu";
+  kb::Rule regex_note;
+  regex_note.kind = kb::RuleKind::kNoteName;
+  regex_note.pattern = "_readme[0-9]*\\.txt";
+  regex_note.is_regex = true;
+  kb::Rule note;
+  note.kind = kb::RuleKind::kNoteName;
+  note.pattern = "_readme.txt";
+  family.rules = {extension, regex_note, note};
+  kb::Contact contact;
+  contact.kind = kb::ContactKind::kEmail;
+  contact.value = "helpmanager@airmail.cc";
+  family.contacts = {contact};
+  return family;
+}
+
+TEST(FamiliesJsonTest, TheListAndOneFamilysFacts) {
+  kb::KnowledgeBase base;
+  base.families = {SampleFamily()};
+  const nlohmann::json list = nlohmann::json::parse(FamiliesJson(base));
+  EXPECT_EQ(list, nlohmann::json::parse(R"({"families": [{"id": "stop-djvu",
+      "name": "STOP/Djvu", "aliases": ["Djvu"], "decryptor": "stop-djvu",
+      "recovery": "partial"}]})"));
+  const nlohmann::json one =
+      nlohmann::json::parse(FamilyJson(base.families[0]));
+  EXPECT_EQ(one["first_seen"], "2018");
+  EXPECT_TRUE(one["last_seen"].is_null());
+  EXPECT_EQ(one["recovery"]["strategy"], "key-lookup");
+  EXPECT_EQ(one["recovery"]["available"], DecryptorBuilt("stop-djvu"));
+  // Literal extensions and note names only: a regex is not an indicator a
+  // partner's tool can use as it is.
+  EXPECT_EQ(one["indicators"]["extensions"], nlohmann::json({".djvu"}));
+  EXPECT_EQ(one["indicators"]["note_names"], nlohmann::json({"_readme.txt"}));
+  EXPECT_EQ(one["indicators"]["contacts"][0]["kind"], "email");
+}
+
+}  // namespace
+}  // namespace kintsugi
