@@ -82,7 +82,7 @@ class PortalTest : public ::testing::Test {
     options.kb = std::make_shared<const kb::KnowledgeBase>(std::move(*kb));
     options.compiled_kb = *compiled;
     options.db = (*dir_ / "keys.sqlite").string();
-    options.keys = {0.001, 3};  // Three lookups, then 429.
+    options.keys = {0.001, 3};        // Three lookups, then 429.
     options.requests = {1000, 1000};  // EveryPageInEveryLanguage asks 266.
     auto portal = Portal::Start(options);
     ASSERT_TRUE(portal.has_value()) << portal.error().ToString();
