@@ -241,7 +241,9 @@ std::string Site::Page(const Language& l, std::string_view page,
       "<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, "
       "initial-scale=1\">\n<title>{2} – {3}</title>\n"
-      "<link rel=\"stylesheet\" href=\"/static/site.css\">\n",
+      "<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
+      "<link rel=\"icon\" href=\"/static/favicon.svg\" "
+      "type=\"image/svg+xml\">\n",
       l.code, l.rtl ? "rtl" : "ltr", title, T(l, "portal.site_name"));
   if (script) {
     html += "<script src=\"/static/identify.js\" defer></script>\n";
