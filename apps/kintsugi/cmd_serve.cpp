@@ -56,6 +56,7 @@ int RunServe(const GlobalOptions& options, const ServeArgs& args) {
     // the key lookups': those guard against enumeration.
     portal.requests = {};
     portal.identify = {};
+    portal.connections_per_client = 0;
   }
   // The key store: --db, else the default SQLite store, made (empty) when
   // there is none yet, so that keys imported later are served.

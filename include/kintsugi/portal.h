@@ -44,6 +44,9 @@ struct PortalOptions {
   // Per client address. Every request counts against `requests`; identify
   // and key lookups against their own limit too.
   RateLimit requests{50, 200};
+  // Open connections from one client address (0: no limit). Behind a
+  // trusted proxy every connection comes from it: not limited then.
+  unsigned connections_per_client = 64;
   RateLimit identify{5, 20};
   RateLimit keys{0.2, 10};
 };

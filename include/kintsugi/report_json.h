@@ -31,9 +31,11 @@ struct UnreadInput {
 // "available", "needs"}, "related"}], "unattributed_evidence"?, "inputs"}.
 // Details are rendered in English; "message" carries the id and arguments
 // for other languages. "available": this build's `kintsugi recover` has the
-// decryptor. Indented by two spaces; invalid UTF-8 is replaced.
+// decryptor. Indented by `indent` spaces (-1: on one line, as the portal's
+// API answers); invalid UTF-8 is replaced.
 std::string IdentifyReportJson(const identify::Report& report,
-                               const std::vector<UnreadInput>& unread = {});
+                               const std::vector<UnreadInput>& unread = {},
+                               int indent = 2);
 
 // `kintsugi families --json` and the portal's GET /api/v1/families
 // (docs/api.md): {"families": [{"id", "name", "aliases", "decryptor",

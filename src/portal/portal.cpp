@@ -134,7 +134,9 @@ HttpResponse Identify(PortalState& state, const HttpRequest& request) {
   if (!parsed) return portal::StatusError(parsed.error());
   auto report = portal::IdentifyAsCli(*state.options.compiled_kb, *parsed);
   if (!report) return portal::StatusError(report.error());
-  return JsonResponse(200, IdentifyReportJson(*report, parsed->unread));
+  // The CLI's document on one line: the same JSON, a third fewer bytes.
+  return JsonResponse(
+      200, IdentifyReportJson(*report, parsed->unread, /*indent=*/-1));
 }
 
 // GET /api/v1/keys/FAMILY/VICTIM_ID, and docs/key-server.md's
@@ -261,11 +263,11 @@ Routed Dispatch(PortalState& state, const portal::Site& site,
   if (api.rfind("families/", 0) == 0) {
     if (!IsGet(request))
       return {Route::kFamily, portal::MethodNotAllowed("GET, HEAD")};
-    const auto found = state.families.find(api.substr(9));
-    if (found == state.families.end()) {
+    const auto found = state.family_json.find(api.substr(9));
+    if (found == state.family_json.end()) {
       return {Route::kFamily, JsonError(404, "not_found", "no such family")};
     }
-    return {Route::kFamily, JsonResponse(200, FamilyJson(*found->second))};
+    return {Route::kFamily, JsonResponse(200, found->second)};
   }
   if (api.rfind("keys/", 0) == 0) {
     return {Route::kKeys, Keys(state, request, api.substr(5))};
@@ -355,7 +357,9 @@ Result<std::unique_ptr<Portal>> Portal::Start(const PortalOptions& options) {
   auto impl = std::make_unique<Impl>(options);
   PortalState& state = impl->state;
   for (const kb::Family& family : options.kb->families) {
-    if (!family.disabled) state.families.emplace(family.id, &family);
+    if (family.disabled) continue;
+    state.families.emplace(family.id, &family);
+    state.family_json.emplace(family.id, FamilyJson(family) + "\n");
   }
   state.families_json = FamiliesJson(*options.kb);
   if (!options.db.empty()) {
@@ -372,7 +376,8 @@ Result<std::unique_ptr<Portal>> Portal::Start(const PortalOptions& options) {
   http.threads = options.threads;
   http.max_body_bytes = limits::kMaxPortalBodyBytes;
   http.idle_timeout_seconds = 15;
-  http.per_ip_connection_limit = options.trust_proxy ? 0 : 64;
+  http.per_ip_connection_limit =
+      options.trust_proxy ? 0 : options.connections_per_client;
   http.trust_proxy = options.trust_proxy;
   if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
     KINTSUGI_ASSIGN_OR_RETURN(http.tls_cert_pem,

@@ -47,6 +47,8 @@ struct PortalState {
   PortalOptions options;
   std::map<std::string, const kb::Family*, std::less<>> families;
   std::string families_json;
+  // GET /api/v1/families/{id}'s answers, made once.
+  std::map<std::string, std::string, std::less<>> family_json;
   KeyStorePool keys;
   RateLimiter request_limit;
   RateLimiter identify_limit;

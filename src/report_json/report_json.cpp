@@ -153,7 +153,8 @@ std::string FamilyJson(const kb::Family& family) {
 }
 
 std::string IdentifyReportJson(const identify::Report& report,
-                               const std::vector<UnreadInput>& unread) {
+                               const std::vector<UnreadInput>& unread,
+                               int indent) {
   Json candidates = Json::array();
   for (const identify::Candidate& c : report.candidates) {
     Json evidence = Json::array();
@@ -228,7 +229,7 @@ std::string IdentifyReportJson(const identify::Report& report,
     }
     out["group"] = std::move(group);
   }
-  return Dump(out);
+  return out.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 namespace {
