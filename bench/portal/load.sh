@@ -1,0 +1,143 @@
+#!/bin/bash
+# Issue 14's load benchmark: `kintsugi serve` under wrk on this machine
+# (load generator and server share its cores), with ratios measured in the
+# same run:
+#   - GET /api/v1/families/stop-djvu beside nginx serving a static file of
+#     the same bytes, at 64 and 256 connections (target: >= 0.5x nginx);
+#   - POST /api/v1/identify with a typical note and file list (the
+#     STOP/Djvu note of examples/ and 10 encrypted file names) beside the engine
+#     alone on the same request (its CPU time per request, times the cores;
+#     bench/portal/identify_engine.cpp) (target: >= 0.7x);
+#   - p99 under 50 ms at 256 connections, no errors, and the server's
+#     memory before and after a 5-minute run at 256 connections.
+# Usage: bench/portal/load.sh path/to/portal_identify_engine
+#   KINTSUGI_BENCH_MIN_TIME set (make bench BENCH=--quick): 2-second points
+#   and a 10-second soak, targets not checked.
+# Exits 1 when a target is missed (full runs only).
+set -euo pipefail
+engine=${1:-build/release/src/portal/portal_identify_engine}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+kintsugi=$(cd "$(dirname "$engine")/../.." && pwd)/apps/kintsugi/kintsugi
+quick=0
+[ -n "${KINTSUGI_BENCH_MIN_TIME:-}" ] && quick=1
+point=10
+soak=300
+if [ $quick = 1 ]; then point=2; soak=10; fi
+for tool in wrk nginx; do
+  command -v $tool >/dev/null || { echo "load.sh: needs $tool (scripts/install-deps)" >&2; exit 1; }
+done
+nginx_bin=$(command -v nginx)
+out=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -f "$out/nginx.pid" ] && kill "$(cat "$out/nginx.pid")" 2>/dev/null
+  rm -rf "$out"
+}
+trap cleanup EXIT
+
+# The portal, without the per-client limits (one client makes all the load).
+mkdir -p "$out/data"
+XDG_DATA_HOME="$out/data" "$kintsugi" serve --listen 127.0.0.1:0 --json \
+  --rate-limit 0 --quiet >"$out/url" &
+server_pid=$!
+for _ in $(seq 1 600); do [ -s "$out/url" ] && break; sleep 0.1; done
+url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"].rstrip("/"))' "$out/url")
+
+# nginx with the same bytes as a static file.
+mkdir -p "$out/www"
+python3 -c 'import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())' \
+  "$url/api/v1/families/stop-djvu" >"$out/www/stop-djvu"
+nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$out/nginx.conf" <<CONF
+worker_processes auto;
+pid $out/nginx.pid;
+error_log $out/nginx-error.log;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $out/tmp; proxy_temp_path $out/tmp;
+  fastcgi_temp_path $out/tmp; uwsgi_temp_path $out/tmp; scgi_temp_path $out/tmp;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { root $out/www; default_type application/json; }
+  }
+}
+CONF
+mkdir -p "$out/tmp"
+"$nginx_bin" -p "$out" -c "$out/nginx.conf"
+sleep 0.5
+
+# The typical identify request.
+python3 - "$root/examples" >"$out/request.json" <<'PY'
+import base64, json, os, sys
+ex = sys.argv[1]
+note = open(os.path.join(ex, "_readme.txt"), encoding="utf-8").read()
+files = [{"name": f"IMG_{i:04d}.jpg.djvu"} for i in range(10)]
+print(json.dumps({"files": files, "notes": [{"name": "_readme.txt", "text": note}]}))
+PY
+cat >"$out/post.lua" <<LUA
+local f = io.open("$out/request.json", "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+# wrk_run CONNS SECONDS URL [LUA]: "rps p99_ms errors"
+wrk_run() {
+  local extra=()
+  [ $# -ge 4 ] && extra=(-s "$4")
+  wrk -t2 -c"$1" -d"$2"s --latency "${extra[@]}" "$3" >"$out/wrk.txt" 2>&1 || true
+  python3 - "$out/wrk.txt" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", t)
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", t))
+m = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+errors += int(m.group(1)) if m else 0
+print(f"{rps:.0f} {p99:.2f} {errors}")
+PY
+}
+
+fail=0
+echo "portal load benchmark ($(nproc) cores, wrk -t2, ${point} s per point)"
+for conns in 64 256; do
+  wrk_run "$conns" 1 "$url/api/v1/families/stop-djvu" >/dev/null  # warm-up
+  read -r k_rps k_p99 k_err < <(wrk_run "$conns" "$point" "$url/api/v1/families/stop-djvu")
+  read -r n_rps n_p99 n_err < <(wrk_run "$conns" "$point" "http://127.0.0.1:$nginx_port/stop-djvu")
+  ratio=$(python3 -c "print(f'{$k_rps/$n_rps:.2f}')")
+  echo "GET family, $conns conns: kintsugi $k_rps req/s p99 ${k_p99} ms errors $k_err;" \
+       "nginx $n_rps req/s p99 ${n_p99} ms; ratio ${ratio}x (target >= 0.5)"
+  if python3 -c "import sys; sys.exit(0 if $ratio >= 0.5 and $k_err == 0 else 1)"; then :; else fail=1; fi
+  if [ "$conns" = 256 ] && ! python3 -c "import sys; sys.exit(0 if $k_p99 < 50 else 1)"; then fail=1; fi
+done
+
+read -r _ cpu_us < <(grep cpu_us_per_request <("$engine" "$out/request.json"))
+engine_rps=$(python3 -c "print(f'{$(nproc) * 1e6 / $cpu_us:.0f}')")
+for conns in 64 256; do
+  read -r i_rps i_p99 i_err < <(wrk_run "$conns" "$point" "$url/api/v1/identify" "$out/post.lua")
+  ratio=$(python3 -c "print(f'{$i_rps/$engine_rps:.2f}')")
+  echo "POST identify, $conns conns: $i_rps req/s p99 ${i_p99} ms errors $i_err;" \
+       "engine alone ${cpu_us} us CPU per request x $(nproc) cores = $engine_rps req/s; ratio ${ratio}x (target >= 0.7)"
+  if python3 -c "import sys; sys.exit(0 if $ratio >= 0.7 and $i_err == 0 else 1)"; then :; else fail=1; fi
+done
+
+rss_kb() { ps -o rss= -p "$server_pid" | tr -d ' '; }
+rss_before=$(rss_kb)
+read -r s_rps s_p99 s_err < <(wrk_run 256 "$soak" "$url/api/v1/families/stop-djvu")
+rss_after=$(rss_kb)
+echo "soak ${soak} s, 256 conns: $s_rps req/s p99 ${s_p99} ms errors $s_err;" \
+     "server RSS ${rss_before} kB before, ${rss_after} kB after"
+if ! python3 -c "import sys; sys.exit(0 if $s_err == 0 and $s_p99 < 50 and $rss_after <= $rss_before * 1.1 + 4096 else 1)"; then
+  fail=1
+fi
+if [ $quick = 1 ]; then
+  echo "(quick run: figures mean nothing, targets not checked)"
+  exit 0
+fi
+[ $fail = 0 ] || { echo "load.sh: a target was missed" >&2; exit 1; }
