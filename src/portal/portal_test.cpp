@@ -333,6 +333,16 @@ TEST_F(PortalTest, ResultPageWorksWithoutJavaScript) {
   EXPECT_EQ(reply->status, 200) << reply->body;
   EXPECT_NE(reply->body.find("STOP/Djvu"), std::string::npos);
   EXPECT_NE(reply->body.find("class=\"verdict"), std::string::npos);
+  // A name is shown as text, whatever it holds.
+  auto hostile = client.Post(
+      "/en/result", "names=%3Cscript%3Ealert(1)%3C%2Fscript%3E%FF.docx.djvu",
+      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(hostile);
+  EXPECT_EQ(hostile->status, 200);
+  EXPECT_EQ(hostile->body.find("<script>alert"), std::string::npos);
+  EXPECT_NE(
+      hostile->body.find("&lt;script&gt;alert(1)&lt;/script&gt;\xEF\xBF\xBD"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "portal/assets.h"
 #include "portal/identify_request.h"
 #include "portal/portal_state.h"
+#include "scan/report/html_text.h"
 
 namespace kintsugi::portal {
 namespace {
@@ -80,30 +81,9 @@ KnownLanguages() {
 }
 
 std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  // The scan report's escaping: names a victim sends are hostile too, and
+  // bytes that are not UTF-8 or are control characters become U+FFFD.
+  return scan_report::Escaped(text);
 }
 
 std::string NegotiateLanguage(std::string_view header,

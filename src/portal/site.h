@@ -84,7 +84,8 @@ class Site {
 std::string Fill(std::string text, std::string_view name,
                  std::string_view value);
 
-// Text as HTML (& < > " ' escaped).
+// Text as HTML (& < > " ' escaped; invalid UTF-8 and control characters
+// replaced): scan_report::Escaped.
 std::string HtmlEscape(std::string_view text);
 
 }  // namespace kintsugi::portal
