@@ -168,18 +168,11 @@ int RunIdentify(const GlobalOptions& options, const IdentifyArgs& args) {
   if (Interrupted()) return stopped();
   const identify::Report report = (*compiled)->Identify(inputs, yara.get());
   if (Interrupted()) return stopped();
-  const bool only_other_files = std::all_of(
-      inputs.begin(), inputs.end(), [](const identify::Input& input) {
-        return input.kind == identify::InputKind::kOtherFile;
-      });
-  if (only_other_files && report.candidates.empty()) {
-    // Binary that is neither text nor encrypted-looking, with no evidence
-    // in its name either: not something identify can work with.
-    return ReportFailure(
-        options,
-        InvalidArgumentError(
-            "none of the inputs looks like a ransom note or an encrypted "
-            "file, and no file name matched a known family"));
+  // Binary that is neither text nor encrypted-looking, with no evidence in
+  // its name either: not something identify can work with.
+  if (const Status usable = identify::CheckSomethingToIdentify(inputs, report);
+      !usable.ok()) {
+    return ReportFailure(options, usable);
   }
   if (options.json) {
     std::printf("%s\n", IdentifyReportJson(report, failed).c_str());

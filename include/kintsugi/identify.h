@@ -187,6 +187,12 @@ struct Report {
   std::optional<GroupFinding> group;
 };
 
+// kInvalidArgument when every input is an "other" file (neither text nor
+// encrypted-looking) and `report` has no candidate: nothing identify can
+// work with. The one rule of `kintsugi identify` and the portal's identify.
+Status CheckSomethingToIdentify(std::span<const Input> inputs,
+                                const Report& report);
+
 // The user's own YARA rules (--yara RULES), compiled once. A match of a rule
 // whose meta `family` (or whose name) is a KB family id adds evidence to
 // that family; other matches are listed as unattributed evidence.

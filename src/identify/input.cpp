@@ -181,6 +181,19 @@ Result<Input> InputFromBytes(std::string_view name, std::uint64_t size,
       [&]() -> Result<Bytes> { return last; });
 }
 
+Status CheckSomethingToIdentify(std::span<const Input> inputs,
+                                const Report& report) {
+  const bool only_other_files = std::all_of(
+      inputs.begin(), inputs.end(),
+      [](const Input& input) { return input.kind == InputKind::kOtherFile; });
+  if (only_other_files && report.candidates.empty()) {
+    return InvalidArgumentError(
+        "none of the inputs looks like a ransom note or an encrypted "
+        "file, and no file name matched a known family");
+  }
+  return Status::Ok();
+}
+
 Result<Input> ContactInput(std::string_view text) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return InvalidArgumentError("--contact: empty contact");

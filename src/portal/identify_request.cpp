@@ -175,17 +175,8 @@ Result<identify::Report> IdentifyAsCli(const identify::CompiledKb& kb,
                                        const IdentifyRequest& request) {
   if (request.inputs.empty()) return request.unread.front().status;
   identify::Report report = kb.Identify(request.inputs);
-  const bool only_other_files =
-      std::all_of(request.inputs.begin(), request.inputs.end(),
-                  [](const identify::Input& input) {
-                    return input.kind == identify::InputKind::kOtherFile;
-                  });
-  if (only_other_files && report.candidates.empty()) {
-    // As cmd_identify.cpp: nothing identify can work with.
-    return InvalidArgumentError(
-        "none of the inputs looks like a ransom note or an encrypted "
-        "file, and no file name matched a known family");
-  }
+  KINTSUGI_RETURN_IF_ERROR(
+      identify::CheckSomethingToIdentify(request.inputs, report));
   return report;
 }
 

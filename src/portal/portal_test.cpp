@@ -204,6 +204,13 @@ TEST_F(PortalTest, IdentifyRefusesBadInputWithJsonErrors) {
     ASSERT_TRUE(error.is_object()) << text;
     EXPECT_EQ(error["error"]["code"], "invalid_argument") << body;
   }
+  // Only an ordinary binary file, no evidence in its name: the CLI's error.
+  const std::string ordinary(4096, '\0');
+  const Json other = {
+      {"files", {{{"name", "holiday"}, {"head", Base64(ordinary)}}}}};
+  const auto [status, text] = post(other.dump(), "application/json");
+  EXPECT_EQ(status, 400) << text;
+  EXPECT_NE(text.find("none of the inputs looks like"), std::string::npos);
   // More than a head's worth of bytes in one head.
   const std::string big(70 * 1024, 'A');
   const Json large = {{"files", {{{"name", "a"}, {"head", Base64(big)}}}}};
