@@ -15,16 +15,19 @@ namespace {
 
 using Json = nlohmann::json;
 
-Result<Bytes> DecodeBase64(const Json& value, const std::string& field,
+// `field` names the field for an error message: a function, so that the
+// name is only formatted when there is an error.
+template <typename Field>
+Result<Bytes> DecodeBase64(const Json& value, const Field& field,
                            std::size_t max_bytes) {
   if (!value.is_string()) {
-    return InvalidArgumentError(field + ": not a base64 string");
+    return InvalidArgumentError(field() + ": not a base64 string");
   }
   const std::string& text = value.get_ref<const std::string&>();
   // Whitespace is not allowed: what a browser's btoa() gives.
   if (text.size() / 4 * 3 > max_bytes + 3) {
     return ResourceExhaustedError(
-        fmt::format("{}: more than {} bytes", field, max_bytes));
+        fmt::format("{}: more than {} bytes", field(), max_bytes));
   }
   Bytes out(text.size() / 4 * 3 + 3);
   std::size_t length = 0;
@@ -33,21 +36,22 @@ Result<Bytes> DecodeBase64(const Json& value, const std::string& field,
                         nullptr, &length, &end,
                         sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != text.data() + text.size()) {
-    return InvalidArgumentError(field + ": not valid base64");
+    return InvalidArgumentError(field() + ": not valid base64");
   }
   out.resize(length);
   if (out.size() > max_bytes) {
     return ResourceExhaustedError(
-        fmt::format("{}: more than {} bytes", field, max_bytes));
+        fmt::format("{}: more than {} bytes", field(), max_bytes));
   }
   return out;
 }
 
+template <typename Where>
 Result<std::string> StringField(const Json& object, const char* key,
-                                const std::string& where) {
+                                const Where& where) {
   const auto found = object.find(key);
   if (found == object.end() || !found->is_string()) {
-    return InvalidArgumentError(where + "." + key + ": missing or not text");
+    return InvalidArgumentError(where() + "." + key + ": missing or not text");
   }
   return found->get<std::string>();
 }
@@ -59,12 +63,11 @@ const Json* ArrayField(const Json& root, const char* key) {
 
 }  // namespace
 
-Result<IdentifyRequest> ParseIdentifyRequest(std::string_view body) {
+Result<IdentifyEvidence> DecodeIdentifyRequest(std::string_view body) {
   const Json root = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded() || !root.is_object()) {
     return InvalidArgumentError("the request is not a JSON object");
   }
-  IdentifyRequest request;
   const Json* files = ArrayField(root, "files");
   const Json* notes = ArrayField(root, "notes");
   const Json* contacts = ArrayField(root, "contacts");
@@ -88,87 +91,114 @@ Result<IdentifyRequest> ParseIdentifyRequest(std::string_view body) {
     return InvalidArgumentError(
         "nothing to identify: give at least one file, note or contact");
   }
+  IdentifyEvidence evidence;
+  evidence.contacts.reserve(ncontacts);
+  evidence.files.reserve(nfiles);
+  evidence.notes.reserve(nnotes);
   for (std::size_t i = 0; i < ncontacts; ++i) {
     const Json& contact = (*contacts)[i];
     if (!contact.is_string()) {
       return InvalidArgumentError(fmt::format("contacts[{}]: not text", i));
     }
-    auto input = identify::ContactInput(contact.get<std::string>());
+    evidence.contacts.push_back(contact.get<std::string>());
+  }
+  for (std::size_t i = 0; i < nfiles; ++i) {
+    const Json& file = (*files)[i];
+    // Where, for error messages only (formatted when one is needed).
+    const auto where = [i] { return fmt::format("files[{}]", i); };
+    if (!file.is_object())
+      return InvalidArgumentError(where() + ": not an object");
+    IdentifyEvidence::File part;
+    KINTSUGI_ASSIGN_OR_RETURN(part.name, StringField(file, "name", where));
+    if (part.name.empty() || part.name.size() > limits::kMaxPortalNameBytes) {
+      return InvalidArgumentError(where() + ".name: empty or too long");
+    }
+    if (const auto h = file.find("head"); h != file.end()) {
+      KINTSUGI_ASSIGN_OR_RETURN(
+          part.head,
+          DecodeBase64(
+              *h, [&] { return where() + ".head"; }, limits::kFileHeadBytes));
+    }
+    if (const auto t = file.find("tail"); t != file.end()) {
+      KINTSUGI_ASSIGN_OR_RETURN(
+          part.tail,
+          DecodeBase64(
+              *t, [&] { return where() + ".tail"; }, limits::kFileTailBytes));
+    }
+    part.size = part.head.size();
+    if (const auto s = file.find("size"); s != file.end()) {
+      if (!s->is_number_unsigned()) {
+        return InvalidArgumentError(where() + ".size: not a whole number");
+      }
+      part.size = s->get<std::uint64_t>();
+    }
+    if (part.size < part.head.size() || part.size < part.tail.size()) {
+      return InvalidArgumentError(where() +
+                                  ": head or tail longer than the size");
+    }
+    evidence.files.push_back(std::move(part));
+  }
+  for (std::size_t i = 0; i < nnotes; ++i) {
+    const Json& note = (*notes)[i];
+    const auto where = [i] { return fmt::format("notes[{}]", i); };
+    if (!note.is_object())
+      return InvalidArgumentError(where() + ": not an object");
+    IdentifyEvidence::Note part;
+    KINTSUGI_ASSIGN_OR_RETURN(part.name, StringField(note, "name", where));
+    KINTSUGI_ASSIGN_OR_RETURN(part.text, StringField(note, "text", where));
+    if (part.name.empty()) part.name = fmt::format("note-{}.txt", i + 1);
+    if (part.name.size() > limits::kMaxPortalNameBytes) {
+      return InvalidArgumentError(where() + ".name: too long");
+    }
+    if (part.text.size() > limits::kMaxNoteBytes) {
+      return ResourceExhaustedError(fmt::format(
+          "{}.text: more than {} bytes", where(), limits::kMaxNoteBytes));
+    }
+    evidence.notes.push_back(std::move(part));
+  }
+  return evidence;
+}
+
+IdentifyRequest ReadEvidence(const IdentifyEvidence& evidence) {
+  IdentifyRequest request;
+  for (const std::string& contact : evidence.contacts) {
+    auto input = identify::ContactInput(contact);
     if (!input) {
       request.unread.push_back({"contact", input.error()});
       continue;
     }
     request.inputs.push_back(std::move(*input));
   }
-  for (std::size_t i = 0; i < nfiles; ++i) {
-    const Json& file = (*files)[i];
-    const std::string where = fmt::format("files[{}]", i);
-    if (!file.is_object())
-      return InvalidArgumentError(where + ": not an object");
-    KINTSUGI_ASSIGN_OR_RETURN(std::string name,
-                              StringField(file, "name", where));
-    if (name.empty() || name.size() > limits::kMaxPortalNameBytes) {
-      return InvalidArgumentError(where + ".name: empty or too long");
-    }
-    Bytes head;
-    Bytes tail;
-    if (const auto h = file.find("head"); h != file.end()) {
-      KINTSUGI_ASSIGN_OR_RETURN(
-          head, DecodeBase64(*h, where + ".head", limits::kFileHeadBytes));
-    }
-    if (const auto t = file.find("tail"); t != file.end()) {
-      KINTSUGI_ASSIGN_OR_RETURN(
-          tail, DecodeBase64(*t, where + ".tail", limits::kFileTailBytes));
-    }
-    std::uint64_t size = head.size();
-    if (const auto s = file.find("size"); s != file.end()) {
-      if (!s->is_number_unsigned()) {
-        return InvalidArgumentError(where + ".size: not a whole number");
-      }
-      size = s->get<std::uint64_t>();
-    }
-    if (head.empty() && tail.empty()) {
+  for (const IdentifyEvidence::File& file : evidence.files) {
+    if (file.head.empty() && file.tail.empty()) {
       // A name alone: evidence by its name, as a listing gives.
-      request.inputs.push_back(identify::FileNameInput(name));
+      request.inputs.push_back(identify::FileNameInput(file.name));
       continue;
     }
-    if (size < head.size() || size < tail.size()) {
-      return InvalidArgumentError(where +
-                                  ": head or tail longer than the size");
-    }
-    auto input = identify::InputFromBytes(name, size, head, tail);
+    auto input =
+        identify::InputFromBytes(file.name, file.size, file.head, file.tail);
     if (!input) {
-      request.unread.push_back({name, input.error()});
+      request.unread.push_back({file.name, input.error()});
       continue;
     }
     request.inputs.push_back(std::move(*input));
   }
-  for (std::size_t i = 0; i < nnotes; ++i) {
-    const Json& note = (*notes)[i];
-    const std::string where = fmt::format("notes[{}]", i);
-    if (!note.is_object())
-      return InvalidArgumentError(where + ": not an object");
-    KINTSUGI_ASSIGN_OR_RETURN(std::string name,
-                              StringField(note, "name", where));
-    KINTSUGI_ASSIGN_OR_RETURN(std::string text,
-                              StringField(note, "text", where));
-    if (name.empty()) name = fmt::format("note-{}.txt", i + 1);
-    if (name.size() > limits::kMaxPortalNameBytes) {
-      return InvalidArgumentError(where + ".name: too long");
-    }
-    if (text.size() > limits::kMaxNoteBytes) {
-      return ResourceExhaustedError(fmt::format("{}.text: more than {} bytes",
-                                                where, limits::kMaxNoteBytes));
-    }
-    const ByteView bytes = ByteView::FromString(text);
-    auto input = identify::InputFromBytes(name, bytes.size(), bytes, {});
+  for (const IdentifyEvidence::Note& note : evidence.notes) {
+    const ByteView bytes = ByteView::FromString(note.text);
+    auto input = identify::InputFromBytes(note.name, bytes.size(), bytes, {});
     if (!input) {
-      request.unread.push_back({name, input.error()});
+      request.unread.push_back({note.name, input.error()});
       continue;
     }
     request.inputs.push_back(std::move(*input));
   }
   return request;
+}
+
+Result<IdentifyRequest> ParseIdentifyRequest(std::string_view body) {
+  KINTSUGI_ASSIGN_OR_RETURN(IdentifyEvidence evidence,
+                            DecodeIdentifyRequest(body));
+  return ReadEvidence(evidence);
 }
 
 Result<identify::Report> IdentifyAsCli(const identify::CompiledKb& kb,

@@ -5,6 +5,7 @@
 // and what it answers: exactly what `kintsugi identify --json` answers for
 // the same evidence (the same inputs, the same engine, the same JSON).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +24,37 @@ struct IdentifyRequest {
   std::vector<UnreadInput> unread;
 };
 
-// Parses the request body: {"files": [{"name", "size", "head", "tail"}],
-// "notes": [{"name", "text"}], "contacts": ["..."]} (any part may be
-// absent; head and tail in base64). kInvalidArgument (naming the field)
-// for malformed JSON, a wrong type, bad base64, a head longer than
-// `size`; kResourceExhausted past the limits of limits.h (portal).
+// The request's parts, decoded and checked against the limits but not yet
+// read by identify.
+struct IdentifyEvidence {
+  struct File {
+    std::string name;
+    std::uint64_t size = 0;
+    Bytes head;
+    Bytes tail;
+  };
+  struct Note {
+    std::string name;
+    std::string text;
+  };
+  std::vector<std::string> contacts;
+  std::vector<File> files;
+  std::vector<Note> notes;
+};
+
+// The HTTP side of a request: the body's JSON and base64, checked (the
+// errors of ParseIdentifyRequest).
+Result<IdentifyEvidence> DecodeIdentifyRequest(std::string_view body);
+
+// Identify's side: each part read as the CLI reads a file, a note or a
+// contact (identify::InputFromBytes, FileNameInput, ContactInput).
+IdentifyRequest ReadEvidence(const IdentifyEvidence& evidence);
+
+// Parses the request body (DecodeIdentifyRequest, then ReadEvidence): {"files":
+// [{"name", "size", "head", "tail"}], "notes": [{"name", "text"}], "contacts":
+// ["..."]} (any part may be absent; head and tail in base64). kInvalidArgument
+// (naming the field) for malformed JSON, a wrong type, bad base64, a head
+// longer than `size`; kResourceExhausted past the limits of limits.h (portal).
 Result<IdentifyRequest> ParseIdentifyRequest(std::string_view body);
 
 // Identifies as the CLI does: the report, or the CLI's error when no input

@@ -5,14 +5,17 @@
 #include "kintsugi/report_json.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "core/utf8.h"
 #include "kintsugi/message.h"
+#include "report_json/json_writer.h"
 
 namespace kintsugi {
 namespace {
@@ -69,33 +72,88 @@ void PutFileName(Json& item, const std::string& key, const std::string& name,
   if (!IsValidUtf8(name)) item[key + "_bytes"] = Base64(name);
 }
 
-Json MessageToJson(const Message& message);
-
-Json ArgToJson(const MessageArg& arg) {
-  if (const auto* text = std::get_if<std::string>(&arg.value)) return *text;
-  if (const auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
-  Json messages = Json::array();
-  for (const Message& m : std::get<std::vector<Message>>(arg.value)) {
-    messages.push_back(MessageToJson(m));
+// {"args": {"line": 12, "pattern": ".eking"}, "id": "evidence.extension"};
+// an argument made of messages is an array of such objects. Arguments in
+// ascending name order (the last of equal names wins), as a map keeps them.
+void WriteMessage(JsonWriter& out, const Message& message) {
+  // Messages have a handful of arguments: sorted in place on the stack
+  // (insertion sort, stable), a vector only past 16.
+  constexpr std::size_t kInline = 16;
+  std::array<const MessageArg*, kInline> inline_args{};
+  std::vector<const MessageArg*> many;
+  std::span<const MessageArg*> args;
+  if (message.args.size() <= kInline) {
+    args = std::span(inline_args.data(), message.args.size());
+  } else {
+    many.resize(message.args.size());
+    args = many;
   }
-  return messages;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const MessageArg* arg = &message.args[i];
+    std::size_t k = i;
+    for (; k > 0 && arg->name < args[k - 1]->name; --k) args[k] = args[k - 1];
+    args[k] = arg;
+  }
+  out.BeginObject();
+  out.Key("args");
+  out.BeginObject();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i + 1 < args.size() && args[i + 1]->name == args[i]->name) continue;
+    out.Key(args[i]->name);
+    if (const auto* text = std::get_if<std::string>(&args[i]->value)) {
+      out.String(*text);
+    } else if (const auto* n = std::get_if<std::int64_t>(&args[i]->value)) {
+      out.Int(*n);
+    } else {
+      out.BeginArray();
+      for (const Message& m : std::get<std::vector<Message>>(args[i]->value)) {
+        WriteMessage(out, m);
+      }
+      out.EndArray();
+    }
+  }
+  out.EndObject();
+  out.Key("id");
+  out.String(MessageIdName(message.id));
+  out.EndObject();
 }
 
-// {"id": "evidence.extension", "args": {"pattern": ".eking", "line": 12}};
-// an argument made of messages is an array of such objects.
+// The same as a document, for the reports still built as one (recover's).
 Json MessageToJson(const Message& message) {
-  Json args = Json::object();
-  for (const MessageArg& arg : message.args) args[arg.name] = ArgToJson(arg);
-  return {{"id", std::string(MessageIdName(message.id))},
-          {"args", std::move(args)}};
+  JsonWriter out(-1, 256);
+  WriteMessage(out, message);
+  return Json::parse(out.Take());
 }
 
-Json EvidenceToJson(const identify::Evidence& e) {
-  Json item = {{"kind", std::string(identify::EvidenceKindName(e.kind))},
-               {"detail", RenderEnglish(e.detail)},
-               {"message", MessageToJson(e.detail)}};
-  PutFileName(item, "source", e.source);
-  return item;
+// A file name as PutFileName puts it, with the writer: "source" and, only
+// when needed, "source_bytes" (the caller is at that point of its keys).
+void WriteFileName(JsonWriter& out, std::string_view key,
+                   const std::string& name) {
+  out.Key(key);
+  out.String(name);
+  if (!IsValidUtf8(name)) {
+    out.Key(std::string(key) + "_bytes");
+    out.String(Base64(name));
+  }
+}
+
+void WriteEvidence(JsonWriter& out, const identify::Evidence& e) {
+  out.BeginObject();
+  out.Key("detail");
+  out.String(RenderEnglish(e.detail));
+  out.Key("kind");
+  out.String(identify::EvidenceKindName(e.kind));
+  out.Key("message");
+  WriteMessage(out, e.detail);
+  WriteFileName(out, "source", e.source);
+  out.EndObject();
+}
+
+void WriteEvidenceList(JsonWriter& out,
+                       const std::vector<identify::Evidence>& list) {
+  out.BeginArray();
+  for (const identify::Evidence& e : list) WriteEvidence(out, e);
+  out.EndArray();
 }
 
 }  // namespace
@@ -155,81 +213,122 @@ std::string FamilyJson(const kb::Family& family) {
 std::string IdentifyReportJson(const identify::Report& report,
                                const std::vector<UnreadInput>& unread,
                                int indent) {
-  Json candidates = Json::array();
+  // Written directly (json_writer.h), each object's keys in ascending
+  // order: the portal writes one per request.
+  JsonWriter out(indent, 16384);
+  out.BeginObject();
+  out.Key("candidates");
+  out.BeginArray();
   for (const identify::Candidate& c : report.candidates) {
-    Json evidence = Json::array();
-    for (const identify::Evidence& e : c.evidence) {
-      evidence.push_back(EvidenceToJson(e));
-    }
+    out.BeginObject();
+    out.Key("evidence");
+    WriteEvidenceList(out, c.evidence);
+    out.Key("family");
+    out.String(c.family);
+    out.Key("name");
+    out.String(c.name);
+    out.Key("recovery");
+    out.BeginObject();
+    out.Key("available");
+    out.Bool(DecryptorBuilt(c.decryptor));
+    out.Key("decryptor");
+    out.StringOrNull(c.decryptor);
+    out.Key("needs");
+    out.Strings(c.needs);
+    out.Key("possible");
+    out.String(kb::RecoveryPossibleName(c.recovery));
+    out.EndObject();
+    out.Key("related");
+    out.Strings(c.related);
     // Scores with 3 decimals: stable output for golden tests.
-    const double score =
+    out.Key("score");
+    out.Double(
         static_cast<double>(static_cast<long long>(c.score * 1000.0 + 0.5)) /
-        1000.0;
-    candidates.push_back({{"family", c.family},
-                          {"name", c.name},
-                          {"score", score},
-                          {"evidence", std::move(evidence)},
-                          {"recovery",
-                           {{"possible", kb::RecoveryPossibleName(c.recovery)},
-                            {"decryptor", NullIfEmpty(c.decryptor)},
-                            {"available", DecryptorBuilt(c.decryptor)},
-                            {"needs", c.needs}}},
-                          {"related", c.related}});
+        1000.0);
+    out.EndObject();
   }
-  Json inputs = Json::array();
-  for (const identify::InputSummary& in : report.inputs) {
-    Json indicators = Json::array();
-    for (const auto& [kind, value] : in.indicators) {
-      indicators.push_back({{"kind", kind}, {"value", value}});
-    }
-    Json item = {{"kind", identify::InputKindName(in.kind)},
-                 {"description", RenderEnglish(in.description)},
-                 {"description_message", MessageToJson(in.description)},
-                 {"indicators", std::move(indicators)}};
-    PutFileName(item, "source", in.source);
-    if (!in.allow_listed.empty()) item["allow_listed"] = in.allow_listed;
-    inputs.push_back(std::move(item));
-  }
-  for (const UnreadInput& f : unread) {
-    Json item = {{"kind", "unread"},
-                 {"error",
-                  {{"code", std::string(StatusCodeName(f.status.code()))},
-                   {"message", f.status.message()}}}};
-    PutFileName(item, "source", f.source);
-    inputs.push_back(std::move(item));
-  }
-  Json out = {{"verdict", identify::VerdictName(report.verdict)},
-              {"named", report.named},
-              {"candidates", std::move(candidates)},
-              {"inputs", std::move(inputs)}};
-  if (!report.unattributed.empty()) {
-    Json unattributed = Json::array();
-    for (const identify::Evidence& e : report.unattributed) {
-      unattributed.push_back(EvidenceToJson(e));
-    }
-    out["unattributed_evidence"] = std::move(unattributed);
-  }
+  out.EndArray();
   if (report.group.has_value()) {
     const identify::GroupFinding& g = *report.group;
-    Json separating = Json::array();
-    for (const identify::Evidence& e : g.separating) {
-      separating.push_back(EvidenceToJson(e));
-    }
-    Json group = {{"id", g.id},
-                  {"name", g.name},
-                  {"kind", g.kind},
-                  {"shares", g.shares},
-                  {"members", g.members},
-                  {"candidates", g.candidates},
-                  {"favoured", NullIfEmpty(g.favoured)},
-                  {"separating_evidence", std::move(separating)}};
+    out.Key("group");
+    out.BeginObject();
+    out.Key("candidates");
+    out.Strings(g.candidates);
     if (const auto why = identify::ExplainGroup(report)) {
-      group["explanation"] = RenderEnglish(*why);
-      group["explanation_message"] = MessageToJson(*why);
+      out.Key("explanation");
+      out.String(RenderEnglish(*why));
+      out.Key("explanation_message");
+      WriteMessage(out, *why);
     }
-    out["group"] = std::move(group);
+    out.Key("favoured");
+    out.StringOrNull(g.favoured);
+    out.Key("id");
+    out.String(g.id);
+    out.Key("kind");
+    out.String(g.kind);
+    out.Key("members");
+    out.Strings(g.members);
+    out.Key("name");
+    out.String(g.name);
+    out.Key("separating_evidence");
+    WriteEvidenceList(out, g.separating);
+    out.Key("shares");
+    out.String(g.shares);
+    out.EndObject();
   }
-  return out.dump(indent, ' ', false, Json::error_handler_t::replace);
+  out.Key("inputs");
+  out.BeginArray();
+  for (const identify::InputSummary& in : report.inputs) {
+    out.BeginObject();
+    if (!in.allow_listed.empty()) {
+      out.Key("allow_listed");
+      out.String(in.allow_listed);
+    }
+    out.Key("description");
+    out.String(RenderEnglish(in.description));
+    out.Key("description_message");
+    WriteMessage(out, in.description);
+    out.Key("indicators");
+    out.BeginArray();
+    for (const auto& [kind, value] : in.indicators) {
+      out.BeginObject();
+      out.Key("kind");
+      out.String(kind);
+      out.Key("value");
+      out.String(value);
+      out.EndObject();
+    }
+    out.EndArray();
+    out.Key("kind");
+    out.String(identify::InputKindName(in.kind));
+    WriteFileName(out, "source", in.source);
+    out.EndObject();
+  }
+  for (const UnreadInput& f : unread) {
+    out.BeginObject();
+    out.Key("error");
+    out.BeginObject();
+    out.Key("code");
+    out.String(StatusCodeName(f.status.code()));
+    out.Key("message");
+    out.String(f.status.message());
+    out.EndObject();
+    out.Key("kind");
+    out.String("unread");
+    WriteFileName(out, "source", f.source);
+    out.EndObject();
+  }
+  out.EndArray();
+  out.Key("named");
+  out.Uint(report.named);
+  if (!report.unattributed.empty()) {
+    out.Key("unattributed_evidence");
+    WriteEvidenceList(out, report.unattributed);
+  }
+  out.Key("verdict");
+  out.String(identify::VerdictName(report.verdict));
+  out.EndObject();
+  return out.Take();
 }
 
 namespace {

@@ -77,6 +77,45 @@ TEST(IdentifyJsonTest, EveryKeyHasItsDocumentedType) {
       << json.dump(2);
 }
 
+// The report is written without a document (json_writer.h): each object's
+// keys must come in nlohmann's order and every byte as its dump has it, so
+// parsing and dumping again gives the same text, compact and indented.
+TEST(IdentifyJsonTest, WrittenExactlyAsADocumentDumpsIt) {
+  identify::Report report = FullIdentifyReport();
+  report.candidates[0].evidence[0].source = "tab\t \"quoted\" caf\xC3\xA9 \xFF";
+  report.candidates[0].evidence[0].detail.args.push_back(
+      {"nested", std::vector<Message>{
+                     Message{MessageId::kEvidenceYara, {{"rule", "r\x01"}}}}});
+  report.candidates[0].evidence[0].detail.args.push_back(
+      {"file", "a later value of a repeated name"});
+  identify::GroupFinding group;
+  group.id = "conti-group";
+  group.name = "Conti group";
+  group.kind = "rebrand";
+  group.shares = "a note template";
+  group.members = {"conti", "monti"};
+  group.member_names = {"Conti", "Monti"};
+  group.candidates = {"conti", "monti"};
+  group.separating = report.candidates[1].evidence;
+  report.group = group;
+  const std::vector<UnreadInput> unread = {
+      {"gone\n.txt", NotFoundError("gone \"here\"")}};
+  for (const int indent : {2, -1}) {
+    const std::string written = IdentifyReportJson(report, unread, indent);
+    EXPECT_EQ(written, Json::parse(written).dump(
+                           indent, ' ', false, Json::error_handler_t::replace));
+    report.group->favoured = "monti";
+  }
+  const Json json = Json::parse(IdentifyReportJson(report, unread));
+  EXPECT_EQ(json["candidates"][0]["evidence"][0]["message"]["args"]["file"],
+            "a later value of a repeated name");
+  EXPECT_EQ(json["candidates"][0]["evidence"][0]["message"]["args"]["nested"][0]
+                ["args"]["rule"],
+            "r\x01");
+  EXPECT_EQ(json["group"]["favoured"], "monti");
+  EXPECT_TRUE(json["group"].contains("explanation_message"));
+}
+
 TEST(IdentifyJsonTest, ValuesScriptsReadAreKept) {
   const Json json = Json::parse(IdentifyReportJson(
       FullIdentifyReport(), {{"gone.txt", NotFoundError("gone.txt")}}));
