@@ -210,4 +210,12 @@ inline constexpr std::size_t kScanFilesPerTask = 64;
 // A scan report read back by `recover --from-scan`: about 300 bytes a file,
 // so a scan of three million files.
 inline constexpr std::size_t kMaxScanReportBytes = 1024 * kMiB;
+
+// --- releases (issue 12, docs/bundle-format.md) ----------------------------
+// A signed release bundle: the KB and a keys section, each within its own
+// limit, and the header, section headers and signature.
+inline constexpr std::size_t kMaxReleaseBundleBytes =
+    kMaxKbBundleBytes + kMaxKeyDumpBytes + 4 * kKiB;
+// A release key file (one line of base64).
+inline constexpr std::size_t kMaxReleaseKeyFileBytes = 4 * kKiB;
 }  // namespace kintsugi::limits

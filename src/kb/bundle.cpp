@@ -1,5 +1,7 @@
 #include "kb/bundle.h"
 
+#include <algorithm>
+
 #include "kintsugi/limits.h"
 
 namespace kintsugi::kb::internal {
@@ -12,6 +14,31 @@ void PutU32(Bytes* out, std::size_t value) {
 }
 
 }  // namespace
+
+std::vector<std::string> ListBundlePaths(const std::filesystem::path& root,
+                                         std::error_code& ec) {
+  namespace stdfs = std::filesystem;
+  std::vector<std::string> paths;
+  for (const auto& entry : stdfs::directory_iterator(root, ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.ends_with(".yaml")) {
+      paths.push_back(name);
+    }
+  }
+  const stdfs::path notes = root / "notes";
+  if (!ec && stdfs::is_directory(notes)) {
+    for (const auto& family : stdfs::directory_iterator(notes, ec)) {
+      if (!family.is_directory()) continue;
+      for (const auto& note : stdfs::directory_iterator(family.path(), ec)) {
+        if (!note.is_regular_file()) continue;
+        paths.push_back("notes/" + family.path().filename().string() + "/" +
+                        note.path().filename().string());
+      }
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
 
 Bytes PackBundle(const std::vector<KbFile>& files) {
   Bytes out(kBundleMagic.begin(), kBundleMagic.end());

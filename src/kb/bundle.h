@@ -4,7 +4,9 @@
 // binary (docs/kb-format.md §9). Layout, all integers little-endian:
 //   "KSKB0001"  u32 count  { u32 path_len  path  u32 data_len  data }*count
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "kb/kb_format.h"
@@ -13,6 +15,12 @@
 namespace kintsugi::kb::internal {
 
 inline constexpr std::string_view kBundleMagic = "KSKB0001";
+
+// The files of the KB folder `root` that a bundle holds, relative to it and
+// sorted: the *.yaml files at the top and notes/FAMILY/NAME. `ec` is set
+// when a folder cannot be listed.
+std::vector<std::string> ListBundlePaths(const std::filesystem::path& root,
+                                         std::error_code& ec);
 
 // Packs `files` (paths relative to the KB root) into a bundle.
 Bytes PackBundle(const std::vector<KbFile>& files);

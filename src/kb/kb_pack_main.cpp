@@ -5,7 +5,6 @@
 // FileSystem implementation exists in the build graph, so it uses
 // std::filesystem and iostreams directly; it never runs on user input.
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -38,31 +37,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   const stdfs::path root = argv[1];
-  std::vector<std::string> paths;
   std::error_code ec;
-  for (const auto& entry : stdfs::directory_iterator(root, ec)) {
-    std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && name.ends_with(".yaml")) {
-      paths.push_back(name);
-    }
-  }
-  const stdfs::path notes = root / "notes";
-  if (stdfs::is_directory(notes)) {
-    for (const auto& family : stdfs::directory_iterator(notes, ec)) {
-      if (!family.is_directory()) continue;
-      for (const auto& note : stdfs::directory_iterator(family.path(), ec)) {
-        if (!note.is_regular_file()) continue;
-        paths.push_back("notes/" + family.path().filename().string() + "/" +
-                        note.path().filename().string());
-      }
-    }
-  }
+  const std::vector<std::string> paths =
+      kintsugi::kb::internal::ListBundlePaths(root, ec);
   if (ec) {
     std::fprintf(stderr, "kb_pack: cannot list %s: %s\n", argv[1],
                  ec.message().c_str());
     return 1;
   }
-  std::sort(paths.begin(), paths.end());
   std::vector<kintsugi::Bytes> contents(paths.size());
   std::vector<kintsugi::kb::internal::KbFile> files;
   for (std::size_t i = 0; i < paths.size(); ++i) {

@@ -1,0 +1,119 @@
+// A release's contents: the KB packed and loaded back, its released keys,
+// and where `kb update` installs it (kintsugi/release.h).
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "kb/bundle.h"
+#include "kb/kb_format.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/key_dump.h"
+#include "kintsugi/limits.h"
+#include "kintsugi/message.h"
+#include "kintsugi/release.h"
+
+namespace kintsugi::release {
+
+Result<kb::KnowledgeBase> LoadBundleKnowledgeBase(const Bundle& bundle) {
+  KINTSUGI_ASSIGN_OR_RETURN(const std::vector<kb::internal::KbFile> files,
+                            kb::internal::UnpackBundle(bundle.kb));
+  KINTSUGI_ASSIGN_OR_RETURN(kb::KnowledgeBase loaded,
+                            kb::internal::LoadFromFiles(files, "release:"));
+  if (loaded.families.empty()) {
+    return CorruptError("the release's KB holds no family");
+  }
+  return loaded;
+}
+
+Result<std::vector<KeyRecord>> BundleKeys(const Bundle& bundle,
+                                          const kb::KnowledgeBase& kb) {
+  if (bundle.keys.empty()) return std::vector<KeyRecord>();
+  KeyDumpDefaults defaults;
+  defaults.source = "release " + std::to_string(bundle.version);
+  for (const kb::Family& family : kb.families) {
+    defaults.kb_families.insert(family.id);
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(ParsedKeyDump parsed,
+                            ParseKeyDump(bundle.keys, defaults));
+  if (!parsed.problems.empty()) {
+    const KeyDumpProblem& first = parsed.problems.front();
+    return CorruptError(fmt::format(
+        "the release's keys: line {}: {}", first.line,
+        first.message.empty() ? RenderEnglish(first.detail) : first.message));
+  }
+  for (const KeyRecord& record : parsed.records) {
+    if (record.state != ReleaseState::kReleased) {
+      return CorruptError(
+          "the release carries an embargoed key; a public bundle never may");
+    }
+  }
+  return std::move(parsed.records);
+}
+
+Result<Bytes> PackKnowledgeBase(const std::filesystem::path& dir) {
+  if (dir.empty()) return kb::internal::EmbeddedBundle().ToBytes();
+  std::error_code ec;
+  const std::vector<std::string> paths = kb::internal::ListBundlePaths(dir, ec);
+  if (ec) {
+    return IoError(
+        fmt::format("{}: cannot list: {}", dir.string(), ec.message()));
+  }
+  std::vector<Bytes> contents;
+  contents.reserve(paths.size());
+  std::vector<kb::internal::KbFile> files;
+  for (const std::string& path : paths) {
+    KINTSUGI_ASSIGN_OR_RETURN(Bytes data,
+                              ReadWholeFile(RealFileSystem(), Path(dir / path),
+                                            limits::kMaxKbBundleBytes));
+    contents.push_back(std::move(data));
+    files.push_back({path, ByteView(contents.back())});
+  }
+  bool has_family = false;
+  for (const std::string& path : paths) {
+    has_family = has_family || path.find('/') == std::string::npos;
+  }
+  if (!has_family) {
+    return InvalidArgumentError(
+        dir.string() + ": not a knowledge base: it holds no family definition");
+  }
+  Bytes packed = kb::internal::PackBundle(files);
+  if (packed.size() > limits::kMaxKbBundleBytes) {
+    return ResourceExhaustedError("the KB is larger than a bundle may carry");
+  }
+  return packed;
+}
+
+Result<std::string> ReleasedKeysDump(KeyStore& store, std::size_t* count) {
+  std::string out;
+  std::size_t n = 0;
+  KINTSUGI_RETURN_IF_ERROR(store.Export([&](const KeyRecord& record) {
+    if (record.state != ReleaseState::kReleased) return Status::Ok();
+    out += KeyDumpLine(record);
+    out += '\n';
+    ++n;
+    if (out.size() > limits::kMaxKeyDumpBytes) {
+      return ResourceExhaustedError(
+          "the released keys are more than one bundle may carry");
+    }
+    return Status::Ok();
+  }));
+  if (count != nullptr) *count = n;
+  return out;
+}
+
+Result<std::filesystem::path> InstalledBundlePath() {
+  const char* data_home = std::getenv("XDG_DATA_HOME");
+  if (data_home != nullptr && data_home[0] == '/') {
+    return std::filesystem::path(data_home) / "kintsugi" / "release.bundle";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    return std::filesystem::path(home) / ".local/share/kintsugi/release.bundle";
+  }
+  return InvalidArgumentError(
+      "no folder for the installed release: neither XDG_DATA_HOME nor HOME is "
+      "set to an absolute path");
+}
+
+}  // namespace kintsugi::release
