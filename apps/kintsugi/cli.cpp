@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kintsugi/fs.h"
+#include "kintsugi/limits.h"
 #include "kintsugi/log.h"
 
 namespace kintsugi::cli {
@@ -71,8 +72,62 @@ const CLI::Validator& NonEmpty() {
   return validator;
 }
 
+Result<release::PublicKey> TrustedReleaseKey(const GlobalOptions& options) {
+  if (options.release_key.empty()) return release::PinnedPublicKey();
+  KINTSUGI_ASSIGN_OR_RETURN(const Bytes text,
+                            ReadWholeFile(RealFileSystem(), options.release_key,
+                                          limits::kMaxReleaseKeyFileBytes));
+  auto key = release::ParsePublicKeyFile(ByteView(text).AsChars());
+  if (!key) {
+    return Status(key.error().code(),
+                  options.release_key + ": " + key.error().message());
+  }
+  return *key;
+}
+
+Result<release::Bundle> ReadVerifiedBundle(const GlobalOptions& options,
+                                           const std::string& path) {
+  KINTSUGI_ASSIGN_OR_RETURN(const release::PublicKey key,
+                            TrustedReleaseKey(options));
+  KINTSUGI_ASSIGN_OR_RETURN(
+      const Bytes file,
+      ReadWholeFile(RealFileSystem(), path, limits::kMaxReleaseBundleBytes));
+  auto bundle = release::VerifyBundle(file, key);
+  if (!bundle) {
+    return Status(bundle.error().code(),
+                  path + ": " + bundle.error().message());
+  }
+  return bundle;
+}
+
+Result<std::optional<release::Bundle>> InstalledRelease(
+    const GlobalOptions& options) {
+  auto path = release::InstalledBundlePath();
+  if (!path || !std::filesystem::exists(*path)) {
+    return std::optional<release::Bundle>();
+  }
+  auto bundle = ReadVerifiedBundle(options, path->string());
+  if (!bundle) {
+    return Status(bundle.error().code(),
+                  "the installed release " + bundle.error().message() +
+                      " (install a good one with `kintsugi kb update --from "
+                      "FILE`, or remove the file to use the built-in KB)");
+  }
+  return std::optional<release::Bundle>(std::move(*bundle));
+}
+
 Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options) {
-  if (options.kb_dir.empty()) return kb::LoadEmbeddedKnowledgeBase();
+  if (options.kb_dir.empty()) {
+    KINTSUGI_ASSIGN_OR_RETURN(std::optional<release::Bundle> installed,
+                              InstalledRelease(options));
+    if (installed) return release::LoadBundleKnowledgeBase(*installed);
+    return kb::LoadEmbeddedKnowledgeBase();
+  }
+  if (std::filesystem::is_regular_file(options.kb_dir)) {
+    KINTSUGI_ASSIGN_OR_RETURN(const release::Bundle bundle,
+                              ReadVerifiedBundle(options, options.kb_dir));
+    return release::LoadBundleKnowledgeBase(bundle);
+  }
   KINTSUGI_ASSIGN_OR_RETURN(
       kb::KnowledgeBase loaded,
       kb::LoadKnowledgeBase(RealFileSystem(), options.kb_dir));
@@ -87,7 +142,13 @@ Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options) {
 
 Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
     const GlobalOptions& options) {
-  if (options.kb_dir.empty()) return identify::CompileBuiltInKb();
+  if (options.kb_dir.empty()) {
+    // The built-in KB comes precompiled; a release is compiled here.
+    auto path = release::InstalledBundlePath();
+    if (!path || !std::filesystem::exists(*path)) {
+      return identify::CompileBuiltInKb();
+    }
+  }
   KINTSUGI_ASSIGN_OR_RETURN(kb::KnowledgeBase loaded,
                             LoadKnowledgeBase(options));
   return identify::Compile(loaded);

@@ -8,11 +8,13 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/release.h"
 #include "kintsugi/status.h"
 #include "kintsugi/status_table.h"
 #include "kintsugi/store.h"
@@ -36,7 +38,10 @@ Result<std::shared_ptr<KeyStore>> OpenRunKeyStore(const std::string& db);
 struct GlobalOptions {
   bool json = false;   // Machine output on stdout, messages on stderr.
   bool quiet = false;  // Only errors on stderr.
-  std::string kb_dir;  // --kb DIR; empty = embedded/default KB.
+  std::string kb_dir;  // --kb DIR|BUNDLE; empty = installed or built-in KB.
+  // --release-key FILE: the public key release bundles must be signed with,
+  // instead of the project's pinned one.
+  std::string release_key;
 };
 
 // A subcommand's work: returns the exit code.
@@ -55,10 +60,26 @@ void PrintJson(const nlohmann::json& document);
 // given" (a usage error, exit 2; issue 16).
 const CLI::Validator& NonEmpty();
 
-// The knowledge base the command works with: --kb DIR, else the built-in
-// one. A --kb folder with no family definition in it (an empty folder, or
-// one that is not a KB at all) is refused rather than answering "unknown"
-// to everything; callers exit kExitKbInvalid.
+// The public key release bundles are verified with: --release-key FILE,
+// else the project's pinned key (kintsugi/release.h).
+Result<release::PublicKey> TrustedReleaseKey(const GlobalOptions& options);
+
+// A release bundle read from `path` and verified with the trusted key.
+Result<release::Bundle> ReadVerifiedBundle(const GlobalOptions& options,
+                                           const std::string& path);
+
+// The release `kintsugi kb update` installed, verified again; nullopt when
+// none is installed. A bundle that no longer verifies is an error (never
+// silently skipped).
+Result<std::optional<release::Bundle>> InstalledRelease(
+    const GlobalOptions& options);
+
+// The knowledge base the command works with: --kb DIR (a folder, loaded as
+// it is) or --kb BUNDLE (a release bundle, verified first), else the
+// installed release (verified), else the built-in one. A --kb folder with no
+// family definition in it (an empty folder, or one that is not a KB at all) is
+// refused rather than answering "unknown" to everything; callers exit
+// kExitKbInvalid.
 Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options);
 
 // The KB identify matches against, compiled: the built-in one as it was
@@ -78,6 +99,11 @@ void AddScanCommand(CLI::App& app, const GlobalOptions& options,
                     Handler* handler);
 void AddServeCommand(CLI::App& app, const GlobalOptions& options,
                      Handler* handler);
+void AddReleaseCommand(CLI::App& app, const GlobalOptions& options,
+                       Handler* handler);
+// `kb verify` and `kb update` (cmd_release.cpp), added to the `kb` command.
+void AddKbReleaseCommands(CLI::App* kb_command, const GlobalOptions& options,
+                          Handler* handler);
 void AddKbCommand(CLI::App& app, const GlobalOptions& options,
                   Handler* handler);
 void AddKeysCommand(CLI::App& app, const GlobalOptions& options,

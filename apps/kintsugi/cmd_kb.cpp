@@ -1,4 +1,5 @@
-// `kintsugi kb import|lint|compile|stats` (docs/kb-format.md §8-10).
+// `kintsugi kb import|lint|compile|stats` (docs/kb-format.md §8-10); `kb
+// verify|update` live in cmd_release.cpp.
 
 #include <chrono>
 #include <cstdio>
@@ -218,8 +219,8 @@ int RunImport(const GlobalOptions& options, const kb::ImportOptions& import) {
 
 void AddKbCommand(CLI::App& app, const GlobalOptions& options,
                   Handler* handler) {
-  CLI::App* command =
-      app.add_subcommand("kb", "Knowledge base: import, lint, compile, stats");
+  CLI::App* command = app.add_subcommand(
+      "kb", "Knowledge base: import, lint, compile, stats, verify, update");
   command->require_subcommand(1);
 
   static std::string sources, out, hold_out, curated = "kb-curated";
@@ -263,6 +264,7 @@ void AddKbCommand(CLI::App& app, const GlobalOptions& options,
       ->callback([&options, handler] {
         *handler = [&options] { return RunStats(options); };
       });
+  AddKbReleaseCommands(command, options, handler);
 }
 
 }  // namespace kintsugi::cli

@@ -49,7 +49,12 @@ int main(int argc, char** argv) {
                "Machine-readable JSON on stdout; messages on stderr");
   app.add_flag("-q,--quiet", options.quiet, "Print only errors on stderr");
   app.add_option("--kb", options.kb_dir,
-                 "Knowledge-base folder (default: the built-in kb/)")
+                 "Knowledge-base folder, or a signed release bundle (default: "
+                 "the installed release, else the built-in kb/)")
+      ->check(NonEmpty());
+  app.add_option("--release-key", options.release_key,
+                 "Trust release bundles signed with this public key file "
+                 "instead of the project's pinned key")
       ->check(NonEmpty());
   app.footer("Exit codes and examples: docs/cli.md");
 
@@ -61,6 +66,7 @@ int main(int argc, char** argv) {
   AddKbCommand(app, options, &handler);
   AddKeysCommand(app, options, &handler);
   AddFamiliesCommand(app, options, &handler);
+  AddReleaseCommand(app, options, &handler);
 
   try {
     app.parse(argc, argv);

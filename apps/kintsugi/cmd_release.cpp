@@ -1,0 +1,413 @@
+// `kintsugi release keygen|make` and `kintsugi kb verify|update`: signed
+// knowledge-base releases (issue 12, docs/bundle-format.md, docs/cli.md).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <string>
+
+#include "cli.h"
+#include "kintsugi/fs.h"
+#include "kintsugi/limits.h"
+#include "kintsugi/release.h"
+#include "kintsugi/store.h"
+
+namespace kintsugi::cli {
+namespace {
+
+std::string UtcDate(std::int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// SOURCE_DATE_EPOCH when set (reproducible releases), else now.
+std::int64_t CreatedNow() {
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    char* end = nullptr;
+    const long long value = std::strtoll(epoch, &end, 10);
+    if (end != epoch && *end == '\0' && value > 0) return value;
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::string> ReadKeyFile(const std::string& path) {
+  KINTSUGI_ASSIGN_OR_RETURN(
+      const Bytes text,
+      ReadWholeFile(RealFileSystem(), path, limits::kMaxReleaseKeyFileBytes));
+  return std::string(ByteView(text).AsChars());
+}
+
+int RunKeygen(const GlobalOptions& options, const std::string& secret,
+              const std::string& public_file) {
+  if (std::filesystem::absolute(secret) ==
+      std::filesystem::absolute(public_file)) {
+    return ReportFailure(
+        options, InvalidArgumentError("--secret and --public name one file"));
+  }
+  const release::KeyPair pair = release::GenerateKeyPair();
+  const std::string secret_text = release::SecretKeyFileText(pair);
+  const std::string public_text = release::PublicKeyFileText(pair.public_key);
+  // Neither file is ever replaced: a release key overwritten by mistake
+  // cannot be made again.
+  Status written =
+      WriteNewFile(RealFileSystem(), secret, ByteView::FromString(secret_text),
+                   kPrivateFileMode);
+  if (!written.ok()) return ReportFailure(options, written);
+  written = WriteNewFile(RealFileSystem(), public_file,
+                         ByteView::FromString(public_text), 0644);
+  if (!written.ok()) {
+    ::unlink(secret.c_str());
+    return ReportFailure(options, written);
+  }
+  const std::string id = release::KeyId(pair.public_key);
+  if (options.json) {
+    PrintJson({{"secret", secret}, {"public", public_file}, {"key_id", id}});
+  } else if (!options.quiet) {
+    std::printf(
+        "Made release key %s: secret %s (mode 0600: keep it off line), "
+        "public %s\n",
+        id.c_str(), secret.c_str(), public_file.c_str());
+  }
+  return kExitOk;
+}
+
+struct MakeArgs {
+  std::string db;
+  std::string secret;
+  std::string out;
+  std::uint64_t version = 0;
+};
+
+int RunMake(const GlobalOptions& options, const MakeArgs& args) {
+  auto secret_text = ReadKeyFile(args.secret);
+  if (!secret_text) return ReportFailure(options, secret_text.error());
+  auto key = release::ParseSecretKeyFile(*secret_text);
+  if (!key) {
+    return ReportFailure(
+        options,
+        Status(key.error().code(), args.secret + ": " + key.error().message()));
+  }
+  if (std::filesystem::exists(args.out)) {
+    return ReportFailure(options,
+                         AlreadyExistsError(args.out + ": exists; a release "
+                                                       "is never written "
+                                                       "over a file"));
+  }
+  // The KB: --kb DIR, else the built-in one; it must load and lint clean.
+  if (!options.kb_dir.empty() &&
+      !std::filesystem::is_directory(options.kb_dir)) {
+    return ReportFailure(options,
+                         InvalidArgumentError("release make: --kb must be a "
+                                              "KB folder"));
+  }
+  release::Bundle bundle;
+  auto packed = release::PackKnowledgeBase(options.kb_dir);
+  if (!packed) return ReportFailure(options, packed.error());
+  bundle.kb = std::move(*packed);
+  auto kb = release::LoadBundleKnowledgeBase(bundle);
+  if (!kb) {
+    ReportFailure(options, kb.error());
+    return kExitKbInvalid;
+  }
+  for (const kb::Diagnostic& d : kb::Lint(*kb, {})) {
+    if (d.severity == kb::Diagnostic::Severity::kError) {
+      ReportFailure(options,
+                    InvalidArgumentError(
+                        "the KB does not lint clean: " + d.where.file + ":" +
+                        std::to_string(d.where.line) + ": " + d.message));
+      return kExitKbInvalid;
+    }
+  }
+  auto store = OpenKeyStore(args.db, KeyStoreCreation::kMustExist);
+  if (!store) return ReportFailure(options, store.error());
+  std::size_t keys = 0;
+  auto dump = release::ReleasedKeysDump(**store, &keys);
+  if (!dump) return ReportFailure(options, dump.error());
+  bundle.keys = std::move(*dump);
+  // The keys must read back as `kb update` will read them.
+  if (auto check = release::BundleKeys(bundle, *kb); !check) {
+    return ReportFailure(options, check.error());
+  }
+  bundle.created = CreatedNow();
+  bundle.version = args.version != 0
+                       ? args.version
+                       : static_cast<std::uint64_t>(bundle.created);
+  auto signed_bundle = release::SignBundle(bundle, *key);
+  if (!signed_bundle) return ReportFailure(options, signed_bundle.error());
+  const Status written =
+      WriteNewFile(RealFileSystem(), args.out, *signed_bundle, 0644);
+  if (!written.ok()) return ReportFailure(options, written);
+  const std::string id = release::KeyId(key->public_key);
+  if (options.json) {
+    PrintJson({{"bundle", args.out},
+               {"version", bundle.version},
+               {"created", UtcDate(bundle.created)},
+               {"signer", id},
+               {"families", kb->families.size()},
+               {"keys", keys},
+               {"bytes", signed_bundle->size()}});
+  } else if (!options.quiet) {
+    std::printf(
+        "Made release %llu (%s) in %s: %zu families, %zu released keys, "
+        "%zu bytes, signed by %s\n",
+        static_cast<unsigned long long>(bundle.version),
+        UtcDate(bundle.created).c_str(), args.out.c_str(), kb->families.size(),
+        keys, signed_bundle->size(), id.c_str());
+  }
+  return kExitOk;
+}
+
+// What a verified bundle holds, checked through: the KB loads, the keys
+// read back released.
+struct Checked {
+  release::Bundle bundle;
+  std::size_t families = 0;
+  std::vector<KeyRecord> keys;
+};
+
+Result<Checked> ReadAndCheck(const GlobalOptions& options,
+                             const std::string& path) {
+  Checked checked;
+  KINTSUGI_ASSIGN_OR_RETURN(checked.bundle, ReadVerifiedBundle(options, path));
+  auto kb = release::LoadBundleKnowledgeBase(checked.bundle);
+  if (!kb) return Status(kb.error().code(), path + ": " + kb.error().message());
+  checked.families = kb->families.size();
+  auto keys = release::BundleKeys(checked.bundle, *kb);
+  if (!keys) {
+    return Status(keys.error().code(), path + ": " + keys.error().message());
+  }
+  checked.keys = std::move(*keys);
+  return checked;
+}
+
+// Refuses a release older than the installed one (a replayed bundle);
+// `installed_version` receives the installed version, 0 when none.
+Status CheckNotOlder(const GlobalOptions& options, const std::string& path,
+                     const release::Bundle& bundle,
+                     std::uint64_t* installed_version) {
+  KINTSUGI_ASSIGN_OR_RETURN(std::optional<release::Bundle> installed,
+                            InstalledRelease(options));
+  *installed_version = installed ? installed->version : 0;
+  if (installed && bundle.version < installed->version) {
+    return InvalidArgumentError(path + ": release " +
+                                std::to_string(bundle.version) +
+                                " is older than the installed release " +
+                                std::to_string(installed->version) +
+                                "; refused (an older bundle replayed?)");
+  }
+  if (installed && bundle.version == installed->version &&
+      (bundle.kb != installed->kb || bundle.keys != installed->keys)) {
+    return InvalidArgumentError(
+        path + ": release " + std::to_string(bundle.version) +
+        " differs from the installed release of the same version; refused");
+  }
+  return Status::Ok();
+}
+
+int RunVerify(const GlobalOptions& base, const std::string& path,
+              const std::string& public_file) {
+  GlobalOptions options = base;
+  if (!public_file.empty()) options.release_key = public_file;
+  auto checked = ReadAndCheck(options, path);
+  if (!checked) return ReportFailure(options, checked.error());
+  std::uint64_t installed = 0;
+  if (const Status fresh =
+          CheckNotOlder(options, path, checked->bundle, &installed);
+      !fresh.ok()) {
+    return ReportFailure(options, fresh);
+  }
+  const release::Bundle& b = checked->bundle;
+  if (options.json) {
+    PrintJson({{"bundle", path},
+               {"valid", true},
+               {"version", b.version},
+               {"created", UtcDate(b.created)},
+               {"signer", b.signer},
+               {"families", checked->families},
+               {"keys", checked->keys.size()},
+               {"installed_version", installed}});
+  } else if (!options.quiet) {
+    std::printf(
+        "%s: release %llu (%s), signature good (key %s): %zu families, %zu "
+        "released keys\n",
+        path.c_str(), static_cast<unsigned long long>(b.version),
+        UtcDate(b.created).c_str(), b.signer.c_str(), checked->families,
+        checked->keys.size());
+  }
+  return kExitOk;
+}
+
+// Imports the keys the store does not hold yet; returns how many.
+Result<std::size_t> ImportNewKeys(const std::string& db,
+                                  const std::vector<KeyRecord>& keys) {
+  std::string path = db;
+  if (path.empty()) {
+    KINTSUGI_ASSIGN_OR_RETURN(path, DefaultKeyStorePath());
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(auto store, OpenKeyStore(path));
+  std::vector<KeyRecord> fresh;
+  for (const KeyRecord& record : keys) {
+    KINTSUGI_ASSIGN_OR_RETURN(const std::vector<KeyRecord> stored,
+                              store->Lookup(record.family, record.handle));
+    bool known = false;
+    for (const KeyRecord& s : stored) {
+      known = known || s.key.view().AsChars() == record.key.view().AsChars();
+    }
+    if (!known) fresh.push_back(record);
+  }
+  if (!fresh.empty()) KINTSUGI_RETURN_IF_ERROR(store->Import(fresh));
+  return fresh.size();
+}
+
+int RunUpdate(const GlobalOptions& base, const std::string& from,
+              const std::string& public_file, const std::string& db) {
+  GlobalOptions options = base;
+  if (!public_file.empty()) options.release_key = public_file;
+  auto checked = ReadAndCheck(options, from);
+  if (!checked) return ReportFailure(options, checked.error());
+  std::uint64_t installed = 0;
+  if (const Status fresh =
+          CheckNotOlder(options, from, checked->bundle, &installed);
+      !fresh.ok()) {
+    return ReportFailure(options, fresh);
+  }
+  auto target = release::InstalledBundlePath();
+  if (!target) return ReportFailure(options, target.error());
+  std::size_t imported = 0;
+  if (!checked->keys.empty()) {
+    auto added = ImportNewKeys(db, checked->keys);
+    if (!added) return ReportFailure(options, added.error());
+    imported = *added;
+  }
+  // Installed by rename, so that a crash leaves the old release or the new
+  // one, never half of one.
+  std::error_code ec;
+  std::filesystem::create_directories(target->parent_path(), ec);
+  const std::filesystem::path temporary =
+      target->string() + ".new." + std::to_string(::getpid());
+  auto file =
+      ReadWholeFile(RealFileSystem(), from, limits::kMaxReleaseBundleBytes);
+  if (!file) return ReportFailure(options, file.error());
+  Status written = WriteNewFile(RealFileSystem(), temporary, *file, 0644);
+  if (written.ok()) {
+    written = RealFileSystem().RenameReplacing(temporary, *target);
+  }
+  if (!written.ok()) {
+    std::filesystem::remove(temporary, ec);
+    return ReportFailure(options, written);
+  }
+  const release::Bundle& b = checked->bundle;
+  if (options.json) {
+    PrintJson({{"installed", target->string()},
+               {"version", b.version},
+               {"previous_version", installed},
+               {"created", UtcDate(b.created)},
+               {"signer", b.signer},
+               {"families", checked->families},
+               {"keys", checked->keys.size()},
+               {"keys_imported", imported}});
+  } else if (!options.quiet) {
+    std::printf(
+        "Installed release %llu (%s; was %s): %zu families, %zu released "
+        "keys (%zu new in the key store)\n",
+        static_cast<unsigned long long>(b.version), UtcDate(b.created).c_str(),
+        installed == 0 ? "the built-in KB"
+                       : ("release " + std::to_string(installed)).c_str(),
+        checked->families, checked->keys.size(), imported);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddKbReleaseCommands(CLI::App* kb_command, const GlobalOptions& options,
+                          Handler* handler) {
+  static std::string verify_path, verify_public;
+  CLI::App* verify = kb_command->add_subcommand(
+      "verify", "Check a release bundle's signature and contents");
+  verify->add_option("bundle", verify_path, "The release bundle")
+      ->required()
+      ->check(NonEmpty());
+  verify
+      ->add_option("--public", verify_public,
+                   "Public key file (default: the pinned release key)")
+      ->check(NonEmpty());
+  verify->callback([&options, handler] {
+    *handler = [&options] {
+      return RunVerify(options, verify_path, verify_public);
+    };
+  });
+
+  static std::string update_from, update_public, update_db;
+  CLI::App* update = kb_command->add_subcommand(
+      "update", "Install a verified release: its KB and its released keys");
+  update->add_option("--from", update_from, "The release bundle")
+      ->required()
+      ->check(NonEmpty());
+  update
+      ->add_option("--public", update_public,
+                   "Public key file (default: the pinned release key)")
+      ->check(NonEmpty());
+  update
+      ->add_option("--db", update_db,
+                   "Key store for the release's keys (default: the user's)")
+      ->check(NonEmpty());
+  update->callback([&options, handler] {
+    *handler = [&options] {
+      return RunUpdate(options, update_from, update_public, update_db);
+    };
+  });
+}
+
+void AddReleaseCommand(CLI::App& app, const GlobalOptions& options,
+                       Handler* handler) {
+  CLI::App* command = app.add_subcommand(
+      "release", "Make signed knowledge-base releases (partners)");
+  command->require_subcommand(1);
+
+  static std::string secret, public_file;
+  CLI::App* keygen =
+      command->add_subcommand("keygen", "Make a new Ed25519 release key pair");
+  keygen->add_option("--secret", secret, "Secret key file to create (0600)")
+      ->required()
+      ->check(NonEmpty());
+  keygen->add_option("--public", public_file, "Public key file to create")
+      ->required()
+      ->check(NonEmpty());
+  keygen->callback([&options, handler] {
+    *handler = [&options] { return RunKeygen(options, secret, public_file); };
+  });
+
+  static MakeArgs make;
+  CLI::App* make_command = command->add_subcommand(
+      "make", "Sign the KB and a store's released keys into a bundle");
+  make_command->add_option("--db", make.db, "The key store (path or URL)")
+      ->required()
+      ->check(NonEmpty());
+  make_command->add_option("--secret", make.secret, "The release secret key")
+      ->required()
+      ->check(NonEmpty());
+  make_command->add_option("--out", make.out, "The bundle file to create")
+      ->required()
+      ->check(NonEmpty());
+  make_command
+      ->add_option("--release-version", make.version,
+                   "Release number (default: the creation time in Unix "
+                   "seconds); must grow from release to release")
+      ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
+  make_command->callback([&options, handler] {
+    *handler = [&options] { return RunMake(options, make); };
+  });
+}
+
+}  // namespace kintsugi::cli
