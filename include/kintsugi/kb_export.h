@@ -105,7 +105,9 @@ struct ExportOptions {
 // What went into an export, and what was left out (docs/exports.md).
 struct ExportSummary {
   std::size_t families = 0;
-  // Distinct indicators: extensions, note names, contacts.
+  // Indicators (extensions, note names, contacts): STIX, the indicator
+  // SDOs (one per distinct pattern, whichever families share it); MISP,
+  // the entries of the families' meta lists.
   std::size_t indicators = 0;
   // STIX: the `indicates` relationships (an indicator shared by families
   // indicates each); MISP: 0.
