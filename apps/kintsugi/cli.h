@@ -106,6 +106,9 @@ void AddKbReleaseCommands(CLI::App* kb_command, const GlobalOptions& options,
                           Handler* handler);
 void AddKbCommand(CLI::App& app, const GlobalOptions& options,
                   Handler* handler);
+// `kb export` (cmd_kb_export.cpp), added to the `kb` command.
+void AddKbExportCommand(CLI::App* kb_command, const GlobalOptions& options,
+                        Handler* handler);
 void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
                     Handler* handler);
 void AddFamiliesCommand(CLI::App& app, const GlobalOptions& options,

@@ -265,6 +265,7 @@ void AddKbCommand(CLI::App& app, const GlobalOptions& options,
         *handler = [&options] { return RunStats(options); };
       });
   AddKbReleaseCommands(command, options, handler);
+  AddKbExportCommand(command, options, handler);
 }
 
 }  // namespace kintsugi::cli
