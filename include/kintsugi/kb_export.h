@@ -79,7 +79,7 @@ Result<std::int64_t> ChooseCreated(
     std::optional<std::string_view> source_date_epoch,
     const std::function<std::int64_t()>& clock);
 
-// "2024-01-01T00:00:00.000Z": STIX 2.1 §3.2 timestamps, millisecond
+// "2024-01-01T00:00:00.000Z": STIX 2.1 timestamps (§2.15, §3.2), millisecond
 // precision, UTC. Precondition: 0 <= unix_ms, before year 10000.
 std::string FormatTimestamp(std::int64_t unix_ms);
 

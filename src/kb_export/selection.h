@@ -86,7 +86,7 @@ Export WriteStix(const Selection& selection, std::int64_t created_ms);
 Export WriteMispGalaxy(const Selection& selection, const kb::KnowledgeBase& kb,
                        std::int64_t created_ms);
 
-// A string as a STIX pattern string literal's contents (STIX 2.1 §9.2:
+// A string as a STIX pattern string literal's contents (STIX 2.1 §9:
 // a quote and a backslash are escaped with a backslash; anything else,
 // non-ASCII included, stands for itself).
 std::string EscapeStixString(std::string_view text);

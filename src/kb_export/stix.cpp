@@ -98,7 +98,7 @@ Json Malware(const kb::Family& family, const std::string& created,
   const auto first = PeriodBound(family.first_seen, /*end=*/false);
   if (first) malware["first_seen"] = FormatTimestamp(*first);
   const auto last = PeriodBound(family.last_seen, /*end=*/true);
-  // §4.7: last_seen must not be before first_seen.
+  // §4.11: last_seen must not be before first_seen.
   if (last && (!first || *last >= *first)) {
     malware["last_seen"] = FormatTimestamp(*last);
   }
@@ -139,7 +139,7 @@ std::optional<std::string> StixPattern(const Indicator& indicator) {
   const std::string& v = indicator.value;
   switch (indicator.kind) {
     case IndicatorKind::kExtension:
-      // LIKE's wildcards are '%' and '_' (§9.5) and the grammar has no
+      // LIKE's wildcards are '%' and '_' (§9) and the grammar has no
       // escape for them: an extension holding one is matched as a regex.
       if (v.find_first_of("%_") == std::string::npos) {
         return "[file:name LIKE '%" + EscapeStixString(v) + "']";

@@ -43,11 +43,11 @@ const std::map<std::string, std::vector<std::string>>& Required() {
       {"marking-definition",
        {"type", "spec_version", "id", "created", "definition_type",
         "definition"}},
-      // §4.7: `name` is required when is_family is true.
+      // §4.11: `name` is required when is_family is true.
       {"malware",
        {"type", "spec_version", "id", "created", "modified", "is_family",
         "name"}},
-      // §4.6.
+      // §4.7.
       {"indicator",
        {"type", "spec_version", "id", "created", "modified", "pattern",
         "pattern_type", "valid_from"}},
@@ -203,7 +203,7 @@ Json ExportStix(const kb::KnowledgeBase& kb, ExportOptions options = {}) {
   return Json::parse(exported->document);
 }
 
-// The string literals of a STIX pattern, unescaped (§9.2: inside '...',
+// The string literals of a STIX pattern, unescaped (§9: inside '...',
 // only \' and \\ are escapes); ADD_FAILURE on anything else, such as a
 // quote that ends a literal early and leaves text the grammar rejects.
 std::vector<std::string> Literals(const std::string& pattern) {
