@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "kintsugi/store.h"
+#include "store/postgres_connection.h"
 
 namespace kintsugi {
 namespace {
@@ -64,160 +65,21 @@ static_assert(std::size(kMigrations) == store::kPostgresSchemaVersion);
 constexpr std::size_t kPipelineBatch = 256;
 // Rows per FETCH of a scan: bounded memory (keys are at most 64 KiB).
 constexpr const char* kFetch = "FETCH 256 FROM kintsugi_scan";
-// libpq's connect_timeout unless the URL sets one: a store that does not
-// answer is an error, not a hang.
-constexpr const char* kConnectTimeoutSeconds = "10";
+using Conn = store::PgConn;
+using Params = store::PgParams;
+using store::IsPgText;
+using store::PgCommand;
+using store::PgConnect;
+using store::PgResult;
+using store::PgStatus;
+using store::PgTrimmedLine;
+using store::PgValue;
 
 constexpr const char* kRecordColumns =
     "family, key_type, handle_kind, handle, key, source, case_reference, "
     "obtained, state";
 constexpr int kRecordColumnCount = 9;
 constexpr int kKeyColumn = 4;
-
-struct ConnCloser {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-struct ResultClearer {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-using Conn = std::unique_ptr<PGconn, ConnCloser>;
-using PgResult = std::unique_ptr<PGresult, ResultClearer>;
-
-void IgnoreNotice(void*, const char*) {}
-
-std::string_view TrimmedLine(const char* text) {
-  std::string_view line = text == nullptr ? "" : text;
-  line = line.substr(0, line.find('\n'));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) {
-    line.remove_suffix(1);
-  }
-  return line;
-}
-
-// The Status for a failed statement: the code from its SQLSTATE
-// (https://www.postgresql.org/docs/current/errcodes-appendix.html), the
-// message from the server's primary text only (never its DETAIL, which may
-// quote row values). `result` may be null (no memory, connection lost).
-Status PgStatus(const PGresult* result, PGconn* conn, std::string_view what) {
-  const char* sqlstate = result == nullptr
-                             ? nullptr
-                             : PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  const char* primary =
-      result == nullptr ? nullptr
-                        : PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-  const std::string message =
-      fmt::format("{}: {}", what,
-                  primary != nullptr ? std::string_view(primary)
-                                     : TrimmedLine(PQerrorMessage(conn)));
-  if (sqlstate == nullptr || std::strlen(sqlstate) != 5) {
-    // No server answer: the connection is gone or libpq ran out of memory.
-    if (PQstatus(conn) == CONNECTION_BAD) return UnavailableError(message);
-    return InternalError(message);
-  }
-  const std::string_view state(sqlstate, 5);
-  const std::string_view group = state.substr(0, 2);
-  if (state == "23505") return AlreadyExistsError(message);
-  if (state == "57014") return CancelledError(message);
-  if (state == "53300" || state == "57P01" || state == "57P02" ||
-      state == "57P03" || state == "40001" || state == "40P01" ||
-      group == "08") {
-    return UnavailableError(message);
-  }
-  if (group == "28") return UnauthenticatedError(message);
-  if (state == "42501") return PermissionDeniedError(message);
-  if (group == "53" || group == "54") return ResourceExhaustedError(message);
-  if (group == "22" || group == "23") return InvalidArgumentError(message);
-  if (state == "3D000") return NotFoundError(message);
-  if (state == "XX001" || state == "XX002") return CorruptError(message);
-  if (group == "58") return IoError(message);
-  return InternalError(message);
-}
-
-// Runs `sql` (no parameters) and checks it completed.
-Status Command(PGconn* conn, const char* sql, std::string_view what) {
-  const PgResult result(PQexec(conn, sql));
-  const ExecStatusType status = PQresultStatus(result.get());
-  if (result == nullptr ||
-      (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
-    return PgStatus(result.get(), conn, what);
-  }
-  return Status::Ok();
-}
-
-// Whether `text` is UTF-8 without NUL bytes: what a PostgreSQL text value
-// can be (the SQLite store takes any bytes).
-bool IsPgText(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == 0) return false;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if ((byte & 0xe0) == 0xc0) {
-      length = 2;
-      code = byte & 0x1fu;
-    } else if ((byte & 0xf0) == 0xe0) {
-      length = 3;
-      code = byte & 0x0fu;
-    } else if ((byte & 0xf8) == 0xf0) {
-      length = 4;
-      code = byte & 0x07u;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3fu);
-    }
-    constexpr std::array<std::uint32_t, 5> kSmallest = {0, 0, 0x80, 0x800,
-                                                        0x10000};
-    if (code < kSmallest[length] || code > 0x10ffff ||
-        (code >= 0xd800 && code <= 0xdfff)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
-// The parameters of one statement, all in binary format with explicit
-// lengths (a text value is its UTF-8 bytes; bytea is its raw bytes). The
-// values are views: what they point at must outlive the call.
-class Params {
- public:
-  void Add(std::string_view text) {
-    values_.push_back(text.data());
-    lengths_.push_back(static_cast<int>(text.size()));
-    formats_.push_back(1);
-  }
-  void Add(ByteView bytes) {
-    values_.push_back(reinterpret_cast<const char*>(bytes.data()));
-    lengths_.push_back(static_cast<int>(bytes.size()));
-    formats_.push_back(1);
-  }
-  int count() const { return static_cast<int>(values_.size()); }
-  const char* const* values() const { return values_.data(); }
-  const int* lengths() const { return lengths_.data(); }
-  const int* formats() const { return formats_.data(); }
-
- private:
-  std::vector<const char*> values_;
-  std::vector<int> lengths_;
-  std::vector<int> formats_;
-};
-
-std::string_view Value(const PGresult* result, int row, int column) {
-  const int length = PQgetlength(result, row, column);
-  if (length <= 0) return {};
-  return std::string_view(PQgetvalue(result, row, column),
-                          static_cast<std::size_t>(length));
-}
 
 // Overwrites the key column of every row of `result` before it is freed.
 void WipeKeys(PGresult* result) {
@@ -248,25 +110,25 @@ Result<KeyRecord> ReadRecord(const PGresult* result, int row) {
     }
   }
   KeyRecord record;
-  record.family = std::string(Value(result, row, 0));
-  auto key_type = ParseKeyType(Value(result, row, 1));
-  auto handle_kind = ParseHandleKind(Value(result, row, 2));
-  auto state = ParseReleaseState(Value(result, row, 8));
+  record.family = std::string(PgValue(result, row, 0));
+  auto key_type = ParseKeyType(PgValue(result, row, 1));
+  auto handle_kind = ParseHandleKind(PgValue(result, row, 2));
+  auto state = ParseReleaseState(PgValue(result, row, 8));
   if (!key_type || !handle_kind || !state) {
     return CorruptError("the key store holds a record this build cannot read");
   }
   record.key_type = *key_type;
   record.handle.kind = *handle_kind;
-  record.handle.value = std::string(Value(result, row, 3));
-  const std::string_view key = Value(result, row, kKeyColumn);
+  record.handle.value = std::string(PgValue(result, row, 3));
+  const std::string_view key = PgValue(result, row, kKeyColumn);
   if (key.empty()) {
     return CorruptError("the key store holds a record without a key");
   }
   record.key = SecretBytes(
       ByteView(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()));
-  record.provenance.source = std::string(Value(result, row, 5));
-  record.provenance.case_reference = std::string(Value(result, row, 6));
-  record.provenance.date = std::string(Value(result, row, 7));
+  record.provenance.source = std::string(PgValue(result, row, 5));
+  record.provenance.case_reference = std::string(PgValue(result, row, 6));
+  record.provenance.date = std::string(PgValue(result, row, 7));
   record.state = *state;
   return record;
 }
@@ -341,10 +203,10 @@ class PostgresKeyStore final : public KeyStore {
   Status Import(std::span<const KeyRecord> records) override {
     KINTSUGI_RETURN_IF_ERROR(Reconnect());
     KINTSUGI_RETURN_IF_ERROR(
-        Command(conn(), "BEGIN", "starting a transaction"));
+        PgCommand(conn(), "BEGIN", "starting a transaction"));
     Status status = InsertAll(records);
-    if (status.ok()) status = Command(conn(), "COMMIT", "committing");
-    if (!status.ok()) Command(conn(), "ROLLBACK", "rollback").IgnoreError();
+    if (status.ok()) status = PgCommand(conn(), "COMMIT", "committing");
+    if (!status.ok()) PgCommand(conn(), "ROLLBACK", "rollback").IgnoreError();
     return status;
   }
 
@@ -391,9 +253,9 @@ class PostgresKeyStore final : public KeyStore {
     KeyStoreStats stats;
     for (int row = 0; row < PQntuples(result.get()); ++row) {
       KeyStoreStats::Row line;
-      line.family = std::string(Value(result.get(), row, 0));
-      auto state = ParseReleaseState(Value(result.get(), row, 1));
-      const std::string_view count = Value(result.get(), row, 2);
+      line.family = std::string(PgValue(result.get(), row, 0));
+      auto state = ParseReleaseState(PgValue(result.get(), row, 1));
+      const std::string_view count = PgValue(result.get(), row, 2);
       if (!state || count.size() != 8 || (count[0] & 0x80) != 0) {
         return CorruptError("the key store holds a record of unknown state");
       }
@@ -427,7 +289,7 @@ class PostgresKeyStore final : public KeyStore {
       return UnavailableError(
           fmt::format("the PostgreSQL key store's connection was lost and "
                       "could not be made again: {}",
-                      TrimmedLine(PQerrorMessage(conn()))));
+                      PgTrimmedLine(PQerrorMessage(conn()))));
     }
     return PrepareStatements();
   }
@@ -526,12 +388,12 @@ class PostgresKeyStore final : public KeyStore {
               const KeyVisitor& visit) {
     KINTSUGI_RETURN_IF_ERROR(Reconnect());
     KINTSUGI_RETURN_IF_ERROR(
-        Command(conn(), "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-                "starting a scan"));
+        PgCommand(conn(), "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                  "starting a scan"));
     Status status = ScanRows(declare, params, visit);
     // Read only: ending it either way closes the cursor.
     const Status ended =
-        Command(conn(), status.ok() ? "COMMIT" : "ROLLBACK", "ending a scan");
+        PgCommand(conn(), status.ok() ? "COMMIT" : "ROLLBACK", "ending a scan");
     return status.ok() ? ended : status;
   }
 
@@ -565,13 +427,13 @@ class PostgresKeyStore final : public KeyStore {
 
 // One value of a text-format result.
 std::string_view TextValue(const PGresult* result, int row, int column) {
-  return Value(result, row, column);
+  return PgValue(result, row, column);
 }
 
 // Brings the schema up to date in one transaction, under the migration
 // lock: several portals opening one new database at once migrate it once.
 Status Migrate(PGconn* conn) {
-  KINTSUGI_RETURN_IF_ERROR(Command(conn, "BEGIN", "starting a transaction"));
+  KINTSUGI_RETURN_IF_ERROR(PgCommand(conn, "BEGIN", "starting a transaction"));
   const auto run = [conn]() -> Status {
     const std::string lock = std::to_string(store::kPostgresMigrationLock);
     const std::string schema = store::kPostgresSchema;
@@ -605,10 +467,10 @@ Status Migrate(PGconn* conn) {
             "kintsugi.keys table without kintsugi.schema_version)");
       }
       if (!has_schema) {
-        KINTSUGI_RETURN_IF_ERROR(Command(conn, "CREATE SCHEMA kintsugi",
-                                         "creating the kintsugi schema"));
+        KINTSUGI_RETURN_IF_ERROR(PgCommand(conn, "CREATE SCHEMA kintsugi",
+                                           "creating the kintsugi schema"));
       }
-      KINTSUGI_RETURN_IF_ERROR(Command(
+      KINTSUGI_RETURN_IF_ERROR(PgCommand(
           conn,
           "CREATE TABLE kintsugi.schema_version(version INTEGER NOT NULL); "
           "INSERT INTO kintsugi.schema_version VALUES(0)",
@@ -644,7 +506,7 @@ Status Migrate(PGconn* conn) {
     for (int step = current; step < store::kPostgresSchemaVersion; ++step) {
       const std::string what = fmt::format("migrating to version {}", step + 1);
       KINTSUGI_RETURN_IF_ERROR(
-          Command(conn, kMigrations[static_cast<std::size_t>(step)], what));
+          PgCommand(conn, kMigrations[static_cast<std::size_t>(step)], what));
       const std::string next = std::to_string(step + 1);
       const char* next_value = next.c_str();
       const PgResult updated(PQexecParams(
@@ -657,101 +519,32 @@ Status Migrate(PGconn* conn) {
     return Status::Ok();
   };
   Status status = run();
-  if (status.ok()) status = Command(conn, "COMMIT", "committing the schema");
-  if (!status.ok()) Command(conn, "ROLLBACK", "rollback").IgnoreError();
+  if (status.ok()) status = PgCommand(conn, "COMMIT", "committing the schema");
+  if (!status.ok()) PgCommand(conn, "ROLLBACK", "rollback").IgnoreError();
   return status;
-}
-
-// libpq's message on one line, without any password of `conninfo`.
-std::string ConnectionMessage(const char* libpq_message,
-                              const std::string& conninfo,
-                              const std::string& password) {
-  std::string message = libpq_message == nullptr ? "" : libpq_message;
-  for (char& c : message) {
-    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
-  }
-  std::string single;
-  for (char c : message) {
-    if (c == ' ' && (single.empty() || single.back() == ' ')) continue;
-    single += c;
-  }
-  while (!single.empty() && single.back() == ' ') single.pop_back();
-  return store::ScrubPasswords(std::move(single), conninfo, password);
-}
-
-bool Contains(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
-
-Result<Conn> Connect(const std::string& conninfo) {
-  const std::string shown = store::RedactConninfo(conninfo);
-  // A malformed string is the caller's mistake, not a server that is down.
-  char* parse_error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
-  if (options == nullptr) {
-    const std::string why = ConnectionMessage(
-        parse_error == nullptr ? "out of memory" : parse_error, conninfo, "");
-    PQfreemem(parse_error);
-    return InvalidArgumentError(fmt::format(
-        "{}: not a valid PostgreSQL connection string: {}", shown, why));
-  }
-  std::string password;
-  for (const PQconninfoOption* option = options; option->keyword != nullptr;
-       ++option) {
-    if (std::string_view(option->keyword) == "password" &&
-        option->val != nullptr) {
-      password = option->val;
-    }
-  }
-  PQconninfoFree(options);
-  // Later entries win: the string's own connect_timeout and
-  // application_name beat ours; client_encoding is always UTF8.
-  const char* const keywords[] = {"connect_timeout",
-                                  "fallback_application_name", "dbname",
-                                  "client_encoding", nullptr};
-  const char* const values[] = {kConnectTimeoutSeconds, "kintsugi",
-                                conninfo.c_str(), "UTF8", nullptr};
-  Conn conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
-  if (conn == nullptr) {
-    return ResourceExhaustedError("out of memory connecting to " + shown);
-  }
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    const std::string why =
-        ConnectionMessage(PQerrorMessage(conn.get()), conninfo, password);
-    const std::string message = fmt::format(
-        "cannot connect to the PostgreSQL key store {}: {}", shown, why);
-    if (Contains(why, "authentication failed") ||
-        Contains(why, "no password supplied") || Contains(why, "role \"")) {
-      return UnauthenticatedError(message);
-    }
-    if (Contains(why, "no pg_hba.conf entry") ||
-        Contains(why, "permission denied")) {
-      return PermissionDeniedError(message);
-    }
-    if (Contains(why, "database \"") && Contains(why, "does not exist")) {
-      return NotFoundError(message);
-    }
-    return UnavailableError(message);
-  }
-  PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
-  return conn;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(
+Result<store::PgConn> store::OpenPostgresStoreConnection(
     const std::string& conninfo) {
   if (conninfo.empty()) {
     return InvalidArgumentError("no PostgreSQL connection string given");
   }
-  KINTSUGI_ASSIGN_OR_RETURN(Conn conn, Connect(conninfo));
-  const std::string context = store::RedactConninfo(conninfo) + ": ";
+  KINTSUGI_ASSIGN_OR_RETURN(Conn conn, PgConnect(conninfo));
   if (Status migrated = Migrate(conn.get()); !migrated.ok()) {
-    return migrated.WithContext(context);
+    return migrated.WithContext(RedactConninfo(conninfo) + ": ");
   }
+  return conn;
+}
+
+Result<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(
+    const std::string& conninfo) {
+  KINTSUGI_ASSIGN_OR_RETURN(Conn conn,
+                            store::OpenPostgresStoreConnection(conninfo));
   auto store = std::make_unique<PostgresKeyStore>(std::move(conn));
   if (Status prepared = store->PrepareStatements(); !prepared.ok()) {
-    return prepared.WithContext(context);
+    return prepared.WithContext(store::RedactConninfo(conninfo) + ": ");
   }
   return std::unique_ptr<KeyStore>(std::move(store));
 }

@@ -24,6 +24,7 @@
 
 #include "kintsugi/limits.h"
 #include "kintsugi/store.h"
+#include "store/sqlite_connection.h"
 
 namespace kintsugi {
 namespace {
@@ -54,129 +55,19 @@ static_assert(std::size(kMigrations) == store::kSqliteSchemaVersion);
 
 constexpr int kBusyTimeoutMs = 5000;
 
-Status SqliteStatus(int code, sqlite3* db, std::string_view what) {
-  const std::string message =
-      fmt::format("{}: {}", what,
-                  db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
-  switch (code & 0xff) {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-    case SQLITE_FORMAT:
-      return CorruptError(message);
-    case SQLITE_FULL:
-    case SQLITE_NOMEM:
-    case SQLITE_TOOBIG:
-      return ResourceExhaustedError(message);
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-    case SQLITE_AUTH:
-      return PermissionDeniedError(message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return UnavailableError(message);
-    case SQLITE_CONSTRAINT:
-      return AlreadyExistsError(message);
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-      return IoError(message);
-    default:
-      return InternalError(message);
-  }
-}
+using Db = store::SqliteDb;
+using Statement = store::SqliteStatement;
+using StatementUse = store::SqliteStatementUse;
+using Transaction = store::SqliteTransaction;
+using store::SqliteStatus;
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* statement) const {
-    sqlite3_finalize(statement);
-  }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
-
-// Resets a kept statement when a use of it ends, however it ends.
-class StatementUse {
- public:
-  explicit StatementUse(sqlite3_stmt* statement) : statement_(statement) {}
-  ~StatementUse() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-  StatementUse(const StatementUse&) = delete;
-  StatementUse& operator=(const StatementUse&) = delete;
-
- private:
-  sqlite3_stmt* statement_;
-};
-
-Status Exec(sqlite3* db, const char* sql, std::string_view what) {
-  const int code = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (code != SQLITE_OK) return SqliteStatus(code, db, what);
-  return Status::Ok();
-}
-
-// Rolls back unless Commit() succeeded.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) {}
-  ~Transaction() {
-    if (open_) Exec(db_, "ROLLBACK", "rollback").IgnoreError();
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
-  // IMMEDIATE: takes the write lock now, so that no other writer slips in
-  // between a read and the write that depends on it.
-  Status Begin() {
-    KINTSUGI_RETURN_IF_ERROR(
-        Exec(db_, "BEGIN IMMEDIATE", "starting a transaction"));
-    open_ = true;
-    return Status::Ok();
-  }
-  Status Commit() {
-    KINTSUGI_RETURN_IF_ERROR(Exec(db_, "COMMIT", "committing"));
-    open_ = false;
-    return Status::Ok();
-  }
-
- private:
-  sqlite3* db_;
-  bool open_ = false;
-};
-
-Result<Statement> Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* statement = nullptr;
-  const int code = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                      &statement, nullptr);
-  if (code != SQLITE_OK) {
-    sqlite3_finalize(statement);
-    return SqliteStatus(code, db, "preparing a statement");
-  }
-  return Statement(statement);
-}
+using store::SqliteBindText;
+using store::SqliteColumnText;
+using store::SqliteExec;
+using store::SqlitePrepare;
 
 // Lengths are bounded by limits.h (ValidateKeyRecord) far below INT_MAX.
 int Length(std::size_t size) { return static_cast<int>(size); }
-
-Status BindText(sqlite3* db, sqlite3_stmt* statement, int index,
-                std::string_view text) {
-  if (text.size() > static_cast<std::size_t>(INT_MAX)) {
-    return ResourceExhaustedError("text too long for the key store");
-  }
-  const int code = sqlite3_bind_text(statement, index, text.data(),
-                                     Length(text.size()), SQLITE_STATIC);
-  if (code != SQLITE_OK) return SqliteStatus(code, db, "binding a value");
-  return Status::Ok();
-}
-
-std::string_view ColumnText(sqlite3_stmt* statement, int column) {
-  const unsigned char* text = sqlite3_column_text(statement, column);
-  const int size = sqlite3_column_bytes(statement, column);
-  if (text == nullptr || size <= 0) return {};
-  return std::string_view(reinterpret_cast<const char*>(text),
-                          static_cast<std::size_t>(size));
-}
 
 // The row of a SELECT of kRecordColumns, as a record; kCorrupt for values
 // this build does not know (a damaged or hand-edited file).
@@ -186,16 +77,16 @@ constexpr const char* kRecordColumns =
 
 Result<KeyRecord> ReadRecord(sqlite3_stmt* statement) {
   KeyRecord record;
-  record.family = std::string(ColumnText(statement, 0));
-  auto key_type = ParseKeyType(ColumnText(statement, 1));
-  auto handle_kind = ParseHandleKind(ColumnText(statement, 2));
-  auto state = ParseReleaseState(ColumnText(statement, 8));
+  record.family = std::string(SqliteColumnText(statement, 0));
+  auto key_type = ParseKeyType(SqliteColumnText(statement, 1));
+  auto handle_kind = ParseHandleKind(SqliteColumnText(statement, 2));
+  auto state = ParseReleaseState(SqliteColumnText(statement, 8));
   if (!key_type || !handle_kind || !state) {
     return CorruptError("the key store holds a record this build cannot read");
   }
   record.key_type = *key_type;
   record.handle.kind = *handle_kind;
-  record.handle.value = std::string(ColumnText(statement, 3));
+  record.handle.value = std::string(SqliteColumnText(statement, 3));
   const void* key = sqlite3_column_blob(statement, 4);
   const int key_size = sqlite3_column_bytes(statement, 4);
   if (key == nullptr || key_size <= 0) {
@@ -203,9 +94,10 @@ Result<KeyRecord> ReadRecord(sqlite3_stmt* statement) {
   }
   record.key = SecretBytes(ByteView(static_cast<const std::uint8_t*>(key),
                                     static_cast<std::size_t>(key_size)));
-  record.provenance.source = std::string(ColumnText(statement, 5));
-  record.provenance.case_reference = std::string(ColumnText(statement, 6));
-  record.provenance.date = std::string(ColumnText(statement, 7));
+  record.provenance.source = std::string(SqliteColumnText(statement, 5));
+  record.provenance.case_reference =
+      std::string(SqliteColumnText(statement, 6));
+  record.provenance.date = std::string(SqliteColumnText(statement, 7));
   record.state = *state;
   return record;
 }
@@ -229,28 +121,31 @@ class SqliteKeyStore final : public KeyStore {
 
   Status PrepareStatements() {
     KINTSUGI_ASSIGN_OR_RETURN(
-        insert_, Prepare(db_.get(),
-                         "INSERT INTO keys(family, key_type, handle_kind, "
-                         "handle, key, source, case_reference, obtained, "
-                         "state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        insert_,
+        SqlitePrepare(db_.get(),
+                      "INSERT INTO keys(family, key_type, handle_kind, "
+                      "handle, key, source, case_reference, obtained, "
+                      "state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
     const std::string lookup = fmt::format(
         "SELECT {} FROM keys WHERE family = ?1 AND handle_kind = ?2 AND "
         "handle = ?3 AND state = 'released' ORDER BY id",
         kRecordColumns);
-    KINTSUGI_ASSIGN_OR_RETURN(lookup_, Prepare(db_.get(), lookup.c_str()));
+    KINTSUGI_ASSIGN_OR_RETURN(lookup_,
+                              SqlitePrepare(db_.get(), lookup.c_str()));
     const std::string released = fmt::format(
         "SELECT {} FROM keys WHERE family = ?1 AND state = 'released' "
         "ORDER BY id",
         kRecordColumns);
-    KINTSUGI_ASSIGN_OR_RETURN(released_, Prepare(db_.get(), released.c_str()));
+    KINTSUGI_ASSIGN_OR_RETURN(released_,
+                              SqlitePrepare(db_.get(), released.c_str()));
     const std::string all =
         fmt::format("SELECT {} FROM keys ORDER BY id", kRecordColumns);
-    KINTSUGI_ASSIGN_OR_RETURN(export_, Prepare(db_.get(), all.c_str()));
+    KINTSUGI_ASSIGN_OR_RETURN(export_, SqlitePrepare(db_.get(), all.c_str()));
     KINTSUGI_ASSIGN_OR_RETURN(
-        stats_, Prepare(db_.get(),
-                        "SELECT family, state, COUNT(*) FROM keys "
-                        "GROUP BY family, state "
-                        "ORDER BY family, state = 'embargoed'"));
+        stats_, SqlitePrepare(db_.get(),
+                              "SELECT family, state, COUNT(*) FROM keys "
+                              "GROUP BY family, state "
+                              "ORDER BY family, state = 'embargoed'"));
     return Status::Ok();
   }
 
@@ -281,10 +176,11 @@ class SqliteKeyStore final : public KeyStore {
                                         const KeyHandle& handle) override {
     sqlite3_stmt* lookup = lookup_.get();
     StatementUse use(lookup);
-    KINTSUGI_RETURN_IF_ERROR(BindText(db_.get(), lookup, 1, family));
+    KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db_.get(), lookup, 1, family));
     KINTSUGI_RETURN_IF_ERROR(
-        BindText(db_.get(), lookup, 2, HandleKindName(handle.kind)));
-    KINTSUGI_RETURN_IF_ERROR(BindText(db_.get(), lookup, 3, handle.value));
+        SqliteBindText(db_.get(), lookup, 2, HandleKindName(handle.kind)));
+    KINTSUGI_RETURN_IF_ERROR(
+        SqliteBindText(db_.get(), lookup, 3, handle.value));
     std::vector<KeyRecord> found;
     KINTSUGI_RETURN_IF_ERROR(
         VisitRows(db_.get(), lookup, [&found](const KeyRecord& record) {
@@ -298,7 +194,7 @@ class SqliteKeyStore final : public KeyStore {
                          const KeyVisitor& visit) override {
     sqlite3_stmt* released = released_.get();
     StatementUse use(released);
-    KINTSUGI_RETURN_IF_ERROR(BindText(db_.get(), released, 1, family));
+    KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db_.get(), released, 1, family));
     return VisitRows(db_.get(), released, visit);
   }
 
@@ -313,8 +209,8 @@ class SqliteKeyStore final : public KeyStore {
         return SqliteStatus(code, db_.get(), "counting keys");
       }
       KeyStoreStats::Row row;
-      row.family = std::string(ColumnText(stats, 0));
-      auto state = ParseReleaseState(ColumnText(stats, 1));
+      row.family = std::string(SqliteColumnText(stats, 0));
+      auto state = ParseReleaseState(SqliteColumnText(stats, 1));
       const sqlite3_int64 count = sqlite3_column_int64(stats, 2);
       if (!state || count < 0) {
         return CorruptError("the key store holds a record of unknown state");
@@ -334,21 +230,24 @@ class SqliteKeyStore final : public KeyStore {
  private:
   Status BindRecord(sqlite3_stmt* insert, const KeyRecord& record) {
     sqlite3* db = db_.get();
-    KINTSUGI_RETURN_IF_ERROR(BindText(db, insert, 1, record.family));
+    KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db, insert, 1, record.family));
     KINTSUGI_RETURN_IF_ERROR(
-        BindText(db, insert, 2, KeyTypeName(record.key_type)));
+        SqliteBindText(db, insert, 2, KeyTypeName(record.key_type)));
     KINTSUGI_RETURN_IF_ERROR(
-        BindText(db, insert, 3, HandleKindName(record.handle.kind)));
-    KINTSUGI_RETURN_IF_ERROR(BindText(db, insert, 4, record.handle.value));
+        SqliteBindText(db, insert, 3, HandleKindName(record.handle.kind)));
+    KINTSUGI_RETURN_IF_ERROR(
+        SqliteBindText(db, insert, 4, record.handle.value));
     const ByteView key = record.key.view();
     const int code = sqlite3_bind_blob(insert, 5, key.data(),
                                        Length(key.size()), SQLITE_STATIC);
     if (code != SQLITE_OK) return SqliteStatus(code, db, "binding the key");
-    KINTSUGI_RETURN_IF_ERROR(BindText(db, insert, 6, record.provenance.source));
     KINTSUGI_RETURN_IF_ERROR(
-        BindText(db, insert, 7, record.provenance.case_reference));
-    KINTSUGI_RETURN_IF_ERROR(BindText(db, insert, 8, record.provenance.date));
-    return BindText(db, insert, 9, ReleaseStateName(record.state));
+        SqliteBindText(db, insert, 6, record.provenance.source));
+    KINTSUGI_RETURN_IF_ERROR(
+        SqliteBindText(db, insert, 7, record.provenance.case_reference));
+    KINTSUGI_RETURN_IF_ERROR(
+        SqliteBindText(db, insert, 8, record.provenance.date));
+    return SqliteBindText(db, insert, 9, ReleaseStateName(record.state));
   }
 
   // Declared first: the statements are finalized before the database
@@ -404,9 +303,10 @@ constexpr int kNoSchemaVersion = -1;
 Result<int> SchemaVersion(sqlite3* db) {
   Statement tables;
   KINTSUGI_ASSIGN_OR_RETURN(
-      tables, Prepare(db,
-                      "SELECT SUM(name = 'schema_version'), COUNT(*) FROM "
-                      "sqlite_schema WHERE type = 'table'"));
+      tables,
+      SqlitePrepare(db,
+                    "SELECT SUM(name = 'schema_version'), COUNT(*) FROM "
+                    "sqlite_schema WHERE type = 'table'"));
   int code = sqlite3_step(tables.get());
   if (code != SQLITE_ROW) return SqliteStatus(code, db, "reading the schema");
   const sqlite3_int64 has_version = sqlite3_column_int64(tables.get(), 0);
@@ -421,9 +321,10 @@ Result<int> SchemaVersion(sqlite3* db) {
   }
   Statement version;
   KINTSUGI_ASSIGN_OR_RETURN(
-      version, Prepare(db,
-                       "SELECT version, (SELECT COUNT(*) FROM schema_version) "
-                       "FROM schema_version"));
+      version,
+      SqlitePrepare(db,
+                    "SELECT version, (SELECT COUNT(*) FROM schema_version) "
+                    "FROM schema_version"));
   code = sqlite3_step(version.get());
   if (code != SQLITE_ROW) {
     if (code == SQLITE_DONE) return CorruptError("schema_version is empty");
@@ -452,27 +353,27 @@ Status Migrate(sqlite3* db) {
   if (version == store::kSqliteSchemaVersion) return transaction.Commit();
   if (version == kNoSchemaVersion) {
     KINTSUGI_RETURN_IF_ERROR(
-        Exec(db,
-             "CREATE TABLE schema_version(version INTEGER NOT NULL); "
-             "INSERT INTO schema_version VALUES(0)",
-             "creating schema_version"));
+        SqliteExec(db,
+                   "CREATE TABLE schema_version(version INTEGER NOT NULL); "
+                   "INSERT INTO schema_version VALUES(0)",
+                   "creating schema_version"));
   }
   for (int step = std::max(version, 0); step < store::kSqliteSchemaVersion;
        ++step) {
     const std::string what = fmt::format("migrating to version {}", step + 1);
     KINTSUGI_RETURN_IF_ERROR(
-        Exec(db, kMigrations[static_cast<std::size_t>(step)], what));
+        SqliteExec(db, kMigrations[static_cast<std::size_t>(step)], what));
     const std::string update =
         fmt::format("UPDATE schema_version SET version = {}", step + 1);
-    KINTSUGI_RETURN_IF_ERROR(Exec(db, update.c_str(), what));
+    KINTSUGI_RETURN_IF_ERROR(SqliteExec(db, update.c_str(), what));
   }
   return transaction.Commit();
 }
 
 }  // namespace
 
-Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(
-    const std::string& path, KeyStoreCreation creation) {
+Result<store::SqliteDb> store::OpenSqliteStoreFile(const std::string& path,
+                                                   KeyStoreCreation creation) {
   if (path.empty()) return InvalidArgumentError("no key store path given");
   if (creation == KeyStoreCreation::kCreateIfMissing) {
     KINTSUGI_RETURN_IF_ERROR(
@@ -507,19 +408,26 @@ Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(
   // The first statement that reads the file: a foreign or damaged file
   // fails here with SQLITE_NOTADB or SQLITE_CORRUPT. WAL lets lookups run
   // while an import writes; secure_delete overwrites deleted keys.
-  Status status =
-      Exec(db.get(), "PRAGMA journal_mode = WAL", "opening the key store");
+  Status status = SqliteExec(db.get(), "PRAGMA journal_mode = WAL",
+                             "opening the key store");
   if (status.ok()) {
-    status = Exec(db.get(),
-                  "PRAGMA secure_delete = ON; PRAGMA trusted_schema "
-                  "= OFF; PRAGMA cell_size_check = ON",
-                  "configuring the key store");
+    status = SqliteExec(db.get(),
+                        "PRAGMA secure_delete = ON; PRAGMA trusted_schema "
+                        "= OFF; PRAGMA cell_size_check = ON",
+                        "configuring the key store");
   }
   if (status.ok()) status = Migrate(db.get());
   if (!status.ok()) return context(status);
+  return db;
+}
+
+Result<std::unique_ptr<KeyStore>> OpenSqliteKeyStore(
+    const std::string& path, KeyStoreCreation creation) {
+  KINTSUGI_ASSIGN_OR_RETURN(Db db, store::OpenSqliteStoreFile(path, creation));
   auto store = std::make_unique<SqliteKeyStore>(std::move(db));
-  status = store->PrepareStatements();
-  if (!status.ok()) return context(status);
+  if (Status status = store->PrepareStatements(); !status.ok()) {
+    return status.WithContext(path + ": ");
+  }
   return std::unique_ptr<KeyStore>(std::move(store));
 }
 
