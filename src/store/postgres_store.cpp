@@ -56,6 +56,45 @@ CREATE TABLE kintsugi.keys(
 CREATE UNIQUE INDEX keys_by_handle
   ON kintsugi.keys(family, handle_kind, handle, sha256(key));
 )sql",
+    // 1 -> 2: the audit log (include/kintsugi/audit.h, docs/audit-log.md),
+    // in the same database as the keys. The triggers keep it append-only: a
+    // row goes in only as the next seq, and none is ever changed, removed
+    // or truncated away. They stop mistakes, not a role that may drop them;
+    // the hash chain is what catches that.
+    R"sql(
+CREATE TABLE kintsugi.audit_log(
+  seq BIGINT PRIMARY KEY CHECK(seq >= 1),
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  action TEXT COLLATE "C" NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash BYTEA NOT NULL,
+  hash BYTEA NOT NULL
+);
+CREATE FUNCTION kintsugi.audit_log_check_append() RETURNS trigger
+  LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.seq IS DISTINCT FROM
+      (SELECT COALESCE(MAX(seq), 0) + 1 FROM kintsugi.audit_log) THEN
+    RAISE EXCEPTION 'the audit log only grows at its end';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION kintsugi.audit_log_refuse() RETURNS trigger
+  LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only';
+END $$;
+CREATE TRIGGER audit_log_append_only BEFORE INSERT ON kintsugi.audit_log
+  FOR EACH ROW EXECUTE FUNCTION kintsugi.audit_log_check_append();
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE
+  ON kintsugi.audit_log
+  FOR EACH ROW EXECUTE FUNCTION kintsugi.audit_log_refuse();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON kintsugi.audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION kintsugi.audit_log_refuse();
+)sql",
 };
 static_assert(std::size(kMigrations) == store::kPostgresSchemaVersion);
 

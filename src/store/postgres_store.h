@@ -12,7 +12,7 @@ namespace kintsugi::store {
 // The schema this build writes and reads: kintsugi.schema_version's one
 // row. A database of a higher version is refused (kUnsupported); a lower one
 // is migrated on open, one step at a time (postgres_store.cpp kMigrations).
-inline constexpr int kPostgresSchemaVersion = 1;
+inline constexpr int kPostgresSchemaVersion = 2;
 
 // The PostgreSQL schema (namespace) that holds the store's tables, so that
 // the store can share a database with other programs.

@@ -50,6 +50,31 @@ CREATE TABLE keys(
 );
 CREATE UNIQUE INDEX keys_by_handle ON keys(family, handle_kind, handle, key);
 )sql",
+    // 1 -> 2: the audit log (include/kintsugi/audit.h, docs/audit-log.md),
+    // in the same file as the keys. The triggers keep it append-only: a row
+    // goes in only as the next seq, and none is ever changed or removed.
+    // They stop mistakes, not whoever can write the file (they can drop
+    // the triggers); the hash chain is what catches that.
+    R"sql(
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY CHECK(seq >= 1),
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL
+);
+CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
+  WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM audit_log)
+  BEGIN SELECT RAISE(ABORT, 'the audit log only grows at its end'); END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
 };
 static_assert(std::size(kMigrations) == store::kSqliteSchemaVersion);
 

@@ -8,6 +8,6 @@ namespace kintsugi::store {
 // The schema this build writes and reads: schema_version's one row. A
 // store of a higher version is refused (kUnsupported); a lower one is
 // migrated on open, one step at a time (sqlite_store.cpp kMigrations).
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 }  // namespace kintsugi::store

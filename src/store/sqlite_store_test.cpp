@@ -49,6 +49,24 @@ void Sql(const std::filesystem::path& path, const char* sql) {
   sqlite3_close(db);
 }
 
+// The first column of the first row of `sql` on the database at `path`,
+// as text ("" when there is none).
+std::string Scalar(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  std::string value;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK) {
+    sqlite3_exec(
+        db, sql,
+        [](void* out, int, char** values, char**) {
+          if (values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+          return 0;
+        },
+        &value, nullptr);
+  }
+  sqlite3_close(db);
+  return value;
+}
+
 std::vector<KeyRecord> OneKey() {
   KeyRecord record;
   record.family = "stop-djvu";
@@ -228,6 +246,31 @@ TEST(SqliteKeyStoreTest, AStoreAtVersionZeroIsMigrated) {
       "INSERT INTO schema_version VALUES(0)");
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteKeyStore(file.string()));
   EXPECT_THAT(store->Import(OneKey()), IsOk());
+}
+
+TEST(SqliteKeyStoreTest, AVersionOneStoreGainsTheAuditLogAndKeepsItsKeys) {
+  // A store of the first release (the keys only): the version 2 step adds
+  // the audit log beside them.
+  TempFolder folder;
+  const auto file = folder.path() / "keys.sqlite";
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteKeyStore(file.string()));
+    ASSERT_THAT(store->Import(OneKey()), IsOk());
+  }
+  Sql(file, "DROP TABLE audit_log; UPDATE schema_version SET version = 1");
+  EXPECT_EQ(Scalar(file,
+                   "SELECT COUNT(*) FROM sqlite_schema WHERE "
+                   "tbl_name = 'audit_log'"),
+            "0");
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteKeyStore(file.string()));
+  EXPECT_THAT(store->Lookup("stop-djvu", {HandleKind::kVictimId, "id"}),
+              IsOkAndHolds(::testing::SizeIs(1)));
+  EXPECT_EQ(Scalar(file, "SELECT version FROM schema_version"), "2");
+  // The table and its three triggers.
+  EXPECT_EQ(Scalar(file,
+                   "SELECT COUNT(*) FROM sqlite_schema WHERE "
+                   "tbl_name = 'audit_log'"),
+            "4");
 }
 
 TEST(SqliteKeyStoreTest, ABrokenSchemaVersionIsCorrupt) {
