@@ -158,6 +158,20 @@ inline constexpr std::size_t kMaxKeyDumpBytes = 512 * kMiB;
 inline constexpr std::size_t kMaxKeyDumpProblems = 100;
 }  // namespace kintsugi::limits
 
+// --- audit log (src/audit, issue 12) -----------------------------------------
+namespace kintsugi::limits {
+// An entry's actor, organisation or object: a user or organisation name,
+// "submission/12". Longer text is a caller's mistake, not a name.
+inline constexpr std::size_t kMaxAuditTextBytes = 1024;
+// An entry's detail, as canonical JSON: counts, ids, a reviewer's reason;
+// a page of text at most, so that a log of millions of entries stays a
+// database, not an archive.
+inline constexpr std::size_t kMaxAuditDetailBytes = 16 * kKiB;
+// Objects and arrays nested in a detail: a few levels are all a detail
+// needs, and deeper ones would only make parsing and printing recurse.
+inline constexpr std::size_t kMaxAuditDetailDepth = 16;
+}  // namespace kintsugi::limits
+
 // --- disk images (src/io/disk_image*: scan and recover --image) ------------
 namespace kintsugi::limits {
 // Bytes of the image that one call (opening it, a Stat, a ListDir, the
