@@ -52,6 +52,14 @@ using Handler = std::function<int()>;
 // the status table.
 int ReportFailure(const GlobalOptions& options, const Status& status);
 
+// Prints a failure of the key store (or audit log) at `db`, as shown
+// (KeyStoreDisplayName; empty: none was chosen), as its message
+// (docs/messages.md: an id per status code, the store's own text as the
+// detail) with its code, as ReportFailure does; returns its exit code.
+// `opening`: an invalid argument then means a file that is not a store.
+int ReportStoreFailure(const GlobalOptions& options, const std::string& db,
+                       const Status& status, bool opening);
+
 // Prints a JSON document on stdout.
 void PrintJson(const nlohmann::json& document);
 
@@ -113,5 +121,7 @@ void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
                     Handler* handler);
 void AddFamiliesCommand(CLI::App& app, const GlobalOptions& options,
                         Handler* handler);
+void AddAuditCommand(CLI::App& app, const GlobalOptions& options,
+                     Handler* handler);
 
 }  // namespace kintsugi::cli

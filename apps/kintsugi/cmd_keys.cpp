@@ -47,55 +47,6 @@ Result<std::unique_ptr<KeyStore>> OpenStore(const KeysOptions& keys,
   return OpenKeyStore(location, creation);
 }
 
-// The message for a failure of the store at `db` (docs/messages.md): an id
-// per status code, the store's own text as the detail. `opening`: an
-// invalid argument then means a file that is not a key store.
-Message StoreFailureMessage(const std::string& db, const Status& status,
-                            bool opening) {
-  std::string detail = status.message();
-  if (detail.starts_with(db + ": ")) detail.erase(0, db.size() + 2);
-  const std::string safe_db = SanitizeForLog(db);
-  const auto with_detail = [&](MessageId id) {
-    return Message{id, {{"db", safe_db}, {"detail", detail}}};
-  };
-  switch (status.code()) {
-    case StatusCode::kNotFound:
-      return Message{MessageId::kKeysStoreNotFound, {{"db", safe_db}}};
-    case StatusCode::kCorrupt:
-      return with_detail(MessageId::kKeysStoreCorrupt);
-    case StatusCode::kUnsupported:
-      return with_detail(MessageId::kKeysStoreUnsupported);
-    case StatusCode::kIoError:
-    case StatusCode::kPermissionDenied:
-      return with_detail(MessageId::kKeysStoreIoError);
-    case StatusCode::kInvalidArgument:
-      if (opening) return with_detail(MessageId::kKeysStoreNotAStore);
-      break;
-    default:
-      break;
-  }
-  return Message{MessageId::kKeysStoreFailed,
-                 {{"db", safe_db},
-                  {"code", std::string(StatusCodeName(status.code()))},
-                  {"detail", detail}}};
-}
-
-// Prints a failure of the store at `db` (empty: none was chosen) as its
-// message, with its code, as ReportFailure does; returns its exit code.
-int ReportStoreFailure(const GlobalOptions& options, const std::string& db,
-                       const Status& status, bool opening) {
-  if (db.empty()) return ReportFailure(options, status);
-  const std::string code(StatusCodeName(status.code()));
-  const std::string text =
-      RenderEnglish(StoreFailureMessage(db, status, opening));
-  std::fprintf(stderr, "kintsugi: error: %s: %s\n", code.c_str(),
-               SanitizeForLog(text).c_str());
-  if (options.json) {
-    PrintJson({{"error", {{"code", code}, {"message", text}}}});
-  }
-  return ExitCodeFor(status);
-}
-
 // The line of the record named by the store's "record N: ..." (1-based,
 // store.h), or 0.
 std::size_t LineOfStoreError(const Status& status,

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   AddKeysCommand(app, options, &handler);
   AddFamiliesCommand(app, options, &handler);
   AddReleaseCommand(app, options, &handler);
+  AddAuditCommand(app, options, &handler);
 
   try {
     app.parse(argc, argv);
