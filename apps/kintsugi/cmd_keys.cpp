@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "kintsugi/audit.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/key_dump.h"
 #include "kintsugi/key_families.h"
@@ -101,6 +104,33 @@ int ReportProblems(const GlobalOptions& options, const std::string& file,
   return ExitCodeFor(status);
 }
 
+// Appends the import to the store's audit log (docs/audit-log.md §1): who
+// ("cli"), the dump's file name, and how many keys of each family; never a
+// key or a handle.
+Status LogImport(const KeysOptions& keys, const ParsedKeyDump& dump) {
+  KINTSUGI_ASSIGN_OR_RETURN(const std::string location, StoreLocation(keys));
+  KINTSUGI_ASSIGN_OR_RETURN(
+      auto log, OpenAuditLog(location, KeyStoreCreation::kMustExist));
+  std::map<std::string, std::uint64_t> per_family;
+  for (const KeyRecord& record : dump.records) ++per_family[record.family];
+  nlohmann::json families = nlohmann::json::array();
+  for (const auto& [family, count] : per_family) {
+    families.push_back({{"family", family}, {"keys", count}});
+  }
+  const std::string file =
+      SanitizeForLog(std::filesystem::path(keys.file).filename().string());
+  AuditRecord record;
+  record.actor = "cli";
+  record.action = AuditAction::kKeyImport;
+  record.object = "key-dump/" + file;
+  record.detail = nlohmann::json{
+      {"file", file},
+      {"keys", dump.records.size()},
+      {"families",
+       families}}.dump();
+  return log->Append(record).status();
+}
+
 int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
   auto text = ReadWholeFile(RealFileSystem(), Path(keys.file),
                             limits::kMaxKeyDumpBytes);
@@ -149,6 +179,14 @@ int RunImport(const GlobalOptions& options, const KeysOptions& keys) {
     return ReportStoreFailure(
         options, path,
         imported.WithContext("nothing imported from " + keys.file + ": "),
+        /*opening=*/false);
+  }
+  if (const Status logged = LogImport(keys, *dump); !logged.ok()) {
+    return ReportStoreFailure(
+        options, path,
+        logged.WithContext(std::to_string(dump->records.size()) +
+                           " key(s) imported, but the audit log entry was "
+                           "not written: "),
         /*opening=*/false);
   }
   // Keys for families of the knowledge base that no decryptor uses yet.

@@ -283,5 +283,48 @@ TEST_F(AuditCliTest, ExportWritesEveryFieldAsJsonLines) {
   EXPECT_EQ(ReadText(dir_ / "log.jsonl"), exported.out);
 }
 
+TEST_F(AuditCliTest, KeysImportAppendsAnEntryWithoutTheKeys) {
+  const std::string key_hex = "00112233445566778899aabbccddeeff";
+  {
+    std::ofstream dump(dir_ / "seized.jsonl");
+    dump << Json({{"family", "cryptxxx"},
+                  {"handle", "victim-7"},
+                  {"key_type", "symmetric"},
+                  {"key_hex", key_hex}})
+                .dump()
+         << "\n"
+         << Json({{"family", "cryptxxx"},
+                  {"handle", "victim-8"},
+                  {"key_type", "symmetric"},
+                  {"key_hex", "ffeeddccbbaa99887766554433221100"}})
+                .dump()
+         << "\n";
+  }
+  const Outcome imported =
+      Run({"keys", "import", "seized.jsonl", "--source", "test lab"});
+  ASSERT_EQ(imported.code, kExitOk) << imported.err;
+  EXPECT_EQ(Run({"audit", "verify"}).code, kExitOk);
+  const Outcome exported = Run({"audit", "export"});
+  ASSERT_EQ(exported.code, kExitOk) << exported.err;
+  const Json entry = Json::parse(exported.out);
+  EXPECT_EQ(entry["seq"], 1);
+  EXPECT_EQ(entry["actor"], "cli");
+  EXPECT_EQ(entry["organisation"], "");
+  EXPECT_EQ(entry["action"], "key-import");
+  EXPECT_EQ(entry["object"], "key-dump/seized.jsonl");
+  EXPECT_EQ(Json::parse(entry["detail"].get<std::string>()),
+            Json({{"file", "seized.jsonl"},
+                  {"keys", 2},
+                  {"families", {{{"family", "cryptxxx"}, {"keys", 2}}}}}));
+  EXPECT_THAT(exported.out, Not(HasSubstr(key_hex)));
+  EXPECT_THAT(exported.out, Not(HasSubstr("victim-7")));
+  // A refused import logs nothing.
+  const Outcome refused =
+      Run({"keys", "import", "seized.jsonl", "--source", "test lab"});
+  EXPECT_NE(refused.code, kExitOk);
+  const Outcome json = Run({"--json", "audit", "verify"});
+  EXPECT_EQ(Json::parse(json.out, nullptr, false).value("entries", 0), 1);
+}
+
 }  // namespace
 }  // namespace kintsugi
