@@ -126,6 +126,9 @@ TEST(AuditDetailTest, DetailsAreCanonical) {
   EXPECT_THAT(
       CanonicalAuditDetail(R"({ "b": [1, 2], "a": {"z": "é", "y": null} })"),
       IsOkAndHolds(R"({"a":{"y":null,"z":"é"},"b":[1,2]})"));
+  // A repeated name: the last value counts (docs/audit-log.md §2).
+  EXPECT_THAT(CanonicalAuditDetail(R"({"a": 1, "a": 2})"),
+              IsOkAndHolds(R"({"a":2})"));
   EXPECT_THAT(CanonicalAuditDetail(R"({"reason": "line\nbreak \u00e9"})"),
               IsOkAndHolds(R"({"reason":"line\nbreak é"})"));
 }
