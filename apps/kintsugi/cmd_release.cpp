@@ -11,8 +11,10 @@
 #include <string>
 
 #include "cli.h"
+#include "kintsugi/audit.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/log.h"
 #include "kintsugi/release.h"
 #include "kintsugi/store.h"
 
@@ -148,6 +150,32 @@ int RunMake(const GlobalOptions& options, const MakeArgs& args) {
       WriteNewFile(RealFileSystem(), args.out, *signed_bundle, 0644);
   if (!written.ok()) return ReportFailure(options, written);
   const std::string id = release::KeyId(key->public_key);
+  // The release in the store's audit log (docs/audit-log.md): which
+  // version, by which key, with how much; never a key.
+  AuditRecord record;
+  record.actor = "cli";
+  record.action = AuditAction::kRelease;
+  record.object = "release/" + std::to_string(bundle.version);
+  record.detail = nlohmann::json{
+      {"bundle",
+       SanitizeForLog(std::filesystem::path(args.out).filename().string())},
+      {"version", bundle.version},
+      {"created", UtcDate(bundle.created)},
+      {"signer", id},
+      {"families", kb->families.size()},
+      {"released_keys",
+       keys}}.dump();
+  auto log = OpenAuditLog(args.db, KeyStoreCreation::kMustExist);
+  const Status logged = log ? (*log)->Append(record).status() : log.error();
+  if (!logged.ok()) {
+    return ReportFailure(
+        options,
+        Status(logged.code(), "release " + std::to_string(bundle.version) +
+                                  " was made in " + args.out +
+                                  ", but its audit log entry was "
+                                  "not written: " +
+                                  logged.message()));
+  }
   if (options.json) {
     PrintJson({{"bundle", args.out},
                {"version", bundle.version},

@@ -175,6 +175,13 @@ TEST_F(ReleaseCliTest, AReleaseVerifiesAndCarriesOnlyReleasedKeys) {
   EXPECT_THAT(pinned.err, HasSubstr("not by the trusted key"));
   // A release is never written over a file.
   EXPECT_EQ(Make(db, "r5.bundle", "6").code, kExitIo);
+  // The release is in the store's audit log, after the key import.
+  const Outcome audit = Run({"audit", "export", "--db", db});
+  ASSERT_EQ(audit.code, kExitOk) << audit.err;
+  EXPECT_THAT(audit.out, HasSubstr("\"action\":\"key-import\""));
+  EXPECT_THAT(audit.out, HasSubstr("\"action\":\"release\""));
+  EXPECT_THAT(audit.out, HasSubstr("release/5"));
+  EXPECT_EQ(Run({"audit", "verify", "--db", db}).code, kExitOk);
 }
 
 TEST_F(ReleaseCliTest, AFlippedByteOrATruncationIsRefusedWithOneLine) {
