@@ -35,51 +35,11 @@ constexpr int kExitUsage = 2;
 constexpr int kExitBadInput = 3;
 constexpr int kExitIo = 6;
 
-std::string ReadText(const stdfs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Outcome {
-  int code = -1000;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CliRun;
 
 // Runs the binary in `dir` with stdout and stderr captured.
 Outcome Kintsugi(const std::vector<std::string>& args, const stdfs::path& dir) {
-  const stdfs::path out = dir / "stdout.txt";
-  const stdfs::path err = dir / "stderr.txt";
-  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  Outcome run;
-  if (out_fd < 0 || err_fd < 0) return run;
-  std::string binary = testing::KintsugiBinary();
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv = {binary.data()};
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int in_fd = open("/dev/null", O_RDONLY);
-    if (chdir(dir.c_str()) != 0 || in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
-        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
-      _exit(127);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(out_fd);
-  close(err_fd);
-  int status = 0;
-  if (pid > 0 && waitpid(pid, &status, 0) == pid) {
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-  run.out = ReadText(out);
-  run.err = ReadText(err);
-  return run;
+  return testing::RunKintsugi(args, dir);
 }
 
 class AuditCliTest : public ::testing::Test {
@@ -276,11 +236,11 @@ TEST_F(AuditCliTest, ExportWritesEveryFieldAsJsonLines) {
   // To a file: the same lines; an existing file is never overwritten.
   const Outcome to_file = Run({"audit", "export", "--out", "log.jsonl"});
   ASSERT_EQ(to_file.code, kExitOk) << to_file.err;
-  EXPECT_EQ(ReadText(dir_ / "log.jsonl"), exported.out);
+  EXPECT_EQ(testing::ReadTextFile(dir_ / "log.jsonl"), exported.out);
   const Outcome again = Run({"audit", "export", "--out", "log.jsonl"});
   EXPECT_EQ(again.code, kExitIo);
   EXPECT_THAT(again.err, HasSubstr("already_exists"));
-  EXPECT_EQ(ReadText(dir_ / "log.jsonl"), exported.out);
+  EXPECT_EQ(testing::ReadTextFile(dir_ / "log.jsonl"), exported.out);
 }
 
 TEST_F(AuditCliTest, KeysImportAppendsAnEntryWithoutTheKeys) {

@@ -31,18 +31,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string ReadText(const stdfs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Outcome {
-  int code = -1000;  // -N when killed by signal N.
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CliRun;
+using testing::ReadTextFile;
 
 // Runs `kintsugi ARGS...` with `env` added to its environment (and
 // SOURCE_DATE_EPOCH removed unless `env` sets it), stdout and stderr in
@@ -51,41 +41,10 @@ struct Outcome {
 Outcome Kintsugi(
     const std::vector<std::string>& args, const stdfs::path& dir,
     const std::vector<std::pair<std::string, std::string>>& env = {}) {
-  const stdfs::path out = dir / "stdout.txt";
-  const stdfs::path err = dir / "stderr.txt";
-  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  Outcome run;
-  if (out_fd < 0 || err_fd < 0) return run;
-  std::string binary = testing::KintsugiBinary();
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv = {binary.data()};
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    unsetenv("SOURCE_DATE_EPOCH");
-    if (setenv("XDG_DATA_HOME", dir.c_str(), 1) != 0) _exit(127);
-    for (const auto& [name, value] : env) {
-      if (setenv(name.c_str(), value.c_str(), 1) != 0) _exit(127);
-    }
-    const int in_fd = open("/dev/null", O_RDONLY);
-    if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
-        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
-      _exit(127);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(out_fd);
-  close(err_fd);
-  int status = 0;
-  if (pid > 0 && waitpid(pid, &status, 0) == pid) {
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-  run.out = ReadText(out);
-  run.err = ReadText(err);
-  return run;
+  testing::CliEnv changes = {{"SOURCE_DATE_EPOCH", std::nullopt},
+                             {"XDG_DATA_HOME", dir.string()}};
+  for (const auto& [name, value] : env) changes.push_back({name, value});
+  return testing::RunKintsugi(args, dir, changes);
 }
 
 int ExitCodeOf(StatusCode code) { return OutcomeOf(code).exit_code; }
@@ -134,7 +93,7 @@ TEST_F(KbExportCliTest, WritesANewFileAndNeverReplacesOne) {
       Kintsugi({"kb", "export", "--format", "stix", "--out", out}, dir_);
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("STIX 2.1 bundle"));
-  const std::string written = ReadText(out);
+  const std::string written = ReadTextFile(out);
   const Json bundle = Json::parse(written);
   EXPECT_EQ(bundle["type"], "bundle");
   EXPECT_GT(MalwareNames(bundle).size(), 1000u);
@@ -143,7 +102,7 @@ TEST_F(KbExportCliTest, WritesANewFileAndNeverReplacesOne) {
       Kintsugi({"kb", "export", "--format", "misp-galaxy", "--out", out}, dir_);
   EXPECT_EQ(run.code, ExitCodeOf(StatusCode::kAlreadyExists));
   EXPECT_THAT(run.err, HasSubstr("exists"));
-  EXPECT_EQ(ReadText(out), written);
+  EXPECT_EQ(ReadTextFile(out), written);
   // Nothing else was left behind (no partial file).
   EXPECT_THAT(Files(), ElementsAre("kb.stix.json"));
 }
@@ -163,9 +122,9 @@ TEST_F(KbExportCliTest, TheSameKbGivesTheSameBytesOnStdoutAndInFiles) {
     const Outcome piped =
         Kintsugi({"kb", "export", "--format", format, "--out", "-"}, dir_);
     ASSERT_EQ(piped.code, 0) << piped.err;
-    const std::string bytes = ReadText(first);
+    const std::string bytes = ReadTextFile(first);
     ASSERT_FALSE(bytes.empty());
-    EXPECT_EQ(ReadText(second), bytes) << format;
+    EXPECT_EQ(ReadTextFile(second), bytes) << format;
     EXPECT_EQ(piped.out, bytes) << format;
     // The summary goes to stderr when stdout holds the export.
     EXPECT_THAT(piped.err, HasSubstr("Exported")) << format;

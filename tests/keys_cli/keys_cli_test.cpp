@@ -40,15 +40,11 @@ constexpr int kExitIo = 6;
 constexpr int kExitUnavailable = 9;
 
 std::string ReadText(const stdfs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return testing::ReadTextFile(path);
 }
 
 void WriteText(const stdfs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
+  testing::WriteTextFile(path, text);
 }
 
 unsigned Mode(const stdfs::path& path) {
@@ -57,53 +53,13 @@ unsigned Mode(const stdfs::path& path) {
   return info.st_mode & 07777u;
 }
 
-struct Outcome {
-  int code = -1000;  // -N when killed by signal N.
-  std::string out;
-  std::string err;
-};
-
+using Outcome = testing::CliRun;
 // An environment change for one run: a value, or nullopt to unset.
-using EnvChange = std::pair<std::string, std::optional<std::string>>;
+using EnvChange = testing::CliEnv::value_type;
 
 Outcome Kintsugi(const std::vector<std::string>& args, const stdfs::path& dir,
                  const std::vector<EnvChange>& env = {}) {
-  const stdfs::path out = dir / "stdout.txt";
-  const stdfs::path err = dir / "stderr.txt";
-  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  Outcome run;
-  if (out_fd < 0 || err_fd < 0) return run;
-  std::string binary = testing::KintsugiBinary();
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv = {binary.data()};
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    for (const auto& [name, value] : env) {
-      if (value ? setenv(name.c_str(), value->c_str(), 1) != 0
-                : unsetenv(name.c_str()) != 0) {
-        _exit(127);
-      }
-    }
-    const int in_fd = open("/dev/null", O_RDONLY);
-    if (chdir(dir.c_str()) != 0 || in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
-        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
-      _exit(127);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(out_fd);
-  close(err_fd);
-  int status = 0;
-  if (pid > 0 && waitpid(pid, &status, 0) == pid) {
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-  run.out = ReadText(out);
-  run.err = ReadText(err);
-  return run;
+  return testing::RunKintsugi(args, dir, env);
 }
 
 std::string PrivatePem(EVP_PKEY* key) {

@@ -5,17 +5,12 @@
 // are made here (recovery-schemes.md §0); everything lives in a mkdtemp
 // folder given as XDG_DATA_HOME.
 
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -35,23 +30,9 @@ constexpr int kExitIo = 6;
 constexpr int kExitKbInvalid = 7;
 constexpr int kExitUnauthenticated = 10;
 
-std::string ReadText(const stdfs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteText(const stdfs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
-struct Outcome {
-  int code = -1000;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CliRun;
+using testing::ReadTextFile;
+using testing::WriteTextFile;
 
 class ReleaseCliTest : public ::testing::Test {
  protected:
@@ -64,31 +45,7 @@ class ReleaseCliTest : public ::testing::Test {
   void TearDown() override { stdfs::remove_all(dir_); }
 
   Outcome Run(const std::vector<std::string>& args) {
-    const stdfs::path out = dir_ / "stdout.txt";
-    const stdfs::path err = dir_ / "stderr.txt";
-    const pid_t pid = fork();
-    if (pid == 0) {
-      std::string binary = testing::KintsugiBinary();
-      std::vector<std::string> copy = args;
-      std::vector<char*> argv = {binary.data()};
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      if (chdir(dir_.c_str()) != 0 ||
-          std::freopen(out.c_str(), "w", stdout) == nullptr ||
-          std::freopen(err.c_str(), "w", stderr) == nullptr) {
-        _exit(127);
-      }
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    Outcome run;
-    if (pid > 0 && waitpid(pid, &status, 0) == pid) {
-      run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-    }
-    run.out = ReadText(out);
-    run.err = ReadText(err);
-    return run;
+    return testing::RunKintsugi(args, dir_);
   }
 
   // A key store with two released keys and one embargoed, for "akira"
@@ -110,7 +67,7 @@ class ReleaseCliTest : public ::testing::Test {
                   .dump() +
               "\n";
     }
-    WriteText(dir_ / "dump.jsonl", dump);
+    WriteTextFile(dir_ / "dump.jsonl", dump);
     const std::string db = (dir_ / "partner.sqlite").string();
     const Outcome imported =
         Run({"keys", "import", (dir_ / "dump.jsonl").string(), "--db", db,
@@ -139,13 +96,13 @@ TEST_F(ReleaseCliTest, KeygenMakesAPrivateSecretAndNeverOverwrites) {
   struct stat info {};
   ASSERT_EQ(::stat((dir_ / "rel.secret").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777u, 0600u);
-  EXPECT_THAT(ReadText(dir_ / "rel.pub"),
+  EXPECT_THAT(ReadTextFile(dir_ / "rel.pub"),
               ::testing::StartsWith("kintsugi-release-public-v1 "));
-  const std::string secret = ReadText(dir_ / "rel.secret");
+  const std::string secret = ReadTextFile(dir_ / "rel.secret");
   const Outcome again = Run(
       {"release", "keygen", "--secret", "rel.secret", "--public", "other.pub"});
   EXPECT_EQ(again.code, kExitIo) << again.err;
-  EXPECT_EQ(ReadText(dir_ / "rel.secret"), secret);
+  EXPECT_EQ(ReadTextFile(dir_ / "rel.secret"), secret);
   EXPECT_FALSE(stdfs::exists(dir_ / "other.pub"));
 }
 
@@ -158,7 +115,7 @@ TEST_F(ReleaseCliTest, AReleaseVerifiesAndCarriesOnlyReleasedKeys) {
   EXPECT_EQ(report["version"], 5);
   EXPECT_EQ(report["keys"], 2);
   EXPECT_GT(report["families"].get<int>(), 2000);
-  const std::string bytes = ReadText(dir_ / "r5.bundle");
+  const std::string bytes = ReadTextFile(dir_ / "r5.bundle");
   EXPECT_THAT(bytes, HasSubstr("victim-released-1"));
   EXPECT_THAT(bytes, Not(HasSubstr("victim-embargoed")));
 
@@ -188,23 +145,23 @@ TEST_F(ReleaseCliTest, AFlippedByteOrATruncationIsRefusedWithOneLine) {
   Keygen();
   const std::string db = MakeStore();
   ASSERT_EQ(Make(db, "r.bundle", "3").code, kExitOk);
-  const std::string bytes = ReadText(dir_ / "r.bundle");
+  const std::string bytes = ReadTextFile(dir_ / "r.bundle");
   for (const std::size_t at : {std::size_t{10}, bytes.size() / 2,
                                bytes.size() - 100, bytes.size() - 1}) {
     std::string altered = bytes;
     altered[at] = static_cast<char>(altered[at] ^ 0x20);
-    WriteText(dir_ / "altered.bundle", altered);
+    WriteTextFile(dir_ / "altered.bundle", altered);
     const Outcome run =
         Run({"kb", "verify", "altered.bundle", "--public", "rel.pub"});
     EXPECT_EQ(run.code, kExitUnauthenticated) << at;
     EXPECT_THAT(run.err, HasSubstr("altered or truncated")) << at;
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
   }
-  WriteText(dir_ / "cut.bundle", bytes.substr(0, bytes.size() - 7));
+  WriteTextFile(dir_ / "cut.bundle", bytes.substr(0, bytes.size() - 7));
   const Outcome cut =
       Run({"kb", "verify", "cut.bundle", "--public", "rel.pub"});
   EXPECT_EQ(cut.code, kExitUnauthenticated);
-  WriteText(dir_ / "short.bundle", bytes.substr(0, 20));
+  WriteTextFile(dir_ / "short.bundle", bytes.substr(0, 20));
   const Outcome short_one =
       Run({"kb", "verify", "short.bundle", "--public", "rel.pub"});
   EXPECT_EQ(short_one.code, kExitBadInput);
@@ -231,7 +188,7 @@ TEST_F(ReleaseCliTest, UpdateInstallsAndAnOlderBundleIsRefused) {
   const Outcome exported =
       Run({"keys", "export", "--db", victim_db, "--out", "export.jsonl"});
   ASSERT_EQ(exported.code, kExitOk) << exported.err;
-  const std::string keys = ReadText(dir_ / "export.jsonl");
+  const std::string keys = ReadTextFile(dir_ / "export.jsonl");
   EXPECT_THAT(keys, HasSubstr("victim-released-2"));
   EXPECT_THAT(keys, Not(HasSubstr("victim-embargoed")));
 
@@ -255,7 +212,7 @@ TEST_F(ReleaseCliTest, UpdateInstallsAndAnOlderBundleIsRefused) {
   // Runs use the installed release (verified with the same key).
   const Outcome lint = Run({"kb", "stats", "--release-key", "rel.pub"});
   EXPECT_EQ(lint.code, kExitOk) << lint.err;
-  WriteText(dir_ / "note.txt", "All your files are encrypted. akira");
+  WriteTextFile(dir_ / "note.txt", "All your files are encrypted. akira");
   const Outcome identify =
       Run({"identify", "note.txt", "--release-key", "rel.pub", "--json"});
   EXPECT_EQ(identify.code, kExitOk) << identify.err;
@@ -267,9 +224,9 @@ TEST_F(ReleaseCliTest, UpdateInstallsAndAnOlderBundleIsRefused) {
   EXPECT_THAT(untrusted.err, HasSubstr("installed release"));
 
   // Altered on disk after it was installed: every run refuses it.
-  std::string installed = ReadText(dir_ / "data/kintsugi/release.bundle");
+  std::string installed = ReadTextFile(dir_ / "data/kintsugi/release.bundle");
   installed[installed.size() / 3] ^= 0x01;
-  WriteText(dir_ / "data/kintsugi/release.bundle", installed);
+  WriteTextFile(dir_ / "data/kintsugi/release.bundle", installed);
   const Outcome tampered =
       Run({"identify", "note.txt", "--release-key", "rel.pub"});
   EXPECT_EQ(tampered.code, kExitKbInvalid);

@@ -2,6 +2,7 @@
 
 // Helpers for end-to-end tests that run the built `kintsugi` binary.
 
+#include <fcntl.h>
 #include <stdlib.h>  // mkdtemp
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,7 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kintsugi::testing {
@@ -54,6 +59,76 @@ inline int RunCliToFile(const std::vector<std::string>& args,
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// A whole file as text; empty when it cannot be read.
+inline std::string ReadTextFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes `text` as the whole of `path`.
+inline void WriteTextFile(const std::filesystem::path& path,
+                          const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+// What a run of the binary gave: its exit code (-N when killed by signal
+// N, -1000 when it could not be run) and what it wrote.
+struct CliRun {
+  int code = -1000;
+  std::string out;
+  std::string err;
+};
+
+// An environment change for one run: a value, or nullopt to unset.
+using CliEnv = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+// Runs `kintsugi ARGS...` with `dir` as its working folder, stdin from
+// /dev/null and stdout and stderr captured (through dir/stdout.txt and
+// dir/stderr.txt), after the changes `env` to the environment.
+inline CliRun RunKintsugi(const std::vector<std::string>& args,
+                          const std::filesystem::path& dir,
+                          const CliEnv& env = {}) {
+  const std::filesystem::path out = dir / "stdout.txt";
+  const std::filesystem::path err = dir / "stderr.txt";
+  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  CliRun run;
+  if (out_fd < 0 || err_fd < 0) return run;
+  std::string binary = KintsugiBinary();
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv = {binary.data()};
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    for (const auto& [name, value] : env) {
+      if (value ? setenv(name.c_str(), value->c_str(), 1) != 0
+                : unsetenv(name.c_str()) != 0) {
+        _exit(127);
+      }
+    }
+    const int in_fd = open("/dev/null", O_RDONLY);
+    if (chdir(dir.c_str()) != 0 || in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
+        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+      _exit(127);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_fd);
+  close(err_fd);
+  int status = 0;
+  if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  run.out = ReadTextFile(out);
+  run.err = ReadTextFile(err);
+  return run;
 }
 
 }  // namespace kintsugi::testing
