@@ -21,13 +21,10 @@
 namespace kintsugi::cli {
 namespace {
 
+// As the audit log writes times: UTC, RFC 3339 to the second.
 std::string UtcDate(std::int64_t seconds) {
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
+  return AuditTime(std::chrono::system_clock::from_time_t(
+      static_cast<std::time_t>(seconds)));
 }
 
 // SOURCE_DATE_EPOCH when set (reproducible releases), else now.

@@ -122,15 +122,8 @@ class PostgresAuditLog final : public AuditLog {
   // A connection the server dropped (a restart) is made again before the
   // next operation.
   Status Reconnect() {
-    if (PQstatus(conn()) != CONNECTION_BAD) return Status::Ok();
-    PQreset(conn());
-    if (PQstatus(conn()) != CONNECTION_OK) {
-      return UnavailableError(
-          fmt::format("the audit log's PostgreSQL connection was lost and "
-                      "could not be made again: {}",
-                      store::PgTrimmedLine(PQerrorMessage(conn()))));
-    }
-    return Status::Ok();
+    return store::PgReconnectIfDropped(conn(), "the PostgreSQL audit log")
+        .status();
   }
 
   Result<AuditEntry> AppendInTransaction(const AuditRecord& record) {

@@ -90,6 +90,17 @@ Status PgStatus(const PGresult* result, PGconn* conn, std::string_view what) {
   return InternalError(message);
 }
 
+Result<bool> PgReconnectIfDropped(PGconn* conn, std::string_view what) {
+  if (PQstatus(conn) != CONNECTION_BAD) return false;
+  PQreset(conn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return UnavailableError(
+        fmt::format("{}'s connection was lost and could not be made again: {}",
+                    what, PgTrimmedLine(PQerrorMessage(conn))));
+  }
+  return true;
+}
+
 Status PgCommand(PGconn* conn, const char* sql, std::string_view what) {
   const PgResult result(PQexec(conn, sql));
   const ExecStatusType status = PQresultStatus(result.get());

@@ -39,6 +39,13 @@ Status PgStatus(const PGresult* result, PGconn* conn, std::string_view what);
 // Runs `sql` (no parameters) and checks it completed.
 Status PgCommand(PGconn* conn, const char* sql, std::string_view what);
 
+// Makes a connection the server or the network dropped (a restart) again,
+// so that a long-lived store survives a database restart: false when it
+// was fine, true when it was made again (statements prepared on it are
+// gone), kUnavailable naming `what` ("the PostgreSQL key store") when it
+// cannot be.
+Result<bool> PgReconnectIfDropped(PGconn* conn, std::string_view what);
+
 // Whether `text` is UTF-8 without NUL bytes: what a PostgreSQL text value
 // can be (the SQLite store takes any bytes).
 bool IsPgText(std::string_view text);

@@ -322,15 +322,10 @@ class PostgresKeyStore final : public KeyStore {
   // statements prepared again) before the next operation, so that a
   // long-lived store survives a database restart.
   Status Reconnect() {
-    if (PQstatus(conn()) != CONNECTION_BAD) return Status::Ok();
-    PQreset(conn());
-    if (PQstatus(conn()) != CONNECTION_OK) {
-      return UnavailableError(
-          fmt::format("the PostgreSQL key store's connection was lost and "
-                      "could not be made again: {}",
-                      PgTrimmedLine(PQerrorMessage(conn()))));
-    }
-    return PrepareStatements();
+    KINTSUGI_ASSIGN_OR_RETURN(
+        const bool reconnected,
+        store::PgReconnectIfDropped(conn(), "the PostgreSQL key store"));
+    return reconnected ? PrepareStatements() : Status::Ok();
   }
 
   Status CheckRows(const PGresult* result, std::string_view what) {
