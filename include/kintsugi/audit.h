@@ -48,6 +48,9 @@ enum class AuditAction : std::uint8_t {
                    // factor or lock changed.
   kOrgCreate,      // "org-create": an organisation was made.
   kKeyImport,      // "key-import": keys were imported (`keys import`).
+  kEmbargoLift,    // "embargo-lift": an approved submission's embargoed
+                   // keys were released (its embargo date came).
+  kWithdraw,       // "withdraw": a submission was taken back before review.
 };
 
 // The stable name of `action`, e.g. "review-approve"; "" for a value

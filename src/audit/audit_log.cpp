@@ -24,7 +24,7 @@
 namespace kintsugi {
 namespace {
 
-constexpr std::array<std::pair<AuditAction, std::string_view>, 13> kActions = {{
+constexpr std::array<std::pair<AuditAction, std::string_view>, 15> kActions = {{
     {AuditAction::kLogin, "login"},
     {AuditAction::kLoginFailed, "login-failed"},
     {AuditAction::kLogout, "logout"},
@@ -38,6 +38,8 @@ constexpr std::array<std::pair<AuditAction, std::string_view>, 13> kActions = {{
     {AuditAction::kUserChange, "user-change"},
     {AuditAction::kOrgCreate, "org-create"},
     {AuditAction::kKeyImport, "key-import"},
+    {AuditAction::kEmbargoLift, "embargo-lift"},
+    {AuditAction::kWithdraw, "withdraw"},
 }};
 
 constexpr std::array<AuditAction, kActions.size()> kAllActions = [] {

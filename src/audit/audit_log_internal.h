@@ -15,7 +15,17 @@
 #include "kintsugi/status.h"
 #include "kintsugi/store.h"
 
+// The connections of the two backends, for the appends below.
+struct sqlite3;
+struct pg_conn;
+
 namespace kintsugi::audit {
+
+// pg_advisory_xact_lock's key for appends: "KAuditLg" in ASCII
+// (docs/audit-log.md §4). Distinct from the migration lock. Whoever writes
+// another table together with an entry takes it first too, so that its
+// transactions are serialised with every append.
+inline constexpr std::int64_t kPostgresAppendLock = 0x4b41756469744c67;
 
 // A row of the audit table as read, nothing parsed: views into the
 // backend's buffers, valid during the call they are passed to.
@@ -68,6 +78,21 @@ class ChainCheck {
   std::uint64_t last_seq_ = 0;
   Bytes last_hash_ = Bytes(32, 0);  // As stored: maybe not 32 bytes.
 };
+
+// Appends `record` as the next entry on the store file `db`, inside the
+// caller's open transaction, which must hold the file's write lock (BEGIN
+// IMMEDIATE): a change to another table of the file and its entry then
+// commit or roll back together (the partner tables, src/partners/). Fails
+// as AuditLog::Append.
+Result<AuditEntry> AppendInSqliteTransaction(sqlite3* db,
+                                             const AuditRecord& record,
+                                             const AuditClock& clock);
+
+// The same on a PostgreSQL store's connection, inside the caller's open
+// transaction; takes kPostgresAppendLock (held to the transaction's end).
+Result<AuditEntry> AppendInPostgresTransaction(pg_conn* conn,
+                                               const AuditRecord& record,
+                                               const AuditClock& clock);
 
 // The backends (sqlite_audit_log.cpp, postgres_audit_log.cpp).
 Result<std::unique_ptr<AuditLog>> OpenSqliteAuditLog(const std::string& path,

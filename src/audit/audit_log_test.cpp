@@ -31,12 +31,14 @@ TEST(AuditActionTest, EveryActionHasAStableNameThatParsesBack) {
     EXPECT_TRUE(names.insert(name).second) << name;
     EXPECT_THAT(ParseAuditAction(name), IsOkAndHolds(action));
   }
-  EXPECT_EQ(names.size(), 13u);
+  EXPECT_EQ(names.size(), 15u);
   // Stored and hashed: these never change (docs/audit-log.md §1).
   EXPECT_EQ(AuditActionName(AuditAction::kLogin), "login");
   EXPECT_EQ(AuditActionName(AuditAction::kLoginFailed), "login-failed");
   EXPECT_EQ(AuditActionName(AuditAction::kReviewApprove), "review-approve");
   EXPECT_EQ(AuditActionName(AuditAction::kKeyImport), "key-import");
+  EXPECT_EQ(AuditActionName(AuditAction::kEmbargoLift), "embargo-lift");
+  EXPECT_EQ(AuditActionName(AuditAction::kWithdraw), "withdraw");
   EXPECT_THAT(ParseAuditAction("Login"),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseAuditAction(""), StatusIs(StatusCode::kInvalidArgument));

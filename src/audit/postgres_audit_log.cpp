@@ -34,10 +34,6 @@ using store::PgResult;
 using store::PgStatus;
 using store::PgValue;
 
-// pg_advisory_xact_lock's key for appends: "KAuditLg" in ASCII
-// (docs/audit-log.md §4). Distinct from the migration lock.
-constexpr std::int64_t kAppendLock = 0x4b41756469744c67;
-
 constexpr const char* kColumns =
     "seq, time, actor, organisation, action, object, detail, prev_hash, hash";
 constexpr int kColumnCount = 9;
@@ -87,7 +83,8 @@ class PostgresAuditLog final : public AuditLog {
     KINTSUGI_RETURN_IF_ERROR(Reconnect());
     KINTSUGI_RETURN_IF_ERROR(
         PgCommand(conn(), "BEGIN", "appending to the audit log"));
-    Result<AuditEntry> entry = AppendInTransaction(record);
+    Result<AuditEntry> entry =
+        AppendInPostgresTransaction(conn(), record, clock_);
     Status status = entry.status();
     if (status.ok()) {
       status = PgCommand(conn(), "COMMIT", "appending to the audit log");
@@ -124,50 +121,6 @@ class PostgresAuditLog final : public AuditLog {
   Status Reconnect() {
     return store::PgReconnectIfDropped(conn(), "the PostgreSQL audit log")
         .status();
-  }
-
-  Result<AuditEntry> AppendInTransaction(const AuditRecord& record) {
-    const std::string lock =
-        fmt::format("SELECT pg_advisory_xact_lock({})", kAppendLock);
-    KINTSUGI_RETURN_IF_ERROR(
-        PgCommand(conn(), lock.c_str(), "locking the audit log"));
-    const std::string head_sql = fmt::format(
-        "SELECT {} FROM kintsugi.audit_log ORDER BY seq DESC "
-        "LIMIT 1",
-        kColumns);
-    const PgResult head(PQexecParams(conn(), head_sql.c_str(), 0, nullptr,
-                                     nullptr, nullptr, nullptr,
-                                     /*resultFormat=*/1));
-    if (PQresultStatus(head.get()) != PGRES_TUPLES_OK ||
-        PQnfields(head.get()) != kColumnCount) {
-      return PgStatus(head.get(), conn(), "reading the audit log's head");
-    }
-    std::optional<StoredEntry> last;
-    if (PQntuples(head.get()) > 0) last = ReadRow(head.get(), 0);
-    KINTSUGI_ASSIGN_OR_RETURN(AuditEntry entry,
-                              NextEntry(record, last, clock_));
-    const std::string seq = BigEndian(entry.seq);
-    store::PgParams params;
-    params.Add(std::string_view(seq));
-    params.Add(std::string_view(entry.time));
-    params.Add(std::string_view(entry.actor));
-    params.Add(std::string_view(entry.organisation));
-    params.Add(AuditActionName(entry.action));
-    params.Add(std::string_view(entry.object));
-    params.Add(std::string_view(entry.detail));
-    params.Add(ByteView(entry.prev_hash.data(), entry.prev_hash.size()));
-    params.Add(ByteView(entry.hash.data(), entry.hash.size()));
-    const std::string insert = fmt::format(
-        "INSERT INTO kintsugi.audit_log({}) VALUES($1::bigint, $2, $3, $4, "
-        "$5, $6, $7, $8::bytea, $9::bytea)",
-        kColumns);
-    const PgResult inserted(
-        PQexecParams(conn(), insert.c_str(), params.count(), nullptr,
-                     params.values(), params.lengths(), params.formats(), 0));
-    if (PQresultStatus(inserted.get()) != PGRES_COMMAND_OK) {
-      return PgStatus(inserted.get(), conn(), "appending to the audit log");
-    }
-    return entry;
   }
 
   // Hands each row, in seq order, to `visit`, from one read-only snapshot,
@@ -213,6 +166,52 @@ class PostgresAuditLog final : public AuditLog {
 };
 
 }  // namespace
+
+Result<AuditEntry> AppendInPostgresTransaction(pg_conn* conn,
+                                               const AuditRecord& record,
+                                               const AuditClock& clock) {
+  KINTSUGI_RETURN_IF_ERROR(ValidateAuditRecord(record));
+  const std::string lock =
+      fmt::format("SELECT pg_advisory_xact_lock({})", kPostgresAppendLock);
+  KINTSUGI_RETURN_IF_ERROR(
+      PgCommand(conn, lock.c_str(), "locking the audit log"));
+  const std::string head_sql = fmt::format(
+      "SELECT {} FROM kintsugi.audit_log ORDER BY seq DESC "
+      "LIMIT 1",
+      kColumns);
+  const PgResult head(PQexecParams(conn, head_sql.c_str(), 0, nullptr, nullptr,
+                                   nullptr, nullptr,
+                                   /*resultFormat=*/1));
+  if (PQresultStatus(head.get()) != PGRES_TUPLES_OK ||
+      PQnfields(head.get()) != kColumnCount) {
+    return PgStatus(head.get(), conn, "reading the audit log's head");
+  }
+  std::optional<StoredEntry> last;
+  if (PQntuples(head.get()) > 0) last = ReadRow(head.get(), 0);
+  KINTSUGI_ASSIGN_OR_RETURN(AuditEntry entry, NextEntry(record, last, clock));
+  const std::string seq = BigEndian(entry.seq);
+  store::PgParams params;
+  params.Add(std::string_view(seq));
+  params.Add(std::string_view(entry.time));
+  params.Add(std::string_view(entry.actor));
+  params.Add(std::string_view(entry.organisation));
+  params.Add(AuditActionName(entry.action));
+  params.Add(std::string_view(entry.object));
+  params.Add(std::string_view(entry.detail));
+  params.Add(ByteView(entry.prev_hash.data(), entry.prev_hash.size()));
+  params.Add(ByteView(entry.hash.data(), entry.hash.size()));
+  const std::string insert = fmt::format(
+      "INSERT INTO kintsugi.audit_log({}) VALUES($1::bigint, $2, $3, $4, "
+      "$5, $6, $7, $8::bytea, $9::bytea)",
+      kColumns);
+  const PgResult inserted(PQexecParams(conn, insert.c_str(), params.count(),
+                                       nullptr, params.values(),
+                                       params.lengths(), params.formats(), 0));
+  if (PQresultStatus(inserted.get()) != PGRES_COMMAND_OK) {
+    return PgStatus(inserted.get(), conn, "appending to the audit log");
+  }
+  return entry;
+}
 
 Result<std::unique_ptr<AuditLog>> OpenPostgresAuditLog(
     const std::string& conninfo, AuditClock clock) {

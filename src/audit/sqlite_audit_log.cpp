@@ -52,25 +52,45 @@ StoredEntry ReadRow(sqlite3_stmt* statement) {
   return stored;
 }
 
+// Writes `entry` as the next row of the audit table.
+Status Insert(sqlite3* db, const AuditEntry& entry) {
+  const std::string sql = std::string("INSERT INTO audit_log(") + kColumns +
+                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  KINTSUGI_ASSIGN_OR_RETURN(const SqliteStatement statement,
+                            store::SqlitePrepare(db, sql.c_str()));
+  sqlite3_stmt* insert = statement.get();
+  int code =
+      sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(entry.seq));
+  if (code != SQLITE_OK) return SqliteStatus(code, db, "binding a value");
+  int index = 2;
+  for (std::string_view text :
+       {std::string_view(entry.time), std::string_view(entry.actor),
+        std::string_view(entry.organisation), AuditActionName(entry.action),
+        std::string_view(entry.object), std::string_view(entry.detail)}) {
+    KINTSUGI_RETURN_IF_ERROR(store::SqliteBindText(db, insert, index++, text));
+  }
+  for (const AuditHash* hash : {&entry.prev_hash, &entry.hash}) {
+    code = sqlite3_bind_blob(insert, index++, hash->data(),
+                             static_cast<int>(hash->size()), SQLITE_STATIC);
+    if (code != SQLITE_OK) return SqliteStatus(code, db, "binding a value");
+  }
+  code = sqlite3_step(insert);
+  if (code != SQLITE_DONE) {
+    return SqliteStatus(code, db, "appending to the audit log");
+  }
+  return Status::Ok();
+}
+
 class SqliteAuditLog final : public AuditLog {
  public:
   SqliteAuditLog(store::SqliteDb db, AuditClock clock)
       : db_(std::move(db)), clock_(std::move(clock)) {}
 
   Status PrepareStatements() {
-    const std::string head = std::string("SELECT ") + kColumns +
-                             " FROM audit_log ORDER BY seq DESC LIMIT 1";
-    KINTSUGI_ASSIGN_OR_RETURN(head_,
-                              store::SqlitePrepare(db_.get(), head.c_str()));
     const std::string all =
         std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY seq";
     KINTSUGI_ASSIGN_OR_RETURN(all_,
                               store::SqlitePrepare(db_.get(), all.c_str()));
-    const std::string insert = std::string("INSERT INTO audit_log(") +
-                               kColumns +
-                               ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    KINTSUGI_ASSIGN_OR_RETURN(insert_,
-                              store::SqlitePrepare(db_.get(), insert.c_str()));
     return Status::Ok();
   }
 
@@ -79,18 +99,8 @@ class SqliteAuditLog final : public AuditLog {
     store::SqliteTransaction transaction(db_.get());
     KINTSUGI_RETURN_IF_ERROR(
         transaction.Begin().WithContext("appending to the audit log: "));
-    AuditEntry entry;
-    {
-      SqliteStatementUse use(head_.get());
-      const int code = sqlite3_step(head_.get());
-      if (code != SQLITE_ROW && code != SQLITE_DONE) {
-        return SqliteStatus(code, db_.get(), "reading the audit log's head");
-      }
-      std::optional<StoredEntry> head;
-      if (code == SQLITE_ROW) head = ReadRow(head_.get());
-      KINTSUGI_ASSIGN_OR_RETURN(entry, NextEntry(record, head, clock_));
-    }
-    KINTSUGI_RETURN_IF_ERROR(Insert(entry));
+    KINTSUGI_ASSIGN_OR_RETURN(
+        AuditEntry entry, AppendInSqliteTransaction(db_.get(), record, clock_));
     KINTSUGI_RETURN_IF_ERROR(
         transaction.Commit().WithContext("appending to the audit log: "));
     return entry;
@@ -114,33 +124,6 @@ class SqliteAuditLog final : public AuditLog {
   }
 
  private:
-  Status Insert(const AuditEntry& entry) {
-    sqlite3* db = db_.get();
-    sqlite3_stmt* insert = insert_.get();
-    SqliteStatementUse use(insert);
-    int code =
-        sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(entry.seq));
-    if (code != SQLITE_OK) return SqliteStatus(code, db, "binding a value");
-    int index = 2;
-    for (std::string_view text :
-         {std::string_view(entry.time), std::string_view(entry.actor),
-          std::string_view(entry.organisation), AuditActionName(entry.action),
-          std::string_view(entry.object), std::string_view(entry.detail)}) {
-      KINTSUGI_RETURN_IF_ERROR(
-          store::SqliteBindText(db, insert, index++, text));
-    }
-    for (const AuditHash* hash : {&entry.prev_hash, &entry.hash}) {
-      code = sqlite3_bind_blob(insert, index++, hash->data(),
-                               static_cast<int>(hash->size()), SQLITE_STATIC);
-      if (code != SQLITE_OK) return SqliteStatus(code, db, "binding a value");
-    }
-    code = sqlite3_step(insert);
-    if (code != SQLITE_DONE) {
-      return SqliteStatus(code, db, "appending to the audit log");
-    }
-    return Status::Ok();
-  }
-
   // Hands each row, in seq order, to `visit`: one SELECT, so one snapshot.
   template <typename Visit>
   Status ForEachRow(const Visit& visit) {
@@ -159,12 +142,29 @@ class SqliteAuditLog final : public AuditLog {
   // Declared first: the statements are finalized before the file closes.
   store::SqliteDb db_;
   AuditClock clock_;
-  SqliteStatement head_;
   SqliteStatement all_;
-  SqliteStatement insert_;
 };
 
 }  // namespace
+
+Result<AuditEntry> AppendInSqliteTransaction(sqlite3* db,
+                                             const AuditRecord& record,
+                                             const AuditClock& clock) {
+  KINTSUGI_RETURN_IF_ERROR(ValidateAuditRecord(record));
+  const std::string head_sql = std::string("SELECT ") + kColumns +
+                               " FROM audit_log ORDER BY seq DESC LIMIT 1";
+  KINTSUGI_ASSIGN_OR_RETURN(const SqliteStatement head,
+                            store::SqlitePrepare(db, head_sql.c_str()));
+  const int code = sqlite3_step(head.get());
+  if (code != SQLITE_ROW && code != SQLITE_DONE) {
+    return SqliteStatus(code, db, "reading the audit log's head");
+  }
+  std::optional<StoredEntry> last;
+  if (code == SQLITE_ROW) last = ReadRow(head.get());
+  KINTSUGI_ASSIGN_OR_RETURN(AuditEntry entry, NextEntry(record, last, clock));
+  KINTSUGI_RETURN_IF_ERROR(Insert(db, entry));
+  return entry;
+}
 
 Result<std::unique_ptr<AuditLog>> OpenSqliteAuditLog(const std::string& path,
                                                      KeyStoreCreation creation,
