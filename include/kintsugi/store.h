@@ -140,6 +140,15 @@ class KeyStore {
   // Visits every stored key, embargoed ones included, in the order they
   // were imported: for `kintsugi keys export` and backups.
   virtual Status Export(const KeyVisitor& visit) = 0;
+
+  // Marks the stored keys that `records` name (same family, handle and key
+  // bytes; their provenance and state are ignored) released, in one
+  // transaction, or none of them: when an embargo ends
+  // (partners::Partners::LiftEmbargoes). A key released already stays so.
+  // kInvalidArgument ("record N: ...") as Import for a malformed record;
+  // kNotFound ("record N: ...") for one that names no stored key. Stores
+  // that cannot be written (a key server) answer kUnsupported, the default.
+  virtual Status Release(std::span<const KeyRecord> records);
 };
 
 // Whether opening a key store that does not exist creates it: an import

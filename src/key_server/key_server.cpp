@@ -319,6 +319,10 @@ class LayeredKeyStore final : public KeyStore {
     return first_->Import(records);
   }
 
+  Status Release(std::span<const KeyRecord> records) override {
+    return first_->Release(records);
+  }
+
   Result<std::vector<KeyRecord>> Lookup(std::string_view family,
                                         const KeyHandle& handle) override {
     KINTSUGI_ASSIGN_OR_RETURN(std::vector<KeyRecord> found,

@@ -95,6 +95,77 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON kintsugi.audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION kintsugi.audit_log_refuse();
 )sql",
+    // 2 -> 3: the partners (include/kintsugi/partners.h, docs/partners.md):
+    // organisations, their users, API tokens and web sessions (stored as
+    // SHA-256 hashes, never the tokens), and submissions. Times are RFC 3339
+    // UTC text ('' for none), which sorts as it reads; flags are integers,
+    // as in SQLite, so that both backends read the same rows.
+    R"sql(
+CREATE TABLE kintsugi.organisations(
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL UNIQUE,
+  kind TEXT COLLATE "C" NOT NULL,
+  created TEXT COLLATE "C" NOT NULL
+);
+CREATE TABLE kintsugi.users(
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL UNIQUE,
+  organisation BIGINT NOT NULL REFERENCES kintsugi.organisations(id),
+  role TEXT COLLATE "C" NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT NOT NULL,
+  totp_last_step BIGINT NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  last_failure TEXT COLLATE "C" NOT NULL DEFAULT '',
+  locked_until TEXT COLLATE "C" NOT NULL DEFAULT '',
+  created TEXT COLLATE "C" NOT NULL,
+  last_login TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE TABLE kintsugi.api_tokens(
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES kintsugi.users(id),
+  token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  scopes INTEGER NOT NULL,
+  created TEXT COLLATE "C" NOT NULL,
+  expires TEXT COLLATE "C" NOT NULL,
+  revoked TEXT COLLATE "C" NOT NULL DEFAULT '',
+  last_used TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE INDEX api_tokens_by_user ON kintsugi.api_tokens(user_id);
+CREATE TABLE kintsugi.sessions(
+  token_hash TEXT COLLATE "C" PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES kintsugi.users(id),
+  csrf TEXT COLLATE "C" NOT NULL,
+  created TEXT COLLATE "C" NOT NULL,
+  expires TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX sessions_by_user ON kintsugi.sessions(user_id);
+CREATE TABLE kintsugi.submissions(
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind TEXT COLLATE "C" NOT NULL,
+  organisation BIGINT NOT NULL REFERENCES kintsugi.organisations(id),
+  submitter BIGINT NOT NULL REFERENCES kintsugi.users(id),
+  case_reference TEXT NOT NULL,
+  embargo_until TEXT COLLATE "C" NOT NULL DEFAULT '',
+  created TEXT COLLATE "C" NOT NULL,
+  state TEXT COLLATE "C" NOT NULL,
+  summary TEXT NOT NULL,
+  family TEXT COLLATE "C" NOT NULL DEFAULT '',
+  key_count BIGINT NOT NULL DEFAULT 0,
+  format TEXT COLLATE "C" NOT NULL DEFAULT '',
+  content TEXT NOT NULL,
+  reviewer BIGINT REFERENCES kintsugi.users(id),
+  reviewed TEXT COLLATE "C" NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  embargo_held INTEGER NOT NULL DEFAULT 0,
+  embargo_lifted TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE INDEX submissions_by_state ON kintsugi.submissions(state, id);
+CREATE INDEX submissions_by_organisation
+  ON kintsugi.submissions(organisation, id);
+)sql",
 };
 static_assert(std::size(kMigrations) == store::kPostgresSchemaVersion);
 
@@ -118,6 +189,10 @@ constexpr const char* kRecordColumns =
     "family, key_type, handle_kind, handle, key, source, case_reference, "
     "obtained, state";
 constexpr int kRecordColumnCount = 9;
+constexpr const char* kInsertSql =
+    "INSERT INTO kintsugi.keys(family, key_type, handle_kind, handle, key, "
+    "source, case_reference, obtained, state) "
+    "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 constexpr int kKeyColumn = 4;
 
 // Overwrites the key column of every row of `result` before it is freed.
@@ -202,6 +277,128 @@ Status CheckText(const KeyRecord& record) {
   return Status::Ok();
 }
 
+// Reads the results of the inserts of records [first, sent) and the
+// sync that follows them.
+Status ReadInsertResults(PGconn* conn, std::span<const KeyRecord> records,
+                         std::size_t first, std::size_t sent) {
+  Status failure;
+  if (PQpipelineSync(conn) != 1) {
+    return PgStatus(nullptr, conn, "sending the import");
+  }
+  std::size_t next = first;
+  int nulls = 0;  // Two in a row: nothing more will come.
+  while (nulls < 2) {
+    const PgResult result(PQgetResult(conn));
+    if (result == nullptr) {
+      ++nulls;
+      continue;
+    }
+    nulls = 0;
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) return failure;
+    const std::size_t index = next++;
+    if (status == PGRES_COMMAND_OK || !failure.ok()) continue;
+    if (index >= sent) {  // A result no insert of ours asked for.
+      failure = PgStatus(result.get(), conn, "importing");
+      continue;
+    }
+    const std::string where = fmt::format("record {}", index + 1);
+    const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+    if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") {
+      failure = AlreadyExistsError(fmt::format(
+          "{}: the same {} key under the same handle is already stored", where,
+          records[index].family));
+    } else {
+      failure = PgStatus(result.get(), conn, where + ": storing the key");
+    }
+  }
+  if (failure.ok()) {
+    failure = PgStatus(nullptr, conn, "reading the import's results");
+  }
+  return failure;
+}
+
+// Sends the inserts kPipelineBatch at a time in pipeline mode (with the
+// statement `prepared` on `conn`, or kInsertSql when null) and reads
+// their results; the first failure (in record order) wins. Leaves the
+// connection out of pipeline mode, in the transaction.
+Status InsertAll(PGconn* conn, std::span<const KeyRecord> records,
+                 const char* prepared) {
+  if (PQenterPipelineMode(conn) != 1) {
+    return PgStatus(nullptr, conn, "starting the import");
+  }
+  Status failure;
+  for (std::size_t first = 0; first < records.size() && failure.ok();) {
+    const std::size_t end = std::min(records.size(), first + kPipelineBatch);
+    std::size_t sent = first;
+    Status refused;  // A record refused before it was sent.
+    for (; sent < end; ++sent) {
+      const KeyRecord& record = records[sent];
+      const std::string where = fmt::format("record {}", sent + 1);
+      refused = ValidateKeyRecord(record);
+      if (refused.ok()) refused = CheckText(record);
+      if (!refused.ok()) {
+        refused = refused.WithContext(where + ": ");
+        break;
+      }
+      const Params params = InsertParams(record);
+      const int queued =
+          prepared != nullptr
+              ? PQsendQueryPrepared(conn, prepared, params.count(),
+                                    params.values(), params.lengths(),
+                                    params.formats(), 0)
+              : PQsendQueryParams(conn, kInsertSql, params.count(), nullptr,
+                                  params.values(), params.lengths(),
+                                  params.formats(), 0);
+      if (queued != 1) {
+        refused = PgStatus(nullptr, conn, where + ": storing the key");
+        break;
+      }
+    }
+    Status results = ReadInsertResults(conn, records, first, sent);
+    failure = !results.ok() ? results : refused;
+    first = sent;
+  }
+  if (PQexitPipelineMode(conn) != 1 && failure.ok()) {
+    failure = PgStatus(nullptr, conn, "ending the import");
+  }
+  return failure;
+}
+
+// Marks each record's stored key released, inside the caller's
+// transaction (KeyStore::Release).
+Status ReleaseAll(PGconn* conn, std::span<const KeyRecord> records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const KeyRecord& record = records[i];
+    const std::string where = fmt::format("record {}", i + 1);
+    Status valid = ValidateKeyRecord(record);
+    if (valid.ok()) valid = CheckText(record);
+    KINTSUGI_RETURN_IF_ERROR(valid.WithContext(where + ": "));
+    Params params;
+    params.Add(std::string_view(record.family));
+    params.Add(HandleKindName(record.handle.kind));
+    params.Add(std::string_view(record.handle.value));
+    params.Add(record.key.view());
+    // sha256(key) first: the unique index's expression, so that it is used.
+    const PgResult updated(PQexecParams(
+        conn,
+        "UPDATE kintsugi.keys SET state = 'released' WHERE family = $1 AND "
+        "handle_kind = $2 AND handle = $3 AND sha256(key) = sha256($4::bytea) "
+        "AND key = $4::bytea",
+        params.count(), nullptr, params.values(), params.lengths(),
+        params.formats(), 0));
+    if (PQresultStatus(updated.get()) != PGRES_COMMAND_OK) {
+      return PgStatus(updated.get(), conn, where + ": releasing the key");
+    }
+    if (std::string_view(PQcmdTuples(updated.get())) == "0") {
+      return NotFoundError(
+          fmt::format("{}: no such {} key under that handle is stored", where,
+                      record.family));
+    }
+  }
+  return Status::Ok();
+}
+
 struct Statement {
   const char* name;
   std::string sql;
@@ -209,10 +406,7 @@ struct Statement {
 
 std::vector<Statement> Statements() {
   return {
-      {"kintsugi_insert",
-       "INSERT INTO kintsugi.keys(family, key_type, handle_kind, handle, key, "
-       "source, case_reference, obtained, state) "
-       "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+      {"kintsugi_insert", kInsertSql},
       {"kintsugi_lookup",
        fmt::format("SELECT {} FROM kintsugi.keys WHERE family = $1 AND "
                    "handle_kind = $2 AND handle = $3 AND state = 'released' "
@@ -243,7 +437,17 @@ class PostgresKeyStore final : public KeyStore {
     KINTSUGI_RETURN_IF_ERROR(Reconnect());
     KINTSUGI_RETURN_IF_ERROR(
         PgCommand(conn(), "BEGIN", "starting a transaction"));
-    Status status = InsertAll(records);
+    Status status = InsertAll(conn(), records, "kintsugi_insert");
+    if (status.ok()) status = PgCommand(conn(), "COMMIT", "committing");
+    if (!status.ok()) PgCommand(conn(), "ROLLBACK", "rollback").IgnoreError();
+    return status;
+  }
+
+  Status Release(std::span<const KeyRecord> records) override {
+    KINTSUGI_RETURN_IF_ERROR(Reconnect());
+    KINTSUGI_RETURN_IF_ERROR(
+        PgCommand(conn(), "BEGIN", "starting a transaction"));
+    Status status = ReleaseAll(conn(), records);
     if (status.ok()) status = PgCommand(conn(), "COMMIT", "committing");
     if (!status.ok()) PgCommand(conn(), "ROLLBACK", "rollback").IgnoreError();
     return status;
@@ -333,86 +537,6 @@ class PostgresKeyStore final : public KeyStore {
       return PgStatus(result, conn(), what);
     }
     return Status::Ok();
-  }
-
-  // Sends the inserts kPipelineBatch at a time in pipeline mode and reads
-  // their results; the first failure (in record order) wins. Leaves the
-  // connection out of pipeline mode, in the transaction.
-  Status InsertAll(std::span<const KeyRecord> records) {
-    if (PQenterPipelineMode(conn()) != 1) {
-      return PgStatus(nullptr, conn(), "starting the import");
-    }
-    Status failure;
-    for (std::size_t first = 0; first < records.size() && failure.ok();) {
-      const std::size_t end = std::min(records.size(), first + kPipelineBatch);
-      std::size_t sent = first;
-      Status refused;  // A record refused before it was sent.
-      for (; sent < end; ++sent) {
-        const KeyRecord& record = records[sent];
-        const std::string where = fmt::format("record {}", sent + 1);
-        refused = ValidateKeyRecord(record);
-        if (refused.ok()) refused = CheckText(record);
-        if (!refused.ok()) {
-          refused = refused.WithContext(where + ": ");
-          break;
-        }
-        const Params params = InsertParams(record);
-        if (PQsendQueryPrepared(conn(), "kintsugi_insert", params.count(),
-                                params.values(), params.lengths(),
-                                params.formats(), 0) != 1) {
-          refused = PgStatus(nullptr, conn(), where + ": storing the key");
-          break;
-        }
-      }
-      Status results = ReadInsertResults(records, first, sent);
-      failure = !results.ok() ? results : refused;
-      first = sent;
-    }
-    if (PQexitPipelineMode(conn()) != 1 && failure.ok()) {
-      failure = PgStatus(nullptr, conn(), "ending the import");
-    }
-    return failure;
-  }
-
-  // Reads the results of the inserts of records [first, sent) and the
-  // sync that follows them.
-  Status ReadInsertResults(std::span<const KeyRecord> records,
-                           std::size_t first, std::size_t sent) {
-    Status failure;
-    if (PQpipelineSync(conn()) != 1) {
-      return PgStatus(nullptr, conn(), "sending the import");
-    }
-    std::size_t next = first;
-    int nulls = 0;  // Two in a row: nothing more will come.
-    while (nulls < 2) {
-      const PgResult result(PQgetResult(conn()));
-      if (result == nullptr) {
-        ++nulls;
-        continue;
-      }
-      nulls = 0;
-      const ExecStatusType status = PQresultStatus(result.get());
-      if (status == PGRES_PIPELINE_SYNC) return failure;
-      const std::size_t index = next++;
-      if (status == PGRES_COMMAND_OK || !failure.ok()) continue;
-      if (index >= sent) {  // A result no insert of ours asked for.
-        failure = PgStatus(result.get(), conn(), "importing");
-        continue;
-      }
-      const std::string where = fmt::format("record {}", index + 1);
-      const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
-      if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") {
-        failure = AlreadyExistsError(fmt::format(
-            "{}: the same {} key under the same handle is already stored",
-            where, records[index].family));
-      } else {
-        failure = PgStatus(result.get(), conn(), where + ": storing the key");
-      }
-    }
-    if (failure.ok()) {
-      failure = PgStatus(nullptr, conn(), "reading the import's results");
-    }
-    return failure;
   }
 
   // Runs `declare` (a DECLARE kintsugi_scan CURSOR with `params`) in a
@@ -559,6 +683,14 @@ Status Migrate(PGconn* conn) {
 }
 
 }  // namespace
+
+Status store::PgImportKeys(PGconn* conn, std::span<const KeyRecord> records) {
+  return InsertAll(conn, records, nullptr);
+}
+
+Status store::PgReleaseKeys(PGconn* conn, std::span<const KeyRecord> records) {
+  return ReleaseAll(conn, records);
+}
 
 Result<store::PgConn> store::OpenPostgresStoreConnection(
     const std::string& conninfo) {

@@ -5,14 +5,28 @@
 // need to see.
 
 #include <cstdint>
+#include <span>
 #include <string>
+
+#include "kintsugi/status.h"
+#include "kintsugi/store.h"
+
+struct pg_conn;
 
 namespace kintsugi::store {
 
 // The schema this build writes and reads: kintsugi.schema_version's one
 // row. A database of a higher version is refused (kUnsupported); a lower one
 // is migrated on open, one step at a time (postgres_store.cpp kMigrations).
-inline constexpr int kPostgresSchemaVersion = 2;
+// 1: the keys; 2: the audit log; 3: the partners.
+inline constexpr int kPostgresSchemaVersion = 3;
+
+// KeyStore::Import and Release on `conn`, inside the caller's open
+// transaction, with their checks and errors: so that another table of the
+// database changes with the keys, or not at all (an approved submission,
+// src/partners/).
+Status PgImportKeys(pg_conn* conn, std::span<const KeyRecord> records);
+Status PgReleaseKeys(pg_conn* conn, std::span<const KeyRecord> records);
 
 // The PostgreSQL schema (namespace) that holds the store's tables, so that
 // the store can share a database with other programs.

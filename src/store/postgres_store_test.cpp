@@ -156,20 +156,23 @@ TEST_F(PostgresStoreTest, AStoreAtVersionZeroIsMigrated) {
   EXPECT_THAT(ImportAll(*store, {Victim("a", "k")}), IsOk());
 }
 
-TEST_F(PostgresStoreTest, AVersionOneStoreGainsTheAuditLogAndKeepsItsKeys) {
-  // A store of the first release (the keys only): the version 2 step adds
-  // the audit log beside them.
+TEST_F(PostgresStoreTest, AVersionOneStoreGainsTheLaterTablesAndKeepsItsKeys) {
+  // A store of the first release (the keys only): the later steps add the
+  // audit log and the partner tables beside them.
   {
     ASSERT_OK_AND_ASSIGN(auto store, env_.Open());
     ASSERT_THAT(ImportAll(*store, {Victim("a", "k")}), IsOk());
   }
   Query(
+      "DROP TABLE kintsugi.submissions, kintsugi.sessions, "
+      "kintsugi.api_tokens, kintsugi.users, kintsugi.organisations; "
       "DROP TABLE kintsugi.audit_log; DROP FUNCTION "
       "kintsugi.audit_log_check_append, kintsugi.audit_log_refuse; UPDATE "
       "kintsugi.schema_version SET version = 1");
   ASSERT_OK_AND_ASSIGN(auto store, env_.Open());
   EXPECT_EQ(Total(*store), 1u);
-  EXPECT_EQ(Query("SELECT version FROM kintsugi.schema_version"), "2");
+  EXPECT_EQ(Query("SELECT version FROM kintsugi.schema_version"),
+            std::to_string(kPostgresSchemaVersion));
   EXPECT_EQ(Query("SELECT count(*) FROM pg_trigger WHERE tgrelid = "
                   "'kintsugi.audit_log'::regclass AND NOT tgisinternal"),
             "3");

@@ -75,6 +75,75 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 2 -> 3: the partners (include/kintsugi/partners.h, docs/partners.md):
+    // organisations, their users, API tokens and web sessions (stored as
+    // SHA-256 hashes, never the tokens), and submissions. Times are RFC 3339
+    // UTC text ('' for none), which sorts as it reads.
+    R"sql(
+CREATE TABLE organisations(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  created TEXT NOT NULL
+);
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  organisation INTEGER NOT NULL REFERENCES organisations(id),
+  role TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT NOT NULL,
+  totp_last_step INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  last_failure TEXT NOT NULL DEFAULT '',
+  locked_until TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL,
+  last_login TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  scopes INTEGER NOT NULL,
+  created TEXT NOT NULL,
+  expires TEXT NOT NULL,
+  revoked TEXT NOT NULL DEFAULT '',
+  last_used TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  csrf TEXT NOT NULL,
+  created TEXT NOT NULL,
+  expires TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE submissions(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  organisation INTEGER NOT NULL REFERENCES organisations(id),
+  submitter INTEGER NOT NULL REFERENCES users(id),
+  case_reference TEXT NOT NULL,
+  embargo_until TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL,
+  state TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  family TEXT NOT NULL DEFAULT '',
+  key_count INTEGER NOT NULL DEFAULT 0,
+  format TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL,
+  reviewer INTEGER REFERENCES users(id),
+  reviewed TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  embargo_held INTEGER NOT NULL DEFAULT 0,
+  embargo_lifted TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX submissions_by_state ON submissions(state, id);
+CREATE INDEX submissions_by_organisation ON submissions(organisation, id);
+)sql",
 };
 static_assert(std::size(kMigrations) == store::kSqliteSchemaVersion);
 
@@ -140,17 +209,60 @@ Status VisitRows(sqlite3* db, sqlite3_stmt* statement,
   }
 }
 
+Status BindRecord(sqlite3* db, sqlite3_stmt* insert, const KeyRecord& record) {
+  KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db, insert, 1, record.family));
+  KINTSUGI_RETURN_IF_ERROR(
+      SqliteBindText(db, insert, 2, KeyTypeName(record.key_type)));
+  KINTSUGI_RETURN_IF_ERROR(
+      SqliteBindText(db, insert, 3, HandleKindName(record.handle.kind)));
+  KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db, insert, 4, record.handle.value));
+  const ByteView key = record.key.view();
+  const int code = sqlite3_bind_blob(insert, 5, key.data(), Length(key.size()),
+                                     SQLITE_STATIC);
+  if (code != SQLITE_OK) return SqliteStatus(code, db, "binding the key");
+  KINTSUGI_RETURN_IF_ERROR(
+      SqliteBindText(db, insert, 6, record.provenance.source));
+  KINTSUGI_RETURN_IF_ERROR(
+      SqliteBindText(db, insert, 7, record.provenance.case_reference));
+  KINTSUGI_RETURN_IF_ERROR(
+      SqliteBindText(db, insert, 8, record.provenance.date));
+  return SqliteBindText(db, insert, 9, ReleaseStateName(record.state));
+}
+
+constexpr const char* kInsertSql =
+    "INSERT INTO keys(family, key_type, handle_kind, handle, key, source, "
+    "case_reference, obtained, state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+    "?9)";
+
+// Stores `records` with the kept statement `insert` (kInsertSql), inside
+// the caller's transaction.
+Status InsertRecords(sqlite3* db, sqlite3_stmt* insert,
+                     std::span<const KeyRecord> records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const KeyRecord& record = records[i];
+    const std::string where = fmt::format("record {}", i + 1);
+    KINTSUGI_RETURN_IF_ERROR(ValidateKeyRecord(record).WithContext(where));
+    StatementUse use(insert);
+    KINTSUGI_RETURN_IF_ERROR(BindRecord(db, insert, record));
+    const int code = sqlite3_step(insert);
+    if ((code & 0xff) == SQLITE_CONSTRAINT) {
+      return AlreadyExistsError(fmt::format(
+          "{}: the same {} key under the same handle is already stored", where,
+          record.family));
+    }
+    if (code != SQLITE_DONE) {
+      return SqliteStatus(code, db, where + ": storing the key");
+    }
+  }
+  return Status::Ok();
+}
+
 class SqliteKeyStore final : public KeyStore {
  public:
   explicit SqliteKeyStore(Db db) : db_(std::move(db)) {}
 
   Status PrepareStatements() {
-    KINTSUGI_ASSIGN_OR_RETURN(
-        insert_,
-        SqlitePrepare(db_.get(),
-                      "INSERT INTO keys(family, key_type, handle_kind, "
-                      "handle, key, source, case_reference, obtained, "
-                      "state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    KINTSUGI_ASSIGN_OR_RETURN(insert_, SqlitePrepare(db_.get(), kInsertSql));
     const std::string lookup = fmt::format(
         "SELECT {} FROM keys WHERE family = ?1 AND handle_kind = ?2 AND "
         "handle = ?3 AND state = 'released' ORDER BY id",
@@ -177,23 +289,14 @@ class SqliteKeyStore final : public KeyStore {
   Status Import(std::span<const KeyRecord> records) override {
     Transaction transaction(db_.get());
     KINTSUGI_RETURN_IF_ERROR(transaction.Begin());
-    sqlite3_stmt* insert = insert_.get();
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const KeyRecord& record = records[i];
-      const std::string where = fmt::format("record {}", i + 1);
-      KINTSUGI_RETURN_IF_ERROR(ValidateKeyRecord(record).WithContext(where));
-      StatementUse use(insert);
-      KINTSUGI_RETURN_IF_ERROR(BindRecord(insert, record));
-      const int code = sqlite3_step(insert);
-      if ((code & 0xff) == SQLITE_CONSTRAINT) {
-        return AlreadyExistsError(fmt::format(
-            "{}: the same {} key under the same handle is already stored",
-            where, record.family));
-      }
-      if (code != SQLITE_DONE) {
-        return SqliteStatus(code, db_.get(), where + ": storing the key");
-      }
-    }
+    KINTSUGI_RETURN_IF_ERROR(InsertRecords(db_.get(), insert_.get(), records));
+    return transaction.Commit();
+  }
+
+  Status Release(std::span<const KeyRecord> records) override {
+    Transaction transaction(db_.get());
+    KINTSUGI_RETURN_IF_ERROR(transaction.Begin());
+    KINTSUGI_RETURN_IF_ERROR(store::SqliteReleaseKeys(db_.get(), records));
     return transaction.Commit();
   }
 
@@ -253,28 +356,6 @@ class SqliteKeyStore final : public KeyStore {
   }
 
  private:
-  Status BindRecord(sqlite3_stmt* insert, const KeyRecord& record) {
-    sqlite3* db = db_.get();
-    KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db, insert, 1, record.family));
-    KINTSUGI_RETURN_IF_ERROR(
-        SqliteBindText(db, insert, 2, KeyTypeName(record.key_type)));
-    KINTSUGI_RETURN_IF_ERROR(
-        SqliteBindText(db, insert, 3, HandleKindName(record.handle.kind)));
-    KINTSUGI_RETURN_IF_ERROR(
-        SqliteBindText(db, insert, 4, record.handle.value));
-    const ByteView key = record.key.view();
-    const int code = sqlite3_bind_blob(insert, 5, key.data(),
-                                       Length(key.size()), SQLITE_STATIC);
-    if (code != SQLITE_OK) return SqliteStatus(code, db, "binding the key");
-    KINTSUGI_RETURN_IF_ERROR(
-        SqliteBindText(db, insert, 6, record.provenance.source));
-    KINTSUGI_RETURN_IF_ERROR(
-        SqliteBindText(db, insert, 7, record.provenance.case_reference));
-    KINTSUGI_RETURN_IF_ERROR(
-        SqliteBindText(db, insert, 8, record.provenance.date));
-    return SqliteBindText(db, insert, 9, ReleaseStateName(record.state));
-  }
-
   // Declared first: the statements are finalized before the database
   // closes.
   Db db_;
@@ -396,6 +477,48 @@ Status Migrate(sqlite3* db) {
 }
 
 }  // namespace
+
+Status store::SqliteImportKeys(sqlite3* db,
+                               std::span<const KeyRecord> records) {
+  KINTSUGI_ASSIGN_OR_RETURN(const Statement insert,
+                            SqlitePrepare(db, kInsertSql));
+  return InsertRecords(db, insert.get(), records);
+}
+
+Status store::SqliteReleaseKeys(sqlite3* db,
+                                std::span<const KeyRecord> records) {
+  KINTSUGI_ASSIGN_OR_RETURN(
+      const Statement release,
+      SqlitePrepare(db,
+                    "UPDATE keys SET state = 'released' WHERE family = ?1 AND "
+                    "handle_kind = ?2 AND handle = ?3 AND key = ?4"));
+  sqlite3_stmt* update = release.get();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const KeyRecord& record = records[i];
+    const std::string where = fmt::format("record {}", i + 1);
+    KINTSUGI_RETURN_IF_ERROR(ValidateKeyRecord(record).WithContext(where));
+    StatementUse use(update);
+    KINTSUGI_RETURN_IF_ERROR(SqliteBindText(db, update, 1, record.family));
+    KINTSUGI_RETURN_IF_ERROR(
+        SqliteBindText(db, update, 2, HandleKindName(record.handle.kind)));
+    KINTSUGI_RETURN_IF_ERROR(
+        SqliteBindText(db, update, 3, record.handle.value));
+    const ByteView key = record.key.view();
+    const int bound = sqlite3_bind_blob(update, 4, key.data(),
+                                        Length(key.size()), SQLITE_STATIC);
+    if (bound != SQLITE_OK) return SqliteStatus(bound, db, "binding the key");
+    const int code = sqlite3_step(update);
+    if (code != SQLITE_DONE) {
+      return SqliteStatus(code, db, where + ": releasing the key");
+    }
+    if (sqlite3_changes(db) == 0) {
+      return NotFoundError(
+          fmt::format("{}: no such {} key under that handle is stored", where,
+                      record.family));
+    }
+  }
+  return Status::Ok();
+}
 
 Result<store::SqliteDb> store::OpenSqliteStoreFile(const std::string& path,
                                                    KeyStoreCreation creation) {

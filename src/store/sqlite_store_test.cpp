@@ -248,16 +248,19 @@ TEST(SqliteKeyStoreTest, AStoreAtVersionZeroIsMigrated) {
   EXPECT_THAT(store->Import(OneKey()), IsOk());
 }
 
-TEST(SqliteKeyStoreTest, AVersionOneStoreGainsTheAuditLogAndKeepsItsKeys) {
-  // A store of the first release (the keys only): the version 2 step adds
-  // the audit log beside them.
+TEST(SqliteKeyStoreTest, AVersionOneStoreGainsTheLaterTablesAndKeepsItsKeys) {
+  // A store of the first release (the keys only): the later steps add the
+  // audit log and the partner tables beside them.
   TempFolder folder;
   const auto file = folder.path() / "keys.sqlite";
   {
     ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteKeyStore(file.string()));
     ASSERT_THAT(store->Import(OneKey()), IsOk());
   }
-  Sql(file, "DROP TABLE audit_log; UPDATE schema_version SET version = 1");
+  Sql(file,
+      "DROP TABLE submissions; DROP TABLE sessions; DROP TABLE api_tokens; "
+      "DROP TABLE users; DROP TABLE organisations; DROP TABLE audit_log; "
+      "UPDATE schema_version SET version = 1");
   EXPECT_EQ(Scalar(file,
                    "SELECT COUNT(*) FROM sqlite_schema WHERE "
                    "tbl_name = 'audit_log'"),
@@ -265,7 +268,8 @@ TEST(SqliteKeyStoreTest, AVersionOneStoreGainsTheAuditLogAndKeepsItsKeys) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteKeyStore(file.string()));
   EXPECT_THAT(store->Lookup("stop-djvu", {HandleKind::kVictimId, "id"}),
               IsOkAndHolds(::testing::SizeIs(1)));
-  EXPECT_EQ(Scalar(file, "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(Scalar(file, "SELECT version FROM schema_version"),
+            std::to_string(kSqliteSchemaVersion));
   // The table and its three triggers.
   EXPECT_EQ(Scalar(file,
                    "SELECT COUNT(*) FROM sqlite_schema WHERE "

@@ -74,6 +74,10 @@ bool IsDate(std::string_view text) {
 
 }  // namespace
 
+Status KeyStore::Release(std::span<const KeyRecord>) {
+  return UnsupportedError("this key store cannot release keys");
+}
+
 std::string_view KeyTypeName(KeyType type) { return NameOf(kKeyTypes, type); }
 Result<KeyType> ParseKeyType(std::string_view name) {
   return Parse(kKeyTypes, name, "key type");

@@ -225,6 +225,46 @@ TYPED_TEST(KeyStoreConformanceTest, EmbargoedKeysAreNeverLookedUp) {
               ElementsAre(See(held), See(open), See(held_any), See(open_any)));
 }
 
+TYPED_TEST(KeyStoreConformanceTest, ReleasingMakesEmbargoedKeysLookedUp) {
+  const KeyRecord held = Victim("id", "held", ReleaseState::kEmbargoed);
+  const KeyRecord other = Victim("id", "other", ReleaseState::kEmbargoed);
+  ASSERT_THAT(this->Import({held, other}), IsOk());
+  EXPECT_THAT(this->Lookup("stop-djvu", HandleKind::kVictimId, "id"),
+              IsEmpty());
+  // Matched by family, handle and key bytes: the provenance and state the
+  // caller passes do not matter.
+  KeyRecord named = Victim("id", "held");
+  named.provenance = {"someone else", "", ""};
+  ASSERT_THAT(this->store().Release(std::vector<KeyRecord>{named}), IsOk());
+  KeyRecord released = held;
+  released.state = ReleaseState::kReleased;
+  EXPECT_THAT(this->Lookup("stop-djvu", HandleKind::kVictimId, "id"),
+              ElementsAre(See(released)));
+  // Releasing it again changes nothing; the other key stays embargoed.
+  ASSERT_THAT(this->store().Release(std::vector<KeyRecord>{named}), IsOk());
+  EXPECT_THAT(this->Exported(), ElementsAre(See(released), See(other)));
+}
+
+TYPED_TEST(KeyStoreConformanceTest, ReleasingAnUnknownKeyReleasesNothing) {
+  const KeyRecord held = Victim("id", "held", ReleaseState::kEmbargoed);
+  ASSERT_THAT(this->Import({held}), IsOk());
+  for (const KeyRecord& unknown :
+       {Victim("id", "other"), Victim("id2", "held"),
+        Record("babuk-nas", HandleKind::kVictimId, "id", "held")}) {
+    const Status status =
+        this->store().Release(std::vector<KeyRecord>{held, unknown});
+    EXPECT_THAT(status, StatusIs(StatusCode::kNotFound));
+    EXPECT_THAT(status.message(), HasSubstr("record 2"));
+  }
+  KeyRecord invalid = held;
+  invalid.family.clear();
+  EXPECT_THAT(this->store().Release(std::vector<KeyRecord>{held, invalid}),
+              StatusIs(StatusCode::kInvalidArgument));
+  // All or nothing: the first record of each batch stayed embargoed.
+  EXPECT_THAT(this->Exported(), ElementsAre(See(held)));
+  EXPECT_THAT(this->store().Release({}), IsOk());
+}
+
 TYPED_TEST(KeyStoreConformanceTest, OnlyEmbargoedKeysLookLikeNone) {
   ASSERT_THAT(this->Import({Victim("id", "held", ReleaseState::kEmbargoed)}),
               IsOk());
