@@ -233,3 +233,22 @@ inline constexpr std::size_t kMaxReleaseBundleBytes =
 // A release key file (one line of base64).
 inline constexpr std::size_t kMaxReleaseKeyFileBytes = 4 * kKiB;
 }  // namespace kintsugi::limits
+
+// --- partners (src/partners, issue 12, docs/partners.md) --------------------
+namespace kintsugi::limits {
+// A key dump submitted through the partner pages or API: stored whole in one
+// database row until it is reviewed, and parsed again when it is approved,
+// so far smaller than what `keys import` reads from a file (an operator's
+// bulk import). 32 MiB is some 17,000 RSA-2048 keys in PEM, or half a
+// million 32-byte keys in JSON lines; a larger seizure is split, or
+// imported by the operator.
+inline constexpr std::size_t kMaxSubmittedKeyDumpBytes = 32 * kMiB;
+// A rejection's reason or a reviewer's remark, a case reference, a token's
+// name: a sentence or a reference, not a document.
+inline constexpr std::size_t kMaxPartnerReasonBytes = 2000;
+inline constexpr std::size_t kMaxCaseReferenceChars = 200;
+inline constexpr std::size_t kMaxTokenNameChars = 100;
+// Entries one Audit() page returns at most (partners.h): a page, not an
+// export (`kintsugi audit export` is that).
+inline constexpr std::size_t kMaxAuditPageEntries = 1000;
+}  // namespace kintsugi::limits

@@ -129,6 +129,7 @@ struct Principal {
   std::int64_t token_id = 0;  // The token used, when via kToken.
 
   // The CLI, for `kintsugi partners ...` run by the instance's operator.
+  // It belongs to no organisation: it neither submits nor reviews.
   static Principal Cli();
   bool Has(unsigned scope) const { return (scopes & scope) == scope; }
 };
@@ -136,6 +137,10 @@ struct Principal {
 // The scopes a role may use at all: submitter read+submit, reviewer also
 // review, admin all.
 unsigned RoleScopes(Role role);
+
+// "The operator" below: the CLI, or an admin whose principal has
+// kScopeAdmin (every session of an admin; a token only with that scope).
+// An admin's token without it acts as a reviewer of its organisation.
 
 // A user just made, or whose second factor was reset: the TOTP secret is
 // shown to the operator once (to pass on to the user) and never again.
@@ -192,8 +197,9 @@ struct SubmissionRequest {
   // Keys: held back (embargoed) until this date, UTC; "" for none. Must not
   // be in the past. Family definitions take no embargo.
   std::string embargo_until;
-  // Keys: a key dump, at most limits::kMaxKeyDumpBytes. Family: one KB YAML
-  // file, at most limits::kMaxKbFileBytes.
+  // Keys: a key dump, at most limits::kMaxSubmittedKeyDumpBytes. Family: one
+  // KB YAML file, at most limits::kMaxKbFileBytes. UTF-8 text without NUL
+  // bytes. Beyond its limit: kResourceExhausted.
   std::string content;
   // The dump's format for keys: "jsonl" or "csv" ("" guesses, as `keys
   // import` does).
@@ -212,13 +218,13 @@ struct Submission {
   // What it holds, for lists: for keys the number of records and their
   // families ("3 keys: stop-djvu, jigsaw"); for a family its id.
   std::string summary;
-  std::string family;        // Family submissions: the family id.
+  std::string family;           // Family submissions: the family id.
   std::uint64_t key_count = 0;  // Key submissions: the records.
   std::string reviewer;
   std::string reviewer_organisation;
   std::string reviewed;
-  std::string reason;         // Why it was rejected (required then), or the
-                              // reviewer's remark on approval.
+  std::string reason;          // Why it was rejected (required then), or the
+                               // reviewer's remark on approval.
   std::string embargo_lifted;  // When its embargoed keys were released.
   // The submitted text. Filled by GetSubmission only (lists leave it empty),
   // and never for a key dump: key bytes are shown to nobody through the
@@ -289,8 +295,7 @@ class Partners {
   // and a fresh TOTP secret. kNotFound for an unknown organisation.
   virtual Result<Enrolment> CreateUser(const Principal& who,
                                        std::string_view name,
-                                       std::string_view organisation,
-                                       Role role,
+                                       std::string_view organisation, Role role,
                                        std::string_view password) = 0;
   virtual Result<std::vector<User>> Users(const Principal& who) = 0;
   virtual Status SetRole(const Principal& who, std::string_view user,
@@ -324,6 +329,8 @@ class Partners {
   // logged out, or its user is disabled.
   virtual Result<SessionInfo> SessionPrincipal(
       std::string_view session_token) = 0;
+  // Ends the session (audited as logout); OK for an unknown or ended one,
+  // which has nothing to end.
   virtual Status Logout(std::string_view session_token) = 0;
   // The principal an API token stands for; kUnauthenticated when it is
   // malformed, unknown, expired or revoked, or its user is disabled.
@@ -348,10 +355,12 @@ class Partners {
 
   // --- submissions and review ----------------------------------------------
 
-  // Checks and stores a submission (needs kScopeSubmit). A key dump is
-  // parsed as `keys import` parses it, against the KB's families; a family
-  // definition is linted laid over the KB. kInvalidArgument with the
-  // problems (line numbers; never key bytes) when it does not pass.
+  // Checks and stores a submission (needs kScopeSubmit and a user of an
+  // organisation: kPermissionDenied for the CLI). A key dump is parsed as
+  // `keys import` parses it, against the KB's families; a family definition
+  // is linted laid over the KB. kInvalidArgument with the problems (line
+  // numbers; never key bytes) when it does not pass; kResourceExhausted
+  // beyond its size limit.
   virtual Result<Submission> Submit(const Principal& who,
                                     const SubmissionRequest& request) = 0;
   // Needs kScopeRead: `who`'s organisation's submissions, newest first
@@ -361,18 +370,24 @@ class Partners {
   // Needs kScopeReview and a reviewer: the pending submissions of the other
   // organisations, oldest first.
   virtual Result<std::vector<Submission>> ReviewQueue(const Principal& who) = 0;
-  // One submission with its content: for its own organisation, a reviewer
-  // of another organisation, or an admin. kNotFound otherwise (the same
-  // answer as for an id that does not exist).
+  // One submission with its content: for its own organisation (kScopeRead),
+  // a reviewer of another organisation (kScopeReview) while it is pending
+  // or once they reviewed it, or the operator. kNotFound otherwise (the
+  // same answer as for an id that does not exist).
   virtual Result<Submission> GetSubmission(const Principal& who,
                                            std::int64_t id) = 0;
   // A key submission's records without their key bytes; as GetSubmission.
+  // kInvalidArgument for a family submission. Empty once rejected or
+  // withdrawn: the keys of a dump that will never take effect are erased.
   virtual Result<std::vector<KeyPreview>> PreviewKeys(const Principal& who,
                                                       std::int64_t id) = 0;
   // Approves or rejects a pending submission (needs kScopeReview and a
   // reviewer of ANOTHER organisation than the submitter's:
-  // kPermissionDenied for its own). A rejection needs a reason
-  // (kInvalidArgument). kAlreadyExists when it is no longer pending.
+  // kPermissionDenied for its own, and for the CLI). A rejection needs a
+  // reason (kInvalidArgument). kAlreadyExists when it is no longer
+  // pending. The change, the keys and the audit entry are one transaction:
+  // an approval whose keys cannot be imported (kAlreadyExists for a key
+  // stored already) changes nothing.
   // Approving keys imports them into the key store in the same step:
   // released, or embargoed while the embargo date is in the future (and
   // whatever their own state says). Approving a family queues it for the
@@ -381,7 +396,8 @@ class Partners {
                                     ReviewDecision decision,
                                     std::string_view reason) = 0;
   // Takes back a pending submission of `who`'s organisation (needs
-  // kScopeSubmit); kAlreadyExists when no longer pending.
+  // kScopeSubmit; kPermissionDenied for another's that `who` may see);
+  // kAlreadyExists when no longer pending.
   virtual Result<Submission> Withdraw(const Principal& who,
                                       std::int64_t id) = 0;
 
@@ -389,11 +405,13 @@ class Partners {
 
   // Releases the keys of approved submissions whose embargo date has come
   // (by the clock, UTC), recording it on the submission and in the audit
-  // log; returns how many keys. Keys that their dump itself marked
-  // embargoed stay so. CLI or admin only.
+  // log (embargo-lift); returns how many keys. Keys that their dump itself
+  // marked embargoed stay so. The operator only. Each submission is one
+  // transaction: one whose dump no longer parses against the KB is left
+  // held, the others are lifted, and the first failure is returned.
   virtual Result<std::size_t> LiftEmbargoes(const Principal& who) = 0;
   // The approved family definitions, the latest per family id, in approval
-  // order. CLI or admin only.
+  // order. The operator only.
   virtual Result<std::vector<ApprovedFamily>> ApprovedFamilies(
       const Principal& who) = 0;
   // The releases made from this store, newest first (needs kScopeRead).
@@ -401,8 +419,9 @@ class Partners {
 
   // --- the audit log -------------------------------------------------------
 
-  // Needs kScopeAdmin and an admin: up to `limit` entries before `before`
-  // (0: from the end), newest first, and whether the chain holds.
+  // The operator only: up to `limit` (at most
+  // limits::kMaxAuditPageEntries) entries whose seq is below `before` (0:
+  // from the end), newest first, and whether the chain holds.
   struct AuditPage {
     std::vector<AuditEntry> entries;
     AuditVerification verification;
