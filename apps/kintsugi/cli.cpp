@@ -1,11 +1,14 @@
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
+#include "kintsugi/compiled_kb_cache.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
@@ -138,7 +141,8 @@ Result<release::PublicKey> TrustedReleaseKey(const GlobalOptions& options) {
 }
 
 Result<release::Bundle> ReadVerifiedBundle(const GlobalOptions& options,
-                                           const std::string& path) {
+                                           const std::string& path,
+                                           std::string* sha256) {
   KINTSUGI_ASSIGN_OR_RETURN(const release::PublicKey key,
                             TrustedReleaseKey(options));
   KINTSUGI_ASSIGN_OR_RETURN(
@@ -149,6 +153,7 @@ Result<release::Bundle> ReadVerifiedBundle(const GlobalOptions& options,
     return Status(bundle.error().code(),
                   path + ": " + bundle.error().message());
   }
+  if (sha256 != nullptr) *sha256 = release::BundleSha256(file);
   return bundle;
 }
 
@@ -192,14 +197,59 @@ Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options) {
   return loaded;
 }
 
+Result<std::shared_ptr<const identify::CompiledKb>> InstalledCompiledKb(
+    const release::Bundle& installed) {
+  KINTSUGI_ASSIGN_OR_RETURN(const std::filesystem::path bundle_path,
+                            release::InstalledBundlePath());
+  const std::filesystem::path cache =
+      bundle_path.parent_path() / "release.compiled";
+  if (std::filesystem::exists(cache)) {
+    auto artefact = ReadWholeFile(RealFileSystem(), cache.string(),
+                                  limits::kMaxCompiledKbCacheBytes);
+    auto loaded = artefact
+                      ? identify::LoadCachedCompiledKb(*artefact, installed.kb)
+                      : Result<std::shared_ptr<const identify::CompiledKb>>(
+                            artefact.error());
+    if (loaded) return loaded;
+    Log(LogLevel::kInfo,
+        "identify: the installed release's compiled KB is compiled again "
+        "({})",
+        loaded.error().ToString());
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(const kb::KnowledgeBase kb,
+                            release::LoadBundleKnowledgeBase(installed));
+  KINTSUGI_ASSIGN_OR_RETURN(identify::CompiledForCache made,
+                            identify::CompileForCache(kb, installed.kb));
+  // Saved by rename, so that a run stopped half-way leaves no half file;
+  // a failure only costs the next run the compilation.
+  const std::filesystem::path temporary =
+      cache.string() + ".new." + std::to_string(::getpid());
+  Status saved =
+      WriteNewFile(RealFileSystem(), temporary.string(), made.artefact, 0644);
+  if (saved.ok()) {
+    saved =
+        RealFileSystem().RenameReplacing(temporary.string(), cache.string());
+  }
+  if (!saved.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);
+    Log(LogLevel::kWarning,
+        "identify: the installed release's compiled KB could not be saved "
+        "({}); every run compiles it",
+        saved.ToString());
+  }
+  return made.compiled;
+}
+
 Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
     const GlobalOptions& options) {
   if (options.kb_dir.empty()) {
-    // The built-in KB comes precompiled; a release is compiled here.
-    auto path = release::InstalledBundlePath();
-    if (!path || !std::filesystem::exists(*path)) {
-      return identify::CompileBuiltInKb();
-    }
+    // The built-in KB comes precompiled; an installed release is compiled
+    // once and kept beside it.
+    KINTSUGI_ASSIGN_OR_RETURN(std::optional<release::Bundle> installed,
+                              InstalledRelease(options));
+    if (!installed) return identify::CompileBuiltInKb();
+    return InstalledCompiledKb(*installed);
   }
   KINTSUGI_ASSIGN_OR_RETURN(kb::KnowledgeBase loaded,
                             LoadKnowledgeBase(options));

@@ -72,9 +72,11 @@ const CLI::Validator& NonEmpty();
 // else the project's pinned key (kintsugi/release.h).
 Result<release::PublicKey> TrustedReleaseKey(const GlobalOptions& options);
 
-// A release bundle read from `path` and verified with the trusted key.
+// A release bundle read from `path` and verified with the trusted key;
+// `sha256`, when given, receives the file's (release::BundleSha256).
 Result<release::Bundle> ReadVerifiedBundle(const GlobalOptions& options,
-                                           const std::string& path);
+                                           const std::string& path,
+                                           std::string* sha256 = nullptr);
 
 // The release `kintsugi kb update` installed, verified again; nullopt when
 // none is installed. A bundle that no longer verifies is an error (never
@@ -92,10 +94,18 @@ Result<kb::KnowledgeBase> LoadKnowledgeBase(const GlobalOptions& options);
 
 // The KB identify matches against, compiled: the built-in one as it was
 // compiled when the binary was built (identify::CompileBuiltInKb, in
-// milliseconds), or the --kb folder loaded and compiled now. Errors as
-// LoadKnowledgeBase, or the compiler's.
+// milliseconds), the installed release's from its cache
+// (InstalledCompiledKb), or the --kb folder or bundle loaded and compiled
+// now. Errors as LoadKnowledgeBase, or the compiler's.
 Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
     const GlobalOptions& options);
+
+// The installed release `installed` compiled: read from release.compiled
+// beside the installed bundle when that was made from its KB bytes
+// (kintsugi/compiled_kb_cache.h), else compiled now and the cache written
+// (a failure to write it is only a warning).
+Result<std::shared_ptr<const identify::CompiledKb>> InstalledCompiledKb(
+    const release::Bundle& installed);
 
 // Each cmd_<name>.cpp defines one of these: it adds its subcommand to `app`
 // and sets `*handler` when the subcommand is chosen.

@@ -232,6 +232,9 @@ inline constexpr std::size_t kMaxReleaseBundleBytes =
     kMaxKbBundleBytes + kMaxKeyDumpBytes + 4 * kKiB;
 // A release key file (one line of base64).
 inline constexpr std::size_t kMaxReleaseKeyFileBytes = 4 * kKiB;
+// The compiled KB of an installed release, cached beside it
+// (kintsugi/compiled_kb_cache.h); a larger file is compiled again instead.
+inline constexpr std::size_t kMaxCompiledKbCacheBytes = 1024 * kMiB;
 }  // namespace kintsugi::limits
 
 // --- partners (src/partners, issue 12, docs/partners.md) --------------------
