@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <string>
 
 #include "cli.h"
@@ -15,6 +17,7 @@
 #include "kintsugi/fs.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
+#include "kintsugi/partners.h"
 #include "kintsugi/release.h"
 #include "kintsugi/store.h"
 
@@ -80,6 +83,13 @@ int RunKeygen(const GlobalOptions& options, const std::string& secret,
   return kExitOk;
 }
 
+// A packed KB loaded back from its bytes, as `kb update` will load it.
+Result<kb::KnowledgeBase> LoadPacked(const Bytes& packed) {
+  release::Bundle bundle;
+  bundle.kb = packed;
+  return release::LoadBundleKnowledgeBase(bundle);
+}
+
 struct MakeArgs {
   std::string db;
   std::string secret;
@@ -109,14 +119,47 @@ int RunMake(const GlobalOptions& options, const MakeArgs& args) {
                          InvalidArgumentError("release make: --kb must be a "
                                               "KB folder"));
   }
-  release::Bundle bundle;
-  auto packed = release::PackKnowledgeBase(options.kb_dir);
-  if (!packed) return ReportFailure(options, packed.error());
-  bundle.kb = std::move(*packed);
-  auto kb = release::LoadBundleKnowledgeBase(bundle);
-  if (!kb) {
-    ReportFailure(options, kb.error());
+  auto store = OpenKeyStore(args.db, KeyStoreCreation::kMustExist);
+  if (!store) return ReportFailure(options, store.error());
+  // The partners' part (docs/partners.md): the keys whose embargo has come
+  // are released first, and the approved family definitions are laid over
+  // the KB.
+  auto base_packed = release::PackKnowledgeBase(options.kb_dir);
+  if (!base_packed) return ReportFailure(options, base_packed.error());
+  auto base = LoadPacked(*base_packed);
+  if (!base) {
+    ReportFailure(options, base.error());
     return kExitKbInvalid;
+  }
+  partners::PartnersOptions partner_options;
+  partner_options.kb =
+      std::make_shared<const kb::KnowledgeBase>(std::move(*base));
+  partner_options.creation = KeyStoreCreation::kMustExist;
+  auto partners = partners::OpenPartners(args.db, partner_options);
+  if (!partners) return ReportFailure(options, partners.error());
+  const partners::Principal cli = partners::Principal::Cli();
+  auto lifted = (*partners)->LiftEmbargoes(cli);
+  if (!lifted) return ReportFailure(options, lifted.error());
+  auto approved = (*partners)->ApprovedFamilies(cli);
+  if (!approved) return ReportFailure(options, approved.error());
+  release::Bundle bundle;
+  std::shared_ptr<const kb::KnowledgeBase> kb = partner_options.kb;
+  if (approved->empty()) {
+    bundle.kb = std::move(*base_packed);
+  } else {
+    std::vector<release::KbOverlayFile> overlay;
+    for (const partners::ApprovedFamily& family : *approved) {
+      overlay.push_back({family.family + ".yaml", family.yaml});
+    }
+    auto laid_packed = release::PackKnowledgeBase(options.kb_dir, overlay);
+    if (!laid_packed) return ReportFailure(options, laid_packed.error());
+    auto laid = LoadPacked(*laid_packed);
+    if (!laid) {
+      ReportFailure(options, laid.error());
+      return kExitKbInvalid;
+    }
+    bundle.kb = std::move(*laid_packed);
+    kb = std::make_shared<const kb::KnowledgeBase>(std::move(*laid));
   }
   for (const kb::Diagnostic& d : kb::Lint(*kb, {})) {
     if (d.severity == kb::Diagnostic::Severity::kError) {
@@ -127,8 +170,6 @@ int RunMake(const GlobalOptions& options, const MakeArgs& args) {
       return kExitKbInvalid;
     }
   }
-  auto store = OpenKeyStore(args.db, KeyStoreCreation::kMustExist);
-  if (!store) return ReportFailure(options, store.error());
   std::size_t keys = 0;
   auto dump = release::ReleasedKeysDump(**store, &keys);
   if (!dump) return ReportFailure(options, dump.error());
@@ -153,15 +194,19 @@ int RunMake(const GlobalOptions& options, const MakeArgs& args) {
   record.actor = "cli";
   record.action = AuditAction::kRelease;
   record.object = "release/" + std::to_string(bundle.version);
-  record.detail = nlohmann::json{
-      {"bundle",
-       SanitizeForLog(std::filesystem::path(args.out).filename().string())},
-      {"version", bundle.version},
-      {"created", UtcDate(bundle.created)},
-      {"signer", id},
-      {"families", kb->families.size()},
-      {"released_keys",
-       keys}}.dump();
+  record.detail =
+      nlohmann::json{
+          {"bundle",
+           SanitizeForLog(std::filesystem::path(args.out).filename().string())},
+          {"version", bundle.version},
+          {"created", UtcDate(bundle.created)},
+          {"signer", id},
+          {"families", kb->families.size()},
+          {"approved_families", approved->size()},
+          {"lifted_keys", *lifted},
+          {"released_keys", keys},
+          {"sha256", release::BundleSha256(*signed_bundle)}}
+          .dump();
   auto log = OpenAuditLog(args.db, KeyStoreCreation::kMustExist);
   const Status logged = log ? (*log)->Append(record).status() : log.error();
   if (!logged.ok()) {
@@ -179,15 +224,18 @@ int RunMake(const GlobalOptions& options, const MakeArgs& args) {
                {"created", UtcDate(bundle.created)},
                {"signer", id},
                {"families", kb->families.size()},
+               {"approved_families", approved->size()},
                {"keys", keys},
+               {"lifted_keys", *lifted},
                {"bytes", signed_bundle->size()}});
   } else if (!options.quiet) {
     std::printf(
-        "Made release %llu (%s) in %s: %zu families, %zu released keys, "
-        "%zu bytes, signed by %s\n",
+        "Made release %llu (%s) in %s: %zu families (%zu changed by partners), "
+        "%zu released keys (%zu out of embargo now), %zu bytes, signed by "
+        "%s\n",
         static_cast<unsigned long long>(bundle.version),
         UtcDate(bundle.created).c_str(), args.out.c_str(), kb->families.size(),
-        keys, signed_bundle->size(), id.c_str());
+        approved->size(), keys, *lifted, signed_bundle->size(), id.c_str());
   }
   return kExitOk;
 }
@@ -196,6 +244,7 @@ int RunMake(const GlobalOptions& options, const MakeArgs& args) {
 // read back released.
 struct Checked {
   release::Bundle bundle;
+  std::string sha256;  // Of the file.
   std::size_t families = 0;
   std::vector<KeyRecord> keys;
 };
@@ -203,7 +252,8 @@ struct Checked {
 Result<Checked> ReadAndCheck(const GlobalOptions& options,
                              const std::string& path) {
   Checked checked;
-  KINTSUGI_ASSIGN_OR_RETURN(checked.bundle, ReadVerifiedBundle(options, path));
+  KINTSUGI_ASSIGN_OR_RETURN(checked.bundle,
+                            ReadVerifiedBundle(options, path, &checked.sha256));
   auto kb = release::LoadBundleKnowledgeBase(checked.bundle);
   if (!kb) return Status(kb.error().code(), path + ": " + kb.error().message());
   checked.families = kb->families.size();
@@ -260,14 +310,15 @@ int RunVerify(const GlobalOptions& base, const std::string& path,
                {"signer", b.signer},
                {"families", checked->families},
                {"keys", checked->keys.size()},
+               {"sha256", checked->sha256},
                {"installed_version", installed}});
   } else if (!options.quiet) {
     std::printf(
         "%s: release %llu (%s), signature good (key %s): %zu families, %zu "
-        "released keys\n",
+        "released keys; sha256 %s\n",
         path.c_str(), static_cast<unsigned long long>(b.version),
         UtcDate(b.created).c_str(), b.signer.c_str(), checked->families,
-        checked->keys.size());
+        checked->keys.size(), checked->sha256.c_str());
   }
   return kExitOk;
 }
@@ -330,6 +381,14 @@ int RunUpdate(const GlobalOptions& base, const std::string& from,
   if (!written.ok()) {
     std::filesystem::remove(temporary, ec);
     return ReportFailure(options, written);
+  }
+  // Compiled now for this machine and kept beside it, so that the next
+  // identify starts as fast as with the built-in KB.
+  if (auto compiled = InstalledCompiledKb(checked->bundle); !compiled) {
+    Log(LogLevel::kWarning,
+        "kb update: release installed, but its KB could not be compiled "
+        "ahead ({}); it is compiled when used",
+        compiled.error().ToString());
   }
   const release::Bundle& b = checked->bundle;
   if (options.json) {

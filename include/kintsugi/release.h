@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,10 @@ Result<KeyPair> ParseSecretKeyFile(std::string_view text);
 // A bundle carries its signer's, so that a wrong key is named as such.
 std::string KeyId(const PublicKey& key);
 
+// The SHA-256 of a bundle file in lowercase hex: how the audit log's
+// "release" entries and `kb verify` name a bundle's exact bytes.
+std::string BundleSha256(ByteView file);
+
 // The project's release key, built into the binary from
 // release/kintsugi-release.pub.
 const PublicKey& PinnedPublicKey();
@@ -91,10 +96,20 @@ Result<kb::KnowledgeBase> LoadBundleKnowledgeBase(const Bundle& bundle);
 Result<std::vector<KeyRecord>> BundleKeys(const Bundle& bundle,
                                           const kb::KnowledgeBase& kb);
 
+// A file laid over a KB when it is packed: an approved family definition
+// (partners.h ApprovedFamily) as "ID.yaml".
+struct KbOverlayFile {
+  std::string path;  // A top-level NAME.yaml.
+  std::string text;
+};
+
 // A KB folder's files packed as a KSKB0001 bundle (the *.yaml files and
 // notes/ as the built-in KB packs them), or the built-in KB's own when
-// `dir` is empty.
-Result<Bytes> PackKnowledgeBase(const std::filesystem::path& dir);
+// `dir` is empty, with the `overlay` files replacing those of the same path
+// or added. kInvalidArgument for an overlay path that is not a top-level
+// NAME.yaml. The result is not checked: load and lint it.
+Result<Bytes> PackKnowledgeBase(const std::filesystem::path& dir,
+                                std::span<const KbOverlayFile> overlay = {});
 
 // Every released key of `store` as key-dump JSON lines, in import order;
 // embargoed keys are left out. `count` receives how many.

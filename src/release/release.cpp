@@ -72,16 +72,6 @@ Status ParseKeyLine(std::string_view text, std::string_view tag,
   return Status::Ok();
 }
 
-std::string Hex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const std::uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xF];
-  }
-  return out;
-}
-
 Bytes KeyIdBytes(const PublicKey& key) {
   const SecretBytes digest = crypto::Sha256(ByteView(key.bytes));
   const ByteView view = digest.view();
@@ -137,7 +127,11 @@ Result<KeyPair> ParseSecretKeyFile(std::string_view text) {
   return pair;
 }
 
-std::string KeyId(const PublicKey& key) { return Hex(KeyIdBytes(key)); }
+std::string KeyId(const PublicKey& key) { return ToHex(KeyIdBytes(key)); }
+
+std::string BundleSha256(ByteView file) {
+  return ToHex(crypto::Sha256(file).view());
+}
 
 Result<Bytes> SignBundle(const Bundle& bundle, const KeyPair& key) {
   if (bundle.version == 0) {
@@ -200,7 +194,7 @@ Result<Bundle> VerifyBundle(ByteView file, const PublicKey& key) {
   KINTSUGI_ASSIGN_OR_RETURN(const ByteView signer,
                             header.ReadBytes(kKeyIdBytes));
   KINTSUGI_ASSIGN_OR_RETURN(const std::uint32_t sections, header.ReadU32Le());
-  bundle.signer = Hex(signer);
+  bundle.signer = ToHex(signer);
   if (bundle.signer != KeyId(key)) {
     return UnauthenticatedError(
         fmt::format("signed by release key {}, not by the trusted key {}",

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "kb/bundle.h"
@@ -10,6 +11,7 @@
 #include "kintsugi/fs.h"
 #include "kintsugi/key_dump.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/log.h"
 #include "kintsugi/message.h"
 #include "kintsugi/release.h"
 
@@ -51,15 +53,17 @@ Result<std::vector<KeyRecord>> BundleKeys(const Bundle& bundle,
   return std::move(parsed.records);
 }
 
-Result<Bytes> PackKnowledgeBase(const std::filesystem::path& dir) {
-  if (dir.empty()) return kb::internal::EmbeddedBundle().ToBytes();
+namespace {
+
+// The KB files of `dir` read into `contents` (kept alive for the views).
+Result<std::vector<kb::internal::KbFile>> ReadKbFolder(
+    const std::filesystem::path& dir, std::vector<Bytes>& contents) {
   std::error_code ec;
   const std::vector<std::string> paths = kb::internal::ListBundlePaths(dir, ec);
   if (ec) {
     return IoError(
         fmt::format("{}: cannot list: {}", dir.string(), ec.message()));
   }
-  std::vector<Bytes> contents;
   contents.reserve(paths.size());
   std::vector<kb::internal::KbFile> files;
   for (const std::string& path : paths) {
@@ -77,6 +81,50 @@ Result<Bytes> PackKnowledgeBase(const std::filesystem::path& dir) {
     return InvalidArgumentError(
         dir.string() + ": not a knowledge base: it holds no family definition");
   }
+  return files;
+}
+
+}  // namespace
+
+Result<Bytes> PackKnowledgeBase(const std::filesystem::path& dir,
+                                std::span<const KbOverlayFile> overlay) {
+  if (dir.empty() && overlay.empty()) {
+    return kb::internal::EmbeddedBundle().ToBytes();
+  }
+  std::vector<Bytes> contents;
+  std::vector<kb::internal::KbFile> files;
+  if (dir.empty()) {
+    KINTSUGI_ASSIGN_OR_RETURN(
+        files, kb::internal::UnpackBundle(kb::internal::EmbeddedBundle()));
+  } else {
+    KINTSUGI_ASSIGN_OR_RETURN(files, ReadKbFolder(dir, contents));
+  }
+  // The overlay replaces the file of the same path or joins the others; the
+  // bundle keeps its files sorted by path, as ListBundlePaths gives them.
+  for (const KbOverlayFile& file : overlay) {
+    const bool plain = !file.path.empty() &&
+                       file.path.find('/') == std::string::npos &&
+                       file.path.ends_with(".yaml") && file.path[0] != '.';
+    if (!plain) {
+      return InvalidArgumentError(
+          fmt::format("{}: an overlaid KB file must be a top-level NAME.yaml",
+                      SanitizeForLog(file.path)));
+    }
+    const ByteView data(reinterpret_cast<const std::uint8_t*>(file.text.data()),
+                        file.text.size());
+    auto same = std::find_if(
+        files.begin(), files.end(),
+        [&](const kb::internal::KbFile& f) { return f.path == file.path; });
+    if (same != files.end()) {
+      same->data = data;
+    } else {
+      files.push_back({file.path, data});
+    }
+  }
+  std::sort(files.begin(), files.end(),
+            [](const kb::internal::KbFile& a, const kb::internal::KbFile& b) {
+              return a.path < b.path;
+            });
   Bytes packed = kb::internal::PackBundle(files);
   if (packed.size() > limits::kMaxKbBundleBytes) {
     return ResourceExhaustedError("the KB is larger than a bundle may carry");

@@ -169,6 +169,50 @@ TEST(ReleaseBundleTest, TheBuiltInKbPacksAndLoadsBack) {
   EXPECT_GT(loaded.families.size(), 2000u);
 }
 
+// A family definition as an approved submission brings it: "ID.yaml".
+std::string FamilyYaml(const std::string& id, const std::string& name) {
+  return "id: \"" + id + "\"\nname: \"" + name +
+         "\"\nrules:\n  - id: \"ext\"\n    kind: extension\n"
+         "    strength: medium\n    pattern: \"." +
+         id + "-locked\"\n";
+}
+
+TEST(ReleaseBundleTest, AnOverlayReplacesAndAddsFamiliesOfTheBuiltInKb) {
+  ASSERT_OK_AND_ASSIGN(const kb::KnowledgeBase builtin,
+                       kb::LoadEmbeddedKnowledgeBase());
+  const std::vector<KbOverlayFile> overlay = {
+      {"0apt.yaml", FamilyYaml("0apt", "0apt, as a partner changed it")},
+      {"zz-partner-new.yaml", FamilyYaml("zz-partner-new", "New family")},
+  };
+  ASSERT_OK_AND_ASSIGN(Bytes packed, PackKnowledgeBase({}, overlay));
+  Bundle bundle = SmallBundle();
+  bundle.kb = std::move(packed);
+  ASSERT_OK_AND_ASSIGN(const kb::KnowledgeBase loaded,
+                       LoadBundleKnowledgeBase(bundle));
+  EXPECT_EQ(loaded.families.size(), builtin.families.size() + 1);
+  const kb::Family* changed = kb::FindFamily(loaded, "0apt");
+  ASSERT_NE(changed, nullptr);
+  EXPECT_EQ(changed->name, "0apt, as a partner changed it");
+  EXPECT_EQ(changed->rules.size(), 1u);
+  const kb::Family* added = kb::FindFamily(loaded, "zz-partner-new");
+  ASSERT_NE(added, nullptr);
+  EXPECT_EQ(added->name, "New family");
+  // The built-in KB itself is untouched by the overlay.
+  const kb::Family* original = kb::FindFamily(builtin, "0apt");
+  ASSERT_NE(original, nullptr);
+  EXPECT_EQ(original->name, "0apt");
+}
+
+TEST(ReleaseBundleTest, AnOverlayPathOutsideTheTopLevelIsRefused) {
+  for (const char* path :
+       {"notes/0apt/x.yaml", "../x.yaml", "x.txt", "", ".hidden.yaml"}) {
+    const std::vector<KbOverlayFile> overlay = {{path, FamilyYaml("x", "x")}};
+    EXPECT_THAT(PackKnowledgeBase({}, overlay),
+                FailsWith(StatusCode::kInvalidArgument, "top-level"))
+        << path;
+  }
+}
+
 TEST(ReleaseBundleTest, KeysLoadBackAndAnEmbargoedOneIsRefused) {
   kb::KnowledgeBase kb;
   kb.families.emplace_back();

@@ -139,6 +139,14 @@ TEST_F(ReleaseCliTest, AReleaseVerifiesAndCarriesOnlyReleasedKeys) {
   EXPECT_THAT(audit.out, HasSubstr("\"action\":\"release\""));
   EXPECT_THAT(audit.out, HasSubstr("release/5"));
   EXPECT_EQ(Run({"audit", "verify", "--db", db}).code, kExitOk);
+  // The entry names the bundle's exact bytes, as `kb verify` prints them.
+  const Outcome json =
+      Run({"kb", "verify", "r5.bundle", "--public", "rel.pub", "--json"});
+  ASSERT_EQ(json.code, kExitOk) << json.err;
+  const std::string sha256 = Json::parse(json.out)["sha256"];
+  EXPECT_EQ(sha256.size(), 64u);
+  EXPECT_THAT(verified.out, HasSubstr("sha256 " + sha256));
+  EXPECT_THAT(audit.out, HasSubstr(sha256));
 }
 
 TEST_F(ReleaseCliTest, AFlippedByteOrATruncationIsRefusedWithOneLine) {
@@ -231,6 +239,64 @@ TEST_F(ReleaseCliTest, UpdateInstallsAndAnOlderBundleIsRefused) {
       Run({"identify", "note.txt", "--release-key", "rel.pub"});
   EXPECT_EQ(tampered.code, kExitKbInvalid);
   EXPECT_THAT(tampered.err, HasSubstr("altered or truncated"));
+}
+
+// The inode of `path` (0 when missing): a file written again by rename
+// gets a new one.
+ino_t Inode(const stdfs::path& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+TEST_F(ReleaseCliTest, AnInstalledReleaseIsCompiledOnceAndKeptBesideIt) {
+  Keygen();
+  const std::string db = MakeStore();
+  ASSERT_EQ(Make(db, "r7.bundle", "7").code, kExitOk);
+  const Outcome updated = Run({"kb", "update", "--from", "r7.bundle",
+                               "--public", "rel.pub", "--db", "victim.sqlite"});
+  ASSERT_EQ(updated.code, kExitOk) << updated.err;
+  const stdfs::path cache = dir_ / "data/kintsugi/release.compiled";
+  ASSERT_TRUE(stdfs::exists(cache));
+  const ino_t made = Inode(cache);
+
+  WriteTextFile(dir_ / "note.txt",
+                "All your files are encrypted. akira_readme.txt akira");
+  const std::vector<std::string> identify = {
+      "identify", "note.txt", "--release-key", "rel.pub", "--json"};
+  const Outcome first = Run(identify);
+  ASSERT_EQ(first.code, kExitOk) << first.err;
+  // Read, not made again.
+  EXPECT_EQ(Inode(cache), made);
+
+  // Damaged: compiled again (same answer) and the cache written anew.
+  std::string bytes = ReadTextFile(cache);
+  bytes[bytes.size() / 2] ^= 0x10;
+  WriteTextFile(cache, bytes);
+  const Outcome damaged = Run(identify);
+  ASSERT_EQ(damaged.code, kExitOk) << damaged.err;
+  EXPECT_EQ(damaged.out, first.out);
+  EXPECT_NE(ReadTextFile(cache), bytes);
+
+  // Removed: made again.
+  stdfs::remove(cache);
+  const Outcome removed = Run(identify);
+  ASSERT_EQ(removed.code, kExitOk) << removed.err;
+  EXPECT_EQ(removed.out, first.out);
+  EXPECT_TRUE(stdfs::exists(cache));
+
+  // The cache is bound to the KB's bytes (compiled_kb_cache_test checks
+  // that other bytes are refused): a newer release with the same KB keeps
+  // it.
+  ASSERT_EQ(Make(db, "r8.bundle", "8").code, kExitOk);
+  const ino_t before = Inode(cache);
+  ASSERT_EQ(Run({"kb", "update", "--from", "r8.bundle", "--public", "rel.pub",
+                 "--db", "victim.sqlite"})
+                .code,
+            kExitOk);
+  EXPECT_EQ(Inode(cache), before);
+  const Outcome newer = Run(identify);
+  ASSERT_EQ(newer.code, kExitOk) << newer.err;
+  EXPECT_EQ(newer.out, first.out);
 }
 
 TEST_F(ReleaseCliTest, KbBundleUsesAReleaseForOneRun) {
