@@ -133,5 +133,7 @@ void AddFamiliesCommand(CLI::App& app, const GlobalOptions& options,
                         Handler* handler);
 void AddAuditCommand(CLI::App& app, const GlobalOptions& options,
                      Handler* handler);
+void AddPartnersCommand(CLI::App& app, const GlobalOptions& options,
+                        Handler* handler);
 
 }  // namespace kintsugi::cli

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   AddFamiliesCommand(app, options, &handler);
   AddReleaseCommand(app, options, &handler);
   AddAuditCommand(app, options, &handler);
+  AddPartnersCommand(app, options, &handler);
 
   try {
     app.parse(argc, argv);

@@ -136,7 +136,8 @@ TEST_F(CliTest, UnknownSubcommandIsNamedWithTheKnownOnes) {
     EXPECT_EQ(run.code, kExitUsage);
     EXPECT_THAT(run.err, HasSubstr("unknown subcommand 'frobnicate'"));
     EXPECT_THAT(run.err, HasSubstr("identify, recover, scan, serve, kb, "
-                                   "keys, families, release, audit"));
+                                   "keys, families, release, audit, "
+                                   "partners"));
     EXPECT_THAT(run.err, Not(HasSubstr("A subcommand is required")));
   }
   // Without any word it still says one is required.
