@@ -262,7 +262,13 @@ Result<std::vector<User>> PartnersImpl::Users(const Principal& who) {
   KINTSUGI_ASSIGN_OR_RETURN(const std::vector<UserRow> rows, tables_.Users());
   std::vector<User> users;
   users.reserve(rows.size());
-  for (const UserRow& row : rows) users.push_back(row.user);
+  const TimePoint now = Clock();
+  for (const UserRow& row : rows) {
+    users.push_back(row.user);
+    // A lock that ended is no lock (the row keeps it until the next login).
+    const auto until = ParseTime(row.user.locked_until);
+    if (!until || *until <= now) users.back().locked_until.clear();
+  }
   return users;
 }
 

@@ -577,6 +577,9 @@ TYPED_TEST(PartnersTest, FailuresDelayTheNextAttemptThenLockTheAccount) {
   this->Advance(credentials::kLockoutDuration - std::chrono::seconds(62));
   EXPECT_THAT(this->LogIn("alice"), StatusIs(StatusCode::kPermissionDenied));
   this->Advance(std::chrono::seconds(2));
+  // A lock that ended is shown as none.
+  ASSERT_OK_AND_ASSIGN(users, this->p().Users(this->cli_));
+  EXPECT_EQ(users[0].locked_until, "");
   EXPECT_THAT(this->LogIn("alice"), IsOk());
   ASSERT_OK_AND_ASSIGN(users, this->p().Users(this->cli_));
   EXPECT_EQ(users[0].failed_logins, 0u);
