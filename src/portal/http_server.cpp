@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -151,7 +152,14 @@ MHD_Result Queue(MHD_Connection* connection, const HttpServerOptions& options,
     return MHD_NO;
   }
   for (const auto& [name, value] : options.default_headers) {
-    MHD_add_response_header(reply, name.c_str(), value.c_str());
+    // A handler's own header of that name replaces the default (the
+    // partner pages' Referrer-Policy).
+    const bool replaced = std::any_of(
+        response.headers.begin(), response.headers.end(),
+        [&](const auto& header) {
+          return strcasecmp(header.first.c_str(), name.c_str()) == 0;
+        });
+    if (!replaced) MHD_add_response_header(reply, name.c_str(), value.c_str());
   }
   MHD_add_response_header(reply, "Content-Type", response.content_type.c_str());
   for (const auto& [name, value] : response.headers) {
@@ -231,6 +239,12 @@ MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url,
     }
   }
   request.tls = !impl.options.tls_cert_pem.empty();
+  if (impl.options.trust_proxy && loopback) {
+    // The proxy terminates TLS (deploy/nginx sets X-Forwarded-Proto).
+    if (const std::string* proto = request.Header("x-forwarded-proto")) {
+      request.tls = request.tls || *proto == "https";
+    }
+  }
   HttpResponse response;
   impl.in_flight.fetch_add(1);
   try {

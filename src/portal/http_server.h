@@ -33,6 +33,8 @@ struct HttpRequest {
   // The client's address: the peer's, or X-Real-IP when the peer is a
   // trusted proxy (HttpServerOptions::trust_proxy).
   std::string client;
+  // Sent over HTTPS: to this server, or to the trusted proxy in front of
+  // it (X-Forwarded-Proto: https from a loopback peer, with trust_proxy).
   bool tls = false;
 
   // The first header / query argument of that name; null when absent.
@@ -74,7 +76,8 @@ struct HttpServerOptions {
   // Take the client address from X-Real-IP when the peer is loopback (a
   // reverse proxy on the same machine: deploy/nginx).
   bool trust_proxy = false;
-  // Headers added to every response (the security headers).
+  // Headers added to every response (the security headers), unless the
+  // handler's response has one of the same name.
   std::vector<std::pair<std::string, std::string>> default_headers;
   HttpRejectHook on_reject;
 };

@@ -10,13 +10,16 @@
 namespace kintsugi::portal {
 namespace {
 
-constexpr int kStatusCodes[] = {200, 201, 204, 301, 302, 304, 400, 403,
-                                404, 405, 413, 415, 422, 429, 500, 503};
+// Appended to, never reordered.
+constexpr int kStatusCodes[] = {200, 201, 204, 301, 302, 304, 400,
+                                403, 404, 405, 413, 415, 422, 429,
+                                500, 503, 303, 401, 409};
 
 const char* RouteName(std::size_t route) {
   static constexpr const char* kNames[] = {
-      "page", "asset",   "identify", "families", "family",
-      "keys", "openapi", "healthz",  "metrics",  "other"};
+      "page",    "asset", "identify",     "families",
+      "family",  "keys",  "openapi",      "healthz",
+      "metrics", "other", "partner-page", "partner-api"};
   return kNames[route];
 }
 

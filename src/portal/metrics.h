@@ -22,7 +22,9 @@ enum class Route : std::uint8_t {
   kOpenApi,
   kHealth,
   kMetrics,
-  kOther,  // Not found, bad method, refused before routing.
+  kOther,        // Not found, bad method, refused before routing.
+  kPartnerPage,  // /partner/...
+  kPartnerApi,   // /api/v1/partner/...
   kCount,
 };
 
@@ -37,8 +39,9 @@ class Metrics {
  private:
   static constexpr std::size_t kRoutes =
       static_cast<std::size_t>(Route::kCount);
-  // 200 201 204 301 302 304 400 403 404 405 413 415 422 429 500 503, other.
-  static constexpr std::size_t kStatuses = 17;
+  // 200 201 204 301 302 304 400 403 404 405 413 415 422 429 500 503 303
+  // 401 409, other.
+  static constexpr std::size_t kStatuses = 20;
   // Upper bounds in seconds; the last bucket is +Inf.
   static constexpr std::array<double, 11> kBounds = {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};

@@ -25,6 +25,16 @@ void RateLimiter::Sweep(Shard& shard, Clock::time_point now) {
 
 bool RateLimiter::Allow(std::string_view client, Clock::time_point now,
                         unsigned* retry_after) {
+  return Take(client, now, /*take=*/true, retry_after);
+}
+
+bool RateLimiter::Check(std::string_view client, Clock::time_point now,
+                        unsigned* retry_after) {
+  return Take(client, now, /*take=*/false, retry_after);
+}
+
+bool RateLimiter::Take(std::string_view client, Clock::time_point now,
+                       bool take, unsigned* retry_after) {
   if (unlimited()) return true;
   Shard& shard = shards_[std::hash<std::string_view>{}(client) % kShards];
   std::lock_guard lock(shard.mutex);
@@ -40,7 +50,7 @@ bool RateLimiter::Allow(std::string_view client, Clock::time_point now,
   bucket.tokens = std::min(burst_, bucket.tokens + elapsed * per_second_);
   bucket.last = now;
   if (bucket.tokens >= 1.0) {
-    bucket.tokens -= 1.0;
+    if (take) bucket.tokens -= 1.0;
     return true;
   }
   if (retry_after != nullptr) {

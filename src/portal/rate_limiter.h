@@ -32,6 +32,15 @@ class RateLimiter {
     return Allow(client, Clock::now(), retry_after);
   }
 
+  // Whether `client` would be allowed one more request at `now`, taking
+  // nothing: for limits on failures, checked before the attempt and
+  // charged (Allow) only when it fails.
+  bool Check(std::string_view client, Clock::time_point now,
+             unsigned* retry_after = nullptr);
+  bool Check(std::string_view client, unsigned* retry_after = nullptr) {
+    return Check(client, Clock::now(), retry_after);
+  }
+
   bool unlimited() const { return per_second_ <= 0; }
   double per_second() const { return per_second_; }
   double burst() const { return burst_; }
@@ -47,6 +56,9 @@ class RateLimiter {
     std::unordered_map<std::string, Bucket> buckets;
   };
   void Sweep(Shard& shard, Clock::time_point now);
+  // Allow and Check: refills `client`'s bucket and takes a token if `take`.
+  bool Take(std::string_view client, Clock::time_point now, bool take,
+            unsigned* retry_after);
 
   double per_second_;
   double burst_;

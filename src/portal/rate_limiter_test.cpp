@@ -27,6 +27,19 @@ TEST(RateLimiterTest, BurstThenSteadyRatePerClient) {
   EXPECT_FALSE(limiter.Allow("a", later));
 }
 
+TEST(RateLimiterTest, CheckTakesNothing) {
+  RateLimiter limiter(1.0, 2.0);
+  const Clock::time_point t0 = Clock::now();
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(limiter.Check("a", t0)) << i;
+  EXPECT_TRUE(limiter.Allow("a", t0));
+  EXPECT_TRUE(limiter.Allow("a", t0));
+  unsigned retry = 0;
+  EXPECT_FALSE(limiter.Check("a", t0, &retry));
+  EXPECT_EQ(retry, 1u);
+  EXPECT_TRUE(limiter.Check("a", t0 + std::chrono::seconds(1)));
+  EXPECT_TRUE(limiter.Check("b", t0));
+}
+
 TEST(RateLimiterTest, ZeroRateAllowsEverything) {
   RateLimiter limiter(0, 0);
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(limiter.Allow("a"));
