@@ -1,8 +1,10 @@
 // `kintsugi serve [--listen ADDR:PORT] [--db URL] [--tls-cert F --tls-key F]
-// [--threads N] [--trust-proxy] [--rate-limit N]` (issue 14, docs/cli.md):
-// the victim portal and its API, on the knowledge base of --kb (or the
-// built-in one). Runs until SIGINT or SIGTERM, then stops accepting,
-// finishes the requests in progress and exits 0.
+// [--threads N] [--trust-proxy] [--rate-limit N] [--partners]` (issue 14,
+// docs/cli.md): the victim portal and its API, on the knowledge base of
+// --kb (or the built-in one); with --partners also the partner area
+// (issue 12, docs/portal.md), on the accounts of the --db store. Runs until
+// SIGINT or SIGTERM, then stops accepting, finishes the requests in progress
+// and exits 0.
 
 #include <chrono>
 #include <cstdio>
@@ -28,9 +30,17 @@ struct ServeArgs {
   unsigned threads = 0;
   bool trust_proxy = false;
   double rate_limit = -1;  // Requests per second per client; <0: default.
+  bool partners = false;
 };
 
 int RunServe(const GlobalOptions& options, const ServeArgs& args) {
+  if (args.partners && args.db.empty()) {
+    // Not the default store: the partner accounts are an operator's
+    // deliberate choice of database.
+    return ReportFailure(
+        options, InvalidArgumentError("--partners needs --db: the store that "
+                                      "holds the partner accounts"));
+  }
   auto loaded = LoadKnowledgeBase(options);
   if (!loaded) {
     ReportFailure(options, loaded.error().WithContext("knowledge base: "));
@@ -49,6 +59,7 @@ int RunServe(const GlobalOptions& options, const ServeArgs& args) {
   portal.tls_key_file = args.tls_key;
   portal.threads = args.threads;
   portal.trust_proxy = args.trust_proxy;
+  portal.partners = args.partners;
   if (args.rate_limit > 0) {
     portal.requests = {args.rate_limit, args.rate_limit * 4};
   } else if (args.rate_limit == 0) {
@@ -77,12 +88,14 @@ int RunServe(const GlobalOptions& options, const ServeArgs& args) {
   std::string host = args.listen.substr(0, args.listen.rfind(':'));
   if (host == "0.0.0.0" || host == "[::]") host = "127.0.0.1";
   if (!options.quiet) {
-    std::fprintf(stderr,
-                 "kintsugi: serving the portal at %s://%s:%u/ (key store %s); "
-                 "Ctrl-C stops\n",
-                 tls ? "https" : "http", host.c_str(),
-                 static_cast<unsigned>((*started)->port()),
-                 KeyStoreDisplayName(portal.db).c_str());
+    std::fprintf(
+        stderr,
+        "kintsugi: serving the portal at %s://%s:%u/ (key store %s)%s; "
+        "Ctrl-C stops\n",
+        tls ? "https" : "http", host.c_str(),
+        static_cast<unsigned>((*started)->port()),
+        KeyStoreDisplayName(portal.db).c_str(),
+        args.partners ? ", partner area at /partner/" : "");
   }
   if (options.json) {
     std::printf("{\"url\": \"%s://%s:%u/\"}\n", tls ? "https" : "http",
@@ -107,7 +120,8 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options,
   command->add_option("--listen", args->listen,
                       "ADDRESS:PORT to listen on (port 0: any free one)");
   command->add_option("--db", args->db,
-                      "Key store answering /api/v1/keys: an SQLite path or a "
+                      "Key store answering /api/v1/keys, and with --partners "
+                      "the partner accounts: an SQLite path or a "
                       "postgresql:// URL (default: the default store)");
   command->add_option("--tls-cert", args->tls_cert,
                       "PEM certificate chain: serve HTTPS");
@@ -119,7 +133,14 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options,
                     "X-Real-IP when the peer is loopback");
   command->add_option("--rate-limit", args->rate_limit,
                       "Requests per second per client (default 50, bursts of "
-                      "4 seconds' worth); 0: no limit but the key lookups'");
+                      "4 seconds' worth); 0: no limit but the key lookups' "
+                      "and the partners' failed logins'");
+  command->add_flag("--partners", args->partners,
+                    "Also serve the partner area: pages under /partner/ "
+                    "(login with password and TOTP code) and the API under "
+                    "/api/v1/partner/ (API tokens), on the accounts of the "
+                    "--db store (required then; `kintsugi partners` makes "
+                    "them). Off by default: no login is offered");
   command->footer(
       "Exit codes: 0 stopped by SIGINT/SIGTERM, 3 bad option, 7 knowledge "
       "base invalid, 9 address in use (docs/cli.md).");

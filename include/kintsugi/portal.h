@@ -6,11 +6,17 @@
 // and answers key lookups from a key store. It keeps nothing of what a
 // victim sends: bodies are read into memory, answered and freed; no body,
 // query or path reaches a log, the metrics or the disk.
+//
+// With PortalOptions::partners it also serves the partner area (issue 12;
+// docs/portal.md "The partner area"): pages under /partner/ behind a login,
+// and /api/v1/partner/ behind API tokens, over partners.h. The public pages
+// and API stay cookie-free either way.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "kintsugi/audit.h"
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
 #include "kintsugi/status.h"
@@ -49,6 +55,17 @@ struct PortalOptions {
   unsigned connections_per_client = 64;
   RateLimit identify{5, 20};
   RateLimit keys{0.2, 10};
+  // The partner area (/partner/ and /api/v1/partner/); off by default, so
+  // that a public-only deployment offers no login at all. Needs `db`: the
+  // partner accounts live in the store (partners.h).
+  bool partners = false;
+  // Failed partner authentications (a wrong login, an unknown or expired
+  // token) per client address; past it, 429 before any check. Account
+  // delays and lockouts (credentials.h) come on top of it.
+  RateLimit partner_failures{0.1, 10};
+  // The partners' clock (times, expiries, embargoes, TOTP); the system
+  // clock when empty. Tests set it.
+  AuditClock partners_clock;
 };
 
 class Portal {

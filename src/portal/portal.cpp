@@ -15,9 +15,11 @@
 #include "kintsugi/limits.h"
 #include "kintsugi/report_json.h"
 #include "kintsugi/status_table.h"
+#include "portal/api_response.h"
 #include "portal/assets.h"
 #include "portal/http_server.h"
 #include "portal/identify_request.h"
+#include "portal/partner.h"
 #include "portal/portal_state.h"
 #include "portal/site.h"
 
@@ -51,7 +53,27 @@ Status KeyStorePool::With(const std::function<Status(KeyStore&)>& use) {
   return status;
 }
 
-namespace {
+Status PartnersPool::With(
+    const std::function<Status(partners::Partners&)>& use) {
+  if (db_.empty()) return UnavailableError("the partner area is not enabled");
+  std::unique_ptr<partners::Partners> opened;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      opened = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (opened == nullptr) {
+    KINTSUGI_ASSIGN_OR_RETURN(opened, partners::OpenPartners(db_, options_));
+  }
+  Status status = use(*opened);
+  if (status.ok() || status.code() != StatusCode::kUnavailable) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(opened));
+  }
+  return status;
+}
 
 HttpResponse JsonResponse(int status, std::string body) {
   HttpResponse response;
@@ -65,8 +87,6 @@ HttpResponse JsonResponse(int status, std::string body) {
   return response;
 }
 
-// {"error": {"code", "message"}}: the CLI's --json error object; the code
-// is a StatusCodeName or one of the HTTP ones of docs/api.md.
 HttpResponse JsonError(int status, std::string_view code,
                        std::string_view message) {
   const nlohmann::json doc = {
@@ -96,7 +116,6 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
   return response;
 }
 
-}  // namespace
 }  // namespace portal
 
 namespace {
@@ -238,6 +257,10 @@ Routed Dispatch(PortalState& state, const portal::Site& site,
   if (!state.request_limit.Allow(request.client, &retry)) {
     return {Route::kOther, portal::TooMany(retry)};
   }
+  if (state.options.partners &&
+      (path == "/partner" || path.rfind("/partner/", 0) == 0)) {
+    return {Route::kPartnerPage, portal::PartnerPages(state, request)};
+  }
   constexpr std::string_view kApi = "/api/v1/";
   if (path.rfind(kApi, 0) != 0) {
     Route route = Route::kPage;
@@ -268,6 +291,10 @@ Routed Dispatch(PortalState& state, const portal::Site& site,
       return {Route::kFamily, JsonError(404, "not_found", "no such family")};
     }
     return {Route::kFamily, JsonResponse(200, found->second)};
+  }
+  if (state.options.partners && api.rfind("partner/", 0) == 0) {
+    return {Route::kPartnerApi,
+            portal::PartnerApi(state, request, api.substr(8))};
   }
   if (api.rfind("keys/", 0) == 0) {
     return {Route::kKeys, Keys(state, request, api.substr(5))};
@@ -367,6 +394,14 @@ Result<std::unique_ptr<Portal>> Portal::Start(const PortalOptions& options) {
     const Status opened =
         state.keys.With([](KeyStore&) { return Status::Ok(); });
     KINTSUGI_RETURN_IF_ERROR(opened);
+  }
+  if (options.partners) {
+    if (options.db.empty()) {
+      return InvalidArgumentError(
+          "the partner area needs the store of the partner accounts (--db)");
+    }
+    KINTSUGI_RETURN_IF_ERROR(
+        state.partners.With([](partners::Partners&) { return Status::Ok(); }));
   }
   KINTSUGI_ASSIGN_OR_RETURN(impl->site, portal::Site::Create(state));
 

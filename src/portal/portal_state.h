@@ -13,6 +13,7 @@
 
 #include "kintsugi/identify.h"
 #include "kintsugi/kb.h"
+#include "kintsugi/partners.h"
 #include "kintsugi/portal.h"
 #include "kintsugi/store.h"
 #include "portal/metrics.h"
@@ -36,13 +37,34 @@ class KeyStorePool {
   std::vector<std::unique_ptr<KeyStore>> idle_;
 };
 
+// The same for the partner area: a Partners is used by one thread at a
+// time too (partners.h), opened over the served KB and the portal's clock.
+class PartnersPool {
+ public:
+  PartnersPool(std::string db, partners::PartnersOptions options)
+      : db_(std::move(db)), options_(std::move(options)) {}
+  // Runs `use` with a Partners of its own.
+  Status With(const std::function<Status(partners::Partners&)>& use);
+
+ private:
+  std::string db_;
+  partners::PartnersOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<partners::Partners>> idle_;
+};
+
 struct PortalState {
   explicit PortalState(const PortalOptions& o)
       : options(o),
         keys(o.db),
         request_limit(o.requests.per_second, o.requests.burst),
         identify_limit(o.identify.per_second, o.identify.burst),
-        key_limit(o.keys.per_second, o.keys.burst) {}
+        key_limit(o.keys.per_second, o.keys.burst),
+        partners(o.partners ? o.db : std::string(),
+                 partners::PartnersOptions{o.kb, o.partners_clock,
+                                           KeyStoreCreation::kMustExist}),
+        partner_failures(o.partner_failures.per_second,
+                         o.partner_failures.burst) {}
 
   PortalOptions options;
   std::map<std::string, const kb::Family*, std::less<>> families;
@@ -53,6 +75,9 @@ struct PortalState {
   RateLimiter request_limit;
   RateLimiter identify_limit;
   RateLimiter key_limit;
+  // Empty (never used) unless options.partners.
+  PartnersPool partners;
+  RateLimiter partner_failures;
   Metrics metrics;
 };
 
