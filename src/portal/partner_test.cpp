@@ -815,6 +815,62 @@ TEST_F(PartnerPortalTest, KeyBytesAreShownToNobody) {
   }
 }
 
+// A family definition submitted through the API: its YAML comes back by
+// the API and on its page, where it is text, not markup.
+TEST_F(PartnerPortalTest, FamilyDefinitionsAreShownAsText) {
+  const std::string yaml =
+      "# <script>alert(1)</script> from the analysts\n"
+      "id: \"gamma\"\nname: \"Gamma\"\nsources:\n"
+      "  - \"misp-galaxy:00000000-0000-0000-0000-000000000003\"\n";
+  const httplib::Headers token = {
+      {"Authorization", "Bearer " + (*actors_)["submitter"].token}};
+  const Reply made = Send("POST", "/api/v1/partner/submissions", token,
+                          Json{{"kind", "family"},
+                               {"case_reference", "analysis-7"},
+                               {"content", yaml}}
+                              .dump(),
+                          "application/json");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const Json submission = Json::parse(made.body);
+  EXPECT_EQ(submission["kind"], "family");
+  EXPECT_EQ(submission["family"], "gamma");
+  const std::string path =
+      "/submissions/" + std::to_string(submission["id"].get<int>());
+  EXPECT_EQ(made.Header("Location"), "/api/v1/partner" + path);
+  const Reply api = Send("GET", "/api/v1/partner" + path, token);
+  ASSERT_EQ(api.status, 200);
+  EXPECT_EQ(Json::parse(api.body)["content"], yaml);
+  const Reply page =
+      Send("GET", "/partner" + path,
+           {{"Cookie", "kintsugi-partner=" + (*actors_)["submitter"].cookie}});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("# &lt;script&gt;alert(1)&lt;/script&gt;"),
+            std::string::npos);
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+  // A family takes no embargo, and bad YAML is refused with its problem.
+  for (const Json& body :
+       {Json{{"kind", "family"},
+             {"case_reference", "a"},
+             {"content", yaml},
+             {"embargo_until", "2999-01-01"}},
+        Json{{"kind", "family"},
+             {"case_reference", "a"},
+             {"content", "id: [\n"}},
+        Json{{"kind", "keys"}, {"case_reference", 7}, {"content", ""}},
+        Json{{"kind", "keys"},
+             {"case_reference", "a"},
+             {"content", "x"},
+             {"extra", true}}}) {
+    const Reply refused = Send("POST", "/api/v1/partner/submissions", token,
+                               body.dump(), "application/json");
+    EXPECT_EQ(refused.status, 400) << body.dump() << " " << refused.body;
+  }
+  EXPECT_EQ(
+      Send("POST", "/api/v1/partner/submissions", token, "{}", "text/plain")
+          .status,
+      415);
+}
+
 // Failed token authentications from one address run into the partner
 // limit (429, Retry-After), and then even a good token waits.
 TEST(PartnerLimitTest, FailedTokensRunIntoTheLimit) {
