@@ -116,16 +116,18 @@ struct User {
 
 // Who is acting, as established by Login/SessionPrincipal (a web session),
 // TokenPrincipal (an API token) or the CLI (Cli()).
+// A default-made Principal may do nothing: the operator's powers come only
+// from Cli() (or an admin's session or token).
 struct Principal {
   enum class Via : std::uint8_t { kSession, kToken, kCli };
-  Via via = Via::kCli;
+  Via via = Via::kToken;
   std::int64_t user_id = 0;  // 0 for the CLI.
   std::string user;          // "cli" for the CLI.
   std::string organisation;  // "" for the CLI.
-  Role role = Role::kAdmin;
+  Role role = Role::kSubmitter;
   // A session: every scope its role allows. A token: its scopes limited
   // to its role's. The CLI: all.
-  unsigned scopes = kAllScopes;
+  unsigned scopes = 0;
   std::int64_t token_id = 0;  // The token used, when via kToken.
 
   // The CLI, for `kintsugi partners ...` run by the instance's operator.
@@ -244,8 +246,10 @@ struct KeyPreview {
   std::string date;
   std::string state;
   std::size_t key_bytes = 0;
-  std::string key_sha256;  // First 8 bytes of SHA-256(key), hex: tells keys
-                           // apart without showing them.
+  // 8 bytes of a hash of the key keyed with a secret of the process, hex:
+  // tells the keys of a preview apart without showing them, and cannot be
+  // checked against guessed keys (a seed, a timestamp).
+  std::string key_tag;
 };
 
 enum class ReviewDecision : std::uint8_t { kApprove, kReject };
@@ -349,8 +353,10 @@ class Partners {
                                        std::chrono::seconds lifetime) = 0;
   // `who`'s own tokens; every user's for an admin or the CLI.
   virtual Result<std::vector<TokenInfo>> Tokens(const Principal& who) = 0;
-  // kNotFound for a token that is not `who`'s (unless admin or CLI);
-  // revoking a revoked token is OK.
+  // Needs kScopeRead (as Tokens: a token that may only submit cannot
+  // revoke its owner's others). kNotFound for a token that is not `who`'s
+  // (unless admin or CLI); revoking a revoked token is OK. A revocation is
+  // never undone by a request using the token at the same moment.
   virtual Status RevokeToken(const Principal& who, std::int64_t id) = 0;
 
   // --- submissions and review ----------------------------------------------

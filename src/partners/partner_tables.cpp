@@ -413,13 +413,23 @@ Result<std::vector<TokenRow>> PartnerTables::Tokens(
   return ReadAll<TokenRow>(result, ReadToken);
 }
 
-Status PartnerTables::UpdateToken(std::int64_t id, std::string_view revoked,
-                                  std::string_view last_used) {
-  const SqlValue params[] = {id, revoked, last_used};
+Result<bool> PartnerTables::TouchToken(std::int64_t id,
+                                       std::string_view last_used) {
+  const SqlValue params[] = {id, last_used};
   KINTSUGI_ASSIGN_OR_RETURN(
       const SqlResult result,
-      db_.Run("UPDATE kintsugi.api_tokens SET revoked = $2, last_used = $3 "
-              "WHERE id = $1",
+      db_.Run("UPDATE kintsugi.api_tokens SET last_used = $2 "
+              "WHERE id = $1 AND revoked = ''",
+              params));
+  return result.changed == 1;
+}
+
+Status PartnerTables::RevokeToken(std::int64_t id, std::string_view when) {
+  const SqlValue params[] = {id, when};
+  KINTSUGI_ASSIGN_OR_RETURN(
+      const SqlResult result,
+      db_.Run("UPDATE kintsugi.api_tokens SET revoked = $2 "
+              "WHERE id = $1 AND revoked = ''",
               params));
   if (result.changed != 1) return NotFoundError("no such token");
   return Status::Ok();

@@ -90,8 +90,11 @@ class PartnerTables {
   Result<std::optional<TokenRow>> FindToken(std::int64_t id);
   // `user_id`'s tokens, or everyone's; by id.
   Result<std::vector<TokenRow>> Tokens(std::optional<std::int64_t> user_id);
-  Status UpdateToken(std::int64_t id, std::string_view revoked,
-                     std::string_view last_used);
+  // Records a use of a token that is not revoked; false when it was
+  // revoked meanwhile (a revocation is never undone by a use).
+  Result<bool> TouchToken(std::int64_t id, std::string_view last_used);
+  // Marks a token revoked at `when` (once: a revoked one keeps its time).
+  Status RevokeToken(std::int64_t id, std::string_view when);
 
   // The new submission's id.
   Result<std::int64_t> InsertSubmission(const SubmissionRow& row);

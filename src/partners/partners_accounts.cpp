@@ -361,7 +361,10 @@ Result<WebSession> PartnersImpl::Login(std::string_view user,
 
   Principal actor;
   actor.via = Principal::Via::kSession;
-  actor.user = IsUserName(user) ? std::string(user) : "(malformed)";
+  // A name that is no user's is not kept: it may be a password typed into
+  // the wrong field, and the log is never edited.
+  actor.user = found ? std::string(user)
+                     : (IsUserName(user) ? "(unknown)" : "(malformed)");
   const std::string client_text = ClientForLog(client);
   Result<WebSession> outcome = UnauthenticatedError(kLoginRefused);
   const Status written = storage_->Transaction([&]() -> Status {
@@ -526,8 +529,11 @@ Result<Principal> PartnersImpl::TokenPrincipal(std::string_view api_token) {
   if (!row || row->user.disabled) {
     return UnauthenticatedError("the API token's account is disabled");
   }
-  KINTSUGI_RETURN_IF_ERROR(
-      tables_.UpdateToken(token->info.id, token->info.revoked, AuditTime(now)));
+  // Only a token still unrevoked is touched: a revocation that committed
+  // since the read above wins, and this use is refused.
+  KINTSUGI_ASSIGN_OR_RETURN(const bool live,
+                            tables_.TouchToken(token->info.id, AuditTime(now)));
+  if (!live) return UnauthenticatedError("the API token was revoked");
   Principal who;
   who.via = Principal::Via::kToken;
   who.user_id = row->user.id;
@@ -632,6 +638,9 @@ Result<std::vector<TokenInfo>> PartnersImpl::Tokens(const Principal& who) {
 }
 
 Status PartnersImpl::RevokeToken(const Principal& who, std::int64_t id) {
+  if (!who.Has(kScopeRead)) {
+    return PermissionDeniedError("revoking tokens needs the read scope");
+  }
   std::optional<std::int64_t> own;
   if (!IsOperator(who)) {
     KINTSUGI_ASSIGN_OR_RETURN(const UserRow row, Acting(who));
@@ -645,8 +654,7 @@ Status PartnersImpl::RevokeToken(const Principal& who, std::int64_t id) {
       return NotFoundError(fmt::format("no token {}", id));
     }
     if (!token->info.revoked.empty()) return Status::Ok();
-    KINTSUGI_RETURN_IF_ERROR(
-        tables_.UpdateToken(id, Now(), token->info.last_used));
+    KINTSUGI_RETURN_IF_ERROR(tables_.RevokeToken(id, Now()));
     return Log(who, AuditAction::kTokenRevoke, "token/" + std::to_string(id),
                {{"user", token->info.user}, {"name", token->info.name}});
   });

@@ -3,10 +3,12 @@
 // keys and its audit entry are one storage transaction (partner_db.h).
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+#include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <string>
@@ -50,16 +52,24 @@ std::string Object(std::int64_t id) {
   return "submission/" + std::to_string(id);
 }
 
-// The first 8 bytes of SHA-256(key), in hex (KeyPreview::key_sha256).
-std::string KeyDigest(ByteView key) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(key.data(), key.size(), digest, &size, EVP_sha256(),
-                 nullptr) != 1 ||
-      size < 8) {
+// KeyPreview::key_tag: 8 bytes of BLAKE2b keyed with a secret drawn once
+// per process, in hex. It tells the keys of one preview apart, but unlike a
+// plain hash it cannot be checked against guesses: a low-entropy key (a
+// seed, a timestamp) stays unknown to the reviewers who see it.
+std::string KeyTag(ByteView key) {
+  static const std::array<unsigned char, crypto_generichash_KEYBYTES> secret =
+      [] {
+        std::array<unsigned char, crypto_generichash_KEYBYTES> bytes{};
+        if (sodium_init() < 0) std::abort();
+        randombytes_buf(bytes.data(), bytes.size());
+        return bytes;
+      }();
+  std::array<unsigned char, 8> tag{};
+  if (crypto_generichash(tag.data(), tag.size(), key.data(), key.size(),
+                         secret.data(), secret.size()) != 0) {
     return "";
   }
-  return ToHex(ByteView(digest, 8));
+  return ToHex(ByteView(tag.data(), tag.size()));
 }
 
 std::vector<Submission> Public(std::vector<SubmissionRow> rows) {
@@ -265,7 +275,7 @@ Result<std::vector<KeyPreview>> PartnersImpl::PreviewKeys(const Principal& who,
     preview.date = record.provenance.date;
     preview.state = std::string(ReleaseStateName(record.state));
     preview.key_bytes = record.key.size();
-    preview.key_sha256 = KeyDigest(record.key.view());
+    preview.key_tag = KeyTag(record.key.view());
     previews.push_back(std::move(preview));
   }
   return previews;

@@ -130,7 +130,7 @@ Json KeyPreviewJson(const partners::KeyPreview& key) {
           {"date", key.date},
           {"state", key.state},
           {"key_bytes", key.key_bytes},
-          {"key_sha256", key.key_sha256}};
+          {"key_tag", key.key_tag}};
 }
 
 Json TokenJson(const partners::TokenInfo& token) {

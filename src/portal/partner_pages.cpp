@@ -272,7 +272,7 @@ HttpResponse SubmissionPage(PartnerContext& context, std::int64_t id) {
           E(key.family), E(key.key_type), E(key.handle_kind),
           key.handle.empty() ? "" : ": <code>" + E(key.handle) + "</code>",
           Cell(key.source), Cell(key.case_reference), Cell(key.date),
-          E(key.state), key.key_bytes, E(key.key_sha256));
+          E(key.state), key.key_bytes, E(key.key_tag));
     }
     body += "</tbody>\n</table>\n";
   } else {

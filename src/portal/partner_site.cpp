@@ -173,11 +173,13 @@ HttpResponse LoginPage(PortalState& state, const HttpRequest& request) {
   std::string problem;
   int http = PartnerHttpStatus(status.code());
   HttpResponse response;
+  // Every refused login counts against the client, a delayed or locked
+  // account's too: each one is written to the audit log.
+  state.partner_failures.Allow(request.client);
   switch (status.code()) {
     case StatusCode::kUnauthenticated:
     case StatusCode::kInvalidArgument:
       // One message whatever was wrong: the name, the password or the code.
-      state.partner_failures.Allow(request.client);
       http = 401;
       problem = "The user name, password or code is not right.";
       break;
