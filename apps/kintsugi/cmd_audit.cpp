@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "kintsugi/audit.h"
+#include "kintsugi/audit_json.h"
 #include "kintsugi/fs.h"
 #include "kintsugi/log.h"
 #include "kintsugi/status_table.h"
@@ -128,17 +129,8 @@ int RunVerify(const GlobalOptions& options, const AuditOptions& audit) {
 // One entry as a line of the export (docs/audit-log.md §5): every field,
 // in this order, hashes in hex, the detail as the exact text hashed.
 std::string ExportLine(const AuditEntry& entry) {
-  const nlohmann::ordered_json line = {
-      {"seq", entry.seq},
-      {"time", entry.time},
-      {"actor", entry.actor},
-      {"organisation", entry.organisation},
-      {"action", std::string(AuditActionName(entry.action))},
-      {"object", entry.object},
-      {"detail", entry.detail},
-      {"prev_hash", AuditHashHex(entry.prev_hash)},
-      {"hash", AuditHashHex(entry.hash)}};
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+  return AuditEntryJson(entry).dump(-1, ' ', false,
+                                    nlohmann::json::error_handler_t::replace) +
          "\n";
 }
 

@@ -21,6 +21,7 @@
 #include "kintsugi/fs.h"
 #include "kintsugi/log.h"
 #include "kintsugi/partners.h"
+#include "kintsugi/partners_json.h"
 #include "kintsugi/store.h"
 
 namespace kintsugi::cli {
@@ -144,23 +145,6 @@ nlohmann::json TokenJson(const partners::TokenInfo& token) {
           {"expires", token.expires},
           {"revoked", token.revoked},
           {"last_used", token.last_used}};
-}
-
-nlohmann::json SubmissionJson(const partners::Submission& s) {
-  return {{"id", s.id},
-          {"kind", std::string(partners::SubmissionKindName(s.kind))},
-          {"state", std::string(partners::SubmissionStateName(s.state))},
-          {"organisation", s.organisation},
-          {"submitter", s.submitter},
-          {"case_reference", s.case_reference},
-          {"embargo_until", s.embargo_until},
-          {"created", s.created},
-          {"summary", s.summary},
-          {"reviewer", s.reviewer},
-          {"reviewer_organisation", s.reviewer_organisation},
-          {"reviewed", s.reviewed},
-          {"reason", s.reason},
-          {"embargo_lifted", s.embargo_lifted}};
 }
 
 // What a new or reset second factor prints, once.
@@ -385,7 +369,7 @@ int RunSubmissions(const GlobalOptions& options, const PartnersArgs& args) {
         if (options.json) {
           nlohmann::json out = nlohmann::json::array();
           for (const partners::Submission& s : *list) {
-            out.push_back(SubmissionJson(s));
+            out.push_back(nlohmann::json(partners::SubmissionJson(s)));
           }
           PrintJson({{"submissions", out}});
         } else if (!options.quiet) {

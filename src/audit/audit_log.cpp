@@ -19,6 +19,7 @@
 #include "audit/audit_log_internal.h"
 #include "core/utf8.h"
 #include "kintsugi/audit.h"
+#include "kintsugi/audit_json.h"
 #include "kintsugi/limits.h"
 
 namespace kintsugi {
@@ -436,4 +437,20 @@ AuditVerification ChainCheck::Finish() const {
 }
 
 }  // namespace audit
+}  // namespace kintsugi
+
+namespace kintsugi {
+
+nlohmann::ordered_json AuditEntryJson(const AuditEntry& entry) {
+  return {{"seq", entry.seq},
+          {"time", entry.time},
+          {"actor", entry.actor},
+          {"organisation", entry.organisation},
+          {"action", std::string(AuditActionName(entry.action))},
+          {"object", entry.object},
+          {"detail", entry.detail},
+          {"prev_hash", AuditHashHex(entry.prev_hash)},
+          {"hash", AuditHashHex(entry.hash)}};
+}
+
 }  // namespace kintsugi

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/enum_names.h"
 #include "core/utf8.h"
 #include "partners/partners_internal.h"
 
@@ -51,54 +52,37 @@ constexpr std::array<std::pair<SubmissionState, std::string_view>, 4>
         {SubmissionState::kWithdrawn, "withdrawn"},
     }};
 
-template <typename Enum, std::size_t N>
-std::string_view NameOf(
-    const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
-  for (const auto& [entry, name] : table) {
-    if (entry == value) return name;
-  }
-  return "";
-}
-
-template <typename Enum, std::size_t N>
-Result<Enum> Parse(
-    const std::array<std::pair<Enum, std::string_view>, N>& table,
-    std::string_view name, std::string_view what) {
-  for (const auto& [entry, entry_name] : table) {
-    if (entry_name == name) return entry;
-  }
-  std::string known;
-  for (const auto& [entry, entry_name] : table) {
-    known += (known.empty() ? "" : ", ") + std::string(entry_name);
-  }
-  return InvalidArgumentError(
-      fmt::format("unknown {} \"{}\" (one of: {})", what, name, known));
-}
-
 }  // namespace
 
-std::string_view OrgKindName(OrgKind kind) { return NameOf(kOrgKinds, kind); }
+std::string_view OrgKindName(OrgKind kind) {
+  return ::kintsugi::internal::EnumName(kOrgKinds, kind);
+}
 Result<OrgKind> ParseOrgKind(std::string_view name) {
-  return Parse(kOrgKinds, name, "organisation kind");
+  return ::kintsugi::internal::ParseEnumName(kOrgKinds, name,
+                                             "organisation kind");
 }
 
-std::string_view RoleName(Role role) { return NameOf(kRoles, role); }
+std::string_view RoleName(Role role) {
+  return ::kintsugi::internal::EnumName(kRoles, role);
+}
 Result<Role> ParseRole(std::string_view name) {
-  return Parse(kRoles, name, "role");
+  return ::kintsugi::internal::ParseEnumName(kRoles, name, "role");
 }
 
 std::string_view SubmissionKindName(SubmissionKind kind) {
-  return NameOf(kSubmissionKinds, kind);
+  return ::kintsugi::internal::EnumName(kSubmissionKinds, kind);
 }
 Result<SubmissionKind> ParseSubmissionKind(std::string_view name) {
-  return Parse(kSubmissionKinds, name, "submission kind");
+  return ::kintsugi::internal::ParseEnumName(kSubmissionKinds, name,
+                                             "submission kind");
 }
 
 std::string_view SubmissionStateName(SubmissionState state) {
-  return NameOf(kSubmissionStates, state);
+  return ::kintsugi::internal::EnumName(kSubmissionStates, state);
 }
 Result<SubmissionState> ParseSubmissionState(std::string_view name) {
-  return Parse(kSubmissionStates, name, "submission state");
+  return ::kintsugi::internal::ParseEnumName(kSubmissionStates, name,
+                                             "submission state");
 }
 
 std::string ScopeNames(unsigned scopes) {

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "kintsugi/audit_json.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/partners_json.h"
 #include "kintsugi/status_table.h"
 #include "portal/api_response.h"
 #include "portal/partner.h"
@@ -92,31 +94,14 @@ HttpResponse PartnerError(const Status& status) {
   return response;
 }
 
-Json SubmissionJson(const partners::Submission& s) {
-  Json doc = {
-      {"id", s.id},
-      {"kind", std::string(partners::SubmissionKindName(s.kind))},
-      {"state", std::string(partners::SubmissionStateName(s.state))},
-      {"organisation", s.organisation},
-      {"submitter", s.submitter},
-      {"case_reference", s.case_reference},
-      {"embargo_until", s.embargo_until},
-      {"created", s.created},
-      {"summary", s.summary},
-      {"family", s.family},
-      {"key_count", s.key_count},
-      {"reviewer", s.reviewer},
-      {"reviewer_organisation", s.reviewer_organisation},
-      {"reviewed", s.reviewed},
-      {"reason", s.reason},
-      {"embargo_lifted", s.embargo_lifted},
-  };
-  return doc;
+// One submission as the API answers it (the same shape as the CLI's).
+Json SubmissionDoc(const partners::Submission& s) {
+  return Json(partners::SubmissionJson(s));
 }
 
 Json SubmissionsJson(const std::vector<partners::Submission>& list) {
   Json array = Json::array();
-  for (const partners::Submission& s : list) array.push_back(SubmissionJson(s));
+  for (const partners::Submission& s : list) array.push_back(SubmissionDoc(s));
   return Json{{"submissions", std::move(array)}};
 }
 
@@ -143,19 +128,6 @@ Json TokenJson(const partners::TokenInfo& token) {
           {"expires", token.expires},
           {"revoked", token.revoked},
           {"last_used", token.last_used}};
-}
-
-Json AuditEntryJson(const AuditEntry& entry) {
-  // As a line of `kintsugi audit export` (docs/audit-log.md §5).
-  return {{"seq", entry.seq},
-          {"time", entry.time},
-          {"actor", entry.actor},
-          {"organisation", entry.organisation},
-          {"action", std::string(AuditActionName(entry.action))},
-          {"object", entry.object},
-          {"detail", entry.detail},
-          {"prev_hash", AuditHashHex(entry.prev_hash)},
-          {"hash", AuditHashHex(entry.hash)}};
 }
 
 // The JSON object of a POST body; an error response otherwise.
@@ -227,7 +199,7 @@ HttpResponse Submit(PortalState& state, const Principal& who,
                      made.status.message());
   }
   if (!made.status.ok()) return PartnerError(made.status);
-  HttpResponse response = JsonResponse(201, Dump(SubmissionJson(*made.value)));
+  HttpResponse response = JsonResponse(201, Dump(SubmissionDoc(*made.value)));
   response.headers.emplace_back("Location", "/api/v1/partner/submissions/" +
                                                 std::to_string(made.value->id));
   return response;
@@ -240,7 +212,7 @@ HttpResponse OneSubmission(PortalState& state, const Principal& who,
       state.partners.With([&](partners::Partners& p) -> Status {
         KINTSUGI_ASSIGN_OR_RETURN(const partners::Submission s,
                                   p.GetSubmission(who, id));
-        doc = SubmissionJson(s);
+        doc = SubmissionDoc(s);
         if (s.kind == partners::SubmissionKind::kKeys) {
           KINTSUGI_ASSIGN_OR_RETURN(const auto keys, p.PreviewKeys(who, id));
           Json array = Json::array();
@@ -280,7 +252,7 @@ HttpResponse Review(PortalState& state, const Principal& who,
     return p.Review(who, id, parsed, reason);
   });
   if (!reviewed.status.ok()) return PartnerError(reviewed.status);
-  return JsonResponse(200, Dump(SubmissionJson(*reviewed.value)));
+  return JsonResponse(200, Dump(SubmissionDoc(*reviewed.value)));
 }
 
 HttpResponse Audit(PortalState& state, const Principal& who,
@@ -314,7 +286,7 @@ HttpResponse Audit(PortalState& state, const Principal& who,
   }
   Json entries = Json::array();
   for (const AuditEntry& entry : page.value->entries) {
-    entries.push_back(AuditEntryJson(entry));
+    entries.push_back(Json(AuditEntryJson(entry)));
   }
   return JsonResponse(200, Dump({{"chain",
                                   {{"intact", chain.intact()},
@@ -436,7 +408,7 @@ HttpResponse Answer(PortalState& state, const HttpRequest& request,
     auto withdrawn = Call<partners::Submission>(
         state, [&](partners::Partners& p) { return p.Withdraw(who, *id); });
     if (!withdrawn.status.ok()) return PartnerError(withdrawn.status);
-    return JsonResponse(200, Dump(SubmissionJson(*withdrawn.value)));
+    return JsonResponse(200, Dump(SubmissionDoc(*withdrawn.value)));
   }
   if (action == "review") {
     if (!post) return MethodNotAllowed("POST");

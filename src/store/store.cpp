@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/enum_names.h"
 #include "kintsugi/limits.h"
 #include "store/postgres_store.h"
 
@@ -40,25 +41,6 @@ constexpr std::array<std::pair<ReleaseState, std::string_view>, 2>
         {ReleaseState::kEmbargoed, "embargoed"},
     }};
 
-template <typename Enum, std::size_t N>
-std::string_view NameOf(
-    const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
-  for (const auto& [entry, name] : table) {
-    if (entry == value) return name;
-  }
-  return "";
-}
-
-template <typename Enum, std::size_t N>
-Result<Enum> Parse(
-    const std::array<std::pair<Enum, std::string_view>, N>& table,
-    std::string_view name, std::string_view what) {
-  for (const auto& [entry, entry_name] : table) {
-    if (entry_name == name) return entry;
-  }
-  return InvalidArgumentError(fmt::format("unknown {} \"{}\"", what, name));
-}
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // YYYY-MM-DD with a month 01-12 and a day 01-31; not a calendar check.
@@ -78,23 +60,26 @@ Status KeyStore::Release(std::span<const KeyRecord>) {
   return UnsupportedError("this key store cannot release keys");
 }
 
-std::string_view KeyTypeName(KeyType type) { return NameOf(kKeyTypes, type); }
+std::string_view KeyTypeName(KeyType type) {
+  return ::kintsugi::internal::EnumName(kKeyTypes, type);
+}
 Result<KeyType> ParseKeyType(std::string_view name) {
-  return Parse(kKeyTypes, name, "key type");
+  return ::kintsugi::internal::ParseEnumName(kKeyTypes, name, "key type");
 }
 
 std::string_view HandleKindName(HandleKind kind) {
-  return NameOf(kHandleKinds, kind);
+  return ::kintsugi::internal::EnumName(kHandleKinds, kind);
 }
 Result<HandleKind> ParseHandleKind(std::string_view name) {
-  return Parse(kHandleKinds, name, "handle kind");
+  return ::kintsugi::internal::ParseEnumName(kHandleKinds, name, "handle kind");
 }
 
 std::string_view ReleaseStateName(ReleaseState state) {
-  return NameOf(kReleaseStates, state);
+  return ::kintsugi::internal::EnumName(kReleaseStates, state);
 }
 Result<ReleaseState> ParseReleaseState(std::string_view name) {
-  return Parse(kReleaseStates, name, "release state");
+  return ::kintsugi::internal::ParseEnumName(kReleaseStates, name,
+                                             "release state");
 }
 
 std::uint64_t KeyStoreStats::Total() const {
