@@ -134,8 +134,11 @@ TEST(SeedSearchTest, FindsTheSeedThatConfirmsNotACheapFalsePositive) {
   ASSERT_THAT(result, IsOk());
   ASSERT_TRUE(result->seed.has_value());
   EXPECT_EQ(*result->seed, 123456U);
-  // Outward from 100000: far less than the whole space was tried.
-  EXPECT_LT(result->tested, 200000U);
+  // Outward from 100000, and stopped once found: not the whole space. How
+  // far past the answer the other workers got before they saw it depends on
+  // the scheduler (a loaded machine once let them test 300,000), so the
+  // bound is the space, not a guess at their speed.
+  EXPECT_LT(result->tested, 1ULL << 20);
 }
 
 TEST(SeedSearchTest, AStoppedSearchResumesFromItsCheckpoint) {
