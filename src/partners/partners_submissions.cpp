@@ -290,15 +290,13 @@ Result<Submission> PartnersImpl::Review(const Principal& who, std::int64_t id,
     return PermissionDeniedError("reviewing is for reviewers");
   }
   const bool approve = decision == ReviewDecision::kApprove;
-  if (!IsPlainText(reason, approve ? 0 : 1, limits::kMaxPartnerReasonBytes,
-                   /*newlines=*/true) ||
-      (!approve &&
-       reason.find_first_not_of(" \t\r\n") == std::string_view::npos)) {
-    return InvalidArgumentError(
-        approve ? "a remark is text without control characters"
-                : "a rejection needs a reason (text, without control "
-                  "characters)");
-  }
+  // Checked once who may review it is settled: its own organisation is
+  // told "not yours", not "give a reason".
+  const bool reason_ok =
+      IsPlainText(reason, approve ? 0 : 1, limits::kMaxPartnerReasonBytes,
+                  /*newlines=*/true) &&
+      (approve ||
+       reason.find_first_not_of(" \t\r\n") != std::string_view::npos);
   const Status written = storage_->Transaction([&]() -> Status {
     KINTSUGI_ASSIGN_OR_RETURN(std::optional<SubmissionRow> found,
                               tables_.FindSubmission(id, true));
@@ -314,6 +312,12 @@ Result<Submission> PartnersImpl::Review(const Principal& who, std::int64_t id,
     if (s.state != SubmissionState::kPending) {
       return AlreadyExistsError(fmt::format("submission {} is {} already", id,
                                             SubmissionStateName(s.state)));
+    }
+    if (!reason_ok) {
+      return InvalidArgumentError(
+          approve ? "a remark is text without control characters"
+                  : "a rejection needs a reason (text, without control "
+                    "characters)");
     }
     json detail = {{"kind", std::string(SubmissionKindName(s.kind))},
                    {"submitter_organisation", s.organisation}};

@@ -9,6 +9,7 @@
 
 #include "kintsugi/audit_json.h"
 #include "kintsugi/limits.h"
+#include "kintsugi/log.h"
 #include "kintsugi/partners_json.h"
 #include "kintsugi/status_table.h"
 #include "portal/api_response.h"
@@ -456,6 +457,15 @@ HttpResponse PartnerApi(PortalState& state, const HttpRequest& request,
     if (who.status.code() == StatusCode::kUnauthenticated) {
       // Charged to the address: guessing tokens runs into 429.
       state.partner_failures.Allow(request.client);
+    }
+    if (PartnerHttpStatus(who.status.code()) >= 500) {
+      // The store's own words are for the operator's log, not for a
+      // caller nobody has authenticated yet.
+      Log(LogLevel::kWarning, "partner API: a token could not be checked: {}",
+          who.status.ToString());
+      return PartnerError(Status(who.status.code(),
+                                 "the token could not be checked; try again "
+                                 "later"));
     }
     return PartnerError(who.status);
   }

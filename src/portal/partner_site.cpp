@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "kintsugi/log.h"
 #include "portal/form.h"
 #include "portal/site.h"
 
@@ -83,8 +84,10 @@ std::string_view UrlHost(std::string_view url) {
 // Whether a form post comes from this site: its Origin, or else its
 // Referer, names the host the request was sent to. Neither header: let
 // the CSRF token decide (a browser of this century sends Origin with
-// every post).
-bool FromThisSite(const HttpRequest& request) {
+// every post), except where there is no token yet (`need_header`: the
+// login form, which another site must not be able to post with its own
+// account's name and password).
+bool FromThisSite(const HttpRequest& request, bool need_header = false) {
   const std::string* host = request.Header("host");
   for (const char* name : {"origin", "referer"}) {
     if (const std::string* value = request.Header(name)) {
@@ -92,7 +95,7 @@ bool FromThisSite(const HttpRequest& request) {
       return host != nullptr && !from.empty() && EqualNoCase(from, *host);
     }
   }
-  return true;
+  return !need_header;
 }
 
 bool SameSecret(std::string_view a, std::string_view b) {
@@ -151,7 +154,7 @@ HttpResponse LoginPage(PortalState& state, const HttpRequest& request) {
     response.headers.emplace_back("Retry-After", std::to_string(retry));
     return response;
   }
-  if (!FromThisSite(request)) {
+  if (!FromThisSite(request, /*need_header=*/true)) {
     return Refused(403, "Refused",
                    "This form was not sent from this site's page.");
   }
@@ -193,7 +196,11 @@ HttpResponse LoginPage(PortalState& state, const HttpRequest& request) {
                 "). An administrator of this Kintsugi instance can unlock it.";
       break;
     default:
-      problem = "The login could not be checked: " + status.message();
+      Log(LogLevel::kWarning,
+          "partner pages: a login could not be "
+          "checked: {}",
+          status.ToString());
+      problem = "The login could not be checked; try again later.";
       break;
   }
   response = PartnerHtml(http, PartnerLayout(nullptr, "Log in", "login",
@@ -400,8 +407,15 @@ HttpResponse PartnerPages(PortalState& state, const HttpRequest& request) {
   if (!session.ok() || !session.value) {
     if (session.status.code() != StatusCode::kOk &&
         session.status.code() != StatusCode::kUnauthenticated) {
+      // The store's own words go to the operator's log, not to a visitor
+      // nobody has authenticated.
+      Log(LogLevel::kWarning,
+          "partner pages: a session could not be "
+          "checked: {}",
+          session.status.ToString());
       return Refused(PartnerHttpStatus(session.status.code()),
-                     "The server failed", session.status.message());
+                     "The server failed",
+                     "Your session could not be checked; try again later.");
     }
     if (get) return SeeOther("/partner/login");
     return Refused(401, "Not signed in",

@@ -402,7 +402,7 @@ constexpr ApiRow kApiMatrix[] = {
     {"POST",
      "/api/v1/partner/submissions/{fresh}/review",
      R"({"decision": "reject", "reason": ""})",
-     {401, 403, 400, 400, 400, 403, 401, 401, 403, 401}},
+     {401, 403, 403, 400, 400, 403, 401, 401, 403, 401}},
     {"POST",
      "/api/v1/partner/submissions/{decided}/review",
      R"({"decision": "reject", "reason": "too late"})",
@@ -666,6 +666,11 @@ TEST_F(PartnerPortalTest, FormPostsNeedTheCsrfTokenAndThisOrigin) {
       Send("POST", "/partner/login", {{"Origin", "https://evil.example"}},
            "user=alice&password=x&code=1", "application/x-www-form-urlencoded");
   EXPECT_EQ(login.status, 403);
+  // Nor, having no token to check, one that names no origin at all.
+  const Reply unnamed =
+      Send("POST", "/partner/login", {}, "user=alice&password=x&code=1",
+           "application/x-www-form-urlencoded");
+  EXPECT_EQ(unnamed.status, 403);
 }
 
 // The public pages and API set no cookie, and one sent to them changes
