@@ -142,6 +142,17 @@ class PartnersReleaseTest : public ::testing::Test {
     return testing::RunKintsugi(args, dir_);
   }
 
+  // A key pair (rel.secret, rel.pub) and `kintsugi release make` of the
+  // store into `out`, with --json.
+  testing::CliRun MakeRelease(const std::string& out,
+                              const std::string& version) {
+    const testing::CliRun keygen = Run(
+        {"release", "keygen", "--secret", "rel.secret", "--public", "rel.pub"});
+    EXPECT_EQ(keygen.code, kExitOk) << keygen.err;
+    return Run({"release", "make", "--db", db_, "--secret", "rel.secret",
+                "--out", out, "--release-version", version, "--json"});
+  }
+
   stdfs::path dir_;
   std::string db_;
   // Ten days ago: an embargo until five days ago is over for the release.
@@ -167,13 +178,7 @@ TEST_F(PartnersReleaseTest, TheReleaseCarriesWhatWasApprovedAndNoEmbargo) {
   Submit(partners::SubmissionKind::kKeys, KeyLine("victim-pending", 'd'), "",
          false);
 
-  ASSERT_EQ(Run({"release", "keygen", "--secret", "rel.secret", "--public",
-                 "rel.pub"})
-                .code,
-            kExitOk);
-  const testing::CliRun made =
-      Run({"release", "make", "--db", db_, "--secret", "rel.secret", "--out",
-           "r1.bundle", "--release-version", "1", "--json"});
+  const testing::CliRun made = MakeRelease("r1.bundle", "1");
   ASSERT_EQ(made.code, kExitOk) << made.err;
   const Json report = Json::parse(made.out);
   EXPECT_EQ(report["approved_families"], 1);
@@ -221,13 +226,7 @@ TEST_F(PartnersReleaseTest, AChangedFamilyReplacesTheKbsOwnAndARejectedOneNot) {
                            partners::ReviewDecision::kReject,
                            "no sample to back the extension")
                   .has_value());
-  ASSERT_EQ(Run({"release", "keygen", "--secret", "rel.secret", "--public",
-                 "rel.pub"})
-                .code,
-            kExitOk);
-  const testing::CliRun made =
-      Run({"release", "make", "--db", db_, "--secret", "rel.secret", "--out",
-           "r.bundle", "--release-version", "2", "--json"});
+  const testing::CliRun made = MakeRelease("r.bundle", "2");
   ASSERT_EQ(made.code, kExitOk) << made.err;
   EXPECT_EQ(Json::parse(made.out)["approved_families"], 1);
   for (const char* name : {"a.zeroaptx", "b.partnerlocked"}) {
