@@ -167,10 +167,12 @@ void PrintSummary(const RecoverReport& report) {
     return report.counts[static_cast<std::size_t>(s)];
   };
   std::printf(
-      "%s%llu recovered, %llu unverified, %llu need input, %llu key "
-      "not found, %llu errors (%llu not encrypted, %llu unsupported)\n",
+      "%s%llu recovered, %llu partial, %llu unverified, %llu need input, "
+      "%llu key not found, %llu errors (%llu not encrypted, %llu "
+      "unsupported)\n",
       report.dry_run ? "Dry run (nothing written): " : "",
       static_cast<unsigned long long>(count(RecoverStatus::kRecovered)),
+      static_cast<unsigned long long>(count(RecoverStatus::kPartial)),
       static_cast<unsigned long long>(count(RecoverStatus::kUnverified)),
       static_cast<unsigned long long>(count(RecoverStatus::kNeedsInput)),
       static_cast<unsigned long long>(count(RecoverStatus::kKeyNotFound)),

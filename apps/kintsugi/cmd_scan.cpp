@@ -69,12 +69,18 @@ void PrintSummary(const ScanReport& report) {
                        {"files", Count(report.total_files())},
                        {"families", by}}});
     std::uint64_t recoverable = 0;
+    std::uint64_t partly = 0;
     for (const FamilyVerdict& f : report.families) {
       recoverable += f.recoverable_now;
+      partly += f.recoverable_partly;
     }
     if (!report.names_only) {
       PrintLine(Message{MessageId::kScanRecoverableNow,
                         {{"files", Count(recoverable)}}});
+      if (partly > 0) {
+        PrintLine(Message{MessageId::kScanRecoverablePartly,
+                          {{"files", Count(partly)}}});
+      }
     }
   }
   if (const std::uint64_t notes = report.count(ScanClass::kNote); notes > 0) {

@@ -110,6 +110,9 @@ namespace kintsugi::limits {
 // million files per folder's journal. A larger one is not read (rerun with
 // a fresh --out).
 inline constexpr std::size_t kMaxJournalBytes = 256 * kMiB;
+// Lost ranges listed for one partial output (LostBytes::ranges); the total
+// still counts every lost byte beyond them.
+inline constexpr std::size_t kMaxLostRanges = 1024;
 // Free names tried for one output ("x (recovered).docx", "... 2)", ...).
 inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
 // The longest file name (one component, in bytes) an output is given:

@@ -360,6 +360,11 @@ enum class MessageId : std::uint16_t {
   kScanReportColumnIntact,
   kScanReportCancelled,
   kScanReportNamesOnly,
+  kRecoverPartial,
+  kRecoverPartialNotKept,
+  kRecoverDryRunWritePartial,
+  kRecoverNothingRecovered,
+  kScanRecoverablePartly,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -45,10 +45,13 @@ enum class RecoverStatus : std::uint8_t {
                   // (e.g. a --pair for Nemucod).
   kKeyNotFound,   // A decryptor fits but none of its keys decrypts it.
   kError,         // Reading, decrypting or writing failed (see detail).
+  kPartial,       // Decrypted where the evidence allows; some bytes could
+                  // not be recovered (FileOutcome::lost says which). Kept
+                  // only as `<name>.partial` (or dropped, --verified-only).
 };
 
 // "recovered", "unverified", "not_encrypted", "unsupported", "needs_input",
-// "key_not_found", "error".
+// "key_not_found", "error", "partial".
 std::string_view RecoverStatusName(RecoverStatus status);
 
 // How strongly an output was verified (issue 16; docs/cli.md "recover").
@@ -73,6 +76,24 @@ std::string_view VerifiedByName(VerifiedBy verified_by);
 // One encrypted/original pair given with --pair ENC=ORIG.
 struct FileOutcome;  // Below.
 class KeyStore;      // kintsugi/store.h
+
+// A run of bytes of a file: `length` bytes from `offset`.
+struct ByteRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  friend bool operator==(const ByteRange&, const ByteRange&) = default;
+};
+
+// The bytes of an output that could not be recovered (issue 17: partial
+// recovery is a normal result): how many in all, and where, sorted and
+// merged (no two ranges touch). `ranges` lists the first
+// limits::kMaxLostRanges of them; `range_count` counts them all.
+struct LostBytes {
+  std::uint64_t total = 0;
+  std::vector<ByteRange> ranges;
+  std::uint64_t range_count = 0;
+  bool empty() const { return total == 0; }
+};
 
 struct KnownPlaintextPair {
   Path encrypted;
@@ -197,6 +218,13 @@ struct FileOutcome {
   // words); id kCount when there is nothing to say.
   Message detail;
   std::string key_source;  // "hard-coded key 1", "--pair ...", "--key".
+  // A `partial` output (or one --verified-only dropped as partial): the
+  // output's size, and which of its bytes could not be recovered (they hold
+  // what the decryptor says, e.g. the encrypted bytes unchanged). Exact for
+  // the run that wrote the output; a rerun that finds it done knows the
+  // counts from the journal but not the ranges.
+  std::uint64_t output_size = 0;
+  LostBytes lost;
 };
 
 // A key found during the run that the user may reuse with --key.
@@ -223,7 +251,7 @@ struct RecoverReport {
   bool cancelled = false;
   StatusCode stopped_by = StatusCode::kOk;
   // How many files ended in each status, indexed by RecoverStatus.
-  std::vector<std::uint64_t> counts = std::vector<std::uint64_t>(7, 0);
+  std::vector<std::uint64_t> counts = std::vector<std::uint64_t>(8, 0);
   // How many `recovered` files rest on each kind of verification, indexed
   // by VerifiedBy.
   std::vector<std::uint64_t> verified_by = std::vector<std::uint64_t>(3, 0);

@@ -107,6 +107,11 @@ struct ScannedFile {
   // A key is at hand now (hard-coded, in the key store): `kintsugi recover`
   // decrypts it without anything more.
   bool recoverable_now = false;
+  // With recoverable_now: the key cannot recover every byte (issue 17:
+  // `kintsugi recover` writes NAME.partial); `lost_bytes` of them, as far
+  // as the decryptor knows before decrypting.
+  bool recoverable_partly = false;
+  std::uint64_t lost_bytes = 0;
   // Partial encryption: bytes of the original still in the clear, where the
   // decryptor knows its family's layout (DecryptorRun::Intact); unset: not
   // known. `intact_at_least`: a lower bound (the encrypted length depends
@@ -135,6 +140,8 @@ struct FamilyVerdict {
   std::string decryptor;
   std::string strategy;  // "key-lookup", ... (recover's StrategyName).
   std::uint64_t recoverable_now = 0;
+  // Of those, the files only partly recoverable (ScannedFile).
+  std::uint64_t recoverable_partly = 0;
   // What recovering the rest needs: "key-in-store", "original-file",
   // "seed-search", "user-input"; empty: nothing (or no decryptor).
   std::vector<std::string> needs;

@@ -57,6 +57,10 @@ constexpr std::string_view kOpenedArgs[] = {"opened"};
 constexpr std::string_view kColumnArgs[] = {"column"};
 constexpr std::string_view kWidthArgs[] = {"fields", "columns"};
 constexpr std::string_view kNumberArgs[] = {"number"};
+constexpr std::string_view kPartialArgs[] = {"recovered", "size", "lost",
+                                             "ranges", "more"};
+constexpr std::string_view kDryRunPartialArgs[] = {"output", "recovered",
+                                                   "size"};
 constexpr std::string_view kFamilyArgs[] = {"family"};
 constexpr std::string_view kFamilyKeyTypeArgs[] = {"family", "types", "type"};
 constexpr std::string_view kFamilyRsaArgs[] = {"family", "bits", "given"};
@@ -662,6 +666,14 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kScanReportColumnIntact, "scan_report.column_intact", kNoArgs},
     {MessageId::kScanReportCancelled, "scan_report.cancelled", kNoArgs},
     {MessageId::kScanReportNamesOnly, "scan_report.names_only", kNoArgs},
+    {MessageId::kRecoverPartial, "recover.partial", kPartialArgs},
+    {MessageId::kRecoverPartialNotKept, "recover.partial_not_kept",
+     kPartialArgs},
+    {MessageId::kRecoverDryRunWritePartial, "recover.dry_run_write_partial",
+     kDryRunPartialArgs},
+    {MessageId::kRecoverNothingRecovered, "recover.nothing_recovered", kNoArgs},
+    {MessageId::kScanRecoverablePartly, "scan.recoverable_partly",
+     kScanArgsRecoverableNow},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -132,6 +132,12 @@ struct KeyOutcome {
   // found and the file's own key drawn from it), added to the file's detail
   // as `recover.with_key` whatever becomes of the output; id kCount: none.
   Message found{};
+  // With kFound: how many bytes of the plaintext this key cannot recover,
+  // as far as the decryptor knows before decrypting (issue 17: Black
+  // Basta's bytes 64..4,999 of a file over 1 GiB; Hive's keystream bytes no
+  // known file covers); 0: none expected. The scan counts such files as
+  // recoverable only in part; recover goes by the stream's Lost().
+  std::uint64_t expected_lost = 0;
 };
 
 // Decrypts one file as a stream. Output never exceeds input + 16 bytes per
@@ -154,6 +160,14 @@ class StreamDecryption {
   // decrypted as far as it goes, Key::truncated): whatever it looks like,
   // it is not verified.
   virtual bool Complete() const { return true; }
+  // The bytes of the plaintext this stream could not recover (issue 17),
+  // known once Finish() has returned: where the family or the evidence
+  // leaves some unrecoverable (Black Basta's head of a file over 1 GiB,
+  // Hive's unsolved table positions). Empty: every byte was recovered. An
+  // output with lost bytes is kept only as `<name>.partial`, whatever it
+  // looks like (RecoverStatus::kPartial); record them with a
+  // LostBytesRecorder (recover/lost_bytes.h).
+  virtual LostBytes Lost() const { return {}; }
 };
 
 // What a long key search is handed (in Prepare, or kept by the run for

@@ -209,12 +209,13 @@ Status Journal::Recover() {
       continue;
     }
     if (flight.final_path && Exists(fs_, *flight.final_path)) {
-      const bool unverified =
-          flight.final_path->extension().native() == ".unverified";
-      done_[encrypted] = Done{
-          *flight.final_path,
-          unverified ? RecoverStatus::kUnverified : RecoverStatus::kRecovered,
-          flight.digest};
+      // Its status by the name it was to take (CandidateName).
+      const std::string ext = flight.final_path->extension().native();
+      const RecoverStatus status =
+          ext == ".unverified" ? RecoverStatus::kUnverified
+          : ext == ".partial"  ? RecoverStatus::kPartial
+                               : RecoverStatus::kRecovered;
+      done_[encrypted] = Done{*flight.final_path, status, flight.digest};
       outputs_.insert(flight.final_path->native());
     }
   }

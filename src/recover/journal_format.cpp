@@ -18,6 +18,7 @@ constexpr std::array<std::uint8_t, 8> kMagic = {0x89, 'K',  'S',  'J',
 // Payload status bytes of a kFinished record.
 constexpr std::uint8_t kStatusRecovered = 1;
 constexpr std::uint8_t kStatusUnverified = 2;
+constexpr std::uint8_t kStatusPartial = 3;
 
 void PutU16(Bytes& out, std::uint16_t value) {
   out.push_back(static_cast<std::uint8_t>(value & 0xFFu));
@@ -113,6 +114,8 @@ Result<JournalRecord> DecodePayload(ByteView payload, std::uint16_t version) {
         record.status = RecoverStatus::kRecovered;
       } else if (status == kStatusUnverified) {
         record.status = RecoverStatus::kUnverified;
+      } else if (status == kStatusPartial) {
+        record.status = RecoverStatus::kPartial;
       } else {
         return CorruptError("unknown status");
       }
@@ -261,9 +264,11 @@ Result<Bytes> EncodeJournalRecord(const JournalRecord& record,
         payload.push_back(kStatusRecovered);
       } else if (record.status == RecoverStatus::kUnverified) {
         payload.push_back(kStatusUnverified);
+      } else if (record.status == RecoverStatus::kPartial) {
+        payload.push_back(kStatusPartial);
       } else {
         return InvalidArgumentError(
-            "only a recovered or unverified output is journaled");
+            "only a recovered, unverified or partial output is journaled");
       }
       break;
     case RecordType::kAbandoned:

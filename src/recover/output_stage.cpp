@@ -1,12 +1,14 @@
 #include "recover/output_stage.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "kintsugi/limits.h"
+#include "recover/lost_bytes.h"
 #include "recover/output_digest.h"
 
 namespace kintsugi::recover {
@@ -121,6 +123,43 @@ formats::Verification Incomplete(formats::Verification verification,
   return verification;
 }
 
+// Issue 17: the message for a partial output of `size` bytes, `id` one of
+// recover.partial, recover.partial_not_kept.
+Message PartialDetail(MessageId id, const LostBytes& lost, std::uint64_t size) {
+  const std::uint64_t lost_bytes = std::min(lost.total, size);
+  const std::uint64_t shown =
+      std::min<std::uint64_t>(lost.ranges.size(), kLostRangesShown);
+  const auto number = [](std::uint64_t n) {
+    return static_cast<std::int64_t>(
+        std::min<std::uint64_t>(n, static_cast<std::uint64_t>(INT64_MAX)));
+  };
+  return Message{id,
+                 {{"recovered", number(size - lost_bytes)},
+                  {"size", number(size)},
+                  {"lost", number(lost_bytes)},
+                  {"ranges", DescribeLostRanges(lost)},
+                  {"more", number(lost.range_count - shown)}}};
+}
+
+// What a streamed output is: partial when its stream lost bytes (whatever
+// the verifier says), else verified or not.
+OutputKind KindOf(const LostBytes& lost, bool valid) {
+  if (!lost.empty()) return OutputKind::kPartial;
+  return valid ? OutputKind::kVerified : OutputKind::kUnverified;
+}
+
+RecoverStatus StatusOf(OutputKind kind) {
+  switch (kind) {
+    case OutputKind::kVerified:
+      return RecoverStatus::kRecovered;
+    case OutputKind::kUnverified:
+      return RecoverStatus::kUnverified;
+    case OutputKind::kPartial:
+      return RecoverStatus::kPartial;
+  }
+  return RecoverStatus::kError;
+}
+
 }  // namespace
 
 std::uint32_t OutputMode(std::optional<std::uint32_t> encrypted,
@@ -132,7 +171,7 @@ std::uint32_t OutputMode(std::optional<std::uint32_t> encrypted,
 }
 
 std::string CandidateName(const std::string& name, unsigned attempt,
-                          bool unverified, bool* shortened) {
+                          OutputKind kind, bool* shortened) {
   const Path p(name);
   std::string stem = attempt == 0 ? name : p.stem().native();
   std::string ext = attempt == 0 ? std::string() : p.extension().native();
@@ -141,7 +180,8 @@ std::string CandidateName(const std::string& name, unsigned attempt,
   } else if (attempt > 1) {
     ext = " (recovered " + std::to_string(attempt) + ")" + ext;
   }
-  if (unverified) ext += ".unverified";
+  if (kind == OutputKind::kUnverified) ext += ".unverified";
+  if (kind == OutputKind::kPartial) ext += ".partial";
   if (attempt == 0 && stem.size() + ext.size() > limits::kMaxFileNameBytes) {
     // The first choice is shortened too: keep its extension.
     ext = p.extension().native() + ext;
@@ -317,9 +357,27 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   sink->reset();
   const formats::Verification verification =
       Incomplete(VerdictOn(verifier, *streamed), *request.decryption);
-  const bool valid = verification.valid();
-  SetVerified(outcome, verification);
-  if (!valid && options_.verified_only) {
+  const LostBytes lost = request.decryption->Lost();
+  const OutputKind kind = KindOf(lost, verification.valid());
+  if (kind == OutputKind::kPartial) {
+    // Partial: never vouched for, whatever it looks like (issue 17).
+    outcome.output_size = *streamed;
+    outcome.lost = lost;
+    if (lost.total >= *streamed) {
+      Abandon(path, temp);
+      return Fail(std::move(outcome), RecoverStatus::kError,
+                  Message{MessageId::kRecoverNothingRecovered, {}});
+    }
+    if (options_.verified_only) {
+      Abandon(path, temp);
+      return Fail(
+          std::move(outcome), RecoverStatus::kPartial,
+          PartialDetail(MessageId::kRecoverPartialNotKept, lost, *streamed));
+    }
+  } else {
+    SetVerified(outcome, verification);
+  }
+  if (kind == OutputKind::kUnverified && options_.verified_only) {
     Abandon(path, temp);
     return Fail(
         std::move(outcome), RecoverStatus::kUnverified,
@@ -328,11 +386,10 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   // A rerun that does not find the earlier run's journal (deleted, or kept
   // in another first input folder) meets its own output under the first
   // name: keep that one instead of adding "name (recovered).ext" beside it.
-  const Path first_name = dir / CandidateName(name, 0, !valid);
+  const Path first_name = dir / CandidateName(name, 0, kind);
   if (auto same = SameContent(temp, first_name, buffers); same && *same) {
     outcome.output = first_name;
-    outcome.status =
-        valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+    outcome.status = StatusOf(kind);
     outcome.detail = Message{MessageId::kRecoverSameContent, {}};
     if (Status removed = fs_.Remove(temp); !removed.ok()) {
       // The journal's B record still names the temporary: the next run
@@ -355,8 +412,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
   bool shortened = false;
   for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
        ++attempt) {
-    const Path candidate =
-        dir / CandidateName(name, attempt, !valid, &shortened);
+    const Path candidate = dir / CandidateName(name, attempt, kind, &shortened);
     if (Exists(candidate)) continue;
     renamed = journal_.Committing(path, temp, candidate, *digest);
     if (!renamed.ok()) break;
@@ -375,9 +431,11 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
                                        {{"error", renamed.message()}}});
   }
   outcome.output = *final_path;
-  outcome.status =
-      valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
-  outcome.detail = VerifiedDetail(verification, *streamed);
+  outcome.status = StatusOf(kind);
+  outcome.detail =
+      kind == OutputKind::kPartial
+          ? PartialDetail(MessageId::kRecoverPartial, lost, *streamed)
+          : VerifiedDetail(verification, *streamed);
   if (shortened) {
     outcome.detail =
         WithWarning(std::move(outcome.detail),
@@ -407,8 +465,9 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   // not): the verified one when it exists, otherwise the unverified one.
   std::unique_ptr<ComparingSink> existing;
   Path compared;
-  for (bool unverified : {false, true}) {
-    const Path first = dir / CandidateName(name, 0, unverified);
+  for (const OutputKind kind :
+       {OutputKind::kVerified, OutputKind::kUnverified, OutputKind::kPartial}) {
+    const Path first = dir / CandidateName(name, 0, kind);
     auto found = fs_.Stat(first, /*follow_symlinks=*/false);
     if (!found || found->type != FileType::kRegular) continue;
     if (auto opened = fs_.OpenForRead(first)) {
@@ -426,12 +485,22 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   }
   const formats::Verification verification =
       Incomplete(VerdictOn(verifier, *streamed), *request.decryption);
-  const bool valid = verification.valid();
-  SetVerified(outcome, verification);
-  outcome.status =
-      valid ? RecoverStatus::kRecovered : RecoverStatus::kUnverified;
+  const LostBytes lost = request.decryption->Lost();
+  const OutputKind kind = KindOf(lost, verification.valid());
+  const bool valid = kind == OutputKind::kVerified;
+  if (kind == OutputKind::kPartial) {
+    outcome.output_size = *streamed;
+    outcome.lost = lost;
+    if (lost.total >= *streamed) {
+      return Fail(std::move(outcome), RecoverStatus::kError,
+                  Message{MessageId::kRecoverNothingRecovered, {}});
+    }
+  } else {
+    SetVerified(outcome, verification);
+  }
+  outcome.status = StatusOf(kind);
   if (existing && existing->Same() &&
-      compared == dir / CandidateName(name, 0, !valid) &&
+      compared == dir / CandidateName(name, 0, kind) &&
       (valid || !options_.verified_only)) {
     outcome.output = compared;
     outcome.detail = Message{MessageId::kRecoverDryRunSame, {}};
@@ -440,8 +509,7 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   bool shortened = false;
   for (unsigned attempt = 0; attempt < limits::kMaxRecoveredNameAttempts;
        ++attempt) {
-    const Path candidate =
-        dir / CandidateName(name, attempt, !valid, &shortened);
+    const Path candidate = dir / CandidateName(name, attempt, kind, &shortened);
     if (!Exists(candidate)) {
       outcome.output = candidate;
       break;
@@ -449,7 +517,13 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   }
   outcome.detail = Message{MessageId::kRecoverDryRunWrite,
                            {{"output", outcome.output.string()}}};
-  if (!valid) {
+  if (kind == OutputKind::kPartial) {
+    outcome.detail = Message{
+        MessageId::kRecoverDryRunWritePartial,
+        {{"output", outcome.output.string()},
+         {"recovered", static_cast<std::int64_t>(*streamed - lost.total)},
+         {"size", static_cast<std::int64_t>(*streamed)}}};
+  } else if (!valid) {
     outcome.detail.id = MessageId::kRecoverDryRunWriteUnverified;
     outcome.detail.args.push_back({"reason", verification.detail});
   }
@@ -459,7 +533,11 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
                     Message{MessageId::kRecoverNameShortened,
                             {{"name", outcome.output.filename().string()}}});
   }
-  if (!valid && options_.verified_only) {
+  if (kind == OutputKind::kPartial && options_.verified_only) {
+    outcome.output.clear();
+    outcome.detail =
+        PartialDetail(MessageId::kRecoverPartialNotKept, lost, *streamed);
+  } else if (!valid && options_.verified_only) {
     outcome.output.clear();
     outcome.detail = Message{MessageId::kRecoverDryRunNotKept,
                              {{"reason", verification.detail}}};

@@ -26,13 +26,18 @@
 
 namespace kintsugi::recover {
 
+// What an output is, which its name says: verified (the original's name),
+// unverified (".unverified" appended) or partial (".partial" appended;
+// issue 17): only a verified output ever gets the original's name.
+enum class OutputKind : std::uint8_t { kVerified, kUnverified, kPartial };
+
 // The name for output attempt `attempt` (0: `name` itself; 1: "stem
-// (recovered).ext"; n: "stem (recovered n).ext"), with ".unverified"
-// appended when `unverified`. A name longer than limits::kMaxFileNameBytes
-// gets its stem shortened (the extension and the suffixes kept), and
-// `shortened`, when given, says so.
+// (recovered).ext"; n: "stem (recovered n).ext"), with the suffix of
+// `kind`. A name longer than limits::kMaxFileNameBytes gets its stem
+// shortened (the extension and the suffixes kept), and `shortened`, when
+// given, says so.
 std::string CandidateName(const std::string& name, unsigned attempt,
-                          bool unverified, bool* shortened = nullptr);
+                          OutputKind kind, bool* shortened = nullptr);
 
 // Per-worker buffers, reused for every file: bounded memory whatever the
 // file sizes (at most limits::kStreamChunkBytes each; less when every file

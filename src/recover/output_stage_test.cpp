@@ -15,6 +15,7 @@
 #include "io/memory_file_system.h"
 #include "kintsugi/limits.h"
 #include "recover/journal.h"
+#include "recover/lost_bytes.h"
 
 namespace kintsugi::recover {
 namespace {
@@ -32,6 +33,8 @@ class Identity final : public StreamDecryption {
     return in.size();
   }
   Result<std::size_t> Finish(std::span<std::uint8_t>) override { return 0; }
+  LostBytes Lost() const override { return lost; }
+  LostBytes lost;  // What it says it could not recover (issue 17).
 };
 
 struct Stage {
@@ -42,7 +45,7 @@ struct Stage {
   // Writes the plaintext `plain` (as the "encrypted" file `enc_name`) to
   // `name` in kDir.
   FileOutcome Write(const std::string& enc_name, const Bytes& plain,
-                    const std::string& name) {
+                    const std::string& name, const LostBytes& lost = {}) {
     const Path encrypted = kDir / enc_name;
     EXPECT_THAT(fs.AddFile(encrypted, plain), IsOk());
     auto journal = Journal::Open(fs, kDir / std::string(kJournalDirName),
@@ -52,6 +55,7 @@ struct Stage {
     auto source = fs.OpenForRead(encrypted);
     EXPECT_TRUE(source.has_value());
     Identity identity;
+    identity.lost = lost;
     OutputRequest request{encrypted, source->get(), plain.size(),
                           &identity, kDir,          name};
     StreamBuffers buffers(64);  // Small: several chunks per file.
@@ -70,31 +74,44 @@ struct Stage {
 };
 
 TEST(CandidateNameTest, NumbersTheRecoveredNamesAndMarksUnverified) {
-  EXPECT_EQ(CandidateName("a.txt", 0, false), "a.txt");
-  EXPECT_EQ(CandidateName("a.txt", 1, false), "a (recovered).txt");
-  EXPECT_EQ(CandidateName("a.txt", 2, false), "a (recovered 2).txt");
-  EXPECT_EQ(CandidateName("a.txt", 1, true), "a (recovered).txt.unverified");
-  EXPECT_EQ(CandidateName("noext", 1, false), "noext (recovered)");
+  EXPECT_EQ(CandidateName("a.txt", 0, OutputKind::kVerified), "a.txt");
+  EXPECT_EQ(CandidateName("a.txt", 1, OutputKind::kVerified),
+            "a (recovered).txt");
+  EXPECT_EQ(CandidateName("a.txt", 2, OutputKind::kVerified),
+            "a (recovered 2).txt");
+  EXPECT_EQ(CandidateName("a.txt", 1, OutputKind::kUnverified),
+            "a (recovered).txt.unverified");
+  EXPECT_EQ(CandidateName("noext", 1, OutputKind::kVerified),
+            "noext (recovered)");
+}
+
+TEST(CandidateNameTest, APartialOutputIsMarkedSo) {
+  EXPECT_EQ(CandidateName("a.txt", 0, OutputKind::kPartial), "a.txt.partial");
+  EXPECT_EQ(CandidateName("a.txt", 1, OutputKind::kPartial),
+            "a (recovered).txt.partial");
 }
 
 TEST(CandidateNameTest, ALongNameIsShortenedKeepingItsExtension) {
   const std::string stem(251, 'n');
   const std::string name = stem + ".pdf";  // 255 bytes: fits as it is.
   bool shortened = true;
-  EXPECT_EQ(CandidateName(name, 0, false, &shortened), name);
+  EXPECT_EQ(CandidateName(name, 0, OutputKind::kVerified, &shortened), name);
   EXPECT_FALSE(shortened);
-  const std::string second = CandidateName(name, 1, false, &shortened);
+  const std::string second =
+      CandidateName(name, 1, OutputKind::kVerified, &shortened);
   EXPECT_TRUE(shortened);
   EXPECT_EQ(second.size(), limits::kMaxFileNameBytes);
   EXPECT_TRUE(second.ends_with(" (recovered).pdf")) << second;
-  const std::string unverified = CandidateName(name, 0, true, &shortened);
+  const std::string unverified =
+      CandidateName(name, 0, OutputKind::kUnverified, &shortened);
   EXPECT_TRUE(shortened);
   EXPECT_TRUE(unverified.ends_with("n.pdf.unverified")) << unverified;
   EXPECT_LE(unverified.size(), limits::kMaxFileNameBytes);
   // A multi-byte character is never cut in half.
   std::string accents;
   while (accents.size() < 300) accents += "\xc3\xa9";  // U+00E9
-  const std::string cut = CandidateName(accents + ".txt", 0, false);
+  const std::string cut =
+      CandidateName(accents + ".txt", 0, OutputKind::kVerified);
   EXPECT_LE(cut.size(), limits::kMaxFileNameBytes);
   EXPECT_TRUE(cut.ends_with("\xc3\xa9.txt")) << cut;
 }
@@ -253,6 +270,128 @@ TEST(OutputStageTest, AnUnverifiableOutputIsKeptOnlyAsUnverified) {
       EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
     }
   }
+}
+
+// Issue 17: where the scheme or the evidence leaves bytes unrecoverable,
+// what could be decrypted is kept as NAME.partial, never under the final
+// name, whatever the verifier says, with the bytes recovered and lost.
+LostBytes Lose(std::initializer_list<ByteRange> ranges) {
+  LostBytesRecorder recorder;
+  for (const ByteRange& r : ranges) recorder.Add(r.offset, r.length);
+  return recorder.lost();
+}
+
+TEST(OutputStageTest, APartialOutputIsKeptOnlyAsPartialWithItsLostBytes) {
+  Stage s;
+  // A plaintext the verifier would pass: partial all the same.
+  const Bytes pdf = formats::samples::MakePdf(300);
+  const FileOutcome out =
+      s.Write("a.pdf.x", pdf, "a.pdf", Lose({{0, 10}, {100, 50}}));
+  EXPECT_EQ(out.status, RecoverStatus::kPartial);
+  EXPECT_EQ(out.output, kDir / "a.pdf.partial");
+  EXPECT_EQ(out.verified_by, VerifiedBy::kNone);
+  EXPECT_TRUE(out.verified_as.empty());
+  EXPECT_EQ(out.output_size, pdf.size());
+  EXPECT_EQ(out.lost.total, 60u);
+  EXPECT_EQ(out.lost.range_count, 2u);
+  EXPECT_EQ(out.lost.ranges, (std::vector<ByteRange>{{0, 10}, {100, 50}}));
+  EXPECT_THAT(RenderEnglish(out.detail),
+              HasSubstr("partly recovered: " + std::to_string(pdf.size() - 60) +
+                        " of " + std::to_string(pdf.size()) +
+                        " bytes; 60 bytes could not be recovered (at 0-9, "
+                        "100-149)"));
+  EXPECT_FALSE(s.fs.Exists(kDir / "a.pdf"));
+  EXPECT_THAT(s.fs.Contents(kDir / "a.pdf.partial"), IsOkAndHolds(pdf));
+
+  // A second partial output of the same name never replaces the first.
+  const FileOutcome again = s.Write("b.pdf.x", formats::samples::MakePdf(200),
+                                    "a.pdf", Lose({{5, 1}}));
+  EXPECT_EQ(again.status, RecoverStatus::kPartial);
+  EXPECT_EQ(again.output, kDir / "a (recovered).pdf.partial");
+  EXPECT_THAT(s.fs.Contents(kDir / "a.pdf.partial"), IsOkAndHolds(pdf));
+}
+
+TEST(OutputStageTest, ManyLostRangesAreCountedAndTheFirstOnesNamed) {
+  Stage s;
+  const Bytes text = formats::samples::MakeText(4000);
+  LostBytesRecorder recorder;
+  for (std::uint64_t i = 0; i < 20; ++i) recorder.Add(i * 100, 2);
+  const FileOutcome out = s.Write("t.txt.x", text, "t.txt", recorder.lost());
+  EXPECT_EQ(out.status, RecoverStatus::kPartial);
+  EXPECT_EQ(out.lost.total, 40u);
+  EXPECT_THAT(RenderEnglish(out.detail),
+              HasSubstr("(at 0-1, 100-101, 200-201, 300-301, 400-401, 500-501, "
+                        "600-601, 700-701 and 12 more places)"));
+}
+
+TEST(OutputStageTest, VerifiedOnlyKeepsNoPartialOutput) {
+  OutputOptions options;
+  options.verified_only = true;
+  Stage s(options);
+  const Bytes pdf = formats::samples::MakePdf(300);
+  const FileOutcome out = s.Write("a.pdf.x", pdf, "a.pdf", Lose({{0, 64}}));
+  EXPECT_EQ(out.status, RecoverStatus::kPartial);
+  EXPECT_TRUE(out.output.empty());
+  EXPECT_EQ(out.lost.total, 64u);
+  EXPECT_THAT(RenderEnglish(out.detail), HasSubstr("--verified-only"));
+  EXPECT_FALSE(s.fs.Exists(kDir / "a.pdf"));
+  EXPECT_FALSE(s.fs.Exists(kDir / "a.pdf.partial"));
+  for (const std::string& path : s.fs.ListAllFiles()) {
+    EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
+  }
+}
+
+TEST(OutputStageTest, AnOutputOfWhichNothingWasRecoveredIsNotWritten) {
+  Stage s;
+  const Bytes junk = formats::samples::PseudoRandomBytes(500, 4);
+  const FileOutcome out = s.Write("j.bin.x", junk, "j.bin", Lose({{0, 500}}));
+  EXPECT_EQ(out.status, RecoverStatus::kError);
+  EXPECT_TRUE(out.output.empty());
+  EXPECT_EQ(RenderEnglish(out.detail),
+            "no byte of this file could be recovered; nothing was written");
+  EXPECT_FALSE(s.fs.Exists(kDir / "j.bin.partial"));
+  for (const std::string& path : s.fs.ListAllFiles()) {
+    EXPECT_FALSE(IsTempName(Path(path).filename().native())) << path;
+  }
+}
+
+TEST(OutputStageTest, ADryRunSaysItWouldWriteAPartialOutput) {
+  OutputOptions options;
+  options.dry_run = true;
+  Stage s(options);
+  const Bytes pdf = formats::samples::MakePdf(300);
+  const FileOutcome out = s.Write("a.pdf.x", pdf, "a.pdf", Lose({{10, 5}}));
+  EXPECT_EQ(out.status, RecoverStatus::kPartial);
+  EXPECT_EQ(out.output, kDir / "a.pdf.partial");
+  EXPECT_EQ(RenderEnglish(out.detail),
+            "dry run: would write /v/a.pdf.partial (partial: " +
+                std::to_string(pdf.size() - 5) + " of " +
+                std::to_string(pdf.size()) + " bytes recovered)");
+  EXPECT_FALSE(s.fs.Exists(kDir / "a.pdf.partial"));
+}
+
+TEST(LostBytesRecorderTest, MergesTouchingRangesAndCountsPastTheList) {
+  LostBytesRecorder recorder;
+  recorder.Add(0, 10);
+  recorder.Add(10, 5);  // Touches: merged.
+  recorder.Add(12, 6);  // Overlaps: only 15..17 is new.
+  recorder.Add(30, 0);  // Empty: ignored.
+  recorder.Add(40, 2);
+  EXPECT_EQ(recorder.lost().total, 20u);
+  EXPECT_EQ(recorder.lost().range_count, 2u);
+  EXPECT_EQ(recorder.lost().ranges, (std::vector<ByteRange>{{0, 18}, {40, 2}}));
+  EXPECT_EQ(DescribeLostRanges(recorder.lost()), "0-17, 40-41");
+
+  LostBytesRecorder many;
+  for (std::uint64_t i = 0; i < limits::kMaxLostRanges + 5; ++i) {
+    many.Add(i * 10, 3);
+  }
+  many.Add((limits::kMaxLostRanges + 4) * 10 + 3, 1);  // Touches the last.
+  EXPECT_EQ(many.lost().ranges.size(), limits::kMaxLostRanges);
+  EXPECT_EQ(many.lost().range_count, limits::kMaxLostRanges + 5);
+  EXPECT_EQ(many.lost().total, (limits::kMaxLostRanges + 5) * 3 + 1);
+  EXPECT_EQ(many.lost().ranges.back(),
+            (ByteRange{(limits::kMaxLostRanges - 1) * 10, 3}));
 }
 
 TEST(OutputStageTest, AnEmptyPlaintextIsVerifiedTrivially) {

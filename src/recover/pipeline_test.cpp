@@ -266,8 +266,10 @@ TEST(PipelineTest, TakenNameGetsARecoveredName) {
   EXPECT_EQ(std::string(mine.begin(), mine.end()), "mine");
   ASSERT_OK_AND_ASSIGN(Bytes out, w.fs.Contents(kDir / "a (recovered).txt"));
   EXPECT_TRUE(out == w.plain.at((kDir / "a.txt").string()));
-  EXPECT_EQ(CandidateName("a.txt", 2, false), "a (recovered 2).txt");
-  EXPECT_EQ(CandidateName("a.txt", 0, true), "a.txt.unverified");
+  EXPECT_EQ(CandidateName("a.txt", 2, OutputKind::kVerified),
+            "a (recovered 2).txt");
+  EXPECT_EQ(CandidateName("a.txt", 0, OutputKind::kUnverified),
+            "a.txt.unverified");
 }
 
 // Removes the journal's segment files (a user deleting .kintsugi-journal).

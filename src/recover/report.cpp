@@ -20,6 +20,8 @@ std::string_view RecoverStatusName(RecoverStatus status) {
       return "key_not_found";
     case RecoverStatus::kError:
       return "error";
+    case RecoverStatus::kPartial:
+      return "partial";
   }
   return "error";
 }

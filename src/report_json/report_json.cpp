@@ -350,6 +350,20 @@ Json RecoverFileToJson(const FileOutcome& f) {
   }
   if (!f.variant.empty()) item["variant"] = f.variant;
   if (!f.key_source.empty()) item["key_source"] = f.key_source;
+  if (f.status == RecoverStatus::kPartial && !f.lost.empty()) {
+    // Issue 17: what was recovered and what was lost, byte-exact (absent
+    // when a rerun found the output done: that run does not know it).
+    Json ranges = Json::array();
+    for (const ByteRange& range : f.lost.ranges) {
+      ranges.push_back({{"offset", range.offset}, {"length", range.length}});
+    }
+    const std::uint64_t lost = std::min(f.lost.total, f.output_size);
+    item["partial"] = {{"size", f.output_size},
+                       {"bytes_recovered", f.output_size - lost},
+                       {"bytes_lost", lost},
+                       {"lost_ranges", std::move(ranges)},
+                       {"lost_range_count", f.lost.range_count}};
+  }
   return item;
 }
 

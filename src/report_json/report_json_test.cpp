@@ -199,9 +199,18 @@ RecoverReport FullRecoverReport() {
   FileOutcome plain;
   plain.path = "/v/notes.txt";
   plain.status = RecoverStatus::kNotEncrypted;
-  report.files = {done, plain};
+  // Issue 17: a partial output, with its byte accounting.
+  FileOutcome part;
+  part.path = "/v/disk.vmdk.abcdefghi";
+  part.status = RecoverStatus::kPartial;
+  part.family = "blackbasta";
+  part.output = "/v/disk.vmdk.partial";
+  part.output_size = 10000;
+  part.lost = LostBytes{4936, {{64, 4936}}, 1};
+  report.files = {done, plain, part};
   report.counts[static_cast<std::size_t>(RecoverStatus::kRecovered)] = 1;
   report.counts[static_cast<std::size_t>(RecoverStatus::kNotEncrypted)] = 1;
+  report.counts[static_cast<std::size_t>(RecoverStatus::kPartial)] = 1;
   report.verified_by[static_cast<std::size_t>(VerifiedBy::kChecksum)] = 1;
   report.symlinks_skipped = 3;
   report.duplicates_skipped = 2;
@@ -229,6 +238,16 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(done["variant"], "hard-coded key 1");
   const Json& plain = json["files"][1];
   EXPECT_EQ(plain["status"], "not_encrypted");
+  EXPECT_FALSE(plain.contains("partial"));
+  const Json& part = json["files"][2];
+  EXPECT_EQ(part["status"], "partial");
+  EXPECT_EQ(part["partial"]["size"], 10000);
+  EXPECT_EQ(part["partial"]["bytes_recovered"], 10000 - 4936);
+  EXPECT_EQ(part["partial"]["bytes_lost"], 4936);
+  EXPECT_EQ(part["partial"]["lost_ranges"][0]["offset"], 64);
+  EXPECT_EQ(part["partial"]["lost_ranges"][0]["length"], 4936);
+  EXPECT_EQ(part["partial"]["lost_range_count"], 1);
+  EXPECT_EQ(json["summary"]["counts"]["partial"], 1);
   // How strong each verification was, and the recovered files by strength
   // (issue 16).
   EXPECT_EQ(done["verified_by"], "checksum");

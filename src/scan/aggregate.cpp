@@ -83,6 +83,7 @@ void Aggregate(std::span<const recover::PreparedDecryptor> runs,
     verdict.family = file.family;
     ++verdict.files;
     if (file.recoverable_now) ++verdict.recoverable_now;
+    if (file.recoverable_partly) ++verdict.recoverable_partly;
     if (!file.decryptor.empty()) {
       ++tally.decryptors[file.decryptor];
     } else if (tally.advice.id == MessageId::kCount) {

@@ -211,6 +211,8 @@ void Classifier::FromTriage(const FileSample& sample, Folder& folder,
       const recover::KeyOutcome key =
           triage.choice->prepared->run->FindKey(sample, triage.choice->probe);
       file.recoverable_now = key.verdict == recover::KeyVerdict::kFound;
+      file.recoverable_partly = file.recoverable_now && key.expected_lost > 0;
+      if (file.recoverable_partly) file.lost_bytes = key.expected_lost;
       if (key.message.id != MessageId::kCount) file.detail = key.message;
       // Partial encryption: what the layout leaves of the original.
       if (auto intact = triage.choice->prepared->run->Intact(

@@ -67,6 +67,9 @@ void AppendFile(std::string& out, const ScannedFile& f) {
   AppendStringOrNull(out, f.campaign);
   out += ", \"recoverable_now\": ";
   out += f.recoverable_now ? "true" : "false";
+  out += ", \"recoverable_partly\": ";
+  out += f.recoverable_partly ? "true" : "false";
+  out += ", \"lost_bytes\": " + std::to_string(f.lost_bytes);
   out += ", \"intact_bytes\": ";
   out += f.intact_bytes ? std::to_string(*f.intact_bytes) : "null";
   out += ", \"intact_at_least\": ";
@@ -89,9 +92,11 @@ constexpr std::string_view kFilesPlaceholder = "\x01files\x01";
 std::string ScanReportJson(const ScanReport& report) {
   Json by_family = Json::object();
   std::uint64_t recoverable = 0;
+  std::uint64_t partly = 0;
   for (const FamilyVerdict& f : report.families) {
     if (f.files > 0) by_family[f.family] = f.files;
     recoverable += f.recoverable_now;
+    partly += f.recoverable_partly;
   }
   Json summary = {{"files", report.total_files()},
                   {"encrypted", report.count(ScanClass::kEncrypted)},
@@ -102,6 +107,7 @@ std::string ScanReportJson(const ScanReport& report) {
                   {"first_encrypted", TimeOrNull(report.first_encrypted_ns)},
                   {"last_encrypted", TimeOrNull(report.last_encrypted_ns)},
                   {"recoverable_now", recoverable},
+                  {"recoverable_partly", partly},
                   {"errors", report.errors.size()}};
   Json families = Json::array();
   for (const FamilyVerdict& f : report.families) {
@@ -131,6 +137,7 @@ std::string ScanReportJson(const ScanReport& report) {
                         {"files", f.files},
                         {"decryptor", OrNull(f.decryptor)},
                         {"recoverable_now", f.recoverable_now},
+                        {"recoverable_partly", f.recoverable_partly},
                         {"needs", std::move(needs)},
                         {"strategy", OrNull(f.strategy)},
                         {"advice", std::move(advice)},

@@ -404,7 +404,7 @@ TEST_F(RecoverCli, SaysHowStronglyEachOutputWasVerified) {
   const Finished dry = RunToFiles(
       {"recover", victim_.string(), "--dry-run", "--threads", "1"}, dir_);
   EXPECT_EQ(dry.code, 1) << dry.err;  // d.png is unverified.
-  EXPECT_THAT(dry.out, HasSubstr("4 recovered, 1 unverified"));
+  EXPECT_THAT(dry.out, HasSubstr("4 recovered, 0 partial, 1 unverified"));
   EXPECT_THAT(dry.out, HasSubstr("\n2 verified by checksum, 2 by structure "
                                  "only\n"));
 
@@ -571,7 +571,7 @@ TEST_P(RecoverInterrupt, StopsCleanlyAndARerunFinishes) {
     EXPECT_LT(report["files"].size(), 200u);
   } else {
     EXPECT_THAT(stdout_text, HasSubstr(std::to_string(outputs) +
-                                       " recovered, 0 unverified"));
+                                       " recovered, 0 partial, 0 unverified"));
     EXPECT_THAT(stdout_text,
                 HasSubstr("Interrupted: run the same command again to "
                           "finish."));
@@ -841,7 +841,8 @@ TEST_F(RecoverCli, FileLinesComeInInputOrderAndTheSummaryLast) {
               0u)
         << lines[i];
   }
-  EXPECT_EQ(lines[30].rfind("30 recovered, 0 unverified", 0), 0u) << lines[30];
+  EXPECT_EQ(lines[30].rfind("30 recovered, 0 partial, 0 unverified", 0), 0u)
+      << lines[30];
 }
 
 // Issue 8: a key found during the run is said in the same English as
