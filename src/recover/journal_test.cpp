@@ -192,7 +192,8 @@ TEST(JournalFormatTest, RecordBytesAreTheDocumentedOnes) {
   PutU32(expected, Crc32c(Cat(ByteView(expected), payload)));
   expected.insert(expected.end(), payload.begin(), payload.end());
   EXPECT_EQ(record, expected);
-  // A D record ends with its status byte (1 recovered, 2 unverified), then
+  // A D record ends with its status byte (1 recovered, 2 unverified, 3
+  // partial), then
   // the output's size (u64) and XXH3-128 (16 bytes).
   const Bytes done = Encode(Finished("/x", "/y"));
   ASSERT_GT(done.size(), 25u);
@@ -203,6 +204,9 @@ TEST(JournalFormatTest, RecordBytesAreTheDocumentedOnes) {
   const Bytes unverified =
       Encode(Finished("/x", "/y", RecoverStatus::kUnverified));
   EXPECT_EQ(unverified[unverified.size() - 25], 2);
+  // Issue 17: 3 partial, and it reads back as such.
+  const Bytes partial = Encode(Finished("/x", "/y", RecoverStatus::kPartial));
+  EXPECT_EQ(partial[partial.size() - 25], 3);
   // A C record ends with the same digest after its final path.
   const Bytes commit = Encode(Committing("/x", "/t", "/y"));
   EXPECT_EQ(ByteView(commit).From(commit.size() - 24).value(),
@@ -241,6 +245,8 @@ TEST(JournalFormatTest, EveryRecordTypeRoundTripsWithAnyBytesInPaths) {
       Finished("/v/b.fun", "/out/b.txt.unverified", RecoverStatus::kUnverified,
                OtherDigest(0xFFFFFFFFFFFFFFFFull)),
       Finished("/v/c.fun", "/out/c.txt"),
+      Finished("/v/e.fun", "/out/e.vmdk.partial", RecoverStatus::kPartial,
+               OtherDigest(7)),
       Abandoned("/v/d.fun"),
   };
   const Bytes segment = Segment(records);

@@ -268,7 +268,7 @@ TEST(RecoverJsonTest, ValuesScriptsReadAreKept) {
   EXPECT_EQ(done["message"]["args"]["choice"][0]["args"]["name"], "Jigsaw");
   EXPECT_EQ(plain["detail"], "");
   EXPECT_FALSE(plain.contains("message"));
-  EXPECT_EQ(json["summary"]["files"], 2);
+  EXPECT_EQ(json["summary"]["files"], 3);
   EXPECT_EQ(json["summary"]["counts"]["recovered"], 1);
   EXPECT_EQ(json["summary"]["counts"]["key_not_found"], 0);
   EXPECT_EQ(json["summary"]["keys"][0]["key"], "00ff");
@@ -351,8 +351,8 @@ TEST(RecoverJsonTest, WrittenAsTheRunGoesItIsTheSameDocument) {
   without_files.files.clear();
   writer.Finish(without_files);
   EXPECT_EQ(streamed, RecoverReportJson(report));
-  EXPECT_EQ(Json::parse(streamed)["summary"]["files"], 2);
-  // No file at all, and a run that failed after two files.
+  EXPECT_EQ(Json::parse(streamed)["summary"]["files"], 3);
+  // No file at all, and a run that failed after three files.
   std::string empty;
   RecoverJsonWriter none([&](std::string_view part) { empty += part; });
   none.Finish(without_files);
@@ -362,7 +362,7 @@ TEST(RecoverJsonTest, WrittenAsTheRunGoesItIsTheSameDocument) {
   for (const FileOutcome& f : report.files) failing.File(f);
   failing.Fail(IoError("cannot write the journal"));
   const Json error = Json::parse(failed);
-  EXPECT_EQ(error["files"].size(), 2u);
+  EXPECT_EQ(error["files"].size(), 3u);
   EXPECT_EQ(error["error"]["code"], "io_error");
   EXPECT_FALSE(error.contains("summary"));
 }
