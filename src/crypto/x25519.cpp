@@ -39,4 +39,11 @@ SecretBytes Sha256(ByteView data) {
   return digest;
 }
 
+SecretBytes Sha512(ByteView data) {
+  static_assert(crypto_hash_sha512_BYTES == kSha512Bytes);
+  SecretBytes digest(kSha512Bytes);
+  crypto_hash_sha512(digest.mutable_span().data(), data.data(), data.size());
+  return digest;
+}
+
 }  // namespace kintsugi::crypto

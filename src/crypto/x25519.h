@@ -1,8 +1,9 @@
 #pragma once
 
-// X25519 (RFC 7748) and SHA-256 over libsodium, for the Babuk decryptors'
-// key derivation (recovery-schemes.md §3.8: key = SHA-256(X25519(attacker
-// private key, the file's public key))) and their specimen generator.
+// X25519 (RFC 7748), SHA-256 and SHA-512 over libsodium, for the Babuk
+// decryptors' key derivation (recovery-schemes.md §3.8: key =
+// SHA-256(X25519(attacker private key, the file's public key)); Windows,
+// recovery-schemes-2.md §3.3: SHA-512 of it) and their specimen generator.
 
 #include <cstddef>
 
@@ -14,6 +15,7 @@ namespace kintsugi::crypto {
 
 inline constexpr std::size_t kX25519KeyBytes = 32;
 inline constexpr std::size_t kSha256Bytes = 32;
+inline constexpr std::size_t kSha512Bytes = 64;
 
 // The shared secret X25519(private_key, public_key); the private key is
 // clamped as RFC 7748 says (as Go's curve25519 and libsodium do).
@@ -28,5 +30,8 @@ Result<Bytes> X25519PublicKey(const SecretBytes& private_key);
 
 // SHA-256 of `data`, kept secret (it is key material here).
 SecretBytes Sha256(ByteView data);
+
+// SHA-512 of `data`, kept secret (it is key material here).
+SecretBytes Sha512(ByteView data);
 
 }  // namespace kintsugi::crypto

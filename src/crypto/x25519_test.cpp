@@ -50,6 +50,15 @@ TEST(Sha256Test, MatchesFips180Examples) {
                                   "27ae41e4649b934ca495991b7852b855"));
 }
 
+// Known answer: FIPS 180-2 "abc" (SHA-512).
+TEST(Sha512Test, MatchesFips180Example) {
+  EXPECT_EQ(Sha512(ByteView::FromString("abc")),
+            SecretHex("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee6"
+                      "4b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e"
+                      "2a9ac94fa54ca49f"));
+  EXPECT_EQ(Sha512({}).size(), kSha512Bytes);
+}
+
 // Known answer: RFC 8439 §2.4.2 (the "sunscreen" text, initial counter 1,
 // that is stream offset 64).
 TEST(ChaCha20Test, MatchesRfc8439Section2_4_2) {
