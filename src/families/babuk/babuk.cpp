@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "crypto/x25519.h"
+#include "families/babuk/candidates.h"
 #include "families/babuk/cipher.h"
 #include "families/babuk/layout.h"
 
@@ -97,18 +96,12 @@ class BabukStream final : public recover::StreamDecryption {
   std::uint64_t position_ = 0;
 };
 
-struct Candidate {
-  SecretBytes key;  // An X25519 private key, 32 bytes.
-  std::string source;
-};
-
 class BabukRun final : public recover::DecryptorRun {
  public:
-  BabukRun(BabukBuild build, std::optional<Candidate> given,
+  BabukRun(BabukBuild build, std::optional<BabukCandidate> given,
            recover::ReleasedKeys released, bool forced)
       : build_(build),
-        given_(std::move(given)),
-        released_(std::move(released)),
+        candidates_(std::move(given), std::move(released)),
         forced_(forced) {}
 
   // §3.8: the spans the build's region rule encrypts, the footer after.
@@ -159,22 +152,16 @@ class BabukRun final : public recover::DecryptorRun {
       outcome.key.source = "none needed (the original was empty)";
       return outcome;
     }
-    std::vector<const Candidate*> candidates;
-    if (given_) candidates.push_back(&*given_);
-    std::shared_ptr<const std::vector<Candidate>> stored;
-    if (released_) {
-      auto keys = StoredCandidates();
-      if (!keys) {
-        // The store failed to answer: an error, not "no key" (which would
-        // tell the victim there is none).
-        outcome.verdict = KeyVerdict::kDamaged;
-        outcome.message = Message{MessageId::kRecoverBabukLookupFailed,
-                                  {{"error", keys.error().message()}}};
-        return outcome;
-      }
-      stored = *keys;
-      for (const Candidate& c : *stored) candidates.push_back(&c);
+    auto all = candidates_.All();
+    if (!all) {
+      // The store failed to answer: an error, not "no key" (which would
+      // tell the victim there is none).
+      outcome.verdict = KeyVerdict::kDamaged;
+      outcome.message = Message{MessageId::kRecoverBabukLookupFailed,
+                                {{"error", all.error().message()}}};
+      return outcome;
     }
+    const std::vector<BabukCandidate>& candidates = **all;
     if (candidates.empty()) {
       outcome.verdict = KeyVerdict::kNotFound;
       outcome.message =
@@ -187,11 +174,11 @@ class BabukRun final : public recover::DecryptorRun {
     // The first key whose plaintext is a recognised type the name expects
     // wins; failing that, the first whose plaintext is recognised at all.
     std::optional<BabukFileKey> chosen;
-    const Candidate* chosen_from = nullptr;
+    const BabukCandidate* chosen_from = nullptr;
     bool chosen_expected = false;
-    for (const Candidate* candidate : candidates) {
+    for (const BabukCandidate& candidate : candidates) {
       auto file_key =
-          DeriveBabukFileKey(build_, candidate->key, parse.public_key);
+          DeriveBabukFileKey(build_, candidate.key, parse.public_key);
       if (!file_key) {
         if (file_key.error().code() == StatusCode::kCorrupt) {
           // A low-order point: no key at all fits it.
@@ -212,7 +199,7 @@ class BabukRun final : public recover::DecryptorRun {
       const bool expected = BabukExpectedKind(*kind, probe.original_name);
       if (!chosen || (expected && !chosen_expected)) {
         chosen = std::move(*file_key);
-        chosen_from = candidate;
+        chosen_from = &candidate;
         chosen_expected = expected;
       }
       if (chosen_expected) break;
@@ -303,30 +290,9 @@ class BabukRun final : public recover::DecryptorRun {
     return probe;
   }
 
-  // The store's released Babuk keys, asked once per run (a few dozen keys;
-  // RunInputs::released_keys bounds them). A failure is not kept: the next
-  // file asks again.
-  Result<std::shared_ptr<const std::vector<Candidate>>> StoredCandidates()
-      const {
-    std::lock_guard lock(mutex_);
-    if (stored_) return stored_;
-    KINTSUGI_ASSIGN_OR_RETURN(std::vector<recover::StoredKey> keys,
-                              released_(kBabukKeyFamily));
-    auto candidates = std::make_shared<std::vector<Candidate>>();
-    for (recover::StoredKey& key : keys) {
-      candidates->push_back(
-          Candidate{std::move(key.key), std::move(key.source)});
-    }
-    stored_ = std::move(candidates);
-    return stored_;
-  }
-
   BabukBuild build_;
-  std::optional<Candidate> given_;
-  recover::ReleasedKeys released_;
+  BabukCandidates candidates_;
   bool forced_;
-  mutable std::mutex mutex_;
-  mutable std::shared_ptr<const std::vector<Candidate>> stored_;
 };
 
 class Babuk final : public recover::Decryptor {
@@ -339,17 +305,8 @@ class Babuk final : public recover::Decryptor {
 
   Result<std::unique_ptr<recover::DecryptorRun>> Prepare(
       ReadOnlyFileSystem&, const recover::RunInputs& inputs) const override {
-    std::optional<Candidate> given;
-    if (inputs.key) {
-      if (inputs.key->size() != crypto::kX25519KeyBytes) {
-        return InvalidArgumentError(
-            "a Babuk key is an X25519 private key: --key takes its 32 bytes "
-            "in hex, got " +
-            std::to_string(inputs.key->size()) + " bytes");
-      }
-      given = Candidate{*inputs.key, "--key"};
-    }
-    if (inputs.iv) return InvalidArgumentError("Babuk takes no --iv");
+    KINTSUGI_ASSIGN_OR_RETURN(std::optional<BabukCandidate> given,
+                              BabukGivenKey(inputs));
     return std::unique_ptr<recover::DecryptorRun>(std::make_unique<BabukRun>(
         build_, std::move(given), inputs.released_keys, inputs.forced));
   }
