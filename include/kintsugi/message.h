@@ -365,6 +365,17 @@ enum class MessageId : std::uint16_t {
   kRecoverDryRunWritePartial,
   kRecoverNothingRecovered,
   kScanRecoverablePartly,
+  // Babuk Windows (recovery-schemes-2.md §3.3).
+  kRecoverProbeBabukWindowsMarker,
+  kRecoverBabukWindowsNoFooter,
+  kRecoverBabukWindowsKeysNoFit,
+  kRecoverBabukWindowsInnerNoFit,
+  kRecoverBabukWindowsTooManyLayers,
+  kRecoverBabukWindowsKey,
+  kRecoverBabukWindowsWhole,
+  kRecoverBabukWindowsFirstTenth,
+  kRecoverBabukWindowsThreeBlocks,
+  kRecoverBabukWindowsEveryTenMib,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -82,6 +82,25 @@ TEST(IntactBytesTest, BabukEsxiEncryptsAtMost512MiB) {
   EXPECT_EQ(large->intact, 88 * kMiB);
 }
 
+TEST(IntactBytesTest, BabukWindowsEncryptsATenthThreeMiBOrOneMiBInTen) {
+  // recovery-schemes-2.md §3.3: 68 bytes of footer; up to 5 MiB the first
+  // tenth, up to 20 MiB three blocks of 1 MiB, above 1 MiB every 10 MiB.
+  auto small = IntactOf("babuk-windows", 1000 + 68);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->original_size, 1000u);
+  EXPECT_EQ(small->intact, 900u);
+  auto medium = IntactOf("babuk-windows", 10 * kMiB + 68);
+  ASSERT_TRUE(medium);
+  EXPECT_EQ(medium->intact, 7 * kMiB);
+  auto large = IntactOf("babuk-windows", 105 * kMiB + 68);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->intact, 95 * kMiB);
+  auto tiny = IntactOf("babuk-windows", 64 + 68);
+  ASSERT_TRUE(tiny);
+  EXPECT_EQ(tiny->intact, 0u);
+  EXPECT_FALSE(IntactOf("babuk-windows", 67).has_value());
+}
+
 TEST(IntactBytesTest, DmaLockerLeavesEachChunksPartialBlockPlain) {
   // §3.5: 45 chunks of floor(E/45) and a remainder; only whole blocks of
   // each are encrypted. E = 45 * 100 + 7: chunks of 100 leave 4 plain each,

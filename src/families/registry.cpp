@@ -24,7 +24,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &StopDjvuDecryptor(),       &BabukNasDecryptor(),
       &BabukEsxiDecryptor(),      &HiddenTearDecryptor(),
       &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
-      &PrincessLockerDecryptor(),
+      &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
   };
   return kAll;
 }

@@ -19,6 +19,7 @@
 namespace kintsugi::families {
 namespace {
 
+using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
 TEST(RegistryTest, EveryDecryptorDeclaresUsableMetadata) {
@@ -31,7 +32,10 @@ TEST(RegistryTest, EveryDecryptorDeclaresUsableMetadata) {
     EXPECT_TRUE(ids.insert(std::string(info.id)).second) << "duplicate id";
     EXPECT_FALSE(info.family_id.empty());
     EXPECT_FALSE(info.variants.empty());
-    EXPECT_THAT(std::string(info.spec), StartsWith("recovery-schemes.md §"));
+    // A section of recovery-schemes.md or of one of its parts
+    // (recovery-schemes-2.md).
+    EXPECT_THAT(std::string(info.spec),
+                MatchesRegex("recovery-schemes(-[0-9]+)?\\.md §[0-9].*"));
     // Every family appends a fixed extension, except those that keep the
     // names (DMA Locker: its marker says it, recovery-schemes.md §3.5).
     if (info.id != "dma-locker" && info.id != "princess-locker") {

@@ -132,6 +132,11 @@ constexpr std::string_view kHiddenTearFoundArgs[] = {"seed", "variant",
                                                      "password"};
 constexpr std::string_view kPublicKeyArgs[] = {"public_key"};
 constexpr std::string_view kCountPublicKeyArgs[] = {"count", "public_key"};
+constexpr std::string_view kBabukWindowsInnerArgs[] = {"count", "public_key",
+                                                       "layer"};
+constexpr std::string_view kBabukWindowsLayersArgs[] = {"layers"};
+constexpr std::string_view kBabukWindowsKeyArgs[] = {"layers", "encrypted",
+                                                     "size", "pattern"};
 
 constexpr std::string_view kDetailKeyArgs[] = {"detail", "key"};
 constexpr std::string_view kLinuxEncoderFileKeyArgs[] = {
@@ -674,6 +679,26 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverNothingRecovered, "recover.nothing_recovered", kNoArgs},
     {MessageId::kScanRecoverablePartly, "scan.recoverable_partly",
      kScanArgsRecoverableNow},
+    {MessageId::kRecoverProbeBabukWindowsMarker,
+     "recover.probe_babuk_windows_marker", kNoArgs},
+    {MessageId::kRecoverBabukWindowsNoFooter, "recover.babuk_windows_no_footer",
+     kSizeArgs},
+    {MessageId::kRecoverBabukWindowsKeysNoFit,
+     "recover.babuk_windows_keys_no_fit", kCountPublicKeyArgs},
+    {MessageId::kRecoverBabukWindowsInnerNoFit,
+     "recover.babuk_windows_inner_no_fit", kBabukWindowsInnerArgs},
+    {MessageId::kRecoverBabukWindowsTooManyLayers,
+     "recover.babuk_windows_too_many_layers", kBabukWindowsLayersArgs},
+    {MessageId::kRecoverBabukWindowsKey, "recover.babuk_windows_key",
+     kBabukWindowsKeyArgs},
+    {MessageId::kRecoverBabukWindowsWhole, "recover.babuk_windows_whole",
+     kNoArgs},
+    {MessageId::kRecoverBabukWindowsFirstTenth,
+     "recover.babuk_windows_first_tenth", kNoArgs},
+    {MessageId::kRecoverBabukWindowsThreeBlocks,
+     "recover.babuk_windows_three_blocks", kNoArgs},
+    {MessageId::kRecoverBabukWindowsEveryTenMib,
+     "recover.babuk_windows_every_ten_mib", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

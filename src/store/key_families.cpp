@@ -14,12 +14,13 @@ namespace {
 // or DER, and only RSA-2048 fits the 256-byte block.
 constexpr std::array kStopDjvuKeyTypes = {KeyType::kRsaPrivatePem,
                                           KeyType::kRsaPrivateDer};
-// §3.8: every released X25519 private key is tried; the files name none.
+// §3.8 and recovery-schemes-2.md §3.3: every released X25519 private key
+// is tried; the files name none.
 constexpr std::array kBabukKeyTypes = {KeyType::kX25519Private};
 
 const std::array<KeyFamily, 2> kKeyFamilies = {{
     {.id = "babuk",
-     .decryptors = "babuk-nas, babuk-esxi",
+     .decryptors = "babuk-nas, babuk-esxi, babuk-windows",
      .key_types = kBabukKeyTypes,
      .rsa_bits = 0,
      .handle_kind = HandleKind::kNone,

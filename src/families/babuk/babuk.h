@@ -22,5 +22,9 @@ inline constexpr std::string_view kBabukKeyFamily = "babuk";
 
 const recover::Decryptor& BabukNasDecryptor();
 const recover::Decryptor& BabukEsxiDecryptor();
+// Babuk Windows builds (recovery-schemes-2.md §3.3, windows.cpp): a
+// 68-byte footer whose CRC proves the key; files encrypted twice peeled
+// layer by layer.
+const recover::Decryptor& BabukWindowsDecryptor();
 
 }  // namespace kintsugi::families

@@ -23,7 +23,8 @@ static_assert(kBabukNasFooterBytes == 38);
 // §3.8 "ESXi layout": the public key alone.
 inline constexpr std::size_t kBabukEsxiFooterBytes = kBabukPublicKeyBytes;
 // §3.8 "Windows (leaked build)": the 32-byte marker that ends its 68-byte
-// footer. Not decrypted here; the ESXi probe leaves such files alone.
+// footer (decrypted by babuk-windows, windows_layout.h; the ESXi probe
+// leaves such files alone).
 inline constexpr std::string_view kBabukWindowsMarker =
     "choung dong looks like hot dog!!";
 
