@@ -511,6 +511,18 @@ TEST(BabukWindowsTest, TheCrcRefusesWrongKeysAndTheFileStaysUntouched) {
   }
 }
 
+TEST(BabukWindowsTest, AnEmptyOriginalNeedsNoKey) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+  ASSERT_THAT(fs.AddFile(kDir / "empty.txt.babyk", Encrypt({}, 550)), IsOk());
+  ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, Options("", nullptr)));
+  ASSERT_EQ(report.files.size(), 1u);
+  EXPECT_EQ(report.files[0].decryptor, "babuk-windows");
+  EXPECT_NE(report.files[0].status, RecoverStatus::kKeyNotFound);
+  ASSERT_OK_AND_ASSIGN(Bytes out, fs.Contents(kDir / "empty.txt"));
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(BabukWindowsTest, DamagedAndTruncatedFilesAreClearErrors) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddDirs(kDir), IsOk());

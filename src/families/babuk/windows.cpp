@@ -281,44 +281,45 @@ KeyOutcome WindowsRun::FindKey(const FileSample& file,
     }
     const std::uint64_t original = size - kBabukWindowsFooterBytes;
     const std::string public_hex = ToHex(footer->public_key);
-    if (!candidates) {
-      auto all = candidates_.All();
-      if (!all) {
-        // The store failed to answer: an error, not "no key".
-        outcome.verdict = KeyVerdict::kDamaged;
-        outcome.message = Message{MessageId::kRecoverBabukLookupFailed,
-                                  {{"error", all.error().message()}}};
-        return outcome;
-      }
-      candidates = *all;
-    }
     std::optional<SecretBytes> km;
-    for (const BabukCandidate& candidate : *candidates) {
-      auto derived =
-          DeriveBabukWindowsKeyMaterial(candidate.key, footer->public_key);
-      if (!derived) {
-        if (derived.error().code() == StatusCode::kCorrupt) {
-          // A low-order point: no key at all fits it.
+    if (original == 0) {
+      // An empty original: nothing was encrypted, whatever the key (the
+      // layer's key material is never used), so none is looked for.
+      km = SecretBytes(kBabukWindowsKeyMaterialBytes);
+    } else {
+      if (!candidates) {
+        auto all = candidates_.All();
+        if (!all) {
+          // The store failed to answer: an error, not "no key".
           outcome.verdict = KeyVerdict::kDamaged;
-          outcome.message = Message{MessageId::kRecoverBabukBadPublicKey,
-                                    {{"public_key", public_hex}}};
+          outcome.message = Message{MessageId::kRecoverBabukLookupFailed,
+                                    {{"error", all.error().message()}}};
           return outcome;
         }
-        continue;  // A stored key of the wrong size: counted as tried.
+        candidates = *all;
       }
-      if (BabukWindowsCrc(derived->view()) == footer->crc) {
-        km = std::move(*derived);
-        if (std::find(sources.begin(), sources.end(), candidate.source) ==
-            sources.end()) {
-          sources.push_back(candidate.source);
+      for (const BabukCandidate& candidate : *candidates) {
+        auto derived =
+            DeriveBabukWindowsKeyMaterial(candidate.key, footer->public_key);
+        if (!derived) {
+          if (derived.error().code() == StatusCode::kCorrupt) {
+            // A low-order point: no key at all fits it.
+            outcome.verdict = KeyVerdict::kDamaged;
+            outcome.message = Message{MessageId::kRecoverBabukBadPublicKey,
+                                      {{"public_key", public_hex}}};
+            return outcome;
+          }
+          continue;  // A stored key of the wrong size: counted as tried.
         }
-        break;
+        if (BabukWindowsCrc(derived->view()) == footer->crc) {
+          km = std::move(*derived);
+          if (std::find(sources.begin(), sources.end(), candidate.source) ==
+              sources.end()) {
+            sources.push_back(candidate.source);
+          }
+          break;
+        }
       }
-    }
-    if (!km && original == 0) {
-      // An empty original: nothing was encrypted, whatever the key (the
-      // layer's key material is never used).
-      km = SecretBytes(kBabukWindowsKeyMaterialBytes);
     }
     if (!km) {
       outcome.verdict = KeyVerdict::kNotFound;
