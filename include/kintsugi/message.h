@@ -376,6 +376,22 @@ enum class MessageId : std::uint16_t {
   kRecoverBabukWindowsFirstTenth,
   kRecoverBabukWindowsThreeBlocks,
   kRecoverBabukWindowsEveryTenMib,
+  kRecoverProbeBlackBastaFooter,
+  kRecoverBlackBastaOtherVersion,
+  kRecoverBlackBastaNoBlock,
+  kRecoverBlackBastaSmall,
+  kRecoverBlackBastaSmallPartial,
+  kRecoverBlackBastaHeadLost,
+  kRecoverBlackBastaInterrupted,
+  kRecoverBlackBastaMagicMisfit,
+  kRecoverBlackBastaBlockMisfit,
+  kRecoverBlackBastaKnownConflict,
+  kRecoverBlackBastaKeyFromPair,
+  kDecryptorBlackBastaNeeds,
+  kDecryptorCryptxxxNeeds,
+  kRecoverCryptxxxNeedsPair,
+  kRecoverCryptxxxKeystreamShort,
+  kRecoverCryptxxxPerFileKeys,
   kCount,  // Not a message: the number of ids.
 };
 

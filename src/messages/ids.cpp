@@ -61,6 +61,16 @@ constexpr std::string_view kPartialArgs[] = {"recovered", "size", "lost",
                                              "ranges", "more"};
 constexpr std::string_view kDryRunPartialArgs[] = {"output", "recovered",
                                                    "size"};
+constexpr std::string_view kVersionMagicArgs[] = {"version", "magic"};
+constexpr std::string_view kVersionArgs[] = {"version"};
+constexpr std::string_view kScannedLimitArgs[] = {"scanned", "limit"};
+constexpr std::string_view kCounterArgs[] = {"counter"};
+constexpr std::string_view kSourceKindArgs[] = {"source", "kind"};
+constexpr std::string_view kSourceJudgedArgs[] = {"source", "joins", "judged"};
+constexpr std::string_view kOffsetArgs[] = {"offset"};
+constexpr std::string_view kKeystreamSourceArgs[] = {"keystream", "source"};
+constexpr std::string_view kMisfitsCheckedSourceArgs[] = {"misfits", "checked",
+                                                          "source"};
 constexpr std::string_view kFamilyArgs[] = {"family"};
 constexpr std::string_view kFamilyKeyTypeArgs[] = {"family", "types", "type"};
 constexpr std::string_view kFamilyRsaArgs[] = {"family", "bits", "given"};
@@ -699,6 +709,36 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      "recover.babuk_windows_three_blocks", kNoArgs},
     {MessageId::kRecoverBabukWindowsEveryTenMib,
      "recover.babuk_windows_every_ten_mib", kNoArgs},
+    {MessageId::kRecoverProbeBlackBastaFooter,
+     "recover.probe_black_basta_footer", kVersionMagicArgs},
+    {MessageId::kRecoverBlackBastaOtherVersion,
+     "recover.black_basta_other_version", kVersionArgs},
+    {MessageId::kRecoverBlackBastaNoBlock, "recover.black_basta_no_block",
+     kScannedLimitArgs},
+    {MessageId::kRecoverBlackBastaSmall, "recover.black_basta_small", kNoArgs},
+    {MessageId::kRecoverBlackBastaSmallPartial,
+     "recover.black_basta_small_partial", kNoArgs},
+    {MessageId::kRecoverBlackBastaHeadLost, "recover.black_basta_head_lost",
+     kNoArgs},
+    {MessageId::kRecoverBlackBastaInterrupted,
+     "recover.black_basta_interrupted", kCounterArgs},
+    {MessageId::kRecoverBlackBastaMagicMisfit,
+     "recover.black_basta_magic_misfit", kSourceKindArgs},
+    {MessageId::kRecoverBlackBastaBlockMisfit,
+     "recover.black_basta_block_misfit", kSourceJudgedArgs},
+    {MessageId::kRecoverBlackBastaKnownConflict,
+     "recover.black_basta_known_conflict", kOffsetArgs},
+    {MessageId::kRecoverBlackBastaKeyFromPair,
+     "recover.black_basta_key_from_pair", kNoArgs},
+    {MessageId::kDecryptorBlackBastaNeeds, "decryptor.black_basta_needs",
+     kNoArgs},
+    {MessageId::kDecryptorCryptxxxNeeds, "decryptor.cryptxxx_needs", kNoArgs},
+    {MessageId::kRecoverCryptxxxNeedsPair, "recover.cryptxxx_needs_pair",
+     kNoArgs},
+    {MessageId::kRecoverCryptxxxKeystreamShort,
+     "recover.cryptxxx_keystream_short", kKeystreamSourceArgs},
+    {MessageId::kRecoverCryptxxxPerFileKeys, "recover.cryptxxx_per_file_keys",
+     kMisfitsCheckedSourceArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
