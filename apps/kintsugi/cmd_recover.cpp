@@ -40,6 +40,7 @@ struct RecoverArgs {
   std::string image;  // --image FILE: the paths are inside it.
   std::string family;
   std::vector<std::string> pairs;
+  std::vector<std::string> known;  // --known OFFSET:HEX
   std::string key_hex;
   std::string iv_hex;
   std::string out_dir;
@@ -57,6 +58,36 @@ struct RecoverArgs {
   bool dry_run = false;
   bool verified_only = false;
 };
+
+// --known OFFSET:HEX: OFFSET in decimal or 0x hex, HEX the bytes.
+Result<KnownPlaintextAt> ParseKnown(std::string_view text) {
+  const auto bad = [&] {
+    return InvalidArgumentError(
+        "--known wants OFFSET:HEX (e.g. 49152:00000000 or 0xC000:00000000), "
+        "got '" +
+        SanitizeForLog(std::string(text)) + "'");
+  };
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  std::string_view offset = text.substr(0, colon);
+  int base = 10;
+  if (offset.size() > 2 && offset[0] == '0' &&
+      (offset[1] == 'x' || offset[1] == 'X')) {
+    offset.remove_prefix(2);
+    base = 16;
+  }
+  const char* digits = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
+  if (offset.empty() || offset.size() > (base == 16 ? 16u : 19u) ||
+      offset.find_first_not_of(digits) != std::string_view::npos) {
+    return bad();
+  }
+  KnownPlaintextAt known;
+  known.offset = std::stoull(std::string(offset), nullptr, base);
+  auto bytes = FromHex(text.substr(colon + 1));
+  if (!bytes || bytes->empty()) return bad();
+  known.bytes = std::move(*bytes);
+  return known;
+}
 
 // A seed as the user writes it (--around, --seed-range): a number, or a
 // duration such as 2h13m, 90m, 1d4h, 1500ms, taken as milliseconds since
@@ -316,6 +347,11 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
       }
     }
   }
+  for (const std::string& text : args.known) {
+    auto known = ParseKnown(text);
+    if (!known) return ReportFailure(global, known.error());
+    options.known.push_back(std::move(*known));
+  }
   if (!args.key_hex.empty()) {
     auto key = SecretBytes::FromHex(args.key_hex);
     if (!key)
@@ -558,6 +594,11 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->add_option("--pair", args->pairs,
                    "ENC=ORIG: an encrypted file and its original "
                    "(known plaintext, e.g. Nemucod)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--known", args->known,
+                   "OFFSET:HEX: bytes every original holds at OFFSET "
+                   "(known plaintext, e.g. Black Basta; needs --family)")
       ->check(NonEmpty());
   command->add_option("--key", args->key_hex, "Key in hex (needs --family)")
       ->check(NonEmpty());

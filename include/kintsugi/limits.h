@@ -113,6 +113,9 @@ inline constexpr std::size_t kMaxJournalBytes = 256 * kMiB;
 // Lost ranges listed for one partial output (LostBytes::ranges); the total
 // still counts every lost byte beyond them.
 inline constexpr std::size_t kMaxLostRanges = 1024;
+// Known plaintext given with --known, all offsets together: a few blocks
+// of a file are what a decryptor needs (Black Basta: 64 bytes).
+inline constexpr std::size_t kMaxKnownPlaintextBytes = 1 * kMiB;
 // Free names tried for one output ("x (recovered).docx", "... 2)", ...).
 inline constexpr unsigned kMaxRecoveredNameAttempts = 1000;
 // The longest file name (one component, in bytes) an output is given:

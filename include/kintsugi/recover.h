@@ -100,6 +100,15 @@ struct KnownPlaintextPair {
   Path original;
 };
 
+// Bytes the originals are known to hold at an offset (--known OFFSET:HEX),
+// for decryptors that take known plaintext at a fixed place (Black Basta:
+// the bytes of an encrypted 64-byte block, recovery-schemes-2.md §3.9).
+// Each decryptor that reads them says how (docs/cli.md "recover").
+struct KnownPlaintextAt {
+  std::uint64_t offset = 0;
+  Bytes bytes;
+};
+
 // Progress of a run, for a progress bar (never printed by the library).
 struct RecoverProgress {
   std::uint64_t files_done = 0;
@@ -133,6 +142,9 @@ struct RecoverOptions {
   // reported with what the KB says about that family. Null: probing alone.
   std::shared_ptr<const identify::CompiledKb> kb;
   std::vector<KnownPlaintextPair> pairs;
+  // --known: bytes of the originals at known offsets (needs `family`; at
+  // most limits::kMaxKnownPlaintextBytes in all).
+  std::vector<KnownPlaintextAt> known;
   // The key store (kintsugi/store.h) for key-lookup decryptors: the
   // released keys stored under the handle a file names (a STOP/Djvu
   // personal ID) are tried on it. The run asks it from one thread at a time.

@@ -229,6 +229,8 @@ using ReleasedKeys =
 // The user's inputs to a run, as decryptors see them.
 struct RunInputs {
   std::vector<KnownPlaintextPair> pairs;
+  // --known OFFSET:HEX, as given: bytes of every original at an offset.
+  std::vector<KnownPlaintextAt> known;
   std::optional<SecretBytes> key;
   std::optional<SecretBytes> iv;
   // True when --family chose this decryptor: probe files whatever their

@@ -300,6 +300,23 @@ Result<RecoverReport> RunRecovery(
     return InvalidArgumentError(
         "--key needs --family (which scheme the key is for)");
   }
+  if (!options.known.empty() && options.family.empty()) {
+    return InvalidArgumentError(
+        "--known needs --family (which scheme the bytes are for)");
+  }
+  std::uint64_t known_bytes = 0;
+  for (const KnownPlaintextAt& known : options.known) {
+    if (known.bytes.empty()) {
+      return InvalidArgumentError("--known: no bytes at offset " +
+                                  std::to_string(known.offset));
+    }
+    known_bytes += known.bytes.size();
+  }
+  if (known_bytes > limits::kMaxKnownPlaintextBytes) {
+    return ResourceExhaustedError(
+        "--known: " + std::to_string(known_bytes) + " bytes in all; at most " +
+        std::to_string(limits::kMaxKnownPlaintextBytes) + " are taken");
+  }
   std::vector<const Decryptor*> chosen;
   for (const Decryptor* decryptor : decryptors) {
     if (options.family.empty() || options.family == decryptor->info().id ||
@@ -458,6 +475,7 @@ Result<RecoverReport> RunRecovery(
     inputs.seed.checkpoint_dir = journal_dir;
   }
   inputs.pairs = options.pairs;
+  inputs.known = options.known;
   inputs.key = options.key;
   inputs.iv = options.iv;
   inputs.forced = !options.family.empty();
