@@ -37,7 +37,8 @@ TEST(EmbeddedKbTest, RecoverableFamiliesNameTheirDecryptors) {
       {"jigsaw", "jigsaw"},           {"nemucod", "nemucod"},
       {"hidden-tear", "hidden-tear"}, {"linux-encoder", "linux-encoder"},
       {"dma-locker", "dma-locker"},   {"princess-locker", "princess-locker"},
-      {"stop-djvu", "stop-djvu"},     {"babuk", "babuk-nas"}};
+      {"stop-djvu", "stop-djvu"},     {"babuk", "babuk-nas"},
+      {"blackbasta", "black-basta"},  {"cryptxxx", "cryptxxx"}};
   for (const auto& [name, decryptor] : expected) {
     const Family* family = FindFamily(kb, name);
     ASSERT_NE(family, nullptr) << name;
