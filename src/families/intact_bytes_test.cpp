@@ -122,6 +122,22 @@ TEST(IntactBytesTest, NemucodWithoutAKeyIsALowerBound) {
   EXPECT_EQ(packed->intact, 0u);
 }
 
+TEST(IntactBytesTest, BlackBastaEncryptsABlockIn192) {
+  // recovery-schemes-2.md §3.9: n = 10,000 has 52 blocks of 64 bytes; the
+  // 314-byte footer holds the counter, which the empty tail here does not
+  // show: a lower bound (an interrupted run encrypted less).
+  auto medium = IntactOf("black-basta", 10'000 + 314);
+  ASSERT_TRUE(medium);
+  EXPECT_EQ(medium->original_size, 10'000u);
+  EXPECT_EQ(medium->intact, 10'000u - 52u * 64u);
+  EXPECT_TRUE(medium->at_least);
+  // Under 5,000 bytes: [0, n - n mod 64) is encrypted.
+  auto small = IntactOf("black-basta", 1'000 + 314);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->intact, 40u);
+  EXPECT_FALSE(IntactOf("black-basta", 313).has_value());
+}
+
 TEST(IntactBytesTest, WholeFileSchemesLeaveNothing) {
   for (const char* id :
        {"jigsaw", "hidden-tear", "linux-encoder", "princess-locker"}) {

@@ -7,6 +7,7 @@
 // Each family's header, then its line in AllDecryptors(): all that adding a
 // family changes outside its folder (docs/writing-a-decryptor.md).
 #include "families/babuk/babuk.h"
+#include "families/black_basta/black_basta.h"
 #include "families/dma_locker/dma_locker.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/jigsaw/jigsaw.h"
@@ -25,6 +26,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &BabukEsxiDecryptor(),      &HiddenTearDecryptor(),
       &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
+      &BlackBastaDecryptor(),
   };
   return kAll;
 }
