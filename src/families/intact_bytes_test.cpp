@@ -139,8 +139,8 @@ TEST(IntactBytesTest, BlackBastaEncryptsABlockIn192) {
 }
 
 TEST(IntactBytesTest, WholeFileSchemesLeaveNothing) {
-  for (const char* id :
-       {"jigsaw", "hidden-tear", "linux-encoder", "princess-locker"}) {
+  for (const char* id : {"jigsaw", "hidden-tear", "linux-encoder",
+                         "princess-locker", "cryptxxx"}) {
     SCOPED_TRACE(id);
     auto whole = IntactOf(id, 4096);
     ASSERT_TRUE(whole);

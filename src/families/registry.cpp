@@ -8,6 +8,7 @@
 // family changes outside its folder (docs/writing-a-decryptor.md).
 #include "families/babuk/babuk.h"
 #include "families/black_basta/black_basta.h"
+#include "families/cryptxxx/cryptxxx.h"
 #include "families/dma_locker/dma_locker.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/jigsaw/jigsaw.h"
@@ -26,7 +27,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &BabukEsxiDecryptor(),      &HiddenTearDecryptor(),
       &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
-      &BlackBastaDecryptor(),
+      &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
   };
   return kAll;
 }
