@@ -61,6 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     if (!info.extensions.empty()) {
       name += std::string(info.extensions[selector % info.extensions.size()]);
     }
+    // The file is in the source too: a decryptor may read more of it than
+    // the sample (Black Basta's search of its zero regions).
+    fs.AddFile("/x/" + name, body).IgnoreError();
     recover::FileSample sample{"/x/" + name, name, body.size(),
                                body.First(recover::kProbeHeadBytes),
                                body.Last(recover::kProbeTailBytes)};
