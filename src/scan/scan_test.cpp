@@ -16,6 +16,8 @@
 
 #include "core/testing/status_matchers.h"
 #include "crypto/rsa_oaep.h"
+#include "families/black_basta/black_basta.h"
+#include "families/black_basta/testing/specimens.h"
 #include "families/stop_djvu/footer.h"
 #include "families/stop_djvu/testing/specimens.h"
 #include "families/testing/specimens.h"
@@ -344,6 +346,70 @@ TEST(ScanOptionsTest, NoPathOrAnEmptyPatternIsRefused) {
   options.paths = {"/"};
   options.excludes = {""};
   EXPECT_THAT(RunScan(fs, options), StatusIs(StatusCode::kInvalidArgument));
+}
+
+// Issue 17: a file a key recovers only in part counts as recoverable now
+// and partly. Black Basta over "1 GiB" (the test threshold: 64 KiB) loses
+// bytes 64..4,999; one up to it loses nothing; one under 5,000 bytes has
+// no key without its original.
+TEST(ScanPartialTest, BlackBastaFilesOverTheThresholdArePartlyRecoverable) {
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddDirs("/v"), IsOk());
+  // Zero regions with text here and there: K shows in them.
+  Bytes disk(300'000, 0);
+  const Bytes text = formats::samples::MakeText(2'000);
+  for (std::size_t at = 20'000; at + text.size() <= disk.size(); at += 50'000) {
+    std::copy(text.begin(), text.end(),
+              disk.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  families::BlackBastaSettings settings;
+  settings.large_from = 64 * 1024;
+  families_testing::BlackBastaSpecimen spec;
+  spec.large_from = settings.large_from;
+  spec.block = families_testing::MakeBlackBastaBlock(1);
+  ASSERT_THAT(fs.AddFile("/v/big.vmdk.abcdefghi",
+                         families_testing::BlackBastaEncrypt(disk, spec)),
+              IsOk());
+  spec.block = families_testing::MakeBlackBastaBlock(2);
+  ASSERT_THAT(fs.AddFile("/v/mid.vmdk.abcdefghj",
+                         families_testing::BlackBastaEncrypt(
+                             ByteView(disk).First(60'000), spec)),
+              IsOk());
+  ASSERT_THAT(fs.AddFile("/v/small.txt.abcdefghk",
+                         families_testing::BlackBastaEncrypt(
+                             formats::samples::MakeText(3'000), spec)),
+              IsOk());
+  const auto decryptor = families::MakeBlackBastaDecryptor(settings);
+  const recover::Decryptor* const decryptors[] = {decryptor.get()};
+  ScanOptions options;
+  options.paths = {"/v"};
+  options.kb = Kb();
+  options.threads = 2;
+  ASSERT_OK_AND_ASSIGN(ScanReport report,
+                       scan::RunScanWith(fs, options, decryptors));
+  std::map<std::string, const ScannedFile*> files;
+  for (const ScannedFile& f : report.files) {
+    files[f.path.filename().string()] = &f;
+  }
+  ASSERT_EQ(files.size(), 3u);
+  const ScannedFile* big = files["big.vmdk.abcdefghi"];
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->decryptor, "black-basta");
+  EXPECT_TRUE(big->recoverable_now);
+  EXPECT_TRUE(big->recoverable_partly);
+  EXPECT_EQ(big->lost_bytes, 4'936u);
+  const ScannedFile* mid = files["mid.vmdk.abcdefghj"];
+  ASSERT_NE(mid, nullptr);
+  EXPECT_TRUE(mid->recoverable_now);
+  EXPECT_FALSE(mid->recoverable_partly);
+  const ScannedFile* small = files["small.txt.abcdefghk"];
+  ASSERT_NE(small, nullptr);
+  EXPECT_FALSE(small->recoverable_now);
+  EXPECT_EQ(small->detail.id, MessageId::kRecoverBlackBastaSmall);
+  ASSERT_EQ(report.families.size(), 1u);
+  EXPECT_EQ(report.families[0].family, "blackbasta");
+  EXPECT_EQ(report.families[0].recoverable_now, 2u);
+  EXPECT_EQ(report.families[0].recoverable_partly, 1u);
 }
 
 }  // namespace
