@@ -79,6 +79,7 @@ Result<std::size_t> RunUpdate(EVP_CIPHER_CTX* ctx, ByteView in,
 struct AesCbcDecryptor::State {
   CtxPtr ctx;
   std::uint64_t consumed = 0;
+  bool padded = true;
 };
 
 AesCbcDecryptor::AesCbcDecryptor(std::unique_ptr<State> state)
@@ -95,6 +96,15 @@ Result<AesCbcDecryptor> AesCbcDecryptor::Create(ByteView key, ByteView iv) {
   return AesCbcDecryptor(std::move(state));
 }
 
+Result<AesCbcDecryptor> AesCbcDecryptor::CreateUnpadded(ByteView key,
+                                                        ByteView iv) {
+  KINTSUGI_ASSIGN_OR_RETURN(CtxPtr ctx, NewContext(key, iv, false, false));
+  auto state = std::make_unique<State>();
+  state->ctx = std::move(ctx);
+  state->padded = false;
+  return AesCbcDecryptor(std::move(state));
+}
+
 Result<std::size_t> AesCbcDecryptor::Update(ByteView in,
                                             std::span<std::uint8_t> out) {
   if (!state_) return InternalError("AesCbcDecryptor used after move");
@@ -104,6 +114,14 @@ Result<std::size_t> AesCbcDecryptor::Update(ByteView in,
 
 Result<std::size_t> AesCbcDecryptor::Finish(std::span<std::uint8_t> out) {
   if (!state_) return InternalError("AesCbcDecryptor used after move");
+  if (!state_->padded) {
+    if (state_->consumed % kAesBlockBytes != 0) {
+      return CorruptError("AES-CBC ciphertext length " +
+                          std::to_string(state_->consumed) +
+                          " is not a multiple of 16");
+    }
+    return std::size_t{0};
+  }
   if (state_->consumed == 0 || state_->consumed % kAesBlockBytes != 0) {
     return CorruptError("AES-CBC ciphertext length " +
                         std::to_string(state_->consumed) +

@@ -26,6 +26,11 @@ class AesCbcDecryptor {
   // kInvalidArgument for a key that is not 16/24/32 bytes or an IV that is
   // not 16 bytes.
   static Result<AesCbcDecryptor> Create(ByteView key, ByteView iv);
+  // The same without padding: Update() releases every whole block at once,
+  // and Finish() only checks that the ciphertext was whole blocks (none at
+  // all is fine). For schemes that record the original's size and pad the
+  // last block their own way (TeslaCrypt, recovery-schemes-2.md §3.1).
+  static Result<AesCbcDecryptor> CreateUnpadded(ByteView key, ByteView iv);
 
   AesCbcDecryptor(AesCbcDecryptor&&) noexcept;
   AesCbcDecryptor& operator=(AesCbcDecryptor&&) noexcept;
@@ -43,6 +48,8 @@ class AesCbcDecryptor {
   // Checks the padding of the last block and writes its plaintext into
   // `out` (at least kAesBlockBytes). kCorrupt if the ciphertext length was
   // not a non-zero multiple of the block size or the padding is invalid.
+  // Unpadded: kCorrupt if it was not a multiple of the block size; writes
+  // nothing.
   Result<std::size_t> Finish(std::span<std::uint8_t> out);
 
  private:

@@ -21,8 +21,10 @@ constexpr std::string_view kVector =
     "42f37cb4b9c8a5f51388fb2cf865fa40518d4607f685819b3fa01476d598b37e";
 
 Result<Bytes> StreamDecrypt(ByteView key, ByteView iv, ByteView ct,
-                            std::size_t chunk) {
-  KINTSUGI_ASSIGN_OR_RETURN(auto dec, AesCbcDecryptor::Create(key, iv));
+                            std::size_t chunk, bool padded = true) {
+  KINTSUGI_ASSIGN_OR_RETURN(auto dec,
+                            padded ? AesCbcDecryptor::Create(key, iv)
+                                   : AesCbcDecryptor::CreateUnpadded(key, iv));
   Bytes plain;
   Bytes buffer(AesCbcDecryptor::MaxOutput(chunk));
   for (std::size_t at = 0; at < ct.size(); at += chunk) {
@@ -88,6 +90,28 @@ TEST(AesCbcTest, BadKeyOrIvSizeIsInvalidArgument) {
   EXPECT_THAT(AesCbcDecryptor::Create(kKey, Bytes(8)),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_TRUE(AesCbcDecryptor::Create(Bytes(32), kIv).has_value());
+}
+
+// Unpadded (TeslaCrypt, recovery-schemes-2.md §3.1): every block comes out,
+// the padding block included; nothing at all is fine; a partial block is
+// not.
+TEST(AesCbcTest, UnpaddedKeepsEveryBlockAndRefusesPartialOnes) {
+  const Bytes ct = Hex(kVector);
+  for (std::size_t chunk : {1u, 15u, 16u, 33u}) {
+    ASSERT_OK_AND_ASSIGN(Bytes plain, StreamDecrypt(kKey, kIv, ct, chunk,
+                                                    /*padded=*/false));
+    ASSERT_EQ(plain.size(), 32u) << "chunk " << chunk;
+    EXPECT_EQ(std::string(plain.begin(), plain.begin() + 16),
+              "0123456789abcdef");
+    EXPECT_EQ(Pkcs7PaddingLength(ByteView(plain).Last(16)), 16u);
+  }
+  ASSERT_OK_AND_ASSIGN(Bytes none,
+                       StreamDecrypt(kKey, kIv, Bytes{}, 16, false));
+  EXPECT_TRUE(none.empty());
+  Bytes cut = ct;
+  cut.pop_back();
+  EXPECT_THAT(StreamDecrypt(kKey, kIv, cut, 16, false),
+              StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(AesCbcTest, LastBlockProbeUsesPreviousBlockAsIv) {
