@@ -10,6 +10,7 @@
 
 #include "kintsugi/compiled_kb_cache.h"
 #include "kintsugi/fs.h"
+#include "kintsugi/key_server.h"
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
@@ -53,10 +54,13 @@ Result<std::shared_ptr<KeyStore>> OpenRunKeyStore(const std::string& db) {
       path = *fallback;
     }
   }
-  if (path.empty()) return std::shared_ptr<KeyStore>();
+  KINTSUGI_ASSIGN_OR_RETURN(std::shared_ptr<KeyStore> builtin,
+                            BuiltinKeyStore());
+  if (path.empty()) return builtin;
   KINTSUGI_ASSIGN_OR_RETURN(auto store,
                             OpenKeyStore(path, KeyStoreCreation::kMustExist));
-  return std::shared_ptr<KeyStore>(std::move(store));
+  return LayerKeyStores(std::shared_ptr<KeyStore>(std::move(store)),
+                        std::move(builtin));
 }
 
 namespace {

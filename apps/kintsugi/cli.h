@@ -30,8 +30,10 @@ int ExitCodeFor(const Status& status);
 Result<std::string> DefaultKeyStorePath();
 
 // The key store a run reads (recover, scan): `db` (--db), else the default
-// one when it exists; null when there is none. A run never creates one
-// (`kintsugi keys import` does): a --db that does not exist is an error.
+// one when it exists, with the built-in released keys after it
+// (BuiltinKeyStore, docs/key-format.md §8), which are all there is when
+// there is no store. A run never creates a store (`kintsugi keys import`
+// does): a --db that does not exist is an error.
 Result<std::shared_ptr<KeyStore>> OpenRunKeyStore(const std::string& db);
 
 // Options every subcommand sees.

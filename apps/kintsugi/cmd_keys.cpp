@@ -1,5 +1,6 @@
-// `kintsugi keys import|export|stats` (issue 9; docs/cli.md, the dump
-// format in docs/key-format.md): the key store of seized and leaked keys.
+// `kintsugi keys import|export|stats|list` (issue 9; docs/cli.md, the dump
+// format in docs/key-format.md): the key store of seized and leaked keys,
+// and the released keys built into Kintsugi.
 
 #include <algorithm>
 #include <cstdint>
@@ -304,6 +305,73 @@ int RunStats(const GlobalOptions& options, const KeysOptions& keys) {
   return kExitOk;
 }
 
+// One key as `keys list` shows it: what it is and where it came from, never
+// the key.
+nlohmann::json ListedKey(const KeyRecord& record) {
+  nlohmann::json key = {
+      {"family", record.family},
+      {"key_type", std::string(KeyTypeName(record.key_type))},
+      {"handle_kind", std::string(HandleKindName(record.handle.kind))},
+      {"handle", record.handle.kind == HandleKind::kNone
+                     ? nlohmann::json()
+                     : nlohmann::json(record.handle.value)},
+      {"state", std::string(ReleaseStateName(record.state))},
+      {"origin", record.built_in ? "built-in" : "store"},
+      {"source", record.provenance.source},
+      {"case", record.provenance.case_reference}};
+  if (!record.provenance.date.empty()) key["date"] = record.provenance.date;
+  return key;
+}
+
+// The built-in keys, then the store's (--db, else the default store when
+// there is one): one line each, never a key.
+int RunList(const GlobalOptions& options, const KeysOptions& keys) {
+  nlohmann::json listed = nlohmann::json::array();
+  const auto add = [&](const KeyRecord& record) {
+    listed.push_back(ListedKey(record));
+    return Status::Ok();
+  };
+  auto builtin = BuiltinKeyStore();
+  if (!builtin) return ReportFailure(options, builtin.error());
+  if (Status status = (*builtin)->Export(add); !status.ok()) {
+    return ReportFailure(options, status);
+  }
+  std::string path;
+  bool have_store = !keys.db.empty();
+  if (!have_store) {
+    auto fallback = DefaultKeyStorePath();
+    have_store = fallback && std::filesystem::exists(*fallback);
+  }
+  if (have_store) {
+    auto store = OpenStore(keys, &path, KeyStoreCreation::kMustExist);
+    if (!store) {
+      return ReportStoreFailure(options, path, store.error(),
+                                /*opening=*/true);
+    }
+    if (Status status = (*store)->Export(add); !status.ok()) {
+      return ReportStoreFailure(options, path, status, /*opening=*/false);
+    }
+  }
+  if (options.json) {
+    PrintJson({{"db", have_store ? nlohmann::json(path) : nlohmann::json()},
+               {"keys", listed}});
+    return kExitOk;
+  }
+  if (options.quiet) return kExitOk;
+  for (const nlohmann::json& key : listed) {
+    const std::string handle =
+        key["handle"].is_null() ? "-" : key["handle"].get<std::string>();
+    std::printf("%-20s %-18s %-9s %-8s %s  %s\n",
+                SanitizeForLog(key["family"].get<std::string>()).c_str(),
+                key["key_type"].get<std::string>().c_str(),
+                key["state"].get<std::string>().c_str(),
+                key["origin"].get<std::string>().c_str(),
+                SanitizeForLog(handle).c_str(),
+                SanitizeForLog(key["source"].get<std::string>()).c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
@@ -353,6 +421,14 @@ void AddKeysCommand(CLI::App& app, const GlobalOptions& options,
   add_db(stats_command);
   stats_command->callback([&options, handler] {
     *handler = [&options] { return RunStats(options, keys); };
+  });
+
+  CLI::App* list_command = command->add_subcommand(
+      "list",
+      "List the built-in released keys and the store's keys (never a key)");
+  add_db(list_command);
+  list_command->callback([&options, handler] {
+    *handler = [&options] { return RunList(options, keys); };
   });
 }
 

@@ -27,11 +27,13 @@ namespace kintsugi {
 // What the key bytes are. The names (KeyTypeName) are stored and appear in
 // key dumps (docs/key-format.md): append only, never rename.
 enum class KeyType : std::uint8_t {
-  kRsaPrivatePem,  // "rsa-private-pem": a PEM RSA private key, as text.
-  kRsaPrivateDer,  // "rsa-private-der": the same key in DER.
-  kX25519Private,  // "x25519-private": 32 raw bytes.
-  kSymmetric,      // "symmetric": raw key bytes (AES, Salsa20, ...).
-  kSeed,           // "seed": the input of a key derivation or PRNG.
+  kRsaPrivatePem,     // "rsa-private-pem": a PEM RSA private key, as text.
+  kRsaPrivateDer,     // "rsa-private-der": the same key in DER.
+  kX25519Private,     // "x25519-private": 32 raw bytes.
+  kSymmetric,         // "symmetric": raw key bytes (AES, Salsa20, ...).
+  kSeed,              // "seed": the input of a key derivation or PRNG.
+  kSecp256k1Private,  // "secp256k1-private": 32 raw bytes, big-endian, a
+                      // number from 1 to the group order less one.
 };
 
 // The stable name of `type`, e.g. "rsa-private-pem".
@@ -84,6 +86,9 @@ struct KeyRecord {
   SecretBytes key;
   Provenance provenance;
   ReleaseState state = ReleaseState::kReleased;
+  // Shipped with Kintsugi (BuiltinKeyStore()), not imported by anyone; no
+  // other store sets it.
+  bool built_in = false;
 };
 
 // How many keys a store holds, per family and release state.
@@ -150,6 +155,17 @@ class KeyStore {
   // that cannot be written (a key server) answer kUnsupported, the default.
   virtual Status Release(std::span<const KeyRecord> records);
 };
+
+// The released keys built into Kintsugi (kb/keys/released.csv, embedded at
+// build time; docs/key-format.md §8), e.g. TeslaCrypt 3.x/4.x's master key,
+// which its operators published: every installation has them, with no
+// `keys import`. A read-only store in memory whose records are built_in:
+// Import() and Release() are kUnsupported; Lookup(), ForEachReleased(),
+// Stats() and Export() read the embedded keys. Unlike other stores it may be
+// used by several threads at once (nothing in it changes). kCorrupt when the
+// embedded dump does not read as one (a defect of the build, which a test
+// catches).
+Result<std::shared_ptr<KeyStore>> BuiltinKeyStore();
 
 // Whether opening a key store that does not exist creates it: an import
 // does; reading commands (stats, export, lookups) must not leave an empty

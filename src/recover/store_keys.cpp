@@ -11,7 +11,7 @@ namespace {
 
 // Where a stored key came from, for the report (never key bytes).
 std::string Origin(const KeyRecord& record) {
-  std::string origin = "key store";
+  std::string origin = record.built_in ? "built-in key" : "key store";
   if (!record.provenance.source.empty()) {
     origin += " (" + record.provenance.source + ")";
   }

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/secp256k1.h"
 #include "kintsugi/key_families.h"
 #include "kintsugi/limits.h"
 #include "store/csv.h"
@@ -154,6 +155,18 @@ Result<SecretBytes> KeyBytes(KeyType type,
           size != 32) {
         ERR_clear_error();
         return InvalidArgumentError("key_pem holds no X25519 private key");
+      }
+      return raw;
+    }
+    case KeyType::kSecp256k1Private: {
+      if (!hex) {
+        return InvalidArgumentError("secp256k1-private takes key_hex");
+      }
+      KINTSUGI_ASSIGN_OR_RETURN(SecretBytes raw, SecretBytes::FromHex(*hex));
+      if (!crypto::IsSecp256k1PrivateKey(raw.view())) {
+        return InvalidArgumentError(
+            "a secp256k1-private key_hex is 32 bytes (64 hex digits), a "
+            "number from 1 to the group order less one");
       }
       return raw;
     }

@@ -565,6 +565,46 @@ TEST(KeyFamilyTest, AFamilyOfTheKnowledgeBaseWithoutDecryptorIsCounted) {
               ElementsAre(ProblemAt(1, "unknown family \"old-family\"")));
 }
 
+// TeslaCrypt 3.x/4.x master keys (recovery-schemes-2.md §3.1): 32 bytes,
+// a secp256k1 private key (1 to n-1), no handle.
+TEST(KeyFamilyTest, TeslaCryptKeysAreSecp256k1PrivateKeys) {
+  const auto tesla = [](const std::string& type, const std::string& field,
+                        const std::string& key) {
+    return Line({{"family", "teslacrypt"}, {"key_type", type}, {field, key}});
+  };
+  const std::string n =
+      "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+  const std::vector<std::string> lines = {
+      tesla("secp256k1-private", "key_hex", std::string(63, '0') + "1"),
+      tesla("secp256k1-private", "key_hex", std::string(64, '0')),
+      tesla("secp256k1-private", "key_hex", n),
+      tesla("secp256k1-private", "key_hex", std::string(62, '1')),
+      tesla("secp256k1-private", "key_pem", RsaPem()),
+      tesla("x25519-private", "key_hex", std::string(64, '2')),
+      Line({{"family", "teslacrypt"},
+            {"handle", "victim"},
+            {"key_type", "secp256k1-private"},
+            {"key_hex", std::string(64, '3')}}),
+  };
+  std::string dump;
+  for (const std::string& line : lines) dump += line + "\n";
+  ASSERT_OK_AND_ASSIGN(const ParsedKeyDump parsed, Parse(dump));
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(ProblemAt(2, "a number from 1 to the group order"),
+                  ProblemAt(3, "a number from 1 to the group order"),
+                  ProblemAt(4, "32 bytes (64 hex digits)"),
+                  ProblemAt(5, "secp256k1-private takes key_hex"),
+                  ProblemAt(6, "take secp256k1-private keys, not x25519"),
+                  ProblemAt(7, "teslacrypt files name no key")));
+  ASSERT_OK_AND_ASSIGN(const ParsedKeyDump good, Parse(lines[0] + "\n"));
+  ASSERT_THAT(good.records, SizeIs(1));
+  EXPECT_EQ(good.records[0].key_type, KeyType::kSecp256k1Private);
+  EXPECT_EQ(good.records[0].key.size(), 32u);
+  EXPECT_EQ(KeyTypeName(KeyType::kSecp256k1Private), "secp256k1-private");
+  EXPECT_EQ(*ParseKeyType("secp256k1-private"), KeyType::kSecp256k1Private);
+}
+
 TEST(KeyFamilyTest, TheTableNamesEachFamilyOnce) {
   std::set<std::string_view> ids;
   for (const KeyFamily& family : KeyFamilies()) {
@@ -577,6 +617,7 @@ TEST(KeyFamilyTest, TheTableNamesEachFamilyOnce) {
   }
   EXPECT_NE(FindKeyFamily("babuk"), nullptr);
   EXPECT_NE(FindKeyFamily("stop-djvu"), nullptr);
+  EXPECT_NE(FindKeyFamily("teslacrypt"), nullptr);
   EXPECT_EQ(FindKeyFamily("babuk-nas"), nullptr);
 }
 

@@ -17,8 +17,11 @@ constexpr std::array kStopDjvuKeyTypes = {KeyType::kRsaPrivatePem,
 // §3.8 and recovery-schemes-2.md §3.3: every released X25519 private key
 // is tried; the files name none.
 constexpr std::array kBabukKeyTypes = {KeyType::kX25519Private};
+// recovery-schemes-2.md §3.1: the master (C&C) private keys of TeslaCrypt
+// 3.x/4.x, each tried on every file, whose header proves the right one.
+constexpr std::array kTeslaCryptKeyTypes = {KeyType::kSecp256k1Private};
 
-const std::array<KeyFamily, 2> kKeyFamilies = {{
+const std::array<KeyFamily, 3> kKeyFamilies = {{
     {.id = "babuk",
      .decryptors = "babuk-nas, babuk-esxi, babuk-windows",
      .key_types = kBabukKeyTypes,
@@ -33,6 +36,13 @@ const std::array<KeyFamily, 2> kKeyFamilies = {{
      .handle_kind = HandleKind::kVictimId,
      .handle_format = MessageId::kKeysStopDjvuIdFormat,
      .handle_fits = IsStopPersonalId},
+    {.id = "teslacrypt",
+     .decryptors = "teslacrypt",
+     .key_types = kTeslaCryptKeyTypes,
+     .rsa_bits = 0,
+     .handle_kind = HandleKind::kNone,
+     .handle_format = MessageId::kCount,
+     .handle_fits = nullptr},
 }};
 
 }  // namespace

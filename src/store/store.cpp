@@ -19,12 +19,13 @@
 namespace kintsugi {
 namespace {
 
-constexpr std::array<std::pair<KeyType, std::string_view>, 5> kKeyTypes = {{
+constexpr std::array<std::pair<KeyType, std::string_view>, 6> kKeyTypes = {{
     {KeyType::kRsaPrivatePem, "rsa-private-pem"},
     {KeyType::kRsaPrivateDer, "rsa-private-der"},
     {KeyType::kX25519Private, "x25519-private"},
     {KeyType::kSymmetric, "symmetric"},
     {KeyType::kSeed, "seed"},
+    {KeyType::kSecp256k1Private, "secp256k1-private"},
 }};
 
 constexpr std::array<std::pair<HandleKind, std::string_view>, 4> kHandleKinds =

@@ -340,6 +340,54 @@ TEST_F(KeysCliTest, ImportStatsAndExportOnPostgresql) {
   EXPECT_EQ(ReadText(dir_ / "all.jsonl"), ReadText(dir_ / "copy.jsonl"));
 }
 
+// `keys list` (issue 17): the built-in released keys, marked so, then the
+// store's, never a key; no store is not an error, a --db that is not one
+// is.
+TEST_F(KeysCliTest, ListShowsTheBuiltInKeysThenTheStoresWithoutKeys) {
+  Outcome listed = Run({"--json", "keys", "list"});
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  Json keys = Json::parse(listed.out);
+  EXPECT_TRUE(keys["db"].is_null());
+  ASSERT_GE(keys["keys"].size(), 1u);
+  for (const Json& key : keys["keys"]) EXPECT_EQ(key["origin"], "built-in");
+  EXPECT_FALSE(stdfs::exists(dir_ / "data"));  // Nothing created.
+
+  WriteText(dir_ / "dump.jsonl", GoodDump());
+  ASSERT_EQ(Run({"keys", "import", "dump.jsonl", "--source", "lab"}).code,
+            kExitOk);
+  listed = Run({"--json", "keys", "list"});
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  keys = Json::parse(listed.out);
+  EXPECT_EQ(keys["db"], store_.string());
+  std::size_t builtin = 0;
+  std::vector<std::string> stored;
+  for (const Json& key : keys["keys"]) {
+    EXPECT_FALSE(key.contains("key_hex") || key.contains("key_pem"));
+    if (key["origin"] == "built-in") {
+      EXPECT_TRUE(stored.empty()) << "built-in keys come first";
+      ++builtin;
+    } else {
+      EXPECT_EQ(key["origin"], "store");
+      stored.push_back(key["family"].get<std::string>() + " " +
+                       key["state"].get<std::string>());
+    }
+  }
+  EXPECT_GE(builtin, 1u);
+  EXPECT_THAT(stored, ::testing::ElementsAre("stop-djvu released",
+                                             std::string(kKbOnly) + " released",
+                                             "babuk embargoed"));
+  // Text: one line per key, the built-in ones marked; no key material.
+  const Outcome text = Run({"keys", "list"});
+  ASSERT_EQ(text.code, kExitOk) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("teslacrypt"));
+  EXPECT_THAT(text.out, HasSubstr("built-in"));
+  EXPECT_THAT(text.out, Not(HasSubstr("BEGIN")));
+  EXPECT_THAT(text.out, Not(HasSubstr("7777777777")));
+  EXPECT_THAT(text.out, Not(HasSubstr("440a241d")));
+  EXPECT_EQ(Run({"keys", "list", "--db", "missing.sqlite"}).code,
+            kExitBadInput);
+}
+
 // Regression (issue 9): `keys stats` and `keys export` on a store that did
 // not exist created an empty one (and its folders) as a side effect.
 TEST_F(KeysCliTest, ReadingAMissingStoreSaysSoAndCreatesNothing) {
