@@ -392,6 +392,15 @@ enum class MessageId : std::uint16_t {
   kRecoverCryptxxxNeedsPair,
   kRecoverCryptxxxKeystreamShort,
   kRecoverCryptxxxPerFileKeys,
+  // TeslaCrypt (recovery-schemes-2.md §3.1, §3.1b).
+  kRecoverProbeTeslaCryptHeader,
+  kRecoverTeslaCryptBadHeader,
+  kRecoverTeslaCryptKeysNoFit,
+  kRecoverTeslaCryptLookupFailed,
+  kRecoverTeslaCryptSessionKeyBad,
+  kRecoverTeslaCryptZeroPadding,
+  kRecoverTeslaCryptNeedsFactoring,
+  kRecoverTeslaCryptNeedsKeyFile,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -16,6 +16,7 @@
 #include "families/nemucod/nemucod.h"
 #include "families/princess_locker/princess_locker.h"
 #include "families/stop_djvu/stop_djvu.h"
+#include "families/teslacrypt/teslacrypt.h"
 
 namespace kintsugi {
 namespace families {
@@ -28,6 +29,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
+      &TeslaCryptDecryptor(),
   };
   return kAll;
 }

@@ -227,6 +227,9 @@ constexpr std::string_view kScanReportAnswerSuspiciousArgs[] = {"count"};
 constexpr std::string_view kScanReportAnswerWindowArgs[] = {"first", "last"};
 constexpr std::string_view kScanReportAnswerErrorsArgs[] = {"count"};
 constexpr std::string_view kScanReportMoreRowsArgs[] = {"count"};
+// TeslaCrypt.
+constexpr std::string_view kTeslaCryptVersionArgs[] = {"version"};
+constexpr std::string_view kTeslaCryptCountArgs[] = {"count"};
 constexpr std::string_view kScanReportChartTimelineArgs[] = {"minutes"};
 constexpr std::string_view kScanReportChartMoreArgs[] = {"count"};
 constexpr std::string_view kScanReportTimelineRangeArgs[] = {"first", "last"};
@@ -739,6 +742,22 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      "recover.cryptxxx_keystream_short", kKeystreamSourceArgs},
     {MessageId::kRecoverCryptxxxPerFileKeys, "recover.cryptxxx_per_file_keys",
      kMisfitsCheckedSourceArgs},
+    {MessageId::kRecoverProbeTeslaCryptHeader,
+     "recover.probe_teslacrypt_header", kTeslaCryptVersionArgs},
+    {MessageId::kRecoverTeslaCryptBadHeader, "recover.teslacrypt_bad_header",
+     kSizeArgs},
+    {MessageId::kRecoverTeslaCryptKeysNoFit, "recover.teslacrypt_keys_no_fit",
+     kTeslaCryptCountArgs},
+    {MessageId::kRecoverTeslaCryptLookupFailed,
+     "recover.teslacrypt_lookup_failed", kErrorArgs},
+    {MessageId::kRecoverTeslaCryptSessionKeyBad,
+     "recover.teslacrypt_session_key_bad", kNoArgs},
+    {MessageId::kRecoverTeslaCryptZeroPadding,
+     "recover.teslacrypt_zero_padding", kNoArgs},
+    {MessageId::kRecoverTeslaCryptNeedsFactoring,
+     "recover.teslacrypt_needs_factoring", kTeslaCryptVersionArgs},
+    {MessageId::kRecoverTeslaCryptNeedsKeyFile,
+     "recover.teslacrypt_needs_key_file", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
