@@ -401,6 +401,20 @@ enum class MessageId : std::uint16_t {
   kRecoverTeslaCryptZeroPadding,
   kRecoverTeslaCryptNeedsFactoring,
   kRecoverTeslaCryptNeedsKeyFile,
+  // Hive v3/v4 (recovery-schemes-2.md §3.10).
+  kDecryptorHiveNeeds,
+  kRecoverHiveOldVersion,
+  kRecoverHiveNameNotDecoded,
+  kRecoverHiveNeedsEvidence,
+  kRecoverHiveNotCovered,
+  kRecoverHiveTooManyTables,
+  kRecoverHiveTable,
+  kRecoverHiveVariantGiven,
+  kRecoverHiveVariantFits,
+  kRecoverHiveVariantUndecided,
+  kRecoverHiveDropped,
+  kRecoverHivePairsCapped,
+  kRecoverHiveHeadersCapped,
   kCount,  // Not a message: the number of ids.
 };
 

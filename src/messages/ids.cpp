@@ -72,6 +72,19 @@ constexpr std::string_view kKeystreamSourceArgs[] = {"keystream", "source"};
 constexpr std::string_view kMisfitsCheckedSourceArgs[] = {"misfits", "checked",
                                                           "source"};
 constexpr std::string_view kFamilyArgs[] = {"family"};
+constexpr std::string_view kHiveTableArgs[] = {"table"};
+constexpr std::string_view kHiveNotCoveredArgs[] = {"table", "bytes"};
+constexpr std::string_view kHiveTooManyArgs[] = {"table", "tables"};
+constexpr std::string_view kHiveSolvedArgs[] = {"table", "pairs", "headers",
+                                                "variant", "details"};
+constexpr std::string_view kHiveVariantArgs[] = {"variant"};
+constexpr std::string_view kHiveFitsArgs[] = {
+    "variant", "confirmed",       "dropped",
+    "other",   "other_confirmed", "other_dropped"};
+constexpr std::string_view kHiveUndecidedArgs[] = {
+    "v3_confirmed", "v3_dropped", "v4_confirmed", "v4_dropped"};
+constexpr std::string_view kHiveDroppedArgs[] = {"count", "first"};
+constexpr std::string_view kHiveLimitArgs[] = {"limit"};
 constexpr std::string_view kFamilyKeyTypeArgs[] = {"family", "types", "type"};
 constexpr std::string_view kFamilyRsaArgs[] = {"family", "bits", "given"};
 constexpr std::string_view kFamilyKindArgs[] = {"family", "kind", "given"};
@@ -758,6 +771,28 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      "recover.teslacrypt_needs_factoring", kTeslaCryptVersionArgs},
     {MessageId::kRecoverTeslaCryptNeedsKeyFile,
      "recover.teslacrypt_needs_key_file", kNoArgs},
+    {MessageId::kDecryptorHiveNeeds, "decryptor.hive_needs", kNoArgs},
+    {MessageId::kRecoverHiveOldVersion, "recover.hive_old_version", kNoArgs},
+    {MessageId::kRecoverHiveNameNotDecoded, "recover.hive_name_not_decoded",
+     kNoArgs},
+    {MessageId::kRecoverHiveNeedsEvidence, "recover.hive_needs_evidence",
+     kHiveTableArgs},
+    {MessageId::kRecoverHiveNotCovered, "recover.hive_not_covered",
+     kHiveNotCoveredArgs},
+    {MessageId::kRecoverHiveTooManyTables, "recover.hive_too_many_tables",
+     kHiveTooManyArgs},
+    {MessageId::kRecoverHiveTable, "recover.hive_table", kHiveSolvedArgs},
+    {MessageId::kRecoverHiveVariantGiven, "recover.hive_variant_given",
+     kHiveVariantArgs},
+    {MessageId::kRecoverHiveVariantFits, "recover.hive_variant_fits",
+     kHiveFitsArgs},
+    {MessageId::kRecoverHiveVariantUndecided, "recover.hive_variant_undecided",
+     kHiveUndecidedArgs},
+    {MessageId::kRecoverHiveDropped, "recover.hive_dropped", kHiveDroppedArgs},
+    {MessageId::kRecoverHivePairsCapped, "recover.hive_pairs_capped",
+     kHiveLimitArgs},
+    {MessageId::kRecoverHiveHeadersCapped, "recover.hive_headers_capped",
+     kHiveLimitArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
