@@ -138,6 +138,22 @@ TEST(IntactBytesTest, BlackBastaEncryptsABlockIn192) {
   EXPECT_FALSE(IntactOf("black-basta", 313).has_value());
 }
 
+TEST(IntactBytesTest, HiveEncryptsBlocksAndTheVersionMattersForLargeFiles) {
+  // recovery-schemes-2.md §3.10: 7 blocks of 4096 in 100,000 bytes, the
+  // same in v3 and v4; 100 MiB: 25 blocks in v3, 256 in v4 (1 MiB), so
+  // before the version is known only a lower bound.
+  auto small = IntactOf("hive", 100'000);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->original_size, 100'000u);
+  EXPECT_EQ(small->intact, 100'000u - 7u * 4096u);
+  EXPECT_FALSE(small->at_least);
+  auto large = IntactOf("hive", 100 * kMiB);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->intact, 100 * kMiB - kMiB);
+  EXPECT_TRUE(large->at_least);
+  EXPECT_FALSE(IntactOf("hive", 5000, "v1/v2").has_value());
+}
+
 TEST(IntactBytesTest, WholeFileSchemesLeaveNothing) {
   for (const char* id : {"jigsaw", "hidden-tear", "linux-encoder",
                          "princess-locker", "cryptxxx"}) {

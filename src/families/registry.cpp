@@ -11,6 +11,7 @@
 #include "families/cryptxxx/cryptxxx.h"
 #include "families/dma_locker/dma_locker.h"
 #include "families/hidden_tear/hidden_tear.h"
+#include "families/hive/hive.h"
 #include "families/jigsaw/jigsaw.h"
 #include "families/linux_encoder/linux_encoder.h"
 #include "families/nemucod/nemucod.h"
@@ -29,7 +30,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
-      &TeslaCryptDecryptor(),
+      &TeslaCryptDecryptor(),      &HiveDecryptor(),
   };
   return kAll;
 }

@@ -38,10 +38,10 @@ TEST(RegistryTest, EveryDecryptorDeclaresUsableMetadata) {
                 MatchesRegex("recovery-schemes(-[0-9]+)?\\.md §[0-9].*"));
     // Every family appends a fixed extension, except those that keep the
     // names (DMA Locker: its marker says it, recovery-schemes.md §3.5) and
-    // Black Basta, whose extension is random (its footer says it,
-    // recovery-schemes-2.md §3.9).
+    // those whose extension is random: Black Basta (its footer says it,
+    // recovery-schemes-2.md §3.9) and Hive (§3.10).
     if (info.id != "dma-locker" && info.id != "princess-locker" &&
-        info.id != "black-basta") {
+        info.id != "black-basta" && info.id != "hive") {
       EXPECT_FALSE(info.extensions.empty());
     }
     for (std::string_view ext : info.extensions) {
