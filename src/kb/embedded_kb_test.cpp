@@ -38,7 +38,8 @@ TEST(EmbeddedKbTest, RecoverableFamiliesNameTheirDecryptors) {
       {"hidden-tear", "hidden-tear"}, {"linux-encoder", "linux-encoder"},
       {"dma-locker", "dma-locker"},   {"princess-locker", "princess-locker"},
       {"stop-djvu", "stop-djvu"},     {"babuk", "babuk-nas"},
-      {"blackbasta", "black-basta"},  {"cryptxxx", "cryptxxx"}};
+      {"blackbasta", "black-basta"},  {"cryptxxx", "cryptxxx"},
+      {"hive", "hive"}};
   for (const auto& [name, decryptor] : expected) {
     const Family* family = FindFamily(kb, name);
     ASSERT_NE(family, nullptr) << name;

@@ -259,6 +259,46 @@ TEST(NameScreenTest, DecryptorsTakeByNameOnlyTheEndingsTheyDeclare) {
   EXPECT_GT(taken, 0u);
 }
 
+// Hive v3/v4 names end in a random extension, which no suffix can declare:
+// the KB's name rule for them keeps them from the screen (hive.cpp
+// NameSuffixes), whatever their token.
+TEST(NameScreenTest, HiveNamesAreLeftToTheTriage) {
+  io::MemoryFileSystem fs;
+  std::vector<recover::PreparedDecryptor> runs;
+  for (const recover::Decryptor* decryptor : families::AllDecryptors()) {
+    auto run = decryptor->Prepare(fs, recover::RunInputs{});
+    ASSERT_TRUE(run.ok()) << decryptor->info().id;
+    runs.push_back({decryptor, std::move(*run)});
+  }
+  const auto screen = scan::NameScreen::Make(Kb().get(), runs);
+  ASSERT_TRUE(screen.has_value());
+  std::mt19937 random(17);
+  const std::string base64url =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::vector<DirEntry> entries;
+  for (int i = 0; i < 200; ++i) {
+    // Random token bytes, FF at byte 32 (characters 42-43), as Hive writes.
+    std::string token;
+    for (int k = 0; k < 56; ++k) token += base64url[random() % 64];
+    // Half of them with separators every 7 characters, so that no run of
+    // letters and digits flags them as an ID.
+    if (i % 2 == 0) {
+      for (std::size_t k = 0; k < 56; k += 7) token[k] = '-';
+    }
+    token[42] = base64url[(random() % 16) * 4 + 3];
+    token[43] = '_';
+    entries.push_back({"doc" + std::to_string(i) + ".pdf." + token + ".ab1cd",
+                       FileType::kRegular});
+  }
+  entries.push_back({"holiday photo.jpg", FileType::kRegular});
+  std::vector<bool> plain;
+  screen->Screen(entries, plain);
+  for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
+    EXPECT_FALSE(plain[i]) << entries[i].name;
+  }
+  EXPECT_TRUE(plain.back());
+}
+
 TEST(NameScreenTest, NamesCarryingIdsOrContactsAreNotPlain) {
   EXPECT_TRUE(scan::NameCarriesNothing("report 2024-final.pdf"));
   EXPECT_TRUE(scan::NameCarriesNothing("IMG_20240101_123456.jpg"));
