@@ -250,6 +250,14 @@ class Nemucod final : public recover::Decryptor {
     Message refusal;             // Id kCount: no pair refused.
     std::string unchecked_pair;  // A pair whose key it could not check.
     for (const KnownPlaintextPair& pair : inputs.pairs) {
+      // A pair whose encrypted file is not named ".crypted" is another
+      // family's (Hive's, say): it must not stop a run it was not given
+      // for. --family nemucod says it is this one's whatever its name.
+      if (!inputs.forced &&
+          !recover::EndsWithIgnoreCase(pair.encrypted.filename().string(),
+                                       kNemucodExtension)) {
+        continue;
+      }
       const std::string pair_name = pair.encrypted.filename().string() + "=" +
                                     pair.original.filename().string();
       const std::string label = "--pair " + pair_name;

@@ -168,6 +168,22 @@ TEST_P(NemucodRunTest, OnePairRecoversEveryFileOfTheRun) {
 INSTANTIATE_TEST_SUITE_P(Variants, NemucodRunTest,
                          ::testing::ValuesIn(kVariants));
 
+TEST(NemucodTest, APairOfAnotherFamilyIsLeftToItWithoutFamily) {
+  // Issue 17: a Hive pair (any name but .crypted) given without --family
+  // is not Nemucod's to refuse; with --family nemucod it is refused.
+  io::MemoryFileSystem fs;
+  ASSERT_THAT(fs.AddFile(kDir / "a.txt.kntsg", Bytes(3000, 1)), IsOk());
+  ASSERT_THAT(fs.AddFile("/b/a.txt", Bytes(3000, 2)), IsOk());
+  RecoverOptions options;
+  options.paths = {kDir};
+  options.pairs = {{kDir / "a.txt.kntsg", "/b/a.txt"}};
+  EXPECT_TRUE(Recover(fs, options).ok());
+  options.family = "nemucod";
+  auto forced = Recover(fs, options);
+  ASSERT_FALSE(forced.ok());
+  EXPECT_EQ(forced.error().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(NemucodTest, APairThatDoesNotFitStopsTheRunWithAClearMessage) {
   io::MemoryFileSystem fs;
   ASSERT_THAT(fs.AddFile(kDir / "a.txt.crypted", Bytes(3000, 1)), IsOk());
