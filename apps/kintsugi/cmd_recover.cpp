@@ -630,8 +630,9 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->check(NonEmpty());
   command
       ->add_option("--variant", args->variant,
-                   "Seed searches: a family's parameter set (Hidden Tear: "
-                   "hiddentear, bankaccountsummary, mireware); default: all")
+                   "A family's parameter set: seed searches (Hidden Tear: "
+                   "hiddentear, bankaccountsummary, mireware), Hive's layout "
+                   "(v3, v4); default: all, or as the evidence tells")
       ->check(NonEmpty());
   command
       ->add_option("--victim-id", args->victim_id,
