@@ -34,6 +34,10 @@ enum class KeyType : std::uint8_t {
   kSeed,              // "seed": the input of a key derivation or PRNG.
   kSecp256k1Private,  // "secp256k1-private": 32 raw bytes, big-endian, a
                       // number from 1 to the group order less one.
+  // "rsa-private-blob": an RSA-2048 private key as the 1,155-byte blob of
+  // Chimera's leak, N‖E‖D‖P‖Q‖DP‖DQ‖QInv big-endian (recovery-schemes-2.md
+  // §3.6; crypto/rsa_key_blob.h).
+  kRsaPrivateBlob,
 };
 
 // The stable name of `type`, e.g. "rsa-private-pem".

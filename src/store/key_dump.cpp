@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/rsa_key_blob.h"
 #include "crypto/secp256k1.h"
 #include "kintsugi/key_families.h"
 #include "kintsugi/limits.h"
@@ -31,6 +32,9 @@ namespace kintsugi {
 namespace {
 
 using Json = nlohmann::json;
+
+// The family of the keys in a dump of hex lines (Chimera's leak).
+constexpr std::string_view kChimeraKeyFamily = "chimera";
 
 struct PkeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
@@ -169,6 +173,17 @@ Result<SecretBytes> KeyBytes(KeyType type,
             "number from 1 to the group order less one");
       }
       return raw;
+    }
+    case KeyType::kRsaPrivateBlob: {
+      // recovery-schemes-2.md §3.6: a blob whose parts disagree decrypts
+      // nothing; the message names the relation that fails.
+      if (!hex) return InvalidArgumentError("rsa-private-blob takes key_hex");
+      KINTSUGI_ASSIGN_OR_RETURN(SecretBytes blob,
+                                crypto::RsaKeyBlobFromHex(*hex));
+      KINTSUGI_ASSIGN_OR_RETURN(const crypto::RsaPrivateKey key,
+                                crypto::ParseRsaKeyBlob(blob.view()));
+      *rsa_bits = static_cast<int>(key.ModulusBytes() * 8);
+      return blob;
     }
     case KeyType::kSymmetric:
     case KeyType::kSeed: {
@@ -544,6 +559,45 @@ void ReadCsvDump(std::string_view text, DumpReader& reader) {
   }
 }
 
+// Chimera's leak as it was published (docs/key-format.md §1.2): one key
+// blob a line, in hex. A dump whose first line is hex digits alone is one
+// (a CSV header names fields, a JSON dump starts with a bracket).
+bool IsHexLine(std::string_view line) {
+  return !line.empty() && std::all_of(line.begin(), line.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F');
+  });
+}
+
+std::string_view Trimmed(std::string_view line) {
+  const std::size_t begin = line.find_first_not_of(" \t\r");
+  if (begin == std::string_view::npos) return {};
+  return line.substr(begin, line.find_last_not_of(" \t\r") - begin + 1);
+}
+
+// Each line a record of family chimera, key type rsa-private-blob and no
+// handle, checked as the same record in JSON would be; blank lines are
+// skipped. `start` skips a byte-order mark.
+void ReadKeyBlobLines(std::string_view text, std::size_t start,
+                      DumpReader& reader) {
+  std::size_t line_start = start;
+  std::size_t line_number = 1;
+  while (line_start <= text.size()) {
+    std::size_t end = text.find('\n', line_start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line =
+        Trimmed(text.substr(line_start, end - line_start));
+    if (!line.empty()) {
+      reader.Add(Json{{"family", kChimeraKeyFamily},
+                      {"key_type", KeyTypeName(KeyType::kRsaPrivateBlob)},
+                      {"key_hex", line}},
+                 line_number);
+    }
+    line_start = end + 1;
+    ++line_number;
+  }
+}
+
 std::string HexOf(ByteView bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex;
@@ -591,6 +645,11 @@ Result<ParsedKeyDump> ParseKeyDump(std::string_view text,
     for (std::size_t i = 0; i < array.size(); ++i) {
       reader.Add(array[i], lines.LineAt(offsets[i]));
     }
+    return std::move(reader).Finish();
+  }
+  if (const std::size_t eol = text.find('\n', first);
+      IsHexLine(Trimmed(text.substr(first, eol - first)))) {
+    ReadKeyBlobLines(text, start, reader);
     return std::move(reader).Finish();
   }
   if (text[first] != '{') {

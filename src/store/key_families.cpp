@@ -20,12 +20,23 @@ constexpr std::array kBabukKeyTypes = {KeyType::kX25519Private};
 // recovery-schemes-2.md §3.1: the master (C&C) private keys of TeslaCrypt
 // 3.x/4.x, each tried on every file, whose header proves the right one.
 constexpr std::array kTeslaCryptKeyTypes = {KeyType::kSecp256k1Private};
+// recovery-schemes-2.md §3.6: the leak's blobs; a key converted to PEM or
+// DER serves as well. Every released key is tried: the files name none.
+constexpr std::array kChimeraKeyTypes = {
+    KeyType::kRsaPrivateBlob, KeyType::kRsaPrivatePem, KeyType::kRsaPrivateDer};
 
-const std::array<KeyFamily, 3> kKeyFamilies = {{
+const std::array<KeyFamily, 4> kKeyFamilies = {{
     {.id = "babuk",
      .decryptors = "babuk-nas, babuk-esxi, babuk-windows",
      .key_types = kBabukKeyTypes,
      .rsa_bits = 0,
+     .handle_kind = HandleKind::kNone,
+     .handle_format = MessageId::kCount,
+     .handle_fits = nullptr},
+    {.id = "chimera",
+     .decryptors = "chimera",
+     .key_types = kChimeraKeyTypes,
+     .rsa_bits = 2048,
      .handle_kind = HandleKind::kNone,
      .handle_format = MessageId::kCount,
      .handle_fits = nullptr},

@@ -26,6 +26,7 @@ constexpr std::array<std::pair<KeyType, std::string_view>, 6> kKeyTypes = {{
     {KeyType::kSymmetric, "symmetric"},
     {KeyType::kSeed, "seed"},
     {KeyType::kSecp256k1Private, "secp256k1-private"},
+    {KeyType::kRsaPrivateBlob, "rsa-private-blob"},
 }};
 
 constexpr std::array<std::pair<HandleKind, std::string_view>, 4> kHandleKinds =
