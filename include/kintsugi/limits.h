@@ -150,10 +150,14 @@ inline constexpr std::size_t kMaxKeyBytes = 64 * 1024;
 // Provenance texts (source, case reference).
 inline constexpr std::size_t kMaxKeyProvenanceBytes = 1024;
 // Keys tried one after another on a file of a family whose files name no
-// key (Babuk, recovery-schemes.md §3.8: each try is one X25519 and two
-// SHA-256, well under a millisecond; the leaks hold a few dozen keys), so a
-// store filled with thousands of them cannot make every file take seconds.
-inline constexpr std::size_t kMaxKeysTriedPerFamily = 1024;
+// key, so that a store filled with tens of thousands of them cannot make
+// every file take minutes. Room for Chimera's leak (recovery-schemes-2.md
+// §3.6: about 3,500 RSA-2048 keys; each try is one RSA private operation,
+// about a millisecond, so a file no key fits costs a few seconds of one
+// core, and the decryptor tries the key that fitted the run's last file
+// first); Babuk's leaks hold a few dozen keys (recovery-schemes.md §3.8,
+// each try well under a millisecond).
+inline constexpr std::size_t kMaxKeysTriedPerFamily = 4096;
 }  // namespace kintsugi::limits
 namespace kintsugi::limits {
 // A key dump read by `kintsugi keys import`, whole (it is imported in one

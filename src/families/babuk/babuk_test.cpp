@@ -658,8 +658,10 @@ TEST(BabukStorePipelineTest, MoreReleasedKeysThanTheLimitIsAnErrorNotNoKey) {
   ASSERT_EQ(report.files.size(), 1u);
   EXPECT_EQ(report.files[0].status, RecoverStatus::kError);
   EXPECT_EQ(report.files[0].detail.id, MessageId::kRecoverBabukLookupFailed);
-  EXPECT_THAT(ArgText(report.files[0].detail, "error"),
-              ::testing::HasSubstr("more than 1024"));
+  EXPECT_THAT(
+      ArgText(report.files[0].detail, "error"),
+      ::testing::HasSubstr("more than " +
+                           std::to_string(limits::kMaxKeysTriedPerFamily)));
 }
 
 }  // namespace
