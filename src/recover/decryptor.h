@@ -117,6 +117,11 @@ enum class KeyVerdict : std::uint8_t {
   kNotFound,    // -> RecoverStatus::kKeyNotFound
   kDamaged,     // The file cannot be this scheme's output as it is
                 // (e.g. truncated) -> RecoverStatus::kError
+  // The file is this scheme's, but this build cannot decrypt it, whatever
+  // the user gives (Chimera: the key that fits is found, the data cipher
+  // is not identified yet, recovery-schemes-2.md §3.6)
+  // -> RecoverStatus::kUnsupported, with the message saying what is known.
+  kUnsupported,
 };
 
 struct KeyOutcome {

@@ -212,6 +212,10 @@ FileOutcome Pipeline::Decrypt(const WalkItem& item, ReadableFile& file,
       outcome.status = RecoverStatus::kError;
       outcome.detail = key_detail;
       return outcome;
+    case KeyVerdict::kUnsupported:
+      outcome.status = RecoverStatus::kUnsupported;
+      outcome.detail = key_detail;
+      return outcome;
   }
   if (!key.key.variant.empty()) outcome.variant = key.key.variant;
   outcome.key_source = key.key.source;
