@@ -40,8 +40,13 @@ void PrintCandidateDetails(const identify::Candidate& c) {
               Clean(c.family).c_str(), c.score);
   std::string recovery =
       "    Recovery: " + std::string(kb::RecoveryPossibleName(c.recovery));
-  if (DecryptorBuilt(c.decryptor)) {
+  const bool built = DecryptorBuilt(c.decryptor);
+  if (identify::RecoveryOffered(c.recovery, built)) {
     recovery += ", with 'kintsugi recover' (decryptor " + c.decryptor + ")";
+  } else if (built) {
+    recovery += "; its decryptor (" + c.decryptor +
+                ") is in 'kintsugi recover', but whether it can recover "
+                "files is not known yet";
   } else if (!c.decryptor.empty()) {
     recovery += "; its decryptor (" + c.decryptor +
                 ") is not in this version of Kintsugi yet";

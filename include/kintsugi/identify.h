@@ -307,13 +307,22 @@ std::optional<Message> ExplainGroup(const Report& report);
 // be recovered offline, by this build (`decryptor_available`: whether this
 // build's `kintsugi recover` has `decryptor`, which identify cannot know),
 // then one recovery.need per thing the user must supply. The one answer for
-// the CLI, recover's per-file details and the portal.
+// the CLI, recover's per-file details and the portal. A family whose
+// recovery is `unknown` but whose decryptor this build has (Chimera: it
+// tells which leaked key fits, the data cipher is not known) is said to be
+// not known to decrypt, with what the decryptor can tell and the needs;
+// never that its files can be recovered.
 std::vector<Message> RecoveryAdvice(kb::RecoveryPossible recovery,
                                     std::string_view decryptor,
                                     std::span<const std::string> needs,
                                     bool decryptor_available);
 std::vector<Message> RecoveryAdvice(const Candidate& candidate,
                                     bool decryptor_available);
+
+// Whether a family's files can be recovered by this build: its recovery is
+// `yes` or `partial` and this build has its decryptor. What decides whether
+// the CLI and the portal offer `kintsugi recover` as the way back.
+bool RecoveryOffered(kb::RecoveryPossible recovery, bool decryptor_available);
 
 // Where a candidate's evidence came from, for "identified as X from ...":
 // the notes among `note_sources` by name (two, then a count), then the

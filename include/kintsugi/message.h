@@ -415,6 +415,7 @@ enum class MessageId : std::uint16_t {
   kRecoverHiveDropped,
   kRecoverHivePairsCapped,
   kRecoverHiveHeadersCapped,
+  kRecoveryUnknownWithDecryptor,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -168,10 +168,23 @@ std::vector<Message> RecoveryAdvice(kb::RecoveryPossible recovery,
       out.push_back({MessageId::kRecoveryImpossible, {}});
       return out;
     case kb::RecoveryPossible::kUnknown:
+      if (decryptor_available && !decryptor.empty()) {
+        out.push_back({MessageId::kRecoveryUnknownWithDecryptor,
+                       {{"decryptor", std::string(decryptor)}}});
+        for (const std::string& need : needs) {
+          out.push_back({MessageId::kRecoveryNeed, {{"need", need}}});
+        }
+        return out;
+      }
       break;
   }
   out.push_back({MessageId::kRecoveryUnknown, {}});
   return out;
+}
+
+bool RecoveryOffered(kb::RecoveryPossible recovery, bool decryptor_available) {
+  return decryptor_available && (recovery == kb::RecoveryPossible::kYes ||
+                                 recovery == kb::RecoveryPossible::kPartial);
 }
 
 std::vector<Message> RecoveryAdvice(const Candidate& candidate,

@@ -163,6 +163,30 @@ TEST(RecoveryAdviceTest, EachCaseInWords) {
       Rendered(RecoveryAdvice(RecoveryPossible::kUnknown, "", needs, false)),
       std::vector<std::string>{
           "Whether files of this family can be recovered is not known."});
+  // A decryptor that cannot decrypt yet (Chimera's matches leaked keys):
+  // never "can be recovered", but what it can tell, and the needs.
+  EXPECT_EQ(
+      Rendered(RecoveryAdvice(RecoveryPossible::kUnknown, "chimera", needs,
+                              /*decryptor_available=*/true)),
+      (std::vector<std::string>{
+          "Whether files of this family can be decrypted is not known yet; "
+          "'kintsugi recover' (decryptor chimera) can tell whether a known "
+          "key fits them.",
+          "You need: a --pair ENC=ORIG."}));
+  EXPECT_EQ(Rendered(RecoveryAdvice(RecoveryPossible::kUnknown, "chimera",
+                                    needs, false)),
+            std::vector<std::string>{
+                "Whether files of this family can be recovered is not "
+                "known."});
+}
+
+TEST(RecoveryAdviceTest, RecoveryIsOfferedOnlyWhenKnownAndBuilt) {
+  using kb::RecoveryPossible;
+  EXPECT_TRUE(RecoveryOffered(RecoveryPossible::kYes, true));
+  EXPECT_TRUE(RecoveryOffered(RecoveryPossible::kPartial, true));
+  EXPECT_FALSE(RecoveryOffered(RecoveryPossible::kYes, false));
+  EXPECT_FALSE(RecoveryOffered(RecoveryPossible::kUnknown, true));
+  EXPECT_FALSE(RecoveryOffered(RecoveryPossible::kNo, true));
 }
 
 TEST(RecoveryAdviceTest, FromACandidate) {

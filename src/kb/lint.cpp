@@ -347,12 +347,14 @@ std::vector<Diagnostic> Lint(const KnowledgeBase& kb,
       }
     }
     const Recovery& recovery = family.recovery;
+    // `unknown` with a decryptor is a decryptor that cannot recover files
+    // yet (Chimera's matches leaked keys to files; its data cipher is not
+    // known): advice then never promises recovery.
     if (!recovery.decryptor.empty() &&
-        (recovery.possible == RecoveryPossible::kNo ||
-         recovery.possible == RecoveryPossible::kUnknown)) {
+        recovery.possible == RecoveryPossible::kNo) {
       Add(&out, family.where,
           "recovery names decryptor '" + recovery.decryptor +
-              "' but 'possible' is not yes or partial");
+              "' but 'possible' is no");
     }
     if (!recovery.decryptor.empty() && recovery.sources.empty()) {
       Add(&out, family.where, "recovery has no source");

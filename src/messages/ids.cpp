@@ -793,6 +793,8 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kHiveLimitArgs},
     {MessageId::kRecoverHiveHeadersCapped, "recover.hive_headers_capped",
      kHiveLimitArgs},
+    {MessageId::kRecoveryUnknownWithDecryptor,
+     "recovery.unknown_with_decryptor", kDecryptor},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -409,14 +409,17 @@ HttpResponse Site::ResultPage(const Language& l,
   if (report.verdict == identify::Verdict::kIdentified) {
     const identify::Candidate& best = report.candidates.front();
     const bool built = DecryptorBuilt(best.decryptor);
+    // A decryptor that cannot recover files yet (recovery `unknown`) is
+    // no free decryptor: its advice says what it can tell.
+    const bool offered = identify::RecoveryOffered(best.recovery, built);
     body += fmt::format("<section class=\"{}\">\n<h2>{}</h2>\n",
-                        built ? "decryptor" : "no-decryptor",
-                        T(l, built ? "portal.result.decryptor.title"
-                                   : "portal.result.no_decryptor.title"));
+                        offered ? "decryptor" : "no-decryptor",
+                        T(l, offered ? "portal.result.decryptor.title"
+                                     : "portal.result.no_decryptor.title"));
     for (const Message& advice : identify::RecoveryAdvice(best, built)) {
       body += "<p>" + HtmlEscape(Render(advice, catalog)) + "</p>\n";
     }
-    if (built) {
+    if (offered) {
       body += "<h3>" + T(l, "portal.result.decryptor.steps") + "</h3>\n<ol>\n";
       for (int step = 1; step <= 4; ++step) {
         body += "<li>" +

@@ -25,7 +25,12 @@ std::string Site::DecryptorsBody(const Language& l) const {
       T(l, "portal.decryptors.command") + "</th></tr></thead>\n<tbody>\n";
   for (const auto& [id, family] : state_.families) {
     const kb::Recovery& recovery = family->recovery;
-    if (!DecryptorBuilt(recovery.decryptor)) continue;
+    // Families this build can recover files of, not those whose decryptor
+    // only matches keys (recovery `unknown`).
+    if (!identify::RecoveryOffered(recovery.possible,
+                                   DecryptorBuilt(recovery.decryptor))) {
+      continue;
+    }
     std::string advice;
     for (const Message& message : identify::RecoveryAdvice(
              recovery.possible, recovery.decryptor, recovery.needs, true)) {
