@@ -352,5 +352,33 @@ TEST_F(PortalTest, ResultPageWorksWithoutJavaScript) {
       std::string::npos);
 }
 
+// Issue 17: the free-decryptor list holds only families whose files this
+// build recovers (not Chimera, whose decryptor only matches leaked keys),
+// and a GandCrab result names the vendor's tool (recovery-schemes-2.md
+// §3.6, §3.8).
+TEST_F(PortalTest, OnlyDecryptorsThatRecoverAreOfferedAndGandCrabIsReferred) {
+  auto client = Client();
+  auto list = client.Get("/en/decryptors");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  EXPECT_NE(list->body.find("STOP/Djvu"), std::string::npos);
+  EXPECT_EQ(list->body.find("Chimera"), std::string::npos);
+  auto result = client.Post(
+      "/en/result",
+      "note=---%3D+GANDCRAB+V4.0+%3D---%0D%0A---BEGIN+GANDCRAB+KEY---%0D%0A"
+      "AAAA%0D%0A---END+GANDCRAB+KEY---&contacts=&names=a.docx.KRAB%0D%0A"
+      "b.xlsx.KRAB",
+      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200) << result->body;
+  EXPECT_NE(result->body.find("GandCrab"), std::string::npos);
+  EXPECT_NE(result->body.find("class=\"no-decryptor\""), std::string::npos);
+  EXPECT_NE(result->body.find("Bitdefender&#39;s free GandCrab decryption "
+                              "tool, from No More Ransom "
+                              "(https://www.nomoreransom.org)"),
+            std::string::npos)
+      << result->body;
+}
+
 }  // namespace
 }  // namespace kintsugi

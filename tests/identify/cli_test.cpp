@@ -18,6 +18,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "report_json/json_shape.h"
 
@@ -31,6 +33,7 @@ std::filesystem::path UniqueTempPath(const std::string& name) {
 }
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct CliRun {
   int exit_code = -1;
@@ -423,6 +426,99 @@ TEST(IdentifyCliTest, DocumentationExampleContactsAreNoEvidence) {
   ASSERT_EQ(domain.exit_code, 0) << domain.out;
   EXPECT_TRUE(nlohmann::json::parse(domain.out)["candidates"].empty())
       << domain.out;
+}
+
+// Writes `files` (name, content) into a new folder of this process; the
+// paths, quoted for the command line.
+std::string WriteIncident(
+    const std::string& tag,
+    const std::vector<std::pair<std::string, std::string>>& files) {
+  const std::filesystem::path dir = UniqueTempPath(tag);
+  std::filesystem::create_directories(dir);
+  std::string args;
+  for (const auto& [name, content] : files) {
+    std::ofstream out(dir / name, std::ios::binary);
+    out << content;
+    args += " " + Quote((dir / name).string());
+  }
+  return args;
+}
+
+// Bytes that look encrypted: a fixed pseudo-random pattern.
+std::string NoiseBytes(std::size_t size) {
+  std::string bytes;
+  std::uint32_t x = 88172645u;
+  for (std::size_t i = 0; i < size; ++i) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    bytes.push_back(static_cast<char>(x & 0xFF));
+  }
+  return bytes;
+}
+
+// Issue 17 (recovery-schemes-2.md §3.8): no GandCrab key is public; the
+// answer names the vendor's free tool and the versions it covers, in the
+// words a user reads and in --json.
+TEST(IdentifyCliTest, GandCrabPointsToTheVendorsTool) {
+  const std::string args = WriteIncident(
+      "gandcrab",
+      {{"KRAB-DECRYPT.txt",
+        "---= GANDCRAB V4.0 =---\n\nAttention!\n\nAll your files, documents, "
+        "photos, databases and other important files are encrypted and have "
+        "the extension: .KRAB\n\n---BEGIN PC DATA---\nAAAA\n---END PC "
+        "DATA---\n\n---BEGIN GANDCRAB KEY---\nBBBB\n---END GANDCRAB "
+        "KEY---\n"},
+       {"report.docx.KRAB", NoiseBytes(4096)}});
+  const CliRun human = Kintsugi("identify" + args);
+  ASSERT_EQ(human.exit_code, 0) << human.out;
+  EXPECT_THAT(human.out, HasSubstr("Identified: GandCrab"));
+  EXPECT_THAT(human.out, HasSubstr("not by this version of Kintsugi"));
+  EXPECT_THAT(human.out,
+              HasSubstr("You need: Bitdefender's free GandCrab decryption "
+                        "tool, from No More Ransom "
+                        "(https://www.nomoreransom.org): it decrypts files of "
+                        "GandCrab versions 1, 4 and 5.0 to 5.2"));
+  const CliRun json = Kintsugi("identify --json" + args);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  const auto report = nlohmann::json::parse(json.out);
+  EXPECT_EQ(report["verdict"], "identified");
+  const auto& recovery = report["candidates"][0]["recovery"];
+  EXPECT_EQ(report["candidates"][0]["family"], "gandcrab");
+  EXPECT_EQ(recovery["possible"], "partial");
+  EXPECT_TRUE(recovery["decryptor"].is_null());
+  EXPECT_EQ(recovery["available"], false);
+  ASSERT_EQ(recovery["needs"].size(), 1u);
+  EXPECT_THAT(recovery["needs"][0].get<std::string>(),
+              HasSubstr("nomoreransom.org"));
+}
+
+// Issue 17 (recovery-schemes-2.md §3.6): Chimera's decryptor is built, but
+// it only matches leaked keys; the answer never says the files can be
+// recovered.
+TEST(IdentifyCliTest, ChimeraIsNotSaidToBeRecoverable) {
+  const std::string args = WriteIncident(
+      "chimera",
+      {{"YOUR_FILES_ARE_ENCRYPTED.TXT", "Your personal files are encrypted.\n"},
+       {"report.docx.crypt", NoiseBytes(6424)},
+       {"budget.xlsx.crypt", NoiseBytes(2328)}});
+  const CliRun json = Kintsugi("identify --json" + args);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  const auto report = nlohmann::json::parse(json.out);
+  bool saw_chimera = false;
+  for (const auto& candidate : report["candidates"]) {
+    if (candidate["family"] != "chimera") continue;
+    saw_chimera = true;
+    EXPECT_EQ(candidate["recovery"]["possible"], "unknown");
+    EXPECT_EQ(candidate["recovery"]["decryptor"], "chimera");
+    EXPECT_EQ(candidate["recovery"]["available"], true);
+  }
+  EXPECT_TRUE(saw_chimera) << json.out;
+  const CliRun human = Kintsugi("identify" + args);
+  ASSERT_EQ(human.exit_code, 0) << human.out;
+  EXPECT_THAT(human.out,
+              HasSubstr("Recovery: unknown; its decryptor (chimera) is in "
+                        "'kintsugi recover', but whether it can recover files "
+                        "is not known yet"));
+  EXPECT_THAT(human.out, Not(HasSubstr("can be recovered offline with")));
 }
 
 TEST(IdentifyCliTest, BuiltDecryptorIsOfferedAsAvailable) {
