@@ -241,8 +241,11 @@ void PrintSummary(const RecoverReport& report) {
         static_cast<unsigned long long>(report.duplicates_skipped));
   }
   for (const ReportedKey& k : report.keys) {
-    std::printf("Key found (%s, from %s): %s\n", k.decryptor.c_str(),
-                SanitizeForLog(k.source).c_str(), k.key_hex.c_str());
+    // A key without hex is one not to be shown (a leaked private key,
+    // Chimera's): its detail names it.
+    std::printf("Key found (%s, from %s)%s%s\n", k.decryptor.c_str(),
+                SanitizeForLog(k.source).c_str(), k.key_hex.empty() ? "" : ": ",
+                k.key_hex.c_str());
     if (k.detail.id != MessageId::kCount) {
       std::printf("  %s\n", RenderEnglish(k.detail).c_str());
     }

@@ -416,6 +416,14 @@ enum class MessageId : std::uint16_t {
   kRecoverHivePairsCapped,
   kRecoverHiveHeadersCapped,
   kRecoveryUnknownWithDecryptor,
+  kRecoverProbeChimeraFooter,
+  kRecoverChimeraNotFooter,
+  kRecoverChimeraNoKeys,
+  kRecoverChimeraKeysNoFit,
+  kRecoverChimeraKeyFits,
+  kRecoverChimeraKeyReported,
+  kRecoverChimeraLookupFailed,
+  kDecryptorChimeraNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

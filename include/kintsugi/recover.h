@@ -242,6 +242,8 @@ struct FileOutcome {
 // A key found during the run that the user may reuse with --key.
 struct ReportedKey {
   std::string decryptor;
+  // Empty when the key is not to be shown: a leaked private key that fits
+  // (Chimera's), which `detail` names by its fingerprint instead.
   std::string key_hex;
   std::string iv_hex;  // Empty when the scheme has no IV.
   std::string source;

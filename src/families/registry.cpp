@@ -8,6 +8,7 @@
 // family changes outside its folder (docs/writing-a-decryptor.md).
 #include "families/babuk/babuk.h"
 #include "families/black_basta/black_basta.h"
+#include "families/chimera/chimera.h"
 #include "families/cryptxxx/cryptxxx.h"
 #include "families/dma_locker/dma_locker.h"
 #include "families/hidden_tear/hidden_tear.h"
@@ -31,6 +32,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
       &TeslaCryptDecryptor(),      &HiveDecryptor(),
+      &ChimeraDecryptor(),
   };
   return kAll;
 }

@@ -59,6 +59,10 @@ constexpr std::string_view kWidthArgs[] = {"fields", "columns"};
 constexpr std::string_view kNumberArgs[] = {"number"};
 constexpr std::string_view kPartialArgs[] = {"recovered", "size", "lost",
                                              "ranges", "more"};
+// Chimera (recovery-schemes-2.md §3.6).
+constexpr std::string_view kChimeraCountArgs[] = {"count"};
+constexpr std::string_view kChimeraKeyFitsArgs[] = {"fingerprint", "source"};
+constexpr std::string_view kChimeraKeyReportedArgs[] = {"fingerprint", "files"};
 constexpr std::string_view kDryRunPartialArgs[] = {"output", "recovered",
                                                    "size"};
 constexpr std::string_view kVersionMagicArgs[] = {"version", "magic"};
@@ -795,6 +799,20 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kHiveLimitArgs},
     {MessageId::kRecoveryUnknownWithDecryptor,
      "recovery.unknown_with_decryptor", kDecryptor},
+    {MessageId::kRecoverProbeChimeraFooter, "recover.probe_chimera_footer",
+     kNoArgs},
+    {MessageId::kRecoverChimeraNotFooter, "recover.chimera_not_footer",
+     kSizeArgs},
+    {MessageId::kRecoverChimeraNoKeys, "recover.chimera_no_keys", kNoArgs},
+    {MessageId::kRecoverChimeraKeysNoFit, "recover.chimera_keys_no_fit",
+     kChimeraCountArgs},
+    {MessageId::kRecoverChimeraKeyFits, "recover.chimera_key_fits",
+     kChimeraKeyFitsArgs},
+    {MessageId::kRecoverChimeraKeyReported, "recover.chimera_key_reported",
+     kChimeraKeyReportedArgs},
+    {MessageId::kRecoverChimeraLookupFailed, "recover.chimera_lookup_failed",
+     kErrorArgs},
+    {MessageId::kDecryptorChimeraNeeds, "decryptor.chimera_needs", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
