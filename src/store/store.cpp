@@ -19,7 +19,7 @@
 namespace kintsugi {
 namespace {
 
-constexpr std::array<std::pair<KeyType, std::string_view>, 6> kKeyTypes = {{
+constexpr std::array<std::pair<KeyType, std::string_view>, 7> kKeyTypes = {{
     {KeyType::kRsaPrivatePem, "rsa-private-pem"},
     {KeyType::kRsaPrivateDer, "rsa-private-der"},
     {KeyType::kX25519Private, "x25519-private"},
