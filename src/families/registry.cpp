@@ -31,7 +31,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &LinuxEncoderDecryptor(),   &DmaLockerDecryptor(),
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
-      &TeslaCryptDecryptor(),      &HiveDecryptor(),
+      &TeslaCryptDecryptor(),     &HiveDecryptor(),
       &ChimeraDecryptor(),
   };
   return kAll;

@@ -34,11 +34,16 @@ TEST(EmbeddedKbTest, EveryFamilyWithRulesHasBothFixtures) {
 TEST(EmbeddedKbTest, RecoverableFamiliesNameTheirDecryptors) {
   ASSERT_OK_AND_ASSIGN(KnowledgeBase kb, LoadEmbeddedKnowledgeBase());
   const std::vector<std::pair<std::string, std::string>> expected{
-      {"jigsaw", "jigsaw"},           {"nemucod", "nemucod"},
-      {"hidden-tear", "hidden-tear"}, {"linux-encoder", "linux-encoder"},
-      {"dma-locker", "dma-locker"},   {"princess-locker", "princess-locker"},
-      {"stop-djvu", "stop-djvu"},     {"babuk", "babuk-nas"},
-      {"blackbasta", "black-basta"},  {"cryptxxx", "cryptxxx"},
+      {"jigsaw", "jigsaw"},
+      {"nemucod", "nemucod"},
+      {"hidden-tear", "hidden-tear"},
+      {"linux-encoder", "linux-encoder"},
+      {"dma-locker", "dma-locker"},
+      {"princess-locker", "princess-locker"},
+      {"stop-djvu", "stop-djvu"},
+      {"babuk", "babuk-nas"},
+      {"blackbasta", "black-basta"},
+      {"cryptxxx", "cryptxxx"},
       {"hive", "hive"}};
   for (const auto& [name, decryptor] : expected) {
     const Family* family = FindFamily(kb, name);

@@ -175,8 +175,8 @@ TEST_F(ChimeraCli, ALeakWithADamagedKeyIsRefusedWhole) {
   // Nothing of the file was stored: the earlier decoy is the one key tried.
   const testing::CliRun recover = testing::RunKintsugi(
       {"recover", victim_dir_.string(), "--json", "--db", db_.string()}, dir_);
-  const nlohmann::json* f =
-      FileEntry(nlohmann::json::parse(recover.out), "report.docx.crypt");
+  const nlohmann::json report = nlohmann::json::parse(recover.out);
+  const nlohmann::json* f = FileEntry(report, "report.docx.crypt");
   ASSERT_NE(f, nullptr) << recover.out << recover.err;
   EXPECT_EQ((*f)["status"], "key_not_found");
   EXPECT_EQ(JsonText(KeyMessage(*f), "/id"), "recover.chimera_keys_no_fit");

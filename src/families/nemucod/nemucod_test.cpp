@@ -363,8 +363,9 @@ TEST(NemucodHeaderKeyTest, TheSearchReportsItsProgressFileByFile) {
   const std::size_t files = fs.ListAllFiles().size();
   std::vector<KeySearchProgress> seen;
   RecoverOptions options = RunOn(kDir);
+  // Other run-wide searches (Hive's header scan) report too: Nemucod's.
   options.on_key_search = [&](const KeySearchProgress& at) {
-    seen.push_back(at);
+    if (at.decryptor == "nemucod") seen.push_back(at);
   };
   ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
   EXPECT_TRUE(report.AllWell());
