@@ -92,6 +92,11 @@ struct LostBytes {
   std::uint64_t total = 0;
   std::vector<ByteRange> ranges;
   std::uint64_t range_count = 0;
+  // Of `total`, the bytes past the output's end: the tail of an original
+  // whose size the file records but which the file, cut short, no longer
+  // holds (a truncated TeslaCrypt file). The output holds every other byte
+  // of the original, so its size plus `missing` is the original's.
+  std::uint64_t missing = 0;
   bool empty() const { return total == 0; }
 };
 

@@ -28,6 +28,12 @@ void LostBytesRecorder::Add(std::uint64_t offset, std::uint64_t length) {
   any_ = true;
 }
 
+void LostBytesRecorder::AddMissing(std::uint64_t offset, std::uint64_t length) {
+  const std::uint64_t before = lost_.total;
+  Add(offset, length);
+  lost_.missing += lost_.total - before;
+}
+
 std::string DescribeLostRanges(const LostBytes& lost, std::size_t shown) {
   std::string text;
   shown = std::min(lost.ranges.size(), shown);

@@ -19,6 +19,9 @@ namespace kintsugi::recover {
 class LostBytesRecorder {
  public:
   void Add(std::uint64_t offset, std::uint64_t length);
+  // The original's tail from `offset` on, `length` bytes, that the output
+  // does not hold (LostBytes::missing): the last range recorded.
+  void AddMissing(std::uint64_t offset, std::uint64_t length);
   const LostBytes& lost() const { return lost_; }
 
  private:

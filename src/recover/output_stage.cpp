@@ -123,10 +123,20 @@ formats::Verification Incomplete(formats::Verification verification,
   return verification;
 }
 
+// Issue 17: the bytes of a partial output of `size` bytes that hold
+// nothing recovered (the lost bytes inside it; LostBytes::missing lie past
+// its end).
+std::uint64_t LostInside(const LostBytes& lost, std::uint64_t size) {
+  return std::min(lost.total - std::min(lost.missing, lost.total), size);
+}
+
 // Issue 17: the message for a partial output of `size` bytes, `id` one of
-// recover.partial, recover.partial_not_kept.
+// recover.partial, recover.partial_not_kept. The accounting is of the
+// original: the output's size plus the tail a truncated file no longer
+// holds.
 Message PartialDetail(MessageId id, const LostBytes& lost, std::uint64_t size) {
-  const std::uint64_t lost_bytes = std::min(lost.total, size);
+  const std::uint64_t inside = LostInside(lost, size);
+  const std::uint64_t lost_bytes = inside + lost.missing;
   const std::uint64_t shown =
       std::min<std::uint64_t>(lost.ranges.size(), kLostRangesShown);
   const auto number = [](std::uint64_t n) {
@@ -134,8 +144,8 @@ Message PartialDetail(MessageId id, const LostBytes& lost, std::uint64_t size) {
         std::min<std::uint64_t>(n, static_cast<std::uint64_t>(INT64_MAX)));
   };
   return Message{id,
-                 {{"recovered", number(size - lost_bytes)},
-                  {"size", number(size)},
+                 {{"recovered", number(size - inside)},
+                  {"size", number(size + lost.missing)},
                   {"lost", number(lost_bytes)},
                   {"ranges", DescribeLostRanges(lost)},
                   {"more", number(lost.range_count - shown)}}};
@@ -363,7 +373,7 @@ FileOutcome OutputStage::Write(const OutputRequest& request,
     // Partial: never vouched for, whatever it looks like (issue 17).
     outcome.output_size = *streamed;
     outcome.lost = lost;
-    if (lost.total >= *streamed) {
+    if (LostInside(lost, *streamed) >= *streamed) {
       Abandon(path, temp);
       return Fail(std::move(outcome), RecoverStatus::kError,
                   Message{MessageId::kRecoverNothingRecovered, {}});
@@ -491,7 +501,7 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
   if (kind == OutputKind::kPartial) {
     outcome.output_size = *streamed;
     outcome.lost = lost;
-    if (lost.total >= *streamed) {
+    if (LostInside(lost, *streamed) >= *streamed) {
       return Fail(std::move(outcome), RecoverStatus::kError,
                   Message{MessageId::kRecoverNothingRecovered, {}});
     }
@@ -521,8 +531,9 @@ FileOutcome OutputStage::DryRun(const OutputRequest& request,
     outcome.detail = Message{
         MessageId::kRecoverDryRunWritePartial,
         {{"output", outcome.output.string()},
-         {"recovered", static_cast<std::int64_t>(*streamed - lost.total)},
-         {"size", static_cast<std::int64_t>(*streamed)}}};
+         {"recovered",
+          static_cast<std::int64_t>(*streamed - LostInside(lost, *streamed))},
+         {"size", static_cast<std::int64_t>(*streamed + lost.missing)}}};
   } else if (!valid) {
     outcome.detail.id = MessageId::kRecoverDryRunWriteUnverified;
     outcome.detail.args.push_back({"reason", verification.detail});

@@ -311,6 +311,35 @@ TEST(OutputStageTest, APartialOutputIsKeptOnlyAsPartialWithItsLostBytes) {
   EXPECT_THAT(s.fs.Contents(kDir / "a.pdf.partial"), IsOkAndHolds(pdf));
 }
 
+TEST(OutputStageTest, ATruncatedOutputCountsTheTailItLacks) {
+  // Issue 17: a truncated file whose original's size is known (TeslaCrypt)
+  // gives the bytes it holds; the tail past them is lost, and the
+  // accounting is the original's.
+  Stage s;
+  const Bytes text = formats::samples::MakeText(1000);
+  LostBytesRecorder recorder;
+  recorder.Add(100, 10);
+  recorder.AddMissing(1000, 500);
+  const FileOutcome out = s.Write("t.txt.x", text, "t.txt", recorder.lost());
+  EXPECT_EQ(out.status, RecoverStatus::kPartial);
+  EXPECT_EQ(out.output, kDir / "t.txt.partial");
+  EXPECT_EQ(out.output_size, 1000u);
+  EXPECT_EQ(out.lost.total, 510u);
+  EXPECT_EQ(out.lost.missing, 500u);
+  EXPECT_EQ(RenderEnglish(out.detail),
+            "partly recovered: 990 of 1500 bytes; 510 bytes could not be "
+            "recovered (at 100-109, 1000-1499); kept as .partial, never "
+            "under the original name");
+  EXPECT_THAT(s.fs.Contents(kDir / "t.txt.partial"), IsOkAndHolds(text));
+
+  // Nothing held at all: nothing recovered, nothing written.
+  LostBytesRecorder none;
+  none.AddMissing(0, 700);
+  const FileOutcome empty = s.Write("e.txt.x", Bytes{}, "e.txt", none.lost());
+  EXPECT_EQ(empty.status, RecoverStatus::kError);
+  EXPECT_FALSE(s.fs.Exists(kDir / "e.txt.partial"));
+}
+
 TEST(OutputStageTest, ManyLostRangesAreCountedAndTheFirstOnesNamed) {
   Stage s;
   const Bytes text = formats::samples::MakeText(4000);
@@ -381,6 +410,13 @@ TEST(LostBytesRecorderTest, MergesTouchingRangesAndCountsPastTheList) {
   EXPECT_EQ(recorder.lost().range_count, 2u);
   EXPECT_EQ(recorder.lost().ranges, (std::vector<ByteRange>{{0, 18}, {40, 2}}));
   EXPECT_EQ(DescribeLostRanges(recorder.lost()), "0-17, 40-41");
+
+  // The tail a truncated file lacks counts as missing too.
+  recorder.AddMissing(50, 10);
+  EXPECT_EQ(recorder.lost().total, 30u);
+  EXPECT_EQ(recorder.lost().missing, 10u);
+  recorder.AddMissing(55, 10);  // Overlaps: only 60..64 is new.
+  EXPECT_EQ(recorder.lost().missing, 15u);
 
   LostBytesRecorder many;
   for (std::uint64_t i = 0; i < limits::kMaxLostRanges + 5; ++i) {

@@ -357,10 +357,15 @@ Json RecoverFileToJson(const FileOutcome& f) {
     for (const ByteRange& range : f.lost.ranges) {
       ranges.push_back({{"offset", range.offset}, {"length", range.length}});
     }
-    const std::uint64_t lost = std::min(f.lost.total, f.output_size);
-    item["partial"] = {{"size", f.output_size},
-                       {"bytes_recovered", f.output_size - lost},
-                       {"bytes_lost", lost},
+    // The original's accounting: `size` is the output's size plus the
+    // tail a truncated file no longer holds (`bytes_missing`, also in
+    // `bytes_lost`).
+    const std::uint64_t inside = std::min(
+        f.lost.total - std::min(f.lost.missing, f.lost.total), f.output_size);
+    item["partial"] = {{"size", f.output_size + f.lost.missing},
+                       {"bytes_recovered", f.output_size - inside},
+                       {"bytes_lost", inside + f.lost.missing},
+                       {"bytes_missing", f.lost.missing},
                        {"lost_ranges", std::move(ranges)},
                        {"lost_range_count", f.lost.range_count}};
   }

@@ -24,6 +24,7 @@
 #include "core/testing/report_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/secp256k1.h"
+#include "families/teslacrypt/layout.h"
 #include "families/teslacrypt/testing/specimens.h"
 #include "families/testing/specimens.h"
 #include "formats/testing/sample_files.h"
@@ -194,6 +195,41 @@ TEST_F(TeslaCryptCli, RecoversWithTheMasterKeyImportedIntoTheStore) {
 TEST_F(TeslaCryptCli, RecoversWithTheMasterKeyInHex) {
   const nlohmann::json report =
       Recover({"--family", "teslacrypt", "--key", C2Hex()}, 0);
+  ExpectRecovered(report, "--key");
+}
+
+TEST_F(TeslaCryptCli, ATruncatedFileIsPartialWithItsMissingTail) {
+  // Issue 17: the header records the original's size, so a file cut short
+  // (its header whole) is partial: the whole blocks it holds decrypted as
+  // NAME.partial, the tail it lost accounted for byte for byte.
+  const Bytes& whole_file = encrypted_[0].second;
+  const std::size_t kept = whole_file.size() - 100'001;
+  const Bytes cut(whole_file.begin(),
+                  whole_file.begin() + static_cast<std::ptrdiff_t>(kept));
+  ASSERT_THAT(families_testing::WriteSpecimen(RealFileSystem(), victim_,
+                                              "cut.pdf.micro", cut,
+                                              "family=teslacrypt\n", false),
+              IsOk());
+  const nlohmann::json report =
+      Recover({"--family", "teslacrypt", "--key", C2Hex()}, 1);
+  const nlohmann::json* f = FileEntry(report, "cut.pdf.micro");
+  ASSERT_NE(f, nullptr) << report.dump();
+  EXPECT_EQ((*f)["status"], "partial") << f->dump();
+  const std::uint64_t whole = (kept - families::kTeslaHeaderBytes) / 16 * 16;
+  const std::uint64_t size = pdf_.size();
+  EXPECT_EQ(stdfs::path(testing::JsonText(*f, "/output")).filename(),
+            "cut.pdf.partial");
+  EXPECT_EQ((*f)["partial"]["size"], size) << f->dump();
+  EXPECT_EQ((*f)["partial"]["bytes_recovered"], whole);
+  EXPECT_EQ((*f)["partial"]["bytes_lost"], size - whole);
+  EXPECT_EQ((*f)["partial"]["bytes_missing"], size - whole);
+  EXPECT_EQ((*f)["partial"]["lost_range_count"], 1);
+  EXPECT_EQ((*f)["partial"]["lost_ranges"][0]["offset"], whole);
+  EXPECT_EQ((*f)["partial"]["lost_ranges"][0]["length"], size - whole);
+  EXPECT_THAT(Read(victim_ / "cut.pdf.partial"),
+              ElementsAreArray(ByteView(pdf_).First(whole).span()));
+  EXPECT_FALSE(stdfs::exists(victim_ / "cut.pdf"));
+  EXPECT_EQ(Read(victim_ / "cut.pdf.micro"), cut);
   ExpectRecovered(report, "--key");
 }
 

@@ -7,6 +7,7 @@
 
 #include "crypto/aes_cbc.h"
 #include "families/teslacrypt/keys.h"
+#include "recover/lost_bytes.h"
 
 namespace kintsugi::families {
 namespace {
@@ -73,6 +74,17 @@ class TeslaStream final : public recover::StreamDecryption {
   }
 
   bool Complete() const override { return !layout_.truncated; }
+
+  // A truncated file (issue 17): the header records the original's size,
+  // so the tail the file no longer holds is known, byte for byte, and the
+  // output is partial.
+  LostBytes Lost() const override {
+    if (!layout_.truncated) return {};
+    const std::uint64_t written = std::min(plain_seen_, layout_.original_size);
+    recover::LostBytesRecorder lost;
+    lost.AddMissing(written, layout_.original_size - written);
+    return lost.lost();
+  }
 
  private:
   crypto::AesCbcDecryptor decryptor_;

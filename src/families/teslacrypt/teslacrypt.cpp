@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/aes_cbc.h"
 #include "crypto/secp256k1.h"
 #include "families/teslacrypt/keys.h"
 #include "families/teslacrypt/layout.h"
@@ -254,6 +255,12 @@ class TeslaCryptRun final : public recover::DecryptorRun {
       outcome.verdict = KeyVerdict::kFound;
       outcome.key.key = session->file_keys.front();
       outcome.key.truncated = true;
+      // The whole blocks there are decrypt; the rest of the recorded size
+      // is lost (issue 17: the scan counts the file as recoverable in part).
+      const std::uint64_t whole =
+          fit.data_bytes / crypto::kAesBlockBytes * crypto::kAesBlockBytes;
+      outcome.expected_lost =
+          fit.original_size - std::min(whole, fit.original_size);
       outcome.message =
           Message{MessageId::kRecoverKeyFitsTruncated,
                   {{"source", session->source},

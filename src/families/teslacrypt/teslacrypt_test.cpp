@@ -310,6 +310,7 @@ struct SeamResult {
   recover::ProbeResult probe;
   recover::KeyOutcome key;
   Result<Bytes> plain = Bytes{};
+  LostBytes lost;  // The stream's, after Finish.
 };
 
 recover::FileSample SampleOf(const std::string& name, const Bytes& file) {
@@ -350,6 +351,7 @@ SeamResult Decrypt(const recover::DecryptorRun& run, const std::string& name,
     result.plain = n.error();
     return result;
   }
+  result.lost = (*stream)->Lost();
   result.plain = plain;
   return result;
 }
@@ -552,7 +554,7 @@ TEST(TeslaCryptDamageTest, DamagedHeadersAreClearErrorsOrKeyNotFound) {
   }
 }
 
-TEST(TeslaCryptDamageTest, ATruncatedFileKeepsItsWholeBlocksUnverified) {
+TEST(TeslaCryptDamageTest, ATruncatedFileKeepsItsWholeBlocksAsPartial) {
   Seam seam({C2Private()});
   const Bytes text = formats::samples::MakeText(5000);
   const Bytes good = Specimen(text, 90);
@@ -570,6 +572,14 @@ TEST(TeslaCryptDamageTest, ATruncatedFileKeepsItsWholeBlocksUnverified) {
     const std::size_t whole = (cut.size() - kTeslaHeaderBytes) / 16 * 16;
     ASSERT_EQ(r.plain->size(), whole);
     EXPECT_THAT(*r.plain, ElementsAreArray(ByteView(text).First(whole).span()));
+    // Issue 17: the header records the original's size, so the tail the
+    // file lost is known exactly, past the output's end.
+    EXPECT_EQ(r.key.expected_lost, text.size() - whole);
+    EXPECT_EQ(r.lost.total, text.size() - whole);
+    EXPECT_EQ(r.lost.missing, text.size() - whole);
+    EXPECT_EQ(r.lost.range_count, 1u);
+    ASSERT_EQ(r.lost.ranges.size(), 1u);
+    EXPECT_EQ(r.lost.ranges[0], (ByteRange{whole, text.size() - whole}));
   }
 }
 
