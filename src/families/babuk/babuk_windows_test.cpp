@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/crc32_mpeg2.h"
 #include "crypto/hc128.h"
@@ -25,6 +26,9 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::ArgNumber;
+using kintsugi::testing::Nested;
 
 using families_testing::ArgText;
 using families_testing::BabukWindowsLayerKeys;
@@ -71,24 +75,7 @@ RecoverOptions Options(std::string family, const SecretBytes* key) {
 
 // The key's message inside a file's detail (recover.with_key's `key`).
 const Message* KeyMessage(const Message& detail) {
-  if (detail.id == MessageId::kRecoverBabukWindowsKey) return &detail;
-  for (const MessageArg& arg : detail.args) {
-    if (auto* nested = std::get_if<std::vector<Message>>(&arg.value)) {
-      for (const Message& m : *nested) {
-        if (const Message* found = KeyMessage(m)) return found;
-      }
-    }
-  }
-  return nullptr;
-}
-
-std::int64_t ArgNumber(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
-    }
-  }
-  return -1;
+  return Nested(detail, MessageId::kRecoverBabukWindowsKey);
 }
 
 // --- §3.3 "Test vectors" (computed by the spec's authors; test keys) ---

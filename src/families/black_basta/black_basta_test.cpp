@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/black_basta/block_search.h"
 #include "families/black_basta/layout.h"
@@ -20,6 +21,8 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::ArgNumber;
 
 using families_testing::BlackBastaSpecimen;
 using families_testing::Find;
@@ -329,27 +332,10 @@ bool Holds(const Message& message, MessageId id) {
   return false;
 }
 
-std::int64_t ArgNumber(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (const auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
-    }
-  }
-  return -1;
-}
-
 // The message `id` inside `message`, or an empty one.
 Message Nested(const Message& message, MessageId id) {
-  if (message.id == id) return message;
-  for (const MessageArg& arg : message.args) {
-    if (const auto* nested = std::get_if<std::vector<Message>>(&arg.value)) {
-      for (const Message& m : *nested) {
-        Message found = Nested(m, id);
-        if (found.id == id) return found;
-      }
-    }
-  }
-  return {};
+  const Message* found = kintsugi::testing::Nested(message, id);
+  return found != nullptr ? *found : Message{};
 }
 
 RecoverOptions Options() {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/rsa_key_blob.h"
 #include "families/chimera/layout.h"
@@ -26,6 +27,8 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::ArgNumber;
 
 using families_testing::ArgText;
 using families_testing::Find;
@@ -44,16 +47,6 @@ const std::vector<crypto::RsaPrivateKey>& Decoys() {
   static const std::vector<crypto::RsaPrivateKey> keys =
       *families_testing::MakeChimeraDecoyKeys(kDecoys);
   return keys;
-}
-
-std::int64_t ArgInt(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name != name) continue;
-    if (const auto* value = std::get_if<std::int64_t>(&arg.value)) {
-      return *value;
-    }
-  }
-  return -1;
 }
 
 recover::FileSample SampleOf(const std::string& name, const Bytes& file) {
@@ -347,7 +340,7 @@ TEST_F(ChimeraPipelineTest, TheRightKeyAmongFiftyDecoysIsNamedNotShown) {
   EXPECT_EQ(key.detail.id, MessageId::kRecoverChimeraKeyReported);
   EXPECT_TRUE(HasDeclaredArgs(key.detail));
   EXPECT_EQ(ArgText(key.detail, "fingerprint"), fingerprint);
-  EXPECT_EQ(ArgInt(key.detail, "files"), 3);
+  EXPECT_EQ(ArgNumber(key.detail, "files"), 3);
   const std::string blob_hex =
       ToHex(crypto::MakeRsaKeyBlob(VictimKey())->view());
   // No stretch of the private exponent (the blob's bytes 259..515).
@@ -367,7 +360,7 @@ TEST_F(ChimeraPipelineTest, AStoreOfOtherKeysSaysNoKeyFits) {
   EXPECT_EQ(f->status, RecoverStatus::kKeyNotFound);
   EXPECT_EQ(f->detail.id, MessageId::kRecoverChimeraKeysNoFit)
       << RenderEnglish(f->detail);
-  EXPECT_EQ(ArgInt(f->detail, "count"), 50);
+  EXPECT_EQ(ArgNumber(f->detail, "count"), 50);
   EXPECT_TRUE(report.keys.empty());
   ExpectOnly({"report.docx.crypt"});
 }
@@ -426,7 +419,7 @@ TEST_F(ChimeraPipelineTest, TruncatedAndGarbageFilesAreCleanErrors) {
     EXPECT_EQ(f->status, RecoverStatus::kError);
     EXPECT_EQ(f->detail.id, MessageId::kRecoverChimeraNotFooter)
         << RenderEnglish(f->detail);
-    EXPECT_EQ(ArgInt(f->detail, "size"), static_cast<std::int64_t>(size));
+    EXPECT_EQ(ArgNumber(f->detail, "size"), static_cast<std::int64_t>(size));
   }
   ExpectOnly({"cut.docx.crypt", "tiny.txt.crypt", "noise.bin.crypt"});
 }

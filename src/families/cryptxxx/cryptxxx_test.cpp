@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/cryptxxx/testing/specimens.h"
 #include "families/testing/report_lookup.h"
@@ -15,6 +16,8 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::ArgNumber;
 
 using families_testing::CryptxxxEncrypt;
 using families_testing::Find;
@@ -38,15 +41,6 @@ RecoverOptions Options() {
   options.threads = 2;
   options.family = "cryptxxx";
   return options;
-}
-
-std::int64_t ArgNumber(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (const auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
-    }
-  }
-  return -1;
 }
 
 bool Holds(const Message& message, MessageId id) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/dma_locker/layout.h"
 #include "families/dma_locker/testing/specimens.h"
@@ -19,6 +20,9 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::ArgNumber;
+using kintsugi::testing::Nested;
 
 using families_testing::ArgText;
 using families_testing::Find;
@@ -62,28 +66,6 @@ RecoverOptions Search(std::uint64_t first, std::uint64_t last,
   options.seed_around = around;
   options.journal_dir = "/state";
   return options;
-}
-
-// The message `id` in `message` or nested in its arguments.
-const Message* Nested(const Message& message, MessageId id) {
-  if (message.id == id) return &message;
-  for (const MessageArg& arg : message.args) {
-    if (const auto* inner = std::get_if<std::vector<Message>>(&arg.value)) {
-      for (const Message& m : *inner) {
-        if (const Message* found = Nested(m, id)) return found;
-      }
-    }
-  }
-  return nullptr;
-}
-
-std::int64_t ArgInt(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
-    }
-  }
-  return -1;
 }
 
 TEST(DmaLockerTest, KeysOfTheSpec) {
@@ -213,12 +195,12 @@ TEST(DmaLockerTest, ASearchFindsTheSeedAndEveryFilesKey) {
     const Message* key = Nested(f->detail, MessageId::kRecoverDmaLockerKey);
     ASSERT_NE(key, nullptr) << RenderEnglish(f->detail);
     EXPECT_TRUE(HasDeclaredArgs(*key));
-    EXPECT_EQ(ArgInt(*key, "seed"), seed);
+    EXPECT_EQ(ArgNumber(*key, "seed"), seed);
   }
   const FileOutcome* jpg_outcome = Find(report, kDir / "cat.jpg");
   const Message* jpg_key =
       Nested(jpg_outcome->detail, MessageId::kRecoverDmaLockerKey);
-  EXPECT_EQ(ArgInt(*jpg_key, "index"), 3);
+  EXPECT_EQ(ArgNumber(*jpg_key, "index"), 3);
   const auto key3 =
       families_testing::DmaLockerStreamKey(seed, DmaKeyGenerator::kV1, 3);
   EXPECT_EQ(ArgText(*jpg_key, "key"), ToHex(ByteView(key3.data(), 32)));

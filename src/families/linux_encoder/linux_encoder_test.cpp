@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/linux_encoder/layout.h"
 #include "families/linux_encoder/testing/specimens.h"
@@ -20,6 +21,9 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::ArgNumber;
+using kintsugi::testing::Nested;
 
 using families_testing::ArgText;
 using families_testing::Find;
@@ -55,28 +59,6 @@ LinuxEncoderParams Params(std::uint32_t seed, std::uint32_t index,
   params.index = index;
   params.mode = mode;
   return params;
-}
-
-// The message `id` in `message` or nested in its arguments; null if none.
-const Message* Nested(const Message& message, MessageId id) {
-  if (message.id == id) return &message;
-  for (const MessageArg& arg : message.args) {
-    if (auto* list = std::get_if<std::vector<Message>>(&arg.value)) {
-      for (const Message& m : *list) {
-        if (const Message* found = Nested(m, id)) return found;
-      }
-    }
-  }
-  return nullptr;
-}
-
-std::int64_t ArgNumber(const Message& message, std::string_view name) {
-  for (const MessageArg& arg : message.args) {
-    if (arg.name == name) {
-      if (auto* n = std::get_if<std::int64_t>(&arg.value)) return *n;
-    }
-  }
-  return -1;
 }
 
 // A plaintext size whose low nibble differs from the one the malware drew

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/message_testing.h"
 #include "core/testing/status_matchers.h"
 #include "families/princess_locker/testing/specimens.h"
 #include "families/testing/report_lookup.h"
@@ -17,6 +18,8 @@
 
 namespace kintsugi::families {
 namespace {
+
+using kintsugi::testing::Nested;
 
 using families_testing::ArgText;
 using families_testing::Find;
@@ -47,19 +50,6 @@ RecoverOptions Options() {
   options.threads = 2;
   options.journal_dir = "/state";
   return options;
-}
-
-// The message `id` in `message` or nested in its arguments.
-const Message* Nested(const Message& message, MessageId id) {
-  if (message.id == id) return &message;
-  for (const MessageArg& arg : message.args) {
-    if (const auto* inner = std::get_if<std::vector<Message>>(&arg.value)) {
-      for (const Message& m : *inner) {
-        if (const Message* found = Nested(m, id)) return found;
-      }
-    }
-  }
-  return nullptr;
 }
 
 TEST(PrincessLockerTest, KeysOfTheSpec) {
