@@ -11,6 +11,7 @@
 #include "families/babuk/candidates.h"
 #include "families/babuk/cipher.h"
 #include "families/babuk/layout.h"
+#include "families/babuk/stream.h"
 
 namespace kintsugi::families {
 namespace {
@@ -56,44 +57,21 @@ std::string_view VariantOf(BabukBuild build) {
 }
 
 // The original's bytes through the cipher, then the footer dropped.
-class BabukStream final : public recover::StreamDecryption {
+class BabukStream final : public BabukFooterStream {
  public:
   BabukStream(std::optional<BabukCipher> cipher, std::uint64_t original_size,
               std::uint64_t file_size)
-      : cipher_(std::move(cipher)),
-        original_size_(original_size),
-        file_size_(file_size) {}
-
-  Result<std::size_t> Update(ByteView in,
-                             std::span<std::uint8_t> out) override {
-    const std::uint64_t start = position_;
-    position_ += in.size();
-    if (start >= original_size_) return std::size_t{0};
-    const auto keep = static_cast<std::size_t>(
-        std::min<std::uint64_t>(in.size(), original_size_ - start));
-    if (out.size() < keep) return InternalError("output too small");
-    if (!cipher_) return InternalError("no Babuk key for a non-empty file");
-    KINTSUGI_RETURN_IF_ERROR(
-        cipher_->Apply(original_size_, start, in.First(keep), out));
-    return keep;
-  }
-
-  // The footer was read to find the key: a file that ends early changed
-  // under us.
-  Result<std::size_t> Finish(std::span<std::uint8_t>) override {
-    if (position_ != file_size_) {
-      return CorruptError("the file is not the size it was when probed");
-    }
-    return std::size_t{0};
-  }
-
-  std::uint64_t MinOutputBytes() const override { return original_size_; }
+      : BabukFooterStream(original_size, file_size),
+        cipher_(std::move(cipher)) {}
 
  private:
+  Status Transform(std::uint64_t start, ByteView in,
+                   std::span<std::uint8_t> out) override {
+    if (!cipher_) return InternalError("no Babuk key for a non-empty file");
+    return cipher_->Apply(original_size(), start, in, out);
+  }
+
   std::optional<BabukCipher> cipher_;  // None for an empty original.
-  std::uint64_t original_size_;
-  std::uint64_t file_size_;
-  std::uint64_t position_ = 0;
 };
 
 class BabukRun final : public recover::DecryptorRun {

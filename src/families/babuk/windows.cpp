@@ -16,6 +16,7 @@
 
 #include "families/babuk/babuk.h"
 #include "families/babuk/candidates.h"
+#include "families/babuk/stream.h"
 #include "families/babuk/windows_cipher.h"
 #include "families/babuk/windows_layout.h"
 
@@ -130,45 +131,24 @@ Message PatternOf(BabukWindowsRule rule) {
 }
 
 // Every layer's bytes through its cipher, the footers dropped.
-class WindowsStream final : public recover::StreamDecryption {
+class WindowsStream final : public BabukFooterStream {
  public:
   WindowsStream(std::vector<BabukWindowsLayer> layers,
                 std::uint64_t original_size, std::uint64_t file_size)
-      : layers_(std::move(layers)),
-        original_size_(original_size),
-        file_size_(file_size) {}
-
-  Result<std::size_t> Update(ByteView in,
-                             std::span<std::uint8_t> out) override {
-    const std::uint64_t start = position_;
-    position_ += in.size();
-    if (start >= original_size_) return std::size_t{0};
-    const auto keep = static_cast<std::size_t>(
-        std::min<std::uint64_t>(in.size(), original_size_ - start));
-    if (out.size() < keep) return InternalError("output too small");
-    std::copy_n(in.begin(), keep, out.begin());
-    for (BabukWindowsLayer& layer : layers_) {
-      KINTSUGI_RETURN_IF_ERROR(layer.Apply(start, out.first(keep)));
-    }
-    return keep;
-  }
-
-  // The footers were read to find the keys: a file that ends early
-  // changed under us.
-  Result<std::size_t> Finish(std::span<std::uint8_t>) override {
-    if (position_ != file_size_) {
-      return CorruptError("the file is not the size it was when probed");
-    }
-    return std::size_t{0};
-  }
-
-  std::uint64_t MinOutputBytes() const override { return original_size_; }
+      : BabukFooterStream(original_size, file_size),
+        layers_(std::move(layers)) {}
 
  private:
+  Status Transform(std::uint64_t start, ByteView in,
+                   std::span<std::uint8_t> out) override {
+    std::copy(in.begin(), in.end(), out.begin());
+    for (BabukWindowsLayer& layer : layers_) {
+      KINTSUGI_RETURN_IF_ERROR(layer.Apply(start, out));
+    }
+    return Status::Ok();
+  }
+
   std::vector<BabukWindowsLayer> layers_;
-  std::uint64_t original_size_;
-  std::uint64_t file_size_;
-  std::uint64_t position_ = 0;
 };
 
 class WindowsRun final : public recover::DecryptorRun {
