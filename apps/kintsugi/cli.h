@@ -109,6 +109,10 @@ Result<std::shared_ptr<const identify::CompiledKb>> LoadCompiledKb(
 Result<std::shared_ptr<const identify::CompiledKb>> InstalledCompiledKb(
     const release::Bundle& installed);
 
+// `kintsugi --version` (version.cpp): the version, the build's commit and
+// the knowledge base that would answer; returns the exit code.
+int PrintVersion(const GlobalOptions& options);
+
 // Each cmd_<name>.cpp defines one of these: it adds its subcommand to `app`
 // and sets `*handler` when the subcommand is chosen.
 void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,

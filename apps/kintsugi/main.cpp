@@ -40,11 +40,14 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Kintsugi: identify ransomware and recover encrypted files, offline.",
       "kintsugi"};
-  app.require_subcommand(1);
+  // One subcommand, or none with --version (checked after parsing).
+  app.require_subcommand(0, 1);
   app.fallthrough();  // Global options may follow the subcommand.
-  app.set_version_flag("--version",
-                       std::string("kintsugi ") + KINTSUGI_VERSION);
   GlobalOptions options;
+  bool version = false;
+  app.add_flag("--version", version,
+               "The version, the commit it was built from and the knowledge "
+               "base in use (with --json, as an object)");
   app.add_flag("--json", options.json,
                "Machine-readable JSON on stdout; messages on stderr");
   app.add_flag("-q,--quiet", options.quiet, "Print only errors on stderr");
@@ -76,8 +79,6 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // A word where the subcommand goes that names none: say so, and which
     // there are (CLI11 would only say that one is required).
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
   }
   kintsugi::SetLogLevel(options.quiet ? kintsugi::LogLevel::kError
                                       : kintsugi::LogLevel::kWarning);
+  if (version) return PrintVersion(options);
   if (!handler) {
     std::fprintf(stderr, "kintsugi: no subcommand given; see --help\n");
     return kExitUsage;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,7 @@ namespace {
 
 namespace stdfs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::Not;
 
 constexpr int kExitUsage = 2;
@@ -206,6 +208,72 @@ TEST_F(CliTest, KbFolderWithoutFamiliesIsRefused) {
       EXPECT_TRUE(nlohmann::json::parse(run.out).contains("error")) << run.out;
     }
   }
+}
+
+// Issue 13: --version says the program's version, the commit it was built
+// from and which knowledge base answers, in words and as JSON, the same.
+TEST_F(CliTest, VersionSaysTheBuildAndTheKnowledgeBase) {
+  // No installed release: the built-in KB answers.
+  ASSERT_EQ(setenv("XDG_DATA_HOME", (dir_ / "data").c_str(), 1), 0);
+  const Outcome text = Kintsugi({"--version"}, dir_);
+  ASSERT_EQ(text.code, 0) << text.err;
+  std::vector<std::string> lines;
+  std::stringstream stream(text.out);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << text.out;
+  EXPECT_THAT(lines[0], MatchesRegex("kintsugi [0-9]+\\.[0-9]+\\.[0-9]+"));
+  EXPECT_THAT(lines[1], MatchesRegex("commit ([0-9a-f]{12}(-dirty)?|unknown)"));
+  EXPECT_THAT(lines[2], MatchesRegex("knowledge base: built-in( \\(kb/ of "
+                                     "[0-9]{4}-[0-9]{2}-[0-9]{2}\\))?, "
+                                     "[0-9]+ families"));
+  const std::string version = lines[0].substr(std::string("kintsugi ").size());
+  const std::string commit = lines[1].substr(std::string("commit ").size());
+  const std::size_t comma = lines[2].rfind(", ");
+  ASSERT_NE(comma, std::string::npos);
+  const unsigned long families = std::stoul(lines[2].substr(comma + 2));
+  EXPECT_GT(families, 2000u);
+  const std::size_t of = lines[2].find("(kb/ of ");
+  const std::string date =
+      of == std::string::npos ? "" : lines[2].substr(of + 8, 10);
+
+  // Global options may come first: the same in JSON.
+  const Outcome json = Kintsugi({"--json", "--version"}, dir_);
+  ASSERT_EQ(json.code, 0) << json.err;
+  const nlohmann::json v = nlohmann::json::parse(json.out);
+  EXPECT_EQ(v["version"], version);
+  EXPECT_EQ(v["commit"], commit);
+  EXPECT_EQ(v["kb"]["source"], "built-in");
+  EXPECT_TRUE(v["kb"]["release"].is_null());
+  EXPECT_TRUE(v["kb"]["path"].is_null());
+  EXPECT_EQ(v["kb"]["families"], families);
+  if (!date.empty()) {
+    EXPECT_EQ(v["kb"]["date"], date);
+  } else {
+    EXPECT_TRUE(v["kb"]["date"].is_null());
+  }
+
+  // A --kb folder of one family: that folder.
+  const stdfs::path folder = dir_ / "one-family";
+  ASSERT_TRUE(stdfs::create_directory(folder));
+  const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+  ASSERT_NE(root, nullptr);
+  stdfs::copy_file(stdfs::path(root) / "kb/16x.yaml", folder / "16x.yaml");
+  const Outcome one =
+      Kintsugi({"--version", "--json", "--kb", folder.string()}, dir_);
+  ASSERT_EQ(one.code, 0) << one.err;
+  const nlohmann::json w = nlohmann::json::parse(one.out);
+  EXPECT_EQ(w["kb"]["source"], "folder");
+  EXPECT_EQ(w["kb"]["path"], folder.string());
+  EXPECT_EQ(w["kb"]["families"], 1);
+
+  // A --kb folder that is no KB: the version all the same, and the error.
+  const Outcome none =
+      Kintsugi({"--version", "--json", "--kb", empty_.string()}, dir_);
+  EXPECT_EQ(none.code, kExitKbInvalid);
+  const nlohmann::json e = nlohmann::json::parse(none.out);
+  EXPECT_EQ(e["version"], version);
+  EXPECT_THAT(e["kb"]["error"].get<std::string>(),
+              HasSubstr("not a knowledge base"));
 }
 
 // Regression (issue 16): "knowledge baseopen directory": a context prefix

@@ -217,6 +217,16 @@ TEST_F(ReleaseCliTest, UpdateInstallsAndAnOlderBundleIsRefused) {
     EXPECT_THAT(old.err, HasSubstr("older than the installed release 7"));
   }
 
+  // --version names it (issue 13).
+  const Outcome version =
+      Run({"--version", "--json", "--release-key", "rel.pub"});
+  ASSERT_EQ(version.code, kExitOk) << version.err;
+  const Json v = Json::parse(version.out);
+  EXPECT_EQ(v["kb"]["source"], "release");
+  EXPECT_EQ(v["kb"]["release"], 7);
+  EXPECT_TRUE(v["kb"]["date"].is_string());
+  EXPECT_GT(v["kb"]["families"], 2000);
+
   // Runs use the installed release (verified with the same key).
   const Outcome lint = Run({"kb", "stats", "--release-key", "rel.pub"});
   EXPECT_EQ(lint.code, kExitOk) << lint.err;
