@@ -113,6 +113,11 @@ Result<std::shared_ptr<const identify::CompiledKb>> InstalledCompiledKb(
 // the knowledge base that would answer; returns the exit code.
 int PrintVersion(const GlobalOptions& options);
 
+// Every subcommand and option of `app`, nested: {"options": ["--json",
+// "-q", ...], "subcommands": {"identify": {...}, ...}} (cli_dump.cpp;
+// `kintsugi --dump-cli-json`, for the documentation tests).
+nlohmann::json DescribeCommandLine(const CLI::App& app);
+
 // Each cmd_<name>.cpp defines one of these: it adds its subcommand to `app`
 // and sets `*handler` when the subcommand is chosen.
 void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,

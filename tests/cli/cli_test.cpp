@@ -16,10 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -274,6 +276,97 @@ TEST_F(CliTest, VersionSaysTheBuildAndTheKnowledgeBase) {
   EXPECT_EQ(e["version"], version);
   EXPECT_THAT(e["kb"]["error"].get<std::string>(),
               HasSubstr("not a knowledge base"));
+}
+
+// The text of docs/cli.md's section `heading` ("## `kintsugi scan`"): up to
+// the next heading of its level; empty when there is none.
+std::string Section(const std::string& doc, const std::string& heading) {
+  const std::size_t at = doc.find("\n" + heading + "\n");
+  if (at == std::string::npos) return "";
+  const std::size_t end = doc.find("\n## ", at + heading.size() + 2);
+  return doc.substr(at,
+                    end == std::string::npos ? std::string::npos : end - at);
+}
+
+// Whether `text` names `option` ("--db"), not as the start of a longer one
+// ("--dbx", "--db-file").
+bool Names(const std::string& text, const std::string& option) {
+  for (std::size_t at = text.find(option); at != std::string::npos;
+       at = text.find(option, at + 1)) {
+    const std::size_t end = at + option.size();
+    const bool starts = at == 0 || text[at - 1] != '-';
+    const bool ends = end == text.size() ||
+                      !(std::isalnum(static_cast<unsigned char>(text[end])) ||
+                        text[end] == '-');
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// Every option of `command` and its subcommands, "--db", ... (long names;
+// --help and -h are everywhere and documented once).
+void OptionsOf(const nlohmann::json& command, std::set<std::string>* out) {
+  for (const auto& option : command["options"]) {
+    const std::string name = option.get<std::string>();
+    if (name.rfind("--", 0) == 0 && name != "--help") out->insert(name);
+  }
+  for (const auto& [name, sub] : command["subcommands"].items()) {
+    OptionsOf(sub, out);
+  }
+}
+
+// Issue 13: docs/cli.md documents every option each subcommand has, and
+// its synopses name no option the subcommand lacks (the man pages and
+// completions are made from the same definitions).
+TEST_F(CliTest, DocsNameEveryOptionAndNoOther) {
+  const Outcome dump = Kintsugi({"--dump-cli-json"}, dir_);
+  ASSERT_EQ(dump.code, 0) << dump.err;
+  const nlohmann::json cli = nlohmann::json::parse(dump.out);
+  const char* root = std::getenv("KINTSUGI_SOURCE_ROOT");
+  ASSERT_NE(root, nullptr);
+  const std::string doc = ReadText(stdfs::path(root) / "docs/cli.md");
+  ASSERT_FALSE(doc.empty());
+
+  std::set<std::string> global;
+  for (const auto& option : cli["options"]) {
+    const std::string name = option.get<std::string>();
+    if (name.rfind("--", 0) == 0 && name != "--help") global.insert(name);
+  }
+  const std::string globals = Section(doc, "## Global options");
+  ASSERT_FALSE(globals.empty());
+  for (const std::string& option : global) {
+    EXPECT_TRUE(Names(globals, option)) << "global option " << option;
+  }
+  ASSERT_GE(cli["subcommands"].size(), 10u);
+  for (const auto& [name, command] : cli["subcommands"].items()) {
+    SCOPED_TRACE(name);
+    const std::string section = Section(doc, "## `kintsugi " + name + "`");
+    ASSERT_FALSE(section.empty()) << "no section for kintsugi " << name;
+    std::set<std::string> options;
+    OptionsOf(command, &options);
+    for (const std::string& option : options) {
+      EXPECT_TRUE(Names(section, option))
+          << "kintsugi " << name << " " << option << " is not documented";
+    }
+    // The synopses ("kintsugi NAME ..." lines) name only real options.
+    std::stringstream lines(section);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("kintsugi " + name, 0) != 0) continue;
+      for (std::size_t at = line.find("--"); at != std::string::npos;
+           at = line.find("--", at + 2)) {
+        std::size_t end = at + 2;
+        while (end < line.size() &&
+               (std::isalnum(static_cast<unsigned char>(line[end])) ||
+                line[end] == '-')) {
+          ++end;
+        }
+        const std::string word = line.substr(at, end - at);
+        if (word == "--") continue;
+        EXPECT_TRUE(options.count(word) > 0 || global.count(word) > 0)
+            << line << ": " << word << " is no option of kintsugi " << name;
+      }
+    }
+  }
 }
 
 // Regression (issue 16): "knowledge baseopen directory": a context prefix
