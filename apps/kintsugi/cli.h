@@ -122,6 +122,10 @@ nlohmann::json DescribeCommandLine(const CLI::App& app);
 // and sets `*handler` when the subcommand is chosen.
 void AddIdentifyCommand(CLI::App& app, const GlobalOptions& options,
                         Handler* handler);
+// `kintsugi completion bash|zsh` (cmd_completion.cpp): added last, it
+// describes every other subcommand.
+void AddCompletionCommand(CLI::App& app, const GlobalOptions& options,
+                          Handler* handler);
 void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                        Handler* handler);
 void AddScanCommand(CLI::App& app, const GlobalOptions& options,

@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   AddReleaseCommand(app, options, &handler);
   AddAuditCommand(app, options, &handler);
   AddPartnersCommand(app, options, &handler);
+  AddCompletionCommand(app, options, &handler);
 
   // For the tests that keep docs/cli.md in step: not in --help.
   if (argc == 2 && std::string(argv[1]) == "--dump-cli-json") {

@@ -369,6 +369,63 @@ TEST_F(CliTest, DocsNameEveryOptionAndNoOther) {
   }
 }
 
+// What bash's completion offers for `words` (the last one being completed),
+// through the script `kintsugi completion bash` printed into `script`.
+std::vector<std::string> BashCompletes(const stdfs::path& script,
+                                       const std::vector<std::string>& words,
+                                       const stdfs::path& dir) {
+  const stdfs::path driver = dir / "complete.sh";
+  const stdfs::path out = dir / "completes.txt";
+  {
+    std::ofstream d(driver);
+    d << "source '" << script.string() << "'\nCOMP_WORDS=(";
+    for (const std::string& word : words) d << " '" << word << "'";
+    d << ")\nCOMP_CWORD=" << words.size() - 1
+      << "\n_kintsugi\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
+  }
+  const std::string command =
+      "bash --norc '" + driver.string() + "' > '" + out.string() + "'";
+  if (std::system(command.c_str()) != 0) return {"(bash failed)"};
+  std::vector<std::string> offered;
+  std::stringstream text(ReadText(out));
+  for (std::string word; std::getline(text, word);) {
+    if (!word.empty()) offered.push_back(word);
+  }
+  return offered;
+}
+
+// Issue 13: the bash completion offers each level's subcommands and
+// options (the global ones everywhere), made from the same definitions as
+// the command line itself.
+TEST_F(CliTest, BashCompletionOffersSubcommandsAndOptions) {
+  const Outcome script = Kintsugi({"completion", "bash"}, dir_);
+  ASSERT_EQ(script.code, 0) << script.err;
+  const stdfs::path file = dir_ / "kintsugi.bash";
+  std::ofstream(file) << script.out;
+  using ::testing::Contains;
+  using ::testing::UnorderedElementsAre;
+  EXPECT_THAT(BashCompletes(file, {"kintsugi", "k"}, dir_),
+              UnorderedElementsAre("kb", "keys"));
+  EXPECT_THAT(BashCompletes(file, {"kintsugi", "recover", "--fa"}, dir_),
+              UnorderedElementsAre("--family"));
+  EXPECT_THAT(BashCompletes(file, {"kintsugi", "--json", "kb", "up"}, dir_),
+              UnorderedElementsAre("update"));
+  const std::vector<std::string> update =
+      BashCompletes(file, {"kintsugi", "kb", "update", "--"}, dir_);
+  EXPECT_THAT(update, Contains("--from"));
+  EXPECT_THAT(update, Contains("--json"));  // Global.
+  EXPECT_THAT(update, Not(Contains("--family")));
+  // A file name where no subcommand or option is being typed.
+  std::ofstream(dir_ / "victim-note.txt") << "x";
+  EXPECT_THAT(
+      BashCompletes(file, {"kintsugi", "identify", (dir_ / "victim-").string()},
+                    dir_),
+      UnorderedElementsAre((dir_ / "victim-note.txt").string()));
+  // zsh is offered too; a shell that is neither is a usage error.
+  EXPECT_EQ(Kintsugi({"completion", "zsh"}, dir_).code, 0);
+  EXPECT_EQ(Kintsugi({"completion", "fish"}, dir_).code, kExitUsage);
+}
+
 // Regression (issue 16): "knowledge baseopen directory": a context prefix
 // glued to the message.
 TEST_F(CliTest, KbErrorKeepsItsSeparator) {
