@@ -5,6 +5,7 @@
 // kintsugi/status_table.h (docs/cli.md "Exit codes").
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -117,6 +118,13 @@ int PrintVersion(const GlobalOptions& options);
 // "-q", ...], "subcommands": {"identify": {...}, ...}} (cli_dump.cpp;
 // `kintsugi --dump-cli-json`, for the documentation tests).
 nlohmann::json DescribeCommandLine(const CLI::App& app);
+
+// The manual pages of `app` into `dir`: kintsugi.1 (the global options and
+// the subcommands) and one page a subcommand, kintsugi-identify.1,
+// kintsugi-kb-update.1, ... (cli_dump.cpp; `kintsugi --dump-man DIR`, run
+// by the build). Made from the same definitions as the command line.
+Status WriteManPages(const CLI::App& app, const std::string& version,
+                     const std::filesystem::path& dir);
 
 // Each cmd_<name>.cpp defines one of these: it adds its subcommand to `app`
 // and sets `*handler` when the subcommand is chosen.

@@ -79,6 +79,16 @@ int main(int argc, char** argv) {
     std::printf("%s\n", DescribeCommandLine(app).dump(2).c_str());
     return 0;
   }
+  // The build writes the manual pages with it (apps/kintsugi/CMakeLists).
+  if (argc == 3 && std::string(argv[1]) == "--dump-man") {
+    const kintsugi::Status written =
+        WriteManPages(app, KINTSUGI_VERSION, argv[2]);
+    if (!written.ok()) {
+      std::fprintf(stderr, "kintsugi: %s\n", written.message().c_str());
+      return kintsugi::kExitIo;
+    }
+    return 0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

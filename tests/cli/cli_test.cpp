@@ -369,6 +369,68 @@ TEST_F(CliTest, DocsNameEveryOptionAndNoOther) {
   }
 }
 
+// Each command of the dump, "kintsugi", "kintsugi kb", "kintsugi kb update",
+// with its own options (long names, "--from").
+void Commands(
+    const nlohmann::json& command, const std::string& path,
+    std::vector<std::pair<std::string, std::vector<std::string>>>* out) {
+  std::vector<std::string> options;
+  for (const auto& option : command["options"]) {
+    const std::string name = option.get<std::string>();
+    if (name.rfind("--", 0) == 0) options.push_back(name);
+  }
+  out->emplace_back(path, options);
+  for (const auto& [name, sub] : command["subcommands"].items()) {
+    Commands(sub, path + " " + name, out);
+  }
+}
+
+// Issue 13: a manual page for kintsugi and one for every subcommand, at
+// every depth, each naming every option of its command, and (where groff
+// is installed) without a warning.
+TEST_F(CliTest, ManPagesCoverEverySubcommandAndOption) {
+  const Outcome dump = Kintsugi({"--dump-cli-json"}, dir_);
+  ASSERT_EQ(dump.code, 0) << dump.err;
+  std::vector<std::pair<std::string, std::vector<std::string>>> commands;
+  Commands(nlohmann::json::parse(dump.out), "kintsugi", &commands);
+  ASSERT_GT(commands.size(), 30u);
+  const stdfs::path man = dir_ / "man";
+  const Outcome made = Kintsugi({"--dump-man", man.string()}, dir_);
+  ASSERT_EQ(made.code, 0) << made.err;
+  std::size_t pages = 0;
+  for (const auto& entry : stdfs::directory_iterator(man)) {
+    pages += entry.path().extension() == ".1" ? 1u : 0u;
+  }
+  EXPECT_EQ(pages, commands.size());
+  for (const auto& [path, options] : commands) {
+    std::string name = path;
+    for (char& c : name) c = c == ' ' ? '-' : c;
+    SCOPED_TRACE(name);
+    const std::string page = ReadText(man / (name + ".1"));
+    ASSERT_FALSE(page.empty());
+    std::string upper = name;
+    for (char& c : upper) c = static_cast<char>(std::toupper(c));
+    std::string th;
+    for (char c : upper)
+      th += c == '-' ? std::string("\\-") : std::string(1, c);
+    EXPECT_EQ(page.rfind(".TH " + th + " 1 ", 0), 0u) << page.substr(0, 80);
+    for (const std::string& option : options) {
+      std::string roff;
+      for (char c : option)
+        roff += c == '-' ? std::string("\\-") : std::string(1, c);
+      // The last of an option's names ends its bold item.
+      EXPECT_THAT(page, HasSubstr(roff + "\\fR")) << option;
+    }
+  }
+  if (stdfs::exists("/usr/bin/groff")) {
+    const std::string command = "LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z '" +
+                                man.string() + "'/*.1 2> '" +
+                                (dir_ / "groff.txt").string() + "'";
+    EXPECT_EQ(std::system(command.c_str()), 0);
+    EXPECT_EQ(ReadText(dir_ / "groff.txt"), "");
+  }
+}
+
 // What bash's completion offers for `words` (the last one being completed),
 // through the script `kintsugi completion bash` printed into `script`.
 std::vector<std::string> BashCompletes(const stdfs::path& script,
