@@ -264,4 +264,15 @@ inline constexpr std::size_t kMaxTokenNameChars = 100;
 // Entries one Audit() page returns at most (partners.h): a page, not an
 // export (`kintsugi audit export` is that).
 inline constexpr std::size_t kMaxAuditPageEntries = 1000;
+// Petya Red key search (recovery-schemes-3.md §3.12). The genetic search
+// (no key pattern) gives up, saying "not found within the bound", after
+// this many candidate keys: on synthetic sectors it finds the key after
+// about 50,000 on average (a few hundred thousand at worst in 300 runs),
+// so 2^28 (a minute or two on one core) leaves a wide margin.
+inline constexpr std::uint64_t kPetyaRedGeneticCandidates = 1ULL << 28;
+// The exhaustive search (a key pattern) tries at most 54^6 keys (six
+// unknown characters, about 2.5e10: hours on a few cores); a pattern with
+// more unknowns is refused, the genetic search is for that.
+inline constexpr std::uint64_t kPetyaRedMaxExhaustiveKeys =
+    54ULL * 54 * 54 * 54 * 54 * 54;
 }  // namespace kintsugi::limits
