@@ -26,6 +26,7 @@
 #include "kintsugi/limits.h"
 #include "kintsugi/log.h"
 #include "kintsugi/message.h"
+#include "kintsugi/petya_red.h"
 #include "kintsugi/recover.h"
 #include "kintsugi/report_json.h"
 #include "kintsugi/scan.h"
@@ -52,6 +53,7 @@ struct RecoverArgs {
   std::string variant;
   std::string victim_id;
   std::string from_scan;
+  std::string key_pattern;  // --key-pattern (petya-red)
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -180,6 +182,36 @@ class ProgressBar {
   bool open_ = false;  // A running line is on screen, cursor at its start.
 };
 
+// A key search (a seed search may take hours): how far, how fast, and how
+// long is left, a few times a second, on one line of stderr.
+std::function<void(const KeySearchProgress&)> KeySearchLine() {
+  return [start = std::chrono::steady_clock::now(),
+          shown = std::chrono::steady_clock::time_point()](
+             const KeySearchProgress& p) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - shown < std::chrono::milliseconds(250) && p.done < p.total) {
+      return;
+    }
+    shown = now;
+    const double seconds = std::chrono::duration<double>(now - start).count();
+    const double rate =
+        seconds > 0 ? static_cast<double>(p.done) / seconds : 0.0;
+    const double left =
+        rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
+    std::fprintf(stderr,
+                 "\r%s: %llu of %llu candidates (%.1f%%), %.0f/s, "
+                 "about %.0f min left   ",
+                 SanitizeForLog(p.decryptor).c_str(),
+                 static_cast<unsigned long long>(p.done),
+                 static_cast<unsigned long long>(p.total),
+                 p.total > 0 ? 100.0 * static_cast<double>(p.done) /
+                                   static_cast<double>(p.total)
+                             : 100.0,
+                 rate, left / 60.0);
+    if (p.done >= p.total) std::fprintf(stderr, "\n");
+  };
+}
+
 // One line for a file, as soon as it is done.
 void PrintFileLine(const FileOutcome& f) {
   std::string line =
@@ -266,7 +298,44 @@ Status CheckPairSide(ReadOnlyFileSystem& source, const Path& path) {
                                    : ": not a file"));
 }
 
+// `recover --family petya-red --image FILE`: the key of a Petya Red disk,
+// searched for on its verification sector (kintsugi/petya_red.h). The image
+// is read raw (sectors 54 and 55), not as a file system; nothing is
+// written.
+int RunPetyaRed(const GlobalOptions& global, const RecoverArgs& args) {
+  if (args.image.empty() || !args.paths.empty() || !args.from_scan.empty()) {
+    std::fprintf(stderr,
+                 "kintsugi: recover --family petya-red reads the disk's "
+                 "sectors 54 and 55: give --image FILE (a raw image of the "
+                 "disk, or of its first 56 sectors) and no PATH\n");
+    return kExitUsage;
+  }
+  PetyaRedOptions options;
+  options.image = args.image;
+  options.key_pattern = args.key_pattern;
+  options.threads = args.threads;
+  options.cancel = InterruptFlag();
+  if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
+    options.on_key_search = KeySearchLine();
+  }
+  auto result = RecoverPetyaRedKey(RealFileSystem(), options);
+  if (!result) return ReportFailure(global, result.error());
+  if (global.json) {
+    std::printf("%s\n", RecoverReportJson(result->report).c_str());
+  } else if (!global.quiet || result->key) {
+    std::printf("%s\n", RenderEnglish(result->outcome).c_str());
+  }
+  return result->key ? kExitOk : kExitPartial;
+}
+
 int Run(const GlobalOptions& global, const RecoverArgs& args) {
+  if (args.family == "petya-red") return RunPetyaRed(global, args);
+  if (!args.key_pattern.empty()) {
+    std::fprintf(stderr,
+                 "kintsugi: recover: --key-pattern is for --family "
+                 "petya-red\n");
+    return kExitUsage;
+  }
   if (args.paths.empty() && args.image.empty() && args.from_scan.empty()) {
     std::fprintf(stderr,
                  "kintsugi: recover: give the encrypted files or folders "
@@ -483,33 +552,7 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   auto bar = std::make_shared<ProgressBar>();
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
     options.on_progress = [bar](const RecoverProgress& p) { bar->Show(p); };
-    // A key search (a seed search may take hours): how far, how fast, and
-    // how long is left, a few times a second, on one line.
-    options.on_key_search = [start = std::chrono::steady_clock::now(),
-                             shown = std::chrono::steady_clock::time_point()](
-                                const KeySearchProgress& p) mutable {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - shown < std::chrono::milliseconds(250) && p.done < p.total) {
-        return;
-      }
-      shown = now;
-      const double seconds = std::chrono::duration<double>(now - start).count();
-      const double rate =
-          seconds > 0 ? static_cast<double>(p.done) / seconds : 0.0;
-      const double left =
-          rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
-      std::fprintf(stderr,
-                   "\r%s: %llu of %llu candidates (%.1f%%), %.0f/s, "
-                   "about %.0f min left   ",
-                   SanitizeForLog(p.decryptor).c_str(),
-                   static_cast<unsigned long long>(p.done),
-                   static_cast<unsigned long long>(p.total),
-                   p.total > 0 ? 100.0 * static_cast<double>(p.done) /
-                                     static_cast<double>(p.total)
-                               : 100.0,
-                   rate, left / 60.0);
-      if (p.done >= p.total) std::fprintf(stderr, "\n");
-    };
+    options.on_key_search = KeySearchLine();
   }
   // Each file is printed as soon as it is done (in input order), so that
   // nothing grows with the number of files; the summary comes last.
@@ -590,8 +633,9 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->check(NonEmpty());
   command
       ->add_option("--family", args->family,
-                   "Decryptor or family id (jigsaw, nemucod); default: "
-                   "chosen per file by probing")
+                   "Decryptor or family id (jigsaw, nemucod; petya-red with "
+                   "--image: the disk's Petya Red key); default: chosen per "
+                   "file by probing")
       ->check(NonEmpty());
   command
       ->add_option("--pair", args->pairs,
@@ -602,6 +646,12 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
       ->add_option("--known", args->known,
                    "OFFSET:HEX: bytes every original holds at OFFSET "
                    "(known plaintext, e.g. Black Basta; needs --family)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--key-pattern", args->key_pattern,
+                   "Petya Red: the key characters you know, ab3d???? (the 8 "
+                   "that count) or the 16 as typed, ? for unknown ones; "
+                   "default: a genetic search")
       ->check(NonEmpty());
   command->add_option("--key", args->key_hex, "Key in hex (needs --family)")
       ->check(NonEmpty());

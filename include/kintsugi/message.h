@@ -424,6 +424,9 @@ enum class MessageId : std::uint16_t {
   kRecoverChimeraKeyReported,
   kRecoverChimeraLookupFailed,
   kDecryptorChimeraNeeds,
+  kRecoverPetyaRedKeyFound,
+  kRecoverPetyaRedNotFound,
+  kRecoverPetyaRedPatternNotFound,
   kCount,  // Not a message: the number of ids.
 };
 

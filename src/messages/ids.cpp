@@ -69,6 +69,8 @@ constexpr std::string_view kVersionMagicArgs[] = {"version", "magic"};
 constexpr std::string_view kVersionArgs[] = {"version"};
 constexpr std::string_view kScannedLimitArgs[] = {"scanned", "limit"};
 constexpr std::string_view kCounterArgs[] = {"counter"};
+constexpr std::string_view kPetyaRedKeyArgs[] = {"key"};
+constexpr std::string_view kPetyaRedTestedArgs[] = {"tested"};
 constexpr std::string_view kSourceKindArgs[] = {"source", "kind"};
 constexpr std::string_view kSourceJudgedArgs[] = {"source", "joins", "judged"};
 constexpr std::string_view kOffsetArgs[] = {"offset"};
@@ -813,6 +815,12 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
     {MessageId::kRecoverChimeraLookupFailed, "recover.chimera_lookup_failed",
      kErrorArgs},
     {MessageId::kDecryptorChimeraNeeds, "decryptor.chimera_needs", kNoArgs},
+    {MessageId::kRecoverPetyaRedKeyFound, "recover.petya_red_key_found",
+     kPetyaRedKeyArgs},
+    {MessageId::kRecoverPetyaRedNotFound, "recover.petya_red_not_found",
+     kPetyaRedTestedArgs},
+    {MessageId::kRecoverPetyaRedPatternNotFound,
+     "recover.petya_red_pattern_not_found", kPetyaRedTestedArgs},
 }};
 
 // The table is in enum order, so an id is its own index.
