@@ -315,10 +315,18 @@ int RunPetyaRed(const GlobalOptions& global, const RecoverArgs& args) {
   options.key_pattern = args.key_pattern;
   options.threads = args.threads;
   options.cancel = InterruptFlag();
+  // The progress line ends with the search, found or not (a key found
+  // early leaves it short of its total).
+  auto shown = std::make_shared<bool>(false);
   if (!global.json && !global.quiet && isatty(STDERR_FILENO) == 1) {
-    options.on_key_search = KeySearchLine();
+    options.on_key_search = [line = KeySearchLine(),
+                             shown](const KeySearchProgress& p) {
+      *shown = true;
+      line(p);
+    };
   }
   auto result = RecoverPetyaRedKey(RealFileSystem(), options);
+  if (*shown) std::fputs("\n", stderr);
   if (!result) return ReportFailure(global, result.error());
   if (global.json) {
     std::printf("%s\n", RecoverReportJson(result->report).c_str());
