@@ -310,6 +310,35 @@ int RunPetyaRed(const GlobalOptions& global, const RecoverArgs& args) {
                  "disk, or of its first 56 sectors) and no PATH\n");
     return kExitUsage;
   }
+  // Options of the file decryptors: refused rather than silently ignored.
+  const std::pair<bool, const char*> unused[] = {
+      {!args.pairs.empty(), "--pair"},
+      {!args.known.empty(), "--known"},
+      {!args.key_hex.empty(), "--key"},
+      {!args.iv_hex.empty(), "--iv"},
+      {!args.out_dir.empty(), "--out"},
+      {!args.journal_dir.empty(), "--journal"},
+      {!args.db.empty(), "--db"},
+      {!args.key_server.empty(), "--key-server"},
+      {!args.seed_range.empty(), "--seed-range"},
+      {!args.around.empty(), "--around"},
+      {!args.shard.empty(), "--shard"},
+      {!args.variant.empty(), "--variant"},
+      {!args.victim_id.empty(), "--victim-id"},
+      {args.follow_symlinks, "--follow-symlinks"},
+      {args.dry_run, "--dry-run"},
+      {args.verified_only, "--verified-only"},
+  };
+  for (const auto& [given, name] : unused) {
+    if (given) {
+      std::fprintf(stderr,
+                   "kintsugi: recover --family petya-red takes only --image, "
+                   "--key-pattern and --threads (it writes nothing): %s is "
+                   "for the file decryptors\n",
+                   name);
+      return kExitUsage;
+    }
+  }
   PetyaRedOptions options;
   options.image = args.image;
   options.key_pattern = args.key_pattern;

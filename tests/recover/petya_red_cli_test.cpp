@@ -126,6 +126,19 @@ TEST_F(PetyaRedCli, BadInputsAreClearErrors) {
       dir_);
   EXPECT_EQ(run.code, 2);
   EXPECT_THAT(run.err, HasSubstr("--key-pattern is for --family petya-red"));
+  // The file decryptors' options are refused, not silently ignored.
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--out", (dir_ / "out").string()},
+        std::vector<std::string>{"--key", "00112233"},
+        std::vector<std::string>{"--dry-run"}}) {
+    std::vector<std::string> args = {"recover", "--family", "petya-red",
+                                     "--image", image_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    run = testing::RunKintsugi(args, dir_);
+    EXPECT_EQ(run.code, 2) << extra[0];
+    EXPECT_THAT(run.err, HasSubstr(extra[0] + " is for the file decryptors"));
+  }
+  EXPECT_FALSE(stdfs::exists(dir_ / "out"));
 }
 
 }  // namespace
