@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "families/black_basta/block_search.h"
+#include "families/extension.h"
 #include "formats/file_validator.h"
 #include "formats/known_header.h"
 #include "recover/lost_bytes.h"
@@ -40,12 +41,6 @@ const recover::DecryptorInfo& Info() {
 std::int64_t Number(std::uint64_t n) {
   return static_cast<std::int64_t>(
       std::min<std::uint64_t>(n, static_cast<std::uint64_t>(INT64_MAX)));
-}
-
-std::string Extension(std::string_view name) {
-  const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
-  return recover::AsciiLower(name.substr(dot + 1));
 }
 
 // Strips the footer and XORs K onto the K-blocks; the bytes encrypted with
@@ -322,8 +317,8 @@ class BlackBastaRun final : public recover::DecryptorRun {
                           const FileSample& sample) const {
     BlackBastaKnownBlock known(layout);
     std::string source;
-    if (const auto header =
-            formats::KnownHeaderFor(Extension(original_name), layout.size())) {
+    if (const auto header = formats::KnownHeaderFor(
+            LowerExtension(original_name), layout.size())) {
       bool used = false;
       for (const formats::KnownBytes& run : header->runs) {
         if (run.certainty != formats::Certainty::kFixed) continue;
@@ -374,7 +369,7 @@ class BlackBastaRun final : public recover::DecryptorRun {
                        const Candidate& candidate,
                        const std::string& original_name,
                        const FileSample& sample) const {
-    const auto kinds = formats::ExpectedKinds(Extension(original_name));
+    const auto kinds = formats::ExpectedKinds(LowerExtension(original_name));
     if (!kinds.empty() && layout.KIndex(0) && sample.head.size() >= kBlock) {
       BlackBastaBlock head{};
       std::copy_n(sample.head.begin(), kBlock, head.begin());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/stop_token.h"
+#include "families/extension.h"
 #include "formats/known_header.h"
 #include "recover/lost_bytes.h"
 
@@ -41,12 +42,6 @@ std::int64_t Number(std::uint64_t n) {
       std::min<std::uint64_t>(n, static_cast<std::uint64_t>(INT64_MAX)));
 }
 
-std::string Extension(std::string_view name) {
-  const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
-  return recover::AsciiLower(name.substr(dot + 1));
-}
-
 bool Named(std::string_view name) {
   return name.size() > kCryptxxxExtension.size() &&
          recover::EndsWithIgnoreCase(name, kCryptxxxExtension);
@@ -70,7 +65,8 @@ struct HeaderFit {
 std::optional<HeaderFit> FitHeader(const Keystream& ks,
                                    std::string_view original_name,
                                    std::uint64_t size, ByteView head) {
-  const auto header = formats::KnownHeaderFor(Extension(original_name), size);
+  const auto header =
+      formats::KnownHeaderFor(LowerExtension(original_name), size);
   if (!header) return std::nullopt;
   HeaderFit fit;
   fit.kind = formats::FileKindName(header->kind);
@@ -405,7 +401,8 @@ class Cryptxxx final : public recover::Decryptor {
       }
       const std::string original =
           name.substr(0, name.size() - kCryptxxxExtension.size());
-      if (!formats::KnownHeaderFor(Extension(original), size - ks.trailer)) {
+      if (!formats::KnownHeaderFor(LowerExtension(original),
+                                   size - ks.trailer)) {
         return Status::Ok();
       }
       auto head = ReadHead(fs, path, kCryptxxxHeadReadBytes);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/stop_token.h"
+#include "families/extension.h"
 #include "families/hive/evidence.h"
 #include "families/hive/keystream.h"
 #include "families/hive/layout.h"
@@ -42,12 +43,6 @@ const recover::DecryptorInfo& Info() {
 }
 
 constexpr std::string_view kOldVariant = "v1/v2";
-
-std::string Extension(std::string_view name) {
-  const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
-  return recover::AsciiLower(name.substr(dot + 1));
-}
 
 // A file's keystream is the same wherever (table, n1, n2) is: evidence from
 // a second file with the same ones only repeats the first's, and would
@@ -344,7 +339,7 @@ class Hive final : public recover::Decryptor {
         return Status::Ok();
       }
       const auto header =
-          formats::KnownHeaderFor(Extension(name->original_name), size);
+          formats::KnownHeaderFor(LowerExtension(name->original_name), size);
       if (!header) return Status::Ok();
       std::vector<std::pair<std::uint64_t, ByteView>> runs;
       for (const formats::KnownBytes& run : header->runs) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/stop_token.h"
+#include "families/extension.h"
 #include "families/nemucod/nemucod_pair.h"
 #include "formats/file_validator.h"
 #include "formats/known_header.h"
@@ -476,12 +477,6 @@ struct Solution {
   std::size_t cross_checks = 0;  // Agreeing offsets beyond `period`.
 };
 
-std::string Extension(std::string_view name) {
-  const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
-  return recover::AsciiLower(name.substr(dot + 1));
-}
-
 Solution Solve(std::size_t period, const std::vector<Constraint>& constraints) {
   Solution s;
   s.period = period;
@@ -631,7 +626,7 @@ NemucodHeaderKey NemucodKeyFromHeaders(std::span<const NemucodSample> files,
     }
     Evidence e;
     e.sample = &f;
-    e.extension = Extension(f.original_name);
+    e.extension = LowerExtension(f.original_name);
     e.kinds = formats::ExpectedKinds(e.extension);
     e.header = formats::KnownHeaderFor(e.extension, f.size);
     if (e.header) {
