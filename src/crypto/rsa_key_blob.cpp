@@ -51,7 +51,8 @@ Result<RsaPrivateKey> ParseRsaKeyBlob(ByteView blob) {
     fields[i]->Assign(part);
   }
   // An RSA-2048 modulus has its top bit set.
-  if ((parts.n.view().data()[0] & 0x80) == 0) {
+  const ByteView modulus = parts.n.view();
+  if (modulus.empty() || (*modulus.data() & 0x80) == 0) {
     return InvalidArgumentError(
         "the Chimera key blob's modulus is not 2,048 bits");
   }

@@ -257,7 +257,7 @@ std::optional<std::int64_t> PeriodBound(std::string_view text, bool end) {
   // The last day of the month: the first of the next, less a millisecond.
   const int year = std::stoi(full.substr(0, 4));
   const int month = std::stoi(full.substr(5, 2));
-  char next[16];
+  char next[32];  // Room for any two ints: no truncation to warn of.
   std::snprintf(next, sizeof(next), "%04d-%02d-01",
                 month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1);
   auto following = ParseRfc3339(std::string(next) + "T00:00:00Z");
