@@ -1,5 +1,6 @@
-// `kintsugi release keygen|make` and `kintsugi kb verify|update`: signed
-// knowledge-base releases (issue 12, docs/bundle-format.md, docs/cli.md).
+// `kintsugi release keygen|make|sign|verify` and `kintsugi kb verify|update`:
+// signed knowledge-base releases (issue 12, docs/bundle-format.md,
+// docs/cli.md).
 
 #include <unistd.h>
 
@@ -412,6 +413,74 @@ int RunUpdate(const GlobalOptions& base, const std::string& from,
   return kExitOk;
 }
 
+// `release sign FILE`: a detached signature beside it (issue 13: the
+// release's SHA256SUMS), never over an existing file.
+struct SignArgs {
+  std::string file;
+  std::string secret;
+  std::string out;
+};
+
+int RunSign(const GlobalOptions& options, const SignArgs& args) {
+  auto secret_text = ReadKeyFile(args.secret);
+  if (!secret_text) return ReportFailure(options, secret_text.error());
+  auto key = release::ParseSecretKeyFile(*secret_text);
+  if (!key) {
+    return ReportFailure(
+        options,
+        Status(key.error().code(), args.secret + ": " + key.error().message()));
+  }
+  auto file = ReadWholeFile(RealFileSystem(), args.file,
+                            limits::kMaxReleaseBundleBytes);
+  if (!file) return ReportFailure(options, file.error());
+  const std::string out = args.out.empty() ? args.file + ".sig" : args.out;
+  const std::string signature = release::SignFile(*file, *key);
+  const Status written = WriteNewFile(RealFileSystem(), out,
+                                      ByteView::FromString(signature), 0644);
+  if (!written.ok()) return ReportFailure(options, written);
+  const std::string id = release::KeyId(key->public_key);
+  if (options.json) {
+    PrintJson({{"file", args.file}, {"signature", out}, {"key_id", id}});
+  } else if (!options.quiet) {
+    std::printf("Signed %s with release key %s: %s\n", args.file.c_str(),
+                id.c_str(), out.c_str());
+  }
+  return kExitOk;
+}
+
+// `release verify FILE`: its detached signature against the trusted key.
+int RunVerifySignature(const GlobalOptions& base, const std::string& path,
+                       const std::string& signature_path,
+                       const std::string& public_file) {
+  GlobalOptions options = base;
+  if (!public_file.empty()) options.release_key = public_file;
+  auto key = TrustedReleaseKey(options);
+  if (!key) return ReportFailure(options, key.error());
+  auto file =
+      ReadWholeFile(RealFileSystem(), path, limits::kMaxReleaseBundleBytes);
+  if (!file) return ReportFailure(options, file.error());
+  const std::string sig_path =
+      signature_path.empty() ? path + ".sig" : signature_path;
+  auto signature = ReadKeyFile(sig_path);
+  if (!signature) return ReportFailure(options, signature.error());
+  const Status checked = release::VerifyFileSignature(*file, *signature, *key);
+  if (!checked.ok()) {
+    return ReportFailure(
+        options, Status(checked.code(), path + ": " + checked.message()));
+  }
+  const std::string id = release::KeyId(*key);
+  if (options.json) {
+    PrintJson({{"file", path},
+               {"signature", sig_path},
+               {"key_id", id},
+               {"valid", true}});
+  } else if (!options.quiet) {
+    std::printf("%s: good signature by release key %s\n", path.c_str(),
+                id.c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddKbReleaseCommands(CLI::App* kb_command, const GlobalOptions& options,
@@ -470,6 +539,44 @@ void AddReleaseCommand(CLI::App& app, const GlobalOptions& options,
       ->check(NonEmpty());
   keygen->callback([&options, handler] {
     *handler = [&options] { return RunKeygen(options, secret, public_file); };
+  });
+
+  static SignArgs sign;
+  CLI::App* sign_command = command->add_subcommand(
+      "sign", "Sign a file (a release's SHA256SUMS) into FILE.sig");
+  sign_command->add_option("FILE", sign.file, "The file to sign")
+      ->required()
+      ->check(NonEmpty());
+  sign_command->add_option("--secret", sign.secret, "The release secret key")
+      ->required()
+      ->check(NonEmpty());
+  sign_command
+      ->add_option("--out", sign.out,
+                   "The signature file to create (default: FILE.sig)")
+      ->check(NonEmpty());
+  sign_command->callback([&options, handler] {
+    *handler = [&options] { return RunSign(options, sign); };
+  });
+
+  static std::string verify_file, verify_signature, verify_public;
+  CLI::App* verify_command = command->add_subcommand(
+      "verify", "Check a file's signature (FILE.sig) by the release key");
+  verify_command->add_option("FILE", verify_file, "The signed file")
+      ->required()
+      ->check(NonEmpty());
+  verify_command
+      ->add_option("--signature", verify_signature,
+                   "The signature file (default: FILE.sig)")
+      ->check(NonEmpty());
+  verify_command
+      ->add_option("--public", verify_public,
+                   "Public key file (default: the pinned release key)")
+      ->check(NonEmpty());
+  verify_command->callback([&options, handler] {
+    *handler = [&options] {
+      return RunVerifySignature(options, verify_file, verify_signature,
+                                verify_public);
+    };
   });
 
   static MakeArgs make;

@@ -64,6 +64,20 @@ std::string BundleSha256(ByteView file);
 // release/kintsugi-release.pub.
 const PublicKey& PinnedPublicKey();
 
+// A detached signature of any file, such as a release's SHA256SUMS
+// (issue 13): one line "kintsugi-signature-v1 KEYID BASE64\n", the Ed25519
+// signature of "kintsugi-file-signature-v1\n" followed by the file's bytes
+// (the prefix keeps it from ever passing as a bundle's signature, or the
+// other way round).
+std::string SignFile(ByteView file, const KeyPair& key);
+
+// Checks `signature` (SignFile's line) against `file` and `key`:
+// kInvalidArgument for a line that is not such a signature;
+// kUnauthenticated when another key made it (both ids named) or it does
+// not hold for these bytes (the file was altered).
+Status VerifyFileSignature(ByteView file, std::string_view signature,
+                           const PublicKey& key);
+
 // What a bundle carries.
 struct Bundle {
   std::uint64_t version = 0;  // Strictly increasing from release to release.

@@ -164,6 +164,79 @@ Result<Bytes> SignBundle(const Bundle& bundle, const KeyPair& key) {
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kFileSignatureTag = "kintsugi-signature-v1";
+constexpr std::string_view kFileSignatureContext =
+    "kintsugi-file-signature-v1\n";
+
+Bytes FileSignatureMessage(ByteView file) {
+  Bytes message(kFileSignatureContext.size() + file.size());
+  std::memcpy(message.data(), kFileSignatureContext.data(),
+              kFileSignatureContext.size());
+  if (!file.empty()) {
+    std::memcpy(message.data() + kFileSignatureContext.size(), file.data(),
+                file.size());
+  }
+  return message;
+}
+
+}  // namespace
+
+std::string SignFile(ByteView file, const KeyPair& key) {
+  const Bytes message = FileSignatureMessage(file);
+  EnsureSodium();
+  std::array<std::uint8_t, kSignatureBytes> signature{};
+  crypto_sign_detached(signature.data(), nullptr, message.data(),
+                       message.size(), key.secret_key.view().data());
+  return fmt::format("{} {} {}\n", kFileSignatureTag, KeyId(key.public_key),
+                     Base64(ByteView(signature)));
+}
+
+Status VerifyFileSignature(ByteView file, std::string_view signature,
+                           const PublicKey& key) {
+  while (!signature.empty() &&
+         (signature.back() == '\n' || signature.back() == '\r')) {
+    signature.remove_suffix(1);
+  }
+  const std::string_view tag = kFileSignatureTag;
+  constexpr std::size_t kIdHex = 2 * kKeyIdBytes;
+  if (!signature.starts_with(tag) ||
+      signature.size() < tag.size() + 1 + kIdHex + 1 ||
+      signature[tag.size()] != ' ' ||
+      signature[tag.size() + 1 + kIdHex] != ' ') {
+    return InvalidArgumentError(
+        fmt::format("not a Kintsugi signature: it must be one line \"{} "
+                    "KEYID BASE64\"",
+                    tag));
+  }
+  const std::string_view signer = signature.substr(tag.size() + 1, kIdHex);
+  const std::string_view encoded = signature.substr(tag.size() + 2 + kIdHex);
+  std::array<std::uint8_t, kSignatureBytes> bytes{};
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(bytes.data(), bytes.size(), encoded.data(),
+                        encoded.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != encoded.data() + encoded.size() || length != bytes.size()) {
+    return InvalidArgumentError(fmt::format(
+        "the signature in the file is not {} bytes of base64", bytes.size()));
+  }
+  if (signer != KeyId(key)) {
+    return UnauthenticatedError(
+        fmt::format("signed by release key {}, not by the trusted key {}",
+                    signer, KeyId(key)));
+  }
+  const Bytes message = FileSignatureMessage(file);
+  EnsureSodium();
+  if (crypto_sign_verify_detached(bytes.data(), message.data(), message.size(),
+                                  key.bytes.data()) != 0) {
+    return UnauthenticatedError(
+        "the signature does not hold: the file was altered or truncated");
+  }
+  return Status::Ok();
+}
+
 Result<Bundle> VerifyBundle(ByteView file, const PublicKey& key) {
   if (file.size() > limits::kMaxReleaseBundleBytes) {
     return ResourceExhaustedError(

@@ -157,6 +157,52 @@ TEST(ReleaseBundleTest, AnotherKeysBundleNamesBothKeys) {
               FailsWith(StatusCode::kUnauthenticated, KeyId(key.public_key)));
 }
 
+// Issue 13: the release's SHA256SUMS carries a detached signature.
+TEST(FileSignatureTest, SignedFileVerifiesAndEveryChangeIsRefused) {
+  const KeyPair key = GenerateKeyPair();
+  const std::string sums =
+      "0123abcd  kintsugi_0.1.0_amd64.deb\n4567ef01  SBOM.json\n";
+  const ByteView file = ByteView::FromString(sums);
+  const std::string signature = SignFile(file, key);
+  EXPECT_THAT(signature,
+              MatchesRegex("kintsugi-signature-v1 [0-9a-f]{16} [A-Za-z0-9+/]+"
+                           "=*\n"));
+  EXPECT_THAT(signature, HasSubstr(KeyId(key.public_key)));
+  EXPECT_THAT(VerifyFileSignature(file, signature, key.public_key), IsOk());
+  // Another file's bytes: every byte flipped, one cut, one added.
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    std::string altered = sums;
+    altered[i] = static_cast<char>(altered[i] ^ 0x01);
+    EXPECT_THAT(VerifyFileSignature(ByteView::FromString(altered), signature,
+                                    key.public_key),
+                StatusIs(StatusCode::kUnauthenticated))
+        << i;
+  }
+  EXPECT_THAT(VerifyFileSignature(ByteView::FromString(sums.substr(1)),
+                                  signature, key.public_key),
+              StatusIs(StatusCode::kUnauthenticated));
+  EXPECT_THAT(VerifyFileSignature(ByteView::FromString(sums + " "), signature,
+                                  key.public_key),
+              StatusIs(StatusCode::kUnauthenticated));
+  // Another key: both named.
+  const KeyPair other = GenerateKeyPair();
+  const Status wrong_key =
+      VerifyFileSignature(file, signature, other.public_key);
+  EXPECT_EQ(wrong_key.code(), StatusCode::kUnauthenticated);
+  EXPECT_THAT(wrong_key.message(), HasSubstr(KeyId(key.public_key)));
+  EXPECT_THAT(wrong_key.message(), HasSubstr(KeyId(other.public_key)));
+  // A malformed line.
+  for (const std::string& bad :
+       {std::string(), std::string("kintsugi-signature-v1"),
+        signature.substr(0, 30),
+        std::string("kintsugi-release-public-v1 AAAA\n"),
+        signature.substr(0, signature.size() - 6) + "!!!!!\n"}) {
+    EXPECT_THAT(VerifyFileSignature(file, bad, key.public_key),
+                StatusIs(StatusCode::kInvalidArgument))
+        << bad;
+  }
+}
+
 TEST(ReleaseBundleTest, TheBuiltInKbPacksAndLoadsBack) {
   ASSERT_OK_AND_ASSIGN(Bytes packed, PackKnowledgeBase({}));
   Bundle bundle = SmallBundle();
