@@ -1,7 +1,7 @@
 # The two commands of the README, and a few conveniences.
 #   make run   install what is missing, build release, run the main job
 #   make test  install what is missing, build with ASan+UBSan, run the suite
-.PHONY: run test deps release asan format format-check fuzz bench clean
+.PHONY: run test deps release asan format format-check fuzz bench clean package
 
 JOBS ?= $(shell nproc)
 BENCH ?=
@@ -40,3 +40,10 @@ bench: release
 
 clean:
 	rm -rf build
+
+# The Debian package (issue 13): build/package/kintsugi_VERSION_ARCH.deb,
+# bit-identical for two builds of one commit (scripts/build-package;
+# scripts/package-check installs and removes it, scripts/package-reproducible
+# builds it again elsewhere and compares).
+package: deps
+	JOBS=$(JOBS) bash scripts/build-package
