@@ -176,6 +176,48 @@ TEST_F(ReleaseCliTest, AFlippedByteOrATruncationIsRefusedWithOneLine) {
   EXPECT_THAT(short_one.err, HasSubstr("truncated"));
 }
 
+// Issue 13: a release's SHA256SUMS, signed and checked.
+TEST_F(ReleaseCliTest, SignedSumsVerifyAndAnAlteredFileOrAnotherKeyIsRefused) {
+  Keygen();
+  WriteTextFile(dir_ / "SHA256SUMS", "0123  kintsugi_0.1.0_amd64.deb\n");
+  const Outcome signed_run =
+      Run({"release", "sign", "SHA256SUMS", "--secret", "rel.secret"});
+  ASSERT_EQ(signed_run.code, kExitOk) << signed_run.err;
+  EXPECT_THAT(ReadTextFile(dir_ / "SHA256SUMS.sig"),
+              ::testing::StartsWith("kintsugi-signature-v1 "));
+  // Never over an existing signature.
+  const std::string signature = ReadTextFile(dir_ / "SHA256SUMS.sig");
+  EXPECT_EQ(
+      Run({"release", "sign", "SHA256SUMS", "--secret", "rel.secret"}).code,
+      kExitIo);
+  EXPECT_EQ(ReadTextFile(dir_ / "SHA256SUMS.sig"), signature);
+
+  const Outcome good =
+      Run({"release", "verify", "SHA256SUMS", "--public", "rel.pub", "--json"});
+  ASSERT_EQ(good.code, kExitOk) << good.err;
+  const Json report = Json::parse(good.out);
+  EXPECT_EQ(report["valid"], true);
+  EXPECT_EQ(report["signature"], "SHA256SUMS.sig");
+  // The project's pinned key did not make it: refused, both ids named.
+  const Outcome pinned = Run({"release", "verify", "SHA256SUMS"});
+  EXPECT_EQ(pinned.code, kExitUnauthenticated) << pinned.err;
+  EXPECT_THAT(pinned.err, HasSubstr("not by the trusted key"));
+
+  WriteTextFile(dir_ / "SHA256SUMS", "0124  kintsugi_0.1.0_amd64.deb\n");
+  const Outcome altered =
+      Run({"release", "verify", "SHA256SUMS", "--public", "rel.pub"});
+  EXPECT_EQ(altered.code, kExitUnauthenticated);
+  EXPECT_THAT(altered.err, HasSubstr("altered or truncated"));
+  WriteTextFile(dir_ / "bad.sig", "not a signature\n");
+  const Outcome malformed =
+      Run({"release", "verify", "SHA256SUMS", "--signature", "bad.sig",
+           "--public", "rel.pub"});
+  EXPECT_EQ(malformed.code, kExitBadInput) << malformed.err;
+  EXPECT_EQ(
+      Run({"release", "verify", "missing.txt", "--public", "rel.pub"}).code,
+      kExitBadInput);
+}
+
 TEST_F(ReleaseCliTest, UpdateInstallsAndAnOlderBundleIsRefused) {
   Keygen();
   const std::string db = MakeStore();
