@@ -427,6 +427,17 @@ enum class MessageId : std::uint16_t {
   kRecoverPetyaRedKeyFound,
   kRecoverPetyaRedNotFound,
   kRecoverPetyaRedPatternNotFound,
+  // DarkBit (recovery-schemes-3.md §3.11).
+  kDecryptorDarkbitNeeds,
+  kRecoverProbeDarkbitFooter,
+  kRecoverDarkbitSearchNeeded,
+  kRecoverDarkbitNoSample,
+  kRecoverDarkbitNoFooter,
+  kRecoverDarkbitSearchPlan,
+  kRecoverDarkbitSeedNotFound,
+  kRecoverDarkbitSeedFound,
+  kRecoverDarkbitFileKey,
+  kRecoverDarkbitNotInStream,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -10,6 +10,7 @@
 #include "families/black_basta/black_basta.h"
 #include "families/chimera/chimera.h"
 #include "families/cryptxxx/cryptxxx.h"
+#include "families/darkbit/darkbit.h"
 #include "families/dma_locker/dma_locker.h"
 #include "families/hidden_tear/hidden_tear.h"
 #include "families/hive/hive.h"
@@ -32,7 +33,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &PrincessLockerDecryptor(), &BabukWindowsDecryptor(),
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
       &TeslaCryptDecryptor(),     &HiveDecryptor(),
-      &ChimeraDecryptor(),
+      &ChimeraDecryptor(),        &DarkBitDecryptor(),
   };
   return kAll;
 }

@@ -68,6 +68,16 @@ inline constexpr std::string_view kScannedLimitArgs[] = {"scanned", "limit"};
 inline constexpr std::string_view kCounterArgs[] = {"counter"};
 inline constexpr std::string_view kPetyaRedKeyArgs[] = {"key"};
 inline constexpr std::string_view kPetyaRedTestedArgs[] = {"tested"};
+inline constexpr std::string_view kDarkbitPlanArgs[] = {
+    "seeds", "first",   "last", "center", "time",
+    "draws", "minutes", "rate", "workers"};
+inline constexpr std::string_view kDarkbitNotFoundArgs[] = {
+    "first", "last", "covered_first", "covered_last", "from", "to", "draws"};
+inline constexpr std::string_view kDarkbitSeedFoundArgs[] = {
+    "seed", "unix_nano", "time", "file", "position"};
+inline constexpr std::string_view kDarkbitFileKeyArgs[] = {
+    "seed", "position", "key", "iv", "reading"};
+inline constexpr std::string_view kDarkbitNotInStreamArgs[] = {"seed", "draws"};
 inline constexpr std::string_view kSourceKindArgs[] = {"source", "kind"};
 inline constexpr std::string_view kSourceJudgedArgs[] = {"source", "joins",
                                                          "judged"};
