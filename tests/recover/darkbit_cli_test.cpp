@@ -147,6 +147,41 @@ TEST_F(DarkBitCli, WithoutARangeTheNameAndTimeStartTheSearch) {
   EXPECT_THAT(*out, ElementsAreArray(doc));
 }
 
+TEST_F(DarkBitCli, TwoShardsSplitTheWindowAndOneFindsTheSeed) {
+  // 40,001 seeds in chunks of 4,096, outward from B (the names' estimate
+  // lies outside): shard K/N takes the chunks numbered K - 1 modulo N, so
+  // the seed, 20,000 below B, is in one part only.
+  const Bytes pdf = formats::samples::MakePdf(3000);
+  const std::string name = Specimen("a.pdf", pdf, kSeed, 0, kRename);
+  const auto s = static_cast<std::uint64_t>(kSeed);
+  const std::string range =
+      std::to_string(s - 20'000) + "-" + std::to_string(s + 20'000);
+  int found = 0;
+  int not_found = 0;
+  for (const char* shard : {"1/2", "2/2"}) {
+    const testing::CliRun run = testing::RunKintsugi(
+        {"recover", victim_.string(), "--family", "darkbit", "--seed-range",
+         range, "--shard", shard, "--json", "--threads", "2"},
+        dir_);
+    const nlohmann::json entry = Entry(nlohmann::json::parse(run.out), name);
+    if (run.code == 0) {
+      ++found;
+      EXPECT_EQ(entry["status"], "recovered") << entry.dump();
+      EXPECT_THAT(entry["detail"].get<std::string>(),
+                  HasSubstr("Go seed 1706785683"));
+    } else {
+      ++not_found;
+      EXPECT_EQ(run.code, 1) << run.err;
+      EXPECT_EQ(entry["status"], "key_not_found") << entry.dump();
+    }
+  }
+  EXPECT_EQ(found, 1);
+  EXPECT_EQ(not_found, 1);
+  auto out = ReadWholeFile(RealFileSystem(), victim_ / "a.pdf", 1 << 20);
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, ElementsAreArray(pdf));
+}
+
 TEST_F(DarkBitCli, AWindowWithoutTheSeedSaysSoAndWritesNothing) {
   const std::string name = Specimen(
       "report.pdf", formats::samples::MakePdf(3000), kSeed, 0, kRename);
