@@ -44,4 +44,31 @@ Status ChaCha20IetfXor(ByteView key, ByteView nonce,
   return Status::Ok();
 }
 
+Status ChaCha20DjbXor(ByteView key, ByteView iv, std::uint64_t stream_offset,
+                      ByteView in, std::span<std::uint8_t> out) {
+  static_assert(crypto_stream_chacha20_KEYBYTES == kChaCha20KeyBytes);
+  static_assert(crypto_stream_chacha20_NONCEBYTES == kChaCha20DjbIvBytes);
+  if (key.size() != kChaCha20KeyBytes) {
+    return InvalidArgumentError("a ChaCha20 key is 32 bytes");
+  }
+  if (iv.size() != kChaCha20DjbIvBytes) {
+    return InvalidArgumentError("a ChaCha20 IV (DJB layout) is 8 bytes");
+  }
+  if (out.size() < in.size()) {
+    return InvalidArgumentError("ChaCha20 output too small");
+  }
+  if (in.empty()) return Status::Ok();
+  if (stream_offset > std::numeric_limits<std::uint64_t>::max() - in.size()) {
+    return ResourceExhaustedError("past the end of the ChaCha20 keystream");
+  }
+  internal::XorFromOffset<std::uint64_t>(
+      stream_offset, in, out,
+      [&](std::uint8_t* to, const std::uint8_t* from, std::size_t size,
+          std::uint64_t block) {
+        crypto_stream_chacha20_xor_ic(to, from, size, iv.data(), block,
+                                      key.data());
+      });
+  return Status::Ok();
+}
+
 }  // namespace kintsugi::crypto
