@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "family_options.h"
 #include "interrupt.h"
 #include "journal_place.h"
 #include "kintsugi/disk_image.h"
@@ -54,6 +56,7 @@ struct RecoverArgs {
   std::string victim_id;
   std::string from_scan;
   std::string key_pattern;  // --key-pattern (petya-red)
+  std::map<std::string, std::string> family_options;  // --rhysida-*
   bool follow_symlinks = false;
   std::string journal_dir;
   unsigned threads = 0;
@@ -328,6 +331,7 @@ int RunPetyaRed(const GlobalOptions& global, const RecoverArgs& args) {
       {args.follow_symlinks, "--follow-symlinks"},
       {args.dry_run, "--dry-run"},
       {args.verified_only, "--verified-only"},
+      {!args.family_options.empty(), "--rhysida-*"},
   };
   for (const auto& [given, name] : unused) {
     if (given) {
@@ -497,6 +501,12 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
   options.shard = args.shard;  // Checked by Recover().
   options.variant = args.variant;
   options.victim_id = args.victim_id;  // Checked by the decryptor.
+  if (const char* misplaced =
+          MisplacedFamilyOption(args.family, args.family_options)) {
+    std::fprintf(stderr, "kintsugi: --%s needs --family rhysida\n", misplaced);
+    return kExitUsage;
+  }
+  options.family_options = args.family_options;  // Checked by the decryptor.
   if (!args.iv_hex.empty()) {
     auto iv = SecretBytes::FromHex(args.iv_hex);
     if (!iv)
@@ -729,6 +739,7 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                    "Seed searches (Princess Locker): the victim ID the ransom "
                    "note shows, when the note is not among the inputs")
       ->check(NonEmpty());
+  AddFamilyOptions(command, &args->family_options);
   command
       ->add_option("--threads", args->threads,
                    "Worker threads (default: all cores)")

@@ -438,6 +438,13 @@ enum class MessageId : std::uint16_t {
   kRecoverDarkbitSeedFound,
   kRecoverDarkbitFileKey,
   kRecoverDarkbitNotInStream,
+  kRecoverRhysidaSearchNeeded,
+  kRecoverRhysidaNoSample,
+  kRecoverRhysidaSeedFound,
+  kRecoverRhysidaKey,
+  kRecoverRhysidaUnresolved,
+  kRecoverRhysidaUncheckable,
+  kDecryptorRhysidaNeeds,
   kCount,  // Not a message: the number of ids.
 };
 

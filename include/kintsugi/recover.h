@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -187,6 +188,13 @@ struct RecoverOptions {
   // Locker, recovery-schemes.md §3.6); empty: the note among the inputs,
   // if any.
   std::string victim_id;
+  // A family's own parameters, where the spec leaves readings open and a
+  // search tries them in turn (Rhysida, docs/cli.md "Rhysida": keys
+  // "rhysida-feed", "rhysida-ctr", "rhysida-procs", "rhysida-draw",
+  // "rhysida-chunks", "rhysida-trailer"), as the CLI's options of those
+  // names give them; the decryptor checks them (kInvalidArgument). A
+  // parameter not given: the family's candidates in turn.
+  std::map<std::string, std::string> family_options;
   // Decrypt and verify, report what would be written, write nothing.
   bool dry_run = false;
   // Do not keep outputs that cannot be verified.

@@ -18,6 +18,7 @@
 #include "families/linux_encoder/linux_encoder.h"
 #include "families/nemucod/nemucod.h"
 #include "families/princess_locker/princess_locker.h"
+#include "families/rhysida/rhysida.h"
 #include "families/stop_djvu/stop_djvu.h"
 #include "families/teslacrypt/teslacrypt.h"
 
@@ -34,6 +35,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
       &TeslaCryptDecryptor(),     &HiveDecryptor(),
       &ChimeraDecryptor(),        &DarkBitDecryptor(),
+      &RhysidaDecryptor(),
   };
   return kAll;
 }

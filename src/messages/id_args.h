@@ -276,4 +276,13 @@ inline constexpr std::string_view kScanReportChartMoreArgs[] = {"count"};
 inline constexpr std::string_view kScanReportTimelineRangeArgs[] = {"first",
                                                                     "last"};
 
+inline constexpr std::string_view kRhysidaTrailerArgs[] = {"trailer"};
+inline constexpr std::string_view kRhysidaSeedFoundArgs[] = {
+    "seed",   "time",  "reading", "sample", "confirmed_by",
+    "worker", "index", "placed",  "files"};
+inline constexpr std::string_view kRhysidaKeyArgs[] = {
+    "seed", "time", "worker", "index", "key", "iv"};
+inline constexpr std::string_view kRhysidaUnresolvedArgs[] = {
+    "seed", "reading", "workers", "ahead", "kind"};
+inline constexpr std::string_view kRhysidaSeedArgs[] = {"seed"};
 }  // namespace kintsugi::message_args

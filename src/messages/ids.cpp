@@ -605,6 +605,18 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kDarkbitFileKeyArgs},
     {MessageId::kRecoverDarkbitNotInStream, "recover.darkbit_not_in_stream",
      kDarkbitNotInStreamArgs},
+    {MessageId::kRecoverRhysidaSearchNeeded, "recover.rhysida_search_needed",
+     kNoArgs},
+    {MessageId::kRecoverRhysidaNoSample, "recover.rhysida_no_sample",
+     kRhysidaTrailerArgs},
+    {MessageId::kRecoverRhysidaSeedFound, "recover.rhysida_seed_found",
+     kRhysidaSeedFoundArgs},
+    {MessageId::kRecoverRhysidaKey, "recover.rhysida_key", kRhysidaKeyArgs},
+    {MessageId::kRecoverRhysidaUnresolved, "recover.rhysida_unresolved",
+     kRhysidaUnresolvedArgs},
+    {MessageId::kRecoverRhysidaUncheckable, "recover.rhysida_uncheckable",
+     kRhysidaSeedArgs},
+    {MessageId::kDecryptorRhysidaNeeds, "decryptor.rhysida_needs", kNoArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -214,6 +215,8 @@ struct SeedSearchInputs {
   // --victim-id: the ID a ransom note shows, where it anchors a search
   // (Princess Locker); empty: none given.
   std::string victim_id;
+  // RecoverOptions::family_options: a family's own parameters by name.
+  std::map<std::string, std::string> family_options;
   // The workers of the search (all cores, or --threads); null: none (then
   // a search runs on the calling thread).
   WorkerPool* pool = nullptr;

@@ -468,6 +468,7 @@ Result<RecoverReport> RunRecovery(
   }
   inputs.seed.variant = options.variant;
   inputs.seed.victim_id = options.victim_id;
+  inputs.seed.family_options = options.family_options;
   if (std::any_of(chosen.begin(), chosen.end(), [](const Decryptor* d) {
         return d->info().strategy == Strategy::kSeedSearch;
       })) {
