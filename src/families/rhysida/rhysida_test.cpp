@@ -215,6 +215,38 @@ TEST(RhysidaTest, NoSeedInTheWindowIsSaidAndNothingIsWritten) {
   EXPECT_TRUE(report.keys.empty());
 }
 
+// --shard K/N: the parts of one search cover the window once; the part
+// whose chunks hold the seed recovers the file, the other says what it
+// covered without it.
+TEST(RhysidaTest, TwoShardsSplitTheWindowAndOneFindsTheSeed) {
+  RhysidaRun run;
+  run.seed = 1700000000;
+  run.procs = 2;
+  const Bytes pdf = MakeSample(FileKind::kPdf, 3000);
+  std::vector<RecoverStatus> statuses;
+  for (const char* shard : {"1/2", "2/2"}) {
+    io::MemoryFileSystem fs;
+    ASSERT_THAT(fs.AddDirs(kDir), IsOk());
+    Plant(fs, run, {"report.pdf", pdf, 2, 0, 100});
+    RecoverOptions options = Search(run.seed, {{"rhysida-procs", "2"}});
+    options.seed_range = std::make_pair(std::uint64_t{run.seed} - 300,
+                                        std::uint64_t{run.seed} + 300);
+    options.shard = shard;
+    ASSERT_OK_AND_ASSIGN(RecoverReport report, Recover(fs, options));
+    ASSERT_EQ(report.files.size(), 1u);
+    statuses.push_back(report.files[0].status);
+    if (report.files[0].status != RecoverStatus::kRecovered) {
+      EXPECT_EQ(report.files[0].detail.id, MessageId::kRecoverSeedClockNotFound)
+          << RenderEnglish(report.files[0].detail);
+    }
+  }
+  // The search starts at the file's time, just above the seed: chunk 0,
+  // shard 1's.
+  EXPECT_EQ(statuses,
+            (std::vector<RecoverStatus>{RecoverStatus::kRecovered,
+                                        RecoverStatus::kKeyNotFound}));
+}
+
 TEST(RhysidaTest, WithoutFamilyTheFileSaysHowToSearch) {
   RhysidaRun run;
   run.seed = 1700000000;
