@@ -51,6 +51,9 @@ kintsugi_find_package(SQLite3 DEBIAN libsqlite3-dev)
 # The PostgreSQL key store's client (pipeline mode: libpq 14 or later).
 kintsugi_pkg_check_modules(libpq libpq>=14 DEBIAN libpq-dev)
 kintsugi_pkg_check_modules(sodium libsodium DEBIAN libsodium-dev)
+# Yarrow-256, the reference for Akira's key derivation
+# (recovery-schemes-3.md §4.6).
+kintsugi_pkg_check_modules(nettle nettle DEBIAN nettle-dev)
 kintsugi_pkg_check_modules(hyperscan libhs DEBIAN libhyperscan-dev)
 kintsugi_pkg_check_modules(yara yara DEBIAN libyara-dev)
 # CRC-32 with PCLMUL (2.4x zlib's crc32_z here): file verification
