@@ -14,6 +14,7 @@
 
 #include "core/stop_token.h"
 #include "core/testing/status_matchers.h"
+#include "crypto/kcipher2.h"
 
 namespace kintsugi::gpu {
 
@@ -65,6 +66,33 @@ std::vector<AkiraKey> RandomKeys(std::size_t count, std::uint64_t seed) {
     for (std::uint8_t& byte : key) byte = static_cast<std::uint8_t>(random());
   }
   return keys;
+}
+
+std::uint64_t BigEndian64(const std::array<std::uint8_t, 8>& bytes) {
+  std::uint64_t value = 0;
+  for (std::uint8_t byte : bytes) value = value << 8 | byte;
+  return value;
+}
+
+// The CPU path's test, pair by pair (crypto::KCipher2First8, the akira
+// family's tester): the reference the device must equal.
+std::vector<PairHit> CpuPairs(const AkiraPairJob& job) {
+  const std::uint64_t target = BigEndian64(job.target);
+  const std::uint64_t mask = BigEndian64(job.mask);
+  std::vector<PairHit> hits;
+  for (std::uint32_t index = job.first; index < job.first + job.count;
+       ++index) {
+    const crypto::KCipher2Key key =
+        crypto::KCipher2Expand(job.keys[index].data());
+    for (std::uint64_t gap = job.gap_min; gap <= job.gap_max; ++gap) {
+      const std::uint64_t first8 =
+          crypto::KCipher2First8(key, job.keys[index + gap].data());
+      if (((first8 ^ target) & mask) == 0) {
+        hits.push_back(PairHit{index, static_cast<std::uint32_t>(gap)});
+      }
+    }
+  }
+  return hits;
 }
 
 class AkiraPairsTest : public ::testing::TestWithParam<KernelTables> {
@@ -171,6 +199,43 @@ TEST_P(AkiraPairsTest, PlantedAnswersAtTheEdgesAreFound) {
       --narrower.gap_max;
       EXPECT_THAT(search_->Run(narrower), IsOkAndHolds(ElementsAre()));
     }
+  }
+}
+
+// Random tables and a target with only a few known bits, so that about one
+// pair in 2^8..2^10 passes: hundreds of hits over whole ranges (edges and
+// launch boundaries included), each the CPU path's too, none missing.
+TEST_P(AkiraPairsTest, HitsEqualTheCpuPath) {
+  struct Range {
+    std::uint32_t first, count, gap_min, gap_max;
+    std::array<std::uint8_t, 8> mask;
+  };
+  const Range ranges[] = {
+      {0, 1, 0, 30000, {0xff, 0, 0, 0, 0, 0, 0, 0}},
+      {5, 300, 1, 200, {0, 0, 0, 0, 0, 0, 0, 0xff}},
+      {0, 1100, 37, 293, {0x0f, 0, 0, 0, 0, 0, 0x30, 0xf0}},
+      {17, 40, 1000, 1900, {0, 0x81, 0, 0x40, 0x10, 0, 0x0c, 0x21}},
+  };
+  std::uint64_t seed = 11;
+  for (const Range& r : ranges) {
+    const std::uint32_t size = r.first + r.count + r.gap_max;
+    auto keys = RandomKeys(size, ++seed);
+    std::mt19937_64 random(seed);
+    AkiraPairJob job;
+    job.keys = keys;
+    job.first = r.first;
+    job.count = r.count;
+    job.gap_min = r.gap_min;
+    job.gap_max = r.gap_max;
+    job.mask = r.mask;
+    for (std::uint8_t& byte : job.target) {
+      byte = static_cast<std::uint8_t>(random());
+    }
+    job.max_hits = 1 << 16;
+    const std::vector<PairHit> expected = CpuPairs(job);
+    EXPECT_GT(expected.size(), 50u) << "first " << r.first;
+    EXPECT_THAT(search_->Run(job), IsOkAndHolds(expected))
+        << "first " << r.first;
   }
 }
 
