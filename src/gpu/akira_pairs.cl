@@ -93,10 +93,12 @@ __kernel void akira_pairs(
     const uint nl2 = kc2_sub(t, l1);
     const uint nr2 = kc2_sub(t, r1);
     const uint a4 = kc2_mul(t, 0, a[0]) ^ a[3] ^ ((b[0] + r2) ^ r1 ^ a[4]);
-    uint b10 = ((a[2] & 0x40000000u) ? kc2_mul(t, 1, b[0])
-                                      : kc2_mul(t, 2, b[0])) ^
-               b[1] ^ b[6] ^
-               ((a[2] & 0x80000000u) ? kc2_mul(t, 3, b[8]) : b[8]);
+    // Dynamic feedback: bit 30 of A2 picks alpha_1 or alpha_2 for B0, bit
+    // 31 whether B8 is multiplied by alpha_3. Both are computed and one is
+    // selected, so that neighbouring work-items do not diverge.
+    const uint b0 = kc2_mul(t, (a[2] & 0x40000000u) ? 1u : 2u, b[0]);
+    const uint b8 = kc2_mul(t, 3, b[8]);
+    uint b10 = b0 ^ b[1] ^ b[6] ^ ((a[2] & 0x80000000u) ? b8 : b[8]);
     b10 ^= (b[10] + l2) ^ l1 ^ a[0];
     for (uint i = 0; i < 4; ++i) a[i] = a[i + 1];
     a[4] = a4;

@@ -104,6 +104,9 @@ Status CheckJob(const AkiraPairJob& job) {
   if (job.count == 0) return Status::Ok();
   const std::uint64_t last_iv =
       std::uint64_t{job.first} + job.count - 1 + job.gap_max;
+  if (last_iv > 0xffffffffu) {
+    return BadJob("the last IV's index does not fit in 32 bits");
+  }
   if (last_iv >= job.keys.size()) {
     return BadJob(
         fmt::format("the key table has {} keys, the last IV is index {}",

@@ -90,7 +90,8 @@ class AkiraPairSearch {
   // Every pair of `job` that passes, sorted by (index, gap). Every T3 index
   // of the range and every gap of the band is tested, the last ones too.
   // kInvalidArgument "opencl.bad_job" for an empty band (gap_min >
-  // gap_max), max_hits of 0, or a table that ends before the last IV;
+  // gap_max), max_hits of 0, a table that ends before the last IV or a
+  // last IV index past 2^32 - 1;
   // kResourceExhausted "opencl.too_many_hits" past max_hits, or
   // "opencl.job_too_big" for a table slice larger than the device can
   // hold; `stop`'s status when it stops between launches.

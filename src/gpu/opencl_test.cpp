@@ -28,6 +28,8 @@ TEST(OpenClTest, DevicesAreListedWhereOpenClIsBuilt) {
   if (!OpenClCompiledIn()) {
     EXPECT_THAT(devices, StatusIs(StatusCode::kUnsupported));
     EXPECT_THAT(devices.status().message(), HasSubstr("opencl.not_built"));
+    EXPECT_THAT(AkiraPairSearch::Open(OpenClDevice()),
+                StatusIs(StatusCode::kUnsupported));
     GTEST_SKIP() << "this build has no OpenCL (KINTSUGI_OPENCL)";
   }
   ASSERT_THAT(devices, IsOk());
