@@ -1,0 +1,152 @@
+// Akira's Stage A candidate test (recovery-schemes-3.md §3.9: KCipher-2
+// keyed with K(T3), IV K(T3 + gap), first 8 keystream bytes compared) in
+// (T3, gap) pairs per second, on every device this machine has (issue 18):
+//
+//   BM_AkiraPairsCpu/threads:N    the CPU path (crypto::KCipher2First8, one
+//                                 key expansion per T3), on 1 and on all
+//                                 cores;
+//   BM_AkiraPairsOpenCl/DEVICE    the OpenCL kernel (src/gpu) on each
+//                                 OpenCL device found (pocl's CPU device
+//                                 where there is no GPU).
+//
+// Each prints pairs/s and vs_rtx8000, its ratio to the published figure of
+// the public GPU tool: a Quadro RTX 8000 at 8.66e8 pairs/s (spec §3.9
+// "Published rates", the third-party run). The keys are random and the
+// target is one they do not give: every pair is tested, none passes, as in
+// a search that has not found the answer yet.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crypto/kcipher2.h"
+#include "gpu/akira_pairs.h"
+#include "gpu/opencl.h"
+
+namespace kintsugi::gpu {
+namespace {
+
+// Pairs per second of the public tool on a Quadro RTX 8000 (spec §3.9).
+constexpr double kPublishedRtx8000 = 8.66e8;
+
+// A band of 4096 gaps: one launch row as wide as a real band's tile.
+constexpr std::uint32_t kGaps = 4096;
+
+std::vector<AkiraKey> RandomKeys(std::size_t count) {
+  std::mt19937_64 random(20250313);
+  std::vector<AkiraKey> keys(count);
+  for (AkiraKey& key : keys) {
+    for (std::uint8_t& byte : key) byte = static_cast<std::uint8_t>(random());
+  }
+  return keys;
+}
+
+void SetRates(benchmark::State& state, double pairs) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(pairs));
+  state.counters["pairs/s"] =
+      benchmark::Counter(pairs, benchmark::Counter::kIsRate);
+  state.counters["vs_rtx8000"] = benchmark::Counter(
+      pairs / kPublishedRtx8000, benchmark::Counter::kIsRate);
+}
+
+// The CPU path: each thread takes its own T3 rows.
+void BM_AkiraPairsCpu(benchmark::State& state) {
+  constexpr std::uint32_t kRows = 16;
+  static const std::vector<AkiraKey> keys = RandomKeys(4096 + kGaps);
+  const std::uint64_t target = 0x0123456789abcdefULL;
+  std::uint32_t row = static_cast<std::uint32_t>(state.thread_index()) * kRows;
+  std::uint64_t hits = 0;
+  double pairs = 0;
+  for (auto _ : state) {
+    for (std::uint32_t r = 0; r < kRows; ++r) {
+      const std::uint32_t index = (row + r) % 4096;
+      const crypto::KCipher2Key key =
+          crypto::KCipher2Expand(keys[index].data());
+      for (std::uint32_t gap = 1; gap <= kGaps; ++gap) {
+        hits += crypto::KCipher2First8(key, keys[index + gap].data()) == target;
+      }
+    }
+    row += kRows;
+    pairs += static_cast<double>(kRows) * kGaps;
+  }
+  benchmark::DoNotOptimize(hits);
+  SetRates(state, pairs);
+}
+
+// One OpenCL device: launches of about a quarter second each.
+void BM_AkiraPairsOpenCl(benchmark::State& state,
+                         std::shared_ptr<AkiraPairSearch> search) {
+  const std::uint32_t rows =
+      search->device().kind == DeviceKind::kCpu ? 128 : 16384;
+  const std::vector<AkiraKey> keys = RandomKeys(std::size_t{rows} + kGaps);
+  AkiraPairJob job;
+  job.keys = keys;
+  job.count = rows;
+  job.gap_min = 1;
+  job.gap_max = kGaps;
+  job.target = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+  // The first launch pays for the driver's lazy set-up.
+  if (const auto warm = search->Run(job); !warm.ok()) {
+    state.SkipWithError(warm.status().ToString().c_str());
+    return;
+  }
+  double pairs = 0;
+  for (auto _ : state) {
+    const auto hits = search->Run(job);
+    if (!hits.ok()) {
+      state.SkipWithError(hits.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(hits->size());
+    pairs += static_cast<double>(rows) * kGaps;
+  }
+  SetRates(state, pairs);
+}
+
+int Main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  benchmark::RegisterBenchmark("BM_AkiraPairsCpu", BM_AkiraPairsCpu)
+      ->Threads(1)
+      ->Threads(static_cast<int>(cores))
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  const auto devices = OpenClDevices();
+  if (!devices.ok()) {
+    benchmark::AddCustomContext("opencl", devices.status().ToString());
+  } else if (devices->empty()) {
+    benchmark::AddCustomContext("opencl", "no OpenCL device");
+  }
+  for (const OpenClDevice& device :
+       devices.value_or(std::vector<OpenClDevice>())) {
+    const std::string name = DescribeOpenClDevice(device);
+    auto search = AkiraPairSearch::Open(device);
+    if (!search.ok()) {
+      benchmark::AddCustomContext("opencl " + name, search.status().ToString());
+      continue;
+    }
+    benchmark::AddCustomContext("opencl " + name,
+                                (*search)->local_tables()
+                                    ? "tables in local memory"
+                                    : "tables in constant memory");
+    benchmark::RegisterBenchmark(
+        ("BM_AkiraPairsOpenCl/" + device.name).c_str(), BM_AkiraPairsOpenCl,
+        std::shared_ptr<AkiraPairSearch>(std::move(*search)))
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
+}  // namespace
+}  // namespace kintsugi::gpu
+
+int main(int argc, char** argv) { return kintsugi::gpu::Main(argc, argv); }
