@@ -90,7 +90,7 @@ void BM_AkiraPairsOpenCl(benchmark::State& state,
   job.count = rows;
   job.gap_min = 1;
   job.gap_max = kGaps;
-  job.target = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+  job.targets = {AkiraTarget{0x0123456789abcdefULL}};
   // The first launch pays for the driver's lazy set-up.
   if (const auto warm = search->Run(job); !warm.ok()) {
     state.SkipWithError(warm.status().ToString().c_str());
@@ -115,6 +115,7 @@ int Main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_AkiraPairsCpu", BM_AkiraPairsCpu)
       ->Threads(1)
       ->Threads(static_cast<int>(cores))
+      ->MeasureProcessCPUTime()
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   const auto devices = OpenClDevices();
@@ -138,6 +139,7 @@ int Main(int argc, char** argv) {
     benchmark::RegisterBenchmark(
         ("BM_AkiraPairsOpenCl/" + device.name).c_str(), BM_AkiraPairsOpenCl,
         std::shared_ptr<AkiraPairSearch>(std::move(*search)))
+        ->MeasureProcessCPUTime()
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
   }

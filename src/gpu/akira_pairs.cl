@@ -1,8 +1,9 @@
 // Akira's Stage A candidate test on an OpenCL device (recovery-schemes-3.md
 // §3.9 "Cheapest candidate test"): for each (T3 index, gap) pair, KCipher-2
 // (RFC 7008, spec §4.7) is initialised with key K(T3) and IV K(T3 + gap),
-// its first 8 keystream bytes are compared with the target under the mask,
-// and a match is appended to the hit buffer.
+// its first 8 keystream bytes are compared with each target under its mask
+// (several files encrypted in the same window are searched in one pass,
+// §3.9 "Search space"), and a match is appended to the hit buffer.
 //
 // The host (src/gpu/akira_pairs.cpp) compiles this file, embedded in the
 // binary, with KINTSUGI_LOCAL_TABLES defined on devices with their own local
@@ -36,10 +37,12 @@ __kernel void akira_pairs(
     uint first,                  // T3 index of the launch's first row.
     uint rows,                   // T3 indices [first, first + rows).
     uint gap_first,              // Gaps [gap_first, gap_first + gaps).
-    uint gaps, uint target_hi, uint target_lo, uint mask_hi, uint mask_lo,
+    uint gaps,
+    __constant const uint* targets,  // (want hi, want lo, mask hi, mask lo).
+    uint target_count,
     __constant const uint* tables,  // KC2_TABLE_WORDS words.
-    __global uint* hits,            // (T3 index, gap) pairs.
-    uint capacity,                  // Pairs that `hits` holds.
+    __global uint* hits,            // (T3 index, gap, target) triples.
+    uint capacity,                  // Triples that `hits` holds.
     volatile __global uint* found) {  // Hits seen, also past capacity.
 #ifdef KINTSUGI_LOCAL_TABLES
   __local uint local_tables[KC2_TABLE_WORDS];
@@ -112,12 +115,17 @@ __kernel void akira_pairs(
   // The first output: ZH then ZL, each big-endian (RFC 7008).
   const uint zh = (b[10] + l2) ^ l1 ^ a[0];
   const uint zl = (b[0] + r2) ^ r1 ^ a[4];
-  if (((zh ^ target_hi) & mask_hi) != 0 || ((zl ^ target_lo) & mask_lo) != 0) {
-    return;
-  }
-  const uint slot = atomic_inc(found);
-  if (slot < capacity) {
-    hits[2 * slot] = index;
-    hits[2 * slot + 1] = gap;
+  for (uint i = 0; i < target_count; ++i) {
+    __constant const uint* target = targets + 4 * i;
+    if (((zh ^ target[0]) & target[2]) != 0 ||
+        ((zl ^ target[1]) & target[3]) != 0) {
+      continue;
+    }
+    const uint slot = atomic_inc(found);
+    if (slot < capacity) {
+      hits[3 * slot] = index;
+      hits[3 * slot + 1] = gap;
+      hits[3 * slot + 2] = i;
+    }
   }
 }

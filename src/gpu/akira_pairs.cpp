@@ -101,6 +101,10 @@ Status BadJob(std::string_view why) {
 Status CheckJob(const AkiraPairJob& job) {
   if (job.gap_min > job.gap_max) return BadJob("gap_min > gap_max");
   if (job.max_hits == 0) return BadJob("max_hits is 0");
+  if (job.targets.empty() || job.targets.size() > kMaxAkiraTargets) {
+    return BadJob(fmt::format("{} targets (1 to {})", job.targets.size(),
+                              kMaxAkiraTargets));
+  }
   if (job.count == 0) return Status::Ok();
   const std::uint64_t last_iv =
       std::uint64_t{job.first} + job.count - 1 + job.gap_max;
@@ -273,16 +277,23 @@ Result<std::vector<PairHit>> AkiraPairSearch::Run(const AkiraPairJob& job,
   KINTSUGI_ASSIGN_OR_RETURN(
       ClBuffer hits,
       program.Buffer(CL_MEM_WRITE_ONLY,
-                     std::size_t{job.max_hits} * 2 * sizeof(cl_uint), nullptr));
+                     std::size_t{job.max_hits} * 3 * sizeof(cl_uint), nullptr));
+  std::vector<cl_uint> target_words;
+  for (const AkiraTarget& target : job.targets) {
+    target_words.push_back(static_cast<cl_uint>(target.want >> 32));
+    target_words.push_back(static_cast<cl_uint>(target.want));
+    target_words.push_back(static_cast<cl_uint>(target.mask >> 32));
+    target_words.push_back(static_cast<cl_uint>(target.mask));
+  }
+  KINTSUGI_ASSIGN_OR_RETURN(
+      ClBuffer targets,
+      program.Buffer(CL_MEM_READ_ONLY, target_words.size() * sizeof(cl_uint),
+                     target_words.data()));
   const cl_uint zero = 0;
   KINTSUGI_ASSIGN_OR_RETURN(
       ClBuffer found,
       program.Buffer(CL_MEM_READ_WRITE, sizeof(cl_uint), &zero));
 
-  const cl_uint target_hi = BigEndianWord(job.target.data());
-  const cl_uint target_lo = BigEndianWord(job.target.data() + 4);
-  const cl_uint mask_hi = BigEndianWord(job.mask.data());
-  const cl_uint mask_lo = BigEndianWord(job.mask.data() + 4);
   const std::uint64_t gaps = std::uint64_t{job.gap_max} - job.gap_min + 1;
   const std::uint64_t launch_pairs = LaunchPairs(device().kind);
   const std::size_t group = state_->group;
@@ -294,19 +305,19 @@ Result<std::vector<PairHit>> AkiraPairSearch::Run(const AkiraPairJob& job,
     if (err == CL_SUCCESS) err = clSetKernelArg(kernel, index, size, value);
   };
   const cl_mem keys_mem = keys.get();
+  const cl_mem targets_mem = targets.get();
+  const auto target_count = static_cast<cl_uint>(job.targets.size());
   const cl_mem tables_mem = state_->tables.get();
   const cl_mem hits_mem = hits.get();
   const cl_mem found_mem = found.get();
   const cl_uint capacity = job.max_hits;
   arg(0, sizeof(cl_mem), &keys_mem);
-  arg(5, sizeof(cl_uint), &target_hi);
-  arg(6, sizeof(cl_uint), &target_lo);
-  arg(7, sizeof(cl_uint), &mask_hi);
-  arg(8, sizeof(cl_uint), &mask_lo);
-  arg(9, sizeof(cl_mem), &tables_mem);
-  arg(10, sizeof(cl_mem), &hits_mem);
-  arg(11, sizeof(cl_uint), &capacity);
-  arg(12, sizeof(cl_mem), &found_mem);
+  arg(5, sizeof(cl_mem), &targets_mem);
+  arg(6, sizeof(cl_uint), &target_count);
+  arg(7, sizeof(cl_mem), &tables_mem);
+  arg(8, sizeof(cl_mem), &hits_mem);
+  arg(9, sizeof(cl_uint), &capacity);
+  arg(10, sizeof(cl_mem), &found_mem);
   if (err != CL_SUCCESS) return ClError(err, "clSetKernelArg");
 
   // Tiles: gap spans of at most kMaxLaunchGaps, and as many rows as keep a
@@ -348,10 +359,10 @@ Result<std::vector<PairHit>> AkiraPairSearch::Run(const AkiraPairJob& job,
   if (count > job.max_hits) {
     return ResourceExhaustedError(fmt::format(
         "opencl.too_many_hits: {} pairs passed, more than the {} allowed: "
-        "the mask leaves too few known bits",
+        "a mask leaves too few known bits",
         count, job.max_hits));
   }
-  std::vector<cl_uint> raw(std::size_t{count} * 2);
+  std::vector<cl_uint> raw(std::size_t{count} * 3);
   if (count > 0) {
     err = clEnqueueReadBuffer(program.queue(), hits_mem, CL_TRUE, 0,
                               raw.size() * sizeof(cl_uint), raw.data(), 0,
@@ -361,7 +372,8 @@ Result<std::vector<PairHit>> AkiraPairSearch::Run(const AkiraPairJob& job,
   std::vector<PairHit> out;
   out.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
-    out.push_back(PairHit{job.first + raw[2 * i], raw[2 * i + 1]});
+    out.push_back(
+        PairHit{job.first + raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]});
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -387,6 +399,7 @@ Result<double> AkiraPairSearch::MeasurePairsPerSecond(
   job.gap_min = 1;
   job.gap_max = kGaps;
   job.count = 1;
+  job.targets = {AkiraTarget{0x0123456789abcdefULL}};
   // Warm-up: the first launch pays for the driver's lazy set-up.
   KINTSUGI_RETURN_IF_ERROR(Run(job).status());
   using Clock = std::chrono::steady_clock;

@@ -34,6 +34,18 @@ namespace kintsugi::gpu {
 // as KCipher-2 key (t = T3) or IV (t = T4), bytes in file order.
 using AkiraKey = std::array<std::uint8_t, 16>;
 
+// One file's known bytes: a keystream passes when (first8 & mask) ==
+// (want & mask), the 8 bytes read big-endian as crypto::KCipher2First8
+// returns them (ZH in the high half). want = ct[0:8] XOR the known
+// plaintext at file offset 0; the mask's bits are the known ones.
+struct AkiraTarget {
+  std::uint64_t want = 0;
+  std::uint64_t mask = ~std::uint64_t{0};
+};
+
+// Files searched in one pass at most (the public tool: 31).
+inline constexpr std::size_t kMaxAkiraTargets = 64;
+
 // One piece of a Stage A search.
 struct AkiraPairJob {
   // K(t0 + i) for i = 0, 1, ...: consecutive timestamps (one nanosecond
@@ -47,21 +59,20 @@ struct AkiraPairJob {
   // key keys[i] and IV keys[i + d].
   std::uint32_t gap_min = 0;
   std::uint32_t gap_max = 0;
-  // ct[0:8] XOR the known plaintext at file offset 0, and which of its bits
-  // are known (all, by default): a pair passes when (keystream XOR target)
-  // AND mask is zero.
-  std::array<std::uint8_t, 8> target{};
-  std::array<std::uint8_t, 8> mask = {0xff, 0xff, 0xff, 0xff,
-                                      0xff, 0xff, 0xff, 0xff};
+  // The files' targets, 1 to kMaxAkiraTargets: files encrypted in the same
+  // window share the pairs' work (spec §3.9 "Search space").
+  std::vector<AkiraTarget> targets;
   // More hits than this is kResourceExhausted ("opencl.too_many_hits"):
   // the mask leaves too few bits to test, and no hit is dropped silently.
   std::uint32_t max_hits = 1024;
 };
 
-// A pair that passed: K(T3) = keys[index], K(T4) = keys[index + gap].
+// A pair that passed: K(T3) = keys[index], K(T4) = keys[index + gap],
+// for job.targets[target].
 struct PairHit {
   std::uint32_t index = 0;
   std::uint32_t gap = 0;
+  std::uint32_t target = 0;
 
   friend auto operator<=>(const PairHit&, const PairHit&) = default;
 };
@@ -87,11 +98,12 @@ class AkiraPairSearch {
   AkiraPairSearch(const AkiraPairSearch&) = delete;
   AkiraPairSearch& operator=(const AkiraPairSearch&) = delete;
 
-  // Every pair of `job` that passes, sorted by (index, gap). Every T3 index
-  // of the range and every gap of the band is tested, the last ones too.
-  // kInvalidArgument "opencl.bad_job" for an empty band (gap_min >
-  // gap_max), max_hits of 0, a table that ends before the last IV or a
-  // last IV index past 2^32 - 1;
+  // Every (pair, target) of `job` that passes, sorted by (index, gap,
+  // target). Every T3 index of the range and every gap of the band is
+  // tested, the last ones too. kInvalidArgument "opencl.bad_job" for an
+  // empty band (gap_min > gap_max), no target or more than
+  // kMaxAkiraTargets, max_hits of 0, a table that ends before the last IV
+  // or a last IV index past 2^32 - 1;
   // kResourceExhausted "opencl.too_many_hits" past max_hits, or
   // "opencl.job_too_big" for a table slice larger than the device can
   // hold; `stop`'s status when it stops between launches.

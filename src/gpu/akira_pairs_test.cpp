@@ -68,17 +68,16 @@ std::vector<AkiraKey> RandomKeys(std::size_t count, std::uint64_t seed) {
   return keys;
 }
 
-std::uint64_t BigEndian64(const std::array<std::uint8_t, 8>& bytes) {
-  std::uint64_t value = 0;
-  for (std::uint8_t byte : bytes) value = value << 8 | byte;
-  return value;
+// The target that vector `v`'s keystream passes.
+AkiraTarget TargetOf(const Vector& v) {
+  std::uint64_t want = 0;
+  for (std::uint8_t byte : Hex<8>(v.first8)) want = want << 8 | byte;
+  return AkiraTarget{want};
 }
 
 // The CPU path's test, pair by pair (crypto::KCipher2First8, the akira
 // family's tester): the reference the device must equal.
 std::vector<PairHit> CpuPairs(const AkiraPairJob& job) {
-  const std::uint64_t target = BigEndian64(job.target);
-  const std::uint64_t mask = BigEndian64(job.mask);
   std::vector<PairHit> hits;
   for (std::uint32_t index = job.first; index < job.first + job.count;
        ++index) {
@@ -87,8 +86,11 @@ std::vector<PairHit> CpuPairs(const AkiraPairJob& job) {
     for (std::uint64_t gap = job.gap_min; gap <= job.gap_max; ++gap) {
       const std::uint64_t first8 =
           crypto::KCipher2First8(key, job.keys[index + gap].data());
-      if (((first8 ^ target) & mask) == 0) {
-        hits.push_back(PairHit{index, static_cast<std::uint32_t>(gap)});
+      for (std::uint32_t t = 0; t < job.targets.size(); ++t) {
+        const AkiraTarget& target = job.targets[t];
+        if (((first8 ^ target.want) & target.mask) == 0) {
+          hits.push_back(PairHit{index, static_cast<std::uint32_t>(gap), t});
+        }
       }
     }
   }
@@ -119,7 +121,7 @@ class AkiraPairsTest : public ::testing::TestWithParam<KernelTables> {
     keys[index + gap] = Hex<16>(v.iv);
     AkiraPairJob job;
     job.keys = keys;
-    job.target = Hex<8>(v.first8);
+    job.targets = {TargetOf(v)};
     return job;
   }
 
@@ -150,10 +152,10 @@ TEST_P(AkiraPairsTest, KernelGivesTheRfcKeystream) {
     EXPECT_THAT(search_->Run(job), IsOkAndHolds(ElementsAre(PairHit{0, 1})))
         << v.key;
     // One bit off, and no hit.
-    job.target[7] ^= 0x01;
+    job.targets[0].want ^= 0x01;
     EXPECT_THAT(search_->Run(job), IsOkAndHolds(ElementsAre())) << v.key;
     // Unless that bit is masked out.
-    job.mask[7] = 0xfe;
+    job.targets[0].mask = ~std::uint64_t{1};
     EXPECT_THAT(search_->Run(job), IsOkAndHolds(ElementsAre(PairHit{0, 1})));
   }
 }
@@ -202,19 +204,19 @@ TEST_P(AkiraPairsTest, PlantedAnswersAtTheEdgesAreFound) {
   }
 }
 
-// Random tables and a target with only a few known bits, so that about one
-// pair in 2^8..2^10 passes: hundreds of hits over whole ranges (edges and
-// launch boundaries included), each the CPU path's too, none missing.
+// Random tables and targets with only a few known bits, so that about one
+// pair in 2^8..2^10 passes each: hundreds of hits over whole ranges (edges
+// and launch boundaries included), each the CPU path's too, none missing.
 TEST_P(AkiraPairsTest, HitsEqualTheCpuPath) {
   struct Range {
     std::uint32_t first, count, gap_min, gap_max;
-    std::array<std::uint8_t, 8> mask;
+    std::vector<std::uint64_t> masks;  // One target each.
   };
   const Range ranges[] = {
-      {0, 1, 0, 30000, {0xff, 0, 0, 0, 0, 0, 0, 0}},
-      {5, 300, 1, 200, {0, 0, 0, 0, 0, 0, 0, 0xff}},
-      {0, 1100, 37, 293, {0x0f, 0, 0, 0, 0, 0, 0x30, 0xf0}},
-      {17, 40, 1000, 1900, {0, 0x81, 0, 0x40, 0x10, 0, 0x0c, 0x21}},
+      {0, 1, 0, 30000, {0xff00000000000000}},
+      {5, 300, 1, 200, {0xff, 0x0ff0000000000000}},
+      {0, 1100, 37, 293, {0x0f0000000000f030, 0x3f00000300, 0x1ff}},
+      {17, 40, 1000, 1900, {0x0081004010000c21}},
   };
   std::uint64_t seed = 11;
   for (const Range& r : ranges) {
@@ -227,9 +229,8 @@ TEST_P(AkiraPairsTest, HitsEqualTheCpuPath) {
     job.count = r.count;
     job.gap_min = r.gap_min;
     job.gap_max = r.gap_max;
-    job.mask = r.mask;
-    for (std::uint8_t& byte : job.target) {
-      byte = static_cast<std::uint8_t>(random());
+    for (std::uint64_t mask : r.masks) {
+      job.targets.push_back(AkiraTarget{random(), mask});
     }
     job.max_hits = 1 << 16;
     const std::vector<PairHit> expected = CpuPairs(job);
@@ -246,7 +247,7 @@ TEST_P(AkiraPairsTest, SeveralHitsComeBackSorted) {
   keys[150] = keys[160] = Hex<16>(kVectors[1].iv);
   AkiraPairJob job;
   job.keys = keys;
-  job.target = Hex<8>(kVectors[1].first8);
+  job.targets = {TargetOf(kVectors[1])};
   job.first = 0;
   job.count = 500;
   job.gap_min = 20;
@@ -256,6 +257,24 @@ TEST_P(AkiraPairsTest, SeveralHitsComeBackSorted) {
                                        PairHit{130, 20}, PairHit{130, 30})));
 }
 
+// Files of one window share a pass: each hit names its target.
+TEST_P(AkiraPairsTest, SeveralTargetsShareAPass) {
+  auto keys = RandomKeys(500, 8);
+  keys[10] = Hex<16>(kVectors[1].key);
+  keys[90] = Hex<16>(kVectors[1].iv);
+  keys[200] = Hex<16>(kVectors[2].key);
+  keys[260] = Hex<16>(kVectors[2].iv);
+  AkiraPairJob job;
+  job.keys = keys;
+  job.count = 400;
+  job.gap_min = 50;
+  job.gap_max = 99;
+  job.targets = {TargetOf(kVectors[2]), AkiraTarget{0x1234},
+                 TargetOf(kVectors[1])};
+  EXPECT_THAT(search_->Run(job), IsOkAndHolds(ElementsAre(
+                                     PairHit{10, 80, 2}, PairHit{200, 60, 0})));
+}
+
 TEST_P(AkiraPairsTest, TooManyHitsIsAnErrorNotATruncatedList) {
   auto keys = RandomKeys(200, 3);
   AkiraPairJob job;
@@ -263,7 +282,7 @@ TEST_P(AkiraPairsTest, TooManyHitsIsAnErrorNotATruncatedList) {
   job.count = 100;
   job.gap_min = 1;
   job.gap_max = 50;
-  job.mask = {};  // Nothing known: every pair passes.
+  job.targets = {AkiraTarget{0, 0}};  // Nothing known: every pair passes.
   job.max_hits = 5000;
   EXPECT_THAT(search_->Run(job), IsOkAndHolds(::testing::SizeIs(5000)));
   job.max_hits = 4999;
@@ -280,6 +299,13 @@ TEST_P(AkiraPairsTest, BadJobsAreRefused) {
   job.count = 40;
   job.gap_min = 0;
   job.gap_max = 50;  // Last IV: 10 + 39 + 50 = 99, the table's last key.
+  job.targets.assign(kMaxAkiraTargets, AkiraTarget{});
+  EXPECT_THAT(search_->Run(job), IsOk());
+  job.targets.push_back(AkiraTarget{});
+  EXPECT_THAT(search_->Run(job), StatusIs(StatusCode::kInvalidArgument));
+  job.targets.clear();
+  EXPECT_THAT(search_->Run(job), StatusIs(StatusCode::kInvalidArgument));
+  job.targets = {AkiraTarget{}};
   EXPECT_THAT(search_->Run(job), IsOk());
   job.gap_max = 51;
   EXPECT_THAT(search_->Run(job), StatusIs(StatusCode::kInvalidArgument));
@@ -303,6 +329,7 @@ TEST_P(AkiraPairsTest, AStoppedSearchSaysSo) {
   job.keys = keys;
   job.count = 50;
   job.gap_max = 40;
+  job.targets = {AkiraTarget{}};
   StopSource source;
   source.RequestCancel();
   EXPECT_THAT(search_->Run(job, source.token()),
@@ -350,7 +377,7 @@ TEST(OpenClAkiraPairsTest, UsesAGpuOrSaysThereIsNone) {
   keys[40] = Hex<16>(kVectors[0].iv);
   AkiraPairJob job;
   job.keys = keys;
-  job.target = Hex<8>(kVectors[0].first8);
+  job.targets = {TargetOf(kVectors[0])};
   job.count = 20;
   job.gap_min = 30;
   job.gap_max = 40;

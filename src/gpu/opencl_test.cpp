@@ -88,6 +88,7 @@ TEST(OpenClDeathTest, NoDriverMeansNoDeviceHonestly) {
       {
         const auto devices = OpenClDevices();
         AkiraPairJob job;
+        job.targets = {AkiraTarget{}};
         const auto hits = OpenClAkiraPairs(job);
         const bool honest = devices.ok() && devices->empty() &&
                             hits.status().code() == StatusCode::kNotFound &&
