@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "core/stop_token.h"
 #include "core/testing/status_matchers.h"
 #include "crypto/kcipher2.h"
+#include "kintsugi/bytes.h"
 
 namespace kintsugi::gpu {
 
@@ -29,16 +31,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+// N bytes from hex; zeros for text that is not N bytes of hex (a test's
+// typo then fails its expectation).
 template <std::size_t N>
 std::array<std::uint8_t, N> Hex(std::string_view hex) {
   std::array<std::uint8_t, N> bytes{};
-  const auto nibble = [](char c) {
-    return static_cast<std::uint8_t>(c <= '9' ? c - '0'
-                                              : (c | 0x20) - 'a' + 10);
-  };
-  for (std::size_t i = 0; i < N; ++i) {
-    bytes[i] = static_cast<std::uint8_t>(nibble(hex[2 * i]) << 4 |
-                                         nibble(hex[2 * i + 1]));
+  const auto parsed = FromHex(hex);
+  if (parsed.ok() && parsed->size() == N) {
+    std::copy(parsed->begin(), parsed->end(), bytes.begin());
   }
   return bytes;
 }

@@ -108,29 +108,27 @@ std::string Trimmed(std::string text) {
   return text;
 }
 
-std::string PlatformString(cl_platform_id platform, cl_platform_info what) {
+// A string an OpenCL info call gives: `get(size, value, size_ret)` asked
+// once for the size, once for the text; "" when either call fails.
+template <typename Get>
+std::string InfoString(Get get) {
   std::size_t size = 0;
-  if (clGetPlatformInfo(platform, what, 0, nullptr, &size) != CL_SUCCESS) {
-    return "";
-  }
+  if (get(0, nullptr, &size) != CL_SUCCESS) return "";
   std::string text(size, '\0');
-  if (clGetPlatformInfo(platform, what, size, text.data(), nullptr) !=
-      CL_SUCCESS) {
-    return "";
-  }
+  if (get(size, text.data(), nullptr) != CL_SUCCESS) return "";
   return Trimmed(std::move(text));
 }
 
+std::string PlatformString(cl_platform_id platform, cl_platform_info what) {
+  return InfoString([&](std::size_t size, void* value, std::size_t* ret) {
+    return clGetPlatformInfo(platform, what, size, value, ret);
+  });
+}
+
 std::string DeviceString(cl_device_id device, cl_device_info what) {
-  std::size_t size = 0;
-  if (clGetDeviceInfo(device, what, 0, nullptr, &size) != CL_SUCCESS) {
-    return "";
-  }
-  std::string text(size, '\0');
-  if (clGetDeviceInfo(device, what, size, text.data(), nullptr) != CL_SUCCESS) {
-    return "";
-  }
-  return Trimmed(std::move(text));
+  return InfoString([&](std::size_t size, void* value, std::size_t* ret) {
+    return clGetDeviceInfo(device, what, size, value, ret);
+  });
 }
 
 template <typename T>
@@ -240,19 +238,11 @@ Result<ClProgram> ClProgram::Build(const OpenClDevice& device,
   err = clBuildProgram(built.program_.get(), 1, &built.device_, options.c_str(),
                        nullptr, nullptr);
   if (err == CL_BUILD_PROGRAM_FAILURE) {
-    std::size_t size = 0;
-    std::string log;
-    if (clGetProgramBuildInfo(built.program_.get(), built.device_,
-                              CL_PROGRAM_BUILD_LOG, 0, nullptr,
-                              &size) == CL_SUCCESS) {
-      log.resize(size);
-      if (clGetProgramBuildInfo(built.program_.get(), built.device_,
-                                CL_PROGRAM_BUILD_LOG, size, log.data(),
-                                nullptr) != CL_SUCCESS) {
-        log.clear();
-      }
-    }
-    log = Trimmed(std::move(log));
+    std::string log =
+        InfoString([&](std::size_t size, void* value, std::size_t* ret) {
+          return clGetProgramBuildInfo(built.program_.get(), built.device_,
+                                       CL_PROGRAM_BUILD_LOG, size, value, ret);
+        });
     if (log.size() > kBuildLogShown) log.resize(kBuildLogShown);
     return InternalError(
         fmt::format("opencl.build_failed: {}: {}", device.name, log));

@@ -10,6 +10,9 @@
 
 #include "core/testing/status_matchers.h"
 #include "gpu/akira_pairs.h"
+#if KINTSUGI_HAVE_OPENCL
+#include "gpu/opencl_runtime.h"
+#endif
 
 namespace kintsugi::gpu {
 namespace {
@@ -72,6 +75,35 @@ TEST(OpenClTest, AVanishedDeviceIsNotFound) {
   renamed.name += " (another)";
   EXPECT_THAT(AkiraPairSearch::Open(renamed), StatusIs(StatusCode::kNotFound));
 }
+
+#if KINTSUGI_HAVE_OPENCL
+// A kernel the driver cannot build is a status carrying the compiler's
+// log, not a crash.
+TEST(OpenClTest, ABrokenKernelIsAStatusWithTheCompilerLog) {
+  ASSERT_OK_AND_ASSIGN(const auto devices, OpenClDevices());
+  ASSERT_FALSE(devices.empty());
+  const auto built = internal::ClProgram::Build(
+      devices.front(),
+      "__kernel void k(__global int* x) { x[0] = undeclared_name; }", "");
+  EXPECT_THAT(built, StatusIs(StatusCode::kInternal));
+  EXPECT_THAT(built.status().message(), HasSubstr("opencl.build_failed"));
+  EXPECT_THAT(built.status().message(), HasSubstr("undeclared_name"));
+}
+
+TEST(OpenClTest, DriverErrorsMapToStatusCodes) {
+  EXPECT_THAT(internal::ClError(CL_OUT_OF_RESOURCES, "clEnqueueNDRangeKernel"),
+              StatusIs(StatusCode::kResourceExhausted));
+  EXPECT_THAT(internal::ClError(CL_MEM_OBJECT_ALLOCATION_FAILURE, "x"),
+              StatusIs(StatusCode::kResourceExhausted));
+  EXPECT_THAT(internal::ClError(CL_DEVICE_NOT_AVAILABLE, "x"),
+              StatusIs(StatusCode::kNotFound));
+  const Status bug = internal::ClError(CL_INVALID_KERNEL_ARGS, "clFinish");
+  EXPECT_THAT(bug, StatusIs(StatusCode::kInternal));
+  EXPECT_EQ(
+      bug.message(),
+      "opencl.call_failed: clFinish returned -52 (CL_INVALID_KERNEL_ARGS)");
+}
+#endif
 
 // With no driver installed the ICD loader finds no platform: the list is
 // empty and a search says "no device", it does not crash. The loader reads
