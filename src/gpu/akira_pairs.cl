@@ -74,6 +74,7 @@ __kernel void akira_pairs(
   ik[1] = k.y;
   ik[2] = k.z;
   ik[3] = k.w;
+#pragma unroll
   for (uint i = 4; i < 12; ++i) {
     if ((i & 3u) == 0) {
       ik[i] = ik[i - 4] ^ kc2_sub(t, rotate(ik[i - 1], 8u)) ^
@@ -88,7 +89,9 @@ __kernel void akira_pairs(
   uint l1 = 0, r1 = 0, l2 = 0, r2 = 0;
 
   // 24 clocks in initialisation mode (RFC 7008): the NLF outputs are fed
-  // back into both registers.
+  // back into both registers. Every loop over the registers is unrolled, so
+  // that they stay in registers (an indexed private array would go to
+  // slow memory on a GPU) and the shifts become renamings.
 #pragma unroll
   for (uint step = 0; step < 24; ++step) {
     const uint nl1 = kc2_sub(t, r2 + b[4]);
@@ -103,8 +106,10 @@ __kernel void akira_pairs(
     const uint b8 = kc2_mul(t, 3, b[8]);
     uint b10 = b0 ^ b[1] ^ b[6] ^ ((a[2] & 0x80000000u) ? b8 : b[8]);
     b10 ^= (b[10] + l2) ^ l1 ^ a[0];
+#pragma unroll
     for (uint i = 0; i < 4; ++i) a[i] = a[i + 1];
     a[4] = a4;
+#pragma unroll
     for (uint i = 0; i < 10; ++i) b[i] = b[i + 1];
     b[10] = b10;
     l1 = nl1;
