@@ -50,8 +50,10 @@ bool OpenClCompiledIn();
 Result<std::vector<OpenClDevice>> OpenClDevices();
 
 // The device a search uses on its own: the first GPU, else the first
-// accelerator; nullopt when there is neither. A CPU device (pocl) is never
-// chosen on its own: the CPU path already uses every core, and the tests and
+// accelerator; nullopt when there is neither. Never a CPU device (pocl): it
+// would compete with the CPU path for the same cores. A search may still
+// measure one against the CPU path and take the faster (pocl vectorises
+// the kernel across work-items, docs/benchmarks.md); the tests and
 // benchmarks name it explicitly.
 std::optional<OpenClDevice> PreferredOpenClDevice(
     const std::vector<OpenClDevice>& devices);
