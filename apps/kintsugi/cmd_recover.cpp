@@ -34,6 +34,7 @@
 #include "kintsugi/scan.h"
 #include "kintsugi/store.h"
 #include "progress_bar.h"
+#include "recover_args.h"
 
 namespace kintsugi::cli {
 namespace {
@@ -54,6 +55,8 @@ struct RecoverArgs {
   std::string shard;
   std::string variant;
   std::string victim_id;
+  std::vector<std::string> logs;  // --log FILE (akira)
+  std::string gap;                // --gap A-B (akira)
   std::string from_scan;
   std::string key_pattern;  // --key-pattern (petya-red)
   std::map<std::string, std::string> family_options;  // --rhysida-*
@@ -63,82 +66,6 @@ struct RecoverArgs {
   bool dry_run = false;
   bool verified_only = false;
 };
-
-// --known OFFSET:HEX: OFFSET in decimal or 0x hex, HEX the bytes.
-Result<KnownPlaintextAt> ParseKnown(std::string_view text) {
-  const auto bad = [&] {
-    return InvalidArgumentError(
-        "--known wants OFFSET:HEX (e.g. 49152:00000000 or 0xC000:00000000), "
-        "got '" +
-        SanitizeForLog(std::string(text)) + "'");
-  };
-  const std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0) return bad();
-  std::string_view offset = text.substr(0, colon);
-  int base = 10;
-  if (offset.size() > 2 && offset[0] == '0' &&
-      (offset[1] == 'x' || offset[1] == 'X')) {
-    offset.remove_prefix(2);
-    base = 16;
-  }
-  const char* digits = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
-  if (offset.empty() || offset.size() > (base == 16 ? 16u : 19u) ||
-      offset.find_first_not_of(digits) != std::string_view::npos) {
-    return bad();
-  }
-  KnownPlaintextAt known;
-  known.offset = std::stoull(std::string(offset), nullptr, base);
-  auto bytes = FromHex(text.substr(colon + 1));
-  if (!bytes || bytes->empty()) return bad();
-  known.bytes = std::move(*bytes);
-  return known;
-}
-
-// A seed as the user writes it (--around, --seed-range): a number, or a
-// duration such as 2h13m, 90m, 1d4h, 1500ms, taken as milliseconds since
-// boot (the unit of Hidden Tear's Environment.TickCount seed).
-Result<std::uint64_t> ParseSeedValue(std::string_view text) {
-  auto bad = [&] {
-    return InvalidArgumentError(
-        "bad seed \"" + std::string(text) +
-        "\": give a number or a duration such as 2h13m, 45m, 1d4h, 1500ms");
-  };
-  if (text.empty()) return bad();
-  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
-    if (text.size() > 19) return bad();
-    return std::stoull(std::string(text));
-  }
-  std::uint64_t total = 0;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t digits = text.find_first_not_of("0123456789", at);
-    if (digits == at || digits == std::string_view::npos || digits - at > 9) {
-      return bad();
-    }
-    const std::uint64_t n =
-        std::stoull(std::string(text.substr(at, digits - at)));
-    std::size_t unit_end = text.find_first_of("0123456789", digits);
-    if (unit_end == std::string_view::npos) unit_end = text.size();
-    const std::string_view unit = text.substr(digits, unit_end - digits);
-    std::uint64_t ms = 0;
-    if (unit == "d") {
-      ms = 86'400'000;
-    } else if (unit == "h") {
-      ms = 3'600'000;
-    } else if (unit == "m") {
-      ms = 60'000;
-    } else if (unit == "s") {
-      ms = 1'000;
-    } else if (unit == "ms") {
-      ms = 1;
-    } else {
-      return bad();
-    }
-    total += n * ms;
-    at = unit_end;
-  }
-  return total;
-}
 
 // The terminal's width in columns; 0 when unknown.
 std::size_t TerminalWidth() {
@@ -328,6 +255,8 @@ int RunPetyaRed(const GlobalOptions& global, const RecoverArgs& args) {
       {!args.shard.empty(), "--shard"},
       {!args.variant.empty(), "--variant"},
       {!args.victim_id.empty(), "--victim-id"},
+      {!args.logs.empty(), "--log"},
+      {!args.gap.empty(), "--gap"},
       {args.follow_symlinks, "--follow-symlinks"},
       {args.dry_run, "--dry-run"},
       {args.verified_only, "--verified-only"},
@@ -507,6 +436,12 @@ int Run(const GlobalOptions& global, const RecoverArgs& args) {
     return kExitUsage;
   }
   options.family_options = args.family_options;  // Checked by the decryptor.
+  for (const std::string& log : args.logs) options.seed_logs.emplace_back(log);
+  if (!args.gap.empty()) {
+    auto gap = ParseGap(args.gap);
+    if (!gap) return ReportFailure(global, gap.error());
+    options.seed_gap = *gap;
+  }
   if (!args.iv_hex.empty()) {
     auto iv = SecretBytes::FromHex(args.iv_hex);
     if (!iv)
@@ -740,6 +675,17 @@ void AddRecoverCommand(CLI::App& app, const GlobalOptions& options,
                    "note shows, when the note is not among the inputs")
       ->check(NonEmpty());
   AddFamilyOptions(command, &args->family_options);
+  command
+      ->add_option("--log", args->logs,
+                   "Seed searches (Akira): a log with timestamps (ESXi "
+                   "hostd.log, shell.log, ...) that bounds the window; "
+                   "repeatable")
+      ->check(NonEmpty());
+  command
+      ->add_option("--gap", args->gap,
+                   "Seed searches (Akira): nanoseconds between two clock "
+                   "reads to try, A-B (default: 1000000-1800000, then wider)")
+      ->check(NonEmpty());
   command
       ->add_option("--threads", args->threads,
                    "Worker threads (default: all cores)")

@@ -445,6 +445,18 @@ enum class MessageId : std::uint16_t {
   kRecoverRhysidaUnresolved,
   kRecoverRhysidaUncheckable,
   kDecryptorRhysidaNeeds,
+  kDecryptorAkiraNeeds,
+  kRecoverAkiraSearchNeeded,
+  kRecoverAkiraOlderBuild,
+  kRecoverAkiraNoKnown,
+  kRecoverAkiraNoWindow,
+  kRecoverAkiraPercentUnsupported,
+  kRecoverAkiraPlan,
+  kRecoverAkiraWiden,
+  kRecoverAkiraNotFound,
+  kRecoverAkiraKeyFound,
+  kRecoverAkiraChaChaNoKnown,
+  kRecoverAkiraChaChaNotFound,
   kCount,  // Not a message: the number of ids.
 };
 

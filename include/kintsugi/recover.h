@@ -195,6 +195,12 @@ struct RecoverOptions {
   // names give them; the decryptor checks them (kInvalidArgument). A
   // parameter not given: the family's candidates in turn.
   std::map<std::string, std::string> family_options;
+  // Logs whose timestamps bound a clock search's window (Akira: ESXi logs
+  // such as hostd.log or shell.log, recovery-schemes-3.md §3.9), and the
+  // gaps between two clock reads to try, in nanoseconds (unset: the
+  // family's bands).
+  std::vector<Path> seed_logs;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> seed_gap;
   // Decrypt and verify, report what would be written, write nothing.
   bool dry_run = false;
   // Do not keep outputs that cannot be verified.

@@ -6,6 +6,7 @@
 
 // Each family's header, then its line in AllDecryptors(): all that adding a
 // family changes outside its folder (docs/writing-a-decryptor.md).
+#include "families/akira/akira.h"
 #include "families/babuk/babuk.h"
 #include "families/black_basta/black_basta.h"
 #include "families/chimera/chimera.h"
@@ -35,7 +36,7 @@ std::span<const recover::Decryptor* const> AllDecryptors() {
       &BlackBastaDecryptor(),     &CryptxxxDecryptor(),
       &TeslaCryptDecryptor(),     &HiveDecryptor(),
       &ChimeraDecryptor(),        &DarkBitDecryptor(),
-      &RhysidaDecryptor(),
+      &RhysidaDecryptor(),        &AkiraDecryptor(),
   };
   return kAll;
 }

@@ -78,6 +78,21 @@ inline constexpr std::string_view kDarkbitSeedFoundArgs[] = {
 inline constexpr std::string_view kDarkbitFileKeyArgs[] = {
     "seed", "position", "key", "iv", "reading"};
 inline constexpr std::string_view kDarkbitNotInStreamArgs[] = {"seed", "draws"};
+// Akira (recovery-schemes-3.md §3.9).
+inline constexpr std::string_view kAkiraOffsetArgs[] = {"offset"};
+inline constexpr std::string_view kAkiraPercentArgs[] = {"percent"};
+inline constexpr std::string_view kAkiraPlanArgs[] = {
+    "stage",   "file",     "first",      "last", "first_from", "last_from",
+    "gap_low", "gap_high", "candidates", "rate", "workers",    "minutes"};
+inline constexpr std::string_view kAkiraWidenArgs[] = {
+    "stage", "gap_low", "gap_high", "next_low", "next_high"};
+inline constexpr std::string_view kAkiraNotFoundArgs[] = {
+    "first", "last", "gap_low", "gap_high"};
+inline constexpr std::string_view kAkiraKeyArgs[] = {"t1", "t2", "t3", "t4",
+                                                     "percent"};
+inline constexpr std::string_view kAkiraBytesArgs[] = {"bytes"};
+inline constexpr std::string_view kAkiraChaChaNotFoundArgs[] = {
+    "bytes", "first", "last", "gap_low", "gap_high"};
 inline constexpr std::string_view kSourceKindArgs[] = {"source", "kind"};
 inline constexpr std::string_view kSourceJudgedArgs[] = {"source", "joins",
                                                          "judged"};

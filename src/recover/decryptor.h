@@ -217,6 +217,12 @@ struct SeedSearchInputs {
   std::string victim_id;
   // RecoverOptions::family_options: a family's own parameters by name.
   std::map<std::string, std::string> family_options;
+  // --log FILE...: logs with timestamps that bound a clock search's window
+  // (Akira, recovery-schemes-3.md §3.9); read through the run's source.
+  std::vector<Path> logs;
+  // --gap A-B: the nanoseconds between two successive clock reads a search
+  // tries (Akira); unset: the family's own bands.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> gap;
   // The workers of the search (all cores, or --threads); null: none (then
   // a search runs on the calling thread).
   WorkerPool* pool = nullptr;

@@ -469,6 +469,8 @@ Result<RecoverReport> RunRecovery(
   inputs.seed.variant = options.variant;
   inputs.seed.victim_id = options.victim_id;
   inputs.seed.family_options = options.family_options;
+  inputs.seed.logs = options.seed_logs;
+  inputs.seed.gap = options.seed_gap;
   if (std::any_of(chosen.begin(), chosen.end(), [](const Decryptor* d) {
         return d->info().strategy == Strategy::kSeedSearch;
       })) {

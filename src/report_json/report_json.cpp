@@ -396,6 +396,8 @@ Json RecoverSummaryToJson(const RecoverReport& report) {
         {"source", k.source},
         {"detail", k.detail.id == MessageId::kCount ? std::string()
                                                     : RenderEnglish(k.detail)}};
+    // The IV beside the key where the scheme has one apart (Akira).
+    if (!k.iv_hex.empty()) key["iv"] = k.iv_hex;
     // As for files: the detail in English, and as a message for the other
     // languages (absent when there is nothing to say).
     if (k.detail.id != MessageId::kCount) {

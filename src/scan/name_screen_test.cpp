@@ -128,7 +128,7 @@ TEST(NameScreenTest, ScreenedAndListedScansGiveTheSameVerdicts) {
                                           "\xc3\xa9t\xc3\xa9.txt",
                                           "1234567890123.dat",
                                           "valid-2024.csv"};
-  for (const char* dir : {"/t/plain", "/t/hit", "/t/akira", "/t/odd"}) {
+  for (const char* dir : {"/t/plain", "/t/hit", "/t/lockbit", "/t/odd"}) {
     for (const std::string& name : plain) {
       ASSERT_THAT(
           fs.AddFile(std::string(dir) + "/" + name, ByteView::FromString("x")),
@@ -145,10 +145,11 @@ TEST(NameScreenTest, ScreenedAndListedScansGiveTheSameVerdicts) {
   }
   // A family this build has no decryptor for: every file of the folder is
   // its (recover::TriageFile), the screened ones too.
-  for (const std::string_view name : {"a.docx.akira", "b.pdf.akira"}) {
-    ASSERT_THAT(
-        fs.AddFile("/t/akira/" + std::string(name), ByteView::FromString("z")),
-        IsOk());
+  // (Akira was this family until its 2024 build got a decryptor.)
+  for (const std::string_view name : {"a.docx.lockbit", "b.pdf.lockbit"}) {
+    ASSERT_THAT(fs.AddFile("/t/lockbit/" + std::string(name),
+                           ByteView::FromString("z")),
+                IsOk());
   }
   // Names with IDs, contacts and addresses written into them.
   for (const std::string_view name :
@@ -170,7 +171,7 @@ TEST(NameScreenTest, ScreenedAndListedScansGiveTheSameVerdicts) {
   EXPECT_EQ(listed.total_files(), 4 * plain.size() + 7 + 2 + 7 + 2);
   // The folder of a family without a decryptor: its plain files too.
   const auto verdicts = Verdicts(listed, false);
-  EXPECT_EQ(verdicts.at("/t/akira/a.txt"), "encrypted:akira:");
+  EXPECT_EQ(verdicts.at("/t/lockbit/a.txt"), "encrypted:lockbit:");
   EXPECT_EQ(verdicts.at("/t/plain/a.txt"), "clean::");
   EXPECT_EQ(verdicts.at("/t/hit/f.pdf.fun"), "encrypted:jigsaw:jigsaw");
   EXPECT_EQ(verdicts.at("/t/contact/a.docx.[8filesback@onionmail.org]"),
