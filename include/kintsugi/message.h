@@ -457,6 +457,7 @@ enum class MessageId : std::uint16_t {
   kRecoverAkiraKeyFound,
   kRecoverAkiraChaChaNoKnown,
   kRecoverAkiraChaChaNotFound,
+  kRecoverAkiraDevice,
   kCount,  // Not a message: the number of ids.
 };
 

@@ -88,6 +88,7 @@ inline constexpr std::string_view kAkiraWidenArgs[] = {
     "stage", "gap_low", "gap_high", "next_low", "next_high"};
 inline constexpr std::string_view kAkiraNotFoundArgs[] = {
     "first", "last", "gap_low", "gap_high"};
+inline constexpr std::string_view kAkiraDeviceArgs[] = {"stage", "device"};
 inline constexpr std::string_view kAkiraKeyArgs[] = {"t1", "t2", "t3", "t4",
                                                      "percent"};
 inline constexpr std::string_view kAkiraBytesArgs[] = {"bytes"};

@@ -636,6 +636,7 @@ constexpr std::array<IdInfo, static_cast<std::size_t>(MessageId::kCount)> kIds{{
      kAkiraBytesArgs},
     {MessageId::kRecoverAkiraChaChaNotFound, "recover.akira_chacha_not_found",
      kAkiraChaChaNotFoundArgs},
+    {MessageId::kRecoverAkiraDevice, "recover.akira_device", kAkiraDeviceArgs},
 }};
 
 // The table is in enum order, so an id is its own index.

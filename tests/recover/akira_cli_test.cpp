@@ -6,7 +6,9 @@
 //   - a --seed-range window: the file recovered, its key reported;
 //   - the same window split over two processes running at once (--shard
 //     1/2 and 2/2): exactly one finds it, with the same key;
-//   - the window from the file's nanosecond mtime and a --log line.
+//   - the window from the file's nanosecond mtime and a --log line;
+//   - Stage A's pairs on an OpenCL device (pocl's CPU device here): the
+//     same key as the CPU path.
 
 #include <fcntl.h>
 #include <gmock/gmock.h>
@@ -26,6 +28,7 @@
 #include "families/akira/testing/specimens.h"
 #include "families/akira/window.h"
 #include "formats/testing/sample_files.h"
+#include "gpu/opencl.h"
 #include "kintsugi/fs.h"
 
 namespace kintsugi {
@@ -33,6 +36,7 @@ namespace {
 
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadJson;
 namespace stdfs = std::filesystem;
 
@@ -166,6 +170,40 @@ TEST_F(AkiraCli, TheWindowComesFromTheMtimeAndALog) {
   std::vector<std::string> bad = Args(victim);
   bad.insert(bad.end(), {"--log", (dir_ / "none.log").string()});
   EXPECT_NE(testing::RunCliToFile(bad, dir_ / "bad.json"), 0);
+}
+
+// Issue 18: with an OpenCL device the Stage A pairs run there (here pocl's
+// CPU device, which KINTSUGI_OPENCL_DEVICE=any lets the search take; by
+// default only a GPU is): the plan names the device, the planted-answer
+// self-test passes on it, and the key found is the CPU path's.
+TEST_F(AkiraCli, OnAnOpenClDeviceTheSameKeyIsFound) {
+  if (!gpu::OpenClCompiledIn()) GTEST_SKIP() << "this build has no OpenCL";
+  const auto devices = gpu::OpenClDevices();
+  ASSERT_TRUE(devices.ok());
+  ASSERT_FALSE(devices->empty())
+      << "no OpenCL driver: scripts/install-deps installs pocl";
+  const Path victim = Victim("gpu");
+  std::vector<std::string> args = Args(victim);
+  args.insert(args.end(), {"--seed-range", kRange});
+  const testing::CliRun run = testing::RunKintsugi(
+      args, dir_, {{"KINTSUGI_OPENCL_DEVICE", std::string("any")}});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("on the OpenCL device")) << run.err;
+  const nlohmann::json report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["summary"]["keys"].size(), 1U) << report.dump();
+  EXPECT_THAT(report["summary"]["keys"][0].dump(),
+              HasSubstr(std::to_string(kTimes.t3)));
+  auto out = ReadWholeFile(RealFileSystem(), victim / "photo.png", 1 << 20);
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, ElementsAreArray(png_));
+  // Off: the CPU path, and no device named.
+  const Path cpu = Victim("cpu");
+  std::vector<std::string> cpu_args = Args(cpu);
+  cpu_args.insert(cpu_args.end(), {"--seed-range", kRange});
+  const testing::CliRun off = testing::RunKintsugi(
+      cpu_args, dir_, {{"KINTSUGI_OPENCL_DEVICE", std::string("off")}});
+  EXPECT_EQ(off.code, 0) << off.err;
+  EXPECT_THAT(off.err, Not(HasSubstr("OpenCL"))) << off.err;
 }
 
 }  // namespace

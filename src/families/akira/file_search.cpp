@@ -116,6 +116,7 @@ Status SelfTest(KeyCache& cache, const GapBand& band, std::uint64_t t3,
         crypto::KCipher2First8(crypto::KCipher2Expand(key.data()), iv.data());
     planted.what = "planted";
     StageATester tester(cache, band, {planted});
+    tester.UseDevice(StageADevice());  // The device's path is what runs.
     SeedSearchOptions options;
     options.first = t3 >= 2 ? t3 - 2 : 0;
     options.last = t3;
@@ -344,6 +345,14 @@ Result<FileSearchResult> SearchFile(ReadOnlyFileSystem& fs,
     KINTSUGI_RETURN_IF_ERROR(
         SelfTest(cache, band, window->last, pool, inputs.search.stop));
     StageATester tester(cache, band, targets_a);
+    const gpu::AkiraPairSearch* device = StageADevice();
+    tester.UseDevice(device);
+    if (device != nullptr && inputs.search.on_plan) {
+      inputs.search.on_plan(
+          Message{MessageId::kRecoverAkiraDevice,
+                  {{"stage", std::string("A")},
+                   {"device", gpu::DescribeOpenClDevice(device->device())}}});
+    }
     Stage stage{"A",
                 file.name,
                 window->first,

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "crypto/chacha8.h"
@@ -149,8 +153,73 @@ std::vector<GapBand> GapSteps(
   };
 }
 
+const gpu::AkiraPairSearch* StageADevice() {
+  static const std::unique_ptr<gpu::AkiraPairSearch> device =
+      []() -> std::unique_ptr<gpu::AkiraPairSearch> {
+    const char* choice = std::getenv("KINTSUGI_OPENCL_DEVICE");
+    const std::string_view want = choice ? choice : "gpu";
+    if (want == "off" || !gpu::OpenClCompiledIn()) return nullptr;
+    auto devices = gpu::OpenClDevices();
+    if (!devices || devices->empty()) return nullptr;
+    std::optional<gpu::OpenClDevice> chosen =
+        gpu::PreferredOpenClDevice(*devices);
+    if (!chosen && want == "any") chosen = devices->front();
+    if (!chosen) return nullptr;
+    auto opened = gpu::AkiraPairSearch::Open(*chosen);
+    if (!opened) return nullptr;
+    return std::move(*opened);
+  }();
+  return device.get();
+}
+
+bool StageATester::TestOnDevice(std::uint64_t first, std::uint32_t count,
+                                std::vector<std::uint64_t>& hits) const {
+  // K(t) for every t the pairs read: [first, first + count - 1 + high].
+  const std::uint64_t span = std::uint64_t{count} + band_.high;
+  if (count == 0 || span > std::uint64_t{UINT32_MAX}) return false;
+  std::vector<gpu::AkiraKey> keys(static_cast<std::size_t>(span));
+  ForEachKey(cache_, first, first + span - 1,
+             [&](std::uint64_t t, const Key16& key) {
+               keys[static_cast<std::size_t>(t - first)] = key;
+               return true;
+             });
+  gpu::AkiraPairJob job;
+  job.keys = keys;
+  job.first = 0;
+  job.count = count;
+  for (const Target& target : targets_) {
+    job.targets.push_back(gpu::AkiraTarget{target.want, target.mask});
+  }
+  // The band less its skipped middle: one or two intervals of gaps.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> intervals;
+  if (band_.skip_low > band_.skip_high || band_.skip_high < band_.low ||
+      band_.skip_low > band_.high) {
+    intervals.emplace_back(band_.low, band_.high);
+  } else {
+    if (band_.skip_low > band_.low) {
+      intervals.emplace_back(band_.low, band_.skip_low - 1);
+    }
+    if (band_.skip_high < band_.high) {
+      intervals.emplace_back(band_.skip_high + 1, band_.high);
+    }
+  }
+  std::vector<std::uint64_t> found;
+  for (const auto& [low, high] : intervals) {
+    job.gap_min = static_cast<std::uint32_t>(low);
+    job.gap_max = static_cast<std::uint32_t>(high);
+    auto pairs = device_->Run(job);
+    if (!pairs) return false;
+    for (const gpu::PairHit& hit : *pairs) found.push_back(first + hit.index);
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  hits.insert(hits.end(), found.begin(), found.end());
+  return true;
+}
+
 void StageATester::Test(std::uint64_t first, std::uint32_t count,
                         std::vector<std::uint64_t>& hits) const {
+  if (device_ && TestOnDevice(first, count, hits)) return;
   for (std::uint64_t t3 = first; t3 < first + count; ++t3) {
     Key16 key{};
     ForEachKey(cache_, t3, t3, [&](std::uint64_t, const Key16& k) {

@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gpu/akira_pairs.h"
 #include "recover/seed_search.h"
 
 namespace kintsugi::families::akira {
@@ -110,12 +111,29 @@ class StageATester final : public SeedTester {
   bool Confirm(std::uint64_t t3) const override;
   // The T4 of a confirmed T3 (the smallest gap that fits).
   std::optional<std::uint64_t> T4For(std::uint64_t t3) const;
+  // Test() hands the KCipher-2 pairs to `device` (an OpenCL kernel, spec
+  // §3.9: the term that dominates) and keeps the CPU loop for what it
+  // cannot do; null: the CPU alone. Confirm() always runs on the CPU, so a
+  // device's hit is checked by the CPU code before it counts.
+  void UseDevice(const gpu::AkiraPairSearch* device) { device_ = device; }
 
  private:
+  // Test() on the device; false when it failed (the CPU then does it).
+  bool TestOnDevice(std::uint64_t first, std::uint32_t count,
+                    std::vector<std::uint64_t>& hits) const;
+
   KeyCache& cache_;
   GapBand band_;
   std::vector<Target> targets_;
+  const gpu::AkiraPairSearch* device_ = nullptr;
 };
+
+// The OpenCL device Akira's Stage A uses, opened once per process: the
+// first GPU (or accelerator) the drivers offer; with KINTSUGI_OPENCL_DEVICE
+// set to "any", a CPU device too (pocl: how the tests run the kernel
+// without a GPU); "off": none. Null when there is none or its kernel does
+// not build (the CPU path then runs; the plan says which).
+const gpu::AkiraPairSearch* StageADevice();
 
 // Stage B: the engine's seeds are T1, for a found T3.
 class StageBTester final : public SeedTester {
