@@ -298,18 +298,3 @@ Result<std::vector<OpenClDevice>> OpenClDevices() {
 #endif  // KINTSUGI_HAVE_OPENCL
 
 }  // namespace kintsugi::gpu
-
-#if KINTSUGI_HAVE_OPENCL && defined(__SANITIZE_ADDRESS__)
-// LeakSanitizer, in sanitizer builds only: pocl compiles kernels with the
-// LLVM inside it, and both keep what they allocate (target machines, pass
-// registries, pocl's device and program caches) until the process ends
-// without freeing it, so every test binary that builds a kernel would end
-// with hundreds of leak reports that are not ours. Only allocations made
-// inside those libraries and the ICD loader are suppressed; a leak in our
-// code still fails the tests. (LeakSanitizer calls this hook at start-up;
-// it lives here so that every binary that can load a driver has it.)
-extern "C" const char* __lsan_default_suppressions();
-extern "C" const char* __lsan_default_suppressions() {
-  return "leak:libpocl.so\nleak:libLLVM\nleak:libOpenCL.so\n";
-}
-#endif

@@ -580,14 +580,3 @@ Result<std::unique_ptr<ReadOnlyFileSystem>> OpenDiskImageBytes(ByteView image) {
 }
 
 }  // namespace kintsugi
-
-#if defined(__SANITIZE_ADDRESS__)
-// The Sleuth Kit 4.11 itself leaks a few hundred bytes each time it opens a
-// GPT disk (or a protective MBR) with tsk_vs_open, even when closed
-// properly: not ours to fix, and not to fail every sanitizer build that
-// opens one. LeakSanitizer asks the program for this once.
-extern "C" const char* __lsan_default_suppressions();
-extern "C" const char* __lsan_default_suppressions() {
-  return "leak:libtsk.so\n";
-}
-#endif
