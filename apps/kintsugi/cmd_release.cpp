@@ -84,6 +84,15 @@ int RunKeygen(const GlobalOptions& options, const std::string& secret,
   return kExitOk;
 }
 
+// A release secret key file, its path in any error.
+Result<release::KeyPair> ReadSecretKey(const std::string& path) {
+  KINTSUGI_ASSIGN_OR_RETURN(const std::string text, ReadKeyFile(path));
+  auto key = release::ParseSecretKeyFile(text);
+  if (!key)
+    return Status(key.error().code(), path + ": " + key.error().message());
+  return std::move(*key);
+}
+
 // A packed KB loaded back from its bytes, as `kb update` will load it.
 Result<kb::KnowledgeBase> LoadPacked(const Bytes& packed) {
   release::Bundle bundle;
@@ -99,14 +108,8 @@ struct MakeArgs {
 };
 
 int RunMake(const GlobalOptions& options, const MakeArgs& args) {
-  auto secret_text = ReadKeyFile(args.secret);
-  if (!secret_text) return ReportFailure(options, secret_text.error());
-  auto key = release::ParseSecretKeyFile(*secret_text);
-  if (!key) {
-    return ReportFailure(
-        options,
-        Status(key.error().code(), args.secret + ": " + key.error().message()));
-  }
+  auto key = ReadSecretKey(args.secret);
+  if (!key) return ReportFailure(options, key.error());
   if (std::filesystem::exists(args.out)) {
     return ReportFailure(options,
                          AlreadyExistsError(args.out + ": exists; a release "
@@ -422,14 +425,8 @@ struct SignArgs {
 };
 
 int RunSign(const GlobalOptions& options, const SignArgs& args) {
-  auto secret_text = ReadKeyFile(args.secret);
-  if (!secret_text) return ReportFailure(options, secret_text.error());
-  auto key = release::ParseSecretKeyFile(*secret_text);
-  if (!key) {
-    return ReportFailure(
-        options,
-        Status(key.error().code(), args.secret + ": " + key.error().message()));
-  }
+  auto key = ReadSecretKey(args.secret);
+  if (!key) return ReportFailure(options, key.error());
   auto file = ReadWholeFile(RealFileSystem(), args.file,
                             limits::kMaxReleaseBundleBytes);
   if (!file) return ReportFailure(options, file.error());
