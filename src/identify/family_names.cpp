@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 
 namespace kintsugi::identify {
 namespace {
@@ -134,8 +135,9 @@ void FamilyNames::ForEachNgram(const std::vector<std::string>& words,
     for (std::size_t n = 0; n < kMaxNameWords && i + n < words.size(); ++n) {
       if (n > 0) key.push_back(' ');
       key += words[i + n];
-      const auto found = names_.find(key);
-      if (found != names_.end()) f(found->first, found->second, i, i + n + 1);
+      if (const std::vector<std::uint32_t>* owners = Lookup(key)) {
+        f(key, *owners, i, i + n + 1);
+      }
     }
   }
 }
@@ -230,6 +232,39 @@ void FamilyNames::Finish() {
     if (families.size() >= 2) names_.erase(key);
   }
   seen_by_.clear();
+  Index();
+}
+
+namespace {
+
+constexpr std::size_t kFilterBits = std::size_t{1} << 16;
+
+// The filter's two bits for `key`.
+std::array<std::size_t, 2> FilterBits(std::string_view key) {
+  const std::size_t h = std::hash<std::string_view>{}(key);
+  return {h & (kFilterBits - 1), (h >> 32) & (kFilterBits - 1)};
+}
+
+}  // namespace
+
+void FamilyNames::Index() {
+  filter_.assign(kFilterBits / 64, 0);
+  for (const auto& entry : names_) {
+    for (const std::size_t bit : FilterBits(entry.first)) {
+      filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+  }
+}
+
+const std::vector<std::uint32_t>* FamilyNames::Lookup(
+    std::string_view key) const {
+  if (!filter_.empty()) {
+    for (const std::size_t bit : FilterBits(key)) {
+      if ((filter_[bit / 64] >> (bit % 64) & 1) == 0) return nullptr;
+    }
+  }
+  const auto found = names_.find(std::string(key));
+  return found == names_.end() ? nullptr : &found->second;
 }
 
 bool FamilyNames::FamiliesBelow(std::size_t n) const {
@@ -297,9 +332,9 @@ std::vector<FamilyNames::Mention> FamilyNames::FindInWords(
   std::vector<Mention> out;
   const auto add = [&](std::string_view name) {
     if (name.size() < kMinInWord || IsCommonWordName(name)) return;
-    const auto found = names_.find(std::string(name));
-    if (found == names_.end()) return;
-    for (const std::uint32_t family : found->second) {
+    const std::vector<std::uint32_t>* owners = Lookup(name);
+    if (owners == nullptr) return;
+    for (const std::uint32_t family : *owners) {
       const bool seen =
           std::any_of(out.begin(), out.end(),
                       [&](const Mention& m) { return m.family == family; });
@@ -334,10 +369,10 @@ std::vector<FamilyNames::Mention> FamilyNames::FindHostPrefix(
     if (c < 'a' || c > 'z') break;
     key.push_back(c);
     if (key.size() < kMinPrefix) continue;
-    const auto found = names_.find(key);
-    if (found == names_.end()) continue;
+    const std::vector<std::uint32_t>* owners = Lookup(key);
+    if (owners == nullptr) continue;
     // A vanity address is chosen: even an ordinary word is the name.
-    for (const std::uint32_t family : found->second) {
+    for (const std::uint32_t family : *owners) {
       out.push_back({family, key, false});
     }
   }

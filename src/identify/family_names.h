@@ -29,8 +29,12 @@ class FamilyNames {
   // Marks the names a reference note of `family` mentions that belong to
   // other families (for the "generic" test in Finish).
   void SeeReferenceNote(std::uint32_t family, std::string_view folded);
-  // Drops names that notes of >= 2 other families mention.
+  // Drops names that notes of >= 2 other families mention, then Index.
   void Finish();
+  // Builds the quick filter of the names, which Finish does; names read
+  // back from the precompiled KB (whose fields VisitFields lists) call it
+  // once read.
+  void Index();
 
   struct Mention {
     std::uint32_t family = 0;
@@ -61,17 +65,29 @@ class FamilyNames {
   // compile.
   template <typename Self, typename F>
   static void VisitFields(Self& self, F&& f) {
-    auto& [names, seen_by] = self;
+    // `filter` is derived (Index), not stored.
+    auto& [names, seen_by, filter] = self;
+    (void)filter;
     f(names, seen_by);
   }
 
  private:
   template <typename F>
   void ForEachNgram(const std::vector<std::string>& words, F&& f) const;
+  // The names that `key` may be one of (nullptr when none), the filter
+  // asked first: a note's every word and pair and triple of words is
+  // looked up, and nearly none is a name.
+  const std::vector<std::uint32_t>* Lookup(std::string_view key) const;
 
   std::unordered_map<std::string, std::vector<std::uint32_t>> names_;
   // Name -> other families whose reference notes mention it.
   std::unordered_map<std::string, std::vector<std::uint32_t>> seen_by_;
+  // Derived from `names_` (Index), not stored: a Bloom filter of 2^16 bits,
+  // two per name, so that a word that is no name (nearly every one) costs
+  // one look into 8 KB instead of a walk of the hash table's nodes, which
+  // are cold on a server between requests (issue 14's identify load).
+  // Empty: not built, every key passes.
+  std::vector<std::uint64_t> filter_;
 };
 
 }  // namespace kintsugi::identify

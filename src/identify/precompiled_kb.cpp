@@ -440,6 +440,7 @@ Result<std::unique_ptr<Impl>> DecodePrecompiledPayload(ByteView payload) {
        {&impl->file_names, &impl->note_names, &impl->allow_names}) {
     matcher->IndexSuffixes();
   }
+  impl->family_names.Index();
   return impl;
 }
 
