@@ -441,6 +441,7 @@ Result<std::unique_ptr<Impl>> DecodePrecompiledPayload(ByteView payload) {
     matcher->IndexSuffixes();
   }
   impl->family_names.Index();
+  impl->similarity.Index();
   return impl;
 }
 

@@ -67,12 +67,36 @@ void SimilarityModel::Finish() {
   }
   pending_.clear();
   pending_.shrink_to_fit();
+  Index();
+}
+
+void SimilarityModel::Index() {
+  directory_.clear();
+  const std::size_t n = shingles_.size();
+  // About two shingles a bucket; none for a model too small to need one.
+  unsigned bits = 0;
+  while (bits < 24 && (std::size_t{2} << bits) <= n / 2) ++bits;
+  if (bits == 0) return;
+  shift_ = 64 - bits;
+  const std::size_t buckets = std::size_t{1} << bits;
+  directory_.resize(buckets + 1);
+  std::size_t i = 0;
+  for (std::size_t b = 0; b <= buckets; ++b) {
+    while (i < n && (shingles_[i] >> shift_) < b) ++i;
+    directory_[b] = static_cast<std::uint32_t>(i);
+  }
 }
 
 std::size_t SimilarityModel::Find(std::uint64_t shingle) const {
-  const auto found =
-      std::lower_bound(shingles_.begin(), shingles_.end(), shingle);
-  if (found == shingles_.end() || *found != shingle) return shingles_.size();
+  auto first = shingles_.begin();
+  auto last = shingles_.end();
+  if (!directory_.empty()) {
+    const std::size_t b = static_cast<std::size_t>(shingle >> shift_);
+    first = shingles_.begin() + directory_[b];
+    last = shingles_.begin() + directory_[b + 1];
+  }
+  const auto found = std::lower_bound(first, last, shingle);
+  if (found == last || *found != shingle) return shingles_.size();
   return static_cast<std::size_t>(found - shingles_.begin());
 }
 
@@ -101,9 +125,35 @@ std::vector<SimilarityModel::Match> SimilarityModel::Score(
   if (shingles.empty()) return out;
   std::vector<double> dot(notes_.size(), 0.0);
   std::vector<std::uint32_t> shared(notes_.size(), 0);
+  // The lookups in passes, each starting the next one's memory reads for
+  // every shingle before any is needed: the reads overlap instead of
+  // waiting one after another when the tables are not in the cache (a
+  // server between requests).
+  if (!directory_.empty()) {
+    for (const std::uint64_t s : shingles) {
+      __builtin_prefetch(&directory_[static_cast<std::size_t>(s >> shift_)]);
+    }
+    for (const std::uint64_t s : shingles) {
+      // data() + i: i may be the end (an empty last bucket).
+      __builtin_prefetch(shingles_.data() +
+                         directory_[static_cast<std::size_t>(s >> shift_)]);
+    }
+  }
+  std::vector<std::size_t> found(shingles.size());
+  for (std::size_t k = 0; k < shingles.size(); ++k) {
+    found[k] = Find(shingles[k]);
+    if (found[k] != shingles_.size()) {
+      __builtin_prefetch(&idf_[found[k]]);
+      __builtin_prefetch(&posting_begin_[found[k]]);
+    }
+  }
+  for (const std::size_t index : found) {
+    if (index != shingles_.size()) {
+      __builtin_prefetch(postings_.data() + posting_begin_[index]);
+    }
+  }
   double query_sum = 0.0;
-  for (const std::uint64_t s : shingles) {
-    const std::size_t index = Find(s);
+  for (const std::size_t index : found) {
     if (index == shingles_.size()) {
       query_sum += unseen_idf_ * unseen_idf_;
       continue;

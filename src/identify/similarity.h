@@ -22,8 +22,12 @@ class SimilarityModel {
  public:
   // Adds a reference note of `family` (an index chosen by the caller).
   void AddReference(std::uint32_t family, std::string_view folded);
-  // Computes weights; call once after the last AddReference.
+  // Computes weights, then Index; call once after the last AddReference.
   void Finish();
+  // Builds the directory of the shingles, which Finish does; a model read
+  // back from the precompiled KB (whose fields VisitFields lists) calls it
+  // once read and checked (WellFormed).
+  void Index();
 
   struct Match {
     std::uint32_t family = 0;
@@ -53,8 +57,11 @@ class SimilarityModel {
   // compile.
   template <typename Self, typename F>
   static void VisitFields(Self& self, F&& f) {
+    // `directory` and `shift` are derived (Index), not stored.
     auto& [notes, pending, shingles, idf, posting_begin, postings, unseen_idf,
-           family_count] = self;
+           family_count, directory, shift] = self;
+    (void)directory;
+    (void)shift;
     f(notes, pending, shingles, idf, posting_begin, postings, unseen_idf,
       family_count);
   }
@@ -77,6 +84,14 @@ class SimilarityModel {
   std::vector<std::uint32_t> postings_;
   double unseen_idf_ = 0.0;
   std::size_t family_count_ = 0;
+  // Derived from `shingles_` (Index), not stored: directory_[b] is the
+  // first shingle whose top bits (shingle >> shift_) are b or more, a few
+  // shingles a bucket. A lookup reads one directory entry and one or two
+  // cache lines of shingles, where a binary search over the whole table
+  // reads a dozen, cold on a server between requests (issue 14's identify
+  // load). Empty: not built, Find searches the whole table.
+  std::vector<std::uint32_t> directory_;
+  unsigned shift_ = 0;
 };
 
 }  // namespace kintsugi::identify
