@@ -133,6 +133,10 @@ const std::string* MessageCatalog::Template(MessageId id,
     return nullptr;
   }
   const Entry& entry = entries_[index];
+  // Most messages have one form, whatever the count.
+  if (entry.forms.size() == 1 && entry.forms.front().first == "other") {
+    return &entry.forms.front().second;
+  }
   const std::string exact = "=" + std::to_string(count);
   const std::string_view category = PluralCategory(language_, count);
   const std::string* other = nullptr;
@@ -183,24 +187,23 @@ std::string Render(const Message& message, const MessageCatalog& catalog) {
   const std::string* text = catalog.Template(
       message.id, plural.empty() ? 0 : CountOf(FindArg(message, plural)));
   if (text == nullptr) return Fallback(message, catalog);
+  const std::string_view t(*text);
   std::string out;
-  out.reserve(text->size());
-  for (std::size_t i = 0; i < text->size(); ++i) {
-    const char c = (*text)[i];
-    if (c == '{') {
-      std::size_t end = i + 1;
-      while (end < text->size() && IsNameChar((*text)[end])) ++end;
-      if (end > i + 1 && end < text->size() && (*text)[end] == '}') {
-        const std::string_view name(text->data() + i + 1, end - i - 1);
-        if (const MessageArg* arg = FindArg(message, name)) {
-          out += ArgText(*arg, catalog);
-          i = end;
-          continue;
-        }
-      }
-    }
-    out.push_back(c);
+  out.reserve(t.size() + 64);
+  std::size_t plain = 0;  // start of the text not yet copied
+  for (std::size_t i = t.find('{'); i != std::string_view::npos;
+       i = t.find('{', i + 1)) {
+    std::size_t end = i + 1;
+    while (end < t.size() && IsNameChar(t[end])) ++end;
+    if (end == i + 1 || end >= t.size() || t[end] != '}') continue;
+    const MessageArg* arg = FindArg(message, t.substr(i + 1, end - i - 1));
+    if (arg == nullptr) continue;
+    out.append(t, plain, i - plain);
+    out += ArgText(*arg, catalog);
+    plain = end + 1;
+    i = end;
   }
+  out.append(t, plain);
   return out;
 }
 
