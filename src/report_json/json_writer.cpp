@@ -3,6 +3,8 @@
 #include "report_json/json_writer.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.h"
@@ -65,12 +67,35 @@ void JsonWriter::Key(std::string_view key) {
   after_key_ = true;
 }
 
+namespace {
+
+// True when none of the 8 bytes at `p` is below 0x20, a quote, a
+// backslash or from 0x80 up: bytes JSON copies as they are.
+bool PlainWord(const char* p) {
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, sizeof w);
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  // A byte b < n (n <= 0x80) sets its high bit in (b - n) & ~b.
+  const auto below = [&](std::uint64_t n) { return (w - kOnes * n) & ~w; };
+  const auto equal = [&](std::uint64_t n) {
+    const std::uint64_t x = w ^ (kOnes * n);
+    return (x - kOnes) & ~x;
+  };
+  return ((below(0x20) | equal('"') | equal('\\') | w) & kHigh) == 0;
+}
+
+}  // namespace
+
 void JsonWriter::Escaped(std::string_view text) {
   // One pass: runs of bytes that need nothing are copied whole; a byte from
   // 0x80 up starts a UTF-8 sequence that must be well-formed.
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t plain = 0;  // start of the run not yet copied
   for (std::size_t i = 0; i < text.size();) {
+    // Eight bytes at a time while none needs a look (most text is ASCII).
+    while (i + 8 <= text.size() && PlainWord(text.data() + i)) i += 8;
+    if (i >= text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       const std::optional<Utf8Char> decoded = DecodeUtf8(text, i);
