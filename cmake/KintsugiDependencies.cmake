@@ -45,6 +45,8 @@ find_package(Threads REQUIRED)  # Part of the C library.
 kintsugi_find_package(OpenSSL 3 DEBIAN libssl-dev)
 kintsugi_find_package(fmt DEBIAN libfmt-dev)
 kintsugi_find_package(nlohmann_json 3 DEBIAN nlohmann-json3-dev)
+# The portal's identify request, parsed on its hot path (issue 14).
+kintsugi_find_package(simdjson DEBIAN libsimdjson-dev)
 kintsugi_find_package(CLI11 DEBIAN libcli11-dev)
 kintsugi_find_package(yaml-cpp DEBIAN libyaml-cpp-dev)
 kintsugi_find_package(SQLite3 DEBIAN libsqlite3-dev)
