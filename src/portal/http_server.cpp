@@ -201,12 +201,19 @@ MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url,
     pending->request.path = url == nullptr ? "" : url;
     const char* length = MHD_lookup_connection_value(
         connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length != nullptr &&
-        std::strtoull(length, nullptr, 10) > impl.options.max_body_bytes) {
+    const unsigned long long declared =
+        length == nullptr ? 0 : std::strtoull(length, nullptr, 10);
+    if (declared > impl.options.max_body_bytes) {
       // Answered now, the body never read: the connection is closed.
       return Reject(connection, impl, 413, "too_large",
                     "the request body is larger than the server accepts");
     }
+    // The body lands in one piece of memory, not copied as it grows (the
+    // identify page sends a few hundred KB); only up to 1 MiB on the word
+    // of a header that may lie.
+    constexpr unsigned long long kMaxReserve = 1 << 20;
+    pending->request.body.reserve(
+        static_cast<std::size_t>(std::min(declared, kMaxReserve)));
     return MHD_YES;
   }
   if (*upload_data_size > 0) {
