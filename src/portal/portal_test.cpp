@@ -23,6 +23,7 @@
 #include "kintsugi/kb.h"
 #include "kintsugi/report_json.h"
 #include "kintsugi/store.h"
+#include "portal/assets.h"
 #include "portal/site.h"
 
 namespace kintsugi {
@@ -320,6 +321,12 @@ TEST_F(PortalTest, EveryPageInEveryLanguage) {
                 std::string::npos)
           << path;
       EXPECT_EQ(reply->body.find(">portal."), std::string::npos) << path;
+      // Every KB text (recovery.needs) translated and current.
+      if (lang != "en") {
+        EXPECT_EQ(reply->body.find("<span lang=\"en\" dir=\"ltr\">"),
+                  std::string::npos)
+            << path;
+      }
       EXPECT_NE(reply->body.find("hreflang=\"ja\""), std::string::npos) << path;
     }
   }
@@ -378,6 +385,80 @@ TEST_F(PortalTest, OnlyDecryptorsThatRecoverAreOfferedAndGandCrabIsReferred) {
                               "(https://www.nomoreransom.org)"),
             std::string::npos)
       << result->body;
+}
+
+// The translation of a KB text in web/i18n/kb/<lang>.json, as HTML.
+std::string KbTranslation(std::string_view lang, const std::string& key) {
+  const portal::Asset* asset =
+      portal::FindAsset("i18n/kb/" + std::string(lang) + ".json");
+  if (asset == nullptr) return "(no web/i18n/kb/" + std::string(lang) + ")";
+  const Json root = Json::parse(asset->data, nullptr, false);
+  if (!root.is_object()) return "(web/i18n/kb/ does not parse)";
+  return portal::HtmlEscape(
+      root["texts"].value(key, Json::object()).value("text", "(" + key + ")"));
+}
+
+// Issue 14: the KB's recovery.needs are shown in the page's language, on
+// the decryptors page and in a result.
+TEST_F(PortalTest, KbNeedsAreInThePageLanguage) {
+  auto client = Client();
+  const kb::Family* stop = kb::FindFamily(**kb_, "stop-djvu");
+  ASSERT_NE(stop, nullptr);
+  ASSERT_FALSE(stop->recovery.needs.empty());
+  for (const char* lang : {"fr", "ar", "ja"}) {
+    auto list = client.Get(std::string("/") + lang + "/decryptors");
+    ASSERT_TRUE(list);
+    EXPECT_NE(
+        list->body.find(KbTranslation(lang, "stop-djvu.recovery.needs.0")),
+        std::string::npos)
+        << lang;
+    EXPECT_EQ(list->body.find(portal::HtmlEscape(stop->recovery.needs[0])),
+              std::string::npos)
+        << lang;
+  }
+  auto result = client.Post(
+      "/he/result",
+      "note=---%3D+GANDCRAB+V4.0+%3D---%0D%0A---BEGIN+GANDCRAB+KEY---%0D%0A"
+      "AAAA%0D%0A---END+GANDCRAB+KEY---&contacts=&names=a.docx.KRAB%0D%0A"
+      "b.xlsx.KRAB",
+      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200) << result->body;
+  EXPECT_NE(result->body.find(KbTranslation("he", "gandcrab.recovery.needs.0")),
+            std::string::npos)
+      << result->body;
+}
+
+// A translation of an older English text is never shown: the page shows
+// the KB's English, marked lang="en", inside the sentence in its language.
+TEST(PortalKbTextsTest, AChangedKbTextIsShownInEnglishNotStale) {
+  auto kb = kb::LoadEmbeddedKnowledgeBase();
+  ASSERT_TRUE(kb.has_value());
+  const std::string changed = "one encrypted file & its <original>";
+  for (kb::Family& family : kb->families) {
+    if (family.id == "stop-djvu") family.recovery.needs = {changed};
+  }
+  auto compiled = identify::CompileBuiltInKb();
+  ASSERT_TRUE(compiled.has_value());
+  PortalOptions options;
+  options.listen = "127.0.0.1:0";
+  options.kb = std::make_shared<const kb::KnowledgeBase>(std::move(*kb));
+  options.compiled_kb = *compiled;
+  auto portal = Portal::Start(options);
+  ASSERT_TRUE(portal.has_value()) << portal.error().ToString();
+  httplib::Client client("127.0.0.1", (*portal)->port());
+  client.set_read_timeout(30, 0);
+  auto list = client.Get("/fr/decryptors");
+  ASSERT_TRUE(list);
+  EXPECT_NE(list->body.find("<span lang=\"en\" dir=\"ltr\">" +
+                            portal::HtmlEscape(changed) + "</span>"),
+            std::string::npos)
+      << list->body;
+  EXPECT_EQ(list->body.find(KbTranslation("fr", "stop-djvu.recovery.needs.0")),
+            std::string::npos);
+  // Families whose texts did not change keep their translations.
+  EXPECT_NE(list->body.find(KbTranslation("fr", "nemucod.recovery.needs.0")),
+            std::string::npos);
 }
 
 }  // namespace

@@ -150,6 +150,14 @@ Result<std::unique_ptr<Site>> Site::Create(PortalState& state) {
         language.strings.emplace(name, value.get<std::string>());
       }
     }
+    if (const Asset* kb_texts = FindAsset("i18n/kb/" + code + ".json")) {
+      auto parsed = ParseKbTranslations(kb_texts->data, state.families);
+      if (!parsed) {
+        return InvalidArgumentError("web/" + std::string(kb_texts->path) +
+                                    ": " + parsed.error().message());
+      }
+      language.kb_texts = std::move(*parsed);
+    }
     site->codes_.push_back(code);
     site->languages_.push_back(std::move(language));
   }
@@ -417,7 +425,7 @@ HttpResponse Site::ResultPage(const Language& l,
                         T(l, offered ? "portal.result.decryptor.title"
                                      : "portal.result.no_decryptor.title"));
     for (const Message& advice : identify::RecoveryAdvice(best, built)) {
-      body += "<p>" + HtmlEscape(Render(advice, catalog)) + "</p>\n";
+      body += "<p>" + AdviceHtml(l, best.family, advice) + "</p>\n";
     }
     if (offered) {
       body += "<h3>" + T(l, "portal.result.decryptor.steps") + "</h3>\n<ol>\n";

@@ -16,6 +16,7 @@
 
 #include "kintsugi/message.h"
 #include "portal/http_server.h"
+#include "portal/kb_texts.h"
 #include "portal/metrics.h"
 
 namespace kintsugi::portal {
@@ -30,6 +31,9 @@ struct Language {
   bool rtl = false;
   MessageCatalog messages;
   std::map<std::string, std::string, std::less<>> strings;  // portal.*
+  // The KB's texts (recovery.needs) in this language, current ones only:
+  // web/i18n/kb/<code>.json (kb_texts.h).
+  KbTranslations kb_texts;
 };
 
 // The language codes the portal knows the names and directions of; a
@@ -68,6 +72,11 @@ class Site {
   std::string HomeBody(const Language& l) const;
   std::string IdentifyBody(const Language& l) const;
   HttpResponse ResultPage(const Language& l, const HttpRequest& request) const;
+  // One sentence of RecoveryAdvice() for `family` as HTML: a need from the
+  // KB in this language when its translation is current, else in English
+  // marked lang="en".
+  std::string AdviceHtml(const Language& l, std::string_view family,
+                         const Message& advice) const;
   std::string DecryptorsBody(const Language& l) const;
   std::string ListBody(const Language& l, std::string_view prefix,
                        std::initializer_list<std::string_view> items) const;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <variant>
 
 #include "kintsugi/identify.h"
 #include "kintsugi/recover.h"
@@ -34,7 +35,7 @@ std::string Site::DecryptorsBody(const Language& l) const {
     std::string advice;
     for (const Message& message : identify::RecoveryAdvice(
              recovery.possible, recovery.decryptor, recovery.needs, true)) {
-      advice += "<p>" + HtmlEscape(Render(message, l.messages)) + "</p>";
+      advice += "<p>" + AdviceHtml(l, id, message) + "</p>";
     }
     body += fmt::format(
         "<tr><th scope=\"row\">{}</th><td>{}</td><td><code>kintsugi recover "
@@ -42,6 +43,37 @@ std::string Site::DecryptorsBody(const Language& l) const {
         HtmlEscape(family->name), advice, HtmlEscape(recovery.decryptor));
   }
   return body + "</tbody>\n</table>\n";
+}
+
+std::string Site::AdviceHtml(const Language& l, std::string_view family,
+                             const Message& advice) const {
+  Message shown = advice;
+  std::string* need = nullptr;
+  for (MessageArg& arg : shown.args) {
+    if (advice.id == MessageId::kRecoveryNeed && arg.name == "need") {
+      need = std::get_if<std::string>(&arg.value);
+    }
+  }
+  if (need == nullptr || l.code == "en") {
+    return HtmlEscape(Render(advice, l.messages));
+  }
+  if (const auto found = l.kb_texts.find(KbTextKey(family, *need));
+      found != l.kb_texts.end()) {
+    *need = found->second;
+    return HtmlEscape(Render(shown, l.messages));
+  }
+  // No current translation: the English text, marked as English inside
+  // the sentence. A private-use character (U+E000, in no catalog) holds
+  // its place through the escaping.
+  constexpr std::string_view kPlace = "\xEE\x80\x80";
+  const std::string english = HtmlEscape(*need);
+  *need = std::string(kPlace);
+  std::string html = HtmlEscape(Render(shown, l.messages));
+  const std::size_t at = html.find(kPlace);
+  if (at == std::string::npos) return HtmlEscape(Render(advice, l.messages));
+  html.replace(at, kPlace.size(),
+               "<span lang=\"en\" dir=\"ltr\">" + english + "</span>");
+  return html;
 }
 
 std::string Site::ListBody(
