@@ -21,24 +21,31 @@ std::string KbTextHash(std::string_view english) {
   return hex;
 }
 
-std::vector<std::pair<std::string, std::string>> KbPageTexts(
-    const kb::Family& family) {
-  std::vector<std::pair<std::string, std::string>> texts;
-  for (std::size_t i = 0; i < family.recovery.needs.size(); ++i) {
-    texts.emplace_back(fmt::format("{}.recovery.needs.{}", family.id, i),
-                       family.recovery.needs[i]);
+std::vector<KbText> KbPageTexts(const kb::KnowledgeBase& kb) {
+  std::vector<KbText> texts;
+  for (const kb::Family& family : kb.families) {
+    if (family.disabled) continue;
+    for (std::size_t i = 0; i < family.recovery.needs.size(); ++i) {
+      texts.push_back({family.id,
+                       fmt::format("{}.recovery.needs.{}", family.id, i),
+                       family.recovery.needs[i]});
+    }
+  }
+  for (const kb::Group& group : kb.groups) {
+    // A family id is [a-z0-9-]: "groups/" is no family's.
+    texts.push_back(
+        {"groups/" + group.id, "groups/" + group.id + ".name", group.name});
   }
   return texts;
 }
 
-std::string KbTextKey(std::string_view family, std::string_view english) {
-  // A family id is [a-z0-9-]: no newline in it.
-  return std::string(family) + "\n" + std::string(english);
+std::string KbTextKey(std::string_view owner, std::string_view english) {
+  // An owner is [a-z0-9-/]: no newline in it.
+  return std::string(owner) + "\n" + std::string(english);
 }
 
-Result<KbTranslations> ParseKbTranslations(
-    std::string_view json,
-    const std::map<std::string, const kb::Family*, std::less<>>& families) {
+Result<KbTranslations> ParseKbTranslations(std::string_view json,
+                                           const std::vector<KbText>& texts) {
   const Json root = Json::parse(json, nullptr, false);
   if (!root.is_object() || !root.contains("texts") ||
       !root["texts"].is_object()) {
@@ -46,8 +53,8 @@ Result<KbTranslations> ParseKbTranslations(
         "not a translation of the knowledge base's texts (an object with "
         "\"texts\")");
   }
-  const Json& texts = root["texts"];
-  for (const auto& [key, entry] : texts.items()) {
+  const Json& entries = root["texts"];
+  for (const auto& [key, entry] : entries.items()) {
     if (!entry.is_object() || !entry.contains("sha256") ||
         !entry["sha256"].is_string() || !entry.contains("text") ||
         !entry["text"].is_string()) {
@@ -56,18 +63,16 @@ Result<KbTranslations> ParseKbTranslations(
     }
   }
   KbTranslations out;
-  for (const auto& [id, family] : families) {
-    for (const auto& [key, english] : KbPageTexts(*family)) {
-      const auto found = texts.find(key);
-      if (found == texts.end()) continue;
-      const std::string text = (*found)["text"].get<std::string>();
-      // Stale (the English changed since it was translated): not shown.
-      if (text.empty() ||
-          (*found)["sha256"].get<std::string>() != KbTextHash(english)) {
-        continue;
-      }
-      out.emplace(KbTextKey(id, english), text);
+  for (const KbText& text : texts) {
+    const auto found = entries.find(text.key);
+    if (found == entries.end()) continue;
+    const std::string translation = (*found)["text"].get<std::string>();
+    // Stale (the English changed since it was translated): not shown.
+    if (translation.empty() ||
+        (*found)["sha256"].get<std::string>() != KbTextHash(text.english)) {
+      continue;
     }
+    out.emplace(KbTextKey(text.owner, text.english), translation);
   }
   return out;
 }

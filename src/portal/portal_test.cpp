@@ -429,6 +429,34 @@ TEST_F(PortalTest, KbNeedsAreInThePageLanguage) {
       << result->body;
 }
 
+// A group's name (kb/groups.yaml) is shown in the page's language.
+TEST_F(PortalTest, KbGroupNamesAreInThePageLanguage) {
+  auto client = Client();
+  const std::string note =
+      "note=however%2C+there+is+an+opportunity+to+resolve+this+situation+"
+      "while+keeping+all+information+confidentialand+preventing+further+"
+      "leakage.%0D%0Ain+exchange+for+compensation%2C+all+issues+will+be+"
+      "closed%2C+and+there+will+be+no+consequences+for+your+company.";
+  auto english = client.Post("/en/result", note + "&contacts=&names=",
+                             "application/x-www-form-urlencoded");
+  ASSERT_TRUE(english);
+  ASSERT_NE(english->body.find("The Chaos builder"), std::string::npos)
+      << english->body;
+  for (const char* lang : {"de", "fa", "zh"}) {
+    auto result = client.Post(
+        std::string("/") + lang + "/result",
+        note + "&contacts=&names=", "application/x-www-form-urlencoded");
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 200);
+    EXPECT_NE(
+        result->body.find(KbTranslation(lang, "groups/chaos-builder.name")),
+        std::string::npos)
+        << lang << result->body;
+    EXPECT_EQ(result->body.find("The Chaos builder"), std::string::npos)
+        << lang;
+  }
+}
+
 // A translation of an older English text is never shown: the page shows
 // the KB's English, marked lang="en", inside the sentence in its language.
 TEST(PortalKbTextsTest, AChangedKbTextIsShownInEnglishNotStale) {

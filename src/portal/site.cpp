@@ -123,6 +123,7 @@ std::string NegotiateLanguage(std::string_view header,
 
 Result<std::unique_ptr<Site>> Site::Create(PortalState& state) {
   std::unique_ptr<Site> site(new Site(state));
+  const std::vector<KbText> texts = KbPageTexts(*state.options.kb);
   for (const Asset& asset : EmbeddedAssets()) {
     constexpr std::string_view kPrefix = "i18n/";
     if (asset.path.rfind(kPrefix, 0) != 0 || !asset.path.ends_with(".json") ||
@@ -151,7 +152,7 @@ Result<std::unique_ptr<Site>> Site::Create(PortalState& state) {
       }
     }
     if (const Asset* kb_texts = FindAsset("i18n/kb/" + code + ".json")) {
-      auto parsed = ParseKbTranslations(kb_texts->data, state.families);
+      auto parsed = ParseKbTranslations(kb_texts->data, texts);
       if (!parsed) {
         return InvalidArgumentError("web/" + std::string(kb_texts->path) +
                                     ": " + parsed.error().message());
@@ -400,9 +401,12 @@ HttpResponse Site::ResultPage(const Language& l,
           std::string(identify::VerdictName(report.verdict)) + "\">" +
           HtmlEscape(Render(identify::VerdictSummary(report), catalog)) +
           "</p>\n";
-  for (const auto& why :
-       {identify::ExplainVerdict(report), identify::ExplainGroup(report)}) {
-    if (why) body += "<p>" + HtmlEscape(Render(*why, catalog)) + "</p>\n";
+  if (const auto why = identify::ExplainVerdict(report)) {
+    body += "<p>" + HtmlEscape(Render(*why, catalog)) + "</p>\n";
+  }
+  if (const auto why = identify::ExplainGroup(report)) {
+    body += "<p>" + KbTextHtml(l, "groups/" + report.group->id, *why, "group") +
+            "</p>\n";
   }
   if (report.verdict == identify::Verdict::kUnknown) {
     body += "<p>" + T(l, "portal.result.unknown_advice") + "</p>\n";
@@ -425,7 +429,7 @@ HttpResponse Site::ResultPage(const Language& l,
                         T(l, offered ? "portal.result.decryptor.title"
                                      : "portal.result.no_decryptor.title"));
     for (const Message& advice : identify::RecoveryAdvice(best, built)) {
-      body += "<p>" + AdviceHtml(l, best.family, advice) + "</p>\n";
+      body += "<p>" + KbTextHtml(l, best.family, advice, "need") + "</p>\n";
     }
     if (offered) {
       body += "<h3>" + T(l, "portal.result.decryptor.steps") + "</h3>\n<ol>\n";

@@ -31,8 +31,8 @@ struct Language {
   bool rtl = false;
   MessageCatalog messages;
   std::map<std::string, std::string, std::less<>> strings;  // portal.*
-  // The KB's texts (recovery.needs) in this language, current ones only:
-  // web/i18n/kb/<code>.json (kb_texts.h).
+  // The KB's texts (recovery.needs, group names) in this language, current ones
+  // only: web/i18n/kb/<code>.json (kb_texts.h).
   KbTranslations kb_texts;
 };
 
@@ -72,11 +72,11 @@ class Site {
   std::string HomeBody(const Language& l) const;
   std::string IdentifyBody(const Language& l) const;
   HttpResponse ResultPage(const Language& l, const HttpRequest& request) const;
-  // One sentence of RecoveryAdvice() for `family` as HTML: a need from the
-  // KB in this language when its translation is current, else in English
-  // marked lang="en".
-  std::string AdviceHtml(const Language& l, std::string_view family,
-                         const Message& advice) const;
+  // `message` as HTML, its text argument `arg` (a text of the KB's
+  // `owner`: kb_texts.h) in this language when its translation is current,
+  // else in English marked lang="en".
+  std::string KbTextHtml(const Language& l, std::string_view owner,
+                         const Message& message, std::string_view arg) const;
   std::string DecryptorsBody(const Language& l) const;
   std::string ListBody(const Language& l, std::string_view prefix,
                        std::initializer_list<std::string_view> items) const;

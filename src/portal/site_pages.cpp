@@ -35,7 +35,7 @@ std::string Site::DecryptorsBody(const Language& l) const {
     std::string advice;
     for (const Message& message : identify::RecoveryAdvice(
              recovery.possible, recovery.decryptor, recovery.needs, true)) {
-      advice += "<p>" + AdviceHtml(l, id, message) + "</p>";
+      advice += "<p>" + KbTextHtml(l, id, message, "need") + "</p>";
     }
     body += fmt::format(
         "<tr><th scope=\"row\">{}</th><td>{}</td><td><code>kintsugi recover "
@@ -45,19 +45,18 @@ std::string Site::DecryptorsBody(const Language& l) const {
   return body + "</tbody>\n</table>\n";
 }
 
-std::string Site::AdviceHtml(const Language& l, std::string_view family,
-                             const Message& advice) const {
-  Message shown = advice;
+std::string Site::KbTextHtml(const Language& l, std::string_view owner,
+                             const Message& message,
+                             std::string_view arg) const {
+  Message shown = message;
   std::string* need = nullptr;
-  for (MessageArg& arg : shown.args) {
-    if (advice.id == MessageId::kRecoveryNeed && arg.name == "need") {
-      need = std::get_if<std::string>(&arg.value);
-    }
+  for (MessageArg& a : shown.args) {
+    if (a.name == arg) need = std::get_if<std::string>(&a.value);
   }
   if (need == nullptr || l.code == "en") {
-    return HtmlEscape(Render(advice, l.messages));
+    return HtmlEscape(Render(message, l.messages));
   }
-  if (const auto found = l.kb_texts.find(KbTextKey(family, *need));
+  if (const auto found = l.kb_texts.find(KbTextKey(owner, *need));
       found != l.kb_texts.end()) {
     *need = found->second;
     return HtmlEscape(Render(shown, l.messages));
@@ -70,7 +69,7 @@ std::string Site::AdviceHtml(const Language& l, std::string_view family,
   *need = std::string(kPlace);
   std::string html = HtmlEscape(Render(shown, l.messages));
   const std::size_t at = html.find(kPlace);
-  if (at == std::string::npos) return HtmlEscape(Render(advice, l.messages));
+  if (at == std::string::npos) return HtmlEscape(Render(message, l.messages));
   html.replace(at, kPlace.size(),
                "<span lang=\"en\" dir=\"ltr\">" + english + "</span>");
   return html;
