@@ -117,15 +117,27 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options,
   CLI::App* command = app.add_subcommand(
       "serve", "Run the victim-facing portal and API (default 127.0.0.1:8080)");
   auto args = std::make_shared<ServeArgs>();
-  command->add_option("--listen", args->listen,
-                      "ADDRESS:PORT to listen on (port 0: any free one)");
-  command->add_option("--db", args->db,
-                      "Key store answering /api/v1/keys, and with --partners "
-                      "the partner accounts: an SQLite path or a "
-                      "postgresql:// URL (default: the default store)");
-  command->add_option("--tls-cert", args->tls_cert,
-                      "PEM certificate chain: serve HTTPS");
-  command->add_option("--tls-key", args->tls_key, "PEM private key");
+  // An empty value is refused (exit 2), not taken as "not given": in
+  // deploy/systemd/kintsugi-portal@.service `--db ${KINTSUGI_DB}` with the
+  // variable missing from its EnvironmentFile would otherwise make an
+  // empty default store under $HOME, on a file system the unit makes
+  // read-only, and fail at every restart.
+  command
+      ->add_option("--listen", args->listen,
+                   "ADDRESS:PORT to listen on (port 0: any free one)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--db", args->db,
+                   "Key store answering /api/v1/keys, and with --partners "
+                   "the partner accounts: an SQLite path or a "
+                   "postgresql:// URL (default: the default store)")
+      ->check(NonEmpty());
+  command
+      ->add_option("--tls-cert", args->tls_cert,
+                   "PEM certificate chain: serve HTTPS")
+      ->check(NonEmpty());
+  command->add_option("--tls-key", args->tls_key, "PEM private key")
+      ->check(NonEmpty());
   command->add_option("--threads", args->threads,
                       "Server threads (default: one per core)");
   command->add_flag("--trust-proxy", args->trust_proxy,
@@ -142,8 +154,8 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options,
                     "--db store (required then; `kintsugi partners` makes "
                     "them). Off by default: no login is offered");
   command->footer(
-      "Exit codes: 0 stopped by SIGINT/SIGTERM, 3 bad option, 7 knowledge "
-      "base invalid, 9 address in use (docs/cli.md).");
+      "Exit codes: 0 stopped by SIGINT/SIGTERM, 2 usage error, 3 bad "
+      "option, 7 knowledge base invalid, 9 address in use (docs/cli.md).");
   command->callback([&options, handler, args] {
     *handler = [&options, args] { return RunServe(options, *args); };
   });

@@ -173,6 +173,11 @@ TEST_F(CliTest, EmptyOptionValuesAreUsageErrors) {
       {"kb", "import", "--sources", folder, "--out", ""},
       {"kb", "import", "--sources", folder, "--out", out, "--hold-out", ""},
       {"kb", "import", "--sources", folder, "--out", out, "--curated", ""},
+      // The systemd unit's `--db ${KINTSUGI_DB}` with the variable unset:
+      // not the default store (made under $HOME), a usage error.
+      {"serve", "--db", ""},
+      {"serve", "--listen", ""},
+      {"serve", "--tls-cert", ""},
   };
   for (const std::vector<std::string>& args : cases) {
     SCOPED_TRACE(JoinArgs(args));
