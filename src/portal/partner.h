@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,18 @@ namespace kintsugi::portal {
 // GET|POST|DELETE /api/v1/partner/`rest`.
 HttpResponse PartnerApi(PortalState& state, const HttpRequest& request,
                         std::string_view rest);
+
+// One route of the partner API: its path under /api/v1/partner/, with
+// "{id}" for a submission's or token's id, and the methods it takes as an
+// Allow header says them. PartnerApi routes by this table alone, and
+// web/api/openapi.json documents exactly these (a test compares them).
+struct PartnerApiRoute {
+  std::string_view path;
+  std::string_view methods;
+};
+
+// Every route of the partner API, in the order docs/api.md lists them.
+std::span<const PartnerApiRoute> PartnerApiRoutes();
 
 // /partner and everything under /partner/.
 HttpResponse PartnerPages(PortalState& state, const HttpRequest& request);

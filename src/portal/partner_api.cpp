@@ -304,13 +304,108 @@ HttpResponse Revoke(PortalState& state, const Principal& who, std::int64_t id) {
   return JsonResponse(200, Dump({{"id", id}, {"revoked", true}}));
 }
 
-// The routes once `who` is known.
+constexpr PartnerApiRoute kRoutes[] = {
+    {"whoami", "GET, HEAD"},           {"submissions", "GET, HEAD, POST"},
+    {"submissions/{id}", "GET, HEAD"}, {"submissions/{id}/withdraw", "POST"},
+    {"reviews", "GET, HEAD"},          {"submissions/{id}/review", "POST"},
+    {"releases", "GET, HEAD"},         {"audit", "GET, HEAD"},
+    {"tokens", "GET, HEAD"},           {"tokens/{id}", "DELETE"},
+    {"tokens/{id}/revoke", "POST"},
+};
+
+// The route whose path `rest` fits, segment by segment ("{id}" fits any
+// non-empty segment, kept in `id`); nullptr when none does.
+const PartnerApiRoute* FindRoute(std::string_view rest, std::string_view* id) {
+  for (const PartnerApiRoute& route : kRoutes) {
+    std::string_view path = route.path;
+    std::string_view text = rest;
+    bool fits = true;
+    while (fits && !path.empty()) {
+      const std::size_t p = path.find('/');
+      const std::size_t t = text.find('/');
+      const std::string_view want = path.substr(0, p);
+      const std::string_view got = text.substr(0, t);
+      if (want == "{id}") {
+        fits = !got.empty();
+        if (fits) *id = got;
+      } else {
+        fits = want == got;
+      }
+      if ((p == std::string_view::npos) != (t == std::string_view::npos)) {
+        fits = false;
+      }
+      path = p == std::string_view::npos ? "" : path.substr(p + 1);
+      text = t == std::string_view::npos ? "" : text.substr(t + 1);
+    }
+    if (fits && text.empty()) return &route;
+  }
+  return nullptr;
+}
+
+// Whether `methods` ("GET, HEAD, POST") names `method`.
+bool Takes(std::string_view methods, std::string_view method) {
+  while (!methods.empty()) {
+    const std::size_t comma = methods.find(", ");
+    if (methods.substr(0, comma) == method) return true;
+    methods = comma == std::string_view::npos ? "" : methods.substr(comma + 2);
+  }
+  return false;
+}
+
+HttpResponse Submissions(PortalState& state, const Principal& who,
+                         const HttpRequest& request) {
+  std::optional<partners::SubmissionState> filter;
+  if (const std::string* text = request.Query("state")) {
+    auto parsed = partners::ParseSubmissionState(*text);
+    if (!parsed) return PartnerError(parsed.error());
+    filter = *parsed;
+  }
+  auto list = Call<std::vector<partners::Submission>>(
+      state, [&](partners::Partners& p) { return p.Submissions(who, filter); });
+  if (!list.status.ok()) return PartnerError(list.status);
+  return JsonResponse(200, Dump(SubmissionsJson(*list.value)));
+}
+
+HttpResponse Releases(PortalState& state, const Principal& who) {
+  auto list = Call<std::vector<partners::ReleaseInfo>>(
+      state, [&](partners::Partners& p) { return p.Releases(who); });
+  if (!list.status.ok()) return PartnerError(list.status);
+  Json array = Json::array();
+  for (const partners::ReleaseInfo& r : *list.value) {
+    array.push_back({{"version", r.version},
+                     {"created", r.created},
+                     {"signer", r.signer},
+                     {"families", r.families},
+                     {"keys", r.keys},
+                     {"sha256", r.sha256}});
+  }
+  return JsonResponse(200, Dump({{"releases", std::move(array)}}));
+}
+
+HttpResponse Tokens(PortalState& state, const Principal& who) {
+  auto list = Call<std::vector<partners::TokenInfo>>(
+      state, [&](partners::Partners& p) { return p.Tokens(who); });
+  if (!list.status.ok()) return PartnerError(list.status);
+  Json array = Json::array();
+  for (const partners::TokenInfo& t : *list.value) {
+    array.push_back(TokenJson(t));
+  }
+  return JsonResponse(200, Dump({{"tokens", std::move(array)}}));
+}
+
+// The routes once `who` is known: kRoutes' path, then its method.
 HttpResponse Answer(PortalState& state, const HttpRequest& request,
                     const Principal& who, std::string_view rest) {
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  const bool post = request.method == "POST";
-  if (rest == "whoami") {
-    if (!get) return MethodNotAllowed("GET, HEAD");
+  std::string_view id_text;
+  const PartnerApiRoute* route = FindRoute(rest, &id_text);
+  if (route == nullptr) {
+    return JsonError(404, "not_found", "no such API endpoint");
+  }
+  if (!Takes(route->methods, request.method)) {
+    return MethodNotAllowed(route->methods);
+  }
+  const std::string_view path = route->path;
+  if (path == "whoami") {
     Json doc = {{"user", who.user},
                 {"organisation", who.organisation},
                 {"role", std::string(partners::RoleName(who.role))},
@@ -318,101 +413,37 @@ HttpResponse Answer(PortalState& state, const HttpRequest& request,
                 {"token_id", who.token_id}};
     return JsonResponse(200, Dump(doc));
   }
-  if (rest == "submissions") {
-    if (post) return Submit(state, who, request);
-    if (!get) return MethodNotAllowed("GET, HEAD, POST");
-    std::optional<partners::SubmissionState> filter;
-    if (const std::string* text = request.Query("state")) {
-      auto parsed = partners::ParseSubmissionState(*text);
-      if (!parsed) return PartnerError(parsed.error());
-      filter = *parsed;
-    }
-    auto list = Call<std::vector<partners::Submission>>(
-        state,
-        [&](partners::Partners& p) { return p.Submissions(who, filter); });
-    if (!list.status.ok()) return PartnerError(list.status);
-    return JsonResponse(200, Dump(SubmissionsJson(*list.value)));
+  if (path == "submissions") {
+    if (request.method == "POST") return Submit(state, who, request);
+    return Submissions(state, who, request);
   }
-  if (rest == "reviews") {
-    if (!get) return MethodNotAllowed("GET, HEAD");
+  if (path == "reviews") {
     auto list = Call<std::vector<partners::Submission>>(
         state, [&](partners::Partners& p) { return p.ReviewQueue(who); });
     if (!list.status.ok()) return PartnerError(list.status);
     return JsonResponse(200, Dump(SubmissionsJson(*list.value)));
   }
-  if (rest == "releases") {
-    if (!get) return MethodNotAllowed("GET, HEAD");
-    auto list = Call<std::vector<partners::ReleaseInfo>>(
-        state, [&](partners::Partners& p) { return p.Releases(who); });
-    if (!list.status.ok()) return PartnerError(list.status);
-    Json array = Json::array();
-    for (const partners::ReleaseInfo& r : *list.value) {
-      array.push_back({{"version", r.version},
-                       {"created", r.created},
-                       {"signer", r.signer},
-                       {"families", r.families},
-                       {"keys", r.keys},
-                       {"sha256", r.sha256}});
-    }
-    return JsonResponse(200, Dump({{"releases", std::move(array)}}));
-  }
-  if (rest == "audit") {
-    if (!get) return MethodNotAllowed("GET, HEAD");
-    return Audit(state, who, request);
-  }
-  if (rest == "tokens") {
-    if (!get) return MethodNotAllowed("GET, HEAD");
-    auto list = Call<std::vector<partners::TokenInfo>>(
-        state, [&](partners::Partners& p) { return p.Tokens(who); });
-    if (!list.status.ok()) return PartnerError(list.status);
-    Json array = Json::array();
-    for (const partners::TokenInfo& t : *list.value) {
-      array.push_back(TokenJson(t));
-    }
-    return JsonResponse(200, Dump({{"tokens", std::move(array)}}));
-  }
-  // {collection}/{id}[/{action}]
-  const std::size_t slash = rest.find('/');
-  const std::string_view collection = rest.substr(0, slash);
-  if (slash == std::string_view::npos ||
-      (collection != "submissions" && collection != "tokens")) {
-    return JsonError(404, "not_found", "no such API endpoint");
-  }
-  std::string_view tail = rest.substr(slash + 1);
-  const std::size_t next = tail.find('/');
-  const auto id = ParseId(tail.substr(0, next));
-  const std::string_view action = next == std::string_view::npos
-                                      ? std::string_view()
-                                      : tail.substr(next + 1);
+  if (path == "releases") return Releases(state, who);
+  if (path == "audit") return Audit(state, who, request);
+  if (path == "tokens") return Tokens(state, who);
+  // The routes with an {id}.
+  const auto id = ParseId(id_text);
   if (!id) {
     return JsonError(
         404, "not_found",
-        collection == "tokens" ? "no such token" : "no such submission");
+        path.rfind("tokens/", 0) == 0 ? "no such token" : "no such submission");
   }
-  if (collection == "tokens") {
-    if (action.empty()) {
-      if (request.method != "DELETE") return MethodNotAllowed("DELETE");
-      return Revoke(state, who, *id);
-    }
-    if (action != "revoke") {
-      return JsonError(404, "not_found", "no such API endpoint");
-    }
-    if (!post) return MethodNotAllowed("POST");
+  if (path == "tokens/{id}" || path == "tokens/{id}/revoke") {
     return Revoke(state, who, *id);
   }
-  if (action.empty()) {
-    if (!get) return MethodNotAllowed("GET, HEAD");
-    return OneSubmission(state, who, *id);
-  }
-  if (action == "withdraw") {
-    if (!post) return MethodNotAllowed("POST");
+  if (path == "submissions/{id}") return OneSubmission(state, who, *id);
+  if (path == "submissions/{id}/withdraw") {
     auto withdrawn = Call<partners::Submission>(
         state, [&](partners::Partners& p) { return p.Withdraw(who, *id); });
     if (!withdrawn.status.ok()) return PartnerError(withdrawn.status);
     return JsonResponse(200, Dump(SubmissionDoc(*withdrawn.value)));
   }
-  if (action == "review") {
-    if (!post) return MethodNotAllowed("POST");
+  if (path == "submissions/{id}/review") {
     return Review(state, who, request, *id);
   }
   return JsonError(404, "not_found", "no such API endpoint");
@@ -435,6 +466,8 @@ std::string BearerToken(const HttpRequest& request) {
 }
 
 }  // namespace
+
+std::span<const PartnerApiRoute> PartnerApiRoutes() { return kRoutes; }
 
 HttpResponse PartnerApi(PortalState& state, const HttpRequest& request,
                         std::string_view rest) {

@@ -10,15 +10,19 @@
 // token or from another origin are refused; the public pages and API never
 // set a cookie and ignore one.
 
+#include "portal/partner.h"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
 #include "core/testing/cli_testing.h"
 #include "kintsugi/credentials.h"
@@ -949,6 +953,145 @@ TEST(PartnerLimitTest, OffByDefault) {
   auto refused = Portal::Start(options);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), StatusCode::kInvalidArgument);
+}
+
+// Issue 14: the OpenAPI document (web/api/openapi.json, served at
+// /api/v1/openapi.json) names every route the partner API's router takes,
+// with its methods, and no other; and the router answers each documented
+// operation (not 404 "no such API endpoint", not 405) and refuses every
+// other method with 405 and the documented Allow.
+
+// {"get", "/api/v1/partner/whoami"}...: an OpenAPI operation.
+using Operation = std::pair<std::string, std::string>;
+
+// The router's table as operations; HEAD goes with GET (the document
+// says so once, not per path).
+std::set<Operation> RouterOperations() {
+  std::set<Operation> operations;
+  for (const portal::PartnerApiRoute& route : portal::PartnerApiRoutes()) {
+    std::string_view methods = route.methods;
+    while (!methods.empty()) {
+      const std::size_t comma = methods.find(", ");
+      std::string method(methods.substr(0, comma));
+      methods =
+          comma == std::string_view::npos ? "" : methods.substr(comma + 2);
+      if (method == "HEAD") continue;
+      for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+      operations.emplace(method, "/api/v1/partner/" + std::string(route.path));
+    }
+  }
+  return operations;
+}
+
+// The document's operations under /api/v1/partner/.
+std::set<Operation> DocumentedOperations(const Json& doc) {
+  std::set<Operation> operations;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    if (path.rfind("/api/v1/partner/", 0) != 0) continue;
+    for (const auto& [method, operation] : item.items()) {
+      operations.emplace(method, path);
+    }
+  }
+  return operations;
+}
+
+TEST_F(PartnerPortalTest, OpenApiDocumentsEveryPartnerRouteAndNoOther) {
+  const Reply served = Send("GET", "/api/v1/openapi.json", {});
+  ASSERT_EQ(served.status, 200);
+  const Json doc = Json::parse(served.body, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  const std::set<Operation> router = RouterOperations();
+  const std::set<Operation> documented = DocumentedOperations(doc);
+  EXPECT_EQ(router.size(), 12u);  // docs/api.md's list.
+  for (const Operation& op : router) {
+    EXPECT_TRUE(documented.count(op))
+        << "the router takes " << op.first << " " << op.second
+        << ", which web/api/openapi.json does not document";
+  }
+  for (const Operation& op : documented) {
+    EXPECT_TRUE(router.count(op))
+        << "web/api/openapi.json documents " << op.first << " " << op.second
+        << ", which the router does not take";
+  }
+
+  // Each documented operation: its bearer scheme, its scope, its errors.
+  const Json& scheme = doc["components"]["securitySchemes"]["partnerToken"];
+  EXPECT_EQ(scheme.value("type", ""), "http");
+  EXPECT_EQ(scheme.value("scheme", ""), "bearer");
+  for (const Operation& op : documented) {
+    SCOPED_TRACE(op.first + " " + op.second);
+    const Json& operation = doc["paths"][op.second][op.first];
+    EXPECT_EQ(operation["security"], Json::parse(R"([{"partnerToken": []}])"));
+    const Json scopes = Json::parse(R"(["read", "submit", "review", "admin"])");
+    EXPECT_NE(
+        std::find(scopes.begin(), scopes.end(), operation["x-kintsugi-scope"]),
+        scopes.end())
+        << operation["x-kintsugi-scope"];
+    for (const char* status : {"401", "403", "405", "429", "503"}) {
+      EXPECT_TRUE(operation["responses"].contains(status)) << status;
+    }
+  }
+
+  // The router answers each documented operation as the document says:
+  // with an admin's token (every scope), ids that do not exist and bodies
+  // that are refused, so that nothing changes.
+  const httplib::Headers admin = {
+      {"Authorization", "Bearer " + (*actors_)["admin"].token}};
+  const std::string missing_id = "999999999";
+  for (const auto& [path, item] : doc["paths"].items()) {
+    if (path.rfind("/api/v1/partner/", 0) != 0) continue;
+    std::string url = path;
+    if (const std::size_t at = url.find("{id}"); at != std::string::npos) {
+      url.replace(at, 4, missing_id);
+    }
+    std::string allow;
+    for (const char* method : {"GET", "POST", "DELETE", "PUT", "PATCH"}) {
+      std::string lower = method;
+      for (char& c : lower) c = static_cast<char>(c - 'A' + 'a');
+      SCOPED_TRACE(std::string(method) + " " + url);
+      httplib::Client client("127.0.0.1", portal_->port());
+      client.set_read_timeout(30, 0);
+      httplib::Request request;
+      request.method = method;
+      request.path = url;
+      request.headers = admin;
+      if (std::string(method) != "GET" && std::string(method) != "DELETE") {
+        request.body = "{}";
+        request.set_header("Content-Type", "application/json");
+      }
+      const httplib::Result result = client.send(request);
+      ASSERT_TRUE(result);
+      const Json reply = Json::parse(result->body, nullptr, false);
+      if (item.contains(lower)) {
+        allow += allow.empty() ? "" : ", ";
+        allow += std::string(method) + (lower == "get" ? ", HEAD" : "");
+        EXPECT_NE(result->status, 405) << result->body;
+        EXPECT_FALSE(result->status == 404 && reply.is_object() &&
+                     reply["error"]["message"] == "no such API endpoint")
+            << "documented, but the router has no such endpoint";
+      } else {
+        EXPECT_EQ(result->status, 405) << result->body;
+      }
+    }
+    // The 405's Allow header is the document's methods (the router's
+    // order: GET, HEAD, then POST or DELETE).
+    const Reply refused = Send("DELETE", url, admin);
+    if (!doc["paths"][path].contains("delete")) {
+      EXPECT_EQ(refused.status, 405) << path;
+      EXPECT_EQ(refused.Header("Allow"), allow) << path;
+    }
+  }
+  // Paths the document does not name are no endpoint.
+  for (const char* path :
+       {"/api/v1/partner/frobnicate", "/api/v1/partner/whoami/1",
+        "/api/v1/partner/submissions/1/frobnicate",
+        "/api/v1/partner/submissions/1/", "/api/v1/partner/tokens/1/withdraw",
+        "/api/v1/partner/reviews/1"}) {
+    const Reply reply = Send("GET", path, admin);
+    EXPECT_EQ(reply.status, 404) << path;
+    EXPECT_NE(reply.body.find("no such API endpoint"), std::string::npos)
+        << path << ": " << reply.body;
+  }
 }
 
 }  // namespace
