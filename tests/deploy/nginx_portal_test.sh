@@ -10,8 +10,9 @@
 # (nothing in nginx's spool) and one byte more is refused with 413; a burst
 # of key lookups is refused with 429 by nginx before the instances; the
 # instances' security headers pass and nginx adds HSTS; /metrics is not
-# public; HTTP redirects to HTTPS; an instance stopped with SIGTERM exits 0
-# and the other serves on; no log holds a victim ID, a query, a file name
+# public; HTTP redirects to HTTPS, and a foreign Host header is neither
+# redirected to nor answered (444; its TLS refused); an instance stopped
+# with SIGTERM exits 0 and the other serves on; no log holds a victim ID, a query, a file name
 # or a note.
 #
 # The site file names fixed ports (80, 443, 8081, 8082) and /var/log/nginx:
@@ -225,8 +226,8 @@ ln -s "$site" "$ngx/sites-enabled/kintsugi.conf"
 mount --bind "$work/var-log-nginx" /var/log/nginx ||
   fail "mount --bind over /var/log/nginx in the test's mount namespace"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-  -days 2 -subj /CN=portal.test \
-  -addext "subjectAltName=DNS:portal.test,IP:127.0.0.1,IP:::1" \
+  -days 2 -subj /CN=portal.example.org \
+  -addext "subjectAltName=DNS:portal.example.org" \
   -keyout "$ngx/kintsugi/tls/privkey.pem" \
   -out "$ngx/kintsugi/tls/fullchain.pem" >"$work/openssl.log" 2>&1 ||
   fail "openssl req: $(cat "$work/openssl.log")"
@@ -238,10 +239,10 @@ setpriv --pdeathsig TERM nginx -p "$ngx/" -c "$ngx/nginx.conf" \
 started[$!]=nginx
 nginx_pid=$!
 
-# curl through nginx as a browser would reach https://portal.test/.
+# curl through nginx as a browser would reach https://portal.example.org/.
 https=(curl -sS --max-time 20 --cacert "$cacert"
-       --resolve portal.test:443:127.0.0.1 --resolve portal.test:80:127.0.0.1)
-base=https://portal.test
+       --resolve portal.example.org:443:127.0.0.1 --resolve portal.example.org:80:127.0.0.1)
+base=https://portal.example.org
 wait_until 30 "nginx answering on 443" "$nginx_pid" \
   "${https[@]}" -o /dev/null "$base/healthz"
 echo "nginx and both instances are up"
@@ -275,7 +276,8 @@ for tls in 1.2 1.3; do
   [ "$out" = 200 ] || fail "/healthz over TLS $tls: $out"
 done
 out=$(curl -gsS --max-time 20 --cacert "$cacert" -o /dev/null \
-  -w '%{http_code}' 'https://[::1]/healthz') || true
+  --resolve 'portal.example.org:443:[::1]' -w '%{http_code}' \
+  "$base/healthz") || true
 [ "$out" = 200 ] || fail "/healthz over IPv6 ([::1]:443): $out"
 
 # ---- Both instances answer: 6 requests through nginx, counted by each.
@@ -380,12 +382,50 @@ done
 [ "$(metric 8081 healthz 200)" -gt 0 ] || fail "the instance's /metrics"
 
 # ---- HTTP: a redirect to the same URL over HTTPS.
-headers=$("${https[@]}" -o /dev/null -D - 'http://portal.test/en/?lang=x' |
+headers=$("${https[@]}" -o /dev/null -D - 'http://portal.example.org/en/?lang=x' |
   tr -d '\r')
 if [[ "$(head -n 1 <<<"$headers")" != 'HTTP/1.1 301'* ]] ||
-   ! grep -qx 'location: https://portal.test/en/?lang=x' <<<"${headers,,}"; then
+   ! grep -qx 'location: https://portal.example.org/en/?lang=x' <<<"${headers,,}"; then
   fail "HTTP did not redirect to HTTPS: $headers"
 fi
+
+# ---- Another name in the Host header (host-header injection): never
+# redirected to, never passed on; the connection is closed unanswered
+# (444), and a TLS handshake for another name or none is refused.
+foreign=attacker.example
+for url in "http://portal.example.org/en/" "http://127.0.0.1/en/" \
+           "http://[::1]/en/"; do
+  for host in "$foreign" "$foreign:80" "portal.example.org.$foreign"; do
+    out=$(curl -gsS --max-time 20 -o /dev/null -D - -w 'status=%{http_code}' \
+      --resolve portal.example.org:80:127.0.0.1 -H "Host: $host" "$url" \
+      2>/dev/null | tr -d '\r') || true
+    [ "$(tail -n 1 <<<"$out")" = status=000 ] ||
+      fail "$url with Host: $host was answered (want it closed): $out"
+  done
+done
+# HTTP/1.0 without a Host header: the same.
+out=$(curl -sS --max-time 20 -0 -H 'Host:' -o /dev/null -w '%{http_code}' \
+  http://127.0.0.1/en/ 2>/dev/null) || true
+[ "$out" = 000 ] || fail "HTTP/1.0 without Host was answered: $out"
+# HTTPS for the portal's name, another in the Host header (HTTP/1.1) or
+# :authority (HTTP/2): not redirected there, not answered.
+for version in --http1.1 --http2; do
+  out=$("${https[@]}" "$version" -o /dev/null -D - -w 'status=%{http_code}' \
+    -H "Host: $foreign" "$base/en/" 2>/dev/null | tr -d '\r') || true
+  ! grep -qi "^location:.*$foreign" <<<"$out" ||
+    fail "HTTPS with Host: $foreign redirected there ($version): $out"
+  [[ "$(tail -n 1 <<<"$out")" =~ ^status=(000|421)$ ]] ||
+    fail "HTTPS with Host: $foreign was answered ($version): $out"
+done
+# TLS for another name (SNI), or for none (an address): refused.
+for url in "https://$foreign/en/" https://127.0.0.1/en/; do
+  code=0
+  curl -sS --max-time 20 -k --resolve "$foreign:443:127.0.0.1" -o /dev/null \
+    "$url" 2>/dev/null || code=$?
+  [ "$code" -eq 35 ] ||
+    fail "a TLS handshake for $url was not refused (curl exit $code, not 35)"
+done
+echo "a foreign Host header: no answer, no redirect; its TLS refused"
 
 # ---- The key lookups' rate limit: a burst from one client is refused by
 # nginx (JSON 429) before any instance sees it.
