@@ -58,12 +58,17 @@ void JsonWriter::EndArray() {
 }
 
 void JsonWriter::Key(std::string_view key) {
-  if (!levels_.back().first) out_ += ',';
-  levels_.back().first = false;
-  NewLine();
+  Level& level = levels_.back();
+  if (!level.first) out_ += ',';
+  level.first = false;
+  if (indent_ >= 0) NewLine();
   out_ += '"';
   Escaped(key);
-  out_ += indent_ < 0 ? "\":" : "\": ";
+  if (indent_ < 0) {
+    out_.append("\":", 2);
+  } else {
+    out_.append("\": ", 3);
+  }
   after_key_ = true;
 }
 
@@ -85,14 +90,31 @@ bool PlainWord(const char* p) {
   return ((below(0x20) | equal('"') | equal('\\') | w) & kHigh) == 0;
 }
 
+bool PlainByte(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 }  // namespace
 
 void JsonWriter::Escaped(std::string_view text) {
+  // Most strings (keys, ids, ASCII text) need nothing: found so and
+  // appended at once, the rest left to EscapedSlow.
+  std::size_t i = 0;
+  while (i + 8 <= text.size() && PlainWord(text.data() + i)) i += 8;
+  while (i < text.size() && PlainByte(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == text.size()) {
+    out_.append(text);
+    return;
+  }
+  EscapedSlow(text, i);
+}
+
+void JsonWriter::EscapedSlow(std::string_view text, std::size_t from) {
   // One pass: runs of bytes that need nothing are copied whole; a byte from
   // 0x80 up starts a UTF-8 sequence that must be well-formed.
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t plain = 0;  // start of the run not yet copied
-  for (std::size_t i = 0; i < text.size();) {
+  for (std::size_t i = from; i < text.size();) {
     // Eight bytes at a time while none needs a look (most text is ASCII).
     while (i + 8 <= text.size() && PlainWord(text.data() + i)) i += 8;
     if (i >= text.size()) break;

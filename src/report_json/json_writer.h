@@ -45,6 +45,8 @@ class JsonWriter {
   void BeforeValue();
   void NewLine();
   void Escaped(std::string_view text);
+  // Escaped's general case; the bytes before `from` need nothing.
+  void EscapedSlow(std::string_view text, std::size_t from);
 
   struct Level {
     bool first = true;
