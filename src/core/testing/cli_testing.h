@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,24 +42,38 @@ inline std::filesystem::path MakeTestDir(const std::string& tag) {
 
 // Runs `kintsugi ARGS...` to the end; its stdout goes to `stdout_path`,
 // its stderr to /dev/null. The exit code, or 128 + the signal that ended it.
+// Everything the child needs is made before fork(): a test may have other
+// threads (a portal serving), and between fork and exec only
+// async-signal-safe calls are allowed (an allocation can wait forever on a
+// lock another thread held at the fork).
 inline int RunCliToFile(const std::vector<std::string>& args,
                         const std::filesystem::path& stdout_path) {
+  std::string binary = KintsugiBinary();
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv = {binary.data()};
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int out_fd =
+      open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (out_fd < 0 || null_fd < 0) {
+    if (out_fd >= 0) close(out_fd);
+    if (null_fd >= 0) close(null_fd);
+    return 127;
+  }
+  std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
-    std::string binary = KintsugiBinary();
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv = {binary.data()};
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (std::freopen(stdout_path.c_str(), "w", stdout) == nullptr ||
-        std::freopen("/dev/null", "w", stderr) == nullptr) {
+    if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(null_fd, STDERR_FILENO) < 0) {
       _exit(127);
     }
     execv(argv[0], argv.data());
     _exit(127);
   }
+  close(out_fd);
+  close(null_fd);
   int status = 0;
-  waitpid(pid, &status, 0);
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) return 127;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -104,22 +120,36 @@ inline CliRun RunKintsugi(const std::vector<std::string>& args,
   std::vector<char*> argv = {binary.data()};
   for (std::string& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The child's environment, made here (see RunCliToFile: nothing that
+  // allocates after fork).
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string_view name = text.substr(0, text.find('='));
+    const bool changed = std::any_of(
+        env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
+    if (!changed) environment.emplace_back(text);
+  }
+  for (const auto& [name, value] : env) {
+    if (value) environment.push_back(name + "=" + *value);
+  }
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const std::string folder = dir.string();
+  std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
-    for (const auto& [name, value] : env) {
-      if (value ? setenv(name.c_str(), value->c_str(), 1) != 0
-                : unsetenv(name.c_str()) != 0) {
-        _exit(127);
-      }
-    }
-    const int in_fd = open("/dev/null", O_RDONLY);
-    if (chdir(dir.c_str()) != 0 || in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 ||
-        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+    if (chdir(folder.c_str()) != 0 || in_fd < 0 ||
+        dup2(in_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+        dup2(err_fd, STDERR_FILENO) < 0) {
       _exit(127);
     }
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  if (in_fd >= 0) close(in_fd);
   close(out_fd);
   close(err_fd);
   int status = 0;
