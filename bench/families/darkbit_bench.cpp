@@ -43,9 +43,9 @@ void BM_DarkBitCheapTest(benchmark::State& state) {
   const std::vector<families::DarkBitFile> samples = {Sample()};
   const families::DarkBitTester tester(samples);
   std::vector<std::uint64_t> hits;
-  std::uint64_t first =
-      1'676'212'345'000'000'000ULL +
-      static_cast<std::uint64_t>(state.thread_index()) * (1ULL << 32);
+  std::uint64_t first = 1'676'212'345'000'000'000ULL +
+                        static_cast<std::uint64_t>(state.thread_index()) *
+                            (std::uint64_t{1} << 32);
   for (auto _ : state) {
     hits.clear();
     tester.Test(first, kChunk, hits);

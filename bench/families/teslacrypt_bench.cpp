@@ -145,7 +145,8 @@ void BM_TeslaCryptStream(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(out.data());
   }
-  if (written != s.original_bytes * state.iterations()) {
+  if (written !=
+      s.original_bytes * static_cast<std::size_t>(state.iterations())) {
     state.SkipWithError("not the original's size");
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
