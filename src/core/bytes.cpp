@@ -120,9 +120,11 @@ std::optional<std::size_t> ByteView::Find(ByteView needle,
                                           std::size_t from) const {
   if (from > size_) return std::nullopt;
   if (needle.empty()) return from;
-  auto it = std::search(begin() + from, end(), needle.begin(), needle.end());
-  if (it == end()) return std::nullopt;
-  return static_cast<std::size_t>(it - begin());
+  // string_view's find looks for the first byte with memchr: several times
+  // faster than std::search on a 64 KB head or tail.
+  const std::size_t at = AsChars().find(needle.AsChars(), from);
+  if (at == std::string_view::npos) return std::nullopt;
+  return at;
 }
 
 bool operator==(ByteView a, ByteView b) {

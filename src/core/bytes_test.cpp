@@ -63,6 +63,21 @@ TEST(ByteViewTest, SearchAndCompare) {
   EXPECT_EQ(v.AsChars(), "hello !DMALOCK world");
 }
 
+TEST(ByteViewTest, FindInBinaryBytes) {
+  const Bytes hay = {0x00, 0xFF, 0x00, 0xFF, 0x00, 0x80, 0x00, 0x00};
+  const ByteView v(hay);
+  EXPECT_EQ(v.Find(ByteView(Bytes{0x00, 0x80})), 4u);
+  EXPECT_EQ(v.Find(ByteView(Bytes{0x00, 0xFF}), 1), 2u);
+  EXPECT_EQ(v.Find(ByteView(Bytes{0x00, 0x00})), 6u);  // at the very end
+  EXPECT_EQ(v.Find(ByteView(Bytes{0x00, 0x00, 0x01})), std::nullopt);
+  EXPECT_EQ(v.Find(ByteView(Bytes{0xFF}), 4), std::nullopt);
+  EXPECT_EQ(v.Find(ByteView(), 8), 8u);
+  EXPECT_EQ(v.Find(ByteView(), 9), std::nullopt);
+  EXPECT_EQ(ByteView().Find(ByteView(Bytes{0x00})), std::nullopt);
+  const Bytes longer(9, 0x00);
+  EXPECT_EQ(v.Find(ByteView(longer)), std::nullopt);
+}
+
 TEST(ByteReaderTest, SequentialReadsStopAtTheEnd) {
   ByteReader r{ByteView(kData)};
   EXPECT_THAT(r.ReadU32Le(), IsOkAndHolds(0x04030201u));
