@@ -1,9 +1,11 @@
 // Fuzzes ransom-note parsing: decoding (BOM, BOM-less UTF-16, UTF-8,
 // Windows-1252), markup stripping (HTML/HTA/RTF), folding, indicator
-// extraction and the similarity tokenizer on arbitrary bytes.
+// extraction and the similarity tokenizer on arbitrary bytes; and that
+// ProfileText says of the bytes what DecodeText says (it aborts otherwise).
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 
 #include "fuzz_target.h"
 #include "kintsugi/bytes.h"
@@ -17,6 +19,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   using namespace kintsugi::text;
   const kintsugi::ByteView input(data, size);
   const DecodedText decoded = DecodeText(input);
+  const DecodedText profile = ProfileText(input);
+  if (profile.encoding != decoded.encoding ||
+      profile.had_bom != decoded.had_bom ||
+      profile.replacements != decoded.replacements ||
+      profile.printable_ratio != decoded.printable_ratio ||
+      profile.utf16_flaw != decoded.utf16_flaw ||
+      profile.utf16_flaw_offset != decoded.utf16_flaw_offset ||
+      !profile.utf8.empty()) {
+    std::abort();
+  }
   const std::string plain = PlainText(decoded.utf8);
   const std::string folded = FoldText(plain);
   std::size_t sink = ExtractIndicators(plain).size();

@@ -13,8 +13,8 @@ namespace kintsugi::identify {
 namespace {
 
 using text::DecodedText;
-using text::DecodeText;
 using text::ExtractIndicators;
+using text::ProfileText;
 using text::TextEncoding;
 using text::TextEncodingName;
 
@@ -290,7 +290,7 @@ ContentVerdict ClassifyContent(ByteView head) {
   ContentVerdict out;
   const ByteView window = head.First(kEntropyWindow);
   out.head_entropy = ShannonEntropy(window);
-  const DecodedText text = DecodeText(head.First(16 * 1024));
+  const DecodedText text = ProfileText(head.First(16 * 1024));
   out.printable_ratio = text.printable_ratio;
   out.encoding = std::string(TextEncodingName(text.encoding));
   if (head.empty()) return out;

@@ -53,7 +53,7 @@ constexpr std::uint8_t kUtf16BeBom[] = {0xFE, 0xFF};
 // `bytes` is the whole file; if not, its last code unit may have been cut
 // by the read and is not judged.
 Status CheckUtf16(const std::string& shown, ByteView bytes, bool whole) {
-  const text::DecodedText decoded = text::DecodeText(bytes);
+  const text::DecodedText decoded = text::ProfileText(bytes);
   if (decoded.encoding != text::TextEncoding::kUtf16Le &&
       decoded.encoding != text::TextEncoding::kUtf16Be) {
     return Status::Ok();

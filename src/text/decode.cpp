@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "core/utf8.h"
 
@@ -22,7 +24,7 @@ constexpr std::array<char32_t, 32> kCp1252High = {
     0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0xFFFD};
 
-bool IsPrintableCodePoint(char32_t c) {
+constexpr bool IsPrintableCodePoint(char32_t c) {
   if (c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') {
     return true;
   }
@@ -50,15 +52,61 @@ struct Counter {
   }
 };
 
+// Where decoded code points go: into UTF-8 text (DecodeText), or nowhere
+// when only the counts are wanted (ProfileText). One decoder for both, so
+// a profile always says what decoding would.
+struct TextSink {
+  std::string* out;
+  void Add(char32_t c) { AppendUtf8(c, *out); }
+  void AddAscii(std::string_view run) { out->append(run); }
+};
+struct NoSink {
+  void Add(char32_t /*c*/) {}
+  void AddAscii(std::string_view /*run*/) {}
+};
+
+// 1 for the ASCII bytes IsPrintableCodePoint accepts.
+constexpr std::array<std::uint8_t, 128> kAsciiPrintable = [] {
+  std::array<std::uint8_t, 128> table{};
+  for (std::size_t b = 0; b < 128; ++b) {
+    table[b] = IsPrintableCodePoint(static_cast<char32_t>(b)) ? 1 : 0;
+  }
+  return table;
+}();
+
+// The length of the run of ASCII bytes at the start of `s`.
+std::size_t AsciiRun(std::string_view s) {
+  std::size_t n = 0;
+  while (n + 8 <= s.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, s.data() + n, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
+    n += 8;
+  }
+  while (n < s.size() && static_cast<std::uint8_t>(s[n]) < 0x80) ++n;
+  return n;
+}
+
 // Strict UTF-8 (core/utf8.h): an invalid or overlong sequence or a
-// surrogate consumes one byte and gives U+FFFD.
-DecodedText DecodeUtf8Bytes(std::string_view s) {
+// surrogate consumes one byte and gives U+FFFD. Runs of ASCII are counted
+// and copied whole.
+template <typename Sink>
+DecodedText DecodeUtf8Bytes(std::string_view s, Sink sink) {
   DecodedText out;
   out.encoding = TextEncoding::kUtf8;
-  out.utf8.reserve(s.size());
   Counter counter;
   std::size_t i = 0;
   while (i < s.size()) {
+    if (static_cast<std::uint8_t>(s[i]) < 0x80) {
+      const std::string_view run = s.substr(i, AsciiRun(s.substr(i)));
+      for (const char b : run) {
+        counter.printable += kAsciiPrintable[static_cast<std::uint8_t>(b)];
+      }
+      counter.total += run.size();
+      sink.AddAscii(run);
+      i += run.size();
+      continue;
+    }
     char32_t c = kReplacement;
     if (const std::optional<Utf8Char> decoded = DecodeUtf8(s, i)) {
       c = decoded->code;
@@ -67,7 +115,7 @@ DecodedText DecodeUtf8Bytes(std::string_view s) {
       ++i;
     }
     counter.Add(c);
-    AppendUtf8(c, out.utf8);
+    sink.Add(c);
   }
   counter.Finish(out);
   return out;
@@ -75,12 +123,12 @@ DecodedText DecodeUtf8Bytes(std::string_view s) {
 
 // `s` starts `base` bytes into the input (after a BOM): flaw offsets are
 // reported in the input's terms.
+template <typename Sink>
 DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian,
-                        std::size_t base) {
+                        std::size_t base, Sink sink) {
   DecodedText out;
   out.encoding =
       little_endian ? TextEncoding::kUtf16Le : TextEncoding::kUtf16Be;
-  out.utf8.reserve(s.size());
   Counter counter;
   auto unit_at = [&](std::size_t i) -> char32_t {
     const std::uint8_t a = s[i];
@@ -112,26 +160,43 @@ DecodedText DecodeUtf16(std::span<const std::uint8_t> s, bool little_endian,
       flaw(Utf16Flaw::kUnpairedLow, at);
     }
     counter.Add(c);
-    AppendUtf8(c, out.utf8);
+    sink.Add(c);
   }
   if (i < s.size()) {  // A dangling odd byte.
     counter.Add(kReplacement);
-    AppendUtf8(kReplacement, out.utf8);
+    sink.Add(kReplacement);
     flaw(Utf16Flaw::kOddLength, i);
   }
   counter.Finish(out);
   return out;
 }
 
-DecodedText DecodeCp1252(std::span<const std::uint8_t> s) {
+// For each byte read as Windows-1252: bit 0 printable, bit 1 undefined
+// (U+FFFD), as Counter::Add judges its code point.
+constexpr std::array<std::uint8_t, 256> kCp1252Class = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    const char32_t c = b >= 0x80 && b < 0xA0 ? kCp1252High[b - 0x80]
+                                             : static_cast<char32_t>(b);
+    table[b] = static_cast<std::uint8_t>((IsPrintableCodePoint(c) ? 1 : 0) |
+                                         (c == kReplacement ? 2 : 0));
+  }
+  return table;
+}();
+
+template <typename Sink>
+DecodedText DecodeCp1252(std::span<const std::uint8_t> s, Sink sink) {
   DecodedText out;
   out.encoding = TextEncoding::kWindows1252;
-  out.utf8.reserve(s.size() + s.size() / 4);
   Counter counter;
+  counter.total = s.size();
   for (const std::uint8_t b : s) {
-    const char32_t c = Windows1252ToCodePoint(b);
-    counter.Add(c);
-    AppendUtf8(c, out.utf8);
+    const std::size_t kind = kCp1252Class[b];
+    counter.printable += kind & 1u;
+    counter.replacements += kind >> 1u;
+  }
+  if constexpr (!std::is_same_v<Sink, NoSink>) {
+    for (const std::uint8_t b : s) sink.Add(Windows1252ToCodePoint(b));
   }
   counter.Finish(out);
   return out;
@@ -193,34 +258,54 @@ char32_t Windows1252ToCodePoint(std::uint8_t byte) {
   return byte;
 }
 
-DecodedText DecodeText(ByteView bytes) {
+namespace {
+
+// DecodeText, with the decoded text going to `make_sink(out)` for the
+// encoding chosen.
+template <typename MakeSink>
+DecodedText Decode(ByteView bytes, MakeSink make_sink) {
   const std::span<const std::uint8_t> s = bytes.span();
   static constexpr std::uint8_t kUtf8Bom[] = {0xEF, 0xBB, 0xBF};
-  if (bytes.StartsWith(ByteView(kUtf8Bom, 3))) {
-    DecodedText out = DecodeUtf8Bytes(bytes.AsChars().substr(3));
+  DecodedText out;
+  if (s.size() >= 3 && std::equal(kUtf8Bom, kUtf8Bom + 3, s.begin())) {
+    out = DecodeUtf8Bytes(bytes.AsChars().substr(3), make_sink(3));
     out.had_bom = true;
-    return out;
-  }
-  if (s.size() >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
-    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/true, 2);
+  } else if (s.size() >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
+    out = DecodeUtf16(s.subspan(2), /*little_endian=*/true, 2, make_sink(2));
     out.had_bom = true;
-    return out;
-  }
-  if (s.size() >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
-    DecodedText out = DecodeUtf16(s.subspan(2), /*little_endian=*/false, 2);
+  } else if (s.size() >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
+    out = DecodeUtf16(s.subspan(2), /*little_endian=*/false, 2, make_sink(2));
     out.had_bom = true;
-    return out;
+  } else if (const auto little_endian = GuessUtf16WithoutBom(s)) {
+    out = DecodeUtf16(s, *little_endian, 0, make_sink(0));
+  } else {
+    out = DecodeUtf8Bytes(bytes.AsChars(), make_sink(0));
+    // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many mean a
+    // single-byte code page.
+    if (out.replacements != 0 && out.replacements * 100 >= s.size()) {
+      out = DecodeCp1252(s, make_sink(0));
+    }
   }
-  if (const auto little_endian = GuessUtf16WithoutBom(s)) {
-    return DecodeUtf16(s, *little_endian, 0);
-  }
-  DecodedText utf8 = DecodeUtf8Bytes(bytes.AsChars());
-  // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many mean a
-  // single-byte code page.
-  if (utf8.replacements == 0 || utf8.replacements * 100 < s.size()) {
-    return utf8;
-  }
-  return DecodeCp1252(s);
+  return out;
+}
+
+}  // namespace
+
+DecodedText DecodeText(ByteView bytes) {
+  std::string utf8;
+  DecodedText out = Decode(bytes, [&](std::size_t skip) {
+    // A guess at the size (ASCII is copied as is); the fallback to
+    // Windows-1252 starts over.
+    utf8.clear();
+    utf8.reserve(bytes.size() - skip);
+    return TextSink{&utf8};
+  });
+  out.utf8 = std::move(utf8);
+  return out;
+}
+
+DecodedText ProfileText(ByteView bytes) {
+  return Decode(bytes, [](std::size_t /*skip*/) { return NoSink{}; });
 }
 
 }  // namespace kintsugi::text

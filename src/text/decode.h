@@ -57,6 +57,11 @@ struct DecodedText {
 // not Unicode). Never fails: invalid sequences become U+FFFD.
 DecodedText DecodeText(ByteView bytes);
 
+// What DecodeText says of `bytes` (encoding, BOM, replacements, printable
+// ratio, UTF-16 flaw), without the text: `utf8` stays empty. For callers
+// that only judge whether bytes are text, at a fraction of the cost.
+DecodedText ProfileText(ByteView bytes);
+
 // The code point of one Windows-1252 byte (RTF's \'hh escapes use it too);
 // the five undefined bytes give U+FFFD.
 char32_t Windows1252ToCodePoint(std::uint8_t byte);

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/utf8.h"
+
 namespace kintsugi::text {
 namespace {
 
@@ -140,6 +147,148 @@ TEST(DecodeTextTest, BinaryIsNotPrintable) {
     bytes.push_back(static_cast<std::uint8_t>((i * 131 + 7) % 256));
   }
   EXPECT_LT(DecodeText(bytes).printable_ratio, 0.9);
+}
+
+TEST(DecodeTextTest, AsciiRunsCountControlCharactersAndPassThrough) {
+  // Runs of ASCII longer than a word, broken by control bytes and by
+  // multi-byte characters at every alignment.
+  std::string text;
+  std::size_t printable = 0;
+  std::size_t total = 0;
+  for (int i = 0; i < 40; ++i) {
+    for (int j = 0; j < i % 11; ++j) {
+      text += static_cast<char>('a' + j);
+      ++printable;
+      ++total;
+    }
+    if (i % 3 == 0) {
+      text += '\x01';  // not printable
+      ++total;
+    } else if (i % 3 == 1) {
+      text += "\xC3\xA9";  // é
+      ++printable;
+      ++total;
+    } else {
+      text += "\t\x7F";  // printable whitespace, then DEL
+      ++printable;
+      total += 2;
+    }
+  }
+  const DecodedText decoded = DecodeText(ByteView::FromString(text));
+  EXPECT_EQ(decoded.encoding, TextEncoding::kUtf8);
+  EXPECT_EQ(decoded.utf8, text);
+  EXPECT_EQ(decoded.replacements, 0u);
+  EXPECT_DOUBLE_EQ(decoded.printable_ratio,
+                   static_cast<double>(printable) / static_cast<double>(total));
+}
+
+// Decoding one code point at a time (core/utf8.h), as DecodeText did before
+// it copied runs of ASCII whole: what it must still give for UTF-8.
+std::string ReferenceUtf8(std::string_view s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char32_t c = 0xFFFD;
+    if (const auto decoded = DecodeUtf8(s, i)) {
+      c = decoded->code;
+      i += decoded->length;
+    } else {
+      ++i;
+    }
+    AppendUtf8(c, out);
+  }
+  return out;
+}
+
+// Inputs of every kind the decoder tells apart: ASCII with controls, valid
+// and broken UTF-8, UTF-16 both ways with and without BOM (flawed too),
+// Windows-1252, random bytes.
+std::vector<Bytes> VariedInputs() {
+  std::mt19937 random(14);
+  std::vector<Bytes> inputs = {
+      {},
+      {'a'},
+      {0xEF, 0xBB, 0xBF},
+      {0xFF, 0xFE},
+      {0xFE, 0xFF, 0x00},
+      Utf16("Your files are encrypted", true, true),
+      Utf16("Your files are encrypted", false, true),
+      Utf16("Your files are encrypted", true, false),
+      Utf16("Your files are encrypted", false, false),
+      {'c', 'a', 'f', 0xE9, ' ', 0x96, ' ', '1', '0', '0', 0x80},
+  };
+  Bytes flawed = Utf16("abc", true, true);
+  flawed.insert(flawed.end(), {0x00, 0xD8, 'd', 0x00, 0x00, 0xDC, 'e'});
+  inputs.push_back(flawed);
+  const std::vector<std::string> valid = {"ransom ",
+                                          "\r\n",
+                                          "\x01",
+                                          "\x7F",
+                                          "\xC3\xA9",
+                                          "\xE2\x9C\x93",
+                                          "\xF0\x9F\x94\x92",
+                                          "12345678",
+                                          "\t",
+                                          "your files are encrypted "};
+  const std::vector<std::string> broken = {"\xC3", "\xED\xA0\x80", "\xC0\xAF",
+                                           "\x80"};
+  for (int n = 0; n < 300; ++n) {
+    // Valid UTF-8; every third with one broken sequence in 500+ bytes (few
+    // enough to stay UTF-8), every ninth with many (Windows-1252 then).
+    std::string text;
+    const std::size_t count = n % 3 == 0 ? 60 + random() % 40 : random() % 60;
+    for (std::size_t k = 0; k < count; ++k) {
+      text += valid[random() % valid.size()];
+      if (n % 9 == 0) text += broken[random() % broken.size()];
+    }
+    if (n % 3 == 0) {
+      text.insert(random() % (text.size() + 1),
+                  broken[random() % broken.size()]);
+    }
+    inputs.push_back(ByteView::FromString(text).ToBytes());
+    Bytes noise(random() % 3000);
+    for (std::uint8_t& b : noise) b = static_cast<std::uint8_t>(random());
+    inputs.push_back(noise);
+  }
+  return inputs;
+}
+
+TEST(DecodeTextTest, Utf8IsDecodedAsOneCodePointAtATimeWould) {
+  std::size_t utf8_inputs = 0;
+  std::size_t with_replacements = 0;
+  for (const Bytes& input : VariedInputs()) {
+    const DecodedText decoded = DecodeText(input);
+    if (decoded.encoding != TextEncoding::kUtf8 || decoded.had_bom) continue;
+    ++utf8_inputs;
+    with_replacements += decoded.replacements > 0 ? 1 : 0;
+    EXPECT_EQ(decoded.utf8, ReferenceUtf8(ByteView(input).AsChars()));
+  }
+  EXPECT_GT(utf8_inputs, 200u);
+  EXPECT_GT(with_replacements, 50u);
+}
+
+TEST(DecodeTextTest, ProfileSaysWhatDecodingSays) {
+  std::vector<TextEncoding> seen;
+  for (const Bytes& input : VariedInputs()) {
+    const DecodedText decoded = DecodeText(input);
+    const DecodedText profile = ProfileText(input);
+    SCOPED_TRACE(input.size());
+    EXPECT_EQ(profile.encoding, decoded.encoding);
+    EXPECT_EQ(profile.had_bom, decoded.had_bom);
+    EXPECT_EQ(profile.replacements, decoded.replacements);
+    EXPECT_EQ(profile.printable_ratio, decoded.printable_ratio);
+    EXPECT_EQ(profile.utf16_flaw, decoded.utf16_flaw);
+    EXPECT_EQ(profile.utf16_flaw_offset, decoded.utf16_flaw_offset);
+    EXPECT_TRUE(profile.utf8.empty());
+    seen.push_back(decoded.encoding);
+  }
+  // Every encoding was among the inputs.
+  for (const TextEncoding encoding :
+       {TextEncoding::kUtf8, TextEncoding::kUtf16Le, TextEncoding::kUtf16Be,
+        TextEncoding::kWindows1252}) {
+    EXPECT_NE(std::find(seen.begin(), seen.end(), encoding), seen.end())
+        << TextEncodingName(encoding);
+  }
 }
 
 }  // namespace
