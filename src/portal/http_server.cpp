@@ -6,14 +6,17 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <exception>
 #include <thread>
+#include <vector>
 
 namespace kintsugi::portal {
 
@@ -83,7 +86,9 @@ std::vector<std::pair<std::string, std::string>> ParseFormBody(
 struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
-  MHD_Daemon* daemon = nullptr;
+  // One daemon per thread, on one port (SO_REUSEPORT): the kernel spreads
+  // new connections over them evenly (docs/portal-http.md).
+  std::vector<MHD_Daemon*> daemons;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopped{false};
 };
@@ -138,6 +143,21 @@ std::string PeerAddress(MHD_Connection* connection, bool* loopback) {
     *loopback = IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr);
   }
   return text;
+}
+
+// Whether a plain listening socket (SO_REUSEADDR, as MHD binds, but not
+// SO_REUSEPORT) could bind `address`: false when anything listens there,
+// a server that shares ports included.
+bool PortIsFree(const sockaddr* address) {
+  const int fd = socket(address->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;  // The daemons' own bind reports the problem.
+  const int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  const socklen_t length = address->sa_family == AF_INET ? sizeof(sockaddr_in)
+                                                         : sizeof(sockaddr_in6);
+  const bool free = bind(fd, address, length) == 0 || errno != EADDRINUSE;
+  close(fd);
+  return free;
 }
 
 void FreeBody(void* cls) { delete static_cast<std::string*>(cls); }
@@ -325,60 +345,93 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
   const HttpServerOptions& o = impl->options;
   const std::string where =
       o.address + ":" + std::to_string(static_cast<unsigned>(o.port));
-  // Options that take pointers must outlive the call only: MHD copies the
-  // TLS material into its own credentials.
-  MHD_OptionItem items[12];
-  std::size_t n = 0;
-  items[n++] = {MHD_OPTION_SOCK_ADDR, 0, const_cast<sockaddr*>(address)};
-  items[n++] = {MHD_OPTION_CONNECTION_TIMEOUT,
-                static_cast<intptr_t>(o.idle_timeout_seconds), nullptr};
-  items[n++] = {MHD_OPTION_CONNECTION_LIMIT,
-                static_cast<intptr_t>(o.connection_limit), nullptr};
-  if (o.per_ip_connection_limit > 0) {
-    items[n++] = {MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                  static_cast<intptr_t>(o.per_ip_connection_limit), nullptr};
+  // Each daemon holds its share of the limits. A client's connections are
+  // spread over the daemons by the kernel's hash, so one client is held to
+  // about its limit in all (exactly, with one thread).
+  const auto share = [threads](unsigned limit) {
+    return limit == 0 ? 0u : std::max(1u, (limit + threads - 1) / threads);
+  };
+  // One polling thread per daemon, so that a burst of connections (a page's
+  // or a load generator's) is not taken by whichever thread of a pool woke
+  // first: with MHD's own pool one thread could hold most of them and
+  // leave the other core idle.
+  std::uint16_t port = o.port;
+  if (threads > 1 && port != 0 && !PortIsFree(address)) {
+    // Sharing the port is for this server's own threads: another server
+    // there (one more `kintsugi serve` on the same port) is an error, not a
+    // silent half of the traffic each.
+    return UnavailableError("cannot serve on " + where +
+                            " (the address is in use)");
   }
-  if (threads > 1) {
-    items[n++] = {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(threads),
-                  nullptr};
+  for (unsigned t = 0; t < threads; ++t) {
+    if (address->sa_family == AF_INET) {
+      in.sin_port = htons(port);
+    } else {
+      in6.sin6_port = htons(port);
+    }
+    // Options that take pointers must outlive the call only: MHD copies
+    // the TLS material into its own credentials.
+    MHD_OptionItem items[12];
+    std::size_t n = 0;
+    items[n++] = {MHD_OPTION_SOCK_ADDR, 0, const_cast<sockaddr*>(address)};
+    items[n++] = {MHD_OPTION_CONNECTION_TIMEOUT,
+                  static_cast<intptr_t>(o.idle_timeout_seconds), nullptr};
+    items[n++] = {MHD_OPTION_CONNECTION_LIMIT,
+                  static_cast<intptr_t>(share(o.connection_limit)), nullptr};
+    if (o.per_ip_connection_limit > 0) {
+      items[n++] = {MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                    static_cast<intptr_t>(share(o.per_ip_connection_limit)),
+                    nullptr};
+    }
+    if (threads > 1) {
+      items[n++] = {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, nullptr};
+    }
+    items[n++] = {MHD_OPTION_NOTIFY_COMPLETED,
+                  reinterpret_cast<intptr_t>(&Completed), nullptr};
+    if (tls) {
+      items[n++] = {MHD_OPTION_HTTPS_MEM_CERT, 0,
+                    const_cast<char*>(o.tls_cert_pem.c_str())};
+      items[n++] = {MHD_OPTION_HTTPS_MEM_KEY, 0,
+                    const_cast<char*>(o.tls_key_pem.c_str())};
+    }
+    items[n++] = {MHD_OPTION_END, 0, nullptr};
+    MHD_Daemon* daemon =
+        MHD_start_daemon(flags, port, nullptr, nullptr, &Answer, impl.get(),
+                         MHD_OPTION_ARRAY, items, MHD_OPTION_END);
+    if (daemon == nullptr) {
+      for (MHD_Daemon* started : impl->daemons) MHD_stop_daemon(started);
+      impl->daemons.clear();
+      return UnavailableError(
+          "cannot serve on " + where +
+          (tls ? " (the address is in use, not this machine's, or the TLS "
+                 "certificate or key is not valid PEM)"
+               : " (the address is in use or not this machine's)"));
+    }
+    impl->daemons.push_back(daemon);
+    if (t == 0) {
+      // Port 0 took a free port: the other daemons share that one.
+      const MHD_DaemonInfo* info =
+          MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+      if (info != nullptr) port = info->port;
+    }
   }
-  items[n++] = {MHD_OPTION_NOTIFY_COMPLETED,
-                reinterpret_cast<intptr_t>(&Completed), nullptr};
-  if (tls) {
-    items[n++] = {MHD_OPTION_HTTPS_MEM_CERT, 0,
-                  const_cast<char*>(o.tls_cert_pem.c_str())};
-    items[n++] = {MHD_OPTION_HTTPS_MEM_KEY, 0,
-                  const_cast<char*>(o.tls_key_pem.c_str())};
-  }
-  items[n++] = {MHD_OPTION_END, 0, nullptr};
-  impl->daemon =
-      MHD_start_daemon(flags, o.port, nullptr, nullptr, &Answer, impl.get(),
-                       MHD_OPTION_ARRAY, items, MHD_OPTION_END);
-  if (impl->daemon == nullptr) {
-    return UnavailableError(
-        "cannot serve on " + where +
-        (tls ? " (the address is in use, not this machine's, or the TLS "
-               "certificate or key is not valid PEM)"
-             : " (the address is in use or not this machine's)"));
-  }
-  const MHD_DaemonInfo* info =
-      MHD_get_daemon_info(impl->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  const std::uint16_t port = info == nullptr ? o.port : info->port;
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), port));
 }
 
 void HttpServer::Stop(unsigned grace_seconds) {
   if (impl_ == nullptr || impl_->stopped.exchange(true)) return;
-  const MHD_socket listening = MHD_quiesce_daemon(impl_->daemon);
-  if (listening != MHD_INVALID_SOCKET) close(listening);
+  for (MHD_Daemon* daemon : impl_->daemons) {
+    const MHD_socket listening = MHD_quiesce_daemon(daemon);
+    if (listening != MHD_INVALID_SOCKET) close(listening);
+  }
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
   while (impl_->in_flight.load() > 0 &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  MHD_stop_daemon(impl_->daemon);
-  impl_->daemon = nullptr;
+  for (MHD_Daemon* daemon : impl_->daemons) MHD_stop_daemon(daemon);
+  impl_->daemons.clear();
 }
 
 }  // namespace kintsugi::portal

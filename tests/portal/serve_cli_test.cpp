@@ -182,8 +182,10 @@ TEST(ServeCliTest, ServesHttpsAndRefusesAnAddressInUse) {
       "-nodes -days 1 -subj /CN=127.0.0.1 -keyout " +
       key + " -out " + cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(make_cert.c_str()), 0);
-  Server server(
-      home, {"--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key});
+  // Two threads, whatever the cores: two daemons sharing the port
+  // (SO_REUSEPORT), which must not let a second server share it too.
+  Server server(home, {"--listen", "127.0.0.1:0", "--threads", "2",
+                       "--tls-cert", cert, "--tls-key", key});
   const std::string line = server.FirstLine();
   const int port = PortOf(line);
   ASSERT_GT(port, 0) << ReadFile(server.log());
@@ -196,8 +198,9 @@ TEST(ServeCliTest, ServesHttpsAndRefusesAnAddressInUse) {
   EXPECT_NE(health->get_header_value("Strict-Transport-Security"), "");
 
   // A second server on the same port: exit 9 (unavailable), said clearly.
-  Server second(home / "second",
-                {"--listen", "127.0.0.1:" + std::to_string(port)});
+  Server second(
+      home / "second",
+      {"--listen", "127.0.0.1:" + std::to_string(port), "--threads", "2"});
   fs::create_directories(home / "second");
   EXPECT_EQ(second.Wait(), 9);
   EXPECT_EQ(server.Stop(SIGTERM), 0);
