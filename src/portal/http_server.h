@@ -60,9 +60,12 @@ struct HttpServerOptions {
   // free one (HttpServer::port() tells which).
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
-  // Polling threads (each serves many connections); 0: one per core.
+  // Polling threads, one daemon each on the same port (each serves many
+  // connections); 0: one per core.
   unsigned threads = 0;
-  // Open connections in all, and from one client address.
+  // Open connections in all, and from one client address. Each thread
+  // holds its share; a client's connections are spread over the threads
+  // by the kernel, so with several threads it is held to about its limit.
   unsigned connection_limit = 4096;
   unsigned per_ip_connection_limit = 0;  // 0: no per-address limit.
   // A connection idle (no byte read or written) this long is closed: a
