@@ -260,8 +260,9 @@ char32_t Windows1252ToCodePoint(std::uint8_t byte) {
 
 namespace {
 
-// DecodeText, with the decoded text going to `make_sink(out)` for the
-// encoding chosen.
+// DecodeText, with the decoded text going to the sink `make_sink(skip)`
+// makes for the encoding chosen (`skip`: the bytes of a BOM); a fallback
+// to Windows-1252 asks for a new one.
 template <typename MakeSink>
 DecodedText Decode(ByteView bytes, MakeSink make_sink) {
   const std::span<const std::uint8_t> s = bytes.span();
