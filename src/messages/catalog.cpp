@@ -1,10 +1,12 @@
 // Message catalogs and rendering (kintsugi/message.h, docs/messages.md).
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "kintsugi/message.h"
 #include "messages/english_catalog.h"
+#include "messages/render.h"
 
 namespace kintsugi {
 namespace {
@@ -14,16 +16,31 @@ bool IsNameChar(char c) {
          (c >= '0' && c <= '9') || c == '_';
 }
 
-std::string ArgText(const MessageArg& arg, const MessageCatalog& catalog) {
-  if (const auto* text = std::get_if<std::string>(&arg.value)) return *text;
+// Appends the argument's text: its own text, the integer in decimal, or
+// its messages rendered one after another, separated by a space.
+void AppendArg(std::string& out, const MessageArg& arg,
+               const MessageCatalog& catalog) {
+  if (const auto* text = std::get_if<std::string>(&arg.value)) {
+    out += *text;
+    return;
+  }
   if (const auto* n = std::get_if<std::int64_t>(&arg.value)) {
-    return std::to_string(*n);
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, *n).ptr;
+    out.append(digits, end);
+    return;
   }
-  std::string out;
+  bool first = true;
   for (const Message& message : std::get<std::vector<Message>>(arg.value)) {
-    if (!out.empty()) out += ' ';
-    out += Render(message, catalog);
+    if (!first) out += ' ';
+    first = false;
+    RenderTo(out, message, catalog);
   }
+}
+
+std::string ArgText(const MessageArg& arg, const MessageCatalog& catalog) {
+  std::string out;
+  AppendArg(out, arg, catalog);
   return out;
 }
 
@@ -133,8 +150,9 @@ const std::string* MessageCatalog::Template(MessageId id,
     return nullptr;
   }
   const Entry& entry = entries_[index];
-  // Most messages have one form, whatever the count.
-  if (entry.forms.size() == 1 && entry.forms.front().first == "other") {
+  // Most messages have one form, whatever the count: "other" (a plural's
+  // forms must include "other", so a lone form is that one).
+  if (entry.forms.size() == 1) {
     return &entry.forms.front().second;
   }
   const std::string exact = "=" + std::to_string(count);
@@ -182,14 +200,16 @@ std::vector<std::string> Placeholders(std::string_view text) {
   return out;
 }
 
-std::string Render(const Message& message, const MessageCatalog& catalog) {
+void RenderTo(std::string& out, const Message& message,
+              const MessageCatalog& catalog) {
   const std::string_view plural = catalog.PluralArg(message.id);
   const std::string* text = catalog.Template(
       message.id, plural.empty() ? 0 : CountOf(FindArg(message, plural)));
-  if (text == nullptr) return Fallback(message, catalog);
+  if (text == nullptr) {
+    out += Fallback(message, catalog);
+    return;
+  }
   const std::string_view t(*text);
-  std::string out;
-  out.reserve(t.size() + 64);
   std::size_t plain = 0;  // start of the text not yet copied
   for (std::size_t i = t.find('{'); i != std::string_view::npos;
        i = t.find('{', i + 1)) {
@@ -199,11 +219,16 @@ std::string Render(const Message& message, const MessageCatalog& catalog) {
     const MessageArg* arg = FindArg(message, t.substr(i + 1, end - i - 1));
     if (arg == nullptr) continue;
     out.append(t, plain, i - plain);
-    out += ArgText(*arg, catalog);
+    AppendArg(out, *arg, catalog);
     plain = end + 1;
     i = end;
   }
   out.append(t, plain);
+}
+
+std::string Render(const Message& message, const MessageCatalog& catalog) {
+  std::string out;
+  RenderTo(out, message, catalog);
   return out;
 }
 
@@ -215,7 +240,7 @@ std::string RenderEnglish(std::span<const Message> messages) {
   std::string out;
   for (const Message& message : messages) {
     if (!out.empty()) out += ' ';
-    out += RenderEnglish(message);
+    RenderTo(out, message, MessageCatalog::English());
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include "core/testing/status_matchers.h"
 #include "kintsugi/message.h"
+#include "messages/render.h"
 
 namespace kintsugi {
 namespace {
@@ -215,6 +216,31 @@ TEST(RenderTest, SentencesAreJoinedWithASpace) {
       {MessageId::kRecoveryNeed, {{"need", "a key"}}}};
   EXPECT_EQ(RenderEnglish(messages),
             "No offline recovery is known for this family. You need: a key.");
+}
+
+TEST(RenderTest, RenderToAppendsWhatRenderReturns) {
+  const Message nested{
+      MessageId::kRecoverIdentifiedNotBuilt,
+      {{"name", "Gamma Locker"},
+       {"family", "gamma"},
+       {"origin", std::vector<Message>{{MessageId::kOriginFileName,
+                                        {{"file", "a.doc.gamma"}}}}},
+       {"advice", std::vector<Message>{
+                      {MessageId::kRecoveryNeed, {{"need", "a key"}}}}}}};
+  ASSERT_OK_AND_ASSIGN(const MessageCatalog empty,
+                       MessageCatalog::Parse(R"({"messages": {}})"));
+  for (const Message& message :
+       {nested,
+        Message{MessageId::kEvidenceSimilarity,
+                {{"percent", "80"}, {"shared", std::int64_t{-12}}}},
+        Message{MessageId::kEvidenceYara, {}}}) {
+    for (const MessageCatalog* catalog : {&MessageCatalog::English(), &empty}) {
+      std::string out = "before|";
+      RenderTo(out, message, *catalog);
+      EXPECT_EQ(out, "before|" + Render(message, *catalog));
+      EXPECT_NE(Render(message, *catalog), "");
+    }
+  }
 }
 
 TEST(CatalogParseTest, ATranslationIsUsedAndUnknownNamesAreKept) {

@@ -2,74 +2,26 @@
 
 #include "report_json/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/utf8.h"
 
 namespace kintsugi {
 JsonWriter::JsonWriter(int indent, std::size_t reserve) : indent_(indent) {
-  out_.reserve(reserve);
+  out_.resize(std::max<std::size_t>(reserve, 64));
+  levels_.reserve(16);
 }
 
-void JsonWriter::NewLine() {
-  if (indent_ < 0) return;
-  out_ += '\n';
-  out_.append(levels_.size() * static_cast<std::size_t>(indent_), ' ');
-}
-
-void JsonWriter::BeforeValue() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (levels_.empty()) return;
-  if (!levels_.back().first) out_ += ',';
-  levels_.back().first = false;
-  NewLine();
-}
-
-void JsonWriter::BeginObject() {
-  BeforeValue();
-  out_ += '{';
-  levels_.push_back({});
-}
-
-void JsonWriter::BeginArray() {
-  BeforeValue();
-  out_ += '[';
-  levels_.push_back({});
-}
-
-void JsonWriter::EndObject() {
-  const bool empty = levels_.back().first;
-  levels_.pop_back();
-  if (!empty) NewLine();
-  out_ += '}';
-}
-
-void JsonWriter::EndArray() {
-  const bool empty = levels_.back().first;
-  levels_.pop_back();
-  if (!empty) NewLine();
-  out_ += ']';
-}
-
-void JsonWriter::Key(std::string_view key) {
-  Level& level = levels_.back();
-  if (!level.first) out_ += ',';
-  level.first = false;
-  if (indent_ >= 0) NewLine();
-  out_ += '"';
-  Escaped(key);
-  if (indent_ < 0) {
-    out_.append("\":", 2);
-  } else {
-    out_.append("\": ", 3);
-  }
-  after_key_ = true;
+void JsonWriter::Grow(std::size_t n) {
+  out_.resize(std::max(out_.size() * 2, size_ + n));
 }
 
 namespace {
@@ -94,16 +46,116 @@ bool PlainByte(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+// The length of the prefix of `text` that JSON copies as it is.
+std::size_t PlainPrefix(std::string_view text) {
+  std::size_t i = 0;
+#ifdef __SSE2__
+  // Sixteen bytes at a time: as signed bytes, those below 0x20 and those
+  // from 0x80 up are all less than 0x20.
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const __m128i special = _mm_or_si128(
+        _mm_cmplt_epi8(v, space),
+        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    const int mask = _mm_movemask_epi8(special);
+    if (mask != 0)
+      return i + static_cast<std::size_t>(
+                     __builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i + 8 <= text.size() && PlainWord(text.data() + i)) i += 8;
+  while (i < text.size() && PlainByte(static_cast<unsigned char>(text[i]))) {
+    ++i;
+  }
+  return i;
+}
+
+bool PlainText(std::string_view text) {
+  return PlainPrefix(text) == text.size();
+}
+
 }  // namespace
+
+void JsonWriter::NewLine() {
+  if (indent_ < 0) return;
+  const std::size_t spaces = levels_.size() * static_cast<std::size_t>(indent_);
+  char* p = Room(spaces + 1);
+  *p = '\n';
+  std::memset(p + 1, ' ', spaces);
+  size_ += spaces + 1;
+}
+
+void JsonWriter::BeforeValue() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (levels_.empty()) return;
+  if (!levels_.back().first) Put(',');
+  levels_.back().first = false;
+  NewLine();
+}
+
+void JsonWriter::BeginObject() {
+  BeforeValue();
+  Put('{');
+  levels_.push_back({});
+}
+
+void JsonWriter::BeginArray() {
+  BeforeValue();
+  Put('[');
+  levels_.push_back({});
+}
+
+void JsonWriter::EndObject() {
+  const bool empty = levels_.back().first;
+  levels_.pop_back();
+  if (!empty) NewLine();
+  Put('}');
+}
+
+void JsonWriter::EndArray() {
+  const bool empty = levels_.back().first;
+  levels_.pop_back();
+  if (!empty) NewLine();
+  Put(']');
+}
+
+void JsonWriter::Key(std::string_view key) {
+  Level& level = levels_.back();
+  const bool comma = !level.first;
+  level.first = false;
+  after_key_ = true;
+  if (indent_ < 0 && PlainText(key)) {
+    // The usual case, in one piece: ,"key":
+    char* p = Room(key.size() + 4);
+    if (comma) *p++ = ',';
+    *p++ = '"';
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    *p++ = '"';
+    *p++ = ':';
+    size_ = static_cast<std::size_t>(p - out_.data());
+    return;
+  }
+  if (comma) Put(',');
+  NewLine();
+  Put('"');
+  Escaped(key);
+  Put(indent_ < 0 ? std::string_view("\":") : std::string_view("\": "));
+}
 
 void JsonWriter::Escaped(std::string_view text) {
   // Most strings (keys, ids, ASCII text) need nothing: found so and
   // appended at once, the rest left to EscapedSlow.
-  std::size_t i = 0;
-  while (i + 8 <= text.size() && PlainWord(text.data() + i)) i += 8;
-  while (i < text.size() && PlainByte(static_cast<unsigned char>(text[i]))) ++i;
+  const std::size_t i = PlainPrefix(text);
   if (i == text.size()) {
-    out_.append(text);
+    Put(text);
     return;
   }
   EscapedSlow(text, i);
@@ -124,11 +176,11 @@ void JsonWriter::EscapedSlow(std::string_view text, std::size_t from) {
       if (!decoded) {
         // Rare (a file name in another encoding): nlohmann's own
         // replacement for the rest, so that both agree on every byte.
-        out_.append(text.data() + plain, i - plain);
+        Put(text.substr(plain, i - plain));
         const std::string dumped =
             nlohmann::json(std::string(text.substr(i)))
                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        out_.append(dumped, 1, dumped.size() - 2);
+        Put(std::string_view(dumped).substr(1, dumped.size() - 2));
         return;
       }
       i += decoded->length;
@@ -138,44 +190,53 @@ void JsonWriter::EscapedSlow(std::string_view text, std::size_t from) {
       ++i;
       continue;
     }
-    out_.append(text.data() + plain, i - plain);
+    Put(text.substr(plain, i - plain));
     plain = ++i;
     switch (c) {
       case '"':
-        out_ += "\\\"";
+        Put("\\\"");
         break;
       case '\\':
-        out_ += "\\\\";
+        Put("\\\\");
         break;
       case '\b':
-        out_ += "\\b";
+        Put("\\b");
         break;
       case '\f':
-        out_ += "\\f";
+        Put("\\f");
         break;
       case '\n':
-        out_ += "\\n";
+        Put("\\n");
         break;
       case '\r':
-        out_ += "\\r";
+        Put("\\r");
         break;
       case '\t':
-        out_ += "\\t";
+        Put("\\t");
         break;
       default:
-        out_ += "\\u00";
-        out_ += kHex[c >> 4];
-        out_ += kHex[c & 0xF];
+        Put("\\u00");
+        Put(kHex[c >> 4]);
+        Put(kHex[c & 0xF]);
     }
   }
-  out_.append(text.data() + plain, text.size() - plain);
+  Put(text.substr(plain));
 }
 
 void JsonWriter::String(std::string_view text) {
   BeforeValue();
-  out_ += '"';
-  Escaped(text);
-  out_ += '"';
+  const std::size_t plain = PlainPrefix(text);
+  if (plain == text.size()) {
+    char* p = Room(text.size() + 2);
+    *p = '"';
+    std::memcpy(p + 1, text.data(), text.size());
+    p[text.size() + 1] = '"';
+    size_ += text.size() + 2;
+    return;
+  }
+  Put('"');
+  EscapedSlow(text, plain);
+  Put('"');
 }
 
 void JsonWriter::StringOrNull(std::string_view text) {
@@ -188,33 +249,33 @@ void JsonWriter::StringOrNull(std::string_view text) {
 
 void JsonWriter::Null() {
   BeforeValue();
-  out_ += "null";
+  Put("null");
 }
 
 void JsonWriter::Bool(bool value) {
   BeforeValue();
-  out_ += value ? "true" : "false";
+  Put(value ? std::string_view("true") : std::string_view("false"));
 }
 
 void JsonWriter::Int(std::int64_t value) {
   BeforeValue();
   char buffer[24];
   const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out_.append(buffer, end);
+  Put(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
 }
 
 void JsonWriter::Uint(std::uint64_t value) {
   BeforeValue();
   char buffer[24];
   const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out_.append(buffer, end);
+  Put(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
 }
 
 void JsonWriter::Double(double value) {
   BeforeValue();
   // nlohmann's own number format (Grisu2, ".0" on whole numbers, null for
   // NaN and infinities): numbers are few, exactness matters more.
-  out_ += nlohmann::json(value).dump();
+  Put(nlohmann::json(value).dump());
 }
 
 void JsonWriter::Strings(const std::vector<std::string>& values) {

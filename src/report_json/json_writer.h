@@ -9,6 +9,7 @@
 // every document written here through nlohmann and compares).
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,11 @@ class JsonWriter {
   void Double(double value);  // nlohmann's shortest form ("0.5", "1.0")
   void Strings(const std::vector<std::string>& values);  // an array
 
-  std::string Take() { return std::move(out_); }
+  // The document; the writer is spent after.
+  std::string Take() {
+    out_.resize(size_);
+    return std::move(out_);
+  }
 
  private:
   void BeforeValue();
@@ -47,11 +52,28 @@ class JsonWriter {
   void Escaped(std::string_view text);
   // Escaped's general case; the bytes before `from` need nothing.
   void EscapedSlow(std::string_view text, std::size_t from);
+  // Where the next `n` bytes go; Put* advance past what they write.
+  char* Room(std::size_t n) {
+    if (out_.size() - size_ < n) Grow(n);
+    return out_.data() + size_;
+  }
+  void Grow(std::size_t n);
+  void Put(char c) {
+    *Room(1) = c;
+    ++size_;
+  }
+  void Put(std::string_view text) {
+    std::memcpy(Room(text.size()), text.data(), text.size());
+    size_ += text.size();
+  }
 
   struct Level {
     bool first = true;
   };
+  // out_'s first size_ bytes are the document so far; the rest is room,
+  // so that writing a piece is a copy, not a string's append.
   std::string out_;
+  std::size_t size_ = 0;
   int indent_;
   std::vector<Level> levels_;
   bool after_key_ = false;

@@ -51,6 +51,35 @@ TEST(JsonWriterTest, StringsAsNlohmannDumpsThem) {
   }
 }
 
+// Long strings are checked for bytes to escape 16 and 8 at a time: one
+// such byte at every position of strings of every length up to 40, as a
+// value and as a key, compact and indented.
+TEST(JsonWriterTest, LongStringsWithOneByteToEscapeAnywhere) {
+  const std::vector<std::string> specials = {
+      "\"",   "\\",       "\n",   std::string(1, '\0'), "\x1f",
+      "\x7f", "\xC3\xA9", "\xFF", "\xE6\x97\xA5"};
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const std::string& special : specials) {
+        std::string text(length, 'a');
+        text.replace(at, 1, special);
+        for (const int indent : {-1, 2}) {
+          JsonWriter out(indent, 8);
+          out.BeginObject();
+          out.Key(text);
+          out.String(text);
+          out.Key(text + "z");
+          out.Int(1);
+          out.EndObject();
+          const Json expected = {{text, text}, {text + "z", 1}};
+          EXPECT_EQ(out.Take(), Dumped(expected, indent))
+              << "bytes: " << ::testing::PrintToString(text);
+        }
+      }
+    }
+  }
+}
+
 TEST(JsonWriterTest, NumbersAsNlohmannDumpsThem) {
   const std::vector<double> doubles = {0.0,
                                        1.0,

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "core/utf8.h"
 #include "kintsugi/message.h"
+#include "messages/render.h"
 #include "report_json/json_writer.h"
 
 namespace kintsugi {
@@ -32,7 +34,14 @@ Json NullIfEmpty(const std::string& text) {
 }
 
 bool IsValidUtf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
+  // ASCII (most names) eight bytes at a time.
+  std::size_t ascii = 0;
+  for (; ascii + 8 <= text.size(); ascii += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + ascii, sizeof w);
+    if ((w & 0x8080808080808080ULL) != 0) break;
+  }
+  for (std::size_t i = ascii; i < text.size();) {
     const std::optional<Utf8Char> c = DecodeUtf8(text, i);
     if (!c) return false;
     i += c->length;
@@ -72,6 +81,14 @@ void PutFileName(Json& item, const std::string& key, const std::string& name,
   if (!IsValidUtf8(name)) item[key + "_bytes"] = Base64(name);
 }
 
+// a < b by bytes, as std::map orders keys; the first bytes mostly decide.
+bool NameLess(const std::string& a, const std::string& b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  }
+  return a < b;
+}
+
 // {"args": {"line": 12, "pattern": ".eking"}, "id": "evidence.extension"};
 // an argument made of messages is an array of such objects. Arguments in
 // ascending name order (the last of equal names wins), as a map keeps them.
@@ -91,7 +108,9 @@ void WriteMessage(JsonWriter& out, const Message& message) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const MessageArg* arg = &message.args[i];
     std::size_t k = i;
-    for (; k > 0 && arg->name < args[k - 1]->name; --k) args[k] = args[k - 1];
+    for (; k > 0 && NameLess(arg->name, args[k - 1]->name); --k) {
+      args[k] = args[k - 1];
+    }
     args[k] = arg;
   }
   out.BeginObject();
@@ -137,10 +156,15 @@ void WriteFileName(JsonWriter& out, std::string_view key,
   }
 }
 
-void WriteEvidence(JsonWriter& out, const identify::Evidence& e) {
+// `scratch`: a buffer to render English into, reused from one piece of
+// evidence to the next.
+void WriteEvidence(JsonWriter& out, const identify::Evidence& e,
+                   std::string& scratch) {
   out.BeginObject();
   out.Key("detail");
-  out.String(RenderEnglish(e.detail));
+  scratch.clear();
+  RenderTo(scratch, e.detail, MessageCatalog::English());
+  out.String(scratch);
   out.Key("kind");
   out.String(identify::EvidenceKindName(e.kind));
   out.Key("message");
@@ -152,7 +176,9 @@ void WriteEvidence(JsonWriter& out, const identify::Evidence& e) {
 void WriteEvidenceList(JsonWriter& out,
                        const std::vector<identify::Evidence>& list) {
   out.BeginArray();
-  for (const identify::Evidence& e : list) WriteEvidence(out, e);
+  std::string scratch;
+  scratch.reserve(256);
+  for (const identify::Evidence& e : list) WriteEvidence(out, e, scratch);
   out.EndArray();
 }
 
