@@ -13,12 +13,13 @@
 #          otherwise: NAME_replay, and one CTest test per corpus file in
 #          fuzz/corpus/NAME/
 #   kintsugi_bench(NAME SOURCES ... [DEPS ...] [DEFINES ...]
-#                  [PROGRAM | SCRIPT script])
+#                  [PROGRAM | SCRIPT script | HELPER])
 #       -> Google Benchmark executable NAME, which bench/run-all (`make
 #          bench`) runs. PROGRAM: a measuring program with its own main(),
 #          run without Google Benchmark's flags. SCRIPT: run-all runs
 #          `script path/to/NAME` instead, a comparison script that runs NAME
-#          and prints ratios against a baseline
+#          and prints ratios against a baseline. HELPER: a program such a
+#          script runs from beside NAME's binary; run-all does not run it
 #
 # Each subsystem registers its own tests, fuzzers and benchmarks in its
 # CMakeLists.txt; fuzz targets and benchmarks keep their sources in fuzz/
@@ -107,7 +108,8 @@ function(kintsugi_fuzzer name)
 endfunction()
 
 function(kintsugi_bench name)
-  cmake_parse_arguments(ARG "PROGRAM" "SCRIPT" "SOURCES;DEPS;DEFINES" ${ARGN})
+  cmake_parse_arguments(ARG "PROGRAM;HELPER" "SCRIPT" "SOURCES;DEPS;DEFINES"
+                        ${ARGN})
   _kintsugi_registered(${ARG_SOURCES})
   if(NOT KINTSUGI_BUILD_BENCH)
     return()
@@ -117,7 +119,11 @@ function(kintsugi_bench name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
   target_compile_definitions(${name} PRIVATE ${ARG_DEFINES})
   _kintsugi_own_code(${name})
-  if(ARG_SCRIPT)
+  if(ARG_HELPER)
+    # A program a benchmark's script runs (found beside its own binary),
+    # not run by itself.
+    return()
+  elseif(ARG_SCRIPT)
     set(line "${name} script $<TARGET_FILE:${name}> ${ARG_SCRIPT}")
   elseif(ARG_PROGRAM)
     set(line "${name} program $<TARGET_FILE:${name}>")

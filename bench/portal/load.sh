@@ -12,7 +12,11 @@
 #     sends for the same note and 3 chosen encrypted files of 3 MB: each
 #     file's name, size and first and last 64 KB in base64;
 #   - p99 under 50 ms at 256 connections, no errors, and the server's
-#     memory before and after a 5-minute run at 256 connections.
+#     memory before and after a 5-minute run at 256 connections;
+#   - where an identify request's time goes (not a target): the server's
+#     CPU per request in the portal, and in portal_identify_parts (the
+#     portal's HTTP layer) answering a canned copy of the same JSON, then
+#     also decoding and identifying, then also writing the JSON.
 # wrk runs as SCHED_BATCH (`chrt --batch 0`, no privilege needed), for
 # nginx and the portal alike: the load generator shares the server's two
 # cores, and as an ordinary task it preempts the server on every answer it
@@ -27,6 +31,7 @@ set -euo pipefail
 engine=${1:-build/release/src/portal/portal_identify_engine}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 kintsugi=$(cd "$(dirname "$engine")/../.." && pwd)/apps/kintsugi/kintsugi
+parts=$(dirname "$engine")/portal_identify_parts
 quick=0
 [ -n "${KINTSUGI_BENCH_MIN_TIME:-}" ] && quick=1
 point=10
@@ -38,8 +43,10 @@ done
 nginx_bin=$(command -v nginx)
 out=$(mktemp -d)
 server_pid=""
+parts_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$parts_pid" ] && kill "$parts_pid" 2>/dev/null && wait "$parts_pid" 2>/dev/null
   [ -f "$out/nginx.pid" ] && kill "$(cat "$out/nginx.pid")" 2>/dev/null
   rm -rf "$out"
 }
@@ -138,6 +145,17 @@ print(f"{rps:.0f} {p99:.2f} {errors}")
 PY
 }
 
+# wrk_cpu PID CONNS SECONDS URL LUA: "rps p99_ms errors cpu_us", cpu_us the
+# CPU time process PID spent per request answered.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+wrk_cpu() {
+  local before after
+  before=$(ticks "$1")
+  read -r c_rps c_p99 c_err < <(wrk_run "$2" "$3" "$4" "$5")
+  after=$(ticks "$1")
+  echo "$c_rps $c_p99 $c_err $(python3 -c "print(f'{($after - $before) / $(getconf CLK_TCK) * 1e6 / max(1, $c_rps * $3):.1f}')")"
+}
+
 fail=0
 echo "portal load benchmark ($(nproc) cores, wrk -t2${batch:+ as SCHED_BATCH}, ${point} s per point)"
 for conns in 64 256; do
@@ -166,6 +184,30 @@ for request in names page; do
          "against the engine run on all cores at once: ${measured}x"
     if python3 -c "import sys; sys.exit(0 if $ratio >= 0.7 and $i_err == 0 else 1)"; then :; else fail=1; fi
   done
+  # Where the time goes, at 64 connections: the portal's CPU per request,
+  # then portal_identify_parts (the portal's HTTP layer and headers) doing
+  # part of the work: answering a canned copy of the same JSON (HTTP
+  # alone), decoding and identifying but answering the canned JSON (all
+  # but writing it), and all of it.
+  read -r p_rps _ _ p_cpu < <(wrk_cpu "$server_pid" 64 "$point" "$url/api/v1/identify" "$out/$request.lua")
+  line="where the time goes ($request, 64 conns, server CPU per request):"
+  line+=" portal $p_rps req/s $p_cpu us;"
+  for mode in canned no-json full; do
+    "$parts" "$mode" "$out/$request.json" >"$out/parts.port" &
+    parts_pid=$!
+    for _ in $(seq 1 600); do [ -s "$out/parts.port" ] && break; sleep 0.1; done
+    parts_url="http://127.0.0.1:$(cat "$out/parts.port")/api/v1/identify"
+    wrk_run 64 1 "$parts_url" "$out/$request.lua" >/dev/null  # warm-up
+    read -r m_rps _ m_err m_cpu < <(wrk_cpu "$parts_pid" 64 "$point" "$parts_url" "$out/$request.lua")
+    kill "$parts_pid"; wait "$parts_pid" || true
+    parts_pid=""
+    rm -f "$out/parts.port"
+    m_ratio=$(python3 -c "print(f'{$m_rps/$engine_rps:.2f}')")
+    line+=" $mode $m_rps req/s = ${m_ratio}x, $m_cpu us"
+    [ "$m_err" = 0 ] || line+=" (errors $m_err)"
+    line+=";"
+  done
+  echo "$line engine alone $cpu_us us"
 done
 
 rss_kb() { ps -o rss= -p "$server_pid" | tr -d ' '; }

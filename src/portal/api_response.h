@@ -5,6 +5,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kintsugi/status.h"
 #include "portal/http_server.h"
@@ -28,5 +30,10 @@ HttpResponse TooMany(unsigned retry_after);
 
 // 405 with Allow.
 HttpResponse MethodNotAllowed(std::string_view allow);
+
+// The headers every answer of the portal carries (HttpServerOptions::
+// default_headers): the Content-Security-Policy and the other security
+// headers; Strict-Transport-Security too over `tls`.
+std::vector<std::pair<std::string, std::string>> SecurityHeaders(bool tls);
 
 }  // namespace kintsugi::portal

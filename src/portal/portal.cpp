@@ -116,6 +116,28 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
   return response;
 }
 
+// The security headers of every answer (issue 14 "Private by design"): no
+// third-party anything, no framing, no referrer, no sniffing.
+std::vector<std::pair<std::string, std::string>> SecurityHeaders(bool tls) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; img-src "
+       "'self' data:; connect-src 'self'; form-action 'self'; base-uri "
+       "'none'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Permissions-Policy",
+       "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Cross-Origin-Resource-Policy", "same-origin"},
+  };
+  if (tls) {
+    headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  }
+  return headers;
+}
+
 }  // namespace portal
 
 namespace {
@@ -302,28 +324,6 @@ Routed Dispatch(PortalState& state, const portal::Site& site,
   return {Route::kOther, JsonError(404, "not_found", "no such API endpoint")};
 }
 
-// The security headers of every answer (issue 14 "Private by design"): no
-// third-party anything, no framing, no referrer, no sniffing.
-std::vector<std::pair<std::string, std::string>> SecurityHeaders(bool tls) {
-  std::vector<std::pair<std::string, std::string>> headers = {
-      {"Content-Security-Policy",
-       "default-src 'none'; script-src 'self'; style-src 'self'; img-src "
-       "'self' data:; connect-src 'self'; form-action 'self'; base-uri "
-       "'none'; frame-ancestors 'none'"},
-      {"X-Content-Type-Options", "nosniff"},
-      {"X-Frame-Options", "DENY"},
-      {"Referrer-Policy", "no-referrer"},
-      {"Permissions-Policy",
-       "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
-      {"Cross-Origin-Opener-Policy", "same-origin"},
-      {"Cross-Origin-Resource-Policy", "same-origin"},
-  };
-  if (tls) {
-    headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
-  }
-  return headers;
-}
-
 Result<std::pair<std::string, std::uint16_t>> ParseListen(
     std::string_view listen) {
   const std::size_t colon = listen.rfind(':');
@@ -420,7 +420,7 @@ Result<std::unique_ptr<Portal>> Portal::Start(const PortalOptions& options) {
     KINTSUGI_ASSIGN_OR_RETURN(http.tls_key_pem,
                               ReadPem(options.tls_key_file, "--tls-key"));
   }
-  http.default_headers = SecurityHeaders(!http.tls_cert_pem.empty());
+  http.default_headers = portal::SecurityHeaders(!http.tls_cert_pem.empty());
   http.on_reject = [&state](int status) {
     state.metrics.Record(Route::kOther, status, 0);
   };
