@@ -89,9 +89,11 @@ std::size_t AsciiRun(std::string_view s) {
 
 // Strict UTF-8 (core/utf8.h): an invalid or overlong sequence or a
 // surrogate consumes one byte and gives U+FFFD. Runs of ASCII are counted
-// and copied whole.
+// and copied whole. Stops once `give_up_at` (> 0) U+FFFD are counted, when
+// the caller will not keep the result (the counts are then partial).
 template <typename Sink>
-DecodedText DecodeUtf8Bytes(std::string_view s, Sink sink) {
+DecodedText DecodeUtf8Bytes(std::string_view s, Sink sink,
+                            std::size_t give_up_at = SIZE_MAX) {
   DecodedText out;
   out.encoding = TextEncoding::kUtf8;
   Counter counter;
@@ -116,6 +118,7 @@ DecodedText DecodeUtf8Bytes(std::string_view s, Sink sink) {
     }
     counter.Add(c);
     sink.Add(c);
+    if (counter.replacements >= give_up_at) break;
   }
   counter.Finish(out);
   return out;
@@ -280,10 +283,12 @@ DecodedText Decode(ByteView bytes, MakeSink make_sink) {
   } else if (const auto little_endian = GuessUtf16WithoutBom(s)) {
     out = DecodeUtf16(s, *little_endian, 0, make_sink(0));
   } else {
-    out = DecodeUtf8Bytes(bytes.AsChars(), make_sink(0));
-    // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many mean a
-    // single-byte code page.
-    if (out.replacements != 0 && out.replacements * 100 >= s.size()) {
+    // A few stray bytes in otherwise valid UTF-8 stay UTF-8; many (1% of
+    // the bytes) mean a single-byte code page, decided as soon as that many
+    // are seen: binary data is not decoded whole twice.
+    const std::size_t many = std::max<std::size_t>(1, (s.size() + 99) / 100);
+    out = DecodeUtf8Bytes(bytes.AsChars(), make_sink(0), many);
+    if (out.replacements >= many) {
       out = DecodeCp1252(s, make_sink(0));
     }
   }

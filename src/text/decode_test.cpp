@@ -267,6 +267,64 @@ TEST(DecodeTextTest, Utf8IsDecodedAsOneCodePointAtATimeWould) {
   EXPECT_GT(with_replacements, 50u);
 }
 
+// The U+FFFD a whole UTF-8 pass gives, one code point at a time (a
+// literal U+FFFD counts too, as in DecodeText).
+std::size_t ReferenceReplacements(std::string_view s) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto decoded = DecodeUtf8(s, i);
+    if (!decoded) {
+      ++count;
+      ++i;
+      continue;
+    }
+    if (decoded->code == 0xFFFD) ++count;
+    i += decoded->length;
+  }
+  return count;
+}
+
+// Windows-1252 exactly when a whole UTF-8 pass would give U+FFFD for 1% of
+// the bytes or more (the decoder stops counting once it has seen that
+// many), for the varied inputs and for each count around the line.
+TEST(DecodeTextTest, TheCodePageIsChosenByTheShareOfBrokenBytes) {
+  std::vector<Bytes> inputs = VariedInputs();
+  for (const std::size_t size : {1u, 99u, 100u, 101u, 1000u, 1050u, 4096u}) {
+    for (std::size_t broken = 0; broken <= size / 100 + 2; ++broken) {
+      std::string text(size, 'a');
+      for (std::size_t k = 0; k < broken && k < size; ++k) {
+        text[(k * 37 + 5) % size] = '\x80';
+      }
+      inputs.push_back(ByteView::FromString(text).ToBytes());
+      text.replace(0, std::min<std::size_t>(3, size), "\xEF\xBF\xBD");
+      inputs.push_back(ByteView::FromString(text).ToBytes());
+    }
+  }
+  std::size_t code_page = 0;
+  std::size_t utf8 = 0;
+  for (const Bytes& input : inputs) {
+    const DecodedText decoded = DecodeText(input);
+    if (decoded.had_bom || decoded.encoding == TextEncoding::kUtf16Le ||
+        decoded.encoding == TextEncoding::kUtf16Be) {
+      continue;
+    }
+    const std::size_t replacements =
+        ReferenceReplacements(ByteView(input).AsChars());
+    const bool many = replacements != 0 && replacements * 100 >= input.size();
+    SCOPED_TRACE(::testing::Message()
+                 << input.size() << " bytes, " << replacements << " U+FFFD");
+    EXPECT_EQ(decoded.encoding,
+              many ? TextEncoding::kWindows1252 : TextEncoding::kUtf8);
+    EXPECT_EQ(ProfileText(input).encoding, decoded.encoding);
+    if (!many) {
+      EXPECT_EQ(decoded.replacements, replacements);
+    }
+    (many ? code_page : utf8) += 1;
+  }
+  EXPECT_GT(code_page, 100u);
+  EXPECT_GT(utf8, 100u);
+}
+
 TEST(DecodeTextTest, ProfileSaysWhatDecodingSays) {
   std::vector<TextEncoding> seen;
   for (const Bytes& input : VariedInputs()) {
