@@ -61,10 +61,10 @@ std::size_t PlainPrefix(std::string_view text) {
     const __m128i special = _mm_or_si128(
         _mm_cmplt_epi8(v, space),
         _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    const int mask = _mm_movemask_epi8(special);
-    if (mask != 0)
-      return i + static_cast<std::size_t>(
-                     __builtin_ctz(static_cast<unsigned>(mask)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    }
   }
 #endif
   while (i + 8 <= text.size() && PlainWord(text.data() + i)) i += 8;
