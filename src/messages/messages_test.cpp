@@ -165,8 +165,10 @@ TEST(RenderTest, ExactPluralFormWinsOverTheCategory) {
   EXPECT_EQ(notes(3), "a.txt, b.txt and 3 other notes");
 }
 
-TEST(RenderTest, MessagesAsAnArgumentAreRenderedInTheSameCatalog) {
-  const Message detail{
+// A message with messages as arguments: an origin, and advice in two
+// sentences.
+Message GammaNotBuilt() {
+  return Message{
       MessageId::kRecoverIdentifiedNotBuilt,
       {{"name", "Gamma Locker"},
        {"family", "gamma"},
@@ -176,6 +178,10 @@ TEST(RenderTest, MessagesAsAnArgumentAreRenderedInTheSameCatalog) {
         std::vector<Message>{
             {MessageId::kRecoveryNotBuilt, {{"decryptor", "gamma-tool"}}},
             {MessageId::kRecoveryNeed, {{"need", "a key"}}}}}}};
+}
+
+TEST(RenderTest, MessagesAsAnArgumentAreRenderedInTheSameCatalog) {
+  const Message detail = GammaNotBuilt();
   EXPECT_TRUE(HasDeclaredArgs(detail));
   EXPECT_EQ(RenderEnglish(detail),
             "no decryptor in this version recognises it; this folder is "
@@ -219,14 +225,7 @@ TEST(RenderTest, SentencesAreJoinedWithASpace) {
 }
 
 TEST(RenderTest, RenderToAppendsWhatRenderReturns) {
-  const Message nested{
-      MessageId::kRecoverIdentifiedNotBuilt,
-      {{"name", "Gamma Locker"},
-       {"family", "gamma"},
-       {"origin", std::vector<Message>{{MessageId::kOriginFileName,
-                                        {{"file", "a.doc.gamma"}}}}},
-       {"advice", std::vector<Message>{
-                      {MessageId::kRecoveryNeed, {{"need", "a key"}}}}}}};
+  const Message nested = GammaNotBuilt();
   ASSERT_OK_AND_ASSIGN(const MessageCatalog empty,
                        MessageCatalog::Parse(R"({"messages": {}})"));
   for (const Message& message :
